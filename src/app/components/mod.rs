@@ -1,0 +1,11 @@
+//! Small pieces the pages are made of, each named for what the reader sees.
+
+mod article;
+mod post_meta;
+mod site_header;
+mod status;
+
+pub use article::Article;
+pub use post_meta::PostMeta;
+pub use site_header::SiteHeader;
+pub use status::{LoadFailed, Loading, Ready};

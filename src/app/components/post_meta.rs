@@ -1,0 +1,30 @@
+//! The line under a post title: date, update, reading time and tags.
+
+use crate::markdown::reading_label;
+use crate::model::{human_date, PostSummary};
+use leptos::prelude::*;
+
+#[component]
+pub fn PostMeta(post: PostSummary) -> impl IntoView {
+    let updated = post.updated.clone().map(|u| {
+        view! { " · updated " <time datetime=u.clone()>{human_date(&u)}</time> }
+    });
+    let tags = (!post.tags.is_empty()).then(|| {
+        view! {
+            <ul class="tags" aria-label="Tags">
+                {post.tags.iter().map(|t| view! { <li class="tag">{t.clone()}</li> }).collect_view()}
+            </ul>
+        }
+    });
+    view! {
+        <div class="post-meta">
+            <p>
+                <time datetime=post.date.clone()>{human_date(&post.date)}</time>
+                {updated}
+                " · "
+                {reading_label(post.reading_minutes)}
+            </p>
+            {tags}
+        </div>
+    }
+}

@@ -1,0 +1,44 @@
+//! The reader: a Leptos app that fetches the builder's JSON and draws the blog in the browser.
+
+mod components;
+mod data;
+mod pages;
+
+use components::SiteHeader;
+use data::SiteResource;
+use leptos::prelude::*;
+use leptos_meta::provide_meta_context;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The whole app: site data for every page, the layout and the route table.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let site: SiteResource = LocalResource::new(data::load_site);
+    provide_context(site);
+    // Leptos wants the base without its trailing slash; the site root is no base at all.
+    let base = data::base_path().trim_end_matches('/').to_string();
+
+    view! {
+        <Router base=base>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <SiteHeader/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=pages::NotFound>
+                    <Route path=path!("/") view=pages::Home/>
+                    <Route path=path!("/posts/:slug") view=pages::PostPage/>
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <p>"Made with Fieldnotes. No trackers, no third parties."</p>
+            </footer>
+        </Router>
+    }
+}
+
+/// Starts the app: called by the WASM entry point.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    mount_to_body(App);
+}

@@ -1,0 +1,76 @@
+//! `site.toml`: the settings of a site, read once and validated here.
+
+use super::error::Problem;
+use crate::markdown::with_slashes;
+use crate::model::SiteInfo;
+use serde::Deserialize;
+use std::path::Path;
+
+/// The name of the settings file, at the top of the content folder.
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// `site.toml` as the author writes it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    /// The site's name, shown in the header and the browser tab.
+    title: String,
+    /// One sentence about the site, for search engines and link previews.
+    #[serde(default)]
+    description: String,
+    /// Who writes it.
+    #[serde(default)]
+    author: String,
+    /// Where the site is deployed, e.g. `https://example.org` (used for canonical links).
+    #[serde(default)]
+    base_url: String,
+    /// Sub-path the site is served under, e.g. `/blog/`. Default `/`.
+    #[serde(default)]
+    base_path: Option<String>,
+    /// Language of the site and default language of posts (BCP 47, e.g. `en`, `km`). Default `en`.
+    #[serde(default)]
+    language: Option<String>,
+}
+
+/// Reads and validates `site.toml` in `content`.
+pub fn load(content: &Path) -> Result<SiteInfo, Problem> {
+    let path = content.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Problem::new(
+            &path,
+            format!("cannot read the site settings: {e}"),
+            "create site.toml with at least: title = \"My field notes\"",
+        )
+    })?;
+    let raw: RawConfig = toml::from_str(&text).map_err(|e| {
+        let (line, column) = e
+            .span()
+            .map(|span| line_column(&text, span.start))
+            .unwrap_or((0, 0));
+        Problem::new(
+            &path,
+            e.message().trim().to_string(),
+            "known settings: title, description, author, base_url, base_path, language",
+        )
+        .at(line, column)
+    })?;
+    if raw.title.trim().is_empty() {
+        return Err(Problem::new(&path, "title is empty", "give the site a name: title = \"…\""));
+    }
+    Ok(SiteInfo {
+        title: raw.title.trim().to_string(),
+        description: raw.description.trim().to_string(),
+        author: raw.author.trim().to_string(),
+        base_url: raw.base_url.trim().trim_end_matches('/').to_string(),
+        base_path: with_slashes(raw.base_path.as_deref().unwrap_or("/")),
+        language: raw.language.unwrap_or_else(|| "en".to_string()),
+    })
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
+}

@@ -1,0 +1,146 @@
+//! The size report: every file of a built site, raw, gzip and brotli, and what a first visit to the
+//! home page downloads (the shell, every local file it references, the manifest and the first
+//! index page, which is exactly what the app fetches to draw the post list).
+
+use crate::model::{Manifest, DATA_DIR, MANIFEST_FILE};
+use anyhow::{Context, Result};
+use std::collections::BTreeSet;
+use std::fmt;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// One file's sizes in bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileSize {
+    /// Relative to the site root, with `/` separators.
+    pub path: String,
+    pub raw: usize,
+    pub gzip: usize,
+    pub brotli: usize,
+    /// Downloaded by a first visit to `/`.
+    pub first_visit: bool,
+}
+
+/// Sizes of every file of a built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SizeReport {
+    pub files: Vec<FileSize>,
+}
+
+impl SizeReport {
+    /// Sum of (raw, gzip, brotli) over the first-visit files.
+    pub fn first_visit_total(&self) -> (usize, usize, usize) {
+        self.files.iter().filter(|f| f.first_visit).fold((0, 0, 0), |acc, f| {
+            (acc.0 + f.raw, acc.1 + f.gzip, acc.2 + f.brotli)
+        })
+    }
+}
+
+/// Measures the built site in `dist`.
+pub fn size_report(dist: &Path) -> Result<SizeReport> {
+    let mut paths = Vec::new();
+    collect(dist, dist, &mut paths)?;
+    paths.sort();
+    let first_visit = first_visit_files(dist)?;
+    let mut files = Vec::with_capacity(paths.len());
+    for relative in paths {
+        let bytes = std::fs::read(dist.join(&relative))?;
+        let path = relative.to_string_lossy().replace('\\', "/");
+        files.push(FileSize {
+            first_visit: first_visit.contains(&path),
+            raw: bytes.len(),
+            gzip: gzip_len(&bytes),
+            brotli: brotli_len(&bytes),
+            path,
+        });
+    }
+    Ok(SizeReport { files })
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            collect(root, &path, out)?;
+        } else {
+            out.push(path.strip_prefix(root).expect("below root").to_path_buf());
+        }
+    }
+    Ok(())
+}
+
+/// The files a first visit to `/` downloads.
+fn first_visit_files(dist: &Path) -> Result<BTreeSet<String>> {
+    let html = std::fs::read_to_string(dist.join("index.html"))
+        .with_context(|| format!("{} has no index.html: build the site first", dist.display()))?;
+    let manifest_path = dist.join(DATA_DIR).join(MANIFEST_FILE);
+    let manifest: Manifest = serde_json::from_slice(&std::fs::read(&manifest_path)?)
+        .with_context(|| format!("cannot parse {}", manifest_path.display()))?;
+    let base = manifest.site.base_path.as_str();
+    let mut files = BTreeSet::from(["index.html".to_string(), format!("{DATA_DIR}/{MANIFEST_FILE}")]);
+    if let Some(first) = manifest.index_files.first() {
+        files.insert(format!("{DATA_DIR}/{first}"));
+    }
+    // Every quoted local path in the shell that names a file: stylesheets, the JS glue, the WASM
+    // (from preload links and the loader script), icons.
+    for quoted in html.split(['"', '\'']).skip(1).step_by(2) {
+        if let Some(relative) = quoted.strip_prefix(base) {
+            if !relative.is_empty() && dist.join(relative).is_file() {
+                files.insert(relative.to_string());
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn gzip_len(bytes: &[u8]) -> usize {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).expect("writing to memory");
+    encoder.finish().expect("writing to memory").len()
+}
+
+fn brotli_len(bytes: &[u8]) -> usize {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("writing to memory");
+    out.len()
+}
+
+fn kb(bytes: usize) -> String {
+    format!("{:.1} KB", bytes as f64 / 1024.0)
+}
+
+impl fmt::Display for SizeReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let width = self.files.iter().map(|r| r.path.len()).max().unwrap_or(4).max(4);
+        writeln!(f, "{:<width$}  {:>10}  {:>10}  {:>10}  first visit", "file", "raw", "gzip", "brotli")?;
+        for r in &self.files {
+            writeln!(
+                f,
+                "{:<width$}  {:>10}  {:>10}  {:>10}  {}",
+                r.path,
+                kb(r.raw),
+                kb(r.gzip),
+                kb(r.brotli),
+                if r.first_visit { "yes" } else { "" }
+            )?;
+        }
+        let all = self.files.iter().fold((0, 0, 0), |a, r| (a.0 + r.raw, a.1 + r.gzip, a.2 + r.brotli));
+        writeln!(f, "{:<width$}  {:>10}  {:>10}  {:>10}", "all files", kb(all.0), kb(all.1), kb(all.2))?;
+        let (raw, gzip, brotli) = self.first_visit_total();
+        write!(
+            f,
+            "{:<width$}  {:>10}  {:>10}  {:>10}  ({} files)",
+            "first visit to /",
+            kb(raw),
+            kb(gzip),
+            kb(brotli),
+            self.files.iter().filter(|r| r.first_visit).count()
+        )
+    }
+}

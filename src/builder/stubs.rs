@@ -1,0 +1,264 @@
+//! Per-route HTML files, written into the built site after Trunk has produced its shell.
+//!
+//! Every known route gets a real file (`posts/{slug}/index.html`, `404.html`), a copy of the shell
+//! with the page's title, description, canonical link and OpenGraph tags, and its content rendered
+//! into `#prerendered` so it reads without JavaScript and deep links answer 200 on any static host.
+//! The app removes `#prerendered` once it has drawn the same page itself.
+//!
+//! The same step writes a Content-Security-Policy into every page, allowing the shell's inline
+//! loader script by its hash (never `unsafe-inline`).
+
+use crate::markdown::{self, escape_html, RenderOptions};
+use crate::model::{IndexPage, Manifest, Post, DATA_DIR, MANIFEST_FILE};
+use anyhow::{bail, Context, Result};
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// The element of `index.html` that receives each page's content.
+pub const PRERENDER_SLOT: &str = r#"<div id="prerendered"></div>"#;
+/// How a filled slot starts and ends, so the step can run again on its own output.
+const PRERENDER_OPEN: &str = r#"<div id="prerendered">"#;
+const PRERENDER_CLOSE: &str = "</div><!--/prerendered-->";
+/// Marks the head tags this step adds, for the same reason.
+const HEAD_OPEN: &str = "<!--fieldnotes:head-->";
+const HEAD_CLOSE: &str = "<!--/fieldnotes:head-->";
+
+/// Settings of the stub step.
+#[derive(Debug, Clone, Default)]
+pub struct StubOptions {
+    /// The URL prefix Trunk built the assets for (`TRUNK_PUBLIC_URL`); must match the site's
+    /// `base_path`, or assets and data would be looked for in different places.
+    pub public_url: Option<String>,
+}
+
+/// What one page says about itself.
+struct PageMeta<'a> {
+    title: String,
+    description: &'a str,
+    /// Path below the base path, e.g. `posts/day-1` (empty for home).
+    route: String,
+    og_type: &'a str,
+    lang: &'a str,
+    content: String,
+}
+
+/// Writes the route files into `dist` (a built site holding `index.html` and `data/`).
+/// Returns the number of HTML files written.
+pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
+    let shell_path = dist.join("index.html");
+    let shell = std::fs::read_to_string(&shell_path)
+        .with_context(|| format!("cannot read the app shell {}", shell_path.display()))?;
+    let shell = pristine(&shell);
+    if !shell.contains(PRERENDER_SLOT) {
+        bail!("{} has no {PRERENDER_SLOT}: put one inside <body>", shell_path.display());
+    }
+    let data = dist.join(DATA_DIR);
+    let manifest: Manifest = read_json(&data.join(MANIFEST_FILE))?;
+    let base = manifest.site.base_path.clone();
+    if let Some(public_url) = &opts.public_url {
+        if markdown::with_slashes(public_url) != base {
+            bail!(
+                "Trunk builds for public URL {public_url:?} but site.toml sets base_path = {base:?}; \
+                 set the same path in both (Trunk.toml [build] public_url)"
+            );
+        }
+    }
+    let head = security_tags(&shell, &base);
+    let site = &manifest.site;
+    let render_opts = RenderOptions {
+        base_path: base.clone(),
+        media_prefix: format!("{base}{DATA_DIR}/"),
+    };
+
+    let mut posts = Vec::new();
+    for file in &manifest.index_files {
+        let page: IndexPage = read_json(&data.join(file))?;
+        posts.extend(page.posts);
+    }
+
+    let mut home = String::from("<main class=\"page\"><h1>");
+    home.push_str(&escape_html(&site.title));
+    home.push_str("</h1><ul class=\"post-list\">");
+    for post in &posts {
+        home.push_str(&format!(
+            "<li><a href=\"{base}posts/{}\">{}</a> <time datetime=\"{}\">{}</time><p>{}</p></li>",
+            post.slug,
+            escape_html(&post.title),
+            post.date,
+            crate::model::human_date(&post.date),
+            escape_html(&post.summary)
+        ));
+    }
+    home.push_str("</ul></main>");
+    let mut written = 0;
+    let home_meta = PageMeta {
+        title: site.title.clone(),
+        description: &site.description,
+        route: String::new(),
+        og_type: "website",
+        lang: &site.language,
+        content: home,
+    };
+    std::fs::write(&shell_path, page(&shell, &head, &manifest, &home_meta))?;
+    written += 1;
+
+    for summary in &posts {
+        let post: Post = read_json(&data.join(&summary.file))?;
+        let article = markdown::render(&post.body, &render_opts).html;
+        let content = format!(
+            "<main class=\"page\"><article lang=\"{}\"><h1>{}</h1><p><time datetime=\"{}\">{}</time></p>{article}</article></main>",
+            escape_html(&summary.lang),
+            escape_html(&summary.title),
+            summary.date,
+            crate::model::human_date(&summary.date),
+        );
+        let meta = PageMeta {
+            title: format!("{} · {}", summary.title, site.title),
+            description: &summary.summary,
+            route: format!("posts/{}", summary.slug),
+            og_type: "article",
+            lang: &site.language,
+            content,
+        };
+        let dir = dist.join("posts").join(&summary.slug);
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join("index.html"), page(&shell, &head, &manifest, &meta))?;
+        written += 1;
+    }
+
+    let not_found = PageMeta {
+        title: format!("Page not found · {}", site.title),
+        description: &site.description,
+        route: String::new(),
+        og_type: "website",
+        lang: &site.language,
+        content: format!(
+            "<main class=\"page\"><h1>Page not found</h1><p><a href=\"{base}\">Back to all posts</a></p></main>"
+        ),
+    };
+    std::fs::write(dist.join("404.html"), page(&shell, &head, &manifest, &not_found))?;
+    written += 1;
+    Ok(written)
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_slice(&bytes).with_context(|| format!("{} does not match the data format", path.display()))
+}
+
+/// The shell as Trunk wrote it: anything an earlier run of this step added is taken out.
+fn pristine(shell: &str) -> String {
+    let mut out = shell.to_string();
+    if let (Some(a), Some(b)) = (out.find(HEAD_OPEN), out.find(HEAD_CLOSE)) {
+        if a < b {
+            out.replace_range(a..b + HEAD_CLOSE.len(), "");
+        }
+    }
+    if let Some(a) = out.find(PRERENDER_OPEN) {
+        if let Some(b) = out[a..].find(PRERENDER_CLOSE) {
+            out.replace_range(a..a + b + PRERENDER_CLOSE.len(), PRERENDER_SLOT);
+        }
+    }
+    out
+}
+
+/// The shell with one page's head tags and content.
+fn page(shell: &str, security: &str, manifest: &Manifest, meta: &PageMeta) -> String {
+    let site = &manifest.site;
+    let url = format!("{}{}{}", site.base_url, site.base_path, meta.route);
+    let mut head = format!("{HEAD_OPEN}{security}\n");
+    let description = escape_html(meta.description);
+    head.push_str(&format!("<meta name=\"description\" content=\"{description}\">\n"));
+    if !site.base_url.is_empty() {
+        head.push_str(&format!("<link rel=\"canonical\" href=\"{}\">\n", escape_html(&url)));
+        head.push_str(&format!("<meta property=\"og:url\" content=\"{}\">\n", escape_html(&url)));
+    }
+    head.push_str(&format!("<meta property=\"og:title\" content=\"{}\">\n", escape_html(&meta.title)));
+    head.push_str(&format!("<meta property=\"og:description\" content=\"{description}\">\n"));
+    head.push_str(&format!("<meta property=\"og:type\" content=\"{}\">\n", meta.og_type));
+    head.push_str(&format!("<meta property=\"og:site_name\" content=\"{}\">\n", escape_html(&site.title)));
+
+    head.push_str(HEAD_CLOSE);
+
+    let with_title = replace_between(shell, "<title>", "</title>", &escape_html(&meta.title));
+    let mut out = replace_between(&with_title, "<html lang=\"", "\"", &escape_html(meta.lang));
+    // Right after `<meta charset>`, so the policy applies before any script or style is seen.
+    let anchor = out
+        .find("<meta charset")
+        .and_then(|i| out[i..].find('>').map(|j| i + j + 1))
+        .or_else(|| out.find("<head>").map(|i| i + "<head>".len()))
+        .unwrap_or(0);
+    out.insert_str(anchor, &head);
+    out.replacen(
+        PRERENDER_SLOT,
+        &format!("{PRERENDER_OPEN}{}{PRERENDER_CLOSE}", meta.content),
+        1,
+    )
+}
+
+fn replace_between(text: &str, start: &str, end: &str, with: &str) -> String {
+    let Some(a) = text.find(start).map(|i| i + start.len()) else {
+        return text.to_string();
+    };
+    let Some(b) = text[a..].find(end).map(|i| a + i) else {
+        return text.to_string();
+    };
+    format!("{}{with}{}", &text[..a], &text[b..])
+}
+
+/// The base-path meta tag and a Content-Security-Policy allowing exactly the shell's inline
+/// scripts (by SHA-256).
+fn security_tags(shell: &str, base: &str) -> String {
+    let mut hashes = String::new();
+    let mut rest = shell;
+    while let Some(open) = rest.find("<script") {
+        let after_open = &rest[open..];
+        let Some(tag_end) = after_open.find('>') else { break };
+        let tag = &after_open[..tag_end];
+        let body_start = tag_end + 1;
+        let Some(close) = after_open[body_start..].find("</script>") else { break };
+        let body = &after_open[body_start..body_start + close];
+        if !tag.contains(" src=") && !body.trim().is_empty() {
+            let digest = Sha256::digest(body.as_bytes());
+            hashes.push_str(&format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &after_open[body_start + close..];
+    }
+    // Only the site itself: no third-party scripts, styles, fonts, images or connections.
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'"
+    );
+    format!(
+        "\n<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n<meta name=\"fieldnotes-base\" content=\"{}\">",
+        escape_html(base)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_scripts_are_allowed_by_hash_only() {
+        let shell = "<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>x</title></head><body><script type=\"module\">import init from '/a.js';</script><script src=\"/b.js\"></script></body></html>";
+        let out = security_tags(shell, "/");
+        let expected = base64::engine::general_purpose::STANDARD
+            .encode(Sha256::digest("import init from '/a.js';".as_bytes()));
+        assert!(out.contains(&format!("'sha256-{expected}'")), "{out}");
+        assert_eq!(out.matches("'sha256-").count(), 1, "{out}");
+        assert!(!out.contains("unsafe-inline"));
+        assert!(out.contains("<meta name=\"fieldnotes-base\" content=\"/\">"));
+    }
+
+    #[test]
+    fn replace_between_replaces_only_the_inside() {
+        assert_eq!(replace_between("<title>a</title>", "<title>", "</title>", "b &amp; c"), "<title>b &amp; c</title>");
+        assert_eq!(replace_between("none", "<title>", "</title>", "b"), "none");
+    }
+}

@@ -1,0 +1,529 @@
+//! Markdown to safe HTML, shared by the app (which renders posts in the browser) and the builder
+//! (which pre-renders the no-JavaScript copy of each post and measures reading time).
+//!
+//! Markdown is untrusted input. The renderer therefore:
+//! - turns every raw HTML block or inline tag into escaped text, so `<script>` shows as text;
+//! - keeps link and image URLs only when they are relative or `http`, `https` or `mailto`
+//!   (a refused link keeps its text, a refused image becomes its alt text);
+//! - writes every `<a>` and `<img>` tag itself, with escaped attributes and no others.
+//!
+//! It also gives each heading a unique, readable `id` and collects the headings for a table of
+//! contents.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::HashSet;
+
+/// Where the rendered HTML will be shown, so relative URLs can be resolved.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Path the site is served under (`/` or `/blog/`); prefixed to root-relative URLs (`/posts/x`).
+    pub base_path: String,
+    /// Prefix for relative image sources (`media/map.svg`), e.g. `/data/`.
+    pub media_prefix: String,
+}
+
+/// A heading of the rendered document, for a table of contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// The result of [`render`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+}
+
+/// The Markdown dialect of posts: CommonMark plus GFM tables, footnotes, strikethrough, task lists,
+/// smart punctuation and `{#id}` heading attributes.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders untrusted Markdown to HTML that is safe to insert into the page.
+pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
+    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut headings = Vec::new();
+    let mut used_ids = HashSet::new();
+    // Open links, innermost last: whether each one was kept (so its end tag is written or not).
+    let mut open_links: Vec<bool> = Vec::new();
+
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            // Raw HTML becomes visible text, never markup.
+            Event::Html(raw) | Event::InlineHtml(raw) => out.push(Event::Text(raw.clone())),
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs: _,
+            }) => {
+                let end = find_end(&events, i);
+                let text = plain_text(&events[i + 1..end]);
+                let wanted = id
+                    .as_deref()
+                    .map(slugify)
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| slugify(&text));
+                let id = unique_id(wanted, &mut used_ids);
+                headings.push(Heading {
+                    level: heading_number(*level),
+                    id: id.clone(),
+                    text,
+                });
+                out.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: Some(CowStr::from(id)),
+                    // Author classes are harmless words, but keep only word characters.
+                    classes: classes
+                        .iter()
+                        .filter(|c| c.chars().all(|ch| ch.is_alphanumeric() || ch == '-'))
+                        .cloned()
+                        .collect(),
+                    attrs: Vec::new(),
+                }));
+            }
+            Event::Start(Tag::Link {
+                dest_url,
+                title,
+                ..
+            }) => {
+                let url = resolve_url(dest_url, opts, false);
+                open_links.push(url.is_some());
+                if let Some(url) = url {
+                    let mut tag = String::from("<a href=\"");
+                    escape_attr(&mut tag, &url);
+                    tag.push('"');
+                    if !title.is_empty() {
+                        tag.push_str(" title=\"");
+                        escape_attr(&mut tag, title);
+                        tag.push('"');
+                    }
+                    if is_web(&url) {
+                        // Readers of this blog may need privacy: never tell other sites where they came from.
+                        tag.push_str(" rel=\"noopener noreferrer\"");
+                    }
+                    tag.push('>');
+                    out.push(Event::InlineHtml(tag.into()));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if open_links.pop() == Some(true) {
+                    out.push(Event::InlineHtml("</a>".into()));
+                }
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let end = find_end(&events, i);
+                let alt = plain_text(&events[i + 1..end]);
+                match resolve_url(dest_url, opts, true) {
+                    Some(src) => {
+                        let mut tag = String::from("<img src=\"");
+                        escape_attr(&mut tag, &src);
+                        tag.push_str("\" alt=\"");
+                        escape_attr(&mut tag, &alt);
+                        tag.push('"');
+                        if !title.is_empty() {
+                            tag.push_str(" title=\"");
+                            escape_attr(&mut tag, title);
+                            tag.push('"');
+                        }
+                        tag.push_str(" loading=\"lazy\" decoding=\"async\">");
+                        out.push(Event::InlineHtml(tag.into()));
+                    }
+                    None => out.push(Event::Text(alt.into())),
+                }
+                i = end;
+            }
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    Rendered { html, headings }
+}
+
+/// Index of the `End` event matching the `Start` event at `start`.
+fn find_end(events: &[Event], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, event) in events.iter().enumerate().skip(start) {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len() - 1
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// The readable text of a run of events (headings, alt text, summaries).
+fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// A URL-safe anchor from heading text, in any script: letters and digits kept (lower-cased),
+/// runs of anything else become one `-`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for ch in text.chars() {
+        // Combining marks carry Khmer, Thai and Devanagari vowels: they belong to the word.
+        if ch.is_alphanumeric() || is_combining_mark(ch) {
+            if pending_dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_dash = false;
+            slug.extend(ch.to_lowercase());
+        } else {
+            pending_dash = true;
+        }
+    }
+    slug
+}
+
+/// Marks that `char::is_alphanumeric` does not count as letters, in the scripts we expect most.
+fn is_combining_mark(ch: char) -> bool {
+    matches!(ch as u32,
+        0x0300..=0x036F   // combining diacritics
+        | 0x0900..=0x0DFF // Indic scripts' vowel signs
+        | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E // Thai
+        | 0x0EB1 | 0x0EB4..=0x0EBC | 0x0EC8..=0x0ECD // Lao
+        | 0x102B..=0x103E | 0x1056..=0x1059 // Myanmar
+        | 0x17B4..=0x17D3 | 0x17DD // Khmer
+    )
+}
+
+fn unique_id(wanted: String, used: &mut HashSet<String>) -> String {
+    let base = if wanted.is_empty() {
+        "section".to_string()
+    } else {
+        wanted
+    };
+    let mut id = base.clone();
+    let mut n = 1;
+    while !used.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+/// Whether a URL may be used, and what it becomes: `None` for a refused scheme.
+fn resolve_url(url: &str, opts: &RenderOptions, is_image: bool) -> Option<String> {
+    // Browsers ignore ASCII tabs and newlines inside URLs, so `java\tscript:` must be seen as a scheme.
+    let compact: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .collect();
+    if let Some(scheme) = scheme_of(&compact) {
+        let allowed: &[&str] = if is_image {
+            &["http", "https"]
+        } else {
+            &["http", "https", "mailto"]
+        };
+        return allowed
+            .contains(&scheme.to_ascii_lowercase().as_str())
+            .then(|| url.trim().to_string());
+    }
+    let url = url.trim();
+    if url.starts_with("//") {
+        // Protocol-relative: another host in disguise. Treat it as https.
+        return Some(format!("https:{url}"));
+    }
+    if let Some(rest) = url.strip_prefix('/') {
+        return Some(format!("{}{rest}", with_slashes(&opts.base_path)));
+    }
+    if is_image && !url.is_empty() && !url.starts_with(['#', '?']) {
+        return Some(format!("{}{}", opts.media_prefix, url.trim_start_matches("./")));
+    }
+    Some(url.to_string())
+}
+
+/// The scheme of an absolute URL (`https` of `https://…`), if it has one.
+fn scheme_of(url: &str) -> Option<&str> {
+    let colon = url.find(':')?;
+    let scheme = &url[..colon];
+    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    // `a/b:c` or `?x:y` are relative paths with a colon later on.
+    valid.then_some(scheme)
+}
+
+/// An `http` or `https` URL: a link to another site.
+fn is_web(url: &str) -> bool {
+    scheme_of(url).is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
+}
+
+/// `blog` → `/blog/`; `/` stays `/`.
+pub fn with_slashes(path: &str) -> String {
+    let trimmed = path.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+fn escape_attr(out: &mut String, value: &str) {
+    for ch in value.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Escapes text for HTML element content or attributes.
+pub fn escape_html(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    escape_attr(&mut out, value);
+    out
+}
+
+/// The visible text of a Markdown document, without markup (for summaries and word counts).
+pub fn to_plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => text.push('\n'),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The first paragraph of a Markdown document as plain text, for a summary.
+pub fn first_paragraph(markdown: &str) -> String {
+    let mut text = String::new();
+    let mut inside = false;
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Start(Tag::Paragraph) => inside = true,
+            Event::End(TagEnd::Paragraph) if inside && !text.trim().is_empty() => break,
+            Event::End(TagEnd::Paragraph) => inside = false,
+            Event::Text(t) | Event::Code(t) if inside => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
+/// Word count that is fair to every script: runs of letters count as words in scripts written
+/// with spaces; in scripts written without them (Thai, Lao, Khmer, Burmese, Chinese, Japanese)
+/// characters are converted to word equivalents.
+pub fn word_count(text: &str) -> usize {
+    let mut words = 0usize;
+    let mut in_word = false;
+    let mut han_kana = 0usize;
+    let mut southeast_asian = 0usize;
+    for ch in text.chars() {
+        match ch as u32 {
+            0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => {
+                han_kana += 1;
+                in_word = false;
+            }
+            0x0E00..=0x0EFF | 0x1000..=0x109F | 0x1780..=0x17FF | 0x19E0..=0x19FF => {
+                if ch.is_alphabetic() || is_combining_mark(ch) {
+                    southeast_asian += 1;
+                }
+                in_word = false;
+            }
+            _ if ch.is_alphanumeric() || ch == '\'' || ch == '’' => {
+                if !in_word {
+                    words += 1;
+                    in_word = true;
+                }
+            }
+            _ => in_word = false,
+        }
+    }
+    // A Chinese or Japanese word averages under two characters; a Thai or Khmer word about five.
+    words + han_kana.div_ceil(2) + southeast_asian.div_ceil(5)
+}
+
+/// Minutes to read, at 220 words a minute, never less than one.
+pub fn reading_minutes(markdown: &str) -> u32 {
+    let words = word_count(&to_plain_text(markdown));
+    (words.div_ceil(220)).max(1) as u32
+}
+
+/// Writes `n` with a unit that agrees with it ("1 min read", "4 min read").
+pub fn reading_label(minutes: u32) -> String {
+    format!("{minutes} min read")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(md: &str) -> String {
+        render(
+            md,
+            &RenderOptions {
+                base_path: "/".into(),
+                media_prefix: "/data/".into(),
+            },
+        )
+        .html
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        let out = html("Hello <script>alert(1)</script>\n\n<div onclick=\"x()\">block</div>\n");
+        assert!(!out.contains("<script"), "{out}");
+        assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{out}");
+        assert!(!out.contains("<div"), "{out}");
+        assert!(out.contains("&lt;div onclick"), "{out}");
+    }
+
+    #[test]
+    fn dangerous_link_schemes_are_dropped_but_text_kept() {
+        for url in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "java\tscript:alert(1)",
+            "&#106;avascript:alert(1)",
+            "vbscript:x",
+            "data:text/html,<script>alert(1)</script>",
+        ] {
+            let out = html(&format!("[click me]({url})"));
+            assert!(!out.contains("<a"), "{url}: {out}");
+            assert!(out.contains("click me"), "{url}: {out}");
+        }
+        let out = html("<javascript:alert(1)>");
+        assert!(!out.contains("href"), "{out}");
+        let out = html("![pic](javascript:alert(1))");
+        assert!(!out.contains("<img"), "{out}");
+        assert!(out.contains("pic"), "{out}");
+    }
+
+    #[test]
+    fn safe_links_are_kept_with_privacy_for_external_ones() {
+        let out = html("[a](https://example.org/x?a=1&b=\"2\") [b](/posts/day-2) [c](mailto:m@example.org) [d](#notes)");
+        assert!(out.contains(r#"<a href="https://example.org/x?a=1&amp;b=&quot;2&quot;" rel="noopener noreferrer">a</a>"#), "{out}");
+        assert!(out.contains(r#"<a href="/posts/day-2">b</a>"#), "{out}");
+        assert!(out.contains(r#"<a href="mailto:m@example.org">c</a>"#), "{out}");
+        assert!(out.contains(r##"<a href="#notes">d</a>"##), "{out}");
+    }
+
+    #[test]
+    fn base_path_and_media_prefix_apply_to_relative_urls() {
+        let out = render(
+            "[home](/posts/a) ![map](media/map.svg \"The route\")",
+            &RenderOptions {
+                base_path: "/blog/".into(),
+                media_prefix: "/blog/data/".into(),
+            },
+        )
+        .html;
+        assert!(out.contains(r#"href="/blog/posts/a""#), "{out}");
+        assert!(
+            out.contains(r#"<img src="/blog/data/media/map.svg" alt="map" title="The route" loading="lazy" decoding="async">"#),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn attribute_injection_through_alt_or_title_is_escaped() {
+        let out = html("![x\" onerror=\"alert(1)](a.png \"t\\\" onload=\\\"y\")");
+        assert!(!out.contains("\" onerror"), "{out}");
+        assert!(!out.contains("\" onload"), "{out}");
+    }
+
+    #[test]
+    fn gfm_features_render() {
+        let out = html(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\" it's -- done...\n\n- [x] packed\n- [ ] tickets\n\nNote[^1].\n\n[^1]: The footnote.\n",
+        );
+        assert!(out.contains("<table>") && out.contains("<td>1</td>"), "{out}");
+        assert!(out.contains("<del>old</del>"), "{out}");
+        assert!(out.contains("“quoted”") && out.contains("it’s") && out.contains("–") && out.contains("…"), "{out}");
+        assert!(out.contains(r#"<input disabled="" type="checkbox" checked=""/>"#), "{out}");
+        assert!(out.contains("footnote-reference") && out.contains("The footnote."), "{out}");
+    }
+
+    #[test]
+    fn headings_get_unique_ids_in_any_script() {
+        let r = render(
+            "# Day one\n## Day one\n## ផ្សារ ថ្មី\n## Custom {#my-id}\n## `code` & more!\n",
+            &RenderOptions::default(),
+        );
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["day-one", "day-one-1", "ផ្សារ-ថ្មី", "my-id", "code-more"]);
+        assert!(r.html.contains(r#"<h2 id="day-one-1">Day one</h2>"#), "{}", r.html);
+        assert_eq!(r.headings[0].level, 1);
+        assert_eq!(r.headings[2].text, "ផ្សារ ថ្មី");
+    }
+
+    #[test]
+    fn heading_attribute_ids_cannot_inject_markup() {
+        let r = render("## Hi {#a\"onmouseover=x}\n", &RenderOptions::default());
+        assert!(!r.html.contains("\"onmouseover"), "{}", r.html);
+    }
+
+    #[test]
+    fn word_count_is_fair_to_every_script() {
+        assert_eq!(word_count("The river was high, wasn't it?"), 6);
+        // Five Thai characters count as one word; two Han characters as one.
+        assert_eq!(word_count("ตลาดน้ำ"), 2);
+        assert_eq!(word_count("市场很大"), 2);
+        assert_eq!(word_count("ផ្សារ market"), 2);
+        assert_eq!(reading_minutes(&"word ".repeat(440)), 2);
+        assert_eq!(reading_minutes(""), 1);
+    }
+
+    #[test]
+    fn summaries_come_from_the_first_paragraph() {
+        assert_eq!(
+            first_paragraph("## Title\n\nFirst *para*\ngoes on.\n\nSecond."),
+            "First para goes on."
+        );
+        assert_eq!(to_plain_text("# A\n\nb **c**"), "A\nb c\n");
+    }
+}

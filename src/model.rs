@@ -1,0 +1,163 @@
+//! The data contract between the builder and the app.
+//!
+//! Every JSON file the builder writes is one of these types, and the app reads it back through the
+//! same type. Change a field here and both halves change together; bump [`FORMAT_VERSION`] when an
+//! old app could no longer read the new files.
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the JSON layout below. The app refuses (and says so) a manifest of another version.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Name of the unhashed entry file, relative to the data folder. The app fetches it with `no-cache`;
+/// every file it names is content-hashed and may be cached forever.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// Folder, below the site root, that holds the builder's output.
+pub const DATA_DIR: &str = "data";
+
+/// `data/manifest.json`: what the site is and where its data lives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format_version: u32,
+    /// Hash of every data file of this build: equal output gives an equal id.
+    pub build_id: String,
+    pub site: SiteInfo,
+    /// Files of the post index, newest posts first, relative to the data folder.
+    pub index_files: Vec<String>,
+    /// Number of published posts.
+    pub post_count: usize,
+}
+
+/// The site settings a reader sees, as given in `site.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    pub title: String,
+    pub description: String,
+    #[serde(default)]
+    pub author: String,
+    /// Absolute URL of the deployed site, without the base path (`https://example.org`).
+    #[serde(default)]
+    pub base_url: String,
+    /// Path the site is served under; starts and ends with `/` (`/` or `/blog/`).
+    pub base_path: String,
+    /// BCP 47 language of the site, the default for posts.
+    pub language: String,
+}
+
+/// One file of the post index: summaries, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexPage {
+    pub posts: Vec<PostSummary>,
+}
+
+/// What a list of posts shows about a post, and where to fetch the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostSummary {
+    /// URL segment: the post lives at `/posts/{slug}`.
+    pub slug: String,
+    pub title: String,
+    /// Publication date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Last significant update, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Plain text, no Markdown.
+    pub summary: String,
+    pub reading_minutes: u32,
+    /// BCP 47 language of the post.
+    pub lang: String,
+    /// The post's own JSON file, relative to the data folder.
+    pub file: String,
+}
+
+/// `data/posts/{slug}.{hash}.json`: one post, ready to render.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Post {
+    #[serde(flatten)]
+    pub summary: PostSummary,
+    /// The Markdown body, front matter removed. Rendered by [`crate::markdown`].
+    pub body: String,
+}
+
+/// Formats a `YYYY-MM-DD` date for readers ("3 February 2025"); anything else is returned as is.
+pub fn human_date(date: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut parts = date.splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return date.to_string();
+    };
+    match (m.parse::<usize>(), d.get(..2).unwrap_or(d).parse::<u32>()) {
+        (Ok(m @ 1..=12), Ok(d)) => format!("{d} {} {y}", MONTHS[m - 1]),
+        _ => date.to_string(),
+    }
+}
+
+/// Writing direction of a language: `rtl` for Arabic, Hebrew, Persian, Urdu and their kin.
+pub fn text_direction(lang: &str) -> &'static str {
+    let primary = lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    match primary.as_str() {
+        "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug" | "dv" | "ckb" => "rtl",
+        _ => "ltr",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn direction_follows_the_language() {
+        assert_eq!(text_direction("en"), "ltr");
+        assert_eq!(text_direction("km"), "ltr");
+        assert_eq!(text_direction("ar-EG"), "rtl");
+        assert_eq!(text_direction("HE"), "rtl");
+    }
+
+    #[test]
+    fn human_date_reads_naturally() {
+        assert_eq!(human_date("2025-02-03"), "3 February 2025");
+        assert_eq!(human_date("2025-12-31"), "31 December 2025");
+        assert_eq!(human_date("someday"), "someday");
+        assert_eq!(human_date("2025-13-01"), "2025-13-01");
+    }
+
+    #[test]
+    fn post_flattens_its_summary() {
+        let post = Post {
+            summary: PostSummary {
+                slug: "a".into(),
+                title: "A".into(),
+                date: "2025-01-01".into(),
+                updated: None,
+                tags: vec!["x".into()],
+                summary: "s".into(),
+                reading_minutes: 1,
+                lang: "en".into(),
+                file: "posts/a.0.json".into(),
+            },
+            body: "hi".into(),
+        };
+        let json = serde_json::to_value(&post).unwrap();
+        assert_eq!(json["slug"], "a");
+        assert_eq!(json["body"], "hi");
+        assert!(json.get("updated").is_none());
+        let back: Post = serde_json::from_value(json).unwrap();
+        assert_eq!(back, post);
+    }
+}
