@@ -94,9 +94,7 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
                 }));
             }
             Event::Start(Tag::Link {
-                dest_url,
-                title,
-                ..
+                dest_url, title, ..
             }) => {
                 let url = resolve_url(dest_url, opts, false);
                 open_links.push(url.is_some());
@@ -153,7 +151,21 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
 
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    Rendered { html, headings }
+    Rendered {
+        html: alignment_as_classes(html),
+        headings,
+    }
+}
+
+/// Table column alignment as classes: the page's Content-Security-Policy refuses inline styles.
+/// Only the HTML writer emits `style="` (raw HTML from the author was escaped to text above).
+fn alignment_as_classes(html: String) -> String {
+    if !html.contains(" style=\"text-align: ") {
+        return html;
+    }
+    html.replace(" style=\"text-align: left\"", " class=\"align-left\"")
+        .replace(" style=\"text-align: center\"", " class=\"align-center\"")
+        .replace(" style=\"text-align: right\"", " class=\"align-right\"")
 }
 
 /// Index of the `End` event matching the `Start` event at `start`.
@@ -271,7 +283,11 @@ fn resolve_url(url: &str, opts: &RenderOptions, is_image: bool) -> Option<String
         return Some(format!("{}{rest}", with_slashes(&opts.base_path)));
     }
     if is_image && !url.is_empty() && !url.starts_with(['#', '?']) {
-        return Some(format!("{}{}", opts.media_prefix, url.trim_start_matches("./")));
+        return Some(format!(
+            "{}{}",
+            opts.media_prefix,
+            url.trim_start_matches("./")
+        ));
     }
     Some(url.to_string())
 }
@@ -290,7 +306,8 @@ fn scheme_of(url: &str) -> Option<&str> {
 
 /// An `http` or `https` URL: a link to another site.
 fn is_web(url: &str) -> bool {
-    scheme_of(url).is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
+    scheme_of(url)
+        .is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
 }
 
 /// `blog` → `/blog/`; `/` stays `/`.
@@ -417,7 +434,10 @@ mod tests {
     fn raw_html_is_shown_as_text() {
         let out = html("Hello <script>alert(1)</script>\n\n<div onclick=\"x()\">block</div>\n");
         assert!(!out.contains("<script"), "{out}");
-        assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{out}");
+        assert!(
+            out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{out}"
+        );
         assert!(!out.contains("<div"), "{out}");
         assert!(out.contains("&lt;div onclick"), "{out}");
     }
@@ -448,7 +468,10 @@ mod tests {
         let out = html("[a](https://example.org/x?a=1&b=\"2\") [b](/posts/day-2) [c](mailto:m@example.org) [d](#notes)");
         assert!(out.contains(r#"<a href="https://example.org/x?a=1&amp;b=&quot;2&quot;" rel="noopener noreferrer">a</a>"#), "{out}");
         assert!(out.contains(r#"<a href="/posts/day-2">b</a>"#), "{out}");
-        assert!(out.contains(r#"<a href="mailto:m@example.org">c</a>"#), "{out}");
+        assert!(
+            out.contains(r#"<a href="mailto:m@example.org">c</a>"#),
+            "{out}"
+        );
         assert!(out.contains(r##"<a href="#notes">d</a>"##), "{out}");
     }
 
@@ -481,11 +504,29 @@ mod tests {
         let out = html(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\" it's -- done...\n\n- [x] packed\n- [ ] tickets\n\nNote[^1].\n\n[^1]: The footnote.\n",
         );
-        assert!(out.contains("<table>") && out.contains("<td>1</td>"), "{out}");
+        assert!(
+            out.contains("<table>") && out.contains("<td>1</td>"),
+            "{out}"
+        );
+        let aligned = html("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n");
+        assert!(!aligned.contains("style="), "{aligned}");
+        assert!(aligned.contains(r#"<td class="align-left">1</td><td class="align-center">2</td><td class="align-right">3</td>"#), "{aligned}");
         assert!(out.contains("<del>old</del>"), "{out}");
-        assert!(out.contains("“quoted”") && out.contains("it’s") && out.contains("–") && out.contains("…"), "{out}");
-        assert!(out.contains(r#"<input disabled="" type="checkbox" checked=""/>"#), "{out}");
-        assert!(out.contains("footnote-reference") && out.contains("The footnote."), "{out}");
+        assert!(
+            out.contains("“quoted”")
+                && out.contains("it’s")
+                && out.contains("–")
+                && out.contains("…"),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"<input disabled="" type="checkbox" checked=""/>"#),
+            "{out}"
+        );
+        assert!(
+            out.contains("footnote-reference") && out.contains("The footnote."),
+            "{out}"
+        );
     }
 
     #[test]
@@ -495,8 +536,15 @@ mod tests {
             &RenderOptions::default(),
         );
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, ["day-one", "day-one-1", "ផ្សារ-ថ្មី", "my-id", "code-more"]);
-        assert!(r.html.contains(r#"<h2 id="day-one-1">Day one</h2>"#), "{}", r.html);
+        assert_eq!(
+            ids,
+            ["day-one", "day-one-1", "ផ្សារ-ថ្មី", "my-id", "code-more"]
+        );
+        assert!(
+            r.html.contains(r#"<h2 id="day-one-1">Day one</h2>"#),
+            "{}",
+            r.html
+        );
         assert_eq!(r.headings[0].level, 1);
         assert_eq!(r.headings[2].text, "ផ្សារ ថ្មី");
     }

@@ -110,7 +110,11 @@ pub fn human_date(date: &str) -> String {
 
 /// Writing direction of a language: `rtl` for Arabic, Hebrew, Persian, Urdu and their kin.
 pub fn text_direction(lang: &str) -> &'static str {
-    let primary = lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    let primary = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match primary.as_str() {
         "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug" | "dv" | "ckb" => "rtl",
         _ => "ltr",

@@ -48,7 +48,11 @@ pub type SiteResource = LocalResource<Result<Arc<SiteData>, LoadError>>;
 pub fn base_path() -> String {
     let meta = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("meta[name=fieldnotes-base]").ok().flatten())
+        .and_then(|d| {
+            d.query_selector("meta[name=fieldnotes-base]")
+                .ok()
+                .flatten()
+        })
         .and_then(|m| m.get_attribute("content"));
     with_slashes(meta.as_deref().unwrap_or("/"))
 }

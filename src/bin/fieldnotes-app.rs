@@ -7,6 +7,8 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("fieldnotes-app runs in the browser: build it with `trunk build --release --offline`.");
+    eprintln!(
+        "fieldnotes-app runs in the browser: build it with `trunk build --release --offline`."
+    );
     std::process::exit(2);
 }

@@ -57,8 +57,16 @@ mod cli {
     pub fn main() -> ExitCode {
         let cli = Cli::parse();
         match cli.command {
-            Command::Build { content, out, drafts } => {
-                match builder::build(&BuildOptions { content, out: out.clone(), drafts }) {
+            Command::Build {
+                content,
+                out,
+                drafts,
+            } => {
+                match builder::build(&BuildOptions {
+                    content,
+                    out: out.clone(),
+                    drafts,
+                }) {
                     Ok(summary) => {
                         eprintln!(
                             "fieldnotes: built {} posts ({} drafts left out) into {}: {} files, build {}",
@@ -76,11 +84,11 @@ mod cli {
                     }
                 }
             }
-            Command::Stubs { dist, public_url } => {
-                finish(builder::write_stubs(&dist, &StubOptions { public_url }).map(|n| {
+            Command::Stubs { dist, public_url } => finish(
+                builder::write_stubs(&dist, &StubOptions { public_url }).map(|n| {
                     eprintln!("fieldnotes: wrote {n} route pages into {}", dist.display());
-                }))
-            }
+                }),
+            ),
             Command::SizeReport { dist } => finish(builder::size_report(&dist).map(|report| {
                 println!("{report}");
             })),

@@ -55,7 +55,11 @@ pub fn load(content: &Path) -> Result<SiteInfo, Problem> {
         .at(line, column)
     })?;
     if raw.title.trim().is_empty() {
-        return Err(Problem::new(&path, "title is empty", "give the site a name: title = \"…\""));
+        return Err(Problem::new(
+            &path,
+            "title is empty",
+            "give the site a name: title = \"…\"",
+        ));
     }
     Ok(SiteInfo {
         title: raw.title.trim().to_string(),

@@ -20,7 +20,9 @@ pub use size_report::{size_report, SizeReport};
 pub use stubs::{write_stubs, StubOptions};
 
 use crate::markdown;
-use crate::model::{IndexPage, Manifest, Post, PostSummary, SiteInfo, FORMAT_VERSION, MANIFEST_FILE};
+use crate::model::{
+    IndexPage, Manifest, Post, PostSummary, SiteInfo, FORMAT_VERSION, MANIFEST_FILE,
+};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -64,7 +66,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Problems> {
     let manifest: Manifest = serde_json::from_slice(&files[Path::new(MANIFEST_FILE)])
         .expect("the manifest was just serialised");
     write_atomically(&opts.out, &files).map_err(|e| {
-        Problems::from(Problem::new(&opts.out, format!("cannot write the output: {e}"), "check that the folder is writable"))
+        Problems::from(Problem::new(
+            &opts.out,
+            format!("cannot write the output: {e}"),
+            "check that the folder is writable",
+        ))
     })?;
     Ok(BuildSummary {
         posts: site.posts.len(),
@@ -89,10 +95,17 @@ pub fn load_site(content: &Path, drafts: bool) -> Result<Site, Problems> {
     let mut media = BTreeMap::new();
     let mut files = Vec::new();
     if let Err(e) = walk(content, &mut files) {
-        problems.push(Problem::new(content, format!("cannot read the content folder: {e}"), "pass the folder that holds site.toml with --content"));
+        problems.push(Problem::new(
+            content,
+            format!("cannot read the content folder: {e}"),
+            "pass the folder that holds site.toml with --content",
+        ));
     }
     let media_root = content.join(MEDIA_DIR);
-    let default_lang = info.as_ref().map_or("en", |i| i.language.as_str()).to_string();
+    let default_lang = info
+        .as_ref()
+        .map_or("en", |i| i.language.as_str())
+        .to_string();
     for path in files {
         if let Ok(relative) = path.strip_prefix(&media_root) {
             match std::fs::read(&path) {
@@ -124,7 +137,11 @@ pub fn load_site(content: &Path, drafts: bool) -> Result<Site, Problems> {
         if let Some(first) = seen.insert(post.summary.slug.clone(), path.clone()) {
             problems.push(Problem::new(
                 path,
-                format!("duplicate slug \"{}\", also used by {}", post.summary.slug, first.display()),
+                format!(
+                    "duplicate slug \"{}\", also used by {}",
+                    post.summary.slug,
+                    first.display()
+                ),
                 "rename one of the files or give one a different `slug:` in its front matter",
             ));
         }
@@ -150,23 +167,38 @@ pub fn load_site(content: &Path, drafts: bool) -> Result<Site, Problems> {
 
 /// Reads one post. `Ok(None)` for files that are not posts.
 fn load_post(path: &Path, default_lang: &str) -> Result<Option<(Post, bool)>, Problem> {
-    let bytes = std::fs::read(path).map_err(|e| Problem::new(path, format!("cannot read: {e}"), ""))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| Problem::new(path, format!("cannot read: {e}"), ""))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
         let (line, column) = config::line_column(valid, offset);
-        Problem::new(path, "the file is not valid UTF-8", "save the file as UTF-8 in your editor")
-            .at(line, column)
+        Problem::new(
+            path,
+            "the file is not valid UTF-8",
+            "save the file as UTF-8 in your editor",
+        )
+        .at(line, column)
     })?;
     let doc = front_matter::parse(path, &text)?;
     let front = doc.front;
 
     let title = front.title.as_deref().map(str::trim).unwrap_or("");
     if title.is_empty() {
-        return Err(Problem::new(path, "the post has no title", "add a line to the front matter: title: \"Day 1: Arrival\"").at(2, 1));
+        return Err(Problem::new(
+            path,
+            "the post has no title",
+            "add a line to the front matter: title: \"Day 1: Arrival\"",
+        )
+        .at(2, 1));
     }
     let Some(date_value) = &front.date else {
-        return Err(Problem::new(path, "the post has no date", "add a line to the front matter: date: 2025-02-03").at(2, 1));
+        return Err(Problem::new(
+            path,
+            "the post has no date",
+            "add a line to the front matter: date: 2025-02-03",
+        )
+        .at(2, 1));
     };
     let check_date = |value: &serde_saphyr::Spanned<String>, field: &str| {
         parse_date(&value.value).ok_or_else(|| {
@@ -180,7 +212,11 @@ fn load_post(path: &Path, default_lang: &str) -> Result<Option<(Post, bool)>, Pr
         })
     };
     let date = check_date(date_value, "date")?;
-    let updated = front.updated.as_ref().map(|u| check_date(u, "updated")).transpose()?;
+    let updated = front
+        .updated
+        .as_ref()
+        .map(|u| check_date(u, "updated"))
+        .transpose()?;
 
     let slug = match &front.slug {
         Some(slug) => slug.trim().to_string(),
@@ -190,7 +226,11 @@ fn load_post(path: &Path, default_lang: &str) -> Result<Option<(Post, bool)>, Pr
             .unwrap_or_default()
             .to_string(),
     };
-    if slug.is_empty() || !slug.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+    if slug.is_empty()
+        || !slug
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    {
         return Err(Problem::new(
             path,
             format!("\"{slug}\" cannot be used as a URL slug"),
@@ -198,7 +238,12 @@ fn load_post(path: &Path, default_lang: &str) -> Result<Option<(Post, bool)>, Pr
         ));
     }
 
-    let mut tags: Vec<String> = front.tags.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+    let mut tags: Vec<String> = front
+        .tags
+        .iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
     tags.dedup();
     let summary = front
         .summary
@@ -278,7 +323,12 @@ pub fn render_files(site: &Site) -> BTreeMap<PathBuf, Vec<u8>> {
         hasher.update(content_hash(bytes).as_bytes());
     }
     hasher.update(serde_json::to_vec(&site.info).expect("site info serialises"));
-    let build_id: String = hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let build_id: String = hasher
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect();
 
     let manifest = Manifest {
         format_version: FORMAT_VERSION,

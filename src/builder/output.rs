@@ -11,7 +11,12 @@ use std::path::{Path, PathBuf};
 pub fn write_atomically(out: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> io::Result<()> {
     let name = out
         .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the output folder needs a name"))?
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the output folder needs a name",
+            )
+        })?
         .to_string_lossy()
         .into_owned();
     let parent = match out.parent() {

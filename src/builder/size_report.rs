@@ -30,9 +30,12 @@ pub struct SizeReport {
 impl SizeReport {
     /// Sum of (raw, gzip, brotli) over the first-visit files.
     pub fn first_visit_total(&self) -> (usize, usize, usize) {
-        self.files.iter().filter(|f| f.first_visit).fold((0, 0, 0), |acc, f| {
-            (acc.0 + f.raw, acc.1 + f.gzip, acc.2 + f.brotli)
-        })
+        self.files
+            .iter()
+            .filter(|f| f.first_visit)
+            .fold((0, 0, 0), |acc, f| {
+                (acc.0 + f.raw, acc.1 + f.gzip, acc.2 + f.brotli)
+            })
     }
 }
 
@@ -78,7 +81,10 @@ fn first_visit_files(dist: &Path) -> Result<BTreeSet<String>> {
     let manifest: Manifest = serde_json::from_slice(&std::fs::read(&manifest_path)?)
         .with_context(|| format!("cannot parse {}", manifest_path.display()))?;
     let base = manifest.site.base_path.as_str();
-    let mut files = BTreeSet::from(["index.html".to_string(), format!("{DATA_DIR}/{MANIFEST_FILE}")]);
+    let mut files = BTreeSet::from([
+        "index.html".to_string(),
+        format!("{DATA_DIR}/{MANIFEST_FILE}"),
+    ]);
     if let Some(first) = manifest.index_files.first() {
         files.insert(format!("{DATA_DIR}/{first}"));
     }
@@ -117,8 +123,18 @@ fn kb(bytes: usize) -> String {
 
 impl fmt::Display for SizeReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let width = self.files.iter().map(|r| r.path.len()).max().unwrap_or(4).max(4);
-        writeln!(f, "{:<width$}  {:>10}  {:>10}  {:>10}  first visit", "file", "raw", "gzip", "brotli")?;
+        let width = self
+            .files
+            .iter()
+            .map(|r| r.path.len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        writeln!(
+            f,
+            "{:<width$}  {:>10}  {:>10}  {:>10}  first visit",
+            "file", "raw", "gzip", "brotli"
+        )?;
         for r in &self.files {
             writeln!(
                 f,
@@ -130,8 +146,17 @@ impl fmt::Display for SizeReport {
                 if r.first_visit { "yes" } else { "" }
             )?;
         }
-        let all = self.files.iter().fold((0, 0, 0), |a, r| (a.0 + r.raw, a.1 + r.gzip, a.2 + r.brotli));
-        writeln!(f, "{:<width$}  {:>10}  {:>10}  {:>10}", "all files", kb(all.0), kb(all.1), kb(all.2))?;
+        let all = self.files.iter().fold((0, 0, 0), |a, r| {
+            (a.0 + r.raw, a.1 + r.gzip, a.2 + r.brotli)
+        });
+        writeln!(
+            f,
+            "{:<width$}  {:>10}  {:>10}  {:>10}",
+            "all files",
+            kb(all.0),
+            kb(all.1),
+            kb(all.2)
+        )?;
         let (raw, gzip, brotli) = self.first_visit_total();
         write!(
             f,

@@ -51,7 +51,10 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
         .with_context(|| format!("cannot read the app shell {}", shell_path.display()))?;
     let shell = pristine(&shell);
     if !shell.contains(PRERENDER_SLOT) {
-        bail!("{} has no {PRERENDER_SLOT}: put one inside <body>", shell_path.display());
+        bail!(
+            "{} has no {PRERENDER_SLOT}: put one inside <body>",
+            shell_path.display()
+        );
     }
     let data = dist.join(DATA_DIR);
     let manifest: Manifest = read_json(&data.join(MANIFEST_FILE))?;
@@ -123,7 +126,10 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
         };
         let dir = dist.join("posts").join(&summary.slug);
         std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join("index.html"), page(&shell, &head, &manifest, &meta))?;
+        std::fs::write(
+            dir.join("index.html"),
+            page(&shell, &head, &manifest, &meta),
+        )?;
         written += 1;
     }
 
@@ -137,14 +143,18 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
             "<main class=\"page\"><h1>Page not found</h1><p><a href=\"{base}\">Back to all posts</a></p></main>"
         ),
     };
-    std::fs::write(dist.join("404.html"), page(&shell, &head, &manifest, &not_found))?;
+    std::fs::write(
+        dist.join("404.html"),
+        page(&shell, &head, &manifest, &not_found),
+    )?;
     written += 1;
     Ok(written)
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_slice(&bytes).with_context(|| format!("{} does not match the data format", path.display()))
+    serde_json::from_slice(&bytes)
+        .with_context(|| format!("{} does not match the data format", path.display()))
 }
 
 /// The shell as Trunk wrote it: anything an earlier run of this step added is taken out.
@@ -169,15 +179,34 @@ fn page(shell: &str, security: &str, manifest: &Manifest, meta: &PageMeta) -> St
     let url = format!("{}{}{}", site.base_url, site.base_path, meta.route);
     let mut head = format!("{HEAD_OPEN}{security}\n");
     let description = escape_html(meta.description);
-    head.push_str(&format!("<meta name=\"description\" content=\"{description}\">\n"));
+    head.push_str(&format!(
+        "<meta name=\"description\" content=\"{description}\">\n"
+    ));
     if !site.base_url.is_empty() {
-        head.push_str(&format!("<link rel=\"canonical\" href=\"{}\">\n", escape_html(&url)));
-        head.push_str(&format!("<meta property=\"og:url\" content=\"{}\">\n", escape_html(&url)));
+        head.push_str(&format!(
+            "<link rel=\"canonical\" href=\"{}\">\n",
+            escape_html(&url)
+        ));
+        head.push_str(&format!(
+            "<meta property=\"og:url\" content=\"{}\">\n",
+            escape_html(&url)
+        ));
     }
-    head.push_str(&format!("<meta property=\"og:title\" content=\"{}\">\n", escape_html(&meta.title)));
-    head.push_str(&format!("<meta property=\"og:description\" content=\"{description}\">\n"));
-    head.push_str(&format!("<meta property=\"og:type\" content=\"{}\">\n", meta.og_type));
-    head.push_str(&format!("<meta property=\"og:site_name\" content=\"{}\">\n", escape_html(&site.title)));
+    head.push_str(&format!(
+        "<meta property=\"og:title\" content=\"{}\">\n",
+        escape_html(&meta.title)
+    ));
+    head.push_str(&format!(
+        "<meta property=\"og:description\" content=\"{description}\">\n"
+    ));
+    head.push_str(&format!(
+        "<meta property=\"og:type\" content=\"{}\">\n",
+        meta.og_type
+    ));
+    head.push_str(&format!(
+        "<meta property=\"og:site_name\" content=\"{}\">\n",
+        escape_html(&site.title)
+    ));
 
     head.push_str(HEAD_CLOSE);
 
@@ -214,10 +243,14 @@ fn security_tags(shell: &str, base: &str) -> String {
     let mut rest = shell;
     while let Some(open) = rest.find("<script") {
         let after_open = &rest[open..];
-        let Some(tag_end) = after_open.find('>') else { break };
+        let Some(tag_end) = after_open.find('>') else {
+            break;
+        };
         let tag = &after_open[..tag_end];
         let body_start = tag_end + 1;
-        let Some(close) = after_open[body_start..].find("</script>") else { break };
+        let Some(close) = after_open[body_start..].find("</script>") else {
+            break;
+        };
         let body = &after_open[body_start..body_start + close];
         if !tag.contains(" src=") && !body.trim().is_empty() {
             let digest = Sha256::digest(body.as_bytes());
@@ -258,7 +291,10 @@ mod tests {
 
     #[test]
     fn replace_between_replaces_only_the_inside() {
-        assert_eq!(replace_between("<title>a</title>", "<title>", "</title>", "b &amp; c"), "<title>b &amp; c</title>");
+        assert_eq!(
+            replace_between("<title>a</title>", "<title>", "</title>", "b &amp; c"),
+            "<title>b &amp; c</title>"
+        );
         assert_eq!(replace_between("none", "<title>", "</title>", "b"), "none");
     }
 }

@@ -25,7 +25,8 @@ fn PostList(data: Arc<SiteData>) -> impl IntoView {
         .iter()
         .map(|post| {
             let href = format!("/posts/{}", post.slug);
-            let (lang, title, summary) = (post.lang.clone(), post.title.clone(), post.summary.clone());
+            let (lang, title, summary) =
+                (post.lang.clone(), post.title.clone(), post.summary.clone());
             view! {
                 <li class="post-card" lang=lang>
                     <h2><A href=href>{title}</A></h2>

@@ -1,0 +1,426 @@
+//! The builder end to end: fixture sites in, files out, every file read back through the model.
+
+use fieldnotes::builder::{self, BuildOptions, StubOptions};
+use fieldnotes::model::{IndexPage, Manifest, Post, FORMAT_VERSION, MANIFEST_FILE};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn build_to(content: &Path, out: &Path) -> Result<builder::BuildSummary, builder::Problems> {
+    builder::build(&BuildOptions {
+        content: content.to_path_buf(),
+        out: out.to_path_buf(),
+        drafts: false,
+    })
+}
+
+/// Every file below `dir`, relative path → bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// A content folder made of `site.toml` plus the given posts.
+fn site_with(posts: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("site.toml"), "title = \"T\"\n").unwrap();
+    for (name, text) in posts {
+        fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn every_output_file_parses_back_into_the_model() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("data");
+    let summary = build_to(&fixture("site"), &out).unwrap();
+    assert_eq!(summary.posts, 2);
+    assert_eq!(summary.drafts_skipped, 1);
+
+    let files = snapshot(&out);
+    assert_eq!(files.len(), summary.files);
+    let manifest: Manifest = serde_json::from_slice(&files[MANIFEST_FILE]).unwrap();
+    assert_eq!(manifest.format_version, FORMAT_VERSION);
+    assert_eq!(manifest.build_id, summary.build_id);
+    assert_eq!(manifest.post_count, 2);
+    assert_eq!(manifest.site.title, "Fixture Notes");
+    assert_eq!(manifest.site.base_path, "/");
+
+    let mut parsed_posts = 0;
+    for file in &manifest.index_files {
+        assert!(
+            file.starts_with("index.") && file.ends_with(".json"),
+            "{file}"
+        );
+        let index: IndexPage = serde_json::from_slice(&files[file.as_str()]).unwrap();
+        let slugs: Vec<_> = index.posts.iter().map(|p| p.slug.as_str()).collect();
+        assert_eq!(
+            slugs,
+            ["second-day", "first-day"],
+            "newest first, draft left out"
+        );
+        for summary in &index.posts {
+            let post: Post = serde_json::from_slice(&files[summary.file.as_str()]).unwrap();
+            assert_eq!(post.summary.slug, summary.slug);
+            assert_eq!(post.summary.title, summary.title);
+            parsed_posts += 1;
+        }
+        let second = &index.posts[0];
+        assert_eq!(second.date, "2025-03-02", "time of day dropped");
+        assert_eq!(second.updated.as_deref(), Some("2025-03-05"));
+        assert_eq!(second.lang, "km");
+        assert_eq!(
+            second.summary, "ថ្ងៃនេះយើងទៅផ្សារ។ The market opens early.",
+            "first paragraph"
+        );
+        let first = &index.posts[1];
+        assert_eq!(first.summary, "We arrive and eat.");
+        assert_eq!(first.tags, ["travel", "food"]);
+        assert_eq!(first.lang, "en", "site language by default");
+    }
+    assert_eq!(parsed_posts, 2);
+    // Every JSON file was read above except media; nothing else is in the output.
+    let json_files = files.keys().filter(|k| k.ends_with(".json")).count();
+    assert_eq!(json_files, 1 + manifest.index_files.len() + parsed_posts);
+    assert!(files.contains_key("media/map.svg"));
+    assert!(
+        !files.keys().any(|k| k.contains("unfinished")),
+        "drafts are not published"
+    );
+}
+
+#[test]
+fn drafts_are_published_only_when_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let summary = builder::build(&BuildOptions {
+        content: fixture("site"),
+        out: tmp.path().join("data"),
+        drafts: true,
+    })
+    .unwrap();
+    assert_eq!(summary.posts, 3);
+    assert_eq!(summary.drafts_skipped, 0);
+}
+
+#[test]
+fn output_is_deterministic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let first = build_to(&fixture("site"), &a).unwrap();
+    let second = build_to(&fixture("site"), &b).unwrap();
+    assert_eq!(first.build_id, second.build_id);
+    assert_eq!(snapshot(&a), snapshot(&b));
+    // Building over an existing output gives the same bytes too, with nothing stale left behind.
+    fs::write(a.join("stale.json"), "{}").unwrap();
+    build_to(&fixture("site"), &a).unwrap();
+    assert_eq!(snapshot(&a), snapshot(&b));
+}
+
+#[test]
+fn a_changed_post_changes_its_file_name_and_the_build_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    fs::create_dir_all(&content).unwrap();
+    for entry in fs::read_dir(fixture("site")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            fs::copy(&path, content.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let before = build_to(&content, &tmp.path().join("a")).unwrap();
+    let old_names: Vec<_> = snapshot(&tmp.path().join("a")).into_keys().collect();
+    let post = content.join("first-day.md");
+    let text = fs::read_to_string(&post).unwrap();
+    fs::write(&post, text.replace("noodles.", "noodles and rice.")).unwrap();
+    let after = build_to(&content, &tmp.path().join("b")).unwrap();
+    let new_names: Vec<_> = snapshot(&tmp.path().join("b")).into_keys().collect();
+    assert_ne!(before.build_id, after.build_id);
+    let changed: Vec<_> = new_names
+        .iter()
+        .filter(|n| !old_names.contains(n))
+        .collect();
+    assert_eq!(
+        changed.len(),
+        2,
+        "the post file and the index get new names: {changed:?}"
+    );
+    assert!(changed.iter().any(|n| n.starts_with("posts/first-day.")));
+}
+
+fn problems_of(posts: &[(&str, &[u8])]) -> Vec<String> {
+    let content = site_with(posts);
+    let out = content.path().join("out");
+    let problems = build_to(content.path(), &out).unwrap_err();
+    assert!(!out.exists(), "nothing is written when there are problems");
+    problems
+        .0
+        .iter()
+        .map(|p| {
+            let file = p.path.file_name().unwrap().to_string_lossy().into_owned();
+            format!("{file}:{}:{}: {} | {}", p.line, p.column, p.message, p.hint)
+        })
+        .collect()
+}
+
+#[test]
+fn each_error_names_the_file_the_place_and_the_fix() {
+    let problems = problems_of(&[
+        ("no-title.md", b"---\ndate: 2025-01-01\n---\nbody\n"),
+        (
+            "bad-date.md",
+            b"---\ntitle: Bad date\ndate: 2025-02-30\n---\nbody\n",
+        ),
+        ("no-date.md", b"---\ntitle: No date\n---\nbody\n"),
+        ("broken-yaml.md", b"---\ntitle: x\ntags: [a, b\n---\nbody\n"),
+        ("no-front-matter.md", b"# Just a heading\n"),
+        ("latin1.md", b"---\ntitle: caf\xe9\ndate: 2025-01-01\n---\n"),
+        (
+            "a.md",
+            b"---\ntitle: A\ndate: 2025-01-01\nslug: same\n---\n",
+        ),
+        (
+            "b.md",
+            b"---\ntitle: B\ndate: 2025-01-02\nslug: same\n---\n",
+        ),
+    ]);
+    let expect = |needle: &str| {
+        assert!(
+            problems.iter().any(|p| p.contains(needle)),
+            "no problem contains {needle:?}:\n{}",
+            problems.join("\n")
+        )
+    };
+    assert_eq!(
+        problems.len(),
+        7,
+        "all problems of the run are reported together:\n{}",
+        problems.join("\n")
+    );
+    expect("no-title.md:2:1: the post has no title | add a line to the front matter: title:");
+    expect("bad-date.md:3:7: date \"2025-02-30\" is not a valid date | write dates as YYYY-MM-DD");
+    expect("no-date.md:2:1: the post has no date");
+    expect("broken-yaml.md:");
+    expect(": malformed front matter:");
+    expect("no-front-matter.md:1:1: the file does not start with front matter");
+    expect("latin1.md:2:11: the file is not valid UTF-8 | save the file as UTF-8");
+    expect("b.md:0:0: duplicate slug \"same\", also used by");
+}
+
+#[test]
+fn malformed_yaml_points_at_its_line() {
+    let problems = problems_of(&[(
+        "broken.md",
+        b"---\ntitle: ok\ndate: 2025-01-01\ntags: [a, b\n---\nbody\n",
+    )]);
+    assert_eq!(problems.len(), 1);
+    let line: usize = problems[0].split(':').nth(1).unwrap().parse().unwrap();
+    assert!((4..=5).contains(&line), "{}", problems[0]);
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_intact() {
+    let content = site_with(&[("good.md", b"---\ntitle: Good\ndate: 2025-01-01\n---\nok\n")]);
+    let out = content.path().join("out");
+    build_to(content.path(), &out).unwrap();
+    let before = snapshot(&out);
+    fs::write(
+        content.path().join("bad.md"),
+        "---\ntitle: Bad\ndate: someday\n---\n",
+    )
+    .unwrap();
+    assert!(build_to(content.path(), &out).is_err());
+    assert_eq!(snapshot(&out), before);
+    let siblings: Vec<_> = fs::read_dir(content.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        !siblings
+            .iter()
+            .any(|n| n.to_string_lossy().starts_with(".out.")),
+        "no temp folders left: {siblings:?}"
+    );
+}
+
+#[test]
+fn the_cli_exits_2_with_the_problems_on_stderr() {
+    let content = site_with(&[("bad.md", b"---\ntitle: Bad\ndate: 2025-13-01\n---\n")]);
+    let output = Command::new(env!("CARGO_BIN_EXE_fieldnotes"))
+        .args(["build", "--content"])
+        .arg(content.path())
+        .arg("--out")
+        .arg(content.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("bad.md:3:7: error: date \"2025-13-01\" is not a valid date"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: write dates as YYYY-MM-DD"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 problem found; nothing was written"),
+        "{stderr}"
+    );
+
+    let ok = Command::new(env!("CARGO_BIN_EXE_fieldnotes"))
+        .args(["build", "--content"])
+        .arg(fixture("site"))
+        .arg("--out")
+        .arg(content.path().join("ok"))
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+}
+
+#[test]
+fn a_bad_site_toml_is_reported_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("site.toml"),
+        "title = \"T\"\ncolour = \"red\"\n",
+    )
+    .unwrap();
+    let problems = build_to(dir.path(), &dir.path().join("out")).unwrap_err();
+    let text = problems.to_string();
+    assert!(
+        text.contains("site.toml:2:1: error: unknown field `colour`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("known settings: title, description"),
+        "{text}"
+    );
+}
+
+/// A stand-in for the shell Trunk writes: the same slots, an inline loader script.
+const SHELL: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n<title>x</title>\n</head>\n<body>\n<div id=\"prerendered\"></div>\n<script type=\"module\">import init from '/app.js'; await init();</script>\n</body>\n</html>\n";
+
+#[test]
+fn stubs_give_every_route_a_real_page() {
+    let dist = tempfile::tempdir().unwrap();
+    build_to(&fixture("site"), &dist.path().join("data")).unwrap();
+    fs::write(dist.path().join("index.html"), SHELL).unwrap();
+    let written = builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
+    assert_eq!(written, 4, "home, two posts, 404");
+
+    let post = fs::read_to_string(dist.path().join("posts/first-day/index.html")).unwrap();
+    assert!(
+        post.contains("<title>First day: arrival · Fixture Notes</title>"),
+        "{post}"
+    );
+    assert!(post.contains("<meta name=\"description\" content=\"We arrive and eat.\">"));
+    assert!(post
+        .contains("<link rel=\"canonical\" href=\"https://notes.example.org/posts/first-day\">"));
+    assert!(post.contains("<meta property=\"og:type\" content=\"article\">"));
+    assert!(
+        post.contains("<td class=\"align-right\">2</td>"),
+        "article body prerendered"
+    );
+    assert!(
+        post.contains("src=\"/data/media/map.svg\""),
+        "media resolved"
+    );
+    assert!(post.contains("Content-Security-Policy"));
+    assert!(!post.contains("unsafe-inline"));
+
+    let khmer = fs::read_to_string(dist.path().join("posts/second-day/index.html")).unwrap();
+    assert!(khmer.contains("<article lang=\"km\">"), "{khmer}");
+
+    let not_found = fs::read_to_string(dist.path().join("404.html")).unwrap();
+    assert!(not_found.contains("<title>Page not found · Fixture Notes</title>"));
+
+    let home = fs::read_to_string(dist.path().join("index.html")).unwrap();
+    assert!(
+        home.contains("<a href=\"/posts/second-day\">Second day: ផ្សារ</a>"),
+        "{home}"
+    );
+    assert!(!home.contains("unfinished"));
+
+    // Running the step again on its own output changes nothing.
+    let before = snapshot(dist.path());
+    builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
+    assert_eq!(snapshot(dist.path()), before);
+}
+
+#[test]
+fn stubs_refuse_a_public_url_that_differs_from_the_base_path() {
+    let dist = tempfile::tempdir().unwrap();
+    build_to(&fixture("site"), &dist.path().join("data")).unwrap();
+    fs::write(dist.path().join("index.html"), SHELL).unwrap();
+    let err = builder::write_stubs(
+        dist.path(),
+        &StubOptions {
+            public_url: Some("/blog/".into()),
+        },
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("site.toml sets base_path = \"/\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn size_report_counts_what_a_first_visit_downloads() {
+    let dist = tempfile::tempdir().unwrap();
+    build_to(&fixture("site"), &dist.path().join("data")).unwrap();
+    fs::write(dist.path().join("index.html"), SHELL).unwrap();
+    fs::write(
+        dist.path().join("app.js"),
+        "export default function init() {}\n".repeat(50),
+    )
+    .unwrap();
+    builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
+    let report = builder::size_report(dist.path()).unwrap();
+    let first: Vec<_> = report
+        .files
+        .iter()
+        .filter(|f| f.first_visit)
+        .map(|f| f.path.as_str())
+        .collect();
+    assert_eq!(first.len(), 4, "{first:?}");
+    assert!(
+        first.contains(&"index.html")
+            && first.contains(&"app.js")
+            && first.contains(&"data/manifest.json")
+    );
+    assert!(first.iter().any(|f| f.starts_with("data/index.")));
+    let js = report.files.iter().find(|f| f.path == "app.js").unwrap();
+    assert_eq!(js.raw, "export default function init() {}\n".len() * 50);
+    assert!(js.brotli < js.gzip && js.gzip < js.raw, "{js:?}");
+    let text = report.to_string();
+    assert!(text.contains("first visit to /"), "{text}");
+}

@@ -1,0 +1,63 @@
+// A static file server that behaves like a CDN serving dist/: exact files, `dir/` → `dir/index.html`,
+// anything else → 404.html with status 404. Binds to 127.0.0.1 only. No SPA fallback on purpose:
+// deep links must work because the build wrote a file for every route.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webmanifest': 'application/manifest+json',
+  '.xml': 'application/xml',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Starts serving `root`; resolves to { url, close, requests } once listening. */
+export function serve(root, { port = 0 } = {}) {
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    requests.push(url.pathname);
+    let file = path.join(root, decodeURIComponent(url.pathname));
+    if (!file.startsWith(path.resolve(root))) {
+      res.writeHead(403).end();
+      return;
+    }
+    let status = 200;
+    try {
+      if (fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+      fs.accessSync(file);
+    } catch {
+      file = path.join(root, '404.html');
+      status = 404;
+    }
+    const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+    const body = fs.existsSync(file) ? fs.readFileSync(file) : Buffer.from('not found');
+    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-cache' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  });
+  return new Promise((resolve) => {
+    server.listen(port, '127.0.0.1', () => {
+      const { port } = server.address();
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        requests,
+        close: () => new Promise((done) => { server.closeAllConnections(); server.close(done); }),
+      });
+    });
+  });
+}
+
+// `node static-server.mjs DIR [PORT]` serves a folder by hand.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { url } = await serve(path.resolve(process.argv[2] ?? 'dist'), { port: Number(process.argv[3] ?? 0) });
+  console.log(`serving on ${url}`);
+}
