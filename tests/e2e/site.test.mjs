@@ -1,0 +1,245 @@
+// End-to-end tests: the real release build in dist/, served on 127.0.0.1 like a static host,
+// read by headless Chromium. Run by scripts/test after `trunk build --release --offline`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './static-server.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = path.join(root, 'dist');
+const artifacts = path.join(root, 'tests/artifacts');
+const TIMEOUT = 15_000;
+
+let browser;
+let site;
+let hostile;
+let hostileDir;
+
+/** The sample site's posts, newest first, as the build wrote them. */
+function samplePosts() {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dist, 'data/manifest.json'), 'utf8'));
+  return JSON.parse(fs.readFileSync(path.join(dist, 'data', manifest.index_files[0]), 'utf8')).posts;
+}
+
+/** The fieldnotes CLI, built by cargo (the same binary the Trunk hooks run). */
+function fieldnotes(...args) {
+  execFileSync('cargo', ['run', '--quiet', '--bin', 'fieldnotes', '--', ...args], { cwd: root, stdio: 'pipe' });
+}
+
+/** A page that records console errors, uncaught exceptions, dialogs and requests. */
+async function openPage(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  const problems = [];
+  const requests = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
+  page.on('dialog', async (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    await dialog.dismiss();
+  });
+  page.on('request', (req) => requests.push(req.url()));
+  return { page, problems, requests, close: () => context.close() };
+}
+
+/** The app has drawn its own view (the build's no-JavaScript copy is gone). */
+async function appReady(page) {
+  await page.waitForFunction(() => !document.getElementById('prerendered'));
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'build the site first: trunk build --release --offline');
+  fs.mkdirSync(artifacts, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    timeout: TIMEOUT,
+  });
+  site = await serve(dist);
+
+  // The same built app over a fixture site of hostile Markdown.
+  hostileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldnotes-hostile-'));
+  fs.cpSync(dist, hostileDir, { recursive: true });
+  fieldnotes('build', '--content', path.join(root, 'tests/fixtures/hostile'), '--out', path.join(hostileDir, 'data'));
+  fs.rmSync(path.join(hostileDir, 'posts'), { recursive: true, force: true });
+  fieldnotes('stubs', '--dist', hostileDir);
+  hostile = await serve(hostileDir);
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+  await hostile?.close();
+  if (hostileDir) fs.rmSync(hostileDir, { recursive: true, force: true });
+});
+
+test('home lists every published post, newest first, with date, summary and tags', async () => {
+  const posts = samplePosts();
+  assert.ok(posts.length >= 10, `the sample journal has ${posts.length} posts`);
+  const { page, problems, close } = await openPage();
+  await page.goto(site.url + '/');
+  await appReady(page);
+  const cards = page.locator('.post-list .post-card');
+  await cards.first().waitFor();
+  assert.equal(await cards.count(), posts.length);
+  const titles = await page.locator('.post-card h2').allTextContents();
+  assert.deepEqual(titles, posts.map((p) => p.title));
+  const first = cards.first();
+  assert.equal(await first.locator('time').first().getAttribute('datetime'), posts[0].date);
+  assert.equal((await first.locator('.summary').textContent()).trim(), posts[0].summary);
+  assert.deepEqual(await first.locator('.tag').allTextContents(), posts[0].tags);
+  assert.equal(await page.title(), 'Fieldnotes');
+  assert.equal(await page.locator('text=Day 13').count(), 0, 'the draft is not listed');
+  await page.screenshot({ path: path.join(artifacts, 'home-1280.png') });
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('clicking a post navigates without a page load, shows the article and its table; Back returns', async () => {
+  const posts = samplePosts();
+  const target = posts.find((p) => p.slug === 'day-02-the-central-market');
+  assert.ok(target, 'the sample has the market post');
+  const { page, problems, requests, close } = await openPage();
+  await page.goto(site.url + '/');
+  await appReady(page);
+  // A full page load would lose this marker.
+  await page.evaluate(() => { window.__sameDocument = true; });
+  const htmlRequestsBefore = requests.filter((u) => !/\.(js|wasm|css|json|svg)$/.test(new URL(u).pathname)).length;
+
+  await page.locator('.post-card h2 a', { hasText: target.title }).click();
+  await page.waitForURL(site.url + '/posts/' + target.slug);
+  const article = page.locator('article.post');
+  await article.locator('h1', { hasText: target.title }).waitFor();
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no full page load');
+  const htmlRequestsAfter = requests.filter((u) => !/\.(js|wasm|css|json|svg)$/.test(new URL(u).pathname)).length;
+  assert.equal(htmlRequestsAfter, htmlRequestsBefore, 'no HTML document was requested');
+
+  const table = article.locator('.prose table');
+  await table.waitFor();
+  assert.ok((await table.locator('tr').count()) >= 3, 'the table has a header and rows');
+  assert.equal(await page.title(), `${target.title} · Fieldnotes`);
+  assert.equal(await article.getAttribute('lang'), 'en');
+  // Images resolve and load from the site itself.
+  const img = article.locator('.prose img').first();
+  await img.waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll('.prose img')].every((i) => i.complete && i.naturalWidth > 0));
+  assert.ok((await img.getAttribute('alt')).length > 0, 'images keep their alt text');
+
+  await page.goBack();
+  await page.waitForURL(site.url + '/');
+  await page.locator('.post-list .post-card').first().waitFor();
+  assert.equal(await page.locator('.post-card').count(), posts.length);
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'Back stays in the app');
+  assert.equal(await page.title(), 'Fieldnotes');
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('a post URL loaded directly answers 200 and renders the article, footnotes and smart quotes', async () => {
+  const { page, problems, close } = await openPage({ width: 375, height: 812 });
+  const response = await page.goto(site.url + '/posts/day-06-the-long-bus');
+  assert.equal(response.status(), 200);
+  await appReady(page);
+  const article = page.locator('article.post');
+  await article.locator('h1', { hasText: 'Day 6: The Long Bus' }).waitFor();
+  assert.equal(await article.locator('.prose table').count(), 1);
+  assert.ok((await article.locator('.prose h2[id]').count()) >= 2, 'headings carry ids');
+  assert.match(await page.locator('article.post .prose').innerText(), /[“”’]/, 'smart punctuation');
+  assert.equal(await page.title(), 'Day 6: The Long Bus · Fieldnotes');
+  await page.screenshot({ path: path.join(artifacts, 'post-375.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('the post page without JavaScript still shows the article', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const response = await page.goto(site.url + '/posts/day-02-the-central-market');
+  assert.equal(response.status(), 200);
+  assert.equal(await page.title(), 'Day 2: The Central Market · Fieldnotes');
+  assert.ok(await page.locator('#prerendered article table').count(), 'the article is in the HTML');
+  await context.close();
+});
+
+test('mixed scripts render: Khmer and Thai text reach the page intact', async () => {
+  const { page, problems, close } = await openPage();
+  await page.goto(site.url + '/posts/day-11-a-bangkok-stopover');
+  await appReady(page);
+  await page.locator('article.post .prose').waitFor();
+  assert.match(await page.locator('article.post').innerText(), /ขอบคุณ/);
+  await page.goto(site.url + '/posts/day-02-the-central-market');
+  await appReady(page);
+  await page.locator('article.post .prose').waitFor();
+  assert.match(await page.locator('article.post').innerText(), /ផ្សារ/);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('an unknown slug, an unknown route and a draft show the not-found view', async () => {
+  const { page, problems, close } = await openPage();
+  for (const route of ['/posts/no-such-post', '/no/such/page', '/posts/day-13-draft-notes']) {
+    const response = await page.goto(site.url + route);
+    assert.equal(response.status(), 404, `${route} answers 404 on a static host`);
+    await appReady(page);
+    await page.locator('main h1', { hasText: 'Page not found' }).waitFor();
+    assert.match(await page.title(), /^Page not found/);
+    const home = page.locator('main a', { hasText: 'See all posts' });
+    assert.equal(await home.getAttribute('href'), '/');
+  }
+  // The only console errors allowed are the 404 responses themselves.
+  assert.deepEqual(problems.filter((p) => !p.includes('404')), []);
+  await close();
+});
+
+test('raw HTML and javascript: links in a post do nothing', async () => {
+  const { page, problems, requests, close } = await openPage();
+  await page.goto(hostile.url + '/posts/hostile');
+  await appReady(page);
+  const prose = page.locator('article.post .prose');
+  await prose.waitFor();
+  assert.equal(await page.evaluate(() => window.__pwned), undefined, 'no script ran');
+  assert.equal(await prose.locator('script, iframe, [onerror], [onclick]').count(), 0);
+  const text = await prose.innerText();
+  assert.match(text, /<script>window.__pwned = 'block';<\/script>/, 'raw HTML shows as text');
+  assert.match(text, /<img src="x" onerror=/, 'raw HTML shows as text');
+  const hrefs = await prose.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  assert.deepEqual(hrefs, ['/posts/plain'], 'only the safe link is a link');
+  assert.equal(await prose.locator('img').count(), 0, 'the javascript: image is dropped');
+  // The would-be links are plain text: clicking them goes nowhere.
+  const before = page.url();
+  await prose.getByText('a javascript link').click();
+  await prose.getByText('a data link').click();
+  assert.equal(page.url(), before);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  // Nothing was requested from another origin (the iframe and image never existed).
+  assert.deepEqual(requests.filter((u) => !u.startsWith(hostile.url)), []);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('no request leaves the site while reading', async () => {
+  const { page, problems, requests, close } = await openPage();
+  await page.goto(site.url + '/posts/day-01-arriving-in-phnom-penh');
+  await appReady(page);
+  await page.locator('article.post .prose').waitFor();
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(requests.filter((u) => !u.startsWith(site.url)), []);
+  assert.deepEqual(problems, []);
+  await close();
+});
