@@ -3,6 +3,7 @@
 //! `cargo bench --bench render` prints p50/p95 over many runs. Under `cargo test` it renders once,
 //! as a smoke test, and prints nothing.
 
+use fieldnotes::builder::parse_front_matter;
 use fieldnotes::markdown::{render, RenderOptions};
 use std::time::Instant;
 
