@@ -20,11 +20,7 @@ fn corpus(target: usize) -> String {
         .iter()
         .map(|p| {
             let text = std::fs::read_to_string(p).unwrap();
-            // Drop the front matter: everything up to the second `---` line.
-            text.splitn(3, "\n---\n")
-                .nth(1)
-                .unwrap_or(&text)
-                .to_string()
+            parse_front_matter(p, &text).unwrap().body.to_string()
         })
         .collect();
     let mut out = String::with_capacity(target + 4096);
