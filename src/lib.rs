@@ -10,5 +10,8 @@ pub mod model;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod builder;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod corpus;
+
 #[cfg(target_arch = "wasm32")]
 pub mod app;

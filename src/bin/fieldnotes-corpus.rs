@@ -1,0 +1,2 @@
+//! The corpus generator CLI.
+fn main() {}

@@ -1,0 +1,1 @@
+//! Synthetic content for benchmarks (written by the corpus generator task).
