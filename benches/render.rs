@@ -36,10 +36,7 @@ fn corpus(target: usize) -> String {
 fn main() {
     let benching = std::env::args().any(|a| a == "--bench");
     let markdown = corpus(50 * 1024);
-    let opts = RenderOptions {
-        base_path: "/".into(),
-        media_prefix: "/data/".into(),
-    };
+    let opts = RenderOptions::for_site("/", Default::default());
     let runs = if benching { 300 } else { 1 };
     let mut times = Vec::with_capacity(runs);
     let mut html_len = 0;

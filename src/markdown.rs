@@ -10,16 +10,33 @@
 //! It also gives each heading a unique, readable `id` and collects the headings for a table of
 //! contents.
 
+use crate::model::ImageRef;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 /// Where the rendered HTML will be shown, so relative URLs can be resolved.
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
     /// Path the site is served under (`/` or `/blog/`); prefixed to root-relative URLs (`/posts/x`).
     pub base_path: String,
-    /// Prefix for relative image sources (`media/map.svg`), e.g. `/data/`.
+    /// Prefix for relative image sources (`media/map.svg`) and for the builder's copies of
+    /// images, e.g. `/data/`.
     pub media_prefix: String,
+    /// The builder's copies of the post's images, by the URL written in the Markdown.
+    pub images: BTreeMap<String, ImageRef>,
+}
+
+impl RenderOptions {
+    /// Options for a post of a site served under `base_path`, whose data (and the builder's copies
+    /// of images) live in its data folder.
+    pub fn for_site(base_path: &str, images: BTreeMap<String, ImageRef>) -> Self {
+        let base_path = with_slashes(base_path);
+        RenderOptions {
+            media_prefix: format!("{base_path}{}/", crate::model::DATA_DIR),
+            base_path,
+            images,
+        }
+    }
 }
 
 /// A heading of the rendered document, for a table of contents.
@@ -125,7 +142,12 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
             }) => {
                 let end = find_end(&events, i);
                 let alt = plain_text(&events[i + 1..end]);
-                match resolve_url(dest_url, opts, true) {
+                let copied = opts.images.get(dest_url.as_ref());
+                let src = match copied {
+                    Some(image) => Some(format!("{}{}", opts.media_prefix, image.src)),
+                    None => resolve_url(dest_url, opts, true),
+                };
+                match src {
                     Some(src) => {
                         let mut tag = String::from("<img src=\"");
                         escape_attr(&mut tag, &src);
@@ -136,6 +158,15 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
                             tag.push_str(" title=\"");
                             escape_attr(&mut tag, title);
                             tag.push('"');
+                        }
+                        if let Some(ImageRef {
+                            width: Some(w),
+                            height: Some(h),
+                            ..
+                        }) = copied
+                        {
+                            // Lets the page reserve the image's space before it arrives.
+                            tag.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
                         }
                         tag.push_str(" loading=\"lazy\" decoding=\"async\">");
                         out.push(Event::InlineHtml(tag.into()));
@@ -340,35 +371,69 @@ pub fn escape_html(value: &str) -> String {
     out
 }
 
-/// The visible text of a Markdown document, without markup (for summaries and word counts).
-pub fn to_plain_text(markdown: &str) -> String {
-    let mut text = String::with_capacity(markdown.len());
-    for event in Parser::new_ext(markdown, options()) {
+/// What the builder needs to know about a post body, from one pass of the parser.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analysis {
+    /// The visible text, without markup (for word counts).
+    pub text: String,
+    /// The first paragraph as plain text (for a default summary).
+    pub first_paragraph: String,
+    /// Link destinations with the byte offset of their link in the body.
+    pub links: Vec<(String, usize)>,
+    /// Image sources with the byte offset of their image in the body.
+    pub images: Vec<(String, usize)>,
+}
+
+/// Reads a Markdown body once for its text, first paragraph, links and images.
+pub fn analyze(markdown: &str) -> Analysis {
+    let mut a = Analysis::default();
+    let mut paragraph: Option<String> = None;
+    let mut first_done = false;
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => text.push('\n'),
+            Event::Text(t) | Event::Code(t) => {
+                a.text.push_str(&t);
+                if let Some(p) = paragraph.as_mut() {
+                    p.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                a.text.push(' ');
+                if let Some(p) = paragraph.as_mut() {
+                    p.push(' ');
+                }
+            }
+            Event::Start(Tag::Paragraph) if !first_done => paragraph = Some(String::new()),
+            Event::End(TagEnd::Paragraph) => {
+                a.text.push('\n');
+                if let Some(p) = paragraph.take() {
+                    if !p.trim().is_empty() {
+                        a.first_paragraph = p.trim().to_string();
+                        first_done = true;
+                    }
+                }
+            }
+            Event::End(TagEnd::Heading(_) | TagEnd::Item) => a.text.push('\n'),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                a.links.push((dest_url.to_string(), range.start))
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                a.images.push((dest_url.to_string(), range.start))
+            }
             _ => {}
         }
     }
-    text
+    a
+}
+
+/// The visible text of a Markdown document, without markup (for summaries and word counts).
+pub fn to_plain_text(markdown: &str) -> String {
+    analyze(markdown).text
 }
 
 /// The first paragraph of a Markdown document as plain text, for a summary.
 pub fn first_paragraph(markdown: &str) -> String {
-    let mut text = String::new();
-    let mut inside = false;
-    for event in Parser::new_ext(markdown, options()) {
-        match event {
-            Event::Start(Tag::Paragraph) => inside = true,
-            Event::End(TagEnd::Paragraph) if inside && !text.trim().is_empty() => break,
-            Event::End(TagEnd::Paragraph) => inside = false,
-            Event::Text(t) | Event::Code(t) if inside => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
-            _ => {}
-        }
-    }
-    text.trim().to_string()
+    analyze(markdown).first_paragraph
 }
 
 /// Word count that is fair to every script: runs of letters count as words in scripts written
@@ -404,10 +469,14 @@ pub fn word_count(text: &str) -> usize {
     words + han_kana.div_ceil(2) + southeast_asian.div_ceil(5)
 }
 
-/// Minutes to read, at 220 words a minute, never less than one.
+/// Minutes to read a Markdown document, at 220 words a minute, never less than one.
 pub fn reading_minutes(markdown: &str) -> u32 {
-    let words = word_count(&to_plain_text(markdown));
-    (words.div_ceil(220)).max(1) as u32
+    minutes_for_text(&to_plain_text(markdown))
+}
+
+/// Minutes to read plain text, at 220 words a minute, never less than one.
+pub fn minutes_for_text(text: &str) -> u32 {
+    (word_count(text).div_ceil(220)).max(1) as u32
 }
 
 /// Writes `n` with a unit that agrees with it ("1 min read", "4 min read").
@@ -425,6 +494,7 @@ mod tests {
             &RenderOptions {
                 base_path: "/".into(),
                 media_prefix: "/data/".into(),
+                images: BTreeMap::new(),
             },
         )
         .html
@@ -482,12 +552,39 @@ mod tests {
             &RenderOptions {
                 base_path: "/blog/".into(),
                 media_prefix: "/blog/data/".into(),
+                images: BTreeMap::new(),
             },
         )
         .html;
         assert!(out.contains(r#"href="/blog/posts/a""#), "{out}");
         assert!(
             out.contains(r#"<img src="/blog/data/media/map.svg" alt="map" title="The route" loading="lazy" decoding="async">"#),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn copied_images_use_their_hashed_name_and_size() {
+        let mut images = BTreeMap::new();
+        images.insert(
+            "media/map.svg".to_string(),
+            ImageRef {
+                src: "media/map.0123456789abcdef.svg".into(),
+                width: Some(800),
+                height: Some(450),
+            },
+        );
+        let out = render(
+            "![map](media/map.svg)",
+            &RenderOptions {
+                base_path: "/".into(),
+                media_prefix: "/data/".into(),
+                images,
+            },
+        )
+        .html;
+        assert!(
+            out.contains(r#"<img src="/data/media/map.0123456789abcdef.svg" alt="map" width="800" height="450" loading="lazy""#),
             "{out}"
         );
     }
@@ -573,5 +670,15 @@ mod tests {
             "First para goes on."
         );
         assert_eq!(to_plain_text("# A\n\nb **c**"), "A\nb c\n");
+        let a = analyze("Hi [x](/posts/a) ![m](media/m.svg)\n\n[y](https://e.org)");
+        assert_eq!(
+            a.links,
+            [
+                ("/posts/a".to_string(), 3),
+                ("https://e.org".to_string(), 36)
+            ]
+        );
+        assert_eq!(a.images, [("media/m.svg".to_string(), 17)]);
+        assert_eq!(a.first_paragraph, "Hi x m");
     }
 }

@@ -5,9 +5,10 @@
 //! old app could no longer read the new files.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Version of the JSON layout below. The app refuses (and says so) a manifest of another version.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Name of the unhashed entry file, relative to the data folder. The app fetches it with `no-cache`;
 /// every file it names is content-hashed and may be cached forever.
@@ -43,6 +44,53 @@ pub struct SiteInfo {
     pub base_path: String,
     /// BCP 47 language of the site, the default for posts.
     pub language: String,
+    /// Posts on each page of the home list.
+    #[serde(default = "default_posts_per_page")]
+    pub posts_per_page: usize,
+    /// Links in the site's header, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nav: Vec<NavLink>,
+}
+
+fn default_posts_per_page() -> usize {
+    10
+}
+
+/// A link in the site's header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NavLink {
+    pub title: String,
+    /// A path on the site (`/posts/about`) or a full URL.
+    pub url: String,
+}
+
+/// An image the builder copied, under a content-hashed name, with its size when known so the
+/// page can reserve its space before it loads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageRef {
+    /// Relative to the data folder (`media/map.3f2a….svg`).
+    pub src: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+}
+
+/// A post's cover image.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cover {
+    #[serde(flatten)]
+    pub image: ImageRef,
+    pub alt: String,
+}
+
+/// A post's place in a series ("Day 2 of 5").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesRef {
+    pub name: String,
+    /// Position given by the author; posts without one follow in date order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<u32>,
 }
 
 /// One file of the post index: summaries, newest first.
@@ -57,13 +105,22 @@ pub struct PostSummary {
     /// URL segment: the post lives at `/posts/{slug}`.
     pub slug: String,
     pub title: String,
-    /// Publication date, `YYYY-MM-DD`.
-    pub date: String,
+    /// Publication date, `YYYY-MM-DD`; none when the author gave none (such posts sort last).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
     /// Last significant update, `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<SeriesRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cover: Option<Cover>,
     /// Plain text, no Markdown.
     pub summary: String,
     pub reading_minutes: u32,
@@ -78,8 +135,18 @@ pub struct PostSummary {
 pub struct Post {
     #[serde(flatten)]
     pub summary: PostSummary,
-    /// The Markdown body, front matter removed. Rendered by [`crate::markdown`].
+    /// The Markdown body, front matter removed and template tags converted. Rendered by
+    /// [`crate::markdown`].
     pub body: String,
+    /// Images of the body, by the URL written in the Markdown.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub images: BTreeMap<String, ImageRef>,
+    /// Old paths of the post (`/2019/05/old-name/`) that must keep working.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Front matter fields Fieldnotes does not know, kept for themes and tools.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Formats a `YYYY-MM-DD` date for readers ("3 February 2025"); anything else is returned as is.
@@ -147,15 +214,22 @@ mod tests {
             summary: PostSummary {
                 slug: "a".into(),
                 title: "A".into(),
-                date: "2025-01-01".into(),
+                date: Some("2025-01-01".into()),
                 updated: None,
                 tags: vec!["x".into()],
+                categories: vec![],
+                authors: vec![],
+                series: None,
+                cover: None,
                 summary: "s".into(),
                 reading_minutes: 1,
                 lang: "en".into(),
                 file: "posts/a.0.json".into(),
             },
             body: "hi".into(),
+            images: BTreeMap::new(),
+            aliases: vec![],
+            extra: Default::default(),
         };
         let json = serde_json::to_value(&post).unwrap();
         assert_eq!(json["slug"], "a");

@@ -13,12 +13,17 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn build_to(content: &Path, out: &Path) -> Result<builder::BuildSummary, builder::Problems> {
-    builder::build(&BuildOptions {
+fn options(content: &Path, out: &Path) -> BuildOptions {
+    BuildOptions {
         content: content.to_path_buf(),
         out: out.to_path_buf(),
-        drafts: false,
-    })
+        today: Some("2026-01-01".into()),
+        ..BuildOptions::default()
+    }
+}
+
+fn build_to(content: &Path, out: &Path) -> Result<builder::BuildSummary, builder::Problems> {
+    builder::build(&options(content, out))
 }
 
 /// Every file below `dir`, relative path → bytes.
@@ -59,7 +64,7 @@ fn every_output_file_parses_back_into_the_model() {
     let out = tmp.path().join("data");
     let summary = build_to(&fixture("site"), &out).unwrap();
     assert_eq!(summary.posts, 2);
-    assert_eq!(summary.drafts_skipped, 1);
+    assert_eq!(summary.skipped.drafts, 1);
 
     let files = snapshot(&out);
     assert_eq!(files.len(), summary.files);
@@ -90,7 +95,11 @@ fn every_output_file_parses_back_into_the_model() {
             parsed_posts += 1;
         }
         let second = &index.posts[0];
-        assert_eq!(second.date, "2025-03-02", "time of day dropped");
+        assert_eq!(
+            second.date.as_deref(),
+            Some("2025-03-02"),
+            "time of day dropped"
+        );
         assert_eq!(second.updated.as_deref(), Some("2025-03-05"));
         assert_eq!(second.lang, "km");
         assert_eq!(
@@ -106,7 +115,12 @@ fn every_output_file_parses_back_into_the_model() {
     // Every JSON file was read above except media; nothing else is in the output.
     let json_files = files.keys().filter(|k| k.ends_with(".json")).count();
     assert_eq!(json_files, 1 + manifest.index_files.len() + parsed_posts);
-    assert!(files.contains_key("media/map.svg"));
+    let media: Vec<_> = files.keys().filter(|k| k.starts_with("media/")).collect();
+    assert_eq!(media.len(), 1, "{media:?}");
+    assert!(
+        media[0].starts_with("media/map.") && media[0].ends_with(".svg"),
+        "hashed name: {media:?}"
+    );
     assert!(
         !files.keys().any(|k| k.contains("unfinished")),
         "drafts are not published"
@@ -117,13 +131,12 @@ fn every_output_file_parses_back_into_the_model() {
 fn drafts_are_published_only_when_asked() {
     let tmp = tempfile::tempdir().unwrap();
     let summary = builder::build(&BuildOptions {
-        content: fixture("site"),
-        out: tmp.path().join("data"),
         drafts: true,
+        ..options(&fixture("site"), &tmp.path().join("data"))
     })
     .unwrap();
     assert_eq!(summary.posts, 3);
-    assert_eq!(summary.drafts_skipped, 0);
+    assert_eq!(summary.skipped.drafts, 0);
 }
 
 #[test]
@@ -194,7 +207,6 @@ fn each_error_names_the_file_the_place_and_the_fix() {
             "bad-date.md",
             b"---\ntitle: Bad date\ndate: 2025-02-30\n---\nbody\n",
         ),
-        ("no-date.md", b"---\ntitle: No date\n---\nbody\n"),
         ("broken-yaml.md", b"---\ntitle: x\ntags: [a, b\n---\nbody\n"),
         ("no-front-matter.md", b"# Just a heading\n"),
         ("latin1.md", b"---\ntitle: caf\xe9\ndate: 2025-01-01\n---\n"),
@@ -216,13 +228,12 @@ fn each_error_names_the_file_the_place_and_the_fix() {
     };
     assert_eq!(
         problems.len(),
-        7,
+        6,
         "all problems of the run are reported together:\n{}",
         problems.join("\n")
     );
     expect("no-title.md:2:1: the post has no title | add a line to the front matter: title:");
     expect("bad-date.md:3:7: date \"2025-02-30\" is not a valid date | write dates as YYYY-MM-DD");
-    expect("no-date.md:2:1: the post has no date");
     expect("broken-yaml.md:");
     expect(": malformed front matter:");
     expect("no-front-matter.md:1:1: the file does not start with front matter");
@@ -350,8 +361,12 @@ fn stubs_give_every_route_a_real_page() {
         "article body prerendered"
     );
     assert!(
-        post.contains("src=\"/data/media/map.svg\""),
-        "media resolved"
+        post.contains("src=\"/data/media/map."),
+        "media resolved to its hashed copy: {post}"
+    );
+    assert!(
+        post.contains("width=\"40\" height=\"20\""),
+        "image size recorded: {post}"
     );
     assert!(post.contains("Content-Security-Policy"));
     assert!(!post.contains("unsafe-inline"));

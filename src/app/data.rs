@@ -1,6 +1,6 @@
 //! Fetching the builder's JSON: the manifest (never cached), then the hashed files it names.
 
-use crate::markdown::{with_slashes, RenderOptions};
+use crate::markdown::with_slashes;
 use crate::model::{IndexPage, Manifest, PostSummary, DATA_DIR, FORMAT_VERSION, MANIFEST_FILE};
 use gloo_net::http::Request;
 use leptos::prelude::LocalResource;
@@ -60,15 +60,6 @@ pub fn base_path() -> String {
 /// URL of a file of the data folder.
 pub fn data_url(file: &str) -> String {
     format!("{}{DATA_DIR}/{file}", base_path())
-}
-
-/// How post Markdown resolves its relative URLs on this site.
-pub fn render_options() -> RenderOptions {
-    let base = base_path();
-    RenderOptions {
-        media_prefix: format!("{base}{DATA_DIR}/"),
-        base_path: base,
-    }
 }
 
 /// Fetches and parses one JSON file. `fresh` bypasses the HTTP cache (for the unhashed manifest).

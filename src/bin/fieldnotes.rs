@@ -23,21 +23,65 @@ mod cli {
         command: Command,
     }
 
+    /// Where to read and what to publish, shared by `build` and `check`.
+    #[derive(clap::Args)]
+    struct Source {
+        /// Folder holding site.toml, the posts (*.md, *.markdown, in any sub-folders) and their files.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// Publish posts marked as drafts (`draft: true`, `published: false`, `_drafts/`).
+        #[arg(long)]
+        drafts: bool,
+        /// Publish posts whose publishDate is still to come.
+        #[arg(long)]
+        future: bool,
+        /// Publish posts past their expiryDate.
+        #[arg(long)]
+        expired: bool,
+        /// Treat warnings (links to missing posts, missing images, posts without a date) as errors.
+        #[arg(long)]
+        strict: bool,
+    }
+
+    impl Source {
+        fn options(self, out: PathBuf) -> BuildOptions {
+            BuildOptions {
+                content: self.content,
+                out,
+                drafts: self.drafts,
+                future: self.future,
+                expired: self.expired,
+                strict: self.strict,
+                today: None,
+                progress: true,
+            }
+        }
+    }
+
     #[derive(Subcommand)]
     enum Command {
         /// Build the site data (manifest, post index, one JSON file per post, media) from Markdown.
         Build {
-            /// Folder holding site.toml, the posts (*.md) and media/.
-            #[arg(long, default_value = "content")]
-            content: PathBuf,
+            #[command(flatten)]
+            source: Source,
             /// Folder to write; it is replaced as a whole, atomically. Trunk copies public/ into dist/.
             #[arg(long, default_value = "public/data")]
             out: PathBuf,
-            /// Publish posts marked `draft: true` too (for previewing).
-            #[arg(long)]
-            drafts: bool,
         },
-        /// Write one HTML file per route (posts, 404) into a built site; run by Trunk after each build.
+        /// Check every post and report problems, without writing anything.
+        Check {
+            #[command(flatten)]
+            source: Source,
+        },
+        /// Create a new post, dated today, as a draft: `fieldnotes new "Day 3: The river"`.
+        New {
+            /// The post's title; the file name (and URL) is made from it.
+            title: String,
+            /// Folder to create it in.
+            #[arg(long, default_value = "content")]
+            content: PathBuf,
+        },
+        /// Write one HTML file per route (posts, aliases, 404) into a built site; run by Trunk after each build.
         Stubs {
             /// The built site (Trunk sets TRUNK_STAGING_DIR during its build).
             #[arg(long, env = "TRUNK_STAGING_DIR", default_value = "dist")]
@@ -57,33 +101,32 @@ mod cli {
     pub fn main() -> ExitCode {
         let cli = Cli::parse();
         match cli.command {
-            Command::Build {
-                content,
-                out,
-                drafts,
-            } => {
-                match builder::build(&BuildOptions {
-                    content,
-                    out: out.clone(),
-                    drafts,
-                }) {
-                    Ok(summary) => {
-                        eprintln!(
-                            "fieldnotes: built {} posts ({} drafts left out) into {}: {} files, build {}",
-                            summary.posts,
-                            summary.drafts_skipped,
-                            out.display(),
-                            summary.files,
-                            summary.build_id
-                        );
-                        ExitCode::SUCCESS
-                    }
-                    Err(problems) => {
-                        eprintln!("{problems}");
-                        ExitCode::from(2)
-                    }
-                }
+            Command::Build { source, out } => {
+                let opts = source.options(out.clone());
+                report(builder::build(&opts).map(|summary| {
+                    print_warnings(&summary.warnings);
+                    eprintln!(
+                        "fieldnotes: built {} posts into {}: {} files, build {}{}",
+                        summary.posts,
+                        out.display(),
+                        summary.files,
+                        summary.build_id,
+                        left_out(&summary.skipped),
+                    );
+                }))
             }
+            Command::Check { source } => {
+                let opts = source.options(PathBuf::new());
+                report(builder::load_site(&opts).map(|site| {
+                    print_warnings(&site.warnings);
+                    eprintln!(
+                        "fieldnotes: {} posts checked, no errors{}",
+                        site.posts.len(),
+                        left_out(&site.skipped)
+                    );
+                }))
+            }
+            Command::New { title, content } => finish(new_post(&title, &content)),
             Command::Stubs { dist, public_url } => finish(
                 builder::write_stubs(&dist, &StubOptions { public_url }).map(|n| {
                     eprintln!("fieldnotes: wrote {n} route pages into {}", dist.display());
@@ -93,6 +136,64 @@ mod cli {
                 println!("{report}");
             })),
         }
+    }
+
+    fn print_warnings(warnings: &[builder::Problem]) {
+        for warning in warnings {
+            eprintln!("{warning}");
+        }
+    }
+
+    fn left_out(skipped: &builder::Skipped) -> String {
+        let mut parts = Vec::new();
+        for (n, what) in [
+            (skipped.drafts, "drafts"),
+            (skipped.scheduled, "scheduled"),
+            (skipped.expired, "expired"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({} left out)", parts.join(", "))
+        }
+    }
+
+    /// Content problems: all of them on stderr, exit 2.
+    fn report(result: Result<(), builder::Problems>) -> ExitCode {
+        match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(problems) => {
+                eprintln!("{problems}");
+                ExitCode::from(2)
+            }
+        }
+    }
+
+    fn new_post(title: &str, content: &std::path::Path) -> anyhow::Result<()> {
+        let slug = fieldnotes::markdown::slugify(title);
+        anyhow::ensure!(
+            !slug.is_empty(),
+            "the title needs at least one letter or digit to make a file name"
+        );
+        let path = content.join(format!("{slug}.md"));
+        anyhow::ensure!(
+            !path.exists(),
+            "{} already exists: choose another title",
+            path.display()
+        );
+        let text = format!(
+            "---\ntitle: {}\ndate: {}\ntags: []\ndraft: true\n---\nWrite here. Remove `draft: true` to publish.\n",
+            serde_json::to_string(title.trim())?,
+            builder::today()
+        );
+        std::fs::create_dir_all(content)?;
+        std::fs::write(&path, text)?;
+        println!("{}", path.display());
+        Ok(())
     }
 
     fn finish(result: anyhow::Result<()>) -> ExitCode {

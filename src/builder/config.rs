@@ -2,7 +2,7 @@
 
 use super::error::Problem;
 use crate::markdown::with_slashes;
-use crate::model::SiteInfo;
+use crate::model::{NavLink, SiteInfo};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -30,6 +30,12 @@ struct RawConfig {
     /// Language of the site and default language of posts (BCP 47, e.g. `en`, `km`). Default `en`.
     #[serde(default)]
     language: Option<String>,
+    /// Posts on each page of the home list. Default 10.
+    #[serde(default)]
+    posts_per_page: Option<usize>,
+    /// Header links, in order: `[[nav]]` tables with `title` and `url`.
+    #[serde(default)]
+    nav: Vec<NavLink>,
 }
 
 /// Reads and validates `site.toml` in `content`.
@@ -50,10 +56,21 @@ pub fn load(content: &Path) -> Result<SiteInfo, Problem> {
         Problem::new(
             &path,
             e.message().trim().to_string(),
-            "known settings: title, description, author, base_url, base_path, language",
+            "known settings: title, description, author, base_url, base_path, language, posts_per_page, [[nav]]",
         )
         .at(line, column)
     })?;
+    if raw.posts_per_page == Some(0) {
+        let (line, column) = text
+            .find("posts_per_page")
+            .map_or((0, 0), |i| line_column(&text, i));
+        return Err(Problem::new(
+            &path,
+            "posts_per_page must be at least 1",
+            "e.g. posts_per_page = 10",
+        )
+        .at(line, column));
+    }
     if raw.title.trim().is_empty() {
         return Err(Problem::new(
             &path,
@@ -68,6 +85,8 @@ pub fn load(content: &Path) -> Result<SiteInfo, Problem> {
         base_url: raw.base_url.trim().trim_end_matches('/').to_string(),
         base_path: with_slashes(raw.base_path.as_deref().unwrap_or("/")),
         language: raw.language.unwrap_or_else(|| "en".to_string()),
+        posts_per_page: raw.posts_per_page.unwrap_or(10),
+        nav: raw.nav,
     })
 }
 

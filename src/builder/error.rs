@@ -3,9 +3,17 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// How bad a problem is: errors stop the build; warnings do too with `--strict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
 /// One thing an author must fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    pub severity: Severity,
     pub path: PathBuf,
     /// 1-based; 0 when the problem is about the whole file.
     pub line: usize,
@@ -17,12 +25,19 @@ pub struct Problem {
 impl Problem {
     pub fn new(path: &Path, message: impl Into<String>, hint: impl Into<String>) -> Self {
         Problem {
+            severity: Severity::Error,
             path: path.to_path_buf(),
             line: 0,
             column: 0,
             message: message.into(),
             hint: hint.into(),
         }
+    }
+
+    /// The same problem, as a warning.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
     }
 
     pub fn at(mut self, line: usize, column: usize) -> Self {
@@ -38,7 +53,11 @@ impl fmt::Display for Problem {
         if self.line > 0 {
             write!(f, ":{}:{}", self.line, self.column.max(1))?;
         }
-        write!(f, ": error: {}", self.message)?;
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, ": {label}: {}", self.message)?;
         if !self.hint.is_empty() {
             write!(f, "\n  hint: {}", self.hint)?;
         }

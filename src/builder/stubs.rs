@@ -69,11 +69,6 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
     }
     let head = security_tags(&shell, &base);
     let site = &manifest.site;
-    let render_opts = RenderOptions {
-        base_path: base.clone(),
-        media_prefix: format!("{base}{DATA_DIR}/"),
-    };
-
     let mut posts = Vec::new();
     for file in &manifest.index_files {
         let page: IndexPage = read_json(&data.join(file))?;
@@ -85,11 +80,10 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
     home.push_str("</h1><ul class=\"post-list\">");
     for post in &posts {
         home.push_str(&format!(
-            "<li><a href=\"{base}posts/{}\">{}</a> <time datetime=\"{}\">{}</time><p>{}</p></li>",
+            "<li><a href=\"{base}posts/{}\">{}</a> {}<p>{}</p></li>",
             post.slug,
             escape_html(&post.title),
-            post.date,
-            crate::model::human_date(&post.date),
+            time_html(&post.date),
             escape_html(&post.summary)
         ));
     }
@@ -108,13 +102,13 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
 
     for summary in &posts {
         let post: Post = read_json(&data.join(&summary.file))?;
-        let article = markdown::render(&post.body, &render_opts).html;
+        let article =
+            markdown::render(&post.body, &RenderOptions::for_site(&base, post.images)).html;
         let content = format!(
-            "<main class=\"page\"><article lang=\"{}\"><h1>{}</h1><p><time datetime=\"{}\">{}</time></p>{article}</article></main>",
+            "<main class=\"page\"><article lang=\"{}\"><h1>{}</h1><p>{}</p>{article}</article></main>",
             escape_html(&summary.lang),
             escape_html(&summary.title),
-            summary.date,
-            crate::model::human_date(&summary.date),
+            time_html(&summary.date),
         );
         let meta = PageMeta {
             title: format!("{} · {}", summary.title, site.title),
@@ -131,6 +125,16 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
             page(&shell, &head, &manifest, &meta),
         )?;
         written += 1;
+        let target = format!("{base}posts/{}", summary.slug);
+        for alias in &post.aliases {
+            if let Some(file) = alias_file(dist, alias) {
+                if let Some(parent) = file.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::write(file, redirect_page(&target, &summary.title))?;
+                written += 1;
+            }
+        }
     }
 
     let not_found = PageMeta {
@@ -149,6 +153,48 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
     )?;
     written += 1;
     Ok(written)
+}
+
+/// Where an old URL of a post lives in the built site: `/2019/05/old/` → `2019/05/old/index.html`,
+/// `/old.html` as is. `None` for paths that would leave the site or replace a real page.
+fn alias_file(dist: &Path, alias: &str) -> Option<std::path::PathBuf> {
+    let clean = alias.split(['?', '#']).next()?.trim_matches('/');
+    if clean.is_empty()
+        || clean
+            .split('/')
+            .any(|part| part == ".." || part == "." || part.is_empty())
+    {
+        return None;
+    }
+    if clean == "posts" || clean == "data" {
+        return None;
+    }
+    let relative = if clean.ends_with(".html") || clean.ends_with(".htm") {
+        clean.to_string()
+    } else {
+        format!("{clean}/index.html")
+    };
+    Some(dist.join(relative))
+}
+
+/// A page that sends readers (and search engines) from an old URL to the post's new one; it
+/// works on every static host, without JavaScript.
+fn redirect_page(target: &str, title: &str) -> String {
+    let target = escape_html(target);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p>This post has moved to <a href=\"{target}\">{target}</a>.</p>\n</body>\n</html>\n",
+        escape_html(title)
+    )
+}
+
+/// `<time>` for a date, nothing for an undated post.
+fn time_html(date: &Option<String>) -> String {
+    date.as_ref().map_or(String::new(), |d| {
+        format!(
+            "<time datetime=\"{d}\">{}</time>",
+            crate::model::human_date(d)
+        )
+    })
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {

@@ -9,6 +9,10 @@ pub fn PostMeta(post: PostSummary) -> impl IntoView {
     let updated = post.updated.clone().map(|u| {
         view! { " · updated " <time datetime=u.clone()>{human_date(&u)}</time> }
     });
+    let date = post.date.clone().map(|d| {
+        view! { <time datetime=d.clone()>{human_date(&d)}</time> " · " }
+    });
+    let authors = (!post.authors.is_empty()).then(|| format!("By {} · ", post.authors.join(", ")));
     let tags = (!post.tags.is_empty()).then(|| {
         view! {
             <ul class="tags" aria-label="Tags">
@@ -19,10 +23,10 @@ pub fn PostMeta(post: PostSummary) -> impl IntoView {
     view! {
         <div class="post-meta">
             <p>
-                <time datetime=post.date.clone()>{human_date(&post.date)}</time>
-                {updated}
-                " · "
+                {authors}
+                {date}
                 {reading_label(post.reading_minutes)}
+                {updated}
             </p>
             {tags}
         </div>

@@ -47,7 +47,7 @@ fn PostView(site_title: String, post: Post) -> impl IntoView {
                 <h1 class="page-title">{title}</h1>
                 <PostMeta post=summary/>
             </header>
-            <Article markdown=post.body/>
+            <Article markdown=post.body images=post.images/>
         </article>
         <Ready/>
     }

@@ -1,0 +1,339 @@
+//! Importing existing blogs: Jekyll, Hugo and Zola content folders build unchanged.
+
+use fieldnotes::builder::{self, BuildOptions, Severity, Site, StubOptions};
+use fieldnotes::model::Post;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn options(content: PathBuf) -> BuildOptions {
+    BuildOptions {
+        content,
+        today: Some("2026-01-01".into()),
+        ..BuildOptions::default()
+    }
+}
+
+fn load(name: &str) -> Site {
+    builder::load_site(&options(fixture(name))).unwrap_or_else(|p| panic!("{p}"))
+}
+
+fn post<'a>(site: &'a Site, slug: &str) -> &'a Post {
+    site.posts
+        .iter()
+        .find(|p| p.summary.slug == slug)
+        .unwrap_or_else(|| panic!("no post {slug}"))
+}
+
+#[test]
+fn jekyll_posts_build_unchanged() {
+    let site = load("jekyll");
+    let slugs: Vec<_> = site.posts.iter().map(|p| p.summary.slug.as_str()).collect();
+    assert_eq!(
+        slugs,
+        ["market-day", "river-crossing"],
+        "dates and slugs from the file names"
+    );
+    assert_eq!(site.skipped.drafts, 1, "_drafts/ holds drafts");
+
+    let crossing = post(&site, "river-crossing");
+    let s = &crossing.summary;
+    assert_eq!(
+        s.date.as_deref(),
+        Some("2024-03-05"),
+        "date from the file name"
+    );
+    assert_eq!(s.tags, ["ferry", "river"], "space-separated tags");
+    assert_eq!(s.categories, ["travel"]);
+    assert_eq!(s.authors, ["Cleo"]);
+    assert_eq!(s.summary, "We cross the river on a small ferry.", "excerpt");
+    let cover = s.cover.as_ref().expect("cover image");
+    assert_eq!(cover.alt, "The ferry at the landing");
+    assert_eq!((cover.image.width, cover.image.height), (Some(6), Some(4)));
+    assert!(cover.image.src.starts_with("media/boat.") && cover.image.src.ends_with(".png"));
+    assert_eq!(crossing.aliases, ["/2024/03/05/river-crossing.html"]);
+    assert_eq!(
+        crossing.extra["layout"], "post",
+        "unknown fields kept under extra"
+    );
+    assert!(
+        crossing.body.contains("```ruby\nputs \"crossing\"\n```"),
+        "{}",
+        crossing.body
+    );
+    assert!(
+        crossing.body.contains("[the market](/posts/market-day)"),
+        "{}",
+        crossing.body
+    );
+    assert!(
+        crossing.body.contains("![The ferry](/assets/boat.png)"),
+        "{}",
+        crossing.body
+    );
+    assert_eq!(crossing.images["/assets/boat.png"].width, Some(6));
+    assert!(site.warnings.is_empty(), "{:?}", site.warnings);
+
+    let market = post(&site, "market-day");
+    assert_eq!(
+        market.summary.summary, "Intro paragraph that is not the summary.",
+        "text before <!-- more -->"
+    );
+}
+
+#[test]
+fn hugo_posts_build_unchanged() {
+    let site = load("hugo");
+    let slugs: Vec<_> = site.posts.iter().map(|p| p.summary.slug.as_str()).collect();
+    assert_eq!(
+        slugs,
+        ["toml-post", "river-bundle", "undated"],
+        "_index.md is a section, scheduled and expired posts are left out, undated sorts last"
+    );
+    assert_eq!((site.skipped.scheduled, site.skipped.expired), (1, 1));
+
+    let toml = post(&site, "toml-post");
+    let s = &toml.summary;
+    assert_eq!(s.date.as_deref(), Some("2024-03-05"));
+    assert_eq!(s.updated.as_deref(), Some("2024-04-01"), "lastmod");
+    assert_eq!(s.summary, "A Hugo summary.", "description");
+    assert_eq!(s.authors, ["Ana", "Ben"]);
+    let series = s.series.as_ref().unwrap();
+    assert_eq!(
+        (series.name.as_str(), series.order),
+        ("Down the river", Some(2))
+    );
+    assert_eq!(toml.aliases, ["/old/toml-post/"]);
+    assert_eq!(toml.extra["params"]["mood"], "calm");
+    assert!(
+        toml.body
+            .contains("![The river](river-bundle/photo.svg \"Late light\")"),
+        "{}",
+        toml.body
+    );
+    assert!(
+        toml.body.contains("[the bundle](/posts/river-bundle)"),
+        "{}",
+        toml.body
+    );
+    assert!(
+        toml.body.contains("https://www.youtube.com/watch?v=abc123"),
+        "{}",
+        toml.body
+    );
+    assert_eq!(toml.images["river-bundle/photo.svg"].width, Some(120));
+
+    let bundle = post(&site, "river-bundle");
+    assert_eq!(
+        bundle.images["photo.svg"].height,
+        Some(80),
+        "page bundle images sit beside the post"
+    );
+    assert_eq!(bundle.summary.series.as_ref().unwrap().order, Some(1));
+
+    let warnings: Vec<_> = site.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("undated.md:2:1: warning: the post has no date; it is listed last"),
+        "{warnings:?}"
+    );
+
+    // Asked for, scheduled and expired posts are published.
+    let all = builder::load_site(&BuildOptions {
+        future: true,
+        expired: true,
+        ..options(fixture("hugo"))
+    })
+    .unwrap();
+    assert_eq!(all.posts.len(), 5);
+}
+
+#[test]
+fn zola_posts_build_unchanged() {
+    let site = load("zola");
+    let zola = post(&site, "some-post");
+    let s = &zola.summary;
+    assert_eq!(
+        s.date.as_deref(),
+        Some("2020-03-12"),
+        "date from a date-shaped path"
+    );
+    assert_eq!(s.tags, ["rust", "notes"], "[taxonomies] tags");
+    assert_eq!(s.categories, ["dev"]);
+    assert_eq!(s.summary, "From Zola.");
+    assert_eq!(zola.extra["comments"], false, "[extra] kept");
+    assert!(zola
+        .body
+        .contains("[Video on YouTube](https://www.youtube.com/watch?v=xyz)"));
+    assert!(
+        zola.body.contains("Quoted words.") && !zola.body.contains("{%"),
+        "{}",
+        zola.body
+    );
+}
+
+#[test]
+fn aliases_become_redirect_pages() {
+    let dist = tempfile::tempdir().unwrap();
+    builder::build(&BuildOptions {
+        out: dist.path().join("data"),
+        ..options(fixture("jekyll"))
+    })
+    .unwrap();
+    fs::write(
+        dist.path().join("index.html"),
+        "<html lang=\"en\"><head><meta charset=\"utf-8\"><title>x</title></head><body><div id=\"prerendered\"></div></body></html>",
+    )
+    .unwrap();
+    builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
+    let redirect = fs::read_to_string(dist.path().join("2024/03/05/river-crossing.html")).unwrap();
+    assert!(
+        redirect.contains("<meta http-equiv=\"refresh\" content=\"0; url=/posts/river-crossing\">"),
+        "{redirect}"
+    );
+    assert!(redirect.contains("<link rel=\"canonical\" href=\"/posts/river-crossing\">"));
+}
+
+fn site_with(posts: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("site.toml"), "title = \"T\"\n").unwrap();
+    for (name, text) in posts {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn broken_links_and_missing_images_warn_and_fail_with_strict() {
+    let content = site_with(&[
+        ("a.md", "---\ntitle: A\ndate: 2025-01-01\n---\nSee [b](/posts/b) and [gone](/posts/gone).\n\n![x](media/none.png)\n"),
+        ("b.md", "---\ntitle: B\ndate: 2025-01-02\n---\nHi.\n"),
+    ]);
+    let site = builder::load_site(&options(content.path().to_path_buf())).unwrap();
+    let warnings: Vec<_> = site.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].contains("a.md:5:23: warning: link to a post that does not exist: /posts/gone"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[1].contains(
+            "a.md:7:1: warning: image not found: media/none.png (looked for media/none.png)"
+        ),
+        "{warnings:?}"
+    );
+    assert!(site
+        .warnings
+        .iter()
+        .all(|w| w.severity == Severity::Warning));
+
+    let strict = builder::build(&BuildOptions {
+        strict: true,
+        out: content.path().join("out"),
+        ..options(content.path().to_path_buf())
+    })
+    .unwrap_err();
+    assert_eq!(strict.0.len(), 2);
+    assert!(
+        !content.path().join("out").exists(),
+        "a strict failure writes nothing"
+    );
+    assert!(strict
+        .to_string()
+        .ends_with("2 problems found; nothing was written"));
+}
+
+#[test]
+fn a_ten_megabyte_post_builds() {
+    let paragraph =
+        "The river was wide and brown, and the ferry waited for one more passenger. ".repeat(40);
+    let mut body = String::with_capacity(10_600_000);
+    let mut n = 0;
+    while body.len() < 10 * 1024 * 1024 {
+        n += 1;
+        body.push_str(&format!("## Part {n}\n\n{paragraph}\n\n"));
+    }
+    let content = site_with(&[(
+        "huge.md",
+        &format!("---\ntitle: Huge\ndate: 2025-01-01\n---\n{body}"),
+    )]);
+    let out = content.path().join("out");
+    let summary = builder::build(&BuildOptions {
+        out: out.clone(),
+        ..options(content.path().to_path_buf())
+    })
+    .unwrap();
+    assert_eq!(summary.posts, 1);
+    let site = builder::load_site(&options(content.path().to_path_buf())).unwrap();
+    assert!(
+        site.posts[0].summary.reading_minutes > 5000,
+        "{}",
+        site.posts[0].summary.reading_minutes
+    );
+}
+
+#[test]
+fn check_writes_nothing_and_new_scaffolds_a_draft() {
+    let content = site_with(&[("a.md", "---\ntitle: A\ndate: 2025-01-01\n---\nHi.\n")]);
+    let bin = env!("CARGO_BIN_EXE_fieldnotes");
+    let check = Command::new(bin)
+        .args(["check", "--content"])
+        .arg(content.path())
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(String::from_utf8_lossy(&check.stderr).contains("1 posts checked, no errors"));
+    assert!(!Path::new("public/data").starts_with(content.path()));
+
+    let new = Command::new(bin)
+        .args(["new", "Day 3: The river", "--content"])
+        .arg(content.path())
+        .output()
+        .unwrap();
+    assert!(
+        new.status.success(),
+        "{}",
+        String::from_utf8_lossy(&new.stderr)
+    );
+    let path = content.path().join("day-3-the-river.md");
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(
+        text.starts_with("---\ntitle: \"Day 3: The river\"\ndate: "),
+        "{text}"
+    );
+    assert!(text.contains("draft: true"));
+    // The scaffold is a valid post (a draft, so left out), and `new` never overwrites.
+    let site = builder::load_site(&BuildOptions {
+        drafts: true,
+        ..options(content.path().to_path_buf())
+    })
+    .unwrap();
+    assert_eq!(site.posts.len(), 2);
+    let again = Command::new(bin)
+        .args(["new", "Day 3: The river", "--content"])
+        .arg(content.path())
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+
+    let bad = site_with(&[("a.md", "---\ntitle: A\ndate: 2025-02-30\n---\n")]);
+    let check = Command::new(bin)
+        .args(["check", "--content"])
+        .arg(bad.path())
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(2));
+}
