@@ -106,6 +106,10 @@ test('home lists every published post, newest first, with date, summary and tags
   assert.deepEqual(await first.locator('.tag').allTextContents(), posts[0].tags);
   assert.equal(await page.title(), 'Fieldnotes');
   assert.equal(await page.locator('text=Day 13').count(), 0, 'the draft is not listed');
+  // The header carries the nav links of site.toml.
+  const nav = page.locator('header nav[aria-label="Site"] a');
+  assert.deepEqual(await nav.allTextContents(), ['Start at day 1']);
+  assert.equal(await nav.first().getAttribute('href'), '/posts/day-01-arriving-in-phnom-penh');
   await page.screenshot({ path: path.join(artifacts, 'home-1280.png') });
   assert.deepEqual(problems, []);
   await close();

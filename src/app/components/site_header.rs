@@ -1,4 +1,4 @@
-//! The banner at the top of every page: the site's name, linking home.
+//! The banner at the top of every page: the site's name, linking home, and the author's nav links.
 
 use crate::app::data::SiteResource;
 use leptos::prelude::*;
@@ -7,15 +7,39 @@ use leptos_router::components::A;
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let site = expect_context::<SiteResource>();
-    let title = move || {
+    let info = move || {
         site.get()
             .and_then(|r| r.ok())
-            .map(|s| s.manifest.site.title.clone())
-            .unwrap_or_else(|| "Fieldnotes".to_string())
+            .map(|s| s.manifest.site.clone())
+    };
+    let title = move || info().map_or_else(|| "Fieldnotes".to_string(), |i| i.title);
+    let nav = move || {
+        let links = info().map(|i| i.nav).unwrap_or_default();
+        (!links.is_empty()).then(|| {
+            view! {
+                <nav aria-label="Site">
+                    <ul class="site-nav">
+                        {links
+                            .into_iter()
+                            .map(|link| {
+                                // Paths of the site navigate inside the app; full URLs leave it.
+                                if link.url.starts_with('/') {
+                                    view! { <li><A href=link.url>{link.title}</A></li> }.into_any()
+                                } else {
+                                    view! { <li><a href=link.url rel="noopener noreferrer">{link.title}</a></li> }
+                                        .into_any()
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </nav>
+            }
+        })
     };
     view! {
         <header class="site-header">
             <A href="/" attr:class="site-title">{title}</A>
+            {nav}
         </header>
     }
 }
