@@ -238,7 +238,7 @@ fn each_error_names_the_file_the_place_and_the_fix() {
     expect(": malformed front matter:");
     expect("no-front-matter.md:1:1: the file does not start with front matter");
     expect("latin1.md:2:11: the file is not valid UTF-8 | save the file as UTF-8");
-    expect("b.md:0:0: duplicate slug \"same\", also used by");
+    expect("b.md:1:1: duplicate slug \"same\", also used by");
 }
 
 #[test]

@@ -196,7 +196,8 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site, Problems> {
                     first.display()
                 ),
                 "rename one of the files or give one a different `slug:` in its front matter",
-            ));
+            )
+            .at(1, 1));
         }
     }
     let slugs: HashSet<&str> = posts.iter().map(|p| p.post.summary.slug.as_str()).collect();
@@ -391,7 +392,8 @@ fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
             path,
             format!("\"{slug}\" cannot be used as a URL slug"),
             "use letters, digits and hyphens in the file name or the `slug:` field",
-        ));
+        )
+        .at(1, 1));
     }
 
     let body = shortcodes::convert(doc.body);
