@@ -188,16 +188,18 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site, Problems> {
     let mut seen: HashMap<&str, &Path> = HashMap::new();
     for post in &posts {
         if let Some(first) = seen.insert(&post.post.summary.slug, &post.path) {
-            problems.push(Problem::new(
-                &post.path,
-                format!(
-                    "duplicate slug \"{}\", also used by {}",
-                    post.post.summary.slug,
-                    first.display()
-                ),
-                "rename one of the files or give one a different `slug:` in its front matter",
-            )
-            .at(1, 1));
+            problems.push(
+                Problem::new(
+                    &post.path,
+                    format!(
+                        "duplicate slug \"{}\", also used by {}",
+                        post.post.summary.slug,
+                        first.display()
+                    ),
+                    "rename one of the files or give one a different `slug:` in its front matter",
+                )
+                .at(1, 1),
+            );
         }
     }
     let slugs: HashSet<&str> = posts.iter().map(|p| p.post.summary.slug.as_str()).collect();
@@ -586,25 +588,34 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Content hash used in file names and the build id: the first 16 hex digits of SHA-256.
 pub fn content_hash(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex16(&Sha256::digest(bytes))
+}
+
+/// The first 8 bytes of a digest as 16 hex digits.
+fn hex16(digest: &[u8]) -> String {
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// Every output file of a site, by path relative to the output folder.
 pub fn render_files(site: &Site) -> BTreeMap<PathBuf, Vec<u8>> {
+    // Serialising and hashing posts is the bulk of the work: done in parallel, in order.
+    let rendered: Vec<(String, Vec<u8>, PostSummary)> = site
+        .posts
+        .par_iter()
+        .map(|post| {
+            // The post file repeats its summary; its own `file` field is left empty to keep the
+            // hash a function of the content alone.
+            let json = serde_json::to_vec(post).expect("posts serialise");
+            let file = format!("posts/{}.{}.json", post.summary.slug, content_hash(&json));
+            let mut summary = post.summary.clone();
+            summary.file = file.clone();
+            (file, json, summary)
+        })
+        .collect();
     let mut files = BTreeMap::new();
-    let mut summaries = Vec::with_capacity(site.posts.len());
-    for post in &site.posts {
-        let json = serde_json::to_vec(post).expect("posts serialise");
-        let file = format!("posts/{}.{}.json", post.summary.slug, content_hash(&json));
-        let mut summary = post.summary.clone();
-        summary.file = file.clone();
-        // The post file repeats its summary; its own `file` field is left empty to keep the
-        // hash a function of the content alone.
-        files.insert(PathBuf::from(&file), json);
+    let mut summaries = Vec::with_capacity(rendered.len());
+    for (file, json, summary) in rendered {
+        files.insert(PathBuf::from(file), json);
         summaries.push(summary);
     }
     let index = serde_json::to_vec(&IndexPage { posts: summaries }).expect("index serialises");
@@ -614,18 +625,15 @@ pub fn render_files(site: &Site) -> BTreeMap<PathBuf, Vec<u8>> {
         files.insert(PathBuf::from(path), bytes.clone());
     }
 
+    // Every file name carries the hash of its content, so the names and the site settings
+    // identify the build.
     let mut hasher = Sha256::new();
-    for (path, bytes) in &files {
+    for path in files.keys() {
         hasher.update(path.to_string_lossy().as_bytes());
-        hasher.update(content_hash(bytes).as_bytes());
+        hasher.update(b"\n");
     }
     hasher.update(serde_json::to_vec(&site.info).expect("site info serialises"));
-    let build_id: String = hasher
-        .finalize()
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let build_id = hex16(&hasher.finalize());
 
     let manifest = Manifest {
         format_version: FORMAT_VERSION,
