@@ -345,7 +345,24 @@ fn stubs_give_every_route_a_real_page() {
     build_to(&fixture("site"), &dist.path().join("data")).unwrap();
     fs::write(dist.path().join("index.html"), SHELL).unwrap();
     let written = builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
-    assert_eq!(written, 4, "home, two posts, 404");
+    assert_eq!(
+        written, 8,
+        "home, two posts, tags, two tag pages, archive, 404"
+    );
+    let tag = fs::read_to_string(dist.path().join("tags/food/index.html")).unwrap();
+    assert!(
+        tag.contains("<title>Tagged “food” · Fixture Notes</title>"),
+        "{tag}"
+    );
+    assert!(
+        tag.contains("<a href=\"/posts/first-day\">First day: arrival</a>"),
+        "{tag}"
+    );
+    let archive = fs::read_to_string(dist.path().join("archive/index.html")).unwrap();
+    assert!(
+        archive.contains("<h2>2025</h2><h3>March 2025</h3>"),
+        "{archive}"
+    );
 
     let post = fs::read_to_string(dist.path().join("posts/first-day/index.html")).unwrap();
     assert!(

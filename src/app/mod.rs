@@ -27,7 +27,11 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Home/>
+                    <Route path=path!("/page/:n") view=pages::Home/>
                     <Route path=path!("/posts/:slug") view=pages::PostPage/>
+                    <Route path=path!("/tags") view=pages::TagsPage/>
+                    <Route path=path!("/tags/:tag") view=pages::TagPage/>
+                    <Route path=path!("/archive") view=pages::ArchivePage/>
                 </Routes>
             </main>
             <footer class="site-footer">

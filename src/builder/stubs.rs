@@ -8,6 +8,7 @@
 //! The same step writes a Content-Security-Policy into every page, allowing the shell's inline
 //! loader script by its hash (never `unsafe-inline`).
 
+use crate::listing;
 use crate::markdown::{self, escape_html, RenderOptions};
 use crate::model::{IndexPage, Manifest, Post, DATA_DIR, MANIFEST_FILE};
 use anyhow::{bail, Context, Result};
@@ -78,7 +79,7 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
     let mut home = String::from("<main class=\"page\"><h1>");
     home.push_str(&escape_html(&site.title));
     home.push_str("</h1><ul class=\"post-list\">");
-    for post in &posts {
+    for post in listing::page_of(&posts, 1, site.posts_per_page) {
         home.push_str(&format!(
             "<li><a href=\"{base}posts/{}\">{}</a> {}<p>{}</p></li>",
             post.slug,
@@ -118,12 +119,7 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
             lang: &site.language,
             content,
         };
-        let dir = dist.join("posts").join(&summary.slug);
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(
-            dir.join("index.html"),
-            page(&shell, &head, &manifest, &meta),
-        )?;
+        write_page(dist, &meta.route, page(&shell, &head, &manifest, &meta))?;
         written += 1;
         let target = format!("{base}posts/{}", summary.slug);
         for alias in &post.aliases {
@@ -135,6 +131,78 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
                 written += 1;
             }
         }
+    }
+
+    // The list pages: later pages of the home list, the tags, each tag, the archive.
+    let link_list = |list: &[&crate::model::PostSummary]| {
+        let mut html = String::from("<ul class=\"post-list\">");
+        for post in list {
+            html.push_str(&format!(
+                "<li><a href=\"{base}posts/{}\">{}</a> {}</li>",
+                post.slug,
+                escape_html(&post.title),
+                time_html(&post.date)
+            ));
+        }
+        html.push_str("</ul>");
+        html
+    };
+    let mut list_pages: Vec<(String, String, String)> = Vec::new();
+    let pages = listing::page_count(posts.len(), site.posts_per_page);
+    for n in 2..=pages {
+        let list: Vec<_> = listing::page_of(&posts, n, site.posts_per_page)
+            .iter()
+            .collect();
+        list_pages.push((format!("page/{n}"), format!("Page {n}"), link_list(&list)));
+    }
+    let tags = listing::tag_counts(&posts);
+    let mut cloud = String::from("<ul class=\"tag-cloud\">");
+    for (tag, count) in &tags {
+        cloud.push_str(&format!(
+            "<li><a href=\"{base}tags/{}\">{}</a> {count}</li>",
+            escape_html(tag),
+            escape_html(tag)
+        ));
+        // A tag that cannot be a folder name keeps its page in the app only.
+        if !tag.contains(['/', '\\']) && tag != "." && tag != ".." {
+            let list = listing::with_tag(&posts, tag);
+            list_pages.push((
+                format!("tags/{tag}"),
+                format!("Tagged “{tag}”"),
+                link_list(&list),
+            ));
+        }
+    }
+    cloud.push_str("</ul>");
+    list_pages.push(("tags".into(), "Tags".into(), cloud));
+    let (years, undated) = listing::archive(&posts);
+    let mut archive = String::new();
+    for (year, months) in &years {
+        archive.push_str(&format!("<h2>{year}</h2>"));
+        for month in months {
+            archive.push_str(&format!("<h3>{}</h3>", listing::month_name(&month.month)));
+            archive.push_str(&link_list(&month.posts));
+        }
+    }
+    if !undated.is_empty() {
+        archive.push_str("<h2>Undated</h2>");
+        archive.push_str(&link_list(&undated));
+    }
+    list_pages.push(("archive".into(), "Archive".into(), archive));
+    for (route, heading, body) in list_pages {
+        let meta = PageMeta {
+            title: format!("{heading} · {}", site.title),
+            description: &site.description,
+            route: route.clone(),
+            og_type: "website",
+            lang: &site.language,
+            content: format!(
+                "<main class=\"page\"><h1>{}</h1>{body}</main>",
+                escape_html(&heading)
+            ),
+        };
+        write_page(dist, &route, page(&shell, &head, &manifest, &meta))?;
+        written += 1;
     }
 
     let not_found = PageMeta {
@@ -185,6 +253,14 @@ fn redirect_page(target: &str, title: &str) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p>This post has moved to <a href=\"{target}\">{target}</a>.</p>\n</body>\n</html>\n",
         escape_html(title)
     )
+}
+
+/// Writes a page where a static host serves its route: `{route}/index.html`.
+fn write_page(dist: &Path, route: &str, html: String) -> Result<()> {
+    let dir = dist.join(route);
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("index.html"), html)?;
+    Ok(())
 }
 
 /// `<time>` for a date, nothing for an undated post.

@@ -89,17 +89,24 @@ after(async () => {
   if (hostileDir) fs.rmSync(hostileDir, { recursive: true, force: true });
 });
 
-test('home lists every published post, newest first, with date, summary and tags', async () => {
+/** Posts on a page of the home list, as site.toml sets it. */
+function perPage() {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dist, 'data/manifest.json'), 'utf8'));
+  return manifest.site.posts_per_page;
+}
+
+test('home lists the published posts, newest first, a page at a time, with date, summary and tags', async () => {
   const posts = samplePosts();
-  assert.ok(posts.length >= 10, `the sample journal has ${posts.length} posts`);
+  const size = perPage();
+  assert.ok(posts.length > size, `the sample journal (${posts.length} posts) spans two pages of ${size}`);
   const { page, problems, close } = await openPage();
   await page.goto(site.url + '/');
   await appReady(page);
   const cards = page.locator('.post-list .post-card');
   await cards.first().waitFor();
-  assert.equal(await cards.count(), posts.length);
+  assert.equal(await cards.count(), size);
   const titles = await page.locator('.post-card h2').allTextContents();
-  assert.deepEqual(titles, posts.map((p) => p.title));
+  assert.deepEqual(titles, posts.slice(0, size).map((p) => p.title));
   const first = cards.first();
   assert.equal(await first.locator('time').first().getAttribute('datetime'), posts[0].date);
   assert.equal((await first.locator('.summary').textContent()).trim(), posts[0].summary);
@@ -108,8 +115,15 @@ test('home lists every published post, newest first, with date, summary and tags
   assert.equal(await page.locator('text=Day 13').count(), 0, 'the draft is not listed');
   // The header carries the nav links of site.toml.
   const nav = page.locator('header nav[aria-label="Site"] a');
-  assert.deepEqual(await nav.allTextContents(), ['Start at day 1']);
-  assert.equal(await nav.first().getAttribute('href'), '/posts/day-01-arriving-in-phnom-penh');
+  assert.deepEqual(await nav.allTextContents(), ['Tags', 'Archive', 'Start at day 1']);
+  assert.equal(await nav.last().getAttribute('href'), '/posts/day-01-arriving-in-phnom-penh');
+  // The second page holds the rest; Newer leads back.
+  await page.locator('nav.pagination a', { hasText: 'Older posts' }).click();
+  await page.waitForURL(site.url + '/page/2');
+  await page.locator('.post-card h2', { hasText: posts[size].title }).waitFor();
+  assert.deepEqual(await page.locator('.post-card h2').allTextContents(), posts.slice(size).map((p) => p.title));
+  assert.equal(await page.locator('nav.pagination span').textContent(), 'Page 2 of 2');
+  assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'focus moves to the new page heading');
   await page.screenshot({ path: path.join(artifacts, 'home-1280.png') });
   assert.deepEqual(problems, []);
   await close();
@@ -117,8 +131,9 @@ test('home lists every published post, newest first, with date, summary and tags
 
 test('clicking a post navigates without a page load, shows the article and its table; Back returns', async () => {
   const posts = samplePosts();
-  const target = posts.find((p) => p.slug === 'day-02-the-central-market');
-  assert.ok(target, 'the sample has the market post');
+  // On the first page, with a table and an image.
+  const target = posts.find((p) => p.slug === 'day-06-the-long-bus');
+  assert.ok(target, 'the sample has the post');
   const { page, problems, requests, close } = await openPage();
   await page.goto(site.url + '/');
   await appReady(page);
@@ -148,9 +163,74 @@ test('clicking a post navigates without a page load, shows the article and its t
   await page.goBack();
   await page.waitForURL(site.url + '/');
   await page.locator('.post-list .post-card').first().waitFor();
-  assert.equal(await page.locator('.post-card').count(), posts.length);
+  assert.equal(await page.locator('.post-card').count(), perPage());
   assert.equal(await page.evaluate(() => window.__sameDocument), true, 'Back stays in the app');
   assert.equal(await page.title(), 'Fieldnotes');
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('tags, a tag, the archive and page 2 answer 200 when loaded directly and list the right posts', async () => {
+  const posts = samplePosts();
+  const { page, problems, close } = await openPage();
+  let response = await page.goto(site.url + '/tags');
+  assert.equal(response.status(), 200);
+  await appReady(page);
+  const counts = {};
+  for (const p of posts) for (const t of p.tags) counts[t] = (counts[t] ?? 0) + 1;
+  const items = page.locator('.tag-cloud li');
+  await items.first().waitFor();
+  assert.equal(await items.count(), Object.keys(counts).length);
+  assert.match(await page.locator('.tag-cloud li', { hasText: 'food' }).innerText(), new RegExp(`${counts.food} posts`));
+  assert.equal(await page.title(), 'Tags · Fieldnotes');
+
+  await page.locator('.tag-cloud a', { hasText: 'temples' }).click();
+  await page.waitForURL(site.url + '/tags/temples');
+  await page.locator('main h1', { hasText: 'Tagged' }).waitFor();
+  const tagged = posts.filter((p) => p.tags.includes('temples')).map((p) => p.title);
+  assert.deepEqual(await page.locator('.post-card h2').allTextContents(), tagged);
+
+  response = await page.goto(site.url + '/archive');
+  assert.equal(response.status(), 200);
+  await appReady(page);
+  await page.locator('main h2', { hasText: '2025' }).waitFor();
+  assert.equal(await page.locator('main h3').first().textContent(), 'February 2025');
+  assert.equal(await page.locator('.archive-list li').count(), posts.length);
+
+  response = await page.goto(site.url + '/page/2');
+  assert.equal(response.status(), 200);
+  await appReady(page);
+  await page.locator('.post-card').first().waitFor();
+  assert.equal(await page.locator('.post-card').count(), posts.length - perPage());
+
+  for (const missing of ['/page/3', '/tags/no-such-tag']) {
+    response = await page.goto(site.url + missing);
+    assert.equal(response.status(), 404);
+    await appReady(page);
+    await page.locator('main h1', { hasText: 'Page not found' }).waitFor();
+  }
+  assert.deepEqual(problems.filter((p) => !p.includes('404')), []);
+  await close();
+});
+
+test('a post has its contents, and links to the newer and older posts', async () => {
+  const posts = samplePosts();
+  const i = posts.findIndex((p) => p.slug === 'day-06-the-long-bus');
+  const { page, problems, close } = await openPage();
+  await page.goto(site.url + '/posts/day-06-the-long-bus');
+  await appReady(page);
+  const toc = page.locator('nav.toc a');
+  await toc.first().waitFor();
+  const headings = await page.locator('.prose h2').evaluateAll((hs) => hs.map((h) => [h.id, h.textContent]));
+  assert.ok(headings.length >= 3);
+  const first = await toc.first().getAttribute('href');
+  assert.equal(first, '#' + headings[0][0]);
+  assert.equal(await page.locator('nav.post-nav a[rel=prev]').getAttribute('href'), '/posts/' + posts[i - 1].slug);
+  assert.equal(await page.locator('nav.post-nav a[rel=next]').getAttribute('href'), '/posts/' + posts[i + 1].slug);
+  await page.locator('nav.post-nav a[rel=next]').click();
+  await page.waitForURL(site.url + '/posts/' + posts[i + 1].slug);
+  await page.locator('main h1', { hasText: posts[i + 1].title }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), posts[i + 1].title);
   assert.deepEqual(problems, []);
   await close();
 });

@@ -1,11 +1,13 @@
 //! Small pieces the pages are made of, each named for what the reader sees.
 
 mod article;
+mod post_list;
 mod post_meta;
 mod site_header;
 mod status;
 
 pub use article::Article;
+pub use post_list::{Pagination, PostList};
 pub use post_meta::PostMeta;
 pub use site_header::SiteHeader;
-pub use status::{LoadFailed, Loading, Ready};
+pub use status::{with_site, LoadFailed, Loading, Ready};

@@ -3,6 +3,7 @@
 use crate::markdown::reading_label;
 use crate::model::{human_date, PostSummary};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 #[component]
 pub fn PostMeta(post: PostSummary) -> impl IntoView {
@@ -16,7 +17,14 @@ pub fn PostMeta(post: PostSummary) -> impl IntoView {
     let tags = (!post.tags.is_empty()).then(|| {
         view! {
             <ul class="tags" aria-label="Tags">
-                {post.tags.iter().map(|t| view! { <li class="tag">{t.clone()}</li> }).collect_view()}
+                {post
+                    .tags
+                    .iter()
+                    .map(|t| {
+                        let (href, label) = (format!("/tags/{t}"), t.clone());
+                        view! { <li><A href=href attr:class="tag">{label}</A></li> }
+                    })
+                    .collect_view()}
             </ul>
         }
     });

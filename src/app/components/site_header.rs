@@ -1,6 +1,7 @@
 //! The banner at the top of every page: the site's name, linking home, and the author's nav links.
 
 use crate::app::data::SiteResource;
+use crate::model::NavLink;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -14,9 +15,18 @@ pub fn SiteHeader() -> impl IntoView {
     };
     let title = move || info().map_or_else(|| "Fieldnotes".to_string(), |i| i.title);
     let nav = move || {
-        let links = info().map(|i| i.nav).unwrap_or_default();
-        (!links.is_empty()).then(|| {
-            view! {
+        let mut links = vec![
+            NavLink {
+                title: "Tags".into(),
+                url: "/tags".into(),
+            },
+            NavLink {
+                title: "Archive".into(),
+                url: "/archive".into(),
+            },
+        ];
+        links.extend(info().map(|i| i.nav).unwrap_or_default());
+        view! {
                 <nav aria-label="Site">
                     <ul class="site-nav">
                         {links
@@ -33,8 +43,7 @@ pub fn SiteHeader() -> impl IntoView {
                             .collect_view()}
                     </ul>
                 </nav>
-            }
-        })
+        }
     };
     view! {
         <header class="site-header">

@@ -1,7 +1,21 @@
 //! What a page shows while it waits, when it fails, and the signal that it is drawn.
 
-use crate::app::data::LoadError;
+use crate::app::data::{LoadError, SiteData, SiteResource};
 use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Draws `page` once the site's data is there: a placeholder before, an error view with a retry
+/// button if it failed. Re-runs when the data, or any signal `page` reads, changes.
+pub fn with_site<V: IntoView + 'static>(
+    page: impl Fn(Arc<SiteData>) -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    let site = expect_context::<SiteResource>();
+    move || match site.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Ok(data)) => page(data).into_any(),
+        Some(Err(error)) => view! { <LoadFailed error retry=move || site.refetch()/> }.into_any(),
+    }
+}
 
 /// A placeholder the size of a short page, so the layout does not jump when content arrives.
 #[component]
@@ -40,12 +54,31 @@ pub fn LoadFailed(error: LoadError, retry: impl Fn() + 'static) -> impl IntoView
     }
 }
 
-/// Marks the page as drawn by the app: the build's no-JavaScript copy (`#prerendered`) is removed.
+thread_local! {
+    /// Whether the app has drawn a page yet: the first page keeps the browser's own focus.
+    static DRAWN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks the page as drawn by the app: the build's no-JavaScript copy (`#prerendered`) is removed,
+/// and after a navigation focus moves to the page's main heading, so keyboard and screen reader
+/// users start reading the new page rather than stay on the old link.
 #[component]
 pub fn Ready() -> impl IntoView {
     Effect::new(move |_| {
-        if let Some(el) = document().get_element_by_id("prerendered") {
+        let document = document();
+        if let Some(el) = document.get_element_by_id("prerendered") {
             el.remove();
+        }
+        if DRAWN.with(|d| d.replace(true)) {
+            if let Some(heading) = document
+                .query_selector("main h1")
+                .ok()
+                .flatten()
+                .and_then(|h| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h).ok())
+            {
+                let _ = heading.set_attribute("tabindex", "-1");
+                let _ = heading.focus();
+            }
         }
     });
 }

@@ -1,48 +1,49 @@
-//! `/`: every post, newest first.
+//! `/` and `/page/:n`: the posts, newest first, a page at a time.
 
-use crate::app::components::{LoadFailed, Loading, PostMeta, Ready};
-use crate::app::data::{SiteData, SiteResource};
+use super::NotFound;
+use crate::app::components::{with_site, Pagination, PostList, Ready};
+use crate::app::data::SiteData;
+use crate::listing::{page_count, page_of};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
 use std::sync::Arc;
 
 #[component]
 pub fn Home() -> impl IntoView {
-    let site = expect_context::<SiteResource>();
-    move || match site.get() {
-        None => view! { <Loading/> }.into_any(),
-        Some(Ok(data)) => view! { <PostList data/> }.into_any(),
-        Some(Err(error)) => view! { <LoadFailed error retry=move || site.refetch()/> }.into_any(),
-    }
+    let params = use_params_map();
+    with_site(move |data| {
+        // `/` has no parameter; `/page/1` is the same page.
+        let page = params
+            .read()
+            .get("n")
+            .map_or(Some(1), |n| n.parse::<usize>().ok());
+        let pages = page_count(data.posts.len(), data.manifest.site.posts_per_page);
+        match page {
+            Some(page) if (1..=pages).contains(&page) => view! { <HomePage data page/> }.into_any(),
+            _ => view! { <NotFound/> }.into_any(),
+        }
+    })
 }
 
 #[component]
-fn PostList(data: Arc<SiteData>) -> impl IntoView {
+fn HomePage(data: Arc<SiteData>, page: usize) -> impl IntoView {
     let info = data.manifest.site.clone();
-    let cards = data
-        .posts
-        .iter()
-        .map(|post| {
-            let href = format!("/posts/{}", post.slug);
-            let (lang, title, summary) =
-                (post.lang.clone(), post.title.clone(), post.summary.clone());
-            view! {
-                <li class="post-card" lang=lang>
-                    <h2><A href=href>{title}</A></h2>
-                    <PostMeta post=post.clone()/>
-                    <p class="summary">{summary}</p>
-                </li>
-            }
-        })
-        .collect_view();
+    let pages = page_count(data.posts.len(), info.posts_per_page);
+    let posts = page_of(&data.posts, page, info.posts_per_page).to_vec();
+    let title = if page == 1 {
+        info.title.clone()
+    } else {
+        format!("Page {page} · {}", info.title)
+    };
     view! {
-        <Title text=info.title.clone()/>
+        <Title text=title/>
         <Meta name="description" content=info.description.clone()/>
         <div class="page home">
             <h1 class="page-title">{info.title}</h1>
             <p class="site-description">{info.description}</p>
-            <ul class="post-list">{cards}</ul>
+            <PostList posts/>
+            <Pagination page pages/>
         </div>
         <Ready/>
     }

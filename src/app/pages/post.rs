@@ -1,12 +1,17 @@
-//! `/posts/:slug`: one post, fetched on its own and rendered from Markdown in the browser.
+//! `/posts/:slug`: one post, fetched on its own and rendered from Markdown in the browser, with
+//! its table of contents, series, and the posts before and after it.
 
 use super::NotFound;
 use crate::app::components::{Article, LoadFailed, Loading, PostMeta, Ready};
-use crate::app::data::{data_url, fetch_json, LoadError, SiteResource};
+use crate::app::data::{base_path, data_url, fetch_json, LoadError, SiteData, SiteResource};
+use crate::listing::{neighbours, series};
+use crate::markdown::{self, Heading, RenderOptions};
 use crate::model::{text_direction, Post};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use std::sync::Arc;
 
 #[component]
 pub fn PostPage() -> impl IntoView {
@@ -20,13 +25,13 @@ pub fn PostPage() -> impl IntoView {
                 return Ok::<_, LoadError>(None);
             };
             let post: Post = fetch_json(&data_url(&summary.file), false).await?;
-            Ok(Some((site.manifest.site.title.clone(), post)))
+            Ok(Some((site, post)))
         }
     });
     move || match post.get() {
         None => view! { <Loading/> }.into_any(),
         Some(Ok(None)) => view! { <NotFound/> }.into_any(),
-        Some(Ok(Some((site_title, post)))) => view! { <PostView site_title post/> }.into_any(),
+        Some(Ok(Some((site, post)))) => view! { <PostView site post/> }.into_any(),
         Some(Err(error)) => view! {
             <LoadFailed error retry=move || { site.refetch(); post.refetch(); }/>
         }
@@ -35,20 +40,78 @@ pub fn PostPage() -> impl IntoView {
 }
 
 #[component]
-fn PostView(site_title: String, post: Post) -> impl IntoView {
+fn PostView(site: Arc<SiteData>, post: Post) -> impl IntoView {
     let summary = post.summary;
     let (lang, dir) = (summary.lang.clone(), text_direction(&summary.lang));
     let title = summary.title.clone();
+    let rendered = markdown::render(
+        &post.body,
+        &RenderOptions::for_site(&base_path(), post.images),
+    );
+    let toc = (rendered.headings.iter().filter(|h| h.level >= 2).count() >= 3)
+        .then(|| view! { <TableOfContents headings=rendered.headings.clone()/> });
+    let series_nav = summary.series.as_ref().map(|s| {
+        let parts = series(&site.posts, &s.name);
+        let position = parts
+            .iter()
+            .position(|p| p.slug == summary.slug)
+            .map_or(0, |i| i + 1);
+        let items = parts
+            .iter()
+            .map(|p| {
+                let current = p.slug == summary.slug;
+                let (href, title) = (format!("/posts/{}", p.slug), p.title.clone());
+                let link = view! { <A href=href>{title}</A> };
+                view! { <li aria-current=current.then_some("page")>{link}</li> }
+            })
+            .collect_view();
+        view! {
+            <nav class="series" aria-label="Series">
+                <p>{format!("Part {position} of {} in “{}”", parts.len(), s.name)}</p>
+                <ol>{items}</ol>
+            </nav>
+        }
+    });
+    let (newer, older) = neighbours(&site.posts, &summary.slug);
+    let link = |p: &crate::model::PostSummary, rel: &'static str, label: &'static str| {
+        let href = format!("/posts/{}", p.slug);
+        let title = p.title.clone();
+        view! { <A href=href attr:rel=rel><span class="label">{label}</span>" "{title}</A> }
+    };
+    let older = older.map(|p| link(p, "next", "Older:"));
+    let newer = newer.map(|p| link(p, "prev", "Newer:"));
     view! {
-        <Title text=format!("{title} · {site_title}")/>
+        <Title text=format!("{title} · {}", site.manifest.site.title)/>
         <Meta name="description" content=summary.summary.clone()/>
         <article class="page post" lang=lang dir=dir>
             <header>
                 <h1 class="page-title">{title}</h1>
                 <PostMeta post=summary/>
             </header>
-            <Article markdown=post.body images=post.images/>
+            {series_nav}
+            {toc}
+            <Article rendered/>
         </article>
+        <nav class="post-nav" aria-label="More posts">{newer}{older}</nav>
         <Ready/>
+    }
+}
+
+/// Links to the sections of a long post.
+#[component]
+fn TableOfContents(headings: Vec<Heading>) -> impl IntoView {
+    let items = headings
+        .into_iter()
+        .filter(|h| h.level >= 2 && h.level <= 3)
+        .map(|h| {
+            let class = format!("toc-level-{}", h.level);
+            view! { <li class=class><a href=format!("#{}", h.id)>{h.text}</a></li> }
+        })
+        .collect_view();
+    view! {
+        <nav class="toc" aria-label="Contents">
+            <h2>"Contents"</h2>
+            <ol>{items}</ol>
+        </nav>
     }
 }

@@ -1,0 +1,52 @@
+//! A list of post cards, and the links between pages of a long list.
+
+use super::PostMeta;
+use crate::model::PostSummary;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Cards for `posts`: title, meta line, summary.
+#[component]
+pub fn PostList(posts: Vec<PostSummary>) -> impl IntoView {
+    let cards = posts
+        .into_iter()
+        .map(|post| {
+            let href = format!("/posts/{}", post.slug);
+            let (lang, title, summary) =
+                (post.lang.clone(), post.title.clone(), post.summary.clone());
+            view! {
+                <li class="post-card" lang=lang>
+                    <h2><A href=href>{title}</A></h2>
+                    <PostMeta post=post/>
+                    <p class="summary">{summary}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="post-list">{cards}</ul> }
+}
+
+/// "Newer posts · Page 2 of 5 · Older posts" under a paginated list.
+#[component]
+pub fn Pagination(page: usize, pages: usize) -> impl IntoView {
+    let href = |n: usize| {
+        if n <= 1 {
+            "/".to_string()
+        } else {
+            format!("/page/{n}")
+        }
+    };
+    let newer =
+        (page > 1).then(|| view! { <A href=href(page - 1) attr:rel="prev">"← Newer posts"</A> });
+    let older = (page < pages)
+        .then(|| view! { <A href=href(page + 1) attr:rel="next">"Older posts →"</A> });
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pagination" aria-label="Pages">
+                {newer}
+                <span>{format!("Page {page} of {pages}")}</span>
+                {older}
+            </nav>
+        }
+    })
+}

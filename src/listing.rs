@@ -1,0 +1,223 @@
+//! Lists of posts a reader browses by: pages of the home list, tags, the archive, neighbours and
+//! series. Plain functions over the post index, shared by the app and the builder's route pages.
+
+use crate::model::PostSummary;
+
+/// Number of pages of a list of `count` posts, `per_page` to a page (at least one page).
+pub fn page_count(count: usize, per_page: usize) -> usize {
+    count.div_ceil(per_page.max(1)).max(1)
+}
+
+/// The posts of page `page` (1-based); empty past the last page.
+pub fn page_of(posts: &[PostSummary], page: usize, per_page: usize) -> &[PostSummary] {
+    let per_page = per_page.max(1);
+    let start = page
+        .saturating_sub(1)
+        .saturating_mul(per_page)
+        .min(posts.len());
+    let end = (start + per_page).min(posts.len());
+    &posts[start..end]
+}
+
+/// Every tag with the number of posts that carry it, most used first, then by name.
+pub fn tag_counts(posts: &[PostSummary]) -> Vec<(String, usize)> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for post in posts {
+        for tag in &post.tags {
+            *counts.entry(tag).or_default() += 1;
+        }
+    }
+    let mut list: Vec<(String, usize)> = counts
+        .into_iter()
+        .map(|(t, n)| (t.to_string(), n))
+        .collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    list
+}
+
+/// Posts carrying `tag`, in index order.
+pub fn with_tag<'a>(posts: &'a [PostSummary], tag: &str) -> Vec<&'a PostSummary> {
+    posts
+        .iter()
+        .filter(|p| p.tags.iter().any(|t| t == tag))
+        .collect()
+}
+
+/// One month of the archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveMonth<'a> {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub posts: Vec<&'a PostSummary>,
+}
+
+/// Dated posts grouped by year, then month, newest first (the index order); undated posts last.
+pub fn archive(posts: &[PostSummary]) -> (Vec<(String, Vec<ArchiveMonth<'_>>)>, Vec<&PostSummary>) {
+    let mut years: Vec<(String, Vec<ArchiveMonth>)> = Vec::new();
+    let mut undated = Vec::new();
+    for post in posts {
+        let Some(date) = post.date.as_deref().filter(|d| d.len() >= 7) else {
+            undated.push(post);
+            continue;
+        };
+        let (year, month) = (&date[..4], &date[..7]);
+        if years.last().map(|(y, _)| y.as_str()) != Some(year) {
+            years.push((year.to_string(), Vec::new()));
+        }
+        let months = &mut years.last_mut().expect("just pushed").1;
+        if months.last().map(|m| m.month.as_str()) != Some(month) {
+            months.push(ArchiveMonth {
+                month: month.to_string(),
+                posts: Vec::new(),
+            });
+        }
+        months.last_mut().expect("just pushed").posts.push(post);
+    }
+    (years, undated)
+}
+
+/// The posts before and after `slug` in reading order: (newer, older).
+pub fn neighbours<'a>(
+    posts: &'a [PostSummary],
+    slug: &str,
+) -> (Option<&'a PostSummary>, Option<&'a PostSummary>) {
+    let Some(i) = posts.iter().position(|p| p.slug == slug) else {
+        return (None, None);
+    };
+    (i.checked_sub(1).map(|j| &posts[j]), posts.get(i + 1))
+}
+
+/// The posts of a series in reading order: by the author's order, then oldest first.
+pub fn series<'a>(posts: &'a [PostSummary], name: &str) -> Vec<&'a PostSummary> {
+    let mut list: Vec<&PostSummary> = posts
+        .iter()
+        .filter(|p| p.series.as_ref().is_some_and(|s| s.name == name))
+        .collect();
+    list.sort_by(|a, b| {
+        let order = |p: &PostSummary| p.series.as_ref().and_then(|s| s.order).unwrap_or(u32::MAX);
+        order(a)
+            .cmp(&order(b))
+            .then_with(|| a.date.cmp(&b.date))
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    list
+}
+
+/// "February 2025" for `2025-02`.
+pub fn month_name(month: &str) -> String {
+    crate::model::human_date(&format!("{month}-01"))
+        .split_once(' ')
+        .map_or_else(|| month.to_string(), |(_, rest)| rest.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SeriesRef;
+
+    fn post(slug: &str, date: Option<&str>, tags: &[&str]) -> PostSummary {
+        PostSummary {
+            slug: slug.into(),
+            title: slug.to_uppercase(),
+            date: date.map(String::from),
+            updated: None,
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            categories: vec![],
+            authors: vec![],
+            series: None,
+            cover: None,
+            summary: String::new(),
+            reading_minutes: 1,
+            lang: "en".into(),
+            file: String::new(),
+        }
+    }
+
+    fn sample() -> Vec<PostSummary> {
+        vec![
+            post("e", Some("2025-03-02"), &["river"]),
+            post("d", Some("2025-03-01"), &["food", "river"]),
+            post("c", Some("2025-02-10"), &["food"]),
+            post("b", Some("2024-12-31"), &["river"]),
+            post("a", None, &[]),
+        ]
+    }
+
+    #[test]
+    fn pages_split_the_list() {
+        let posts = sample();
+        assert_eq!(page_count(posts.len(), 2), 3);
+        assert_eq!(page_count(0, 10), 1);
+        let slugs = |s: &[PostSummary]| s.iter().map(|p| p.slug.clone()).collect::<Vec<_>>();
+        assert_eq!(slugs(page_of(&posts, 1, 2)), ["e", "d"]);
+        assert_eq!(slugs(page_of(&posts, 3, 2)), ["a"]);
+        assert!(page_of(&posts, 4, 2).is_empty());
+        assert!(page_of(&posts, 0, 2).len() == 2, "page 0 reads as page 1");
+    }
+
+    #[test]
+    fn tags_are_counted_most_used_first() {
+        assert_eq!(
+            tag_counts(&sample()),
+            [("river".to_string(), 3), ("food".to_string(), 2)]
+        );
+        let slugs: Vec<_> = with_tag(&sample(), "food")
+            .iter()
+            .map(|p| p.slug.clone())
+            .collect();
+        assert_eq!(slugs, ["d", "c"]);
+    }
+
+    #[test]
+    fn archive_groups_by_year_and_month() {
+        let posts = sample();
+        let (years, undated) = archive(&posts);
+        let shape: Vec<_> = years
+            .iter()
+            .map(|(y, months)| {
+                (
+                    y.clone(),
+                    months
+                        .iter()
+                        .map(|m| (m.month.clone(), m.posts.len()))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (
+                    "2025".to_string(),
+                    vec![("2025-03".to_string(), 2), ("2025-02".to_string(), 1)]
+                ),
+                ("2024".to_string(), vec![("2024-12".to_string(), 1)]),
+            ]
+        );
+        assert_eq!(undated.len(), 1);
+        assert_eq!(month_name("2025-02"), "February 2025");
+    }
+
+    #[test]
+    fn neighbours_and_series_follow_reading_order() {
+        let mut posts = sample();
+        let (newer, older) = neighbours(&posts, "d");
+        assert_eq!(
+            (newer.unwrap().slug.as_str(), older.unwrap().slug.as_str()),
+            ("e", "c")
+        );
+        assert_eq!(neighbours(&posts, "e").0, None);
+        for (slug, order) in [("c", Some(2)), ("b", Some(1)), ("e", None)] {
+            let p = posts.iter_mut().find(|p| p.slug == slug).unwrap();
+            p.series = Some(SeriesRef {
+                name: "Trip".into(),
+                order,
+            });
+        }
+        let list: Vec<_> = series(&posts, "Trip")
+            .iter()
+            .map(|p| p.slug.clone())
+            .collect();
+        assert_eq!(list, ["b", "c", "e"]);
+    }
+}
