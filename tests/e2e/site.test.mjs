@@ -236,7 +236,7 @@ test('a post has its contents, and links to the newer and older posts', async ()
 });
 
 test('a post URL loaded directly answers 200 and renders the article, footnotes and smart quotes', async () => {
-  const { page, problems, close } = await openPage({ width: 375, height: 812 });
+  const { page, problems, requests, close } = await openPage({ width: 375, height: 812 });
   const response = await page.goto(site.url + '/posts/day-06-the-long-bus');
   assert.equal(response.status(), 200);
   await appReady(page);
@@ -246,6 +246,9 @@ test('a post URL loaded directly answers 200 and renders the article, footnotes 
   assert.ok((await article.locator('.prose h2[id]').count()) >= 2, 'headings carry ids');
   assert.match(await page.locator('article.post .prose').innerText(), /[“”’]/, 'smart punctuation');
   assert.equal(await page.title(), 'Day 6: The Long Bus · Fieldnotes');
+  const fetched = requests.filter((u) => new URL(u).pathname.startsWith('/data/posts/'));
+  assert.equal(fetched.length, 1, `the post's JSON is fetched once: ${fetched}`);
+  assert.notEqual(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'a first load keeps the browser focus');
   await page.screenshot({ path: path.join(artifacts, 'post-375.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await close();

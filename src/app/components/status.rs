@@ -55,13 +55,11 @@ pub fn LoadFailed(error: LoadError, retry: impl Fn() + 'static) -> impl IntoView
 }
 
 thread_local! {
-    /// Whether the app has drawn a page yet: the first page keeps the browser's own focus.
-    static DRAWN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The address of the page last drawn: the first page keeps the browser's own focus, and a
+    /// page drawn again at the same address (its data arriving) does not steal it.
+    static DRAWN_AT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Marks the page as drawn by the app: the build's no-JavaScript copy (`#prerendered`) is removed,
-/// and after a navigation focus moves to the page's main heading, so keyboard and screen reader
-/// users start reading the new page rather than stay on the old link.
 #[component]
 pub fn Ready() -> impl IntoView {
     Effect::new(move |_| {
@@ -69,7 +67,9 @@ pub fn Ready() -> impl IntoView {
         if let Some(el) = document.get_element_by_id("prerendered") {
             el.remove();
         }
-        if DRAWN.with(|d| d.replace(true)) {
+        let here = window().location().pathname().unwrap_or_default();
+        let previous = DRAWN_AT.with(|d| d.replace(Some(here.clone())));
+        if previous.is_some_and(|p| p != here) {
             if let Some(heading) = document
                 .query_selector("main h1")
                 .ok()

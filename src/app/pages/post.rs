@@ -2,8 +2,8 @@
 //! its table of contents, series, and the posts before and after it.
 
 use super::NotFound;
-use crate::app::components::{Article, LoadFailed, Loading, PostMeta, Ready};
-use crate::app::data::{base_path, data_url, fetch_json, LoadError, SiteData, SiteResource};
+use crate::app::components::{with_site, Article, LoadFailed, Loading, PostMeta, Ready};
+use crate::app::data::{base_path, data_url, fetch_json, SiteData};
 use crate::listing::{neighbours, series};
 use crate::markdown::{self, Heading, RenderOptions};
 use crate::model::{text_direction, Post};
@@ -16,26 +16,31 @@ use std::sync::Arc;
 #[component]
 pub fn PostPage() -> impl IntoView {
     let params = use_params_map();
-    let site = expect_context::<SiteResource>();
-    let post = LocalResource::new(move || {
+    with_site(move |site| {
         let slug = params.read().get("slug").unwrap_or_default();
-        async move {
-            let site = site.await?;
-            let Some(summary) = site.posts.iter().find(|p| p.slug == slug) else {
-                return Ok::<_, LoadError>(None);
-            };
-            let post: Post = fetch_json(&data_url(&summary.file), false).await?;
-            Ok(Some((site, post)))
+        match site
+            .posts
+            .iter()
+            .find(|p| p.slug == slug)
+            .map(|p| p.file.clone())
+        {
+            None => view! { <NotFound/> }.into_any(),
+            Some(file) => view! { <PostLoader site file/> }.into_any(),
         }
+    })
+}
+
+/// Fetches one post's file (once: it is created only when the index names the file).
+#[component]
+fn PostLoader(site: Arc<SiteData>, file: String) -> impl IntoView {
+    let post = LocalResource::new(move || {
+        let url = data_url(&file);
+        async move { fetch_json::<Post>(&url, false).await }
     });
     move || match post.get() {
         None => view! { <Loading/> }.into_any(),
-        Some(Ok(None)) => view! { <NotFound/> }.into_any(),
-        Some(Ok(Some((site, post)))) => view! { <PostView site post/> }.into_any(),
-        Some(Err(error)) => view! {
-            <LoadFailed error retry=move || { site.refetch(); post.refetch(); }/>
-        }
-        .into_any(),
+        Some(Ok(post)) => view! { <PostView site=site.clone() post/> }.into_any(),
+        Some(Err(error)) => view! { <LoadFailed error retry=move || post.refetch()/> }.into_any(),
     }
 }
 
