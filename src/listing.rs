@@ -103,6 +103,30 @@ pub fn series<'a>(posts: &'a [PostSummary], name: &str) -> Vec<&'a PostSummary> 
     list
 }
 
+/// Up to `n` other posts that share the most tags with `slug`'s post (newest first among equals);
+/// posts sharing no tag are not related.
+pub fn related<'a>(posts: &'a [PostSummary], slug: &str, n: usize) -> Vec<&'a PostSummary> {
+    let Some(post) = posts.iter().find(|p| p.slug == slug) else {
+        return Vec::new();
+    };
+    let mut scored: Vec<(usize, usize, &PostSummary)> = posts
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.slug != slug)
+        .map(|(i, p)| {
+            (
+                p.tags.iter().filter(|t| post.tags.contains(t)).count(),
+                i,
+                p,
+            )
+        })
+        .filter(|(shared, _, _)| *shared > 0)
+        .collect();
+    // Most shared tags first; the index order (newest first) breaks ties.
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().take(n).map(|(_, _, p)| p).collect()
+}
+
 /// "February 2025" for `2025-02`.
 pub fn month_name(month: &str) -> String {
     crate::model::human_date(&format!("{month}-01"))

@@ -113,6 +113,10 @@ test('home lists the published posts, newest first, a page at a time, with date,
   assert.deepEqual(await first.locator('.tag').allTextContents(), posts[0].tags);
   assert.equal(await page.title(), 'Fieldnotes');
   assert.equal(await page.locator('text=Day 13').count(), 0, 'the draft is not listed');
+  await page.screenshot({ path: path.join(artifacts, 'home-1280.png') });
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.screenshot({ path: path.join(artifacts, 'home-375.png') });
+  await page.setViewportSize({ width: 1280, height: 900 });
   // The header carries the nav links of site.toml.
   const nav = page.locator('header nav[aria-label="Site"] a');
   assert.deepEqual(await nav.allTextContents(), ['Tags', 'Archive', 'Start at day 1']);
@@ -124,7 +128,6 @@ test('home lists the published posts, newest first, a page at a time, with date,
   assert.deepEqual(await page.locator('.post-card h2').allTextContents(), posts.slice(size).map((p) => p.title));
   assert.equal(await page.locator('nav.pagination span').textContent(), 'Page 2 of 2');
   assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'focus moves to the new page heading');
-  await page.screenshot({ path: path.join(artifacts, 'home-1280.png') });
   assert.deepEqual(problems, []);
   await close();
 });
@@ -227,6 +230,14 @@ test('a post has its contents, and links to the newer and older posts', async ()
   assert.equal(first, '#' + headings[0][0]);
   assert.equal(await page.locator('nav.post-nav a[rel=prev]').getAttribute('href'), '/posts/' + posts[i - 1].slug);
   assert.equal(await page.locator('nav.post-nav a[rel=next]').getAttribute('href'), '/posts/' + posts[i + 1].slug);
+  // Related posts share a tag with this one.
+  const related = await page.locator('nav.related a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  assert.ok(related.length >= 1 && related.length <= 3, `related: ${related}`);
+  for (const href of related) {
+    const other = posts.find((p) => '/posts/' + p.slug === href);
+    assert.ok(other.tags.some((t) => posts[i].tags.includes(t)), `${href} shares a tag`);
+  }
+  await page.screenshot({ path: path.join(artifacts, 'post-1280.png'), fullPage: true });
   await page.locator('nav.post-nav a[rel=next]').click();
   await page.waitForURL(site.url + '/posts/' + posts[i + 1].slug);
   await page.locator('main h1', { hasText: posts[i + 1].title }).waitFor();

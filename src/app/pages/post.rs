@@ -4,7 +4,7 @@
 use super::NotFound;
 use crate::app::components::{with_site, Article, LoadFailed, Loading, PostMeta, Ready};
 use crate::app::data::{base_path, data_url, fetch_json, SiteData};
-use crate::listing::{neighbours, series};
+use crate::listing::{neighbours, related, series};
 use crate::markdown::{self, Heading, RenderOptions};
 use crate::model::{text_direction, Post};
 use leptos::prelude::*;
@@ -77,6 +77,22 @@ fn PostView(site: Arc<SiteData>, post: Post) -> impl IntoView {
             </nav>
         }
     });
+    let related_posts: Vec<_> = related(&site.posts, &summary.slug, 3)
+        .into_iter()
+        .map(|p| (format!("/posts/{}", p.slug), p.title.clone()))
+        .collect();
+    let related_nav = (!related_posts.is_empty()).then(|| {
+        let items = related_posts
+            .into_iter()
+            .map(|(href, title)| view! { <li><A href=href>{title}</A></li> })
+            .collect_view();
+        view! {
+            <nav class="related" aria-label="Related posts">
+                <h2>"Related posts"</h2>
+                <ul>{items}</ul>
+            </nav>
+        }
+    });
     let (newer, older) = neighbours(&site.posts, &summary.slug);
     let link = |p: &crate::model::PostSummary, rel: &'static str, label: &'static str| {
         let href = format!("/posts/{}", p.slug);
@@ -97,6 +113,7 @@ fn PostView(site: Arc<SiteData>, post: Post) -> impl IntoView {
             {toc}
             <Article rendered/>
         </article>
+        {related_nav}
         <nav class="post-nav" aria-label="More posts">{newer}{older}</nav>
         <Ready/>
     }
@@ -116,7 +133,7 @@ fn TableOfContents(headings: Vec<Heading>) -> impl IntoView {
     view! {
         <nav class="toc" aria-label="Contents">
             <h2>"Contents"</h2>
-            <ol>{items}</ol>
+            <ul>{items}</ul>
         </nav>
     }
 }
