@@ -1,10 +1,14 @@
 //! Fetching the builder's JSON: the manifest (never cached), then the hashed files it names.
 
 use crate::markdown::with_slashes;
-use crate::model::{IndexPage, Manifest, PostSummary, DATA_DIR, FORMAT_VERSION, MANIFEST_FILE};
+use crate::model::{
+    IndexPage, Manifest, Post, PostSummary, DATA_DIR, FORMAT_VERSION, MANIFEST_FILE,
+};
 use gloo_net::http::Request;
 use leptos::prelude::LocalResource;
 use serde::de::DeserializeOwned;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 use web_sys::RequestCache;
@@ -96,4 +100,37 @@ pub async fn load_site() -> Result<Arc<SiteData>, LoadError> {
         posts.extend(page.posts);
     }
     Ok(Arc::new(SiteData { manifest, posts }))
+}
+
+thread_local! {
+    /// Posts fetched in this visit, by file. The files are content-hashed, so an entry never goes
+    /// stale; a reader's visit touches few enough posts to keep them all.
+    static POSTS: RefCell<HashMap<String, Post>> = RefCell::new(HashMap::new());
+    /// Files being prefetched, so hovering twice does not fetch twice.
+    static PREFETCHING: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+}
+
+/// One post, from this visit's memory or the network.
+pub async fn load_post(file: &str) -> Result<Post, LoadError> {
+    if let Some(post) = POSTS.with(|posts| posts.borrow().get(file).cloned()) {
+        return Ok(post);
+    }
+    let post: Post = fetch_json(&data_url(file), false).await?;
+    POSTS.with(|posts| posts.borrow_mut().insert(file.to_string(), post.clone()));
+    Ok(post)
+}
+
+/// Starts fetching a post the reader is likely to open (a link under the pointer or the focus),
+/// so it shows at once when they do.
+pub fn prefetch_post(file: String) {
+    let known = POSTS.with(|posts| posts.borrow().contains_key(&file));
+    let started = PREFETCHING.with(|set| !set.borrow_mut().insert(file.clone()));
+    if known || started {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        // A failure here is not the reader's problem: opening the post tries again and says so.
+        let _ = load_post(&file).await;
+        PREFETCHING.with(|set| set.borrow_mut().remove(&file));
+    });
 }

@@ -173,6 +173,26 @@ test('clicking a post navigates without a page load, shows the article and its t
   await close();
 });
 
+test('pointing at a post fetches it ahead; opening it then needs no request', async () => {
+  const posts = samplePosts();
+  const target = posts[2];
+  const { page, problems, requests, close } = await openPage();
+  await page.goto(site.url + '/');
+  await appReady(page);
+  const card = page.locator('.post-card', { has: page.locator('h2', { hasText: target.title }) });
+  const fetched = page.waitForResponse((r) => r.url().endsWith('/data/' + target.file));
+  await card.hover();
+  await fetched;
+  const before = requests.length;
+  await card.locator('h2 a').click();
+  await page.locator('main h1', { hasText: target.title }).waitFor();
+  await page.locator('article.post .prose').waitFor();
+  assert.deepEqual(requests.slice(before).filter((u) => u.includes('/data/')), [], 'shown from what was prefetched');
+  assert.equal(requests.filter((u) => u.endsWith('/data/' + target.file)).length, 1);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 test('tags, a tag, the archive and page 2 answer 200 when loaded directly and list the right posts', async () => {
   const posts = samplePosts();
   const { page, problems, close } = await openPage();

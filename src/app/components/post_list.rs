@@ -1,6 +1,7 @@
 //! A list of post cards, and the links between pages of a long list.
 
 use super::PostMeta;
+use crate::app::data::prefetch_post;
 use crate::model::PostSummary;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -14,8 +15,15 @@ pub fn PostList(posts: Vec<PostSummary>) -> impl IntoView {
             let href = format!("/posts/{}", post.slug);
             let (lang, title, summary) =
                 (post.lang.clone(), post.title.clone(), post.summary.clone());
+            // Fetch the post while the reader points at it or tabs to it.
+            let (on_point, on_focus) = (post.file.clone(), post.file.clone());
             view! {
-                <li class="post-card" lang=lang>
+                <li
+                    class="post-card"
+                    lang=lang
+                    on:mouseenter=move |_| prefetch_post(on_point.clone())
+                    on:focusin=move |_| prefetch_post(on_focus.clone())
+                >
                     <h2><A href=href>{title}</A></h2>
                     <PostMeta post=post/>
                     <p class="summary">{summary}</p>

@@ -3,7 +3,7 @@
 
 use super::NotFound;
 use crate::app::components::{with_site, Article, LoadFailed, Loading, PostMeta, Ready};
-use crate::app::data::{base_path, data_url, fetch_json, SiteData};
+use crate::app::data::{base_path, load_post, SiteData};
 use crate::listing::{neighbours, related, series};
 use crate::markdown::{self, Heading, RenderOptions};
 use crate::model::{text_direction, Post};
@@ -34,8 +34,8 @@ pub fn PostPage() -> impl IntoView {
 #[component]
 fn PostLoader(site: Arc<SiteData>, file: String) -> impl IntoView {
     let post = LocalResource::new(move || {
-        let url = data_url(&file);
-        async move { fetch_json::<Post>(&url, false).await }
+        let file = file.clone();
+        async move { load_post(&file).await }
     });
     move || match post.get() {
         None => view! { <Loading/> }.into_any(),
