@@ -1,17 +1,13 @@
 //! The builder end to end: fixture sites in, files out, every file read back through the model.
 
+mod common;
+
+use common::{fixture, site_with, snapshot};
 use fieldnotes::builder::{self, BuildOptions, StubOptions};
 use fieldnotes::model::{IndexPage, Manifest, Post, FORMAT_VERSION, MANIFEST_FILE};
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
 
 fn options(content: &Path, out: &Path) -> BuildOptions {
     BuildOptions {
@@ -24,38 +20,6 @@ fn options(content: &Path, out: &Path) -> BuildOptions {
 
 fn build_to(content: &Path, out: &Path) -> Result<builder::BuildSummary, builder::Problems> {
     builder::build(&options(content, out))
-}
-
-/// Every file below `dir`, relative path → bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                out.insert(rel, fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
-/// A content folder made of `site.toml` plus the given posts.
-fn site_with(posts: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("site.toml"), "title = \"T\"\n").unwrap();
-    for (name, text) in posts {
-        fs::write(dir.path().join(name), text).unwrap();
-    }
-    dir
 }
 
 #[test]

@@ -1,16 +1,13 @@
 //! Importing existing blogs: Jekyll, Hugo and Zola content folders build unchanged.
 
+mod common;
+
+use common::fixture;
 use fieldnotes::builder::{self, BuildOptions, Severity, Site, StubOptions};
 use fieldnotes::model::Post;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
 
 fn options(content: PathBuf) -> BuildOptions {
     BuildOptions {
@@ -201,14 +198,11 @@ fn aliases_become_redirect_pages() {
 }
 
 fn site_with(posts: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("site.toml"), "title = \"T\"\n").unwrap();
-    for (name, text) in posts {
-        let path = dir.path().join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
+    let files: Vec<(&str, &[u8])> = posts
+        .iter()
+        .map(|(name, text)| (*name, text.as_bytes()))
+        .collect();
+    common::site_with(&files)
 }
 
 #[test]
