@@ -173,6 +173,27 @@ test('clicking a post navigates without a page load, shows the article and its t
   await close();
 });
 
+test('Back returns to the same place in the list', async () => {
+  const { page, problems, close } = await openPage({ width: 1280, height: 700 });
+  await page.goto(site.url + '/');
+  await appReady(page);
+  const card = page.locator('.post-card').nth(6);
+  await card.scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, 150));
+  await page.waitForTimeout(100);
+  const before = await page.evaluate(() => window.scrollY);
+  assert.ok(before > 300, `the list is scrolled (${before})`);
+  const title = await card.locator('h2').textContent();
+  await card.locator('h2 a').click();
+  await page.locator('main h1', { hasText: title }).waitFor();
+  assert.ok((await page.evaluate(() => window.scrollY)) < 50, 'a new page starts at the top');
+  await page.goBack();
+  await page.locator('.post-list').waitFor();
+  await page.waitForFunction((y) => Math.abs(window.scrollY - y) < 5, before, { timeout: 5000 });
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 test('pointing at a post fetches it ahead; opening it then needs no request', async () => {
   const posts = samplePosts();
   const target = posts[2];
