@@ -14,13 +14,12 @@ mod shortcodes;
 mod size_report;
 mod stubs;
 
-pub use assets::MEDIA_DIR;
-pub use config::{load as load_config, CONFIG_FILE};
+pub use config::CONFIG_FILE;
 pub use error::{Problem, Problems, Severity};
-pub use front_matter::{parse as parse_front_matter, parse_date, today, FrontMatter, Moment};
-pub use output::write_atomically;
-pub use shortcodes::convert as convert_template_tags;
+pub use front_matter::{parse as parse_front_matter, parse_date, today};
 pub use size_report::{size_report, SizeReport};
+
+use front_matter::Moment;
 pub use stubs::{write_stubs, StubOptions};
 
 use crate::markdown;
@@ -86,10 +85,8 @@ pub struct Site {
 /// Builds the site in `opts.content` into `opts.out`.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Problems> {
     let site = load_site(opts)?;
-    let files = render_files(&site);
-    let manifest: Manifest = serde_json::from_slice(&files[Path::new(MANIFEST_FILE)])
-        .expect("the manifest was just serialised");
-    write_atomically(&opts.out, &files).map_err(|e| {
+    let (files, build_id) = render_files(&site);
+    output::write_atomically(&opts.out, &files).map_err(|e| {
         Problems::from(Problem::new(
             &opts.out,
             format!("cannot write the output: {e}"),
@@ -100,7 +97,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Problems> {
         posts: site.posts.len(),
         skipped: site.skipped,
         files: files.len(),
-        build_id: manifest.build_id,
+        build_id,
         warnings: site.warnings,
     })
 }
@@ -596,8 +593,8 @@ fn hex16(digest: &[u8]) -> String {
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-/// Every output file of a site, by path relative to the output folder.
-pub fn render_files(site: &Site) -> BTreeMap<PathBuf, Vec<u8>> {
+/// Every output file of a site, by path relative to the output folder, and the build id.
+pub fn render_files(site: &Site) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
     // Serialising and hashing posts is the bulk of the work: done in parallel, in order.
     let rendered: Vec<(String, Vec<u8>, PostSummary)> = site
         .posts
@@ -637,7 +634,7 @@ pub fn render_files(site: &Site) -> BTreeMap<PathBuf, Vec<u8>> {
 
     let manifest = Manifest {
         format_version: FORMAT_VERSION,
-        build_id,
+        build_id: build_id.clone(),
         site: site.info.clone(),
         index_files: vec![index_file],
         post_count: site.posts.len(),
@@ -645,5 +642,5 @@ pub fn render_files(site: &Site) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
     json.push(b'\n');
     files.insert(PathBuf::from(MANIFEST_FILE), json);
-    files
+    (files, build_id)
 }
