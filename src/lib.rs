@@ -4,6 +4,7 @@
 //! - `builder` (native only) turns `content/` into the static data the app reads.
 //! - `app` (WASM only) is the Leptos reader.
 
+pub mod head;
 pub mod listing;
 pub mod markdown;
 pub mod model;

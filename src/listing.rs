@@ -134,6 +134,25 @@ pub fn month_name(month: &str) -> String {
         .map_or_else(|| month.to_string(), |(_, rest)| rest.to_string())
 }
 
+/// The post that used to live at `path` (relative to the site's base path), by its aliases.
+/// Slashes at either end, a trailing `index.html`, a query and a fragment do not matter.
+pub fn by_alias<'a>(posts: &'a [PostSummary], path: &str) -> Option<&'a PostSummary> {
+    fn clean(path: &str) -> &str {
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let path = path.trim_matches('/');
+        path.strip_suffix("index.html")
+            .unwrap_or(path)
+            .trim_end_matches('/')
+    }
+    let wanted = clean(path);
+    if wanted.is_empty() {
+        return None;
+    }
+    posts
+        .iter()
+        .find(|p| p.aliases.iter().any(|a| clean(a) == wanted))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +173,7 @@ mod tests {
             reading_minutes: 1,
             lang: "en".into(),
             file: String::new(),
+            aliases: vec![],
         }
     }
 
@@ -243,5 +263,27 @@ mod tests {
             .map(|p| p.slug.clone())
             .collect();
         assert_eq!(list, ["b", "c", "e"]);
+    }
+
+    #[test]
+    fn old_addresses_find_their_post() {
+        let mut posts = sample();
+        posts[1].aliases = vec!["/2019/05/old-name/".into(), "/old.html".into()];
+        let slug = posts[1].slug.clone();
+        for path in [
+            "2019/05/old-name",
+            "/2019/05/old-name/",
+            "/2019/05/old-name/index.html",
+            "old.html",
+            "/old.html?x=1",
+        ] {
+            assert_eq!(
+                by_alias(&posts, path).map(|p| &p.slug),
+                Some(&slug),
+                "{path}"
+            );
+        }
+        assert!(by_alias(&posts, "/2019/05").is_none());
+        assert!(by_alias(&posts, "/").is_none());
     }
 }

@@ -128,6 +128,10 @@ pub struct PostSummary {
     pub lang: String,
     /// The post's own JSON file, relative to the data folder.
     pub file: String,
+    /// Old paths of the post (`/2019/05/old-name/`) that must keep working: the app sends a
+    /// reader who follows one to the post.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 /// `data/posts/{slug}.{hash}.json`: one post, ready to render.
@@ -141,9 +145,6 @@ pub struct Post {
     /// Images of the body, by the URL written in the Markdown.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub images: BTreeMap<String, ImageRef>,
-    /// Old paths of the post (`/2019/05/old-name/`) that must keep working.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub aliases: Vec<String>,
     /// Front matter fields Fieldnotes does not know, kept for themes and tools.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -225,10 +226,10 @@ mod tests {
                 reading_minutes: 1,
                 lang: "en".into(),
                 file: "posts/a.0.json".into(),
+                aliases: vec![],
             },
             body: "hi".into(),
             images: BTreeMap::new(),
-            aliases: vec![],
             extra: Default::default(),
         };
         let json = serde_json::to_value(&post).unwrap();

@@ -2,19 +2,18 @@
 
 mod components;
 mod data;
+mod head;
 mod pages;
 
 use components::SiteHeader;
 use data::SiteResource;
 use leptos::prelude::*;
-use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 /// The whole app: site data for every page, the layout and the route table.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
     let site: SiteResource = LocalResource::new(data::load_site);
     provide_context(site);
     // Leptos wants the base without its trailing slash; the site root is no base at all.

@@ -493,10 +493,10 @@ fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
                 .clone()
                 .unwrap_or_else(|| ctx.default_lang.to_string()),
             file: String::new(),
+            aliases: front.aliases.clone(),
         },
         body,
         images,
-        aliases: front.aliases.clone(),
         extra: front.extra,
     };
     Ok(LoadedPost {

@@ -8,6 +8,7 @@
 //! The same step writes a Content-Security-Policy into every page, allowing the shell's inline
 //! loader script by its hash (never `unsafe-inline`).
 
+use crate::head::PageHead;
 use crate::listing;
 use crate::markdown::{self, escape_html, RenderOptions};
 use crate::model::{IndexPage, Manifest, Post, DATA_DIR, MANIFEST_FILE};
@@ -35,11 +36,7 @@ pub struct StubOptions {
 
 /// What one page says about itself.
 struct PageMeta<'a> {
-    title: String,
-    description: &'a str,
-    /// Path below the base path, e.g. `posts/day-1` (empty for home).
-    route: String,
-    og_type: &'a str,
+    head: PageHead,
     lang: &'a str,
     content: String,
 }
@@ -91,10 +88,7 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
     home.push_str("</ul></main>");
     let mut written = 0;
     let home_meta = PageMeta {
-        title: site.title.clone(),
-        description: &site.description,
-        route: String::new(),
-        og_type: "website",
+        head: PageHead::home(site, 1),
         lang: &site.language,
         content: home,
     };
@@ -112,17 +106,15 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
             time_html(&summary.date),
         );
         let meta = PageMeta {
-            title: format!("{} · {}", summary.title, site.title),
-            description: &summary.summary,
-            route: format!("posts/{}", summary.slug),
-            og_type: "article",
+            head: PageHead::post(site, summary),
             lang: &site.language,
             content,
         };
-        write_page(dist, &meta.route, page(&shell, &head, &manifest, &meta))?;
+        let route = format!("posts/{}", summary.slug);
+        write_page(dist, &route, page(&shell, &head, &manifest, &meta))?;
         written += 1;
         let target = format!("{base}posts/{}", summary.slug);
-        for alias in &post.aliases {
+        for alias in &summary.aliases {
             if let Some(file) = alias_file(dist, alias) {
                 if let Some(parent) = file.parent() {
                     std::fs::create_dir_all(parent)?;
@@ -191,10 +183,7 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
     list_pages.push(("archive".into(), "Archive".into(), archive));
     for (route, heading, body) in list_pages {
         let meta = PageMeta {
-            title: format!("{heading} · {}", site.title),
-            description: &site.description,
-            route: route.clone(),
-            og_type: "website",
+            head: PageHead::list(site, &route, &heading),
             lang: &site.language,
             content: format!(
                 "<main class=\"page\"><h1>{}</h1>{body}</main>",
@@ -206,10 +195,7 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
     }
 
     let not_found = PageMeta {
-        title: format!("Page not found · {}", site.title),
-        description: &site.description,
-        route: String::new(),
-        og_type: "website",
+        head: PageHead::not_found(site),
         lang: &site.language,
         content: format!(
             "<main class=\"page\"><h1>Page not found</h1><p><a href=\"{base}\">Back to all posts</a></p></main>"
@@ -298,32 +284,26 @@ fn pristine(shell: &str) -> String {
 /// The shell with one page's head tags and content.
 fn page(shell: &str, security: &str, manifest: &Manifest, meta: &PageMeta) -> String {
     let site = &manifest.site;
-    let url = format!("{}{}{}", site.base_url, site.base_path, meta.route);
     let mut head = format!("{HEAD_OPEN}{security}\n");
-    let description = escape_html(meta.description);
+    let description = escape_html(&meta.head.description);
     head.push_str(&format!(
         "<meta name=\"description\" content=\"{description}\">\n"
     ));
-    if !site.base_url.is_empty() {
-        head.push_str(&format!(
-            "<link rel=\"canonical\" href=\"{}\">\n",
-            escape_html(&url)
-        ));
-        head.push_str(&format!(
-            "<meta property=\"og:url\" content=\"{}\">\n",
-            escape_html(&url)
-        ));
+    if let Some(url) = meta.head.canonical(site) {
+        let url = escape_html(&url);
+        head.push_str(&format!("<link rel=\"canonical\" href=\"{url}\">\n"));
+        head.push_str(&format!("<meta property=\"og:url\" content=\"{url}\">\n"));
     }
     head.push_str(&format!(
         "<meta property=\"og:title\" content=\"{}\">\n",
-        escape_html(&meta.title)
+        escape_html(&meta.head.title)
     ));
     head.push_str(&format!(
         "<meta property=\"og:description\" content=\"{description}\">\n"
     ));
     head.push_str(&format!(
         "<meta property=\"og:type\" content=\"{}\">\n",
-        meta.og_type
+        meta.head.og_type
     ));
     head.push_str(&format!(
         "<meta property=\"og:site_name\" content=\"{}\">\n",
@@ -332,7 +312,7 @@ fn page(shell: &str, security: &str, manifest: &Manifest, meta: &PageMeta) -> St
 
     head.push_str(HEAD_CLOSE);
 
-    let with_title = replace_between(shell, "<title>", "</title>", &escape_html(&meta.title));
+    let with_title = replace_between(shell, "<title>", "</title>", &escape_html(&meta.head.title));
     let mut out = replace_between(&with_title, "<html lang=\"", "\"", &escape_html(meta.lang));
     // Right after `<meta charset>`, so the policy applies before any script or style is seen.
     let anchor = out

@@ -1,10 +1,11 @@
 //! `/archive`: every post by year and month.
 
 use crate::app::components::{with_site, Ready};
+use crate::app::head::set_head;
+use crate::head::PageHead;
 use crate::listing::{archive, month_name};
 use crate::model::{human_date, PostSummary};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 fn entry(post: &PostSummary) -> impl IntoView {
@@ -48,8 +49,8 @@ pub fn ArchivePage() -> impl IntoView {
                 </section>
             }
         });
+        set_head(&PageHead::archive(&data.manifest.site), &data.manifest.site);
         view! {
-            <Title text=format!("Archive · {}", data.manifest.site.title)/>
             <div class="page archive">
                 <h1 class="page-title">"Archive"</h1>
                 {years}

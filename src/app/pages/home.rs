@@ -3,9 +3,10 @@
 use super::NotFound;
 use crate::app::components::{with_site, Pagination, PostList, Ready};
 use crate::app::data::SiteData;
+use crate::app::head::set_head;
+use crate::head::PageHead;
 use crate::listing::{page_count, page_of};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 use std::sync::Arc;
 
@@ -31,14 +32,8 @@ fn HomePage(data: Arc<SiteData>, page: usize) -> impl IntoView {
     let info = data.manifest.site.clone();
     let pages = page_count(data.posts.len(), info.posts_per_page);
     let posts = page_of(&data.posts, page, info.posts_per_page).to_vec();
-    let title = if page == 1 {
-        info.title.clone()
-    } else {
-        format!("Page {page} · {}", info.title)
-    };
+    set_head(&PageHead::home(&info, page), &info);
     view! {
-        <Title text=title/>
-        <Meta name="description" content=info.description.clone()/>
         <div class="page home">
             <h1 class="page-title">{info.title}</h1>
             <p class="site-description">{info.description}</p>

@@ -3,12 +3,13 @@
 
 use super::NotFound;
 use crate::app::components::{with_site, Article, LoadFailed, Loading, PostMeta, Ready};
-use crate::app::data::{base_path, load_post, SiteData};
+use crate::app::data::{base_path, load_post, timed, SiteData};
+use crate::app::head::set_head;
+use crate::head::PageHead;
 use crate::listing::{neighbours, related, series};
 use crate::markdown::{self, Heading, RenderOptions};
 use crate::model::{text_direction, Post};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use std::sync::Arc;
@@ -49,10 +50,10 @@ fn PostView(site: Arc<SiteData>, post: Post) -> impl IntoView {
     let summary = post.summary;
     let (lang, dir) = (summary.lang.clone(), text_direction(&summary.lang));
     let title = summary.title.clone();
-    let rendered = markdown::render(
-        &post.body,
-        &RenderOptions::for_site(&base_path(), post.images),
-    );
+    let options = RenderOptions::for_site(&base_path(), post.images);
+    let rendered = timed("fieldnotes:render-post", || {
+        markdown::render(&post.body, &options)
+    });
     let toc = (rendered.headings.iter().filter(|h| h.level >= 2).count() >= 3)
         .then(|| view! { <TableOfContents headings=rendered.headings.clone()/> });
     let series_nav = summary.series.as_ref().map(|s| {
@@ -101,9 +102,11 @@ fn PostView(site: Arc<SiteData>, post: Post) -> impl IntoView {
     };
     let older = older.map(|p| link(p, "next", "Older:"));
     let newer = newer.map(|p| link(p, "prev", "Newer:"));
+    set_head(
+        &PageHead::post(&site.manifest.site, &summary),
+        &site.manifest.site,
+    );
     view! {
-        <Title text=format!("{title} · {}", site.manifest.site.title)/>
-        <Meta name="description" content=summary.summary.clone()/>
         <article class="page post" lang=lang dir=dir>
             <header>
                 <h1 class="page-title">{title}</h1>

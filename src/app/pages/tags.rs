@@ -2,9 +2,10 @@
 
 use super::NotFound;
 use crate::app::components::{with_site, PostList, Ready};
+use crate::app::head::set_head;
+use crate::head::PageHead;
 use crate::listing::{tag_counts, with_tag};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
@@ -24,8 +25,8 @@ pub fn TagsPage() -> impl IntoView {
                 }
             })
             .collect_view();
+        set_head(&PageHead::tags(&data.manifest.site), &data.manifest.site);
         view! {
-            <Title text=format!("Tags · {}", data.manifest.site.title)/>
             <div class="page tags">
                 <h1 class="page-title">"Tags"</h1>
                 <ul class="tag-cloud">{items}</ul>
@@ -45,8 +46,11 @@ pub fn TagPage() -> impl IntoView {
             return view! { <NotFound/> }.into_any();
         }
         let count = posts_label(posts.len());
+        set_head(
+            &PageHead::tag(&data.manifest.site, &tag),
+            &data.manifest.site,
+        );
         view! {
-            <Title text=format!("Tagged {tag} · {}", data.manifest.site.title)/>
             <div class="page tag">
                 <h1 class="page-title">"Tagged “" {tag.clone()} "”"</h1>
                 <p class="site-description">{count} " · " <A href="/tags">"All tags"</A></p>

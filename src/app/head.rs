@@ -1,0 +1,69 @@
+//! Keeps the document head true to the page on screen: title, description, canonical link and
+//! OpenGraph tags, the same ones the build wrote into that route's static page.
+
+use crate::head::PageHead;
+use crate::model::SiteInfo;
+use leptos::prelude::document;
+
+/// Writes `page` into the head, updating the tags the static page brought rather than adding more.
+pub fn set_head(page: &PageHead, site: &SiteInfo) {
+    let document = document();
+    document.set_title(&page.title);
+    let canonical = page.canonical(site);
+    set_tag(
+        "meta",
+        "name",
+        "description",
+        "content",
+        Some(&page.description),
+    );
+    set_tag("link", "rel", "canonical", "href", canonical.as_deref());
+    set_tag(
+        "meta",
+        "property",
+        "og:url",
+        "content",
+        canonical.as_deref(),
+    );
+    set_tag("meta", "property", "og:title", "content", Some(&page.title));
+    set_tag(
+        "meta",
+        "property",
+        "og:description",
+        "content",
+        Some(&page.description),
+    );
+    set_tag("meta", "property", "og:type", "content", Some(page.og_type));
+    set_tag(
+        "meta",
+        "property",
+        "og:site_name",
+        "content",
+        Some(&site.title),
+    );
+}
+
+/// Sets `<{element} {key}="{name}" {attr}="{value}">` in the head, creating it if missing, or
+/// removes it when there is no value.
+fn set_tag(element: &str, key: &str, name: &str, attr: &str, value: Option<&str>) {
+    let document = document();
+    let existing = document
+        .query_selector(&format!("head > {element}[{key}=\"{name}\"]"))
+        .ok()
+        .flatten();
+    match (existing, value) {
+        (Some(tag), Some(value)) => {
+            let _ = tag.set_attribute(attr, value);
+        }
+        (Some(tag), None) => tag.remove(),
+        (None, Some(value)) => {
+            let Some(head) = document.head() else { return };
+            if let Ok(tag) = document.create_element(element) {
+                let _ = tag.set_attribute(key, name);
+                let _ = tag.set_attribute(attr, value);
+                let _ = head.append_child(&tag);
+            }
+        }
+        (None, None) => {}
+    }
+}
