@@ -74,9 +74,39 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
     // Open links, innermost last: whether each one was kept (so its end tag is written or not).
     let mut open_links: Vec<bool> = Vec::new();
 
+    // A paragraph holding only an image with a title becomes a figure, the title its caption:
+    // the index of the paragraph's end, and the caption to write there.
+    let mut figure: Option<(usize, String)> = None;
+    let mut heading_id = String::new();
+
     let mut i = 0;
     while i < events.len() {
+        if let Some((_, caption)) = figure.as_ref().filter(|(end, _)| *end == i) {
+            let mut html = String::from("<figcaption>");
+            escape_attr(&mut html, caption);
+            html.push_str("</figcaption></figure>\n");
+            out.push(Event::Html(html.into()));
+            figure = None;
+            i += 1;
+            continue;
+        }
         match &events[i] {
+            Event::Start(Tag::Paragraph) => match figure_caption(&events, i) {
+                Some(caption) => {
+                    figure = Some((find_end(&events, i), caption));
+                    out.push(Event::Html("<figure>".into()));
+                }
+                None => out.push(Event::Start(Tag::Paragraph)),
+            },
+            Event::End(TagEnd::Heading(level)) => {
+                // A link to the section, for readers who want to share it: pointer users see it
+                // on hover; keyboards and screen readers have the table of contents instead.
+                let mut html = String::from(" <a class=\"anchor\" href=\"#");
+                escape_attr(&mut html, &heading_id);
+                html.push_str("\" aria-hidden=\"true\" tabindex=\"-1\">#</a>");
+                out.push(Event::InlineHtml(html.into()));
+                out.push(Event::End(TagEnd::Heading(*level)));
+            }
             // Raw HTML becomes visible text, never markup.
             Event::Html(raw) | Event::InlineHtml(raw) => out.push(Event::Text(raw.clone())),
             Event::Start(Tag::Heading {
@@ -93,6 +123,7 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
                     .filter(|s| !s.is_empty())
                     .unwrap_or_else(|| slugify(&text));
                 let id = unique_id(wanted, &mut used_ids);
+                heading_id.clone_from(&id);
                 headings.push(Heading {
                     level: heading_number(*level),
                     id: id.clone(),
@@ -154,7 +185,8 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
                         tag.push_str("\" alt=\"");
                         escape_attr(&mut tag, &alt);
                         tag.push('"');
-                        if !title.is_empty() {
+                        // In a figure the title is the caption, shown once.
+                        if !title.is_empty() && figure.is_none() {
                             tag.push_str(" title=\"");
                             escape_attr(&mut tag, title);
                             tag.push('"');
@@ -197,6 +229,19 @@ fn alignment_as_classes(html: String) -> String {
     html.replace(" style=\"text-align: left\"", " class=\"align-left\"")
         .replace(" style=\"text-align: center\"", " class=\"align-center\"")
         .replace(" style=\"text-align: right\"", " class=\"align-right\"")
+}
+
+/// The caption of a paragraph (starting at `start`) that holds nothing but one titled image.
+fn figure_caption(events: &[Event], start: usize) -> Option<String> {
+    let Some(Event::Start(Tag::Image { title, .. })) = events.get(start + 1) else {
+        return None;
+    };
+    let image_end = find_end(events, start + 1);
+    let only_image = matches!(
+        events.get(image_end + 1),
+        Some(Event::End(TagEnd::Paragraph))
+    );
+    (only_image && !title.trim().is_empty()).then(|| title.to_string())
 }
 
 /// Index of the `End` event matching the `Start` event at `start`.
@@ -638,7 +683,7 @@ mod tests {
             ["day-one", "day-one-1", "ផ្សារ-ថ្មី", "my-id", "code-more"]
         );
         assert!(
-            r.html.contains(r#"<h2 id="day-one-1">Day one</h2>"#),
+            r.html.contains(r##"<h2 id="day-one-1">Day one <a class="anchor" href="#day-one-1" aria-hidden="true" tabindex="-1">#</a></h2>"##),
             "{}",
             r.html
         );
@@ -680,5 +725,32 @@ mod tests {
         );
         assert_eq!(a.images, [("media/m.svg".to_string(), 17)]);
         assert_eq!(a.first_paragraph, "Hi x m");
+    }
+
+    #[test]
+    fn a_lone_titled_image_is_a_figure_with_its_title_as_caption() {
+        let r = render(
+            "Before.\n\n![Boats at the pier](pier.jpg \"Morning at the <pier>\")\n\nAfter ![inline](a.png \"tip\") text.\n\n![no title](b.png)\n",
+            &RenderOptions::default(),
+        );
+        assert!(
+            r.html.contains(r#"<figure><img src="pier.jpg" alt="Boats at the pier" loading="lazy" decoding="async"><figcaption>Morning at the &lt;pier&gt;</figcaption></figure>"#),
+            "{}",
+            r.html
+        );
+        // An image inside text, or without a title, stays an image in its paragraph.
+        assert!(
+            r.html
+                .contains(r#"<p>After <img src="a.png" alt="inline" title="tip""#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(r#"<p><img src="b.png" alt="no title""#),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.html.matches("<figure>").count(), 1);
+        assert_eq!(r.html.matches("</p>").count(), 3);
     }
 }

@@ -68,6 +68,31 @@ pub fn data_url(file: &str) -> String {
 
 /// Fetches and parses one JSON file. `fresh` bypasses the HTTP cache (for the unhashed manifest).
 pub async fn fetch_json<T: DeserializeOwned>(url: &str, fresh: bool) -> Result<T, LoadError> {
+    let text = fetch_text(url, fresh).await?;
+    parse_json(url, &text)
+}
+
+fn parse_json<T: DeserializeOwned>(url: &str, text: &str) -> Result<T, LoadError> {
+    serde_json::from_str(text).map_err(|e| LoadError::Format(format!("{url}: {e}")))
+}
+
+/// Runs `work` inside a User Timing measure named `name`, so the browser's performance tools (and
+/// the project's measurement command) can see how long it took.
+pub fn timed<R>(name: &str, work: impl FnOnce() -> R) -> R {
+    let performance = web_sys::window().and_then(|w| w.performance());
+    let start = format!("{name}:start");
+    if let Some(p) = &performance {
+        let _ = p.mark(&start);
+    }
+    let result = work();
+    if let Some(p) = &performance {
+        let _ = p.measure_with_start_mark(name, &start);
+        p.clear_marks_with_mark_name(&start);
+    }
+    result
+}
+
+async fn fetch_text(url: &str, fresh: bool) -> Result<String, LoadError> {
     let mut request = Request::get(url);
     if fresh {
         request = request.cache(RequestCache::NoCache);
@@ -79,11 +104,10 @@ pub async fn fetch_json<T: DeserializeOwned>(url: &str, fresh: bool) -> Result<T
     if !response.ok() {
         return Err(LoadError::Network(format!("{} {}", response.status(), url)));
     }
-    let text = response
+    response
         .text()
         .await
-        .map_err(|e| LoadError::Network(e.to_string()))?;
-    serde_json::from_str(&text).map_err(|e| LoadError::Format(format!("{url}: {e}")))
+        .map_err(|e| LoadError::Network(e.to_string()))
 }
 
 /// Loads the manifest and the post index.
@@ -115,7 +139,9 @@ pub async fn load_post(file: &str) -> Result<Post, LoadError> {
     if let Some(post) = POSTS.with(|posts| posts.borrow().get(file).cloned()) {
         return Ok(post);
     }
-    let post: Post = fetch_json(&data_url(file), false).await?;
+    let url = data_url(file);
+    let text = fetch_text(&url, false).await?;
+    let post: Post = timed("fieldnotes:parse-post", || parse_json(&url, &text))?;
     POSTS.with(|posts| posts.borrow_mut().insert(file.to_string(), post.clone()));
     Ok(post)
 }
