@@ -301,7 +301,7 @@ fn a_bad_site_toml_is_reported_with_its_line() {
 }
 
 /// A stand-in for the shell Trunk writes: the same slots, an inline loader script.
-const SHELL: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n<title>x</title>\n</head>\n<body>\n<div id=\"prerendered\"></div>\n<script type=\"module\">import init from '/app.js'; await init();</script>\n</body>\n</html>\n";
+const SHELL: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n<title>x</title>\n<script>// the reader's settings\nlet k = \"a\";</script>\n</head>\n<body>\n<div id=\"prerendered\"></div>\n<script type=\"module\">import init from '/app.js'; await init();</script>\n</body>\n</html>\n";
 
 #[test]
 fn stubs_give_every_route_a_real_page() {

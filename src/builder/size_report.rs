@@ -90,7 +90,13 @@ fn first_visit_files(dist: &Path) -> Result<BTreeSet<String>> {
     }
     // Every quoted local path in the shell that names a file: stylesheets, the JS glue, the WASM
     // (from preload links and the loader script), icons.
-    for quoted in html.split(['"', '\'']).skip(1).step_by(2) {
+    // Every quote opens a candidate, so an apostrophe in an inline script's comment cannot throw
+    // the pairing of the others off.
+    let quoted = html.match_indices(['"', '\'']).filter_map(|(at, quote)| {
+        let rest = &html[at + 1..];
+        rest.find(quote).map(|end| &rest[..end])
+    });
+    for quoted in quoted {
         if let Some(relative) = quoted.strip_prefix(base) {
             if !relative.is_empty() && dist.join(relative).is_file() {
                 files.insert(relative.to_string());

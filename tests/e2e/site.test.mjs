@@ -382,3 +382,151 @@ test('no request leaves the site while reading', async () => {
   assert.deepEqual(problems, []);
   await close();
 });
+
+/** The tags of the document head that describe the page. */
+async function headTags(page) {
+  return page.evaluate(() => {
+    const get = (selector, attr) => document.head.querySelectorAll(selector).length === 1
+      ? document.head.querySelector(selector).getAttribute(attr)
+      : `${document.head.querySelectorAll(selector).length} tags`;
+    return {
+      title: document.title,
+      description: get('meta[name="description"]', 'content'),
+      canonical: get('link[rel="canonical"]', 'href'),
+      ogTitle: get('meta[property="og:title"]', 'content'),
+      ogUrl: get('meta[property="og:url"]', 'content'),
+      ogType: get('meta[property="og:type"]', 'content'),
+    };
+  });
+}
+
+test('each page keeps the head true to it: title, description, canonical and OpenGraph, as its static page has', async () => {
+  const posts = samplePosts();
+  const manifest = JSON.parse(fs.readFileSync(path.join(dist, 'data/manifest.json'), 'utf8'));
+  const base = manifest.site.base_url.replace(/\/$/, '') + manifest.site.base_path;
+  const target = posts[1];
+  const { page, problems, close } = await openPage();
+  // The static page of each route states its head; after navigating there in the app, the head
+  // must say the same, with one tag of each kind.
+  const routes = [`posts/${target.slug}`, 'tags', `tags/${target.tags[0]}`, 'archive', 'page/2', ''];
+  const expected = {};
+  for (const route of routes) {
+    await page.goto(site.url + '/' + route);
+    await appReady(page);
+    expected[route] = await headTags(page);
+    assert.equal(expected[route].canonical, base + route, `canonical of /${route}`);
+    assert.equal(expected[route].ogUrl, base + route);
+  }
+  assert.equal(expected[`posts/${target.slug}`].description, target.summary);
+  assert.equal(expected[`posts/${target.slug}`].ogType, 'article');
+  assert.equal(expected[`posts/${target.slug}`].title, `${target.title} · ${manifest.site.title}`);
+  // Now move through the same routes inside the app, from home.
+  for (const route of routes) {
+    await page.evaluate((href) => {
+      const a = document.createElement('a');
+      a.href = href;
+      document.querySelector('main').append(a);
+      a.click();
+    }, '/' + route);
+    await page.waitForURL(site.url + '/' + route);
+    await page.waitForFunction((title) => document.title === title, expected[route].title);
+    assert.deepEqual(await headTags(page), expected[route], `head of /${route} after an in-app navigation`);
+  }
+  // The not-found view has no canonical address.
+  await page.goto(site.url + '/no/such/page');
+  await appReady(page);
+  const missing = await headTags(page);
+  assert.match(missing.title, /^Page not found/);
+  assert.equal(missing.canonical, '0 tags');
+  // The only error is the host's 404 status for the unknown address, as it should be.
+  assert.deepEqual(problems.filter((p) => !p.includes('status of 404')), []);
+  await close();
+});
+
+test("a post's old address (an alias) leads to the post, from a link in the app and loaded directly", async () => {
+  const posts = samplePosts();
+  const target = posts.find((p) => (p.aliases ?? []).length > 0);
+  assert.ok(target, 'a sample post has an alias');
+  const alias = target.aliases[0];
+  const { page, problems, close } = await openPage();
+  await page.goto(site.url + '/');
+  await appReady(page);
+  await page.evaluate(() => { window.__sameDocument = true; });
+  await page.evaluate((href) => {
+    const a = document.createElement('a');
+    a.href = href;
+    a.textContent = 'old link';
+    document.querySelector('main').append(a);
+    a.click();
+  }, alias);
+  await page.waitForURL(site.url + '/posts/' + target.slug);
+  await page.locator('article.post h1', { hasText: target.title }).waitFor();
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no page load');
+  // Back does not land on the old address (it was replaced), so it returns home.
+  await page.goBack();
+  await page.waitForURL(site.url + '/');
+  // Loaded directly, the host serves the redirect page the build wrote for the alias.
+  await page.goto(site.url + alias);
+  await page.waitForURL(site.url + '/posts/' + target.slug);
+  await page.locator('article.post h1', { hasText: target.title }).waitFor();
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('images alone in a paragraph are figures with their caption; headings link to themselves', async () => {
+  const { page, problems, close } = await openPage();
+  await page.goto(site.url + '/posts/day-02-the-central-market');
+  await appReady(page);
+  const figure = page.locator('article .prose figure').first();
+  await figure.waitFor();
+  assert.equal(await figure.locator('figcaption').textContent(), 'A fruit stall, roughly as I remember it');
+  const img = figure.locator('img');
+  assert.equal(await img.getAttribute('loading'), 'lazy');
+  assert.ok(Number(await img.getAttribute('width')) > 0 && Number(await img.getAttribute('height')) > 0, 'size reserved');
+  assert.equal(await img.getAttribute('title'), null, 'the caption is not repeated as a tooltip');
+  const heading = page.locator('article .prose h2').first();
+  const id = await heading.getAttribute('id');
+  assert.equal(await heading.locator('a.anchor').getAttribute('href'), '#' + id);
+  await heading.hover();
+  await page.waitForFunction((id) => getComputedStyle(document.querySelector(`#${CSS.escape(id)} .anchor`)).opacity === '1', id);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('display settings (theme, text size, line width, spacing) apply at once and are kept for the next visit', async () => {
+  const { page, problems, close } = await openPage();
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(site.url + '/posts/day-01-arriving-in-phnom-penh');
+  await appReady(page);
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const light = await background();
+  const fontSize = () => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+  const width = () => page.evaluate(() => document.querySelector('main').getBoundingClientRect().width);
+  const leading = () => page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.prose p')).lineHeight));
+  const before = { size: await fontSize(), width: await width(), leading: await leading() };
+
+  await page.locator('.reader-settings summary').click();
+  await page.getByRole('radio', { name: 'Dark' }).check();
+  const dark = await background();
+  assert.notEqual(dark, light, 'the dark theme is applied over a light system setting');
+  await page.getByRole('radio', { name: 'Narrow' }).check();
+  assert.ok((await width()) < before.width, 'lines are narrower');
+  await page.getByRole('radio', { name: 'Largest' }).check();
+  assert.ok((await fontSize()) > before.size, 'text is larger');
+  await page.getByRole('radio', { name: 'Loose' }).check();
+  assert.ok((await leading()) / (await fontSize()) > before.leading / before.size, 'lines are further apart');
+
+  // A new visit: the choices are applied by the page head before the app starts (no flash).
+  await page.goto(site.url + '/tags');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  assert.equal(await background(), dark);
+  await appReady(page);
+  await page.locator('.reader-settings summary').click();
+  assert.equal(await page.getByRole('radio', { name: 'Dark' }).isChecked(), true, 'the menu shows the saved choice');
+  await page.getByRole('button', { name: 'Reset to defaults' }).click();
+  assert.equal(await page.getByRole('radio', { name: 'System' }).isChecked(), true);
+  assert.equal(await background(), light);
+  assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('fieldnotes:')).length), 0);
+  assert.deepEqual(problems, []);
+  await close();
+});

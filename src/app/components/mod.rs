@@ -3,11 +3,13 @@
 mod article;
 mod post_list;
 mod post_meta;
+mod reader_settings;
 mod site_header;
 mod status;
 
 pub use article::Article;
 pub use post_list::{Pagination, PostList};
 pub use post_meta::PostMeta;
+pub use reader_settings::ReaderSettings;
 pub use site_header::SiteHeader;
 pub use status::{with_site, LoadFailed, Loading, Ready};
