@@ -530,3 +530,90 @@ test('display settings (theme, text size, line width, spacing) apply at once and
   assert.deepEqual(problems, []);
   await close();
 });
+
+test('a right-to-left post is set right to left, and code blocks keep their language class', async () => {
+  const { page, problems, close } = await openPage();
+  await page.goto(hostile.url + '/posts/rtl');
+  await appReady(page);
+  const article = page.locator('article.post');
+  await article.locator('.prose').waitFor();
+  assert.equal(await article.getAttribute('lang'), 'ar');
+  assert.equal(await article.getAttribute('dir'), 'rtl');
+  assert.equal(await article.locator('pre code').getAttribute('class'), 'language-rust');
+  assert.match(await article.locator('.post-meta').innerText(), /min read/);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('a failed or malformed load shows an error with a retry that works, never a blank page', async () => {
+  const posts = samplePosts();
+  const target = posts[3];
+  for (const failure of ['network', 'malformed']) {
+    const { page, close } = await openPage();
+    await page.goto(site.url + '/');
+    await appReady(page);
+    // The post's JSON fails (the hover prefetch too) until the reader retries.
+    let broken = true;
+    await page.route('**/data/posts/**', async (route) => {
+      if (!broken) return route.continue();
+      if (failure === 'network') return route.abort('connectionreset');
+      return route.fulfill({ status: 200, contentType: 'application/json', body: '{"slug": "cut off' });
+    });
+    await page.locator('.post-card h2 a', { hasText: target.title }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), failure === 'network' ? /could not be loaded/ : /could not be read/);
+    broken = false;
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('article.post h1', { hasText: target.title }).waitFor();
+    assert.equal(await page.getByRole('alert').count(), 0);
+    await close();
+  }
+});
+
+test('while a post is slow to arrive a placeholder holds its place, and the page does not jump', async () => {
+  const posts = samplePosts();
+  const target = posts[4];
+  const { page, problems, close } = await openPage();
+  await page.route('**/data/posts/**', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await route.continue();
+  });
+  // Layout shifts of the whole visit, measured by the browser (hadRecentInput shifts excluded).
+  await page.addInitScript(() => {
+    window.__shift = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await page.goto(site.url + '/posts/' + target.slug);
+  // The build's copy of the article is on screen from the first paint, then the app's.
+  assert.equal(await page.locator('#prerendered h1').textContent(), target.title);
+  await page.locator('article.post h1', { hasText: target.title }).waitFor();
+  await page.waitForTimeout(200);
+  const shift = await page.evaluate(() => window.__shift);
+  assert.ok(shift < 0.1, `cumulative layout shift ${shift} is under 0.1 (a "good" page)`);
+
+  // Inside the app, the placeholder shows while the post is on its way.
+  await page.locator('.post-nav a').first().click();
+  await page.locator('.loading[role="status"]').waitFor();
+  assert.ok((await page.locator('.loading').boundingBox()).height >= 300, 'the placeholder has the height of a page');
+  await page.locator('.loading').waitFor({ state: 'detached' });
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('printing leaves out the header, menus and navigation, on white', async () => {
+  const { page, close } = await openPage();
+  await page.goto(site.url + '/posts/day-06-the-long-bus');
+  await appReady(page);
+  await page.locator('article.post .prose').waitFor();
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.site-header').isVisible(), false);
+  assert.equal(await page.locator('.post-nav').isVisible(), false);
+  assert.equal(await page.locator('article.post h1').isVisible(), true);
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(255, 255, 255)');
+  await page.emulateMedia({ media: 'screen' });
+  assert.equal(await page.locator('.site-header').isVisible(), true);
+  await close();
+});
