@@ -207,6 +207,15 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
                 }
                 i = end;
             }
+            // The writer's checkbox has no name; screen readers would announce a bare "checkbox".
+            Event::TaskListMarker(done) => out.push(Event::InlineHtml(
+                if *done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
+                }
+                .into(),
+            )),
             other => out.push(other.clone()),
         }
         i += 1;
@@ -215,7 +224,7 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     Rendered {
-        html: alignment_as_classes(html),
+        html: scrollers_focusable(alignment_as_classes(html)),
         headings,
     }
 }
@@ -242,6 +251,16 @@ fn figure_caption(events: &[Event], start: usize) -> Option<String> {
         Some(Event::End(TagEnd::Paragraph))
     );
     (only_image && !title.trim().is_empty()).then(|| title.to_string())
+}
+
+/// Code blocks and tables scroll sideways on narrow screens: `tabindex` lets a keyboard reach and
+/// scroll them. Only the HTML writer emits these tags (the author's raw HTML became text above).
+fn scrollers_focusable(html: String) -> String {
+    if !html.contains("<pre>") && !html.contains("<table>") {
+        return html;
+    }
+    html.replace("<pre>", "<pre tabindex=\"0\">")
+        .replace("<table>", "<table tabindex=\"0\">")
 }
 
 /// Index of the `End` event matching the `Start` event at `start`.
@@ -647,7 +666,7 @@ mod tests {
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\" it's -- done...\n\n- [x] packed\n- [ ] tickets\n\nNote[^1].\n\n[^1]: The footnote.\n",
         );
         assert!(
-            out.contains("<table>") && out.contains("<td>1</td>"),
+            out.contains("<table tabindex=\"0\">") && out.contains("<td>1</td>"),
             "{out}"
         );
         let aligned = html("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n");
@@ -662,7 +681,7 @@ mod tests {
             "{out}"
         );
         assert!(
-            out.contains(r#"<input disabled="" type="checkbox" checked=""/>"#),
+            out.contains(r#"<input type="checkbox" disabled checked aria-label="Done">"#),
             "{out}"
         );
         assert!(
@@ -752,5 +771,34 @@ mod tests {
         );
         assert_eq!(r.html.matches("<figure>").count(), 1);
         assert_eq!(r.html.matches("</p>").count(), 3);
+    }
+
+    #[test]
+    fn task_boxes_are_named_and_scrolling_blocks_reachable_by_keyboard() {
+        let r = render(
+            "- [x] bought tickets\n- [ ] packed\n\n```rust\nfn a() {}\n```\n\n| a |\n|---|\n| 1 |\n",
+            &RenderOptions::default(),
+        );
+        assert!(
+            r.html.contains(
+                r#"<input type="checkbox" disabled checked aria-label="Done"> bought tickets"#
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains(r#"<input type="checkbox" disabled aria-label="Not done"> packed"#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains(r#"<pre tabindex="0"><code class="language-rust">"#),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains(r#"<table tabindex="0">"#), "{}", r.html);
+        assert_eq!(r.html.matches("<input").count(), 2);
     }
 }

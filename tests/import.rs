@@ -54,7 +54,10 @@ fn jekyll_posts_build_unchanged() {
     assert_eq!(cover.alt, "The ferry at the landing");
     assert_eq!((cover.image.width, cover.image.height), (Some(6), Some(4)));
     assert!(cover.image.src.starts_with("media/boat.") && cover.image.src.ends_with(".png"));
-    assert_eq!(crossing.summary.aliases, ["/2024/03/05/river-crossing.html"]);
+    assert_eq!(
+        crossing.summary.aliases,
+        ["/2024/03/05/river-crossing.html"]
+    );
     assert_eq!(
         crossing.extra["layout"], "post",
         "unknown fields kept under extra"

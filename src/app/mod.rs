@@ -21,7 +21,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router base=base>
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="skip-link" href="#main" on:click=skip_to_content>"Skip to content"</a>
             <SiteHeader/>
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>
@@ -37,6 +37,19 @@ pub fn App() -> impl IntoView {
                 <p>"Made with Fieldnotes. No trackers, no third parties."</p>
             </footer>
         </Router>
+    }
+}
+
+/// Moves the focus (not only the view) to the page's content, so the next Tab continues there;
+/// handled here because the router would otherwise treat `#main` as an in-app navigation.
+fn skip_to_content(event: leptos::ev::MouseEvent) {
+    event.prevent_default();
+    if let Some(main) = document()
+        .get_element_by_id("main")
+        .and_then(|m| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(m).ok())
+    {
+        let _ = main.focus();
+        main.scroll_into_view();
     }
 }
 

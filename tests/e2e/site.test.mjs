@@ -5,15 +5,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { serve } from './static-server.mjs';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const dist = path.join(root, 'dist');
-const artifacts = path.join(root, 'tests/artifacts');
-const TIMEOUT = 15_000;
+import { root, dist, artifacts, launchBrowser, postsOf, fieldnotes, openPage as open, appReady } from './harness.mjs';
 
 let browser;
 let site;
@@ -21,56 +14,15 @@ let hostile;
 let hostileDir;
 
 /** The sample site's posts, newest first, as the build wrote them. */
-function samplePosts() {
-  const manifest = JSON.parse(fs.readFileSync(path.join(dist, 'data/manifest.json'), 'utf8'));
-  return JSON.parse(fs.readFileSync(path.join(dist, 'data', manifest.index_files[0]), 'utf8')).posts;
-}
+const samplePosts = () => postsOf(dist);
 
-/** The fieldnotes CLI, built by cargo (the same binary the Trunk hooks run). */
-function fieldnotes(...args) {
-  execFileSync('cargo', ['run', '--quiet', '--bin', 'fieldnotes', '--', ...args], { cwd: root, stdio: 'pipe' });
-}
-
-/** A page that records console errors, uncaught exceptions, dialogs and requests. */
-async function openPage(viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  const problems = [];
-  const requests = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
-  page.on('dialog', async (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
-    await dialog.dismiss();
-  });
-  page.on('request', (req) => requests.push(req.url()));
-  return { page, problems, requests, close: () => context.close() };
-}
-
-/** The app has drawn its own view (the build's no-JavaScript copy is gone). */
-async function appReady(page) {
-  await page.waitForFunction(() => !document.getElementById('prerendered'));
-}
+/** A page of its own (fresh context) that records problems and requests. */
+const openPage = (viewport) => open(browser, { viewport });
 
 before(async () => {
   assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'build the site first: trunk build --release --offline');
   fs.mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    timeout: TIMEOUT,
-  });
+  browser = await launchBrowser();
   site = await serve(dist);
 
   // The same built app over a fixture site of hostile Markdown.
