@@ -221,6 +221,13 @@ test('a post has its contents, and links to the newer and older posts', async ()
   assert.ok(headings.length >= 3);
   const first = await toc.first().getAttribute('href');
   assert.equal(first, '#' + headings[0][0]);
+  // A contents link moves the focus to its section (the next Tab continues there) and names it
+  // in the address, without leaving the page.
+  await toc.nth(1).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((id) => document.activeElement?.id === id, headings[1][0]);
+  assert.equal(new URL(page.url()).hash, '#' + headings[1][0]);
+  assert.equal(new URL(page.url()).pathname, '/posts/day-06-the-long-bus');
   assert.equal(await page.locator('nav.post-nav a[rel=prev]').getAttribute('href'), '/posts/' + posts[i - 1].slug);
   assert.equal(await page.locator('nav.post-nav a[rel=next]').getAttribute('href'), '/posts/' + posts[i + 1].slug);
   // Related posts share a tag with this one.

@@ -54,6 +54,23 @@ pub fn LoadFailed(error: LoadError, retry: impl Fn() + 'static) -> impl IntoView
     }
 }
 
+/// Moves the focus to the page's main heading, so screen readers announce the new page and the
+/// next Tab starts from the top of it.
+fn focus_heading() {
+    if let Some(heading) = document()
+        .query_selector("main h1")
+        .ok()
+        .flatten()
+        .and_then(|h| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h).ok())
+    {
+        let _ = heading.set_attribute("tabindex", "-1");
+        // Without scrolling: on Back the browser has already restored the reader's place.
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = heading.focus_with_options(&options);
+    }
+}
+
 thread_local! {
     /// The address of the page last drawn: the first page keeps the browser's own focus, and a
     /// page drawn again at the same address (its data arriving) does not steal it.
@@ -70,15 +87,9 @@ pub fn Ready() -> impl IntoView {
         let here = window().location().pathname().unwrap_or_default();
         let previous = DRAWN_AT.with(|d| d.replace(Some(here.clone())));
         if previous.is_some_and(|p| p != here) {
-            if let Some(heading) = document
-                .query_selector("main h1")
-                .ok()
-                .flatten()
-                .and_then(|h| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h).ok())
-            {
-                let _ = heading.set_attribute("tabindex", "-1");
-                let _ = heading.focus();
-            }
+            // After the next paint: focusing forces a full layout at once, which for a long post
+            // would hold the new page off the screen (measured: 100 ms and more for 50 KB).
+            request_animation_frame(|| set_timeout(focus_heading, std::time::Duration::ZERO));
         }
     });
 }

@@ -130,7 +130,12 @@ fn TableOfContents(headings: Vec<Heading>) -> impl IntoView {
         .filter(|h| h.level >= 2 && h.level <= 3)
         .map(|h| {
             let class = format!("toc-level-{}", h.level);
-            view! { <li class=class><a href=format!("#{}", h.id)>{h.text}</a></li> }
+            let href = format!("#{}", h.id);
+            let go = move |event: leptos::ev::MouseEvent| {
+                event.prevent_default();
+                focus_section(&h.id);
+            };
+            view! { <li class=class><a href=href on:click=go>{h.text}</a></li> }
         })
         .collect_view();
     view! {
@@ -138,5 +143,26 @@ fn TableOfContents(headings: Vec<Heading>) -> impl IntoView {
             <h2>"Contents"</h2>
             <ul>{items}</ul>
         </nav>
+    }
+}
+
+/// Takes the reader to a section: the focus moves with the view (the next Tab continues from
+/// the heading), and the address names the section so it can be shared. Done here because the
+/// router would otherwise only scroll.
+fn focus_section(id: &str) {
+    let Some(heading) = document()
+        .get_element_by_id(id)
+        .and_then(|h| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h).ok())
+    else {
+        return;
+    };
+    let _ = heading.set_attribute("tabindex", "-1");
+    let _ = heading.focus();
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("#{id}")),
+        );
     }
 }
