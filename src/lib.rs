@@ -8,6 +8,7 @@ pub mod head;
 pub mod listing;
 pub mod markdown;
 pub mod model;
+pub mod search;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod builder;

@@ -1,0 +1,256 @@
+//! The one tokenizer of search: the builder indexes with it and the browser queries with it, so a
+//! word typed into the search box becomes exactly the terms the index holds.
+//!
+//! - Case and diacritics are folded (`Élan` → `elan`, `Đà Nẵng` → `da nang`), for Latin, Greek
+//!   and Cyrillic.
+//! - Scripts written without spaces between words (Thai, Lao, Khmer, Burmese, Chinese, Japanese)
+//!   are cut into overlapping pairs of characters: `ផ្សារថ្មី` is indexed as its character pairs, and
+//!   a query for `ផ្សារ` becomes the pairs of that word, which must stand side by side in the post.
+//!   A "character" there is a base letter with the vowel signs and marks that follow it, so a Khmer
+//!   or Thai syllable is never cut through. Pairs need no dictionary, so they cost nothing in the
+//!   WASM download, and they find any word, including names and words no dictionary has.
+
+/// One term of a text and its place in it (the n-th term). Terms of an unspaced run are pairs of
+/// characters, one position apart, so a phrase of them is found like a phrase of words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub term: String,
+    pub position: u32,
+}
+
+/// The terms of `text`, in order.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut position = 0u32;
+    let mut word = String::new();
+    // Clusters of the current unspaced run: each a base character and its marks.
+    let mut clusters: Vec<String> = Vec::new();
+    for ch in text.chars() {
+        if is_mark(ch) {
+            // A mark belongs to what precedes it; in spaced scripts it is a diacritic to drop.
+            if let Some(last) = clusters.last_mut() {
+                last.push(ch);
+            }
+            continue;
+        }
+        if is_unspaced(ch) {
+            flush_word(&mut word, &mut out, &mut position);
+            clusters.push(ch.to_string());
+            continue;
+        }
+        flush_clusters(&mut clusters, &mut out, &mut position);
+        if ch.is_alphanumeric() {
+            fold_into(ch, &mut word);
+        } else if !is_joiner(ch) || word.is_empty() {
+            flush_word(&mut word, &mut out, &mut position);
+        }
+    }
+    flush_word(&mut word, &mut out, &mut position);
+    flush_clusters(&mut clusters, &mut out, &mut position);
+    out
+}
+
+/// Just the terms of `text`.
+pub fn terms(text: &str) -> Vec<String> {
+    tokenize(text).into_iter().map(|t| t.term).collect()
+}
+
+fn flush_word(word: &mut String, out: &mut Vec<Token>, position: &mut u32) {
+    if !word.is_empty() {
+        out.push(Token {
+            term: std::mem::take(word),
+            position: *position,
+        });
+        *position += 1;
+    }
+    word.clear();
+}
+
+fn flush_clusters(clusters: &mut Vec<String>, out: &mut Vec<Token>, position: &mut u32) {
+    match clusters.len() {
+        0 => {}
+        1 => {
+            out.push(Token {
+                term: clusters[0].clone(),
+                position: *position,
+            });
+            *position += 1;
+        }
+        _ => {
+            for pair in clusters.windows(2) {
+                out.push(Token {
+                    term: format!("{}{}", pair[0], pair[1]),
+                    position: *position,
+                });
+                *position += 1;
+            }
+        }
+    }
+    clusters.clear();
+}
+
+/// Characters that join the parts of one word (`don't` is the term `dont`); hyphens and dots
+/// separate words, so `known` finds `well-known`.
+fn is_joiner(ch: char) -> bool {
+    matches!(ch, '\'' | '’')
+}
+
+/// Combining marks: diacritics of Latin, Greek and Cyrillic, and the vowel signs and marks of
+/// the Brahmic scripts, which are part of their syllable.
+fn is_mark(ch: char) -> bool {
+    matches!(ch as u32,
+        0x0300..=0x036F
+        | 0x0483..=0x0489
+        | 0x0900..=0x0903 | 0x093A..=0x094F | 0x0951..=0x0957 | 0x0962..=0x0963
+        | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E
+        | 0x0EB1 | 0x0EB4..=0x0EBC | 0x0EC8..=0x0ECD
+        | 0x102B..=0x103E | 0x1056..=0x1059 | 0x105E..=0x1060 | 0x1062..=0x1064 | 0x1067..=0x106D
+        | 0x1071..=0x1074 | 0x1082..=0x108D | 0x108F | 0x109A..=0x109D
+        | 0x17B4..=0x17D3 | 0x17DD
+        | 0x200C | 0x200D
+        | 0x3099 | 0x309A
+    )
+}
+
+/// Letters of scripts written without spaces between words.
+fn is_unspaced(ch: char) -> bool {
+    matches!(ch as u32,
+        0x0E01..=0x0E30 | 0x0E32..=0x0E33 | 0x0E40..=0x0E46   // Thai
+        | 0x0E81..=0x0EB0 | 0x0EB2..=0x0EB3 | 0x0EBD..=0x0EC6 // Lao
+        | 0x1000..=0x102A | 0x103F..=0x1055 | 0x105A..=0x105D // Myanmar
+        | 0x1780..=0x17B3 | 0x19E0..=0x19FF                   // Khmer
+        | 0x3041..=0x3096 | 0x309D..=0x309F                   // Hiragana
+        | 0x30A1..=0x30FA | 0x30FC..=0x30FF                   // Katakana
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF // Han
+        | 0x20000..=0x2FA1F
+    )
+}
+
+/// Base letters of U+00C0..=U+024F (Latin-1 Supplement, Latin Extended-A and -B), lower case;
+/// `_` where a character has none. Made from Unicode's canonical decompositions, plus the letters
+/// that have no decomposition but a plain reading (ø → o, ł → l, đ → d, ß → s, æ → a, þ → t).
+const LATIN_BASES: &str = concat!(
+    "aaaaaaaceeeeiiiidnooooo_ouuuuytsaaaaaaaceeeeiiiidnooooo_ouuuuyty",
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii__jjkk_lllllll",
+    "lllnnnnnn___oooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzz_",
+    "b_________________________l_____oo_____________uu_______________",
+    "_____________aaiioouuuuuuuuuu_aaaa____ggkkoooo__j___gg__nnaa____",
+    "aaaaeeeeiiiioooorrrruuuusstt__hh______aaeeooooooooyy____________",
+    "________________",
+);
+
+/// Base letters of U+1E00..=U+1EFF (Latin Extended Additional: Vietnamese and others).
+const LATIN_ADDITIONAL_BASES: &str = concat!(
+    "aabbbbbbccddddddddddeeeeeeeeeeffgghhhhhhhhhhiiiikkkkkkllllllllmm",
+    "mmmmnnnnnnnnoooooooopppprrrrrrrrssssssssssttttttttuuuuuuuuuuvvvv",
+    "wwwwwwwwwwxxxxyyzzzzzzhtwy______aaaaaaaaaaaaaaaaaaaaaaaaeeeeeeee",
+    "eeeeeeeeiiiioooooooooooooooooooooooouuuuuuuuuuuuuuyyyyyyyy______",
+);
+
+/// Appends `ch` lower-cased and without diacritics.
+fn fold_into(ch: char, out: &mut String) {
+    for lower in ch.to_lowercase() {
+        let code = lower as u32;
+        let table = match code {
+            0x00C0..=0x024F => Some((LATIN_BASES, code - 0x00C0)),
+            0x1E00..=0x1EFF => Some((LATIN_ADDITIONAL_BASES, code - 0x1E00)),
+            _ => None,
+        };
+        let folded = match table {
+            Some((bases, i)) => match bases.as_bytes()[i as usize] {
+                b'_' => lower,
+                base => base as char,
+            },
+            None => match lower {
+                'ά' => 'α',
+                'έ' => 'ε',
+                'ή' => 'η',
+                'ί' | 'ϊ' | 'ΐ' => 'ι',
+                'ό' => 'ο',
+                'ύ' | 'ϋ' | 'ΰ' => 'υ',
+                'ώ' => 'ω',
+                'ς' => 'σ',
+                'ё' => 'е',
+                other => other,
+            },
+        };
+        out.push(folded);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_folded_for_case_and_diacritics() {
+        assert_eq!(
+            terms("Élan, NAÏVE café — Đà Nẵng; Straße Łódź ΆΘΗΝΑ Ёлка"),
+            [
+                "elan",
+                "naive",
+                "cafe",
+                "da",
+                "nang",
+                "strase",
+                "lodz",
+                "αθηνα",
+                "елка"
+            ]
+        );
+        // Combining diacritics (decomposed input) fold the same as precomposed letters.
+        assert_eq!(terms("cafe\u{301}"), terms("café"));
+    }
+
+    #[test]
+    fn joiners_stay_inside_words_only() {
+        assert_eq!(
+            terms("don't well-known 3.5 'quoted' end. -dash"),
+            ["dont", "well", "known", "3", "5", "quoted", "end", "dash"]
+        );
+    }
+
+    #[test]
+    fn unspaced_scripts_become_pairs_of_whole_syllable_characters() {
+        // Khmer: the subscript and vowel signs stay with their consonant.
+        let khmer = terms("ផ្សារ");
+        assert_eq!(khmer, ["ផ្សា", "សារ"]);
+        for term in &khmer {
+            assert!(
+                !term.starts_with(is_mark),
+                "a pair never starts with a mark: {term:?}"
+            );
+        }
+        // Chinese: pairs of characters, positions one apart.
+        let tokens = tokenize("市场很大");
+        assert_eq!(
+            tokens.iter().map(|t| t.term.as_str()).collect::<Vec<_>>(),
+            ["市场", "场很", "很大"]
+        );
+        assert_eq!(
+            tokens.iter().map(|t| t.position).collect::<Vec<_>>(),
+            [0, 1, 2]
+        );
+        // A lone character is a term of its own; Latin beside Thai splits cleanly.
+        assert_eq!(terms("水"), ["水"]);
+        assert_eq!(terms("Mekong แม่น้ำ"), ["mekong", "แม่", "ม่น้", "น้ำ"]);
+    }
+
+    #[test]
+    fn a_word_inside_an_unspaced_text_has_its_pairs_in_the_text() {
+        let text = terms("ខ្ញុំទៅផ្សារថ្មីព្រឹកនេះ");
+        let word = terms("ផ្សារ");
+        let at = text.windows(word.len()).position(|w| w == word.as_slice());
+        assert!(at.is_some(), "{word:?} in {text:?}");
+        let thai = terms("ตลาดน้ำดำเนินสะดวก");
+        let thai_word = terms("ตลาด");
+        assert!(thai
+            .windows(thai_word.len())
+            .any(|w| w == thai_word.as_slice()));
+        let chinese = terms("我们在市场买了水果");
+        let chinese_word = terms("市场");
+        assert!(chinese
+            .windows(chinese_word.len())
+            .any(|w| w == chinese_word.as_slice()));
+    }
+}
