@@ -143,14 +143,16 @@ pub fn edit_distance(a: &str, b: &str, max: u8) -> Option<u8> {
     (distance <= max).then_some(distance as u8)
 }
 
-/// BM25 weight of a term in one post: `tf` occurrences (already multiplied by field boosts) in a
-/// post of `len` terms, the term being in `df` of `n` posts whose average length is `avg_len`.
-pub fn bm25(tf: f32, df: u32, n: u32, len: u32, avg_len: f32) -> f32 {
+/// BM25F weight of a term in one post: `boosted` occurrences in the title and tags (already
+/// multiplied by their boosts; short fields, not normalised for length), `body` occurrences in a
+/// body of `len` terms, the term being in `df` of `n` posts whose average body length is `avg_len`.
+pub fn bm25(boosted: f32, body: f32, df: u32, n: u32, len: u32, avg_len: f32) -> f32 {
     const K1: f32 = 1.2;
     const B: f32 = 0.75;
     let idf = ((n as f32 - df as f32 + 0.5) / (df as f32 + 0.5) + 1.0).ln();
     let norm = 1.0 - B + B * len as f32 / avg_len.max(1.0);
-    idf * tf * (K1 + 1.0) / (tf + K1 * norm)
+    let tf = boosted + body / norm;
+    idf * tf * (K1 + 1.0) / (tf + K1)
 }
 
 /// How much more a term counts in a post's title and tags than in its body.
@@ -247,13 +249,13 @@ mod tests {
 
     #[test]
     fn bm25_prefers_rare_terms_frequent_in_short_posts() {
-        let common = bm25(1.0, 900, 1000, 100, 100.0);
-        let rare = bm25(1.0, 3, 1000, 100, 100.0);
+        let common = bm25(0.0, 1.0, 900, 1000, 100, 100.0);
+        let rare = bm25(0.0, 1.0, 3, 1000, 100, 100.0);
         assert!(rare > common);
-        assert!(bm25(3.0, 10, 1000, 100, 100.0) > bm25(1.0, 10, 1000, 100, 100.0));
-        assert!(bm25(1.0, 10, 1000, 50, 100.0) > bm25(1.0, 10, 1000, 400, 100.0));
-        // A title match (boosted frequency) outweighs the same word once in the body.
-        assert!(bm25(TITLE_BOOST, 10, 1000, 100, 100.0) > bm25(1.0, 10, 1000, 100, 100.0));
+        assert!(bm25(0.0, 3.0, 10, 1000, 100, 100.0) > bm25(0.0, 1.0, 10, 1000, 100, 100.0));
+        assert!(bm25(0.0, 1.0, 10, 1000, 50, 100.0) > bm25(0.0, 1.0, 10, 1000, 400, 100.0));
+        // A title match outweighs the same word once in the body, even a short one.
+        assert!(bm25(TITLE_BOOST, 0.0, 10, 1000, 400, 100.0) > bm25(0.0, 1.0, 10, 1000, 20, 100.0));
         assert!(common > 0.0);
     }
 }

@@ -1,0 +1,416 @@
+//! The search index: built from the posts by the builder, split into shards by the first letters
+//! of each term so that a query fetches only the shards its words need, and searched by the app.
+//!
+//! A posting holds the post's number (its place in the post index, newest first), its weight for
+//! the term, already BM25 with title and tag boosts, so the browser needs no document lengths, and
+//! the positions of the term in the post, for phrases.
+
+use super::query::{bm25, matches, Clause, Match, TAG_BOOST, TITLE_BOOST};
+use super::tokenize::tokenize;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// Version of the index format; a mismatch means the app and the index come from different builds.
+pub const INDEX_VERSION: u32 = 1;
+
+/// Weights are stored as integers: BM25 × this.
+const WEIGHT_SCALE: f32 = 100.0;
+
+/// The entry file: what a search must read first, small whatever the size of the site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchEntry {
+    pub version: u32,
+    /// Number of posts indexed.
+    pub docs: u32,
+    /// Shard files by key (the first characters of their terms), relative to the data folder.
+    pub shards: BTreeMap<String, String>,
+}
+
+/// One shard: its terms and their postings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    pub terms: BTreeMap<String, Vec<Posting>>,
+}
+
+/// A term in one post: `(post number, weight, positions)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Posting(pub u32, pub u32, pub Vec<u32>);
+
+/// What is indexed of a post.
+pub struct Document<'a> {
+    pub title: &'a str,
+    pub tags: &'a [String],
+    pub body: &'a str,
+}
+
+/// The shard a term belongs to: its first two characters (one for one-character terms). An
+/// unspaced-script pair is its own first two characters, so each pair has a shard of its own kind.
+pub fn shard_key(term: &str) -> String {
+    term.chars().take(2).collect()
+}
+
+/// Builds the shards of an index over `docs` (numbered in order).
+pub fn build(docs: &[Document]) -> BTreeMap<String, Shard> {
+    struct Occurrences {
+        /// In the title and tags, times their boosts.
+        boosted: f32,
+        body: f32,
+        positions: Vec<u32>,
+    }
+    let mut per_doc: Vec<(u32, HashMap<String, Occurrences>)> = Vec::with_capacity(docs.len());
+    for doc in docs {
+        let mut terms: HashMap<String, Occurrences> = HashMap::new();
+        let body = tokenize(doc.body);
+        let length = body.len() as u32;
+        // The title and tags come first in position order, then the body, so phrases never join
+        // the end of the title to the start of the body (a gap of one position).
+        let mut fields = vec![(tokenize(doc.title), TITLE_BOOST)];
+        for tag in doc.tags {
+            fields.push((tokenize(tag), TAG_BOOST));
+        }
+        // The body's boost of 0 marks it: its occurrences are counted apart.
+        fields.push((body, 0.0));
+        let mut offset = 0u32;
+        for (tokens, boost) in fields {
+            let mut last = 0;
+            for token in tokens {
+                let entry = terms.entry(token.term).or_insert(Occurrences {
+                    boosted: 0.0,
+                    body: 0.0,
+                    positions: Vec::new(),
+                });
+                if boost == 0.0 {
+                    entry.body += 1.0;
+                } else {
+                    entry.boosted += boost;
+                }
+                entry.positions.push(offset + token.position);
+                last = token.position + 1;
+            }
+            offset += last + 1;
+        }
+        per_doc.push((length, terms));
+    }
+    let n = docs.len() as u32;
+    let avg_len = per_doc.iter().map(|(l, _)| *l as f32).sum::<f32>() / n.max(1) as f32;
+    let mut df: HashMap<&str, u32> = HashMap::new();
+    for (_, terms) in &per_doc {
+        for term in terms.keys() {
+            *df.entry(term.as_str()).or_default() += 1;
+        }
+    }
+    let mut shards: BTreeMap<String, Shard> = BTreeMap::new();
+    for (number, (length, terms)) in per_doc.iter().enumerate() {
+        for (term, occurrences) in terms {
+            let weight = bm25(
+                occurrences.boosted,
+                occurrences.body,
+                df[term.as_str()],
+                n,
+                *length,
+                avg_len,
+            );
+            let posting = Posting(
+                number as u32,
+                (weight * WEIGHT_SCALE).round().max(1.0) as u32,
+                occurrences.positions.clone(),
+            );
+            shards
+                .entry(shard_key(term))
+                .or_default()
+                .terms
+                .entry(term.clone())
+                .or_default()
+                .push(posting);
+        }
+    }
+    shards
+}
+
+/// The shard keys a query needs: one per word, phrase term and excluded term.
+pub fn keys_for(clauses: &[Clause]) -> Vec<String> {
+    let mut keys: Vec<String> = clauses
+        .iter()
+        .flat_map(|clause| match clause {
+            Clause::Word { term, .. } => vec![term.as_str()],
+            Clause::Phrase(terms) | Clause::Excluded(terms) => {
+                terms.iter().map(String::as_str).collect()
+            }
+        })
+        .map(shard_key)
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// A post found, with its score and the terms of the index that matched (to highlight).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub doc: u32,
+    pub score: f32,
+    pub matched: Vec<String>,
+}
+
+/// Runs a parsed query over the shards it needs (`shard` gives the shard of a key, if loaded):
+/// posts must match every word and phrase and no exclusion. Best first; ties keep post order
+/// (newest first).
+pub fn search<'a>(clauses: &[Clause], shard: impl Fn(&str) -> Option<&'a Shard>) -> Vec<Hit> {
+    let mut found: Option<HashMap<u32, (f32, Vec<String>)>> = None;
+    let mut excluded: Vec<u32> = Vec::new();
+    for clause in clauses {
+        let matches_here: HashMap<u32, (f32, Vec<String>)> = match clause {
+            Clause::Word { term, prefix } => word_matches(term, *prefix, &shard),
+            Clause::Phrase(terms) => phrase_matches(terms, &shard),
+            Clause::Excluded(terms) => {
+                excluded.extend(phrase_matches(terms, &shard).into_keys());
+                continue;
+            }
+        };
+        found = Some(match found {
+            None => matches_here,
+            Some(so_far) => so_far
+                .into_iter()
+                .filter_map(|(doc, (score, mut terms))| {
+                    let (more, more_terms) = matches_here.get(&doc)?;
+                    terms.extend(more_terms.iter().cloned());
+                    Some((doc, (score + more, terms)))
+                })
+                .collect(),
+        });
+    }
+    let mut hits: Vec<Hit> = found
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(doc, _)| !excluded.contains(doc))
+        .map(|(doc, (score, matched))| Hit {
+            doc,
+            score,
+            matched,
+        })
+        .collect();
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+    hits
+}
+
+/// Posts with a term near `typed`: for each post the best match, weighted by its kind.
+fn word_matches<'a>(
+    typed: &str,
+    prefix: bool,
+    shard: &impl Fn(&str) -> Option<&'a Shard>,
+) -> HashMap<u32, (f32, Vec<String>)> {
+    let mut best: HashMap<u32, (f32, Vec<String>)> = HashMap::new();
+    let Some(shard) = shard(&shard_key(typed)) else {
+        return best;
+    };
+    for (term, postings) in &shard.terms {
+        let Some(kind) = matches(typed, term, prefix) else {
+            continue;
+        };
+        for Posting(doc, weight, _) in postings {
+            let score = *weight as f32 / WEIGHT_SCALE * kind.weight();
+            let entry = best.entry(*doc).or_insert((0.0, Vec::new()));
+            if score > entry.0 {
+                entry.0 = score;
+            }
+            entry.1.push(term.clone());
+        }
+    }
+    best
+}
+
+/// Posts where `terms` stand side by side, exactly.
+fn phrase_matches<'a>(
+    terms: &[String],
+    shard: &impl Fn(&str) -> Option<&'a Shard>,
+) -> HashMap<u32, (f32, Vec<String>)> {
+    let mut lists = Vec::with_capacity(terms.len());
+    for term in terms {
+        let postings = shard(&shard_key(term)).and_then(|s| s.terms.get(term));
+        match postings {
+            Some(p) => lists.push(p),
+            None => return HashMap::new(),
+        }
+    }
+    let Some((first, rest)) = lists.split_first() else {
+        return HashMap::new();
+    };
+    let mut out = HashMap::new();
+    'posts: for Posting(doc, weight, positions) in first.iter() {
+        let mut score = *weight as f32;
+        let mut others = Vec::with_capacity(rest.len());
+        for list in rest {
+            match list.iter().find(|p| p.0 == *doc) {
+                Some(p) => {
+                    score += p.1 as f32;
+                    others.push(&p.2);
+                }
+                None => continue 'posts,
+            }
+        }
+        let side_by_side = positions.iter().any(|start| {
+            others
+                .iter()
+                .enumerate()
+                .all(|(i, list)| list.contains(&(start + i as u32 + 1)))
+        });
+        if side_by_side {
+            out.insert(
+                *doc,
+                (score / WEIGHT_SCALE * Match::Exact.weight(), terms.to_vec()),
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::query::parse;
+    use super::*;
+
+    fn docs() -> Vec<(String, Vec<String>, String)> {
+        vec![
+            (
+                "Night market".into(),
+                vec!["food".into()],
+                "Mango sticky rice at the night market, then the slow boat home.".into(),
+            ),
+            (
+                "The river".into(),
+                vec!["river".into()],
+                "The Mekong river runs wide here; a boat crossed at dawn. No market today.".into(),
+            ),
+            (
+                "Buses".into(),
+                vec!["transport".into()],
+                "The bus to Kratie was late. The market by the bus station sold bread.".into(),
+            ),
+            ("ផ្សារថ្មី".into(), vec![], "ខ្ញុំទៅផ្សារថ្មីព្រឹកនេះ ហើយទិញផ្លែឈើ".into()),
+            ("ตลาดน้ำ".into(), vec![], "เราไปตลาดน้ำตอนเช้า".into()),
+            ("市场".into(), vec![], "我们在市场买了水果".into()),
+        ]
+    }
+
+    fn run(query: &str) -> Vec<u32> {
+        let owned = docs();
+        let input: Vec<Document> = owned
+            .iter()
+            .map(|(title, tags, body)| Document { title, tags, body })
+            .collect();
+        let shards = build(&input);
+        search(&parse(query), |key| shards.get(key))
+            .into_iter()
+            .map(|h| h.doc)
+            .collect()
+    }
+
+    #[test]
+    fn a_title_match_beats_a_body_match() {
+        let tags: Vec<String> = vec![];
+        let input = [
+            // Once in a short body,
+            Document {
+                title: "Notes",
+                tags: &tags,
+                body: "the ferry was late",
+            },
+            // against once in the title of a post with a longer body.
+            Document {
+                title: "Ferry",
+                tags: &tags,
+                body: "we waited at the pier for an hour with coffee and a book of stories",
+            },
+        ];
+        let shards = build(&input);
+        let hits = search(&parse("ferry "), |key| shards.get(key));
+        assert_eq!(hits.iter().map(|h| h.doc).collect::<Vec<_>>(), [1, 0]);
+        // And a tag counts more than the body too.
+        let boats = vec!["boats".to_string()];
+        let input = [
+            Document {
+                title: "x",
+                tags: &tags,
+                body: "we saw boats again on the river near the old town",
+            },
+            Document {
+                title: "y",
+                tags: &boats,
+                body: "a long day of walking in the hills with no water",
+            },
+        ];
+        let shards = build(&input);
+        assert_eq!(search(&parse("boats "), |key| shards.get(key))[0].doc, 1);
+    }
+
+    #[test]
+    fn prefix_typo_phrase_and_exclusion() {
+        assert_eq!(run("mek"), [1], "prefix while typing");
+        assert_eq!(
+            run("mek "),
+            Vec::<u32>::new(),
+            "a finished word is not a prefix"
+        );
+        assert_eq!(run("mekkong "), [1], "one typo in a word of 4 to 7 letters");
+        assert_eq!(run("\"night market\""), [0]);
+        assert_eq!(
+            run("\"market night\""),
+            Vec::<u32>::new(),
+            "phrase order matters"
+        );
+        let mut markets = run("market -bus");
+        markets.sort();
+        assert_eq!(markets, [0, 1]);
+        let mut both = run("boat market ");
+        both.sort();
+        assert_eq!(both, [0, 1], "every word must match");
+        assert_eq!(run("zzzz "), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn exact_before_prefix_before_typo() {
+        let tags: Vec<String> = vec![];
+        let input = [
+            Document {
+                title: "a",
+                tags: &tags,
+                body: "boats and boats on the water",
+            },
+            Document {
+                title: "b",
+                tags: &tags,
+                body: "a boat on the water today",
+            },
+            Document {
+                title: "c",
+                tags: &tags,
+                body: "a bost on the water today",
+            },
+            Document {
+                title: "d",
+                tags: &tags,
+                body: "nothing on the water today",
+            },
+        ];
+        let shards = build(&input);
+        let hits = search(&parse("boat"), |key| shards.get(key));
+        assert_eq!(hits.iter().map(|h| h.doc).collect::<Vec<_>>(), [1, 0, 2]);
+        assert_eq!(hits[0].matched, ["boat"]);
+        assert_eq!(hits[1].matched, ["boats"]);
+        assert_eq!(hits[2].matched, ["bost"]);
+    }
+
+    #[test]
+    fn khmer_thai_and_chinese_words_are_found() {
+        assert_eq!(run("ផ្សារ"), [3]);
+        assert_eq!(run("ตลาด"), [4]);
+        assert_eq!(run("市场"), [5]);
+        assert_eq!(run("水果 "), [5]);
+    }
+
+    #[test]
+    fn a_query_needs_only_the_shards_of_its_terms() {
+        let keys = keys_for(&parse("river \"night market\" -bus"));
+        assert_eq!(keys, ["bu", "ma", "ni", "ri"]);
+    }
+}
