@@ -477,7 +477,14 @@ pub fn analyze(markdown: &str) -> Analysis {
                     }
                 }
             }
-            Event::End(TagEnd::Heading(_) | TagEnd::Item) => a.text.push('\n'),
+            Event::End(
+                TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_)
+                | TagEnd::FootnoteDefinition,
+            ) => a.text.push('\n'),
             Event::Start(Tag::Link { dest_url, .. }) => {
                 a.links.push((dest_url.to_string(), range.start))
             }

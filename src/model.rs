@@ -28,6 +28,9 @@ pub struct Manifest {
     pub index_files: Vec<String>,
     /// Number of published posts.
     pub post_count: usize,
+    /// The search index's entry file (`search/entry.<hash>.json`), relative to the data folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_file: Option<String>,
 }
 
 /// The site settings a reader sees, as given in `site.toml`.

@@ -5,6 +5,7 @@ mod common;
 use common::{fixture, site_with, snapshot};
 use fieldnotes::builder::{self, BuildOptions, StubOptions};
 use fieldnotes::model::{IndexPage, Manifest, Post, FORMAT_VERSION, MANIFEST_FILE};
+use fieldnotes::search::index::{shard_key, SearchEntry, Shard};
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -76,9 +77,33 @@ fn every_output_file_parses_back_into_the_model() {
         assert_eq!(first.lang, "en", "site language by default");
     }
     assert_eq!(parsed_posts, 2);
+    // The search index: an entry naming its shards, each a map of terms to postings.
+    let entry_file = manifest.search_file.as_deref().expect("a search index");
+    assert!(entry_file.starts_with("search/entry."), "{entry_file}");
+    let entry: SearchEntry = serde_json::from_slice(&files[entry_file]).unwrap();
+    assert_eq!(entry.docs, 2);
+    let mut shards = 0;
+    for (key, file) in &entry.shards {
+        let shard: Shard = serde_json::from_slice(&files[file.as_str()]).unwrap();
+        assert!(
+            shard.terms.keys().all(|t| shard_key(t) == *key),
+            "{key}: {file}"
+        );
+        shards += 1;
+    }
+    let shard = |term: &str| -> Shard {
+        serde_json::from_slice(&files[entry.shards[&shard_key(term)].as_str()]).unwrap()
+    };
+    // "noodles" is in the body of the first day (post 1, newest first).
+    let postings = &shard("noodles").terms["noodles"];
+    assert_eq!(postings.len(), 1);
+    assert_eq!(postings[0].0, 1);
     // Every JSON file was read above except media; nothing else is in the output.
     let json_files = files.keys().filter(|k| k.ends_with(".json")).count();
-    assert_eq!(json_files, 1 + manifest.index_files.len() + parsed_posts);
+    assert_eq!(
+        json_files,
+        1 + manifest.index_files.len() + parsed_posts + 1 + shards
+    );
     let media: Vec<_> = files.keys().filter(|k| k.starts_with("media/")).collect();
     assert_eq!(media.len(), 1, "{media:?}");
     assert!(
@@ -140,12 +165,17 @@ fn a_changed_post_changes_its_file_name_and_the_build_id() {
         .iter()
         .filter(|n| !old_names.contains(n))
         .collect();
-    assert_eq!(
-        changed.len(),
-        2,
-        "the post file and the index get new names: {changed:?}"
+    // The post file and the index get new names, and so do the search files whose terms'
+    // weights moved; nothing else.
+    let (search, other): (Vec<&String>, Vec<&String>) =
+        changed.iter().partition(|n| n.starts_with("search/"));
+    assert_eq!(other.len(), 2, "{changed:?}");
+    assert!(other.iter().any(|n| n.starts_with("posts/first-day.")));
+    assert!(other.iter().any(|n| n.starts_with("index.")));
+    assert!(
+        search.iter().any(|n| n.starts_with("search/entry.")),
+        "{changed:?}"
     );
-    assert!(changed.iter().any(|n| n.starts_with("posts/first-day.")));
 }
 
 fn problems_of(posts: &[(&str, &[u8])]) -> Vec<String> {

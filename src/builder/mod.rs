@@ -621,6 +621,7 @@ pub fn render_files(site: &Site) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
     for (path, bytes) in &site.media {
         files.insert(PathBuf::from(path), bytes.clone());
     }
+    let search_file = search_files(site, &mut files);
 
     // Every file name carries the hash of its content, so the names and the site settings
     // identify the build.
@@ -638,9 +639,46 @@ pub fn render_files(site: &Site) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
         site: site.info.clone(),
         index_files: vec![index_file],
         post_count: site.posts.len(),
+        search_file: Some(search_file),
     };
     let mut json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
     json.push(b'\n');
     files.insert(PathBuf::from(MANIFEST_FILE), json);
     (files, build_id)
+}
+
+/// Writes the search index (its shards, then the entry naming them) into `files`; returns the
+/// entry's name. Posts are numbered in index order, newest first.
+fn search_files(site: &Site, files: &mut BTreeMap<PathBuf, Vec<u8>>) -> String {
+    use crate::search::index::{build, Document, SearchEntry, INDEX_VERSION};
+    let texts: Vec<String> = site
+        .posts
+        .par_iter()
+        .map(|post| markdown::analyze(&post.body).text)
+        .collect();
+    let docs: Vec<Document> = site
+        .posts
+        .iter()
+        .zip(&texts)
+        .map(|(post, text)| Document {
+            title: &post.summary.title,
+            tags: &post.summary.tags,
+            body: text,
+        })
+        .collect();
+    let mut entry = SearchEntry {
+        version: INDEX_VERSION,
+        docs: docs.len() as u32,
+        shards: BTreeMap::new(),
+    };
+    for (key, shard) in build(&docs) {
+        let json = serde_json::to_vec(&shard).expect("shards serialise");
+        let file = format!("search/{}.json", content_hash(&json));
+        files.insert(PathBuf::from(&file), json);
+        entry.shards.insert(key, file);
+    }
+    let json = serde_json::to_vec(&entry).expect("the search entry serialises");
+    let file = format!("search/entry.{}.json", content_hash(&json));
+    files.insert(PathBuf::from(&file), json);
+    file
 }

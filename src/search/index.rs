@@ -43,10 +43,15 @@ pub struct Document<'a> {
     pub body: &'a str,
 }
 
-/// The shard a term belongs to: its first two characters (one for one-character terms). An
-/// unspaced-script pair is its own first two characters, so each pair has a shard of its own kind.
+/// The shard a term belongs to: its first two characters (one for one-character terms), so a
+/// prefix of two letters or more and the typos after them are all in one shard. Character pairs
+/// of unspaced scripts are looked up whole, never by prefix: they go to one of 64 shards by their
+/// first character, so a site in Chinese does not get a file per character.
 pub fn shard_key(term: &str) -> String {
-    term.chars().take(2).collect()
+    match term.chars().next() {
+        Some(first) if super::tokenize::is_unspaced(first) => format!("~{:02}", first as u32 % 64),
+        _ => term.chars().take(2).collect(),
+    }
 }
 
 /// Builds the shards of an index over `docs` (numbered in order).
@@ -412,5 +417,17 @@ mod tests {
     fn a_query_needs_only_the_shards_of_its_terms() {
         let keys = keys_for(&parse("river \"night market\" -bus"));
         assert_eq!(keys, ["bu", "ma", "ni", "ri"]);
+    }
+
+    #[test]
+    fn words_of_neighbouring_blocks_stay_apart() {
+        let text = crate::markdown::analyze(
+            "# Ferry\nBoats\n\n- one\n- two\n\n| a | b |\n|---|---|\n| c | d |\n",
+        )
+        .text;
+        assert_eq!(
+            crate::search::tokenize::terms(&text),
+            ["ferry", "boats", "one", "two", "a", "b", "c", "d"]
+        );
     }
 }

@@ -113,7 +113,7 @@ fn is_mark(ch: char) -> bool {
 }
 
 /// Letters of scripts written without spaces between words.
-fn is_unspaced(ch: char) -> bool {
+pub fn is_unspaced(ch: char) -> bool {
     matches!(ch as u32,
         0x0E01..=0x0E30 | 0x0E32..=0x0E33 | 0x0E40..=0x0E46   // Thai
         | 0x0E81..=0x0EB0 | 0x0EB2..=0x0EB3 | 0x0EBD..=0x0EC6 // Lao
