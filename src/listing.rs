@@ -134,6 +134,14 @@ pub fn month_name(month: &str) -> String {
         .map_or_else(|| month.to_string(), |(_, rest)| rest.to_string())
 }
 
+/// Posts carrying every one of `tags`, in list order.
+pub fn with_tags<'a>(posts: &'a [PostSummary], tags: &[String]) -> Vec<&'a PostSummary> {
+    posts
+        .iter()
+        .filter(|p| tags.iter().all(|tag| p.tags.contains(tag)))
+        .collect()
+}
+
 /// The post that used to live at `path` (relative to the site's base path), by its aliases.
 /// Slashes at either end, a trailing `index.html`, a query and a fragment do not matter.
 pub fn by_alias<'a>(posts: &'a [PostSummary], path: &str) -> Option<&'a PostSummary> {
@@ -285,5 +293,17 @@ mod tests {
         }
         assert!(by_alias(&posts, "/2019/05").is_none());
         assert!(by_alias(&posts, "/").is_none());
+    }
+
+    #[test]
+    fn several_tags_combine() {
+        let posts = sample();
+        let both: Vec<_> = with_tags(&posts, &["food".into(), "river".into()])
+            .iter()
+            .map(|p| p.slug.as_str())
+            .collect();
+        assert_eq!(both, ["d"]);
+        assert_eq!(with_tags(&posts, &[]).len(), posts.len());
+        assert!(with_tags(&posts, &["river".into(), "nope".into()]).is_empty());
     }
 }

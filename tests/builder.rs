@@ -340,8 +340,13 @@ fn stubs_give_every_route_a_real_page() {
     fs::write(dist.path().join("index.html"), SHELL).unwrap();
     let written = builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
     assert_eq!(
-        written, 8,
-        "home, two posts, tags, two tag pages, archive, 404"
+        written, 9,
+        "home, two posts, tags, two tag pages, archive, search, 404"
+    );
+    let search = fs::read_to_string(dist.path().join("search/index.html")).unwrap();
+    assert!(
+        search.contains("<title>Search · Fixture Notes</title>"),
+        "{search}"
     );
     let tag = fs::read_to_string(dist.path().join("tags/food/index.html")).unwrap();
     assert!(

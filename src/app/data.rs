@@ -4,6 +4,8 @@ use crate::markdown::with_slashes;
 use crate::model::{
     IndexPage, Manifest, Post, PostSummary, DATA_DIR, FORMAT_VERSION, MANIFEST_FILE,
 };
+use crate::search::index::{SearchEntry, Shard};
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::Request;
 use leptos::prelude::LocalResource;
 use serde::de::DeserializeOwned;
@@ -159,4 +161,56 @@ pub fn prefetch_post(file: String) {
         let _ = load_post(&file).await;
         PREFETCHING.with(|set| set.borrow_mut().remove(&file));
     });
+}
+
+/// A fetch any number of searches can wait on: typing fast starts several searches before the
+/// first shard arrives, and each file must still be fetched once.
+type SharedFetch<T> = Shared<LocalBoxFuture<'static, Result<Arc<T>, LoadError>>>;
+
+thread_local! {
+    /// The search index's files fetched (or being fetched) in this visit, by URL. They are
+    /// content-hashed, so an entry never goes stale.
+    static ENTRIES: RefCell<HashMap<String, SharedFetch<SearchEntry>>> = RefCell::new(HashMap::new());
+    static SHARDS: RefCell<HashMap<String, SharedFetch<Shard>>> = RefCell::new(HashMap::new());
+}
+
+/// One hashed JSON file, fetched once per visit however many callers want it.
+async fn fetch_once<T: DeserializeOwned + 'static>(
+    cache: &'static std::thread::LocalKey<RefCell<HashMap<String, SharedFetch<T>>>>,
+    file: &str,
+) -> Result<Arc<T>, LoadError> {
+    let url = data_url(file);
+    let fetch = cache.with(|c| {
+        c.borrow_mut()
+            .entry(url.clone())
+            .or_insert_with(|| {
+                let url = url.clone();
+                async move { fetch_json::<T>(&url, false).await.map(Arc::new) }
+                    .boxed_local()
+                    .shared()
+            })
+            .clone()
+    });
+    let result = fetch.await;
+    if result.is_err() {
+        // A failure is not kept: the next search tries again.
+        cache.with(|c| c.borrow_mut().remove(&url));
+    }
+    result
+}
+
+/// The shards of `keys` that the index has, fetched if not yet in memory. Keys the index lacks
+/// (no post has such a term) are simply absent.
+pub async fn load_shards(
+    entry_file: &str,
+    keys: &[String],
+) -> Result<HashMap<String, Arc<Shard>>, LoadError> {
+    let entry = fetch_once(&ENTRIES, entry_file).await?;
+    let mut out = HashMap::new();
+    for key in keys {
+        if let Some(file) = entry.shards.get(key) {
+            out.insert(key.clone(), fetch_once(&SHARDS, file).await?);
+        }
+    }
+    Ok(out)
 }

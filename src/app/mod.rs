@@ -31,6 +31,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tags") view=pages::TagsPage/>
                     <Route path=path!("/tags/:tag") view=pages::TagPage/>
                     <Route path=path!("/archive") view=pages::ArchivePage/>
+                    <Route path=path!("/search") view=pages::SearchPage/>
                 </Routes>
             </main>
             <footer class="site-footer">

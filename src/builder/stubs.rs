@@ -181,6 +181,14 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
         archive.push_str(&link_list(&undated));
     }
     list_pages.push(("archive".into(), "Archive".into(), archive));
+    // Search runs in the browser; without JavaScript the page points to the lists instead.
+    list_pages.push((
+        "search".into(),
+        "Search".into(),
+        format!(
+            "<p>Search runs in your browser and needs JavaScript. Browse <a href=\"{base}tags\">by tag</a> or <a href=\"{base}archive\">the archive</a>.</p>"
+        ),
+    ));
     for (route, heading, body) in list_pages {
         let meta = PageMeta {
             head: PageHead::list(site, &route, &heading),

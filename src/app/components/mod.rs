@@ -4,6 +4,7 @@ mod article;
 mod post_list;
 mod post_meta;
 mod reader_settings;
+mod search_box;
 mod site_header;
 mod status;
 
@@ -11,5 +12,6 @@ pub use article::Article;
 pub use post_list::{Pagination, PostList};
 pub use post_meta::PostMeta;
 pub use reader_settings::ReaderSettings;
+pub use search_box::SearchBox;
 pub use site_header::SiteHeader;
 pub use status::{with_site, LoadFailed, Loading, Ready};

@@ -1,6 +1,6 @@
 //! The banner at the top of every page: the site's name, linking home, and the author's nav links.
 
-use super::ReaderSettings;
+use super::{ReaderSettings, SearchBox};
 use crate::app::data::SiteResource;
 use crate::model::NavLink;
 use leptos::prelude::*;
@@ -50,6 +50,7 @@ pub fn SiteHeader() -> impl IntoView {
         <header class="site-header">
             <A href="/" attr:class="site-title">{title}</A>
             {nav}
+            <SearchBox/>
             <ReaderSettings/>
         </header>
     }

@@ -57,6 +57,13 @@ pub fn LoadFailed(error: LoadError, retry: impl Fn() + 'static) -> impl IntoView
 /// Moves the focus to the page's main heading, so screen readers announce the new page and the
 /// next Tab starts from the top of it.
 fn focus_heading() {
+    // Not while the reader types a search: the results page follows their typing.
+    let typing = document()
+        .active_element()
+        .is_some_and(|el| el.tag_name() == "INPUT");
+    if typing {
+        return;
+    }
     if let Some(heading) = document()
         .query_selector("main h1")
         .ok()

@@ -4,10 +4,12 @@ mod archive;
 mod home;
 mod not_found;
 mod post;
+mod search;
 mod tags;
 
 pub use archive::ArchivePage;
 pub use home::Home;
 pub use not_found::NotFound;
 pub use post::PostPage;
+pub use search::{move_through_results, search_href, tags_of, SearchPage};
 pub use tags::{TagPage, TagsPage};

@@ -1,0 +1,98 @@
+//! The search box in the header: typing searches as you go (the address follows, replaced rather
+//! than stacked so Back leaves the search in one step), `/` anywhere focuses it, and the down
+//! arrow moves into the results.
+
+use crate::app::pages::{move_through_results, search_href, tags_of};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+#[component]
+pub fn SearchBox() -> impl IntoView {
+    let navigate = use_navigate();
+    let location = use_location();
+    let query = use_query_map();
+    let on_search = move || location.pathname.get().ends_with("/search");
+    // The box shows the query of the page on screen (after Back, too).
+    let value = move || {
+        if on_search() {
+            query.read().get("q").unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    let go = {
+        let navigate = navigate.clone();
+        move |text: String, replace: bool| {
+            let tags = if on_search() {
+                tags_of(query.read_untracked().get("tag"))
+            } else {
+                Vec::new()
+            };
+            navigate(
+                &search_href(&text, &tags),
+                NavigateOptions {
+                    replace,
+                    ..Default::default()
+                },
+            );
+        }
+    };
+    let typing = {
+        let go = go.clone();
+        move |event: leptos::ev::Event| {
+            let text = event_target_value(&event);
+            // The first keystroke leaves the page the reader was on: Back returns to it.
+            let replace = on_search();
+            go(text, replace)
+        }
+    };
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let text = document()
+            .get_element_by_id("search-box")
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
+            .map(|input| input.value())
+            .unwrap_or_default();
+        go(text, on_search());
+        move_through_results(0);
+    };
+    let keys = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() == "ArrowDown" {
+            event.prevent_default();
+            move_through_results(0);
+        }
+    };
+    // `/` focuses the box from anywhere but a field being typed in.
+    let shortcut = window_event_listener(leptos::ev::keydown, |event| {
+        let typing_elsewhere = event
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if event.key() == "/" && !typing_elsewhere && !event.ctrl_key() && !event.meta_key() {
+            if let Some(input) = document()
+                .get_element_by_id("search-box")
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+            {
+                event.prevent_default();
+                let _ = input.focus();
+            }
+        }
+    });
+    on_cleanup(move || shortcut.remove());
+    view! {
+        <form class="search-box" role="search" action="/search" method="get" on:submit=submit>
+            <label for="search-box" class="visually-hidden">"Search posts"</label>
+            <input
+                id="search-box"
+                type="search"
+                name="q"
+                placeholder="Search (press /)"
+                autocomplete="off"
+                prop:value=value
+                on:input=typing
+                on:keydown=keys
+            />
+        </form>
+    }
+}

@@ -1,0 +1,238 @@
+//! `/search?q=…&tag=a,b`: full-text search and tag filtering. The address holds the whole state,
+//! so a search can be shared, reloaded, and walked back and forth with the browser's buttons.
+
+use crate::app::components::{with_site, LoadFailed, Loading, PostMeta, Ready};
+use crate::app::data::{load_shards, SiteData};
+use crate::app::head::set_head;
+use crate::head::PageHead;
+use crate::listing::{tag_counts, with_tags};
+use crate::model::PostSummary;
+use crate::search::highlight;
+use crate::search::index::{keys_for, search};
+use crate::search::query::{parse, Clause};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+use std::sync::Arc;
+
+/// The address of a search: `/search?q=…&tag=…`, with empty parts left out.
+pub fn search_href(query: &str, tags: &[String]) -> String {
+    let mut href = String::from("/search");
+    let mut sep = '?';
+    if !query.is_empty() {
+        href.push_str(&format!("{sep}q={}", encode(query)));
+        sep = '&';
+    }
+    if !tags.is_empty() {
+        href.push_str(&format!("{sep}tag={}", encode(&tags.join(","))));
+    }
+    href
+}
+
+fn encode(text: &str) -> String {
+    js_sys::encode_uri_component(text).into()
+}
+
+/// The tags of `?tag=a,b`.
+pub fn tags_of(param: Option<String>) -> Vec<String> {
+    param
+        .map(|t| {
+            t.split(',')
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let query = use_query_map();
+    with_site(move |site| {
+        let q = query.read().get("q").unwrap_or_default();
+        let tags = tags_of(query.read().get("tag"));
+        view! { <SearchResults site q tags/> }
+    })
+}
+
+#[component]
+fn SearchResults(site: Arc<SiteData>, q: String, tags: Vec<String>) -> impl IntoView {
+    let info = &site.manifest.site;
+    let heading = if q.trim().is_empty() {
+        "Search".to_string()
+    } else {
+        format!("Search: {q}")
+    };
+    set_head(&PageHead::list(info, "search", &heading), info);
+    let clauses = parse(&q);
+    let entry = site.manifest.search_file.clone();
+    let has_words = clauses.iter().any(|c| !matches!(c, Clause::Excluded(_)));
+    let body = if !has_words {
+        // Tags alone filter the list; nothing to fetch.
+        let posts: Vec<(PostSummary, Vec<String>)> = with_tags(&site.posts, &tags)
+            .into_iter()
+            .map(|p| (p.clone(), Vec::new()))
+            .collect();
+        let all = (tags.is_empty()).then_some(());
+        view! { <Found site=site.clone() q=q.clone() tags=tags.clone() posts prompt=all.is_some()/> }
+            .into_any()
+    } else {
+        let keys = keys_for(&clauses);
+        let (site2, q2, tags2) = (site.clone(), q.clone(), tags.clone());
+        let results = LocalResource::new(move || {
+            let (keys, entry, clauses) = (keys.clone(), entry.clone(), clauses.clone());
+            async move {
+                let Some(entry) = entry else {
+                    return Ok(Vec::new());
+                };
+                let shards = load_shards(&entry, &keys).await?;
+                Ok(search(&clauses, |key| shards.get(key).map(|s| s.as_ref())))
+            }
+        });
+        (move || match results.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(error)) => view! { <LoadFailed error retry=move || results.refetch()/> }.into_any(),
+            Some(Ok(hits)) => {
+                let posts: Vec<(PostSummary, Vec<String>)> = hits
+                    .into_iter()
+                    .filter_map(|hit| {
+                        let post = site2.posts.get(hit.doc as usize)?;
+                        tags2
+                            .iter()
+                            .all(|t| post.tags.contains(t))
+                            .then(|| (post.clone(), hit.matched))
+                    })
+                    .collect();
+                view! { <Found site=site2.clone() q=q2.clone() tags=tags2.clone() posts prompt=false/> }
+                    .into_any()
+            }
+        })
+        .into_any()
+    };
+    view! {
+        <div class="page search">
+            <h1 class="page-title">"Search"</h1>
+            {body}
+        </div>
+    }
+}
+
+/// The results: how many (announced), the tags to narrow by, and the posts.
+#[component]
+fn Found(
+    site: Arc<SiteData>,
+    q: String,
+    tags: Vec<String>,
+    posts: Vec<(PostSummary, Vec<String>)>,
+    prompt: bool,
+) -> impl IntoView {
+    let count = posts.len();
+    let status = if prompt {
+        "Type words to search, or choose tags to see their posts.".to_string()
+    } else if count == 0 {
+        let what = if q.trim().is_empty() {
+            "these tags".to_string()
+        } else {
+            format!("“{}”", q.trim())
+        };
+        format!("No posts match {what}. Check the spelling, use fewer words, or remove a tag.")
+    } else {
+        format!("{count} post{} found", if count == 1 { "" } else { "s" })
+    };
+    // Tag chips: the tags of what is found now, with counts; choosing one narrows the results.
+    let found: Vec<PostSummary> = if prompt {
+        site.posts.clone()
+    } else {
+        posts.iter().map(|(p, _)| p.clone()).collect()
+    };
+    let chips = tag_counts(&found)
+        .into_iter()
+        .map(|(tag, n)| {
+            let chosen = tags.contains(&tag);
+            let next: Vec<String> = if chosen {
+                tags.iter().filter(|t| **t != tag).cloned().collect()
+            } else {
+                tags.iter().cloned().chain([tag.clone()]).collect()
+            };
+            let href = search_href(&q, &next);
+            let class = if chosen { "tag chosen" } else { "tag" };
+            let label = if chosen {
+                format!("{tag} ✓")
+            } else {
+                tag.clone()
+            };
+            view! {
+                <li>
+                    <A href=href attr:class=class attr:aria-current=chosen.then_some("true")>
+                        {label} " " <span class="count">{n}</span>
+                    </A>
+                </li>
+            }
+        })
+        .collect_view();
+    let items = posts
+        .into_iter()
+        .map(|(post, matched)| {
+            let href = format!("/posts/{}", post.slug);
+            let (title, lang) = (post.title.clone(), post.lang.clone());
+            let summary = highlight(&post.summary, &matched)
+                .into_iter()
+                .map(|(text, marked)| {
+                    if marked {
+                        view! { <mark>{text}</mark> }.into_any()
+                    } else {
+                        text.into_any()
+                    }
+                })
+                .collect_view();
+            view! {
+                <li class="post-card" lang=lang>
+                    <h2><A href=href>{title}</A></h2>
+                    <PostMeta post=post/>
+                    <p class="summary">{summary}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="search-status" role="status" aria-live="polite">{status}</p>
+        <nav aria-label="Filter by tag"><ul class="tags tag-filter">{chips}</ul></nav>
+        <ul class="post-list search-results" on:keydown=arrow_keys>{items}</ul>
+        <Ready/>
+    }
+}
+
+/// Up and down arrows move between results, as in a list box.
+fn arrow_keys(event: leptos::ev::KeyboardEvent) {
+    let step: i32 = match event.key().as_str() {
+        "ArrowDown" => 1,
+        "ArrowUp" => -1,
+        _ => return,
+    };
+    event.prevent_default();
+    move_through_results(step);
+}
+
+/// Focuses the result `step` places from the focused one (the first, from outside the list).
+pub fn move_through_results(step: i32) {
+    let document = document();
+    let Ok(links) = document.query_selector_all(".search-results h2 a") else {
+        return;
+    };
+    let active = document.active_element();
+    let mut at: Option<i32> = None;
+    for i in 0..links.length() {
+        if let (Some(link), Some(active)) = (links.item(i), active.as_ref()) {
+            if link.is_same_node(Some(active)) {
+                at = Some(i as i32);
+            }
+        }
+    }
+    let next = at.map_or(0, |i| (i + step).clamp(0, links.length() as i32 - 1));
+    if let Some(link) = links
+        .item(next as u32)
+        .and_then(|l| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(l).ok())
+    {
+        let _ = link.focus();
+    }
+}

@@ -1,0 +1,139 @@
+// Search in the browser: the release build in dist/, served on 127.0.0.1 like a static host. The
+// index is sharded, so these tests also count which index files each search fetches.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve } from './static-server.mjs';
+import { dist, launchBrowser, postsOf, openPage as open, appReady } from './harness.mjs';
+
+let browser;
+let site;
+
+before(async () => {
+  browser = await launchBrowser();
+  site = await serve(dist);
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+const openPage = () => open(browser);
+/** A post's text as the build wrote it (Markdown), lower-cased, for computing what must match. */
+const bodyOf = (post) => JSON.parse(fs.readFileSync(path.join(dist, 'data', post.file), 'utf8'))
+  .body.replace(/\]\([^)]*\)/g, ']').toLowerCase(); // link addresses are not text
+const titles = (page) => page.locator('.search-results h2').allTextContents();
+const searchRequests = (requests) => requests.filter((u) => new URL(u).pathname.startsWith('/data/search/'));
+
+test('typing in the header box searches as you type; "/" focuses it; the address holds the query', async () => {
+  const posts = postsOf(dist);
+  const { page, problems, requests, close } = await openPage();
+  await page.goto(site.url + '/');
+  await appReady(page);
+  await page.evaluate(() => { window.__sameDocument = true; });
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'search-box');
+  await page.keyboard.type('dolph');
+  await page.waitForURL(site.url + '/search?q=dolph');
+  const kratie = posts.find((p) => p.slug === 'day-03-north-to-kratie');
+  await page.locator('.search-results h2', { hasText: kratie.title }).waitFor();
+  assert.equal((await titles(page))[0], kratie.title, 'a prefix finds the word as it is typed');
+  const status = page.locator('.search-status');
+  assert.equal(await status.getAttribute('aria-live'), 'polite');
+  assert.match(await status.textContent(), /^\d+ posts? found$/);
+  assert.deepEqual(await page.locator('.search-results mark').allTextContents(), ['dolphins']);
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no page load');
+  // Down arrow moves from the box into the results.
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), kratie.title);
+  // Only the entry and the one shard the word needs were fetched.
+  const fetched = searchRequests(requests);
+  assert.equal(fetched.length, 2, fetched.join('\n'));
+  assert.ok(fetched.some((u) => /\/search\/entry\.[0-9a-f]+\.json$/.test(u)));
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('ranking: a title match comes before body matches; typos and phrases; exclusions', async () => {
+  const posts = postsOf(dist);
+  const { page, problems, close } = await openPage();
+  const market = posts.find((p) => p.slug === 'day-02-the-central-market');
+  await page.goto(site.url + '/search?q=' + encodeURIComponent('market '));
+  await appReady(page);
+  const all = await titles(page);
+  assert.ok(all.length >= 3, `several posts mention markets: ${all}`);
+  assert.equal(all[0], market.title);
+  // One typo in a word of 4 to 7 letters.
+  await page.goto(site.url + '/search?q=' + encodeURIComponent('dolphns '));
+  await appReady(page);
+  assert.ok((await titles(page)).includes(posts.find((p) => p.slug === 'day-03-north-to-kratie').title));
+  // A phrase must appear as written; an excluded word removes its posts.
+  const withPhrase = posts.filter((p) => (p.title + ' ' + bodyOf(p)).toLowerCase().includes('central market'));
+  assert.ok(withPhrase.length >= 2 && withPhrase.length < all.length, 'the sample has the phrase in some posts');
+  await page.goto(site.url + '/search?q=' + encodeURIComponent('"central market"'));
+  await appReady(page);
+  const phrase = await titles(page);
+  assert.equal(phrase[0], market.title, 'the title match first');
+  assert.deepEqual([...phrase].sort(), withPhrase.map((p) => p.title).sort());
+  await page.goto(site.url + '/search?q=' + encodeURIComponent('market -central'));
+  await appReady(page);
+  const without = await titles(page);
+  const central = new Set(posts.filter((p) => /\bcentral\b/.test((p.title + ' ' + bodyOf(p)).toLowerCase())).map((p) => p.title));
+  assert.deepEqual(without, all.filter((t) => !central.has(t)), 'the posts with "central" are left out');
+  assert.ok(without.length > 0 && without.length < all.length);
+  // Nothing found says so, helpfully.
+  await page.goto(site.url + '/search?q=' + encodeURIComponent('zzyzzx '));
+  await appReady(page);
+  assert.match(await page.locator('.search-status').textContent(), /No posts match “zzyzzx”/);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('Khmer and Thai words are found inside text written without spaces', async () => {
+  const posts = postsOf(dist);
+  const { page, problems, close } = await openPage();
+  await page.goto(site.url + '/search?q=' + encodeURIComponent('ផ្សារ'));
+  await appReady(page);
+  await page.locator('.search-results h2').first().waitFor();
+  assert.ok((await titles(page)).includes(posts.find((p) => p.slug === 'day-02-the-central-market').title));
+  await page.goto(site.url + '/search?q=' + encodeURIComponent('ตลาด'));
+  await appReady(page);
+  await page.locator('.search-results h2').first().waitFor();
+  assert.deepEqual(await titles(page), [posts.find((p) => p.slug === 'day-11-a-bangkok-stopover').title]);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('tags filter alone and together (AND), counts follow the query, and the address round-trips', async () => {
+  const posts = postsOf(dist);
+  const { page, problems, close } = await openPage();
+  await page.goto(site.url + '/search?tag=food,markets');
+  await appReady(page);
+  const both = posts.filter((p) => p.tags.includes('food') && p.tags.includes('markets')).map((p) => p.title);
+  assert.ok(both.length >= 1);
+  await page.locator('.search-results h2').first().waitFor();
+  assert.deepEqual(await titles(page), both);
+  // The chips count the posts found now; choosing one more narrows further.
+  const chip = page.locator('.tag-filter a', { hasText: 'markets' });
+  assert.equal(await chip.getAttribute('aria-current'), 'true');
+  assert.equal(await chip.locator('.count').textContent(), String(both.length));
+  // A query and a tag together; the box shows the query after a direct load.
+  await page.goto(site.url + '/search?q=river&tag=transport');
+  await appReady(page);
+  assert.equal(await page.locator('#search-box').inputValue(), 'river');
+  const found = await titles(page);
+  for (const title of found) {
+    assert.ok(posts.find((p) => p.title === title).tags.includes('transport'), title);
+  }
+  // Open a result, then Back: the same search is on screen.
+  await page.locator('.search-results h2 a').first().click();
+  await page.locator('article.post').waitFor();
+  await page.goBack();
+  await page.waitForURL(site.url + '/search?q=river&tag=transport');
+  await page.locator('.search-results h2').first().waitFor();
+  assert.deepEqual(await titles(page), found);
+  assert.deepEqual(problems, []);
+  await close();
+});
