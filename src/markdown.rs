@@ -24,6 +24,9 @@ pub struct RenderOptions {
     pub media_prefix: String,
     /// The builder's copies of the post's images, by the URL written in the Markdown.
     pub images: BTreeMap<String, ImageRef>,
+    /// Search terms whose words are marked (`<mark>`) in the text, for a reader arriving from
+    /// search results.
+    pub highlight: Vec<String>,
 }
 
 impl RenderOptions {
@@ -35,6 +38,7 @@ impl RenderOptions {
             media_prefix: format!("{base_path}{}/", crate::model::DATA_DIR),
             base_path,
             images,
+            highlight: Vec::new(),
         }
     }
 }
@@ -109,6 +113,17 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
             }
             // Raw HTML becomes visible text, never markup.
             Event::Html(raw) | Event::InlineHtml(raw) => out.push(Event::Text(raw.clone())),
+            Event::Text(text) if !opts.highlight.is_empty() => {
+                for (run, marked) in crate::search::highlight(text, &opts.highlight) {
+                    if marked {
+                        out.push(Event::InlineHtml("<mark>".into()));
+                        out.push(Event::Text(run.into()));
+                        out.push(Event::InlineHtml("</mark>".into()));
+                    } else {
+                        out.push(Event::Text(run.into()));
+                    }
+                }
+            }
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -566,6 +581,7 @@ mod tests {
                 base_path: "/".into(),
                 media_prefix: "/data/".into(),
                 images: BTreeMap::new(),
+                highlight: vec![],
             },
         )
         .html
@@ -624,6 +640,7 @@ mod tests {
                 base_path: "/blog/".into(),
                 media_prefix: "/blog/data/".into(),
                 images: BTreeMap::new(),
+                highlight: vec![],
             },
         )
         .html;
@@ -651,6 +668,7 @@ mod tests {
                 base_path: "/".into(),
                 media_prefix: "/data/".into(),
                 images,
+                highlight: vec![],
             },
         )
         .html;
@@ -807,5 +825,22 @@ mod tests {
         );
         assert!(r.html.contains(r#"<table tabindex="0">"#), "{}", r.html);
         assert_eq!(r.html.matches("<input").count(), 2);
+    }
+
+    #[test]
+    fn search_terms_are_marked_in_text_never_in_markup() {
+        let opts = RenderOptions {
+            highlight: vec!["river".into(), "cafe".into()],
+            ..RenderOptions::default()
+        };
+        let r = render(
+            "The River <b>river</b> and a [café](/river) by the riverside.",
+            &opts,
+        );
+        assert!(
+            r.html.contains(r#"<p>The <mark>River</mark> &lt;b&gt;<mark>river</mark>&lt;/b&gt; and a <a href="/river"><mark>café</mark></a> by the riverside.</p>"#),
+            "{}",
+            r.html
+        );
     }
 }

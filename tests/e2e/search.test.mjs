@@ -50,6 +50,11 @@ test('typing in the header box searches as you type; "/" focuses it; the address
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), kratie.title);
   // Only the entry and the one shard the word needs were fetched.
   const fetched = searchRequests(requests);
+  // Opening the result marks the matched word in the post.
+  await page.keyboard.press('Enter');
+  await page.waitForURL(site.url + '/posts/' + kratie.slug + '?hl=dolphins');
+  await page.locator('article.post .prose mark').first().waitFor();
+  assert.ok((await page.locator('article.post .prose mark').allTextContents()).every((t) => t.toLowerCase() === 'dolphins'));
   assert.equal(fetched.length, 2, fetched.join('\n'));
   assert.ok(fetched.some((u) => /\/search\/entry\.[0-9a-f]+\.json$/.test(u)));
   assert.deepEqual(problems, []);

@@ -11,14 +11,26 @@ use crate::markdown::{self, Heading, RenderOptions};
 use crate::model::{text_direction, Post};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use std::sync::Arc;
 
 #[component]
 pub fn PostPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     with_site(move |site| {
         let slug = params.read().get("slug").unwrap_or_default();
+        // `?hl=…`: words to mark, from a search result.
+        let highlight: Vec<String> = query
+            .read()
+            .get("hl")
+            .map(|hl| {
+                hl.split(' ')
+                    .filter(|w| !w.is_empty())
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default();
         match site
             .posts
             .iter()
@@ -26,31 +38,36 @@ pub fn PostPage() -> impl IntoView {
             .map(|p| p.file.clone())
         {
             None => view! { <NotFound/> }.into_any(),
-            Some(file) => view! { <PostLoader site file/> }.into_any(),
+            Some(file) => view! { <PostLoader site file highlight/> }.into_any(),
         }
     })
 }
 
 /// Fetches one post's file (once: it is created only when the index names the file).
 #[component]
-fn PostLoader(site: Arc<SiteData>, file: String) -> impl IntoView {
+fn PostLoader(site: Arc<SiteData>, file: String, highlight: Vec<String>) -> impl IntoView {
     let post = LocalResource::new(move || {
         let file = file.clone();
         async move { load_post(&file).await }
     });
     move || match post.get() {
         None => view! { <Loading/> }.into_any(),
-        Some(Ok(post)) => view! { <PostView site=site.clone() post/> }.into_any(),
+        Some(Ok(post)) => {
+            view! { <PostView site=site.clone() post highlight=highlight.clone()/> }.into_any()
+        }
         Some(Err(error)) => view! { <LoadFailed error retry=move || post.refetch()/> }.into_any(),
     }
 }
 
 #[component]
-fn PostView(site: Arc<SiteData>, post: Post) -> impl IntoView {
+fn PostView(site: Arc<SiteData>, post: Post, highlight: Vec<String>) -> impl IntoView {
     let summary = post.summary;
     let (lang, dir) = (summary.lang.clone(), text_direction(&summary.lang));
     let title = summary.title.clone();
-    let options = RenderOptions::for_site(&base_path(), post.images);
+    let options = RenderOptions {
+        highlight,
+        ..RenderOptions::for_site(&base_path(), post.images)
+    };
     let rendered = timed("fieldnotes:render-post", || {
         markdown::render(&post.body, &options)
     });

@@ -173,7 +173,12 @@ fn Found(
     let items = posts
         .into_iter()
         .map(|(post, matched)| {
-            let href = format!("/posts/{}", post.slug);
+            // The post marks the words that matched.
+            let href = if matched.is_empty() {
+                format!("/posts/{}", post.slug)
+            } else {
+                format!("/posts/{}?hl={}", post.slug, encode(&matched.join(" ")))
+            };
             let (title, lang) = (post.title.clone(), post.lang.clone());
             let summary = highlight(&post.summary, &matched)
                 .into_iter()
