@@ -95,7 +95,7 @@ fn every_output_file_parses_back_into_the_model() {
         serde_json::from_slice(&files[entry.shards[&shard_key(term)].as_str()]).unwrap()
     };
     // "noodles" is in the body of the first day (post 1, newest first).
-    let postings = &shard("noodles").terms["noodles"];
+    let postings = &shard("noodles").terms["noodles"].postings;
     assert_eq!(postings.len(), 1);
     assert_eq!(postings[0].0, 1);
     // Every JSON file was read above except media; nothing else is in the output.

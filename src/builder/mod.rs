@@ -651,6 +651,8 @@ pub fn render_files(site: &Site) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
 /// entry's name. Posts are numbered in index order, newest first.
 fn search_files(site: &Site, files: &mut BTreeMap<PathBuf, Vec<u8>>) -> String {
     use crate::search::index::{build, Document, SearchEntry, INDEX_VERSION};
+    // The posts' visible text in parallel; indexing it then streams through the posts, so the
+    // terms of only one post are held at a time.
     let texts: Vec<String> = site
         .posts
         .par_iter()
@@ -671,8 +673,11 @@ fn search_files(site: &Site, files: &mut BTreeMap<PathBuf, Vec<u8>>) -> String {
         docs: docs.len() as u32,
         shards: BTreeMap::new(),
     };
-    for (key, shard) in build(&docs) {
-        let json = serde_json::to_vec(&shard).expect("shards serialise");
+    let shards: Vec<(String, Vec<u8>)> = build(&docs)
+        .into_par_iter()
+        .map(|(key, shard)| (key, serde_json::to_vec(&shard).expect("shards serialise")))
+        .collect();
+    for (key, json) in shards {
         let file = format!("search/{}.json", content_hash(&json));
         files.insert(PathBuf::from(&file), json);
         entry.shards.insert(key, file);

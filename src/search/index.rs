@@ -6,7 +6,7 @@
 //! the positions of the term in the post, for phrases.
 
 use super::query::{bm25, matches, Clause, Match, TAG_BOOST, TITLE_BOOST};
-use super::tokenize::tokenize;
+use super::tokenize::{tokenize, Token};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -29,12 +29,35 @@ pub struct SearchEntry {
 /// One shard: its terms and their postings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shard {
-    pub terms: BTreeMap<String, Vec<Posting>>,
+    pub terms: BTreeMap<String, Term>,
+}
+
+/// A term's postings: the posts it weighs most in, at most [`TOP_POSTINGS`], in post order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Term {
+    /// Posts containing the term; more than the postings when the list was cut.
+    pub df: u32,
+    #[serde(rename = "p")]
+    pub postings: Vec<Posting>,
+}
+
+impl Term {
+    /// Whether posts containing the term were left out (a very common word).
+    pub fn is_cut(&self) -> bool {
+        self.df as usize > self.postings.len()
+    }
 }
 
 /// A term in one post: `(post number, weight, positions)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Posting(pub u32, pub u32, pub Vec<u32>);
+
+/// Postings kept per term: a word in more posts than this says little about any one of them, and
+/// only its best posts are worth listing. Keeps shards small however large the site.
+pub const TOP_POSTINGS: usize = 200;
+
+/// Positions kept per posting, for phrases: a phrase is found among a term's first occurrences.
+pub const MAX_POSITIONS: usize = 8;
 
 /// What is indexed of a post.
 pub struct Document<'a> {
@@ -54,80 +77,110 @@ pub fn shard_key(term: &str) -> String {
     }
 }
 
+/// A post's fields as terms with their boosts: the title and tags first, the body last (with a
+/// boost of 0, which marks it: its occurrences are counted apart and normalised for length).
+pub type Fields = Vec<(Vec<Token>, f32)>;
+
+/// The fields of one post, tokenized (the expensive part of indexing, done per post so a builder
+/// can spread it over cores).
+pub fn fields(doc: &Document) -> Fields {
+    let mut fields = vec![(tokenize(doc.title), TITLE_BOOST)];
+    for tag in doc.tags {
+        fields.push((tokenize(tag), TAG_BOOST));
+    }
+    fields.push((tokenize(doc.body), 0.0));
+    fields
+}
+
 /// Builds the shards of an index over `docs` (numbered in order).
 pub fn build(docs: &[Document]) -> BTreeMap<String, Shard> {
-    struct Occurrences {
+    build_from_fields(docs.iter().map(fields))
+}
+
+/// Builds the shards from posts already cut into [`fields`]. Fields are placed one after another
+/// with a gap of one position, so a phrase never joins the end of one to the start of the next.
+pub fn build_from_fields(docs: impl Iterator<Item = Fields>) -> BTreeMap<String, Shard> {
+    /// One term in one post, its positions in `arena`.
+    struct Occurrence {
+        doc: u32,
         /// In the title and tags, times their boosts.
         boosted: f32,
         body: f32,
-        positions: Vec<u32>,
+        start: u32,
+        count: u8,
     }
-    let mut per_doc: Vec<(u32, HashMap<String, Occurrences>)> = Vec::with_capacity(docs.len());
-    for doc in docs {
-        let mut terms: HashMap<String, Occurrences> = HashMap::new();
-        let body = tokenize(doc.body);
-        let length = body.len() as u32;
-        // The title and tags come first in position order, then the body, so phrases never join
-        // the end of the title to the start of the body (a gap of one position).
-        let mut fields = vec![(tokenize(doc.title), TITLE_BOOST)];
-        for tag in doc.tags {
-            fields.push((tokenize(tag), TAG_BOOST));
-        }
-        // The body's boost of 0 marks it: its occurrences are counted apart.
-        fields.push((body, 0.0));
+    // Terms are numbered once, so each post's occurrences cost a few integers, not a string.
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut lists: Vec<Vec<Occurrence>> = Vec::new();
+    let mut arena: Vec<u32> = Vec::new();
+    let mut lengths: Vec<u32> = Vec::new();
+    for (number, fields) in docs.enumerate() {
+        lengths.push(fields.last().map_or(0, |(body, _)| body.len() as u32));
+        let mut here: HashMap<u32, (f32, f32, Vec<u32>)> = HashMap::new();
         let mut offset = 0u32;
         for (tokens, boost) in fields {
             let mut last = 0;
             for token in tokens {
-                let entry = terms.entry(token.term).or_insert(Occurrences {
-                    boosted: 0.0,
-                    body: 0.0,
-                    positions: Vec::new(),
+                let next_id = names.len() as u32;
+                let id = *ids.entry(token.term).or_insert_with_key(|term| {
+                    names.push(term.clone());
+                    lists.push(Vec::new());
+                    next_id
                 });
+                let entry = here.entry(id).or_default();
                 if boost == 0.0 {
-                    entry.body += 1.0;
+                    entry.1 += 1.0;
                 } else {
-                    entry.boosted += boost;
+                    entry.0 += boost;
                 }
-                entry.positions.push(offset + token.position);
+                if entry.2.len() < MAX_POSITIONS {
+                    entry.2.push(offset + token.position);
+                }
                 last = token.position + 1;
             }
             offset += last + 1;
         }
-        per_doc.push((length, terms));
-    }
-    let n = docs.len() as u32;
-    let avg_len = per_doc.iter().map(|(l, _)| *l as f32).sum::<f32>() / n.max(1) as f32;
-    let mut df: HashMap<&str, u32> = HashMap::new();
-    for (_, terms) in &per_doc {
-        for term in terms.keys() {
-            *df.entry(term.as_str()).or_default() += 1;
+        for (id, (boosted, body, positions)) in here {
+            lists[id as usize].push(Occurrence {
+                doc: number as u32,
+                boosted,
+                body,
+                start: arena.len() as u32,
+                count: positions.len() as u8,
+            });
+            arena.extend(positions);
         }
     }
+    let n = lengths.len() as u32;
+    let avg_len = lengths.iter().map(|&l| l as f32).sum::<f32>() / n.max(1) as f32;
     let mut shards: BTreeMap<String, Shard> = BTreeMap::new();
-    for (number, (length, terms)) in per_doc.iter().enumerate() {
-        for (term, occurrences) in terms {
-            let weight = bm25(
-                occurrences.boosted,
-                occurrences.body,
-                df[term.as_str()],
-                n,
-                *length,
-                avg_len,
-            );
-            let posting = Posting(
-                number as u32,
-                (weight * WEIGHT_SCALE).round().max(1.0) as u32,
-                occurrences.positions.clone(),
-            );
-            shards
-                .entry(shard_key(term))
-                .or_default()
-                .terms
-                .entry(term.clone())
-                .or_default()
-                .push(posting);
+    for (name, list) in names.into_iter().zip(lists) {
+        let df = list.len() as u32;
+        let mut postings: Vec<Posting> = list
+            .iter()
+            .map(|o| {
+                let weight = bm25(o.boosted, o.body, df, n, lengths[o.doc as usize], avg_len);
+                let positions =
+                    arena[o.start as usize..o.start as usize + o.count as usize].to_vec();
+                Posting(
+                    o.doc,
+                    (weight * WEIGHT_SCALE).round().max(1.0) as u32,
+                    positions,
+                )
+            })
+            .collect();
+        if postings.len() > TOP_POSTINGS {
+            // The best posts for the term, then back in post order.
+            postings.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            postings.truncate(TOP_POSTINGS);
         }
+        postings.sort_by_key(|p| p.0);
+        shards
+            .entry(shard_key(&name))
+            .or_default()
+            .terms
+            .insert(name, Term { df, postings });
     }
     shards
 }
@@ -157,22 +210,30 @@ pub struct Hit {
     pub matched: Vec<String>,
 }
 
+type Matches = HashMap<u32, (f32, Vec<String>)>;
+
 /// Runs a parsed query over the shards it needs (`shard` gives the shard of a key, if loaded):
-/// posts must match every word and phrase and no exclusion. Best first; ties keep post order
-/// (newest first).
+/// posts must match every word and phrase and no exclusion. A word so common that its list was
+/// cut (see [`TOP_POSTINGS`]) cannot decide which posts match: it only adds to their scores, unless
+/// the query has nothing else. Best first; ties keep post order (newest first).
 pub fn search<'a>(clauses: &[Clause], shard: impl Fn(&str) -> Option<&'a Shard>) -> Vec<Hit> {
-    let mut found: Option<HashMap<u32, (f32, Vec<String>)>> = None;
+    let mut required: Option<Matches> = None;
+    let mut scoring_only: Vec<Matches> = Vec::new();
     let mut excluded: Vec<u32> = Vec::new();
     for clause in clauses {
-        let matches_here: HashMap<u32, (f32, Vec<String>)> = match clause {
+        let (matches_here, cut) = match clause {
             Clause::Word { term, prefix } => word_matches(term, *prefix, &shard),
             Clause::Phrase(terms) => phrase_matches(terms, &shard),
             Clause::Excluded(terms) => {
-                excluded.extend(phrase_matches(terms, &shard).into_keys());
+                excluded.extend(phrase_matches(terms, &shard).0.into_keys());
                 continue;
             }
         };
-        found = Some(match found {
+        if cut {
+            scoring_only.push(matches_here);
+            continue;
+        }
+        required = Some(match required {
             None => matches_here,
             Some(so_far) => so_far
                 .into_iter()
@@ -184,8 +245,32 @@ pub fn search<'a>(clauses: &[Clause], shard: impl Fn(&str) -> Option<&'a Shard>)
                 .collect(),
         });
     }
+    let found = match required {
+        Some(mut found) => {
+            for extra in scoring_only {
+                for (doc, (score, terms)) in extra {
+                    if let Some(entry) = found.get_mut(&doc) {
+                        entry.0 += score;
+                        entry.1.extend(terms);
+                    }
+                }
+            }
+            found
+        }
+        // Only very common words: their best posts, by all of them together.
+        None => {
+            let mut union: Matches = HashMap::new();
+            for extra in scoring_only {
+                for (doc, (score, terms)) in extra {
+                    let entry = union.entry(doc).or_default();
+                    entry.0 += score;
+                    entry.1.extend(terms);
+                }
+            }
+            union
+        }
+    };
     let mut hits: Vec<Hit> = found
-        .unwrap_or_default()
         .into_iter()
         .filter(|(doc, _)| !excluded.contains(doc))
         .map(|(doc, (score, matched))| Hit {
@@ -198,59 +283,64 @@ pub fn search<'a>(clauses: &[Clause], shard: impl Fn(&str) -> Option<&'a Shard>)
     hits
 }
 
-/// Posts with a term near `typed`: for each post the best match, weighted by its kind.
+/// Posts with a term near `typed`: for each post the best match, weighted by its kind; and
+/// whether every matching term's list was cut.
 fn word_matches<'a>(
     typed: &str,
     prefix: bool,
     shard: &impl Fn(&str) -> Option<&'a Shard>,
-) -> HashMap<u32, (f32, Vec<String>)> {
-    let mut best: HashMap<u32, (f32, Vec<String>)> = HashMap::new();
+) -> (Matches, bool) {
+    let mut best: Matches = HashMap::new();
     let Some(shard) = shard(&shard_key(typed)) else {
-        return best;
+        return (best, false);
     };
-    for (term, postings) in &shard.terms {
-        let Some(kind) = matches(typed, term, prefix) else {
+    let mut all_cut = true;
+    for (name, term) in &shard.terms {
+        let Some(kind) = matches(typed, name, prefix) else {
             continue;
         };
-        for Posting(doc, weight, _) in postings {
+        all_cut &= term.is_cut();
+        for Posting(doc, weight, _) in &term.postings {
             let score = *weight as f32 / WEIGHT_SCALE * kind.weight();
             let entry = best.entry(*doc).or_insert((0.0, Vec::new()));
             if score > entry.0 {
                 entry.0 = score;
             }
-            entry.1.push(term.clone());
+            entry.1.push(name.clone());
         }
     }
-    best
+    let cut = all_cut && !best.is_empty();
+    (best, cut)
 }
 
-/// Posts where `terms` stand side by side, exactly.
+/// Posts where `terms` stand side by side, exactly; and whether every term's list was cut.
 fn phrase_matches<'a>(
     terms: &[String],
     shard: &impl Fn(&str) -> Option<&'a Shard>,
-) -> HashMap<u32, (f32, Vec<String>)> {
+) -> (Matches, bool) {
     let mut lists = Vec::with_capacity(terms.len());
     for term in terms {
-        let postings = shard(&shard_key(term)).and_then(|s| s.terms.get(term));
-        match postings {
-            Some(p) => lists.push(p),
-            None => return HashMap::new(),
+        match shard(&shard_key(term)).and_then(|s| s.terms.get(term)) {
+            Some(t) => lists.push(t),
+            None => return (HashMap::new(), false),
         }
     }
+    let cut = lists.iter().all(|t| t.is_cut());
     let Some((first, rest)) = lists.split_first() else {
-        return HashMap::new();
+        return (HashMap::new(), false);
     };
     let mut out = HashMap::new();
-    'posts: for Posting(doc, weight, positions) in first.iter() {
+    'posts: for Posting(doc, weight, positions) in &first.postings {
         let mut score = *weight as f32;
         let mut others = Vec::with_capacity(rest.len());
         for list in rest {
-            match list.iter().find(|p| p.0 == *doc) {
-                Some(p) => {
-                    score += p.1 as f32;
-                    others.push(&p.2);
+            // Postings are in post order.
+            match list.postings.binary_search_by_key(doc, |p| p.0) {
+                Ok(i) => {
+                    score += list.postings[i].1 as f32;
+                    others.push(&list.postings[i].2);
                 }
-                None => continue 'posts,
+                Err(_) => continue 'posts,
             }
         }
         let side_by_side = positions.iter().any(|start| {
@@ -266,7 +356,7 @@ fn phrase_matches<'a>(
             );
         }
     }
-    out
+    (out, cut)
 }
 
 #[cfg(test)]
@@ -428,6 +518,44 @@ mod tests {
         assert_eq!(
             crate::search::tokenize::terms(&text),
             ["ferry", "boats", "one", "two", "a", "b", "c", "d"]
+        );
+    }
+
+    #[test]
+    fn a_word_in_too_many_posts_ranks_but_does_not_filter() {
+        let tags: Vec<String> = vec![];
+        let bodies: Vec<String> = (0..TOP_POSTINGS + 20)
+            .map(|i| {
+                if i == TOP_POSTINGS + 10 {
+                    "the ferry left the pier".to_string()
+                } else {
+                    format!("the day {i} was long")
+                }
+            })
+            .collect();
+        let input: Vec<Document> = bodies
+            .iter()
+            .map(|body| Document {
+                title: "",
+                tags: &tags,
+                body,
+            })
+            .collect();
+        let shards = build(&input);
+        let the = &shards["th"].terms["the"];
+        assert!(the.is_cut());
+        assert_eq!(the.postings.len(), TOP_POSTINGS);
+        assert_eq!(the.df as usize, TOP_POSTINGS + 20);
+        // The ferry post is found with "the" even if "the" did not keep it in its list.
+        let hits = search(&parse("the ferry "), |key| shards.get(key));
+        assert_eq!(
+            hits.iter().map(|h| h.doc).collect::<Vec<_>>(),
+            [(TOP_POSTINGS + 10) as u32]
+        );
+        // Alone, the common word still answers, with its best posts.
+        assert_eq!(
+            search(&parse("the "), |key| shards.get(key)).len(),
+            TOP_POSTINGS
         );
     }
 }
