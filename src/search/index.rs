@@ -6,7 +6,7 @@
 //! the positions of the term in the post, for phrases.
 
 use super::query::{bm25, matches, Clause, Match, TAG_BOOST, TITLE_BOOST};
-use super::tokenize::{tokenize, Token};
+use super::tokenize::each_term;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -77,29 +77,8 @@ pub fn shard_key(term: &str) -> String {
     }
 }
 
-/// A post's fields as terms with their boosts: the title and tags first, the body last (with a
-/// boost of 0, which marks it: its occurrences are counted apart and normalised for length).
-pub type Fields = Vec<(Vec<Token>, f32)>;
-
-/// The fields of one post, tokenized (the expensive part of indexing, done per post so a builder
-/// can spread it over cores).
-pub fn fields(doc: &Document) -> Fields {
-    let mut fields = vec![(tokenize(doc.title), TITLE_BOOST)];
-    for tag in doc.tags {
-        fields.push((tokenize(tag), TAG_BOOST));
-    }
-    fields.push((tokenize(doc.body), 0.0));
-    fields
-}
-
 /// Builds the shards of an index over `docs` (numbered in order).
 pub fn build(docs: &[Document]) -> BTreeMap<String, Shard> {
-    build_from_fields(docs.iter().map(fields))
-}
-
-/// Builds the shards from posts already cut into [`fields`]. Fields are placed one after another
-/// with a gap of one position, so a phrase never joins the end of one to the start of the next.
-pub fn build_from_fields(docs: impl Iterator<Item = Fields>) -> BTreeMap<String, Shard> {
     /// One term in one post, its positions in `arena`.
     struct Occurrence {
         doc: u32,
@@ -114,20 +93,30 @@ pub fn build_from_fields(docs: impl Iterator<Item = Fields>) -> BTreeMap<String,
     let mut names: Vec<String> = Vec::new();
     let mut lists: Vec<Vec<Occurrence>> = Vec::new();
     let mut arena: Vec<u32> = Vec::new();
-    let mut lengths: Vec<u32> = Vec::new();
-    for (number, fields) in docs.enumerate() {
-        lengths.push(fields.last().map_or(0, |(body, _)| body.len() as u32));
-        let mut here: HashMap<u32, (f32, f32, Vec<u32>)> = HashMap::new();
+    let mut lengths: Vec<u32> = Vec::with_capacity(docs.len());
+    let mut here: HashMap<u32, (f32, f32, Vec<u32>)> = HashMap::new();
+    for (number, doc) in docs.iter().enumerate() {
+        // The title and tags come first in position order, then the body (boost 0 marks it: its
+        // occurrences are counted apart), with a gap of one position between fields so a phrase
+        // never joins the end of one to the start of the next.
+        let fields = std::iter::once((doc.title, TITLE_BOOST))
+            .chain(doc.tags.iter().map(|t| (t.as_str(), TAG_BOOST)))
+            .chain(std::iter::once((doc.body, 0.0)));
         let mut offset = 0u32;
-        for (tokens, boost) in fields {
+        let mut body_length = 0u32;
+        for (text, boost) in fields {
             let mut last = 0;
-            for token in tokens {
-                let next_id = names.len() as u32;
-                let id = *ids.entry(token.term).or_insert_with_key(|term| {
-                    names.push(term.clone());
-                    lists.push(Vec::new());
-                    next_id
-                });
+            each_term(text, |term, position| {
+                let id = match ids.get(term) {
+                    Some(id) => *id,
+                    None => {
+                        let id = names.len() as u32;
+                        ids.insert(term.to_string(), id);
+                        names.push(term.to_string());
+                        lists.push(Vec::new());
+                        id
+                    }
+                };
                 let entry = here.entry(id).or_default();
                 if boost == 0.0 {
                     entry.1 += 1.0;
@@ -135,13 +124,17 @@ pub fn build_from_fields(docs: impl Iterator<Item = Fields>) -> BTreeMap<String,
                     entry.0 += boost;
                 }
                 if entry.2.len() < MAX_POSITIONS {
-                    entry.2.push(offset + token.position);
+                    entry.2.push(offset + position);
                 }
-                last = token.position + 1;
+                last = position + 1;
+            });
+            if boost == 0.0 {
+                body_length = last;
             }
             offset += last + 1;
         }
-        for (id, (boosted, body, positions)) in here {
+        lengths.push(body_length);
+        for (id, (boosted, body, positions)) in here.drain() {
             lists[id as usize].push(Occurrence {
                 doc: number as u32,
                 boosted,

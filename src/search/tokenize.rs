@@ -21,32 +21,12 @@ pub struct Token {
 /// The terms of `text`, in order.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
-    let mut position = 0u32;
-    let mut word = String::new();
-    // Clusters of the current unspaced run: each a base character and its marks.
-    let mut clusters: Vec<String> = Vec::new();
-    for ch in text.chars() {
-        if is_mark(ch) {
-            // A mark belongs to what precedes it; in spaced scripts it is a diacritic to drop.
-            if let Some(last) = clusters.last_mut() {
-                last.push(ch);
-            }
-            continue;
-        }
-        if is_unspaced(ch) {
-            flush_word(&mut word, &mut out, &mut position);
-            clusters.push(ch.to_string());
-            continue;
-        }
-        flush_clusters(&mut clusters, &mut out, &mut position);
-        if ch.is_alphanumeric() {
-            fold_into(ch, &mut word);
-        } else if !is_joiner(ch) || word.is_empty() {
-            flush_word(&mut word, &mut out, &mut position);
-        }
-    }
-    flush_word(&mut word, &mut out, &mut position);
-    flush_clusters(&mut clusters, &mut out, &mut position);
+    each_term(text, |term, position| {
+        out.push(Token {
+            term: term.to_string(),
+            position,
+        })
+    });
     out
 }
 
@@ -55,38 +35,61 @@ pub fn terms(text: &str) -> Vec<String> {
     tokenize(text).into_iter().map(|t| t.term).collect()
 }
 
-fn flush_word(word: &mut String, out: &mut Vec<Token>, position: &mut u32) {
-    if !word.is_empty() {
-        out.push(Token {
-            term: std::mem::take(word),
-            position: *position,
-        });
+/// Calls `found(term, position)` for each term of `text`, in order, without allocating per term
+/// (indexing a large site calls this for every word it has).
+pub fn each_term(text: &str, mut found: impl FnMut(&str, u32)) {
+    let mut position = 0u32;
+    let mut word = String::new();
+    // The current unspaced run as byte ranges of `text`, one per base character and its marks;
+    // they are contiguous, so a pair of them is a slice of `text`.
+    let mut clusters: Vec<(usize, usize)> = Vec::new();
+    let mut emit = |term: &str, position: &mut u32| {
+        found(term, *position);
         *position += 1;
-    }
-    word.clear();
-}
-
-fn flush_clusters(clusters: &mut Vec<String>, out: &mut Vec<Token>, position: &mut u32) {
-    match clusters.len() {
-        0 => {}
-        1 => {
-            out.push(Token {
-                term: clusters[0].clone(),
-                position: *position,
-            });
-            *position += 1;
-        }
-        _ => {
-            for pair in clusters.windows(2) {
-                out.push(Token {
-                    term: format!("{}{}", pair[0], pair[1]),
-                    position: *position,
-                });
-                *position += 1;
+    };
+    let flush_clusters = |clusters: &mut Vec<(usize, usize)>,
+                          emit: &mut dyn FnMut(&str, &mut u32),
+                          position: &mut u32| {
+        match clusters.len() {
+            0 => {}
+            1 => emit(&text[clusters[0].0..clusters[0].1], position),
+            _ => {
+                for pair in clusters.windows(2) {
+                    emit(&text[pair[0].0..pair[1].1], position);
+                }
             }
         }
+        clusters.clear();
+    };
+    for (at, ch) in text.char_indices() {
+        let end = at + ch.len_utf8();
+        if is_mark(ch) {
+            // A mark belongs to what precedes it; in spaced scripts it is a diacritic to drop.
+            if let Some(last) = clusters.last_mut() {
+                last.1 = end;
+            }
+            continue;
+        }
+        if is_unspaced(ch) {
+            if !word.is_empty() {
+                emit(&word, &mut position);
+                word.clear();
+            }
+            clusters.push((at, end));
+            continue;
+        }
+        flush_clusters(&mut clusters, &mut emit, &mut position);
+        if ch.is_alphanumeric() {
+            fold_into(ch, &mut word);
+        } else if !is_joiner(ch) && !word.is_empty() {
+            emit(&word, &mut position);
+            word.clear();
+        }
     }
-    clusters.clear();
+    if !word.is_empty() {
+        emit(&word, &mut position);
+    }
+    flush_clusters(&mut clusters, &mut emit, &mut position);
 }
 
 /// Characters that join the parts of one word (`don't` is the term `dont`); hyphens and dots
