@@ -240,11 +240,12 @@ fn alias_file(dist: &Path, alias: &str) -> Option<std::path::PathBuf> {
 }
 
 /// A page that sends readers (and search engines) from an old URL to the post's new one; it
-/// works on every static host, without JavaScript.
+/// works on every static host, without JavaScript. Its empty icon spares the browser a request
+/// for `/favicon.ico`, which does not exist and would only answer 404.
 fn redirect_page(target: &str, title: &str) -> String {
     let target = escape_html(target);
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p>This post has moved to <a href=\"{target}\">{target}</a>.</p>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n<link rel=\"icon\" href=\"data:,\">\n</head>\n<body>\n<p>This post has moved to <a href=\"{target}\">{target}</a>.</p>\n</body>\n</html>\n",
         escape_html(title)
     )
 }
