@@ -45,13 +45,7 @@ pub fn App() -> impl IntoView {
 /// handled here because the router would otherwise treat `#main` as an in-app navigation.
 fn skip_to_content(event: leptos::ev::MouseEvent) {
     event.prevent_default();
-    if let Some(main) = document()
-        .get_element_by_id("main")
-        .and_then(|m| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(m).ok())
-    {
-        let _ = main.focus();
-        main.scroll_into_view();
-    }
+    components::move_focus(document().get_element_by_id("main"), true);
 }
 
 /// Starts the app: called by the WASM entry point.

@@ -342,6 +342,17 @@ test('no request leaves the site while reading', async () => {
   await close();
 });
 
+/** Follows a link to `href` as if the page had one, so the app's router handles it. */
+async function followInApp(page, href) {
+  await page.evaluate((to) => {
+    const a = document.createElement('a');
+    a.href = to;
+    a.textContent = 'a link';
+    document.querySelector('main').append(a);
+    a.click();
+  }, href);
+}
+
 /** The tags of the document head that describe the page. */
 async function headTags(page) {
   return page.evaluate(() => {
@@ -381,12 +392,7 @@ test('each page keeps the head true to it: title, description, canonical and Ope
   assert.equal(expected[`posts/${target.slug}`].title, `${target.title} · ${manifest.site.title}`);
   // Now move through the same routes inside the app, from home.
   for (const route of routes) {
-    await page.evaluate((href) => {
-      const a = document.createElement('a');
-      a.href = href;
-      document.querySelector('main').append(a);
-      a.click();
-    }, '/' + route);
+    await followInApp(page, '/' + route);
     await page.waitForURL(site.url + '/' + route);
     await page.waitForFunction((title) => document.title === title, expected[route].title);
     assert.deepEqual(await headTags(page), expected[route], `head of /${route} after an in-app navigation`);
@@ -411,13 +417,7 @@ test("a post's old address (an alias) leads to the post, from a link in the app 
   await page.goto(site.url + '/');
   await appReady(page);
   await page.evaluate(() => { window.__sameDocument = true; });
-  await page.evaluate((href) => {
-    const a = document.createElement('a');
-    a.href = href;
-    a.textContent = 'old link';
-    document.querySelector('main').append(a);
-    a.click();
-  }, alias);
+  await followInApp(page, alias);
   await page.waitForURL(site.url + '/posts/' + target.slug);
   await page.locator('article.post h1', { hasText: target.title }).waitFor();
   assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no page load');

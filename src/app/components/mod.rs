@@ -14,4 +14,4 @@ pub use post_meta::PostMeta;
 pub use reader_settings::ReaderSettings;
 pub use search_box::SearchBox;
 pub use site_header::SiteHeader;
-pub use status::{with_site, LoadFailed, Loading, Ready};
+pub use status::{move_focus, with_site, LoadFailed, Loading, Ready};

@@ -64,18 +64,26 @@ fn focus_heading() {
     if typing {
         return;
     }
-    if let Some(heading) = document()
-        .query_selector("main h1")
-        .ok()
-        .flatten()
-        .and_then(|h| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h).ok())
-    {
-        let _ = heading.set_attribute("tabindex", "-1");
-        // Without scrolling: on Back the browser has already restored the reader's place.
-        let options = web_sys::FocusOptions::new();
-        options.set_prevent_scroll(true);
-        let _ = heading.focus_with_options(&options);
+    // Without scrolling: on Back the browser has already restored the reader's place.
+    move_focus(document().query_selector("main h1").ok().flatten(), false);
+}
+
+/// Moves the keyboard focus to `element`, making it focusable by script if it is not a control
+/// (`tabindex="-1"`, so Tab does not stop on it), and scrolling it into view when `scroll`.
+/// Returns whether there was an element to focus.
+pub fn move_focus(element: Option<web_sys::Element>, scroll: bool) -> bool {
+    let Some(element) =
+        element.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    else {
+        return false;
+    };
+    if !element.has_attribute("tabindex") {
+        let _ = element.set_attribute("tabindex", "-1");
     }
+    let options = web_sys::FocusOptions::new();
+    options.set_prevent_scroll(!scroll);
+    let _ = element.focus_with_options(&options);
+    true
 }
 
 thread_local! {

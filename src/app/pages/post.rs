@@ -2,7 +2,9 @@
 //! its table of contents, series, and the posts before and after it.
 
 use super::NotFound;
-use crate::app::components::{with_site, Article, LoadFailed, Loading, PostMeta, Ready};
+use crate::app::components::{
+    move_focus, with_site, Article, LoadFailed, Loading, PostMeta, Ready,
+};
 use crate::app::data::{base_path, load_post, timed, SiteData};
 use crate::app::head::set_head;
 use crate::head::PageHead;
@@ -167,14 +169,9 @@ fn TableOfContents(headings: Vec<Heading>) -> impl IntoView {
 /// the heading), and the address names the section so it can be shared. Done here because the
 /// router would otherwise only scroll.
 fn focus_section(id: &str) {
-    let Some(heading) = document()
-        .get_element_by_id(id)
-        .and_then(|h| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h).ok())
-    else {
+    if !move_focus(document().get_element_by_id(id), true) {
         return;
-    };
-    let _ = heading.set_attribute("tabindex", "-1");
-    let _ = heading.focus();
+    }
     if let Ok(history) = window().history() {
         let _ = history.replace_state_with_url(
             &wasm_bindgen::JsValue::NULL,
