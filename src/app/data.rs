@@ -4,13 +4,16 @@ use crate::markdown::with_slashes;
 use crate::model::{
     IndexPage, Manifest, Post, PostSummary, DATA_DIR, FORMAT_VERSION, MANIFEST_FILE,
 };
-use crate::search::index::{SearchEntry, Shard};
-use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use crate::search::index::{
+    chunks_for, shard_file, Chunk, Loaded, SearchEntry, Shard, INDEX_VERSION,
+};
+use crate::search::query::Clause;
+use futures::future::{join_all, FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::Request;
 use leptos::prelude::LocalResource;
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use web_sys::RequestCache;
@@ -78,19 +81,43 @@ fn parse_json<T: DeserializeOwned>(url: &str, text: &str) -> Result<T, LoadError
     serde_json::from_str(text).map_err(|e| LoadError::Format(format!("{url}: {e}")))
 }
 
-/// Runs `work` inside a User Timing measure named `name`, so the browser's performance tools (and
-/// the project's measurement command) can see how long it took.
-pub fn timed<R>(name: &str, work: impl FnOnce() -> R) -> R {
-    let performance = web_sys::window().and_then(|w| w.performance());
-    let start = format!("{name}:start");
-    if let Some(p) = &performance {
-        let _ = p.mark(&start);
+/// A User Timing measure under way, so the browser's performance tools (and the project's
+/// measurement commands) can see how long something took. Each has its own start mark, so
+/// measures that overlap (searches while typing) do not mix.
+pub struct Span {
+    name: &'static str,
+    mark: String,
+}
+
+impl Span {
+    pub fn start(name: &'static str) -> Span {
+        thread_local!(static NEXT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
+        let n = NEXT.with(|next| next.replace(next.get().wrapping_add(1)));
+        let mark = format!("{name}:start:{n}");
+        if let Some(p) = performance() {
+            let _ = p.mark(&mark);
+        }
+        Span { name, mark }
     }
+
+    /// Records the measure `name`, from the start to now.
+    pub fn end(self) {
+        if let Some(p) = performance() {
+            let _ = p.measure_with_start_mark(self.name, &self.mark);
+            p.clear_marks_with_mark_name(&self.mark);
+        }
+    }
+}
+
+fn performance() -> Option<web_sys::Performance> {
+    web_sys::window().and_then(|w| w.performance())
+}
+
+/// Runs `work` inside a User Timing measure named `name`.
+pub fn timed<R>(name: &'static str, work: impl FnOnce() -> R) -> R {
+    let span = Span::start(name);
     let result = work();
-    if let Some(p) = &performance {
-        let _ = p.measure_with_start_mark(name, &start);
-        p.clear_marks_with_mark_name(&start);
-    }
+    span.end();
     result
 }
 
@@ -128,56 +155,27 @@ pub async fn load_site() -> Result<Arc<SiteData>, LoadError> {
     Ok(Arc::new(SiteData { manifest, posts }))
 }
 
-thread_local! {
-    /// Posts fetched in this visit, by file. The files are content-hashed, so an entry never goes
-    /// stale; a reader's visit touches few enough posts to keep them all.
-    static POSTS: RefCell<HashMap<String, Post>> = RefCell::new(HashMap::new());
-    /// Files being prefetched, so hovering twice does not fetch twice.
-    static PREFETCHING: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
-}
-
-/// One post, from this visit's memory or the network.
-pub async fn load_post(file: &str) -> Result<Post, LoadError> {
-    if let Some(post) = POSTS.with(|posts| posts.borrow().get(file).cloned()) {
-        return Ok(post);
-    }
-    let url = data_url(file);
-    let text = fetch_text(&url, false).await?;
-    let post: Post = timed("fieldnotes:parse-post", || parse_json(&url, &text))?;
-    POSTS.with(|posts| posts.borrow_mut().insert(file.to_string(), post.clone()));
-    Ok(post)
-}
-
-/// Starts fetching a post the reader is likely to open (a link under the pointer or the focus),
-/// so it shows at once when they do.
-pub fn prefetch_post(file: String) {
-    let known = POSTS.with(|posts| posts.borrow().contains_key(&file));
-    let started = PREFETCHING.with(|set| !set.borrow_mut().insert(file.clone()));
-    if known || started {
-        return;
-    }
-    leptos::task::spawn_local(async move {
-        // A failure here is not the reader's problem: opening the post tries again and says so.
-        let _ = load_post(&file).await;
-        PREFETCHING.with(|set| set.borrow_mut().remove(&file));
-    });
-}
-
-/// A fetch any number of searches can wait on: typing fast starts several searches before the
-/// first shard arrives, and each file must still be fetched once.
+/// A fetch any number of callers can wait on: typing fast starts several searches before the
+/// first shard arrives, and a post hovered then clicked must still be fetched once.
 type SharedFetch<T> = Shared<LocalBoxFuture<'static, Result<Arc<T>, LoadError>>>;
 
+/// A visit's cache of hashed files by URL. They are content-hashed, so an entry never goes stale;
+/// a visit touches few enough of them to keep them all.
+type Cache<T> = RefCell<HashMap<String, SharedFetch<T>>>;
+
 thread_local! {
-    /// The search index's files fetched (or being fetched) in this visit, by URL. They are
-    /// content-hashed, so an entry never goes stale.
-    static ENTRIES: RefCell<HashMap<String, SharedFetch<SearchEntry>>> = RefCell::new(HashMap::new());
-    static SHARDS: RefCell<HashMap<String, SharedFetch<Shard>>> = RefCell::new(HashMap::new());
+    static POSTS: Cache<Post> = RefCell::new(HashMap::new());
+    static ENTRIES: Cache<SearchEntry> = RefCell::new(HashMap::new());
+    static SHARDS: Cache<Shard> = RefCell::new(HashMap::new());
+    static CHUNKS: Cache<Chunk> = RefCell::new(HashMap::new());
 }
 
-/// One hashed JSON file, fetched once per visit however many callers want it.
+/// One hashed JSON file, fetched once per visit however many callers want it; its parsing is
+/// measured as `measure` when given.
 async fn fetch_once<T: DeserializeOwned + 'static>(
-    cache: &'static std::thread::LocalKey<RefCell<HashMap<String, SharedFetch<T>>>>,
+    cache: &'static std::thread::LocalKey<Cache<T>>,
     file: &str,
+    measure: Option<&'static str>,
 ) -> Result<Arc<T>, LoadError> {
     let url = data_url(file);
     let fetch = cache.with(|c| {
@@ -185,32 +183,68 @@ async fn fetch_once<T: DeserializeOwned + 'static>(
             .entry(url.clone())
             .or_insert_with(|| {
                 let url = url.clone();
-                async move { fetch_json::<T>(&url, false).await.map(Arc::new) }
-                    .boxed_local()
-                    .shared()
+                async move {
+                    let text = fetch_text(&url, false).await?;
+                    let parsed = match measure {
+                        Some(name) => timed(name, || parse_json::<T>(&url, &text)),
+                        None => parse_json::<T>(&url, &text),
+                    };
+                    parsed.map(Arc::new)
+                }
+                .boxed_local()
+                .shared()
             })
             .clone()
     });
     let result = fetch.await;
     if result.is_err() {
-        // A failure is not kept: the next search tries again.
+        // A failure is not kept: the next try fetches again.
         cache.with(|c| c.borrow_mut().remove(&url));
     }
     result
 }
 
-/// The shards of `keys` that the index has, fetched if not yet in memory. Keys the index lacks
-/// (no post has such a term) are simply absent.
-pub async fn load_shards(
-    entry_file: &str,
-    keys: &[String],
-) -> Result<HashMap<String, Arc<Shard>>, LoadError> {
-    let entry = fetch_once(&ENTRIES, entry_file).await?;
-    let mut out = HashMap::new();
-    for key in keys {
-        if let Some(file) = entry.shards.get(key) {
-            out.insert(key.clone(), fetch_once(&SHARDS, file).await?);
-        }
+/// One post, from this visit's memory or the network.
+pub async fn load_post(file: &str) -> Result<Arc<Post>, LoadError> {
+    fetch_once(&POSTS, file, Some("fieldnotes:parse-post")).await
+}
+
+/// Starts fetching a post the reader is likely to open (a link under the pointer or the focus),
+/// so it shows at once when they do.
+pub fn prefetch_post(file: String) {
+    // A failure here is not the reader's problem: opening the post tries again and says so.
+    leptos::task::spawn_local(async move {
+        let _ = load_post(&file).await;
+    });
+}
+
+/// The index files a query needs, fetched if not yet in memory: the entry, the shards of its
+/// words, then the chunks holding their postings. Keys the index lacks (no post has such a term)
+/// are simply absent.
+pub async fn load_index(entry_file: &str, clauses: &[Clause]) -> Result<Loaded, LoadError> {
+    let entry = fetch_once(&ENTRIES, entry_file, None).await?;
+    if entry.version != INDEX_VERSION {
+        return Err(LoadError::Format(format!(
+            "search index format {}, this page reads {INDEX_VERSION}; reload the page",
+            entry.version
+        )));
     }
-    Ok(out)
+    let mut loaded = Loaded {
+        dir: entry.dir.clone(),
+        ..Loaded::default()
+    };
+    let shards = entry.keys_for(clauses).into_iter().map(|key| {
+        let file = shard_file(&entry.dir, &key);
+        async move { (key, fetch_once(&SHARDS, &file, None).await) }
+    });
+    for (key, shard) in join_all(shards).await {
+        loaded.shards.insert(key, shard?);
+    }
+    let chunks = chunks_for(clauses, &loaded)
+        .into_iter()
+        .map(|file| async move { (file.clone(), fetch_once(&CHUNKS, &file, None).await) });
+    for (file, chunk) in join_all(chunks).await {
+        loaded.chunks.insert(file, chunk?);
+    }
+    Ok(loaded)
 }

@@ -650,7 +650,9 @@ pub fn render_files(site: &Site) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
 /// Writes the search index (its shards, then the entry naming them) into `files`; returns the
 /// entry's name. Posts are numbered in index order, newest first.
 fn search_files(site: &Site, files: &mut BTreeMap<PathBuf, Vec<u8>>) -> String {
-    use crate::search::index::{build, Document, SearchEntry, INDEX_VERSION};
+    use crate::search::index::{
+        build, chunk_file, shard_file, Document, SearchEntry, INDEX_VERSION,
+    };
     // The posts' visible text in parallel; indexing it then streams through the posts, so the
     // terms of only one post are held at a time.
     let texts: Vec<String> = site
@@ -668,19 +670,35 @@ fn search_files(site: &Site, files: &mut BTreeMap<PathBuf, Vec<u8>>) -> String {
             body: text,
         })
         .collect();
-    let mut entry = SearchEntry {
-        version: INDEX_VERSION,
-        docs: docs.len() as u32,
-        shards: BTreeMap::new(),
-    };
-    let shards: Vec<(String, Vec<u8>)> = build(&docs)
+    let built = build(&docs);
+    let shards: Vec<(String, Vec<u8>)> = built
+        .shards
         .into_par_iter()
         .map(|(key, shard)| (key, serde_json::to_vec(&shard).expect("shards serialise")))
         .collect();
+    // The folder is named by the hash of every shard and chunk, so the entry need not name each.
+    let mut hasher = Sha256::new();
+    for (key, json) in &shards {
+        hasher.update(format!("{key}\0{}\0", json.len()));
+        hasher.update(json);
+    }
+    for (key, n, json) in &built.chunks {
+        hasher.update(format!("{key}\0{n}\0{}\0", json.len()));
+        hasher.update(json);
+    }
+    let dir = format!("search/{}", hex16(&hasher.finalize()));
+    let mut entry = SearchEntry {
+        version: INDEX_VERSION,
+        docs: docs.len() as u32,
+        dir: dir.clone(),
+        keys: shards.iter().map(|(key, _)| key.clone()).collect(),
+    };
+    entry.keys.sort();
     for (key, json) in shards {
-        let file = format!("search/{}.json", content_hash(&json));
-        files.insert(PathBuf::from(&file), json);
-        entry.shards.insert(key, file);
+        files.insert(PathBuf::from(shard_file(&dir, &key)), json);
+    }
+    for (key, n, json) in built.chunks {
+        files.insert(PathBuf::from(chunk_file(&dir, &key, n)), json);
     }
     let json = serde_json::to_vec(&entry).expect("the search entry serialises");
     let file = format!("search/entry.{}.json", content_hash(&json));

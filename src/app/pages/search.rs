@@ -2,14 +2,15 @@
 //! so a search can be shared, reloaded, and walked back and forth with the browser's buttons.
 
 use crate::app::components::{with_site, LoadFailed, Loading, PostMeta, Ready};
-use crate::app::data::{load_shards, SiteData};
+use crate::app::data::{load_index, load_post, SiteData, Span};
 use crate::app::head::set_head;
 use crate::head::PageHead;
 use crate::listing::{tag_counts, with_tags};
+use crate::markdown::analyze;
 use crate::model::PostSummary;
-use crate::search::highlight;
-use crate::search::index::{keys_for, search};
+use crate::search::index::search;
 use crate::search::query::{parse, Clause};
+use crate::search::{highlight, snippet};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -77,16 +78,19 @@ fn SearchResults(site: Arc<SiteData>, q: String, tags: Vec<String>) -> impl Into
         view! { <Found site=site.clone() q=q.clone() tags=tags.clone() posts prompt=all.is_some()/> }
             .into_any()
     } else {
-        let keys = keys_for(&clauses);
         let (site2, q2, tags2) = (site.clone(), q.clone(), tags.clone());
         let results = LocalResource::new(move || {
-            let (keys, entry, clauses) = (keys.clone(), entry.clone(), clauses.clone());
+            let (entry, clauses) = (entry.clone(), clauses.clone());
             async move {
                 let Some(entry) = entry else {
                     return Ok(Vec::new());
                 };
-                let shards = load_shards(&entry, &keys).await?;
-                Ok(search(&clauses, |key| shards.get(key).map(|s| s.as_ref())))
+                // Measured from here to the hits, fetching included.
+                let span = Span::start("fieldnotes:search");
+                let loaded = load_index(&entry, &clauses).await?;
+                let hits = search(&clauses, &loaded);
+                span.end();
+                Ok(hits)
             }
         });
         (move || match results.get() {
@@ -172,29 +176,38 @@ fn Found(
         .collect_view();
     let items = posts
         .into_iter()
-        .map(|(post, matched)| {
+        .enumerate()
+        .map(|(i, (post, matched))| {
             // The post marks the words that matched.
             let href = if matched.is_empty() {
                 format!("/posts/{}", post.slug)
             } else {
                 format!("/posts/{}?hl={}", post.slug, encode(&matched.join(" ")))
             };
-            let (title, lang) = (post.title.clone(), post.lang.clone());
-            let summary = highlight(&post.summary, &matched)
-                .into_iter()
-                .map(|(text, marked)| {
-                    if marked {
-                        view! { <mark>{text}</mark> }.into_any()
-                    } else {
-                        text.into_any()
-                    }
+            let lang = post.lang.clone();
+            let title = marked(&post.title, &matched);
+            // The summary at once; for the first results, the words around the match in the post
+            // once its file arrives (it is then in memory for opening the post, too).
+            let summary = post.summary.clone();
+            let text = (i < SNIPPETS && !matched.is_empty()).then(|| {
+                let file = post.file.clone();
+                LocalResource::new(move || {
+                    let file = file.clone();
+                    async move { load_post(&file).await }
                 })
-                .collect_view();
+            });
+            let snippet_or_summary = move || {
+                let body = text.and_then(|t| match t.get() {
+                    Some(Ok(post)) => snippet(&analyze(&post.body).text, &matched, SNIPPET_WIDTH),
+                    _ => None,
+                });
+                marked(body.as_deref().unwrap_or(&summary), &matched)
+            };
             view! {
                 <li class="post-card" lang=lang>
                     <h2><A href=href>{title}</A></h2>
                     <PostMeta post=post/>
-                    <p class="summary">{summary}</p>
+                    <p class="summary">{snippet_or_summary}</p>
                 </li>
             }
         })
@@ -205,6 +218,27 @@ fn Found(
         <ul class="post-list search-results" on:keydown=arrow_keys>{items}</ul>
         <Ready/>
     }
+}
+
+/// Results shown with the words around their match, fetched from the posts' files.
+const SNIPPETS: usize = 10;
+
+/// Characters of a snippet.
+const SNIPPET_WIDTH: usize = 180;
+
+/// `text` with the words the search matched in `<mark>`.
+fn marked(text: &str, matched: &[String]) -> AnyView {
+    highlight(text, matched)
+        .into_iter()
+        .map(|(text, marked)| {
+            if marked {
+                view! { <mark>{text}</mark> }.into_any()
+            } else {
+                text.into_any()
+            }
+        })
+        .collect_view()
+        .into_any()
 }
 
 /// Up and down arrows move between results, as in a list box.
