@@ -360,32 +360,20 @@ const BATCH: usize = 256;
 pub fn build(docs: &[Document]) -> Built {
     use super::query::bm25;
     use rayon::prelude::*;
-    let partials: Vec<Partial> = docs
-        .par_chunks(BATCH)
-        .enumerate()
-        .map(|(i, batch)| index_batch((i * BATCH) as u32, batch))
-        .collect();
-    // Merged in post order, so each term's list stays in post order.
-    let mut ids: HashMap<String, u32> = HashMap::new();
+    use rustc_hash::FxHashMap;
+    // Batches are indexed a round at a time, in parallel, then merged in post order, so each
+    // term's list stays in post order and only one round's batches are held beside the merge.
+    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut all = Partial::default();
-    for partial in partials {
-        let base = all.arena.len() as u32;
-        all.arena.extend(partial.arena);
-        all.lengths.extend(partial.lengths);
-        for (term, list) in partial.names.into_iter().zip(partial.lists) {
-            let id = match ids.get(&term) {
-                Some(id) => *id as usize,
-                None => {
-                    ids.insert(term.clone(), all.names.len() as u32);
-                    all.names.push(term);
-                    all.lists.push(Vec::new());
-                    all.names.len() - 1
-                }
-            };
-            all.lists[id].extend(list.into_iter().map(|o| Occurrence {
-                start: o.start + base,
-                ..o
-            }));
+    let round = BATCH * rayon::current_num_threads().max(1) * 2;
+    for (r, docs) in docs.chunks(round).enumerate() {
+        let partials: Vec<Partial> = docs
+            .par_chunks(BATCH)
+            .enumerate()
+            .map(|(i, batch)| index_batch((r * round + i * BATCH) as u32, batch))
+            .collect();
+        for partial in partials {
+            merge(&mut all, &mut ids, partial);
         }
     }
     drop(ids);
@@ -489,15 +477,39 @@ fn split(
     }
 }
 
+/// Adds `partial` (the posts after those already merged) to `all`.
+#[cfg(not(target_arch = "wasm32"))]
+fn merge(all: &mut Partial, ids: &mut rustc_hash::FxHashMap<String, u32>, partial: Partial) {
+    let base = all.arena.len() as u32;
+    all.arena.extend(partial.arena);
+    all.lengths.extend(partial.lengths);
+    for (term, list) in partial.names.into_iter().zip(partial.lists) {
+        let id = match ids.get(&term) {
+            Some(id) => *id as usize,
+            None => {
+                ids.insert(term.clone(), all.names.len() as u32);
+                all.names.push(term);
+                all.lists.push(Vec::new());
+                all.names.len() - 1
+            }
+        };
+        all.lists[id].extend(list.into_iter().map(|o| Occurrence {
+            start: o.start + base,
+            ..o
+        }));
+    }
+}
+
 /// Indexes a batch of posts, the first numbered `first`.
 #[cfg(not(target_arch = "wasm32"))]
 fn index_batch(first: u32, docs: &[Document]) -> Partial {
     use super::query::{TAG_BOOST, TITLE_BOOST};
     use super::tokenize::each_term;
+    use rustc_hash::FxHashMap;
     // Terms are numbered once, so each post's occurrences cost a few integers, not a string.
-    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut out = Partial::default();
-    let mut here: HashMap<u32, (f32, f32, Vec<u32>)> = HashMap::new();
+    let mut here: FxHashMap<u32, (f32, f32, Vec<u32>)> = FxHashMap::default();
     for (number, doc) in (first..).zip(docs) {
         // The title and tags come first in position order, then the body (boost 0 marks it: its
         // occurrences are counted apart), with a gap of one position between fields so a phrase
