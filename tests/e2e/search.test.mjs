@@ -3,9 +3,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { serve } from './static-server.mjs';
-import { dist, launchBrowser, postsOf, openPage as open, appReady } from './harness.mjs';
+import { dist, fieldnotes, launchBrowser, postsOf, openPage as open, appReady } from './harness.mjs';
 
 let browser;
 let site;
@@ -155,4 +156,47 @@ test('tags filter alone and together (AND), counts follow the query, and the add
   assert.deepEqual(await titles(page), found);
   assert.deepEqual(problems, []);
   await close();
+});
+
+test('many results come a page at a time; "Show more results" adds the next page and focuses it', async () => {
+  // A site of 70 small posts that all mention the ferry, built from a copy of the release build.
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldnotes-many-'));
+  const content = path.join(work, 'content');
+  const dir = path.join(work, 'site');
+  fs.mkdirSync(content);
+  fs.writeFileSync(path.join(content, 'site.toml'), 'title = "Many ferries"\nbase_url = "http://127.0.0.1/"\n');
+  for (let i = 1; i <= 70; i++) {
+    const n = String(i).padStart(2, '0');
+    const date = new Date(Date.UTC(2025, 0, i)).toISOString().slice(0, 10);
+    fs.writeFileSync(
+      path.join(content, `crossing-${n}.md`),
+      `---\ntitle: "Crossing ${n}"\ndate: ${date}\n---\n\nThe ferry left at ${i} past six.\n`,
+    );
+  }
+  fs.cpSync(dist, dir, { recursive: true });
+  fs.rmSync(path.join(dir, 'data'), { recursive: true, force: true });
+  fieldnotes('build', '--content', content, '--out', path.join(dir, 'data'));
+  fs.rmSync(path.join(dir, 'posts'), { recursive: true, force: true });
+  fieldnotes('stubs', '--dist', dir);
+  const many = await serve(dir);
+  const { page, problems, close } = await openPage();
+  try {
+    await page.goto(many.url + '/search?q=ferry');
+    await appReady(page);
+    assert.match(await page.locator('.search-status').textContent(), /^70 posts found$/);
+    assert.equal((await titles(page)).length, 30);
+    const more = page.getByRole('button', { name: 'Show more results' });
+    await more.click();
+    await page.waitForFunction(() => document.querySelectorAll('.search-results h2').length === 60);
+    const focused = await page.evaluate(() => document.activeElement?.textContent);
+    assert.equal(focused, (await titles(page))[30], 'the first new result has the focus');
+    await more.click();
+    await page.waitForFunction(() => document.querySelectorAll('.search-results h2').length === 70);
+    assert.equal(await more.count(), 0, 'no button once everything is shown');
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+    await many.close();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 });

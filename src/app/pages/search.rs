@@ -174,10 +174,47 @@ fn Found(
             }
         })
         .collect_view();
-    let items = posts
-        .into_iter()
+    // Results a page at a time, so a one-letter search does not draw hundreds of cards.
+    let list = Arc::new(posts);
+    let pages = RwSignal::new(1usize);
+    let more = move |_| {
+        let first_new = pages.get_untracked() * RESULTS_PAGE;
+        pages.update(|p| *p += 1);
+        // The first new result takes the focus, so keyboard readers go on from where they were.
+        request_animation_frame(move || focus_result(first_new));
+    };
+    let items = view! {
+        <For each=move || 0..pages.get() key=|page| *page children=move |page| {
+            result_page(&list, page)
+        }/>
+    };
+    let more_button = move || {
+        (pages.get() * RESULTS_PAGE < count).then(|| {
+            view! { <button type="button" class="more-results" on:click=more>"Show more results"</button> }
+        })
+    };
+    view! {
+        <p class="search-status" role="status" aria-live="polite">{status}</p>
+        <nav aria-label="Filter by tag"><ul class="tags tag-filter">{chips}</ul></nav>
+        <ul class="post-list search-results" on:keydown=arrow_keys>{items}</ul>
+        {more_button}
+        <Ready/>
+    }
+}
+
+/// Results per page.
+const RESULTS_PAGE: usize = 30;
+
+/// One page of results: their cards.
+fn result_page(posts: &[(PostSummary, Vec<String>)], page: usize) -> impl IntoView {
+    let start = page * RESULTS_PAGE;
+    posts
+        .iter()
         .enumerate()
+        .skip(start)
+        .take(RESULTS_PAGE)
         .map(|(i, (post, matched))| {
+            let (post, matched) = (post.clone(), matched.clone());
             // The post marks the words that matched.
             let href = if matched.is_empty() {
                 format!("/posts/{}", post.slug)
@@ -211,12 +248,18 @@ fn Found(
                 </li>
             }
         })
-        .collect_view();
-    view! {
-        <p class="search-status" role="status" aria-live="polite">{status}</p>
-        <nav aria-label="Filter by tag"><ul class="tags tag-filter">{chips}</ul></nav>
-        <ul class="post-list search-results" on:keydown=arrow_keys>{items}</ul>
-        <Ready/>
+        .collect_view()
+}
+
+/// Focuses the link of result `n` (counted from 0), if it is drawn.
+fn focus_result(n: usize) {
+    let link = document()
+        .query_selector_all(".search-results h2 a")
+        .ok()
+        .and_then(|links| links.item(n as u32))
+        .and_then(|l| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(l).ok());
+    if let Some(link) = link {
+        let _ = link.focus();
     }
 }
 
