@@ -264,7 +264,7 @@ fn focus_result(n: usize) {
 }
 
 /// Results shown with the words around their match, fetched from the posts' files.
-const SNIPPETS: usize = 10;
+const SNIPPETS: usize = 5;
 
 /// Characters of a snippet.
 const SNIPPET_WIDTH: usize = 180;
