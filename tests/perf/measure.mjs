@@ -12,11 +12,10 @@
 //   3. the brotli-compressed bytes of a first visit to `/`, file by file.
 // Prints a Markdown report and writes it to tests/artifacts/measure.md.
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { serve } from '../e2e/static-server.mjs';
+import { clockFacts, servedFile, serveIsolated } from './isolated-server.mjs';
 import { root, dist, artifacts, TIMEOUT, launchBrowser, postsOf, fieldnotes, appReady } from '../e2e/harness.mjs';
 
 const LONG_SLUG = 'notes-from-the-river-road';
@@ -221,38 +220,6 @@ export function buildSite(work) {
   return { dir: site, posts: postsOf(site), markdownBytes: Buffer.byteLength(markdown) };
 }
 
-/**
- * Serves `dir` through tests/e2e/static-server.mjs (the same CDN-like behaviour as the tests),
- * behind a small proxy that adds the two headers for cross-origin isolation: with them the
- * browser gives performance.now() its fine resolution.
- */
-async function serveIsolated(dir) {
-  const inner = await serve(dir);
-  const pool = new http.Agent({ keepAlive: true });
-  const server = http.createServer((req, res) => {
-    const upstream = http.request(inner.url + req.url, { method: req.method, headers: req.headers, agent: pool }, (up) => {
-      res.writeHead(up.statusCode, {
-        ...up.headers,
-        'cross-origin-opener-policy': 'same-origin',
-        'cross-origin-embedder-policy': 'require-corp',
-      });
-      up.pipe(res);
-    });
-    upstream.on('error', (err) => res.writeHead(502).end(String(err)));
-    req.pipe(upstream);
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((done) => server.close(done));
-      pool.destroy();
-      await inner.close();
-    },
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 // In the browser.
 
@@ -385,18 +352,6 @@ async function coldDirect(browser, site, post, problems) {
   }
 }
 
-/** The file the static server answers `pathname` with (as static-server.mjs maps it). */
-function servedFile(dir, pathname) {
-  let file = path.join(dir, decodeURIComponent(pathname));
-  try {
-    if (fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    fs.accessSync(file);
-    return file;
-  } catch {
-    return path.join(dir, '404.html');
-  }
-}
-
 /** Everything a cold visit to `/` requests, with raw and brotli sizes. */
 async function firstVisit(browser, site, dir, problems) {
   const { page, context } = await coldPage(browser, problems);
@@ -438,17 +393,7 @@ async function environment(browser, site, problems) {
   try {
     await page.goto(site.url + '/');
     await appReady(page);
-    return await page.evaluate(() => {
-      // The smallest step performance.now() takes: about 5 µs isolated, 100 µs otherwise.
-      let step = Infinity;
-      let last = performance.now();
-      for (let i = 0; i < 200_000 && step > 0.001; i++) {
-        const now = performance.now();
-        if (now > last) step = Math.min(step, now - last);
-        last = now;
-      }
-      return { crossOriginIsolated: window.crossOriginIsolated, resolution: step, userAgent: navigator.userAgent };
-    });
+    return await clockFacts(page);
   } finally {
     await context.close();
   }
