@@ -158,7 +158,7 @@ test('tags filter alone and together (AND), counts follow the query, and the add
   await close();
 });
 
-test('many results come a page at a time; "Show more results" adds the next page and focuses it', async () => {
+test('many results come a page at a time; "Show more results" adds the next page and focuses it; two dozen tag chips at most', async () => {
   // A site of 70 small posts that all mention the ferry, built from a copy of the release build.
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldnotes-many-'));
   const content = path.join(work, 'content');
@@ -170,7 +170,7 @@ test('many results come a page at a time; "Show more results" adds the next page
     const date = new Date(Date.UTC(2025, 0, i)).toISOString().slice(0, 10);
     fs.writeFileSync(
       path.join(content, `crossing-${n}.md`),
-      `---\ntitle: "Crossing ${n}"\ndate: ${date}\n---\n\nThe ferry left at ${i} past six.\n`,
+      `---\ntitle: "Crossing ${n}"\ndate: ${date}\ntags: [boat-${n}]\n---\n\nThe ferry left at ${i} past six.\n`,
     );
   }
   fs.cpSync(dist, dir, { recursive: true });
@@ -185,6 +185,8 @@ test('many results come a page at a time; "Show more results" adds the next page
     await appReady(page);
     assert.match(await page.locator('.search-status').textContent(), /^70 posts found$/);
     assert.equal((await titles(page)).length, 30);
+    // 70 tags among the results: only the commonest two dozen are offered as chips.
+    assert.equal(await page.locator('.tag-filter li').count(), 24);
     const more = page.getByRole('button', { name: 'Show more results' });
     await more.click();
     await page.waitForFunction(() => document.querySelectorAll('.search-results h2').length === 60);

@@ -149,9 +149,12 @@ fn Found(
     } else {
         posts.iter().map(|(p, _)| p.clone()).collect()
     };
+    // The commonest tags of what is found (and those chosen), not hundreds: the tags page lists all.
     let chips = tag_counts(&found)
         .into_iter()
-        .map(|(tag, n)| {
+        .enumerate()
+        .filter(|(i, (tag, _))| *i < TAG_CHIPS || tags.contains(tag))
+        .map(|(_, (tag, n))| {
             let chosen = tags.contains(&tag);
             let next: Vec<String> = if chosen {
                 tags.iter().filter(|t| **t != tag).cloned().collect()
@@ -201,6 +204,9 @@ fn Found(
         <Ready/>
     }
 }
+
+/// Tag chips offered to narrow a search.
+const TAG_CHIPS: usize = 24;
 
 /// Results per page.
 const RESULTS_PAGE: usize = 30;
