@@ -836,6 +836,7 @@ const TOOLS = [
 function ms(v) {
   if (v === null || v === undefined) return 'n/a';
   if (v < 1) return `${v.toFixed(3)} ms`;
+  if (v >= 1000) return `${(v / 1000).toFixed(2)} s`;
   return v < 10 ? `${v.toFixed(2)} ms` : `${v.toFixed(1)} ms`;
 }
 
