@@ -52,15 +52,13 @@ fn PostLoader(site: Arc<SiteData>, file: String, highlight: Vec<String>) -> impl
         let file = file.clone();
         async move { load_post(&file).await }
     });
-    move || {
-        match post.get() {
+    move || match post.get() {
         None => view! { <Loading/> }.into_any(),
         Some(Ok(post)) => {
-            view! { <PostView site=site.clone() post=Post::clone(&post) highlight=highlight.clone()/> }
-                .into_any()
+            let post = Post::clone(&post);
+            view! { <PostView site=site.clone() post highlight=highlight.clone()/> }.into_any()
         }
         Some(Err(error)) => view! { <LoadFailed error retry=move || post.refetch()/> }.into_any(),
-    }
     }
 }
 

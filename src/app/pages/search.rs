@@ -259,10 +259,17 @@ fn result_page(posts: &[(PostSummary, Vec<String>)], page: usize) -> impl IntoVi
 
 /// Focuses the link of result `n` (counted from 0), if it is drawn.
 fn focus_result(n: usize) {
-    let link = document()
-        .query_selector_all(".search-results h2 a")
-        .ok()
-        .and_then(|links| links.item(n as u32))
+    if let Ok(links) = document().query_selector_all(RESULT_LINKS) {
+        focus_link(&links, n as u32);
+    }
+}
+
+/// The links of the results, in order.
+const RESULT_LINKS: &str = ".search-results h2 a";
+
+fn focus_link(links: &web_sys::NodeList, n: u32) {
+    let link = links
+        .item(n)
         .and_then(|l| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(l).ok());
     if let Some(link) = link {
         let _ = link.focus();
@@ -304,7 +311,7 @@ fn arrow_keys(event: leptos::ev::KeyboardEvent) {
 /// Focuses the result `step` places from the focused one (the first, from outside the list).
 pub fn move_through_results(step: i32) {
     let document = document();
-    let Ok(links) = document.query_selector_all(".search-results h2 a") else {
+    let Ok(links) = document.query_selector_all(RESULT_LINKS) else {
         return;
     };
     let active = document.active_element();
@@ -317,10 +324,5 @@ pub fn move_through_results(step: i32) {
         }
     }
     let next = at.map_or(0, |i| (i + step).clamp(0, links.length() as i32 - 1));
-    if let Some(link) = links
-        .item(next as u32)
-        .and_then(|l| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(l).ok())
-    {
-        let _ = link.focus();
-    }
+    focus_link(&links, next as u32);
 }
