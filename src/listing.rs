@@ -161,6 +161,18 @@ pub fn by_alias<'a>(posts: &'a [PostSummary], path: &str) -> Option<&'a PostSumm
         .find(|p| p.aliases.iter().any(|a| clean(a) == wanted))
 }
 
+/// A size as a reader reads it: "840 KB", "3.2 MB" (binary units, rounded up below a megabyte
+/// so that nothing reads as 0 KB).
+pub fn human_bytes(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b < KB * KB {
+        format!("{} KB", (b / KB).ceil().max(1.0) as u64)
+    } else {
+        format!("{:.1} MB", b / KB / KB)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +194,7 @@ mod tests {
             lang: "en".into(),
             file: String::new(),
             aliases: vec![],
+            bytes: 0,
         }
     }
 
@@ -305,5 +318,13 @@ mod tests {
         assert_eq!(both, ["d"]);
         assert_eq!(with_tags(&posts, &[]).len(), posts.len());
         assert!(with_tags(&posts, &["river".into(), "nope".into()]).is_empty());
+    }
+
+    #[test]
+    fn sizes_read_in_kilobytes_then_megabytes() {
+        assert_eq!(human_bytes(0), "1 KB");
+        assert_eq!(human_bytes(1500), "2 KB");
+        assert_eq!(human_bytes(1024 * 1024 - 1), "1024 KB");
+        assert_eq!(human_bytes(3 * 1024 * 1024 + 200 * 1024), "3.2 MB");
     }
 }

@@ -19,6 +19,9 @@ use std::collections::{BTreeMap, HashSet};
 pub struct RenderOptions {
     /// Path the site is served under (`/` or `/blog/`); prefixed to root-relative URLs (`/posts/x`).
     pub base_path: String,
+    /// Scheme and host (`https://example.org`) put before every URL of the site, for HTML read
+    /// away from it (feeds); empty for pages of the site.
+    pub origin: String,
     /// Prefix for relative image sources (`media/map.svg`) and for the builder's copies of
     /// images, e.g. `/data/`.
     pub media_prefix: String,
@@ -37,6 +40,7 @@ impl RenderOptions {
         RenderOptions {
             media_prefix: format!("{base_path}{}/", crate::model::DATA_DIR),
             base_path,
+            origin: String::new(),
             images,
             highlight: Vec::new(),
         }
@@ -190,7 +194,9 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
                 let alt = plain_text(&events[i + 1..end]);
                 let copied = opts.images.get(dest_url.as_ref());
                 let src = match copied {
-                    Some(image) => Some(format!("{}{}", opts.media_prefix, image.src)),
+                    Some(image) => {
+                        Some(format!("{}{}{}", opts.origin, opts.media_prefix, image.src))
+                    }
                     None => resolve_url(dest_url, opts, true),
                 };
                 match src {
@@ -390,11 +396,16 @@ fn resolve_url(url: &str, opts: &RenderOptions, is_image: bool) -> Option<String
         return Some(format!("https:{url}"));
     }
     if let Some(rest) = url.strip_prefix('/') {
-        return Some(format!("{}{rest}", with_slashes(&opts.base_path)));
+        return Some(format!(
+            "{}{}{rest}",
+            opts.origin,
+            with_slashes(&opts.base_path)
+        ));
     }
     if is_image && !url.is_empty() && !url.starts_with(['#', '?']) {
         return Some(format!(
-            "{}{}",
+            "{}{}{}",
+            opts.origin,
             opts.media_prefix,
             url.trim_start_matches("./")
         ));
@@ -579,6 +590,7 @@ mod tests {
             md,
             &RenderOptions {
                 base_path: "/".into(),
+                origin: String::new(),
                 media_prefix: "/data/".into(),
                 images: BTreeMap::new(),
                 highlight: vec![],
@@ -638,6 +650,7 @@ mod tests {
             "[home](/posts/a) ![map](media/map.svg \"The route\")",
             &RenderOptions {
                 base_path: "/blog/".into(),
+                origin: String::new(),
                 media_prefix: "/blog/data/".into(),
                 images: BTreeMap::new(),
                 highlight: vec![],
@@ -647,6 +660,28 @@ mod tests {
         assert!(out.contains(r#"href="/blog/posts/a""#), "{out}");
         assert!(
             out.contains(r#"<img src="/blog/data/media/map.svg" alt="map" title="The route" loading="lazy" decoding="async">"#),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn an_origin_makes_site_urls_absolute_for_feeds() {
+        let out = render(
+            "[home](/posts/a) [out](https://example.com/x) [here](#notes) ![map](media/map.svg)",
+            &RenderOptions {
+                origin: "https://notes.example.org".into(),
+                ..RenderOptions::for_site("/blog/", BTreeMap::new())
+            },
+        )
+        .html;
+        assert!(
+            out.contains(r#"href="https://notes.example.org/blog/posts/a""#),
+            "{out}"
+        );
+        assert!(out.contains(r#"href="https://example.com/x""#), "{out}");
+        assert!(out.contains(r##"href="#notes""##), "{out}");
+        assert!(
+            out.contains(r#"src="https://notes.example.org/blog/data/media/map.svg""#),
             "{out}"
         );
     }
@@ -666,6 +701,7 @@ mod tests {
             "![map](media/map.svg)",
             &RenderOptions {
                 base_path: "/".into(),
+                origin: String::new(),
                 media_prefix: "/data/".into(),
                 images,
                 highlight: vec![],

@@ -31,6 +31,9 @@ pub struct Manifest {
     /// The search index's entry file (`search/entry.<hash>.json`), relative to the data folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_file: Option<String>,
+    /// Total size of the search index's files, uncompressed: what saving it for offline costs.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub search_bytes: u64,
 }
 
 /// The site settings a reader sees, as given in `site.toml`.
@@ -135,6 +138,14 @@ pub struct PostSummary {
     /// reader who follows one to the post.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
+    /// Bytes a reader stores to read the post offline: its file plus its images, uncompressed.
+    /// Set in the post index only (0, and left out, in the post's own file).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bytes: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// `data/posts/{slug}.{hash}.json`: one post, ready to render.
@@ -230,6 +241,7 @@ mod tests {
                 lang: "en".into(),
                 file: "posts/a.0.json".into(),
                 aliases: vec![],
+                bytes: 0,
             },
             body: "hi".into(),
             images: BTreeMap::new(),

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{fixture, site_with, snapshot};
+use common::{fixture, site_with, snapshot, write_shell};
 use fieldnotes::builder::{self, BuildOptions, StubOptions};
 use fieldnotes::model::{IndexPage, Manifest, Post, FORMAT_VERSION, MANIFEST_FILE};
 use fieldnotes::search::index::{path_of, shard_file, SearchEntry, Shard};
@@ -339,18 +339,15 @@ fn a_bad_site_toml_is_reported_with_its_line() {
     );
 }
 
-/// A stand-in for the shell Trunk writes: the same slots, an inline loader script.
-const SHELL: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n<title>x</title>\n<script>// the reader's settings\nlet k = \"a\";</script>\n</head>\n<body>\n<div id=\"prerendered\"></div>\n<script type=\"module\">import init from '/app.js'; await init();</script>\n</body>\n</html>\n";
-
 #[test]
 fn stubs_give_every_route_a_real_page() {
     let dist = tempfile::tempdir().unwrap();
     build_to(&fixture("site"), &dist.path().join("data")).unwrap();
-    fs::write(dist.path().join("index.html"), SHELL).unwrap();
+    write_shell(dist.path());
     let written = builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
     assert_eq!(
-        written, 9,
-        "home, two posts, tags, two tag pages, archive, search, 404"
+        written.pages, 11,
+        "home, two posts, tags, two tag pages, archive, search, offline, 404, the offline shell"
     );
     let search = fs::read_to_string(dist.path().join("search/index.html")).unwrap();
     assert!(
@@ -409,6 +406,11 @@ fn stubs_give_every_route_a_real_page() {
     );
     assert!(!home.contains("unfinished"));
 
+    assert!(
+        home.contains("<link rel=\"manifest\" href=\"/manifest.webmanifest\">"),
+        "{home}"
+    );
+
     // Running the step again on its own output changes nothing.
     let before = snapshot(dist.path());
     builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
@@ -419,7 +421,7 @@ fn stubs_give_every_route_a_real_page() {
 fn stubs_refuse_a_public_url_that_differs_from_the_base_path() {
     let dist = tempfile::tempdir().unwrap();
     build_to(&fixture("site"), &dist.path().join("data")).unwrap();
-    fs::write(dist.path().join("index.html"), SHELL).unwrap();
+    write_shell(dist.path());
     let err = builder::write_stubs(
         dist.path(),
         &StubOptions {
@@ -437,12 +439,7 @@ fn stubs_refuse_a_public_url_that_differs_from_the_base_path() {
 fn size_report_counts_what_a_first_visit_downloads() {
     let dist = tempfile::tempdir().unwrap();
     build_to(&fixture("site"), &dist.path().join("data")).unwrap();
-    fs::write(dist.path().join("index.html"), SHELL).unwrap();
-    fs::write(
-        dist.path().join("app.js"),
-        "export default function init() {}\n".repeat(50),
-    )
-    .unwrap();
+    write_shell(dist.path());
     builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
     let report = builder::size_report(dist.path()).unwrap();
     let first: Vec<_> = report
@@ -451,11 +448,33 @@ fn size_report_counts_what_a_first_visit_downloads() {
         .filter(|f| f.first_visit)
         .map(|f| f.path.as_str())
         .collect();
-    assert_eq!(first.len(), 4, "{first:?}");
+    assert_eq!(first.len(), 6, "{first:?}");
     assert!(
         first.contains(&"index.html")
             && first.contains(&"app.js")
+            && first.contains(&"app_bg.wasm")
+            && first.contains(&"manifest.webmanifest")
             && first.contains(&"data/manifest.json")
+    );
+    // Offline support adds the worker and what it stores that the page did not load.
+    let offline: Vec<_> = report
+        .files
+        .iter()
+        .filter(|f| f.offline)
+        .map(|f| f.path.as_str())
+        .collect();
+    assert!(
+        offline.contains(&"sw.js") && offline.contains(&"shell.html"),
+        "{offline:?}"
+    );
+    assert!(offline.contains(&"icons/icon-512.png"), "{offline:?}");
+    assert!(
+        offline.iter().any(|f| f.starts_with("data/search/entry.")),
+        "{offline:?}"
+    );
+    assert!(
+        !offline.contains(&"app_bg.wasm"),
+        "loaded by the page already"
     );
     assert!(first.iter().any(|f| f.starts_with("data/index.")));
     let js = report.files.iter().find(|f| f.path == "app.js").unwrap();
@@ -463,4 +482,241 @@ fn size_report_counts_what_a_first_visit_downloads() {
     assert!(js.brotli < js.gzip && js.gzip < js.raw, "{js:?}");
     let text = report.to_string();
     assert!(text.contains("first visit to /"), "{text}");
+    assert!(text.contains("+ offline support"), "{text}");
+}
+
+#[test]
+fn stubs_write_a_service_worker_that_precaches_this_build() {
+    let dist = tempfile::tempdir().unwrap();
+    build_to(&fixture("site"), &dist.path().join("data")).unwrap();
+    write_shell(dist.path());
+    let stubs = builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
+    let manifest: Manifest =
+        serde_json::from_slice(&fs::read(dist.path().join("data").join(MANIFEST_FILE)).unwrap())
+            .unwrap();
+    let mut expected = vec![
+        "/app.js".to_string(),
+        "/app_bg.wasm".into(),
+        "/data/manifest.json".into(),
+        format!("/data/{}", manifest.index_files[0]),
+        format!("/data/{}", manifest.search_file.clone().unwrap()),
+        "/icons/icon-192.png".into(),
+        "/icons/icon-512.png".into(),
+        "/icons/maskable-512.png".into(),
+        "/manifest.webmanifest".into(),
+        "/shell.html".into(),
+    ];
+    expected.sort();
+    assert_eq!(stubs.offline.precache, expected);
+    let total: u64 = expected
+        .iter()
+        .map(|f| fs::metadata(dist.path().join(&f[1..])).unwrap().len())
+        .sum();
+    assert_eq!(stubs.offline.precache_bytes, total);
+
+    let worker = fs::read_to_string(dist.path().join(builder::WORKER_FILE)).unwrap();
+    assert!(worker.contains(&format!("const BUILD = '{}';", stubs.offline.build_id)));
+    assert!(worker.contains("const BASE = '/';"));
+    assert!(worker.contains(&serde_json::to_string(&expected).unwrap()));
+    assert!(!worker.contains("__"), "every placeholder filled");
+
+    let web: serde_json::Value =
+        serde_json::from_slice(&fs::read(dist.path().join(builder::WEB_MANIFEST_FILE)).unwrap())
+            .unwrap();
+    assert_eq!(web["name"], "Fixture Notes");
+    assert_eq!(web["start_url"], "/");
+    assert_eq!(web["display"], "standalone");
+    assert_eq!(web["icons"].as_array().unwrap().len(), 3);
+
+    // The offline shell: the app's page with no content, not for search engines.
+    let shell = fs::read_to_string(dist.path().join(builder::SHELL_FILE)).unwrap();
+    assert!(
+        shell.contains("<div id=\"prerendered\"></div><!--/prerendered-->"),
+        "{shell}"
+    );
+    assert!(shell.contains("<meta name=\"robots\" content=\"noindex\">"));
+    assert!(shell.contains("Content-Security-Policy"));
+
+    // Any change to a precached file is a new build; the same files are the same build.
+    let again = builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
+    assert_eq!(again.offline.build_id, stubs.offline.build_id);
+    fs::write(dist.path().join("app_bg.wasm"), b"\0asm\x01\0\0\0\x01").unwrap();
+    let changed = builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
+    assert_ne!(changed.offline.build_id, stubs.offline.build_id);
+}
+
+#[test]
+fn the_post_index_tells_what_saving_a_post_costs() {
+    let out = tempfile::tempdir().unwrap();
+    build_to(&fixture("site"), out.path()).unwrap();
+    let manifest: Manifest =
+        serde_json::from_slice(&fs::read(out.path().join(MANIFEST_FILE)).unwrap()).unwrap();
+    let index: IndexPage =
+        serde_json::from_slice(&fs::read(out.path().join(&manifest.index_files[0])).unwrap())
+            .unwrap();
+    for summary in &index.posts {
+        let file = fs::read(out.path().join(&summary.file)).unwrap();
+        let post: Post = serde_json::from_slice(&file).unwrap();
+        assert_eq!(
+            post.summary.bytes, 0,
+            "the post's own file does not carry it"
+        );
+        let images: u64 = post
+            .images
+            .values()
+            .map(|i| fs::metadata(out.path().join(&i.src)).unwrap().len())
+            .sum();
+        assert_eq!(
+            summary.bytes,
+            file.len() as u64 + images,
+            "{}",
+            summary.slug
+        );
+    }
+    assert!(
+        index
+            .posts
+            .iter()
+            .any(|p| p.bytes > 0 && p.slug == "first-day"),
+        "a post with an image"
+    );
+    let search: u64 = walk_size(&out.path().join("search"));
+    assert_eq!(manifest.search_bytes, search);
+}
+
+fn walk_size(dir: &Path) -> u64 {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                walk_size(&path)
+            } else {
+                fs::metadata(&path).unwrap().len()
+            }
+        })
+        .sum()
+}
+
+#[test]
+fn feeds_sitemap_and_robots_parse_and_use_absolute_urls() {
+    let dist = tempfile::tempdir().unwrap();
+    build_to(&fixture("site"), &dist.path().join("data")).unwrap();
+    write_shell(dist.path());
+    let stubs = builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
+    assert!(stubs.warnings.is_empty(), "{:?}", stubs.warnings);
+    let read = |file: &str| fs::read(dist.path().join(file)).unwrap();
+
+    for file in [
+        builder::ATOM_FILE,
+        builder::RSS_FILE,
+        builder::JSON_FEED_FILE,
+    ] {
+        let feed =
+            feed_rs::parser::parse(&read(file)[..]).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(feed.title.unwrap().content, "Fixture Notes", "{file}");
+        let titles: Vec<_> = feed
+            .entries
+            .iter()
+            .map(|e| e.title.clone().unwrap().content)
+            .collect();
+        assert_eq!(
+            titles,
+            ["Second day: ផ្សារ", "First day: arrival"],
+            "{file}: newest first, no drafts"
+        );
+        let first_day = &feed.entries[1];
+        assert_eq!(
+            first_day.links[0].href, "https://notes.example.org/posts/first-day",
+            "{file}"
+        );
+        assert!(first_day.published.is_some(), "{file}");
+        // The full post, with its image at an absolute address.
+        let html = first_day
+            .content
+            .as_ref()
+            .and_then(|c| c.body.clone())
+            .unwrap_or_default();
+        assert!(
+            html.contains("We arrive late and eat noodles."),
+            "{file}: {html}"
+        );
+        assert!(
+            html.contains("src=\"https://notes.example.org/data/media/map."),
+            "{file}: {html}"
+        );
+        assert!(
+            !html.contains("src=\"/"),
+            "{file}: no site-relative URLs: {html}"
+        );
+        let tags: Vec<_> = first_day
+            .categories
+            .iter()
+            .map(|c| c.term.as_str())
+            .collect();
+        assert_eq!(tags, ["travel", "food"], "{file}");
+    }
+    let json: serde_json::Value = serde_json::from_slice(&read(builder::JSON_FEED_FILE)).unwrap();
+    assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");
+    assert_eq!(json["feed_url"], "https://notes.example.org/feed.json");
+
+    let sitemap = String::from_utf8(read(builder::SITEMAP_FILE)).unwrap();
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    let locs: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .map(|n| n.text().unwrap().to_string())
+        .collect();
+    for url in [
+        "https://notes.example.org/",
+        "https://notes.example.org/posts/first-day",
+        "https://notes.example.org/posts/second-day",
+        "https://notes.example.org/tags",
+        "https://notes.example.org/tags/food",
+        "https://notes.example.org/archive",
+    ] {
+        assert!(locs.contains(&url.to_string()), "{url} in {locs:?}");
+    }
+    assert!(!locs.iter().any(|l| l.contains("unfinished")));
+    assert!(
+        sitemap.contains("<lastmod>2025-03-05</lastmod>"),
+        "the update date"
+    );
+
+    let robots = String::from_utf8(read(builder::ROBOTS_FILE)).unwrap();
+    assert!(
+        robots.contains("Sitemap: https://notes.example.org/sitemap.xml"),
+        "{robots}"
+    );
+
+    let post = String::from_utf8(read("posts/first-day/index.html")).unwrap();
+    for (kind, file) in [
+        ("application/atom+xml", "atom.xml"),
+        ("application/rss+xml", "rss.xml"),
+        ("application/feed+json", "feed.json"),
+    ] {
+        assert!(
+            post.contains(&format!("type=\"{kind}\""))
+                && post.contains(&format!("href=\"/{file}\"")),
+            "{kind} link in the head"
+        );
+    }
+}
+
+#[test]
+fn without_a_base_url_there_are_no_feeds_and_a_warning_says_why() {
+    let content = site_with(&[("a.md", b"---\ntitle: A\ndate: 2025-01-01\n---\nText.\n")]);
+    let dist = tempfile::tempdir().unwrap();
+    build_to(content.path(), &dist.path().join("data")).unwrap();
+    write_shell(dist.path());
+    let stubs = builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
+    assert!(
+        stubs.warnings[0].contains("no base_url"),
+        "{:?}",
+        stubs.warnings
+    );
+    assert!(!dist.path().join(builder::ATOM_FILE).exists());
+    assert!(!dist.path().join(builder::SITEMAP_FILE).exists());
+    let robots = fs::read_to_string(dist.path().join(builder::ROBOTS_FILE)).unwrap();
+    assert!(!robots.contains("Sitemap"));
 }

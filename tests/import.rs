@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::fixture;
+use common::{fixture, write_shell};
 use fieldnotes::builder::{self, BuildOptions, Severity, Site, StubOptions};
 use fieldnotes::model::Post;
 use std::fs;
@@ -186,11 +186,7 @@ fn aliases_become_redirect_pages() {
         ..options(fixture("jekyll"))
     })
     .unwrap();
-    fs::write(
-        dist.path().join("index.html"),
-        "<html lang=\"en\"><head><meta charset=\"utf-8\"><title>x</title></head><body><div id=\"prerendered\"></div></body></html>",
-    )
-    .unwrap();
+    write_shell(dist.path());
     builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
     let redirect = fs::read_to_string(dist.path().join("2024/03/05/river-crossing.html")).unwrap();
     assert!(

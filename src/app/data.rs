@@ -1,11 +1,12 @@
 //! Fetching the builder's JSON: the manifest (never cached), then the hashed files it names.
 
+use super::offline;
 use crate::markdown::with_slashes;
 use crate::model::{
     IndexPage, Manifest, Post, PostSummary, DATA_DIR, FORMAT_VERSION, MANIFEST_FILE,
 };
 use crate::search::index::{
-    chunks_for, shard_file, Chunk, Loaded, SearchEntry, Shard, INDEX_VERSION,
+    chunk_file, chunks_for, shard_file, Chunk, Loaded, SearchEntry, Shard, INDEX_VERSION,
 };
 use crate::search::query::Clause;
 use futures::future::{join_all, FutureExt, LocalBoxFuture, Shared};
@@ -121,15 +122,18 @@ pub fn timed<R>(name: &'static str, work: impl FnOnce() -> R) -> R {
     result
 }
 
-async fn fetch_text(url: &str, fresh: bool) -> Result<String, LoadError> {
+/// Fetches one file as text. `fresh` bypasses the HTTP cache (for the unhashed manifest); its
+/// answer also tells [`super::offline`] whether the site is reachable.
+pub(crate) async fn fetch_text(url: &str, fresh: bool) -> Result<String, LoadError> {
     let mut request = Request::get(url);
     if fresh {
         request = request.cache(RequestCache::NoCache);
     }
-    let response = request
-        .send()
-        .await
-        .map_err(|e| LoadError::Network(e.to_string()))?;
+    let response = request.send().await.map_err(|e| {
+        offline::network_failed();
+        LoadError::Network(e.to_string())
+    })?;
+    offline::network_answer(response.headers().has(offline::OFFLINE_HEADER), fresh);
     if !response.ok() {
         return Err(LoadError::Network(format!("{} {}", response.status(), url)));
     }
@@ -247,4 +251,40 @@ pub async fn load_index(entry_file: &str, clauses: &[Clause]) -> Result<Loaded, 
         loaded.chunks.insert(file, chunk?);
     }
     Ok(loaded)
+}
+
+/// Every file of the search index, as URLs: the entry, each shard, each chunk (the shards are
+/// read to learn their chunks). For saving the whole index for offline search.
+pub async fn search_index_files(entry_file: &str) -> Result<Vec<String>, LoadError> {
+    let entry = fetch_once(&ENTRIES, entry_file, None).await?;
+    let mut urls = vec![data_url(entry_file)];
+    let shards = entry.keys.iter().map(|key| {
+        let file = shard_file(&entry.dir, key);
+        async move { (key, fetch_once(&SHARDS, &file, None).await, file) }
+    });
+    for (key, shard, file) in join_all(shards).await {
+        let shard = shard?;
+        urls.push(data_url(&file));
+        let mut chunks: Vec<u32> = shard.refs.values().map(|(_, n)| *n).collect();
+        chunks.sort_unstable();
+        chunks.dedup();
+        urls.extend(
+            chunks
+                .into_iter()
+                .map(|n| data_url(&chunk_file(&entry.dir, key, n))),
+        );
+    }
+    Ok(urls)
+}
+
+/// The URLs of every file this visit has fetched and kept in memory (posts and search files).
+pub fn fetched_urls() -> Vec<String> {
+    fn keys<T>(cache: &'static std::thread::LocalKey<Cache<T>>) -> Vec<String> {
+        cache.with(|c| c.borrow().keys().cloned().collect())
+    }
+    let mut urls = keys(&POSTS);
+    urls.extend(keys(&ENTRIES));
+    urls.extend(keys(&SHARDS));
+    urls.extend(keys(&CHUNKS));
+    urls
 }

@@ -3,12 +3,13 @@
 mod components;
 mod data;
 mod head;
+mod offline;
 mod pages;
 
 use components::SiteHeader;
 use data::SiteResource;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
 /// The whole app: site data for every page, the layout and the route table.
@@ -16,6 +17,8 @@ use leptos_router::path;
 pub fn App() -> impl IntoView {
     let site: SiteResource = LocalResource::new(data::load_site);
     provide_context(site);
+    provide_context(offline::state());
+    offline::start();
     // Leptos wants the base without its trailing slash; the site root is no base at all.
     let base = data::base_path().trim_end_matches('/').to_string();
 
@@ -32,10 +35,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tags/:tag") view=pages::TagPage/>
                     <Route path=path!("/archive") view=pages::ArchivePage/>
                     <Route path=path!("/search") view=pages::SearchPage/>
+                    <Route path=path!("/offline") view=pages::OfflinePage/>
                 </Routes>
             </main>
             <footer class="site-footer">
-                <p>"Made with Fieldnotes. No trackers, no third parties."</p>
+                <p>
+                    "Made with Fieldnotes. No trackers, no third parties. "
+                    <A href="/offline">"Reading offline"</A>
+                </p>
             </footer>
         </Router>
     }

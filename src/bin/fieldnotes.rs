@@ -81,7 +81,7 @@ mod cli {
             #[arg(long, default_value = "content")]
             content: PathBuf,
         },
-        /// Write one HTML file per route (posts, aliases, 404) into a built site; run by Trunk after each build.
+        /// Write one HTML file per route (posts, aliases, 404), the web app manifest and the service worker into a built site; run by Trunk after each build.
         Stubs {
             /// The built site (Trunk sets TRUNK_STAGING_DIR during its build).
             #[arg(long, env = "TRUNK_STAGING_DIR", default_value = "dist")]
@@ -128,8 +128,18 @@ mod cli {
             }
             Command::New { title, content } => finish(new_post(&title, &content)),
             Command::Stubs { dist, public_url } => finish(
-                builder::write_stubs(&dist, &StubOptions { public_url }).map(|n| {
-                    eprintln!("fieldnotes: wrote {n} route pages into {}", dist.display());
+                builder::write_stubs(&dist, &StubOptions { public_url }).map(|stubs| {
+                    eprintln!(
+                        "fieldnotes: wrote {} route pages into {}; the service worker precaches {} files ({} KB, build {})",
+                        stubs.pages,
+                        dist.display(),
+                        stubs.offline.precache.len(),
+                        stubs.offline.precache_bytes.div_ceil(1024),
+                        stubs.offline.build_id
+                    );
+                    for warning in &stubs.warnings {
+                        eprintln!("fieldnotes: warning: {warning}");
+                    }
                 }),
             ),
             Command::SizeReport { dist } => finish(builder::size_report(&dist).map(|report| {

@@ -8,7 +8,9 @@
 mod assets;
 mod config;
 mod error;
+mod feeds;
 mod front_matter;
+mod offline;
 mod output;
 mod shortcodes;
 mod size_report;
@@ -19,8 +21,10 @@ pub use error::{Problem, Problems, Severity};
 pub use front_matter::{parse as parse_front_matter, parse_date, today};
 pub use size_report::{size_report, SizeReport};
 
+pub use feeds::{ATOM_FILE, FEED_ENTRIES, JSON_FEED_FILE, ROBOTS_FILE, RSS_FILE, SITEMAP_FILE};
 use front_matter::Moment;
-pub use stubs::{write_stubs, StubOptions};
+pub use offline::{Offline, SHELL_FILE, WEB_MANIFEST_FILE, WORKER_FILE};
+pub use stubs::{write_stubs, StubOptions, Stubs};
 
 use crate::markdown;
 use crate::model::{
@@ -29,7 +33,7 @@ use crate::model::{
 };
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// What to build, from where, to where.
@@ -494,6 +498,7 @@ fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
                 .unwrap_or_else(|| ctx.default_lang.to_string()),
             file: String::new(),
             aliases: front.aliases.clone(),
+            bytes: 0,
         },
         body,
         images,
@@ -606,6 +611,19 @@ pub fn render_files(site: &Site) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
             let file = format!("posts/{}.{}.json", post.summary.slug, content_hash(&json));
             let mut summary = post.summary.clone();
             summary.file = file.clone();
+            // What saving it for offline stores: the file and each image once.
+            let images: BTreeSet<&str> = post
+                .images
+                .values()
+                .chain(post.summary.cover.as_ref().map(|c| &c.image))
+                .map(|image| image.src.as_str())
+                .collect();
+            summary.bytes = json.len() as u64
+                + images
+                    .iter()
+                    .filter_map(|src| site.media.get(*src))
+                    .map(|bytes| bytes.len() as u64)
+                    .sum::<u64>();
             (file, json, summary)
         })
         .collect();
@@ -621,7 +639,9 @@ pub fn render_files(site: &Site) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
     for (path, bytes) in &site.media {
         files.insert(PathBuf::from(path), bytes.clone());
     }
+    let before: u64 = files.values().map(|f| f.len() as u64).sum();
     let search_file = search_files(site, &mut files);
+    let search_bytes = files.values().map(|f| f.len() as u64).sum::<u64>() - before;
 
     // Every file name carries the hash of its content, so the names and the site settings
     // identify the build.
@@ -640,6 +660,7 @@ pub fn render_files(site: &Site) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
         index_files: vec![index_file],
         post_count: site.posts.len(),
         search_file: Some(search_file),
+        search_bytes,
     };
     let mut json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
     json.push(b'\n');

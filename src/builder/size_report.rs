@@ -19,6 +19,9 @@ pub struct FileSize {
     pub brotli: usize,
     /// Downloaded by a first visit to `/`.
     pub first_visit: bool,
+    /// Downloaded on that visit for offline reading only: the service worker and what it stores
+    /// that the page itself did not load.
+    pub offline: bool,
 }
 
 /// Sizes of every file of a built site.
@@ -30,9 +33,18 @@ pub struct SizeReport {
 impl SizeReport {
     /// Sum of (raw, gzip, brotli) over the first-visit files.
     pub fn first_visit_total(&self) -> (usize, usize, usize) {
+        self.total(|f| f.first_visit)
+    }
+
+    /// Sum of (raw, gzip, brotli) over what offline support adds to a first visit.
+    pub fn offline_total(&self) -> (usize, usize, usize) {
+        self.total(|f| f.offline)
+    }
+
+    fn total(&self, counted: impl Fn(&FileSize) -> bool) -> (usize, usize, usize) {
         self.files
             .iter()
-            .filter(|f| f.first_visit)
+            .filter(|f| counted(f))
             .fold((0, 0, 0), |acc, f| {
                 (acc.0 + f.raw, acc.1 + f.gzip, acc.2 + f.brotli)
             })
@@ -45,12 +57,14 @@ pub fn size_report(dist: &Path) -> Result<SizeReport> {
     collect(dist, dist, &mut paths)?;
     paths.sort();
     let first_visit = first_visit_files(dist)?;
+    let offline = offline_files(dist);
     let mut files = Vec::with_capacity(paths.len());
     for relative in paths {
         let bytes = std::fs::read(dist.join(&relative))?;
         let path = relative.to_string_lossy().replace('\\', "/");
         files.push(FileSize {
             first_visit: first_visit.contains(&path),
+            offline: !first_visit.contains(&path) && offline.contains(&path),
             raw: bytes.len(),
             gzip: gzip_len(&bytes),
             brotli: brotli_len(&bytes),
@@ -98,12 +112,40 @@ fn first_visit_files(dist: &Path) -> Result<BTreeSet<String>> {
     });
     for quoted in quoted {
         if let Some(relative) = quoted.strip_prefix(base) {
-            if !relative.is_empty() && dist.join(relative).is_file() {
+            // The icons for installing are fetched only when the reader installs the site, the
+            // feeds only by feed readers.
+            let not_loaded = relative.starts_with("icons/")
+                || [super::ATOM_FILE, super::RSS_FILE, super::JSON_FEED_FILE].contains(&relative);
+            if !relative.is_empty() && !not_loaded && dist.join(relative).is_file() {
                 files.insert(relative.to_string());
             }
         }
     }
     Ok(files)
+}
+
+/// The service worker and the files it precaches (from its `PRECACHE` list), relative to the
+/// site's root; none when the site has no worker.
+fn offline_files(dist: &Path) -> BTreeSet<String> {
+    let Ok(worker) = std::fs::read_to_string(dist.join(super::WORKER_FILE)) else {
+        return BTreeSet::new();
+    };
+    let base = serde_json::from_slice::<Manifest>(
+        &std::fs::read(dist.join(DATA_DIR).join(MANIFEST_FILE)).unwrap_or_default(),
+    )
+    .map_or_else(|_| "/".to_string(), |m| m.site.base_path);
+    let list = worker
+        .lines()
+        .find_map(|line| line.strip_prefix("const PRECACHE = "))
+        .and_then(|json| serde_json::from_str::<Vec<String>>(json.trim_end_matches(';')).ok())
+        .unwrap_or_default();
+    let mut files: BTreeSet<String> = list
+        .iter()
+        .filter_map(|url| url.strip_prefix(base.as_str()))
+        .map(String::from)
+        .collect();
+    files.insert(super::WORKER_FILE.to_string());
+    files
 }
 
 fn gzip_len(bytes: &[u8]) -> usize {
@@ -164,7 +206,7 @@ impl fmt::Display for SizeReport {
             kb(all.2)
         )?;
         let (raw, gzip, brotli) = self.first_visit_total();
-        write!(
+        writeln!(
             f,
             "{:<width$}  {:>10}  {:>10}  {:>10}  ({} files)",
             "first visit to /",
@@ -172,6 +214,16 @@ impl fmt::Display for SizeReport {
             kb(gzip),
             kb(brotli),
             self.files.iter().filter(|r| r.first_visit).count()
+        )?;
+        let (raw, gzip, brotli) = self.offline_total();
+        write!(
+            f,
+            "{:<width$}  {:>10}  {:>10}  {:>10}  ({} files: the service worker and what it stores beyond the first visit)",
+            "+ offline support",
+            kb(raw),
+            kb(gzip),
+            kb(brotli),
+            self.files.iter().filter(|r| r.offline).count()
         )
     }
 }

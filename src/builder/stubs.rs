@@ -8,6 +8,8 @@
 //! The same step writes a Content-Security-Policy into every page, allowing the shell's inline
 //! loader script by its hash (never `unsafe-inline`).
 
+use super::feeds::{self, FeedPost};
+use super::offline::{self, Offline};
 use crate::head::PageHead;
 use crate::listing;
 use crate::markdown::{self, escape_html, RenderOptions};
@@ -41,9 +43,20 @@ struct PageMeta<'a> {
     content: String,
 }
 
-/// Writes the route files into `dist` (a built site holding `index.html` and `data/`).
-/// Returns the number of HTML files written.
-pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
+/// What the stub step wrote.
+#[derive(Debug, Clone)]
+pub struct Stubs {
+    /// HTML files: route pages, redirects, `404.html` and the offline shell.
+    pub pages: usize,
+    /// The service worker's build and precache list.
+    pub offline: Offline,
+    /// Files left out, and why (no `base_url`: no feeds, no sitemap).
+    pub warnings: Vec<String>,
+}
+
+/// Writes the route files, then the offline files ([`super::offline`]), into `dist` (a built
+/// site holding `index.html` and `data/`).
+pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
     let shell_path = dist.join("index.html");
     let shell = std::fs::read_to_string(&shell_path)
         .with_context(|| format!("cannot read the app shell {}", shell_path.display()))?;
@@ -65,7 +78,15 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
             );
         }
     }
-    let head = security_tags(&shell, &base);
+    let mut head = security_tags(&shell, &base) + "\n" + &offline::head_tags(&base);
+    let mut warnings = Vec::new();
+    if feeds::site_url(&manifest.site).is_some() {
+        head.push_str(&feeds::head_tags(&manifest.site));
+    } else {
+        warnings.push(
+            "site.toml has no base_url, so no feeds, sitemap or canonical links were written: set it to the address the site is served at (https://example.org)".to_string(),
+        );
+    }
     let site = &manifest.site;
     let mut posts = Vec::new();
     for file in &manifest.index_files {
@@ -95,10 +116,14 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
     std::fs::write(&shell_path, page(&shell, &head, &manifest, &home_meta))?;
     written += 1;
 
+    let mut feed_posts: Vec<(Post, &crate::model::PostSummary)> = Vec::new();
     for summary in &posts {
         let post: Post = read_json(&data.join(&summary.file))?;
-        let article =
-            markdown::render(&post.body, &RenderOptions::for_site(&base, post.images)).html;
+        let article = markdown::render(
+            &post.body,
+            &RenderOptions::for_site(&base, post.images.clone()),
+        )
+        .html;
         let content = format!(
             "<main class=\"page\"><article lang=\"{}\"><h1>{}</h1><p>{}</p>{article}</article></main>",
             escape_html(&summary.lang),
@@ -113,6 +138,9 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
         let route = format!("posts/{}", summary.slug);
         write_page(dist, &route, page(&shell, &head, &manifest, &meta))?;
         written += 1;
+        if summary.date.is_some() && feed_posts.len() < feeds::FEED_ENTRIES {
+            feed_posts.push((post, summary));
+        }
         let target = format!("{base}posts/{}", summary.slug);
         for alias in &summary.aliases {
             if let Some(file) = alias_file(dist, alias) {
@@ -189,6 +217,12 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
             "<p>Search runs in your browser and needs JavaScript. Browse <a href=\"{base}tags\">by tag</a> or <a href=\"{base}archive\">the archive</a>.</p>"
         ),
     ));
+    // So is saving posts for offline reading.
+    list_pages.push((
+        "offline".into(),
+        "Reading offline".into(),
+        "<p>Posts you open are kept in your browser for reading offline; saving more needs JavaScript.</p>".into(),
+    ));
     for (route, heading, body) in list_pages {
         let meta = PageMeta {
             head: PageHead::list(site, &route, &heading),
@@ -214,7 +248,39 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<usize> {
         page(&shell, &head, &manifest, &not_found),
     )?;
     written += 1;
-    Ok(written)
+
+    // The shell with no content, for the service worker to answer navigations with offline.
+    let empty = PageMeta {
+        head: PageHead::home(site, 1),
+        lang: &site.language,
+        content: String::new(),
+    };
+    let shell_html = page(&shell, &head, &manifest, &empty).replacen(
+        HEAD_CLOSE,
+        &format!("<meta name=\"robots\" content=\"noindex\">\n{HEAD_CLOSE}"),
+        1,
+    );
+    std::fs::write(dist.join(offline::SHELL_FILE), &shell_html)?;
+    written += 1;
+    let offline = offline::write_offline(dist, &shell, &manifest)?;
+
+    // Feeds, the sitemap and robots.txt, at the site's root.
+    let feed_posts: Vec<FeedPost> = feed_posts
+        .iter()
+        .map(|(post, summary)| FeedPost { post, summary })
+        .collect();
+    for (file, text) in feeds::feed_files(site, &feed_posts)? {
+        std::fs::write(dist.join(file), text)?;
+    }
+    if let Some(sitemap) = feeds::sitemap(site, &posts) {
+        std::fs::write(dist.join(feeds::SITEMAP_FILE), sitemap)?;
+    }
+    std::fs::write(dist.join(feeds::ROBOTS_FILE), feeds::robots(site))?;
+    Ok(Stubs {
+        pages: written,
+        offline,
+        warnings,
+    })
 }
 
 /// Where an old URL of a post lives in the built site: `/2019/05/old/` → `2019/05/old/index.html`,

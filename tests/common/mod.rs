@@ -45,3 +45,25 @@ pub fn site_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// A stand-in for the shell Trunk writes: the same slot, an inline settings script, and a loader
+/// that preloads its JavaScript and WASM.
+pub const SHELL: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n<title>x</title>\n<script>// the reader's settings\nlet k = \"a\";</script>\n<script type=\"module\">import init from '/app.js'; await init({ module_or_path: '/app_bg.wasm' });</script>\n<link rel=\"modulepreload\" href=\"/app.js\"><link rel=\"preload\" href=\"/app_bg.wasm\" as=\"fetch\" type=\"application/wasm\">\n</head>\n<body>\n<div id=\"prerendered\"></div>\n</body>\n</html>\n";
+
+/// Puts what Trunk adds to a built site into `dist` (beside the builder's `data/`): the shell
+/// [`SHELL`], its script and WASM, and the icons `public/` holds.
+pub fn write_shell(dist: &Path) {
+    fs::write(dist.join("index.html"), SHELL).unwrap();
+    fs::write(
+        dist.join("app.js"),
+        "export default function init() {}\n".repeat(50),
+    )
+    .unwrap();
+    fs::write(dist.join("app_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    let icons = Path::new(env!("CARGO_MANIFEST_DIR")).join("public/icons");
+    fs::create_dir_all(dist.join("icons")).unwrap();
+    for entry in fs::read_dir(icons).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, dist.join("icons").join(path.file_name().unwrap())).unwrap();
+    }
+}

@@ -42,10 +42,15 @@ export function fieldnotes(...args) {
 
 /**
  * A fresh context (empty cache and storage) and page that records console errors, uncaught
- * exceptions, dialogs and requests.
+ * exceptions, dialogs and requests. `serviceWorkers: 'block'` keeps the site's service worker out,
+ * for tests that stand in for the network with `page.route` (which never sees requests the
+ * worker answers).
  */
-export async function openPage(browser, { viewport = { width: 1280, height: 900 }, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme });
+export async function openPage(
+  browser,
+  { viewport = { width: 1280, height: 900 }, colorScheme = 'light', serviceWorkers = 'allow' } = {},
+) {
+  const context = await browser.newContext({ viewport, colorScheme, serviceWorkers });
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
   const problems = [];

@@ -17,7 +17,10 @@ let hostileDir;
 const samplePosts = () => postsOf(dist);
 
 /** A page of its own (fresh context) that records problems and requests. */
-const openPage = (viewport) => open(browser, { viewport });
+const openPage = (viewport, options = {}) => open(browser, { viewport, ...options });
+/** For tests that fail or slow the network with `page.route`: without the service worker, as on a
+ * first visit (the worker's own answers offline are tested in offline.test.mjs). */
+const openPageWithoutWorker = () => openPage(undefined, { serviceWorkers: 'block' });
 
 before(async () => {
   assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'build the site first: trunk build --release --offline');
@@ -508,7 +511,7 @@ test('a failed or malformed load shows an error with a retry that works, never a
   const posts = samplePosts();
   const target = posts[3];
   for (const failure of ['network', 'malformed']) {
-    const { page, close } = await openPage();
+    const { page, close } = await openPageWithoutWorker();
     await page.goto(site.url + '/');
     await appReady(page);
     // The post's JSON fails (the hover prefetch too) until the reader retries.
@@ -533,7 +536,7 @@ test('a failed or malformed load shows an error with a retry that works, never a
 test('while a post is slow to arrive a placeholder holds its place, and the page does not jump', async () => {
   const posts = samplePosts();
   const target = posts[4];
-  const { page, problems, close } = await openPage();
+  const { page, problems, close } = await openPageWithoutWorker();
   await page.route('**/data/posts/**', async (route) => {
     await new Promise((resolve) => setTimeout(resolve, 800));
     await route.continue();

@@ -20,8 +20,11 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Starts serving `root`; resolves to { url, close, requests } once listening. */
-export function serve(root, { port = 0 } = {}) {
+/**
+ * Starts serving `root`; resolves to { url, close, requests } once listening. `log` hears each
+ * answer as `status content-type path`.
+ */
+export function serve(root, { port = 0, log } = {}) {
   const requests = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
@@ -42,6 +45,7 @@ export function serve(root, { port = 0 } = {}) {
     const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
     const body = fs.existsSync(file) ? fs.readFileSync(file) : Buffer.from('not found');
     res.writeHead(status, { 'content-type': type, 'cache-control': 'no-cache' });
+    log?.(`${status} ${type} ${url.pathname}`);
     res.end(req.method === 'HEAD' ? undefined : body);
   });
   return new Promise((resolve) => {
@@ -56,8 +60,11 @@ export function serve(root, { port = 0 } = {}) {
   });
 }
 
-// `node static-server.mjs DIR [PORT]` serves a folder by hand.
+// `node static-server.mjs DIR [PORT] [--log]` serves a folder by hand, or as a separate process
+// a test can stop (`--log` prints each answer).
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { url } = await serve(path.resolve(process.argv[2] ?? 'dist'), { port: Number(process.argv[3] ?? 0) });
+  const [dir = 'dist', port = '0'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const log = process.argv.includes('--log') ? (line) => console.log(line) : undefined;
+  const { url } = await serve(path.resolve(dir), { port: Number(port), log });
   console.log(`serving on ${url}`);
 }

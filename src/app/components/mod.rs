@@ -1,6 +1,7 @@
 //! Small pieces the pages are made of, each named for what the reader sees.
 
 mod article;
+mod offline;
 mod post_list;
 mod post_meta;
 mod reader_settings;
@@ -9,6 +10,7 @@ mod site_header;
 mod status;
 
 pub use article::Article;
+pub use offline::{NotStored, OfflineMark, OfflineStatus, SaveForOffline};
 pub use post_list::{Pagination, PostList};
 pub use post_meta::PostMeta;
 pub use reader_settings::ReaderSettings;

@@ -1,6 +1,6 @@
 //! A list of post cards, and the links between pages of a long list.
 
-use super::PostMeta;
+use super::{OfflineMark, PostMeta};
 use crate::app::data::prefetch_post;
 use crate::model::PostSummary;
 use leptos::prelude::*;
@@ -17,6 +17,7 @@ pub fn PostList(posts: Vec<PostSummary>) -> impl IntoView {
                 (post.lang.clone(), post.title.clone(), post.summary.clone());
             // Fetch the post while the reader points at it or tabs to it.
             let (on_point, on_focus) = (post.file.clone(), post.file.clone());
+            let mark = post.clone();
             view! {
                 <li
                     class="post-card"
@@ -27,6 +28,7 @@ pub fn PostList(posts: Vec<PostSummary>) -> impl IntoView {
                     <h2><A href=href>{title}</A></h2>
                     <PostMeta post=post/>
                     <p class="summary">{summary}</p>
+                    <OfflineMark post=mark/>
                 </li>
             }
         })

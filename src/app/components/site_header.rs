@@ -1,6 +1,6 @@
 //! The banner at the top of every page: the site's name, linking home, and the author's nav links.
 
-use super::{ReaderSettings, SearchBox};
+use super::{OfflineStatus, ReaderSettings, SearchBox};
 use crate::app::data::SiteResource;
 use crate::model::NavLink;
 use leptos::prelude::*;
@@ -9,6 +9,12 @@ use leptos_router::components::A;
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let site = expect_context::<SiteResource>();
+    // Each change of page is a moment to look for a new build (at most once a minute).
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        crate::app::offline::check_for_update();
+    });
     let info = move || {
         site.get()
             .and_then(|r| r.ok())
@@ -51,6 +57,7 @@ pub fn SiteHeader() -> impl IntoView {
             <A href="/" attr:class="site-title">{title}</A>
             {nav}
             <SearchBox/>
+            <OfflineStatus/>
             <ReaderSettings/>
         </header>
     }

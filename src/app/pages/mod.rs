@@ -3,6 +3,7 @@
 mod archive;
 mod home;
 mod not_found;
+mod offline;
 mod post;
 mod search;
 mod tags;
@@ -10,6 +11,7 @@ mod tags;
 pub use archive::ArchivePage;
 pub use home::Home;
 pub use not_found::NotFound;
+pub use offline::OfflinePage;
 pub use post::PostPage;
 pub use search::{move_through_results, search_href, tags_of, SearchPage};
 pub use tags::{TagPage, TagsPage};

@@ -3,10 +3,11 @@
 
 use super::NotFound;
 use crate::app::components::{
-    move_focus, with_site, Article, LoadFailed, Loading, PostMeta, Ready,
+    move_focus, with_site, Article, LoadFailed, Loading, NotStored, PostMeta, Ready,
 };
-use crate::app::data::{base_path, load_post, timed, SiteData};
+use crate::app::data::{base_path, load_post, timed, LoadError, SiteData};
 use crate::app::head::set_head;
+use crate::app::offline::{self, Offline};
 use crate::head::PageHead;
 use crate::listing::{neighbours, related, series};
 use crate::markdown::{self, Heading, RenderOptions};
@@ -48,6 +49,8 @@ pub fn PostPage() -> impl IntoView {
 /// Fetches one post's file (once: it is created only when the index names the file).
 #[component]
 fn PostLoader(site: Arc<SiteData>, file: String, highlight: Vec<String>) -> impl IntoView {
+    let file_opened = file.clone();
+    let network = expect_context::<Offline>().online;
     let post = LocalResource::new(move || {
         let file = file.clone();
         async move { load_post(&file).await }
@@ -55,8 +58,13 @@ fn PostLoader(site: Arc<SiteData>, file: String, highlight: Vec<String>) -> impl
     move || match post.get() {
         None => view! { <Loading/> }.into_any(),
         Some(Ok(post)) => {
+            offline::note_opened(&file_opened);
             let post = Post::clone(&post);
             view! { <PostView site=site.clone() post highlight=highlight.clone()/> }.into_any()
+        }
+        // Offline, a post the browser has not stored is not an error to retry but a fact to say.
+        Some(Err(LoadError::Network(_))) if !network.get() && offline::is_controlled() => {
+            view! { <NotStored retry=move || post.refetch()/> }.into_any()
         }
         Some(Err(error)) => view! { <LoadFailed error retry=move || post.refetch()/> }.into_any(),
     }

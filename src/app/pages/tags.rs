@@ -1,7 +1,7 @@
 //! `/tags`: every tag with its number of posts; `/tags/:tag`: the posts of one tag.
 
 use super::NotFound;
-use crate::app::components::{with_site, PostList, Ready};
+use crate::app::components::{with_site, PostList, Ready, SaveForOffline};
 use crate::app::head::set_head;
 use crate::head::PageHead;
 use crate::listing::{tag_counts, with_tag};
@@ -54,6 +54,7 @@ pub fn TagPage() -> impl IntoView {
             <div class="page tag">
                 <h1 class="page-title">"Tagged “" {tag.clone()} "”"</h1>
                 <p class="site-description">{count} " · " <A href="/tags">"All tags"</A></p>
+                <SaveForOffline posts=posts.clone() what="this tag".to_string() search=None/>
                 <PostList posts/>
             </div>
             <Ready/>

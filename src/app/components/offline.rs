@@ -1,0 +1,149 @@
+//! What the reader sees of offline reading: the header's offline mark and new-version prompt,
+//! the "available offline" mark, the message for a post that is not stored, and the buttons
+//! that save posts.
+
+use super::Ready;
+use crate::app::offline::{self, human_bytes, Offline, Progress};
+use crate::model::PostSummary;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// In the header: "Offline" while the site cannot be reached, and the prompt to load a new build.
+/// Both sit in live regions that exist from the start, so screen readers announce the change.
+#[component]
+pub fn OfflineStatus() -> impl IntoView {
+    let offline = expect_context::<Offline>();
+    view! {
+        <p class="network-status" role="status">
+            <Show when=move || !offline.online.get()>
+                <A href="/offline" attr:class="offline-badge" attr:title="Showing what this browser has stored">
+                    "Offline"
+                </A>
+            </Show>
+        </p>
+        <div class="update-prompt" role="status">
+            <Show when=move || offline.update_ready.get()>
+                <p>
+                    "A new version of this site is ready. "
+                    <button type="button" on:click=|_| offline::reload_to_update()>"Reload"</button>
+                </p>
+            </Show>
+        </div>
+    }
+}
+
+/// Beside a post in a list: whether it can be read offline.
+#[component]
+pub fn OfflineMark(post: PostSummary) -> impl IntoView {
+    let offline = expect_context::<Offline>();
+    move || {
+        if offline.has_post(&post) {
+            Some(view! { <span class="offline-mark">"Available offline"</span> }.into_any())
+        } else if !offline.online.get() {
+            Some(
+                view! { <span class="offline-mark missing">"Not saved for offline reading"</span> }
+                    .into_any(),
+            )
+        } else {
+            None
+        }
+    }
+}
+
+/// Shown instead of a post that could not be fetched while offline.
+#[component]
+pub fn NotStored(retry: impl Fn() + 'static) -> impl IntoView {
+    view! {
+        <div class="load-failed not-stored" role="alert">
+            <h1>"This post is not saved for offline reading"</h1>
+            <p>
+                "You are offline, and this browser has not stored this post. It will load when you are back online. "
+                <A href="/offline">"See what you can read offline"</A>
+            </p>
+            <button type="button" on:click=move |_| retry()>"Try again"</button>
+            <Ready/>
+        </div>
+    }
+}
+
+/// A button that stores `posts` (and, with `with_search`, the search index) for offline reading,
+/// telling the size before and the space used after.
+#[component]
+pub fn SaveForOffline(
+    posts: Vec<PostSummary>,
+    /// What is saved, for the button: "all posts", "this tag".
+    what: String,
+    /// The search index entry and its size, when searching offline is part of it.
+    search: Option<(String, u64)>,
+) -> impl IntoView {
+    let offline = expect_context::<Offline>();
+    let estimate: u64 =
+        posts.iter().map(|p| p.bytes).sum::<u64>() + search.as_ref().map_or(0, |(_, b)| *b);
+    let count = posts.len();
+    let (progress, set_progress) = signal(None::<Progress>);
+    let (message, set_message) = signal(String::new());
+    let busy = move || progress.get().is_some();
+    let all_saved = {
+        let posts = posts.clone();
+        move || {
+            offline.saved.with(|s| {
+                posts
+                    .iter()
+                    .all(|p| s.contains(&crate::app::data::data_url(&p.file)))
+            })
+        }
+    };
+    let save = move |_| {
+        let posts = posts.clone();
+        let search = search.clone();
+        leptos::task::spawn_local(async move {
+            set_message.set(String::new());
+            let result = offline::save_posts(posts, search.map(|(entry, _)| entry), move |p| {
+                set_progress.set(Some(p))
+            })
+            .await;
+            set_progress.set(None);
+            let used = offline::storage_used().await;
+            set_message.set(match result {
+                Ok(bytes) => {
+                    let mut text = format!(
+                        "Saved {count} post{} for offline reading ({} stored now).",
+                        if count == 1 { "" } else { "s" },
+                        human_bytes(bytes)
+                    );
+                    if let Some(used) = used {
+                        text.push_str(&format!(
+                            " This site uses {} of this browser's storage.",
+                            human_bytes(used)
+                        ));
+                    }
+                    text
+                }
+                Err(error) => format!("Saving stopped: {error} Try again when you are online."),
+            });
+        });
+    };
+    let label = move || {
+        if all_saved() {
+            format!("Saved: {what} ({count} posts)")
+        } else {
+            format!(
+                "Save {what} for offline ({count} posts, about {})",
+                human_bytes(estimate)
+            )
+        }
+    };
+    view! {
+        <div class="save-offline">
+            <button type="button" on:click=save disabled=move || busy() || !offline.online.get()>
+                {label}
+            </button>
+            <p class="save-status" role="status">
+                {move || match progress.get() {
+                    Some(p) => format!("Saving… {} of {} ({})", p.done, p.total, human_bytes(p.bytes)),
+                    None => message.get(),
+                }}
+            </p>
+        </div>
+    }
+}

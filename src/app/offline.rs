@@ -1,0 +1,413 @@
+//! Reading offline: registers the service worker the build wrote (`sw.js`), announces a new build
+//! without forcing it, knows which posts are stored in the browser, and saves posts on request.
+//!
+//! The worker stores what the reader opens; saving writes into its own cache, [`SAVED_CACHE`],
+//! which the worker reads but never evicts.
+
+use super::data::{self, data_url, LoadError};
+pub use crate::listing::human_bytes;
+use crate::model::PostSummary;
+use js_sys::{Array, Reflect};
+use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Cache, Request, Response, ServiceWorkerRegistration, ServiceWorkerState};
+
+/// Posts (and their images, and the search index) the reader chose to keep.
+pub const SAVED_CACHE: &str = "fieldnotes-saved";
+/// The worker's cache of opened posts (see `sw.js`).
+const POSTS_CACHE: &str = "fieldnotes-posts";
+/// Set by the worker on a response it made without the network.
+pub const OFFLINE_HEADER: &str = "fieldnotes-offline";
+/// How often to look for a new build while the reader stays on the site.
+const UPDATE_EVERY_MS: f64 = 60_000.0;
+/// How often to try the network again while it is unreachable.
+const PROBE_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// What the pages know about reading offline; provided to every page as context.
+#[derive(Clone, Copy)]
+pub struct Offline {
+    /// The site answered the last time the app asked it (false: offline, or the server is down).
+    pub online: RwSignal<bool>,
+    /// A new build is installed and waits for the reader to reload.
+    pub update_ready: RwSignal<bool>,
+    /// Site-absolute paths of the data files the browser holds (opened or saved).
+    pub stored: RwSignal<HashSet<String>>,
+    /// The subset of `stored` the reader saved.
+    pub saved: RwSignal<HashSet<String>>,
+}
+
+impl Offline {
+    /// Whether a post can be read without the network.
+    pub fn has_post(&self, post: &PostSummary) -> bool {
+        let url = data_url(&post.file);
+        self.stored.with(|s| s.contains(&url))
+    }
+}
+
+thread_local! {
+    static STATE: Cell<Option<Offline>> = const { Cell::new(None) };
+    static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
+    static LAST_UPDATE_CHECK: Cell<f64> = const { Cell::new(0.0) };
+    static PROBING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The context of the app; creates it on the first call.
+pub fn state() -> Offline {
+    STATE.with(|cell| {
+        cell.get().unwrap_or_else(|| {
+            let online = window().navigator().on_line();
+            let state = Offline {
+                online: RwSignal::new(online),
+                update_ready: RwSignal::new(false),
+                stored: RwSignal::new(HashSet::new()),
+                saved: RwSignal::new(HashSet::new()),
+            };
+            cell.set(Some(state));
+            state
+        })
+    })
+}
+
+/// Sets everything up: the worker, the browser's online and offline events, the stored posts.
+pub fn start() {
+    let state = state();
+    let on_online = Closure::<dyn Fn()>::new(move || {
+        // The browser thinks the network is back; the next answer from the site says for sure.
+        state.online.set(true);
+        leptos::task::spawn_local(probe());
+    });
+    let on_offline = Closure::<dyn Fn()>::new(network_failed);
+    let win = window();
+    let _ = win.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+    let _ = win.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
+    on_online.forget();
+    on_offline.forget();
+    if !has_service_worker() {
+        return;
+    }
+    leptos::task::spawn_local(async {
+        refresh_stored().await;
+        if let Err(e) = register().await {
+            leptos::logging::warn!("offline reading is unavailable: {e:?}");
+        }
+    });
+}
+
+/// Records what an answer says about the network: called by the data layer for every fetch.
+/// `marked` when the worker made it up without the network; `reached` when it can only have come
+/// from the site itself (a fresh request).
+pub fn network_answer(marked: bool, reached: bool) {
+    if marked {
+        network_failed();
+    } else if reached {
+        if let Some(state) = STATE.with(Cell::get) {
+            state.online.set(true);
+        }
+    }
+}
+
+/// A request found no network: say so, and keep trying until it is back.
+pub fn network_failed() {
+    let Some(state) = STATE.with(Cell::get) else {
+        return;
+    };
+    state.online.set(false);
+    if !PROBING.with(|p| p.replace(true)) {
+        leptos::task::spawn_local(async {
+            loop {
+                gloo_sleep(PROBE_EVERY).await;
+                probe().await;
+                if STATE
+                    .with(Cell::get)
+                    .is_none_or(|s| s.online.get_untracked())
+                {
+                    break;
+                }
+            }
+            PROBING.with(|p| p.set(false));
+        });
+    }
+}
+
+/// Asks the site for its manifest, only to learn whether it answers.
+async fn probe() {
+    let _ = data::fetch_text(&data_url(crate::model::MANIFEST_FILE), true).await;
+}
+
+async fn gloo_sleep(duration: std::time::Duration) {
+    let (tx, rx) = futures::channel::oneshot::channel::<()>();
+    set_timeout(
+        move || {
+            let _ = tx.send(());
+        },
+        duration,
+    );
+    let _ = rx.await;
+}
+
+fn has_service_worker() -> bool {
+    Reflect::has(&window().navigator(), &JsValue::from_str("serviceWorker")).unwrap_or(false)
+}
+
+async fn register() -> Result<(), JsValue> {
+    let container = window().navigator().service_worker();
+    let options = web_sys::RegistrationOptions::new();
+    let base = data::base_path();
+    options.set_scope(&base);
+    let registration: ServiceWorkerRegistration =
+        JsFuture::from(container.register_with_options(&format!("{base}sw.js"), &options))
+            .await?
+            .dyn_into()?;
+    let state = state();
+    let had_controller = container.controller().is_some();
+    if registration.waiting().is_some() && had_controller {
+        state.update_ready.set(true);
+    }
+    // A new build found while the page is open: it installs, then waits for the reader.
+    let found = {
+        let registration = registration.clone();
+        Closure::<dyn Fn()>::new(move || {
+            let Some(worker) = registration.installing() else {
+                return;
+            };
+            let watched = worker.clone();
+            let on_state = Closure::<dyn Fn()>::new(move || {
+                let controlled = window().navigator().service_worker().controller().is_some();
+                if watched.state() == ServiceWorkerState::Installed && controlled {
+                    state.update_ready.set(true);
+                }
+            });
+            worker.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+            on_state.forget();
+        })
+    };
+    registration.set_onupdatefound(Some(found.as_ref().unchecked_ref()));
+    found.forget();
+    // The first visit's worker takes over this page: what the page fetched before it did is
+    // fetched again through it, so the posts already opened are stored too.
+    let on_control = Closure::<dyn Fn()>::new(move || {
+        if RELOADING.with(Cell::get) {
+            let _ = window().location().reload();
+        } else if !had_controller {
+            if let Some(worker) = window().navigator().service_worker().controller() {
+                let urls: Array = data::fetched_urls()
+                    .into_iter()
+                    .map(JsValue::from)
+                    .collect();
+                let message = js_sys::Object::new();
+                let _ = Reflect::set(&message, &JsValue::from_str("store"), &urls);
+                let _ = worker.post_message(&message);
+            }
+        }
+    });
+    container.set_oncontrollerchange(Some(on_control.as_ref().unchecked_ref()));
+    on_control.forget();
+    // Coming back to the tab is a good moment to look for a new build.
+    let on_visible = Closure::<dyn Fn()>::new(|| {
+        if document().visibility_state() == web_sys::VisibilityState::Visible {
+            check_for_update();
+        }
+    });
+    let _ = document()
+        .add_event_listener_with_callback("visibilitychange", on_visible.as_ref().unchecked_ref());
+    on_visible.forget();
+    LAST_UPDATE_CHECK.with(|t| t.set(js_sys::Date::now()));
+    REGISTRATION.with(|r| *r.borrow_mut() = Some(registration));
+    Ok(())
+}
+
+thread_local!(static RELOADING: Cell<bool> = const { Cell::new(false) });
+
+/// Asks the browser to look for a new build, at most once a minute (on page changes and when the
+/// tab is shown again).
+pub fn check_for_update() {
+    let now = js_sys::Date::now();
+    if now - LAST_UPDATE_CHECK.with(Cell::get) < UPDATE_EVERY_MS {
+        return;
+    }
+    LAST_UPDATE_CHECK.with(|t| t.set(now));
+    REGISTRATION.with(|r| {
+        if let Some(registration) = r.borrow().as_ref() {
+            if let Ok(promise) = registration.update() {
+                // Offline, the check fails; the next one tries again.
+                leptos::task::spawn_local(async move {
+                    let _ = JsFuture::from(promise).await;
+                });
+            }
+        }
+    });
+}
+
+/// Switches to the new build: the waiting worker takes over, then the page reloads.
+pub fn reload_to_update() {
+    let waiting = REGISTRATION.with(|r| r.borrow().as_ref().and_then(|r| r.waiting()));
+    match waiting {
+        Some(worker) => {
+            RELOADING.with(|r| r.set(true));
+            let _ = worker.post_message(&JsValue::from_str("skip-waiting"));
+        }
+        None => {
+            let _ = window().location().reload();
+        }
+    }
+}
+
+/// Whether the service worker answers this page's requests (so what it stored can be read).
+pub fn is_controlled() -> bool {
+    has_service_worker() && window().navigator().service_worker().controller().is_some()
+}
+
+/// A post was just shown: the worker stores it (when there is one), so mark it at once.
+pub fn note_opened(file: &str) {
+    if is_controlled() {
+        state().stored.update(|s| {
+            s.insert(data_url(file));
+        });
+    }
+}
+
+/// Reads which data files the browser holds into [`Offline::stored`] and [`Offline::saved`].
+pub async fn refresh_stored() {
+    let (Ok(posts), Ok(saved)) = (
+        cache_paths(POSTS_CACHE).await,
+        cache_paths(SAVED_CACHE).await,
+    ) else {
+        return;
+    };
+    let state = state();
+    let mut stored = posts;
+    stored.extend(saved.iter().cloned());
+    state.stored.set(stored);
+    state.saved.set(saved);
+}
+
+async fn open_cache(name: &str) -> Result<Cache, JsValue> {
+    let caches = window().caches()?;
+    JsFuture::from(caches.open(name)).await?.dyn_into()
+}
+
+/// The site-absolute paths stored in one cache.
+async fn cache_paths(name: &str) -> Result<HashSet<String>, JsValue> {
+    let caches = window().caches()?;
+    // Opening a cache creates it: look first.
+    if !JsFuture::from(caches.has(name)).await?.is_truthy() {
+        return Ok(HashSet::new());
+    }
+    let cache = open_cache(name).await?;
+    let keys: Array = JsFuture::from(cache.keys()).await?.dyn_into()?;
+    let origin = window().location().origin()?;
+    Ok(keys
+        .iter()
+        .filter_map(|key| key.dyn_into::<Request>().ok())
+        .map(|request| {
+            let url = request.url();
+            url.strip_prefix(&origin).unwrap_or(&url).to_string()
+        })
+        .collect())
+}
+
+/// Progress of a save, for the page to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+    pub bytes: u64,
+}
+
+/// Stores `posts`, with their images, in [`SAVED_CACHE`] (and the whole search index when
+/// `with_search`); `progress` hears after each post. Returns the bytes stored.
+pub async fn save_posts(
+    posts: Vec<PostSummary>,
+    search_entry: Option<String>,
+    progress: impl Fn(Progress),
+) -> Result<u64, LoadError> {
+    let cache = open_cache(SAVED_CACHE).await.map_err(js_error)?;
+    let mut search_urls = Vec::new();
+    if let Some(entry) = &search_entry {
+        search_urls = data::search_index_files(entry).await?;
+    }
+    let mut report = Progress {
+        done: 0,
+        total: posts.len() + usize::from(search_entry.is_some()),
+        bytes: 0,
+    };
+    progress(report);
+    for summary in posts {
+        let post = data::load_post(&summary.file).await?;
+        let mut urls = vec![data_url(&summary.file)];
+        urls.extend(post.images.values().map(|image| data_url(&image.src)));
+        urls.extend(summary.cover.iter().map(|c| data_url(&c.image.src)));
+        for url in urls {
+            report.bytes += store(&cache, &url).await?;
+        }
+        report.done += 1;
+        progress(report);
+    }
+    if !search_urls.is_empty() {
+        for url in search_urls {
+            report.bytes += store(&cache, &url).await?;
+        }
+        report.done += 1;
+        progress(report);
+    }
+    refresh_stored().await;
+    Ok(report.bytes)
+}
+
+/// Fetches one file (through the worker, so a stored copy serves) and keeps it; returns its size.
+async fn store(cache: &Cache, url: &str) -> Result<u64, LoadError> {
+    if JsFuture::from(cache.match_with_str(url))
+        .await
+        .map_err(js_error)?
+        .is_truthy()
+    {
+        return Ok(0);
+    }
+    let response: Response = JsFuture::from(window().fetch_with_str(url))
+        .await
+        .map_err(|_| LoadError::Network(format!("offline: {url}")))?
+        .dyn_into()
+        .map_err(js_error)?;
+    let html = response
+        .headers()
+        .get("content-type")
+        .ok()
+        .flatten()
+        .is_some_and(|t| t.contains("text/html"));
+    if !response.ok() || html {
+        return Err(LoadError::Network(format!("{} {url}", response.status())));
+    }
+    let copy = response.clone().map_err(js_error)?;
+    JsFuture::from(cache.put_with_str(url, &response))
+        .await
+        .map_err(js_error)?;
+    let body = JsFuture::from(copy.array_buffer().map_err(js_error)?)
+        .await
+        .map_err(js_error)?;
+    Ok(js_sys::ArrayBuffer::from(body).byte_length() as u64)
+}
+
+/// Forgets every saved post (opened posts stay until the worker needs their room).
+pub async fn remove_saved() {
+    if let Ok(caches) = window().caches() {
+        let _ = JsFuture::from(caches.delete(SAVED_CACHE)).await;
+    }
+    refresh_stored().await;
+}
+
+/// How much the browser stores for this site, all caches and storage together, if it says.
+pub async fn storage_used() -> Option<u64> {
+    let promise = window().navigator().storage().estimate().ok()?;
+    let estimate = JsFuture::from(promise).await.ok()?;
+    Reflect::get(&estimate, &JsValue::from_str("usage"))
+        .ok()?
+        .as_f64()
+        .map(|n| n as u64)
+}
+
+fn js_error(e: JsValue) -> LoadError {
+    LoadError::Network(format!("{e:?}"))
+}

@@ -1,0 +1,399 @@
+//! Feeds and discovery: Atom, RSS 2.0 and JSON Feed 1.1 with each post's full content, a sitemap
+//! of every route, and `robots.txt` pointing at it. All URLs in them are absolute, so they need
+//! the site's `base_url`.
+
+use crate::listing;
+use crate::markdown::{self, escape_html, RenderOptions};
+use crate::model::{Post, PostSummary, SiteInfo};
+use anyhow::Result;
+use serde::Serialize;
+
+/// How many of the newest posts the feeds carry.
+pub const FEED_ENTRIES: usize = 20;
+pub const ATOM_FILE: &str = "atom.xml";
+pub const RSS_FILE: &str = "rss.xml";
+pub const JSON_FEED_FILE: &str = "feed.json";
+pub const SITEMAP_FILE: &str = "sitemap.xml";
+pub const ROBOTS_FILE: &str = "robots.txt";
+
+/// The head tags every page carries so feed readers find the feeds.
+pub fn head_tags(site: &SiteInfo) -> String {
+    let base = &site.base_path;
+    let title = escape_html(&site.title);
+    format!(
+        "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"{title} (Atom)\" href=\"{base}{ATOM_FILE}\">\n\
+         <link rel=\"alternate\" type=\"application/rss+xml\" title=\"{title} (RSS)\" href=\"{base}{RSS_FILE}\">\n\
+         <link rel=\"alternate\" type=\"application/feed+json\" title=\"{title} (JSON Feed)\" href=\"{base}{JSON_FEED_FILE}\">\n"
+    )
+}
+
+/// The site's absolute root URL (`https://example.org/blog/`), if it has a `base_url`.
+pub fn site_url(site: &SiteInfo) -> Option<String> {
+    let origin = site.base_url.trim_end_matches('/');
+    (!origin.is_empty()).then(|| format!("{origin}{}", site.base_path))
+}
+
+/// A route's absolute URL; segments are percent-encoded where a URL needs it.
+fn url_of(root: &str, route: &str) -> String {
+    let mut out = String::from(root);
+    for byte in route.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// The site's author as a list: empty when `site.toml` names none.
+fn site_authors(site: &SiteInfo) -> Vec<String> {
+    [site.author.clone()]
+        .into_iter()
+        .filter(|a| !a.is_empty())
+        .collect()
+}
+
+/// A post as the feeds show it.
+pub struct FeedPost<'a> {
+    pub post: &'a Post,
+    /// Its summary from the post index.
+    pub summary: &'a PostSummary,
+}
+
+/// The files of this step: (name at the site's root, content). Empty without a `base_url`.
+pub fn feed_files(site: &SiteInfo, posts: &[FeedPost]) -> Result<Vec<(&'static str, String)>> {
+    let Some(root) = site_url(site) else {
+        return Ok(Vec::new());
+    };
+    let origin = site.base_url.trim_end_matches('/');
+    let entries: Vec<Entry> = posts
+        .iter()
+        .filter(|p| p.summary.date.is_some())
+        .take(FEED_ENTRIES)
+        .map(|p| Entry::of(site, origin, &root, p))
+        .collect();
+    let updated = entries
+        .iter()
+        .map(|e| e.updated.clone())
+        .max()
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    Ok(vec![
+        (ATOM_FILE, atom(site, &root, &entries, &updated)),
+        (RSS_FILE, rss(site, &root, &entries)),
+        (JSON_FEED_FILE, json_feed(site, &root, &entries)?),
+    ])
+}
+
+/// One feed entry, worked out once for the three formats.
+struct Entry {
+    url: String,
+    title: String,
+    summary: String,
+    html: String,
+    /// RFC 3339.
+    published: String,
+    updated: String,
+    /// `YYYY-MM-DD`, for RSS's date format.
+    date: String,
+    authors: Vec<String>,
+    tags: Vec<String>,
+    lang: String,
+}
+
+impl Entry {
+    fn of(site: &SiteInfo, origin: &str, root: &str, p: &FeedPost) -> Entry {
+        let summary = p.summary;
+        let options = RenderOptions {
+            origin: origin.to_string(),
+            ..RenderOptions::for_site(&site.base_path, p.post.images.clone())
+        };
+        let html = markdown::render(&p.post.body, &options).html;
+        let date = summary.date.clone().unwrap_or_default();
+        let updated = summary.updated.clone().unwrap_or_else(|| date.clone());
+        let authors = if summary.authors.is_empty() {
+            site_authors(site)
+        } else {
+            summary.authors.clone()
+        };
+        Entry {
+            url: url_of(root, &format!("posts/{}", summary.slug)),
+            title: summary.title.clone(),
+            summary: summary.summary.clone(),
+            html,
+            published: format!("{date}T00:00:00Z"),
+            updated: format!("{updated}T00:00:00Z"),
+            date,
+            authors,
+            tags: summary.tags.clone(),
+            lang: summary.lang.clone(),
+        }
+    }
+}
+
+fn atom(site: &SiteInfo, root: &str, entries: &[Entry], updated: &str) -> String {
+    use atom_syndication::{Category, Content, Entry as AtomEntry, Feed, Link, Person, Text};
+    let link = |href: &str, rel: &str, mime: Option<&str>| Link {
+        href: href.to_string(),
+        rel: rel.to_string(),
+        mime_type: mime.map(String::from),
+        ..Default::default()
+    };
+    let date = |d: &str| d.parse().expect("dates are RFC 3339");
+    let person = |name: &String| Person {
+        name: name.clone(),
+        ..Default::default()
+    };
+    let feed = Feed {
+        id: root.to_string(),
+        title: Text::plain(site.title.clone()),
+        subtitle: (!site.description.is_empty()).then(|| Text::plain(site.description.clone())),
+        updated: date(updated),
+        authors: site_authors(site).iter().map(person).collect(),
+        links: vec![
+            link(
+                &format!("{root}{ATOM_FILE}"),
+                "self",
+                Some("application/atom+xml"),
+            ),
+            link(root, "alternate", Some("text/html")),
+        ],
+        lang: Some(site.language.clone()),
+        entries: entries
+            .iter()
+            .map(|e| AtomEntry {
+                id: e.url.clone(),
+                title: Text::plain(e.title.clone()),
+                updated: date(&e.updated),
+                published: Some(date(&e.published)),
+                authors: e.authors.iter().map(person).collect(),
+                links: vec![link(&e.url, "alternate", Some("text/html"))],
+                categories: e
+                    .tags
+                    .iter()
+                    .map(|t| Category {
+                        term: t.clone(),
+                        ..Default::default()
+                    })
+                    .collect(),
+                summary: Some(Text::plain(e.summary.clone())),
+                content: Some(Content {
+                    value: Some(e.html.clone()),
+                    content_type: Some("html".into()),
+                    lang: Some(e.lang.clone()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    };
+    feed.to_string()
+}
+
+fn rss(site: &SiteInfo, root: &str, entries: &[Entry]) -> String {
+    use rss::extension::atom::{AtomExtension, Link};
+    use rss::{Category, Channel, Guid, Item};
+    let channel = Channel {
+        title: site.title.clone(),
+        link: root.to_string(),
+        description: site.description.clone(),
+        language: Some(site.language.clone()),
+        last_build_date: entries.first().map(|e| rfc2822(&e.date)),
+        atom_ext: Some(AtomExtension {
+            links: vec![Link {
+                href: format!("{root}{RSS_FILE}"),
+                rel: "self".into(),
+                mime_type: Some("application/rss+xml".into()),
+                ..Default::default()
+            }],
+        }),
+        items: entries
+            .iter()
+            .map(|e| Item {
+                title: Some(e.title.clone()),
+                link: Some(e.url.clone()),
+                guid: Some(Guid {
+                    value: e.url.clone(),
+                    permalink: true,
+                }),
+                pub_date: Some(rfc2822(&e.date)),
+                description: Some(e.summary.clone()),
+                content: Some(e.html.clone()),
+                categories: e
+                    .tags
+                    .iter()
+                    .map(|t| Category {
+                        name: t.clone(),
+                        domain: None,
+                    })
+                    .collect(),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    };
+    channel.to_string()
+}
+
+/// `2025-02-04` as RFC 2822 (`Tue, 04 Feb 2025 00:00:00 +0000`), the date format of RSS.
+fn rfc2822(date: &str) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let mut parts = date.split('-').map(|p| p.parse::<i64>().unwrap_or(1));
+    let (y, m, d) = (
+        parts.next().unwrap_or(1970),
+        parts.next().unwrap_or(1),
+        parts.next().unwrap_or(1),
+    );
+    // Days since 1970-01-01 (a Thursday), by the civil-calendar formula.
+    let (y2, m2) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let doy = (153 * m2 + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    format!(
+        "{}, {d:02} {} {y} 00:00:00 +0000",
+        DAYS[days.rem_euclid(7) as usize],
+        MONTHS[(m.clamp(1, 12) - 1) as usize]
+    )
+}
+
+/// JSON Feed 1.1 (<https://jsonfeed.org/version/1.1>).
+#[derive(Serialize)]
+struct JsonFeed<'a> {
+    version: &'static str,
+    title: &'a str,
+    home_page_url: &'a str,
+    feed_url: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    description: &'a str,
+    language: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authors: Vec<JsonAuthor<'a>>,
+    items: Vec<JsonItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonAuthor<'a> {
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonItem<'a> {
+    id: &'a str,
+    url: &'a str,
+    title: &'a str,
+    content_html: &'a str,
+    summary: &'a str,
+    date_published: &'a str,
+    date_modified: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authors: Vec<JsonAuthor<'a>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    tags: &'a [String],
+    language: &'a str,
+}
+
+fn json_feed(site: &SiteInfo, root: &str, entries: &[Entry]) -> Result<String> {
+    let site_authors = site_authors(site);
+    let feed = JsonFeed {
+        version: "https://jsonfeed.org/version/1.1",
+        title: &site.title,
+        home_page_url: root,
+        feed_url: format!("{root}{JSON_FEED_FILE}"),
+        description: &site.description,
+        language: &site.language,
+        authors: site_authors
+            .iter()
+            .map(|name| JsonAuthor { name })
+            .collect(),
+        items: entries
+            .iter()
+            .map(|e| JsonItem {
+                id: &e.url,
+                url: &e.url,
+                title: &e.title,
+                content_html: &e.html,
+                summary: &e.summary,
+                date_published: &e.published,
+                date_modified: &e.updated,
+                authors: e.authors.iter().map(|name| JsonAuthor { name }).collect(),
+                tags: &e.tags,
+                language: &e.lang,
+            })
+            .collect(),
+    };
+    let mut json = serde_json::to_string_pretty(&feed)?;
+    json.push('\n');
+    Ok(json)
+}
+
+/// `sitemap.xml`: every route page, posts with their last change. `None` without a `base_url`.
+pub fn sitemap(site: &SiteInfo, posts: &[PostSummary]) -> Option<String> {
+    let root = site_url(site)?;
+    let mut urls: Vec<(String, Option<String>)> = vec![(root.clone(), None)];
+    for n in 2..=listing::page_count(posts.len(), site.posts_per_page) {
+        urls.push((url_of(&root, &format!("page/{n}")), None));
+    }
+    for post in posts {
+        let changed = post.updated.clone().or_else(|| post.date.clone());
+        urls.push((url_of(&root, &format!("posts/{}", post.slug)), changed));
+    }
+    urls.push((url_of(&root, "tags"), None));
+    for (tag, _) in listing::tag_counts(posts) {
+        urls.push((url_of(&root, &format!("tags/{tag}")), None));
+    }
+    urls.push((url_of(&root, "archive"), None));
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (url, changed) in urls {
+        xml.push_str(&format!("  <url><loc>{}</loc>", escape_html(&url)));
+        if let Some(date) = changed {
+            xml.push_str(&format!("<lastmod>{}</lastmod>", escape_html(&date)));
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    Some(xml)
+}
+
+/// `robots.txt`: everything may be crawled (crawlers that run the app need its data too), and
+/// here is the sitemap.
+pub fn robots(site: &SiteInfo) -> String {
+    let mut text = String::from("User-agent: *\nAllow: /\n");
+    if let Some(root) = site_url(site) {
+        text.push_str(&format!("\nSitemap: {root}{SITEMAP_FILE}\n"));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rss_dates_know_their_weekday() {
+        assert_eq!(rfc2822("2025-02-04"), "Tue, 04 Feb 2025 00:00:00 +0000");
+        assert_eq!(rfc2822("1970-01-01"), "Thu, 01 Jan 1970 00:00:00 +0000");
+        assert_eq!(rfc2822("2000-02-29"), "Tue, 29 Feb 2000 00:00:00 +0000");
+        assert_eq!(rfc2822("2026-11-28"), "Sat, 28 Nov 2026 00:00:00 +0000");
+    }
+
+    #[test]
+    fn urls_are_absolute_and_encoded() {
+        assert_eq!(
+            url_of("https://example.org/blog/", "tags/street food"),
+            "https://example.org/blog/tags/street%20food"
+        );
+        assert_eq!(
+            url_of("https://example.org/", "tags/ផ្សារ"),
+            "https://example.org/tags/%E1%9E%95%E1%9F%92%E1%9E%9F%E1%9E%B6%E1%9E%9A"
+        );
+    }
+}

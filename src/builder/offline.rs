@@ -1,0 +1,182 @@
+//! What makes a built site installable and readable offline: the web app manifest, the empty shell
+//! served to navigations the network cannot answer, and the service worker with this build's
+//! precache list. Written by the stub step, once the shell and the data are final.
+
+use crate::model::{Manifest, DATA_DIR, MANIFEST_FILE};
+use anyhow::{bail, Context, Result};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// The service worker, with `__BUILD__`, `__BASE__` and `__PRECACHE__` to fill in.
+const WORKER_TEMPLATE: &str = include_str!("sw.js");
+/// The service worker's file, at the root of the site so its scope is the whole site.
+pub const WORKER_FILE: &str = "sw.js";
+/// The shell with no page content: what the worker answers a navigation with when offline.
+pub const SHELL_FILE: &str = "shell.html";
+/// The web app manifest.
+pub const WEB_MANIFEST_FILE: &str = "manifest.webmanifest";
+/// The app icons, copied from `public/icons/` into the site.
+const ICONS: [(&str, &str, &str); 3] = [
+    ("icons/icon-192.png", "192x192", "any"),
+    ("icons/icon-512.png", "512x512", "any"),
+    ("icons/maskable-512.png", "512x512", "maskable"),
+];
+/// The colour of the icon's background, used by the browser for the title bar and splash screen.
+pub const THEME_COLOR: &str = "#2f5d50";
+
+/// What the offline step wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offline {
+    /// Changes whenever any precached file changes: names the worker's shell cache.
+    pub build_id: String,
+    /// Site-absolute URLs the worker stores on install.
+    pub precache: Vec<String>,
+    /// Their total size in bytes, uncompressed.
+    pub precache_bytes: u64,
+}
+
+/// The head tags every page carries for installing: the manifest, the theme colour, the icon.
+pub fn head_tags(base: &str) -> String {
+    format!(
+        "<link rel=\"manifest\" href=\"{base}{WEB_MANIFEST_FILE}\">\n<meta name=\"theme-color\" content=\"{THEME_COLOR}\">\n<link rel=\"apple-touch-icon\" href=\"{base}{}\">\n",
+        ICONS[0].0
+    )
+}
+
+/// Writes the manifest and the worker into `dist`, where the stub step has already written
+/// [`SHELL_FILE`]; `shell` is the app shell as Trunk wrote it, before any page's head tags.
+pub fn write_offline(dist: &Path, shell: &str, manifest: &Manifest) -> Result<Offline> {
+    let site = &manifest.site;
+    let base = site.base_path.as_str();
+    let icons: Vec<serde_json::Value> = ICONS
+        .iter()
+        .map(|(src, sizes, purpose)| {
+            serde_json::json!({ "src": format!("{base}{src}"), "sizes": sizes, "type": "image/png", "purpose": purpose })
+        })
+        .collect();
+    let web_manifest = serde_json::json!({
+        "name": site.title,
+        "short_name": short_name(&site.title),
+        "description": site.description,
+        "lang": site.language,
+        "start_url": base,
+        "scope": base,
+        "display": "standalone",
+        "background_color": "#fbfaf7",
+        "theme_color": THEME_COLOR,
+        "icons": icons,
+    });
+    let mut text = serde_json::to_string_pretty(&web_manifest)?;
+    text.push('\n');
+    std::fs::write(dist.join(WEB_MANIFEST_FILE), text)?;
+
+    // The shell, what it loads, the icons, and the data a first screen needs.
+    let mut files = vec![SHELL_FILE.to_string(), WEB_MANIFEST_FILE.to_string()];
+    files.extend(shell_assets(shell, base));
+    files.extend(ICONS.iter().map(|(src, _, _)| src.to_string()));
+    files.push(format!("{DATA_DIR}/{MANIFEST_FILE}"));
+    files.extend(
+        manifest
+            .index_files
+            .iter()
+            .map(|f| format!("{DATA_DIR}/{f}")),
+    );
+    if let Some(entry) = &manifest.search_file {
+        files.push(format!("{DATA_DIR}/{entry}"));
+    }
+    files.sort();
+    files.dedup();
+    if !files.iter().any(|f| f.ends_with(".wasm")) || !files.iter().any(|f| f.ends_with(".js")) {
+        bail!("the app shell loads no .js and .wasm files under {base:?}: is it Trunk's output?");
+    }
+
+    let mut hasher = Sha256::new();
+    hasher.update(WORKER_TEMPLATE.as_bytes());
+    let mut bytes = 0;
+    for file in &files {
+        let content = std::fs::read(dist.join(file))
+            .with_context(|| format!("the precached file {file} is missing from the site"))?;
+        bytes += content.len() as u64;
+        hasher.update(file.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(&content);
+    }
+    let digest = hasher.finalize();
+    let build_id: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let precache: Vec<String> = files.iter().map(|f| format!("{base}{f}")).collect();
+    let worker = WORKER_TEMPLATE
+        .replace("__BUILD__", &build_id)
+        .replace("__BASE__", base)
+        .replace("__PRECACHE__", &serde_json::to_string(&precache)?);
+    std::fs::write(dist.join(WORKER_FILE), worker)?;
+    Ok(Offline {
+        build_id,
+        precache,
+        precache_bytes: bytes,
+    })
+}
+
+/// The files the shell loads from the site (`href` and `src` attributes under `base`), relative to
+/// the site's root.
+fn shell_assets(shell: &str, base: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = shell;
+        while let Some(at) = rest.find(attr) {
+            rest = &rest[at + attr.len()..];
+            let Some(end) = rest.find('"') else { break };
+            let url = &rest[..end];
+            if let Some(file) = url.strip_prefix(base) {
+                let file = file.split(['?', '#']).next().unwrap_or_default();
+                // Pages are never precached: the shell stands in for all of them.
+                if !file.is_empty() && !file.ends_with(".html") && !file.contains("..") {
+                    found.push(file.to_string());
+                }
+            }
+            rest = &rest[end..];
+        }
+    }
+    found
+}
+
+/// The name under an installed app's icon: the title, or its first word when long.
+fn short_name(title: &str) -> String {
+    if title.chars().count() <= 12 {
+        return title.to_string();
+    }
+    title
+        .split_whitespace()
+        .next()
+        .unwrap_or(title)
+        .chars()
+        .take(12)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_assets_are_the_files_under_the_base() {
+        let shell = r#"<link rel="icon" href="/blog/favicon-1.svg"><link rel="stylesheet" href="/blog/main-2.css">
+<link rel="modulepreload" href="/blog/app-3.js"><link rel="preload" href="/blog/app-3_bg.wasm">
+<a href="https://example.org/x">x</a><link rel="canonical" href="/blog/posts/a.html"><img src="/blog/data/media/m.png?v=1">"#;
+        assert_eq!(
+            shell_assets(shell, "/blog/"),
+            [
+                "favicon-1.svg",
+                "main-2.css",
+                "app-3.js",
+                "app-3_bg.wasm",
+                "data/media/m.png"
+            ]
+        );
+    }
+
+    #[test]
+    fn short_names_fit_under_an_icon() {
+        assert_eq!(short_name("Fieldnotes"), "Fieldnotes");
+        assert_eq!(short_name("Notes from the Mekong"), "Notes");
+    }
+}

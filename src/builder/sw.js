@@ -1,0 +1,174 @@
+// Fieldnotes service worker: keeps the blog readable offline. Written into the built site by
+// `fieldnotes stubs`, which fills in the build id, the base path and the precache list below.
+//
+// Caches (all named `fieldnotes-*`, all same-origin only):
+//   fieldnotes-shell-<build>  the app shell, its hashed assets, the icons and the data manifest of
+//                             one build; a new build installs its own, old ones go on activate
+//   fieldnotes-posts          post files and index pages the reader opened (newest kept, limited)
+//   fieldnotes-search         search index files a search used (limited)
+//   fieldnotes-media          images of opened posts (limited)
+//   fieldnotes-saved          posts the reader saved for offline; written by the app, never evicted
+const BUILD = '__BUILD__';
+const BASE = '__BASE__';
+const PRECACHE = __PRECACHE__;
+const SHELL = `fieldnotes-shell-${BUILD}`;
+// The page served to any navigation the network cannot answer: the shell with no content, which
+// the app fills in from cached data.
+const FALLBACK = `${BASE}shell.html`;
+const MANIFEST = `${BASE}data/manifest.json`;
+// Most entries each runtime cache keeps; the oldest go first.
+const LIMITS = { 'fieldnotes-posts': 300, 'fieldnotes-search': 400, 'fieldnotes-media': 120 };
+// A response this worker made up because the network failed carries this header, so the app can
+// tell "offline" from "not found".
+const OFFLINE_HEADER = 'fieldnotes-offline';
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches.open(SHELL).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'reload' })))),
+  );
+  // No skipWaiting here: a new build waits until the reader chooses to reload (see 'message').
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith('fieldnotes-shell-') && name !== SHELL) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'skip-waiting') {
+    self.skipWaiting();
+  } else if (event.data && Array.isArray(event.data.store)) {
+    // The page fetched these before this worker controlled it (the first visit): store them now.
+    event.waitUntil(Promise.all(event.data.store.map((url) => remember(new Request(url)))));
+  }
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  // Other origins are the browser's business: never cached, never answered from here.
+  if (url.origin !== self.location.origin || !url.pathname.startsWith(BASE)) return;
+  if (request.mode === 'navigate') {
+    event.respondWith(page(request));
+  } else if (url.pathname === MANIFEST) {
+    event.respondWith(manifest(request));
+  } else {
+    event.respondWith(cacheFirst(event, storeFor(url.pathname)));
+  }
+});
+
+/** The runtime cache a file belongs in; none for the shell's assets (precached) and others. */
+function storeFor(path) {
+  if (path.startsWith(`${BASE}data/media/`)) return 'fieldnotes-media';
+  if (path.startsWith(`${BASE}data/search/`)) return 'fieldnotes-search';
+  if (path.startsWith(`${BASE}data/`)) return 'fieldnotes-posts';
+  return null;
+}
+
+/** Stores one same-origin data file if no cache holds it yet. */
+async function remember(request) {
+  const url = new URL(request.url);
+  const store = storeFor(url.pathname);
+  if (url.origin !== self.location.origin || !store || (await caches.match(request))) return;
+  try {
+    const response = await fetch(request);
+    if (response.ok && !isHtml(response)) await keep(store, request, response);
+  } catch (error) {
+    // Offline again: the reader's next visit stores it.
+  }
+}
+
+/** A page: the network's when it answers, else the shell of this build. Pages are not stored: an
+ * old page could name assets a later build removed. */
+async function page(request) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const shell = await caches.match(FALLBACK, { cacheName: SHELL });
+    return shell ? marked(shell) : offline();
+  }
+}
+
+/** The data manifest names the current files, so it comes from the network when possible; its
+ * last good copy answers offline. */
+async function manifest(request) {
+  try {
+    const response = await fetch(request, { cache: 'no-cache' });
+    if (response.ok && !isHtml(response)) {
+      const cache = await caches.open(SHELL);
+      await cache.put(MANIFEST, response.clone());
+      return response;
+    }
+    return response.ok ? notData() : response;
+  } catch (error) {
+    const cached = await caches.match(MANIFEST, { cacheName: SHELL });
+    return cached ? marked(cached) : offline();
+  }
+}
+
+/** A hashed file never changes, so any stored copy is good: from any Fieldnotes cache first, else
+ * the network, storing what it sends in `store` (when given). */
+async function cacheFirst(event, store) {
+  const request = event.request;
+  const cached = await caches.match(request, { ignoreSearch: true });
+  if (cached) return cached;
+  let response;
+  try {
+    response = await fetch(request);
+  } catch (error) {
+    return offline();
+  }
+  // A host that answers a missing file with its HTML page must not hand HTML to the app as data
+  // or code, nor have it stored.
+  if (isHtml(response)) return notData();
+  if (store && response.ok && response.type === 'basic') {
+    // Storing finishes in the background; the reader gets the response now.
+    event.waitUntil(keep(store, request, response.clone()).catch(() => {}));
+  }
+  return response;
+}
+
+async function keep(store, request, response) {
+  const cache = await caches.open(store);
+  await cache.put(request, response);
+  await trim(store);
+}
+
+/** Drops the oldest entries of a runtime cache over its limit. */
+async function trim(name) {
+  const cache = await caches.open(name);
+  const keys = await cache.keys();
+  const excess = keys.length - LIMITS[name];
+  for (let i = 0; i < excess; i++) await cache.delete(keys[i]);
+}
+
+function isHtml(response) {
+  return (response.headers.get('content-type') || '').includes('text/html');
+}
+
+/** A stored response, marked as answered without the network. */
+function marked(response) {
+  const headers = new Headers(response.headers);
+  headers.set(OFFLINE_HEADER, '1');
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** The network failed and nothing is stored: an error, never a page. */
+function offline() {
+  return new Response('', {
+    status: 503,
+    statusText: 'Offline',
+    headers: { 'content-type': 'text/plain', [OFFLINE_HEADER]: '1' },
+  });
+}
+
+function notData() {
+  return new Response('', { status: 404, statusText: 'Not Found', headers: { 'content-type': 'text/plain' } });
+}

@@ -1,0 +1,233 @@
+// Reading offline, for real: the release build is served by a separate server process, which the
+// tests stop (and restart with a new build) while the browser keeps its page open.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dist, fieldnotes, launchBrowser, postsOf, openPage, appReady, TIMEOUT } from './harness.mjs';
+
+const serverScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static-server.mjs');
+const posts = postsOf(dist);
+let browser;
+/** Every answer any server process gave, as `status content-type path`. */
+const answers = [];
+
+before(async () => {
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  // Over all the tests: no script, WASM or data request was ever answered with a page.
+  const wrong = answers.filter((line) => /\.(js|wasm|json)$/.test(line) && line.includes('text/html'));
+  assert.deepEqual(wrong, [], 'the server sent HTML for code or data');
+});
+
+/** Serves `dir` from its own process on 127.0.0.1 (`port` 0: any free one). */
+async function startServer(dir, port = 0) {
+  const child = spawn(process.execPath, [serverScript, dir, String(port), '--log'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the server did not start')), TIMEOUT);
+    let buffered = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      buffered += chunk;
+      let end;
+      while ((end = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, end);
+        buffered = buffered.slice(end + 1);
+        const started = line.match(/^serving on (.*)$/);
+        if (started) {
+          clearTimeout(timer);
+          resolve(started[1]);
+        } else {
+          answers.push(line);
+        }
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the server exited (${code})`)));
+  });
+  return {
+    url,
+    port: Number(new URL(url).port),
+    /** Ends the process and waits until it has gone: the port then refuses connections. */
+    stop: () =>
+      new Promise((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** A page that also fails the test if code or data ever arrives as HTML. */
+async function open() {
+  const opened = await openPage(browser);
+  opened.htmlAsData = [];
+  opened.page.on('response', async (response) => {
+    const type = response.headers()['content-type'] ?? '';
+    if (/\.(js|wasm|json)$/.test(new URL(response.url()).pathname) && type.includes('text/html')) {
+      opened.htmlAsData.push(response.url());
+    }
+  });
+  return opened;
+}
+
+/** The first visit's service worker controls the page. */
+const controlled = (page) => page.waitForFunction(() => !!navigator.serviceWorker.controller);
+/** Paths held in one cache. */
+const cached = (page, name) =>
+  page.evaluate(async (name) => {
+    if (!(await caches.has(name))) return [];
+    const keys = await (await caches.open(name)).keys();
+    return keys.map((r) => new URL(r.url).pathname).sort();
+  }, name);
+/** Console errors other than the failed requests being offline means. */
+const realProblems = (problems) =>
+  problems.filter((p) => !/Failed to load resource|ERR_CONNECTION_REFUSED|status of 503/.test(p));
+const card = (page, title) => page.locator('.post-card', { has: page.getByRole('link', { name: title, exact: true }) });
+
+test('after one visit the blog reads offline: home, an opened post, and a clear message for the rest', async () => {
+  const server = await startServer(dist);
+  const { page, problems, htmlAsData, close } = await open();
+  const [opened, unopened] = [posts[1], posts[2]];
+  try {
+    await page.goto(server.url + '/');
+    await appReady(page);
+    await controlled(page);
+    await page.getByRole('link', { name: opened.title, exact: true }).click();
+    await page.locator('article.post h1', { hasText: opened.title }).waitFor();
+    await page.waitForFunction((url) => caches.match(url).then(Boolean), `/data/${opened.file}`);
+    await page.goBack();
+    await page.locator('.post-card').first().waitFor();
+
+    await server.stop();
+    await page.reload();
+    assert.equal(new URL(page.url()).pathname, '/');
+    await appReady(page);
+    assert.equal(await page.locator('.offline-badge').textContent(), 'Offline');
+    assert.match(await card(page, opened.title).textContent(), /Available offline/);
+    assert.match(await card(page, unopened.title).textContent(), /Not saved for offline reading/);
+
+    await page.getByRole('link', { name: opened.title, exact: true }).click();
+    await page.locator('article.post h1', { hasText: opened.title }).waitFor();
+    assert.ok((await page.locator('article.post .prose').textContent()).length > 200, 'the post text is shown');
+
+    await page.goBack();
+    await page.getByRole('link', { name: unopened.title, exact: true }).click();
+    await page.getByRole('heading', { name: 'This post is not saved for offline reading' }).waitFor();
+
+    // A direct load of the opened post's address: the worker answers with the shell.
+    await page.goto(`${server.url}/posts/${opened.slug}`);
+    await appReady(page);
+    assert.equal(await page.locator('article.post h1').textContent(), opened.title);
+    assert.deepEqual(realProblems(problems), []);
+    assert.deepEqual(htmlAsData, []);
+  } finally {
+    await close();
+    await server.stop();
+  }
+});
+
+test('"Save this tag" stores exactly that tag\'s posts; after "Save all posts", search works offline', async () => {
+  const server = await startServer(dist);
+  const { page, problems, htmlAsData, close } = await open();
+  const tag = 'temples';
+  const tagged = posts.filter((p) => p.tags.includes(tag));
+  try {
+    await page.goto(`${server.url}/tags/${tag}`);
+    await appReady(page);
+    await controlled(page);
+    const save = page.getByRole('button', { name: /^Save this tag for offline \(2 posts, about \d+ KB\)$/ });
+    await save.click();
+    await page.locator('.save-status', { hasText: /^Saved 2 posts for offline reading \(\d+ KB stored now\)\./ }).waitFor();
+    const saved = await cached(page, 'fieldnotes-saved');
+    assert.deepEqual(
+      saved.filter((p) => p.startsWith('/data/posts/')),
+      tagged.map((p) => `/data/${p.file}`).sort(),
+    );
+    assert.ok(saved.every((p) => p.startsWith('/data/posts/') || p.startsWith('/data/media/')), saved.join(' '));
+    await page.getByRole('button', { name: 'Saved: this tag (2 posts)' }).waitFor();
+
+    await page.getByRole('link', { name: 'Reading offline' }).click();
+    await page.getByRole('button', { name: new RegExp(`^Save all posts for offline \\(${posts.length} posts, about \\d+ KB\\)$`) }).click();
+    await page.locator('.save-status', { hasText: `Saved ${posts.length} posts for offline reading` }).waitFor();
+    assert.match(await page.locator('.offline-summary').textContent(), new RegExp(`^${posts.length} of ${posts.length} posts are available offline\\. This site uses \\d+`));
+
+    await server.stop();
+    // A word from one post, never searched before this point.
+    const target = posts.find((p) => p.slug.includes('library'));
+    await page.goto(`${server.url}/search?q=library`);
+    await appReady(page);
+    await page.locator('.search-results h2', { hasText: target.title }).waitFor();
+    await page.getByRole('link', { name: target.title }).first().click();
+    await page.locator('article.post h1', { hasText: target.title }).waitFor();
+    assert.deepEqual(realProblems(problems), []);
+    assert.deepEqual(htmlAsData, []);
+  } finally {
+    await close();
+    await server.stop();
+  }
+});
+
+test('a new deploy is announced, not forced; "Reload" shows the new build', async () => {
+  // Two builds of the site: v2 adds a post.
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldnotes-deploy-'));
+  const [v1, v2, content] = ['v1', 'v2', 'content'].map((d) => path.join(work, d));
+  fs.cpSync(dist, v1, { recursive: true });
+  fs.cpSync(dist, v2, { recursive: true });
+  fs.cpSync(path.join(dist, '..', 'content'), content, { recursive: true });
+  const title = 'Day 14: Home Again, Writing It Up';
+  fs.writeFileSync(
+    path.join(content, 'day-14-writing-it-up.md'),
+    `---\ntitle: "${title}"\ndate: 2025-02-20\ntags: [books]\n---\n\nA week later, the notebook typed up at last.\n`,
+  );
+  fs.rmSync(path.join(v2, 'data'), { recursive: true, force: true });
+  fieldnotes('build', '--content', content, '--out', path.join(v2, 'data'));
+  fieldnotes('stubs', '--dist', v2);
+  const buildOf = (dir) => fs.readFileSync(path.join(dir, 'sw.js'), 'utf8').match(/const BUILD = '([0-9a-f]+)'/)[1];
+  assert.notEqual(buildOf(v1), buildOf(v2));
+
+  let server = await startServer(v1);
+  const { page, problems, htmlAsData, close } = await open();
+  try {
+    await page.goto(server.url + '/');
+    await appReady(page);
+    await controlled(page);
+    await page.evaluate(() => { window.stillTheSamePage = true; });
+
+    // Deploy v2 at the same address while the v1 tab stays open.
+    await server.stop();
+    server = await startServer(v2, server.port);
+    // The browser's own periodic check, brought forward.
+    await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+    const reload = page.locator('.update-prompt').getByRole('button', { name: 'Reload' });
+    await reload.waitFor();
+    assert.match(await page.locator('.update-prompt').textContent(), /A new version of this site is ready/);
+    // Nothing was forced: the same page, still the v1 list.
+    assert.equal(await page.evaluate(() => window.stillTheSamePage), true);
+    assert.equal(await page.getByRole('link', { name: title }).count(), 0);
+    // The reader can still move around v1 while the prompt waits.
+    await page.getByRole('link', { name: posts[0].title, exact: true }).click();
+    await page.locator('article.post h1', { hasText: posts[0].title }).waitFor();
+    await page.goBack();
+
+    await reload.click();
+    await page.getByRole('link', { name: title, exact: true }).waitFor();
+    assert.equal(await page.evaluate(() => window.stillTheSamePage), undefined, 'the page was reloaded');
+    const shells = (await page.evaluate(() => caches.keys())).filter((n) => n.startsWith('fieldnotes-shell-'));
+    assert.deepEqual(shells, [`fieldnotes-shell-${buildOf(v2)}`], 'the old build\'s cache is gone');
+    assert.equal(await page.locator('.update-prompt button').count(), 0);
+    assert.deepEqual(realProblems(problems), []);
+    assert.deepEqual(htmlAsData, []);
+  } finally {
+    await close();
+    await server.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+});
