@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-/// The service worker, with `__BUILD__`, `__BASE__` and `__PRECACHE__` to fill in.
+/// The service worker, with `__BUILD__`, `__BASE__`, `__PRECACHE__` and `__UNHASHED__` to fill in.
 const WORKER_TEMPLATE: &str = include_str!("sw.js");
 /// The service worker's file, at the root of the site so its scope is the whole site.
 pub const WORKER_FILE: &str = "sw.js";
@@ -104,10 +104,21 @@ pub fn write_offline(dist: &Path, shell: &str, manifest: &Manifest) -> Result<Of
     let digest = hasher.finalize();
     let build_id: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     let precache: Vec<String> = files.iter().map(|f| format!("{base}{f}")).collect();
+    // Files whose names carry no hash could be stale in the HTTP cache, so the worker fetches them
+    // past it; hashed ones may come from it (a first visit has just downloaded them).
+    let mut unhashed: Vec<String> = [SHELL_FILE, WEB_MANIFEST_FILE]
+        .into_iter()
+        .map(String::from)
+        .chain(ICONS.iter().map(|(src, _, _)| src.to_string()))
+        .chain([format!("{DATA_DIR}/{MANIFEST_FILE}")])
+        .map(|f| format!("{base}{f}"))
+        .collect();
+    unhashed.sort();
     let worker = WORKER_TEMPLATE
         .replace("__BUILD__", &build_id)
         .replace("__BASE__", base)
-        .replace("__PRECACHE__", &serde_json::to_string(&precache)?);
+        .replace("__PRECACHE__", &serde_json::to_string(&precache)?)
+        .replace("__UNHASHED__", &serde_json::to_string(&unhashed)?);
     std::fs::write(dist.join(WORKER_FILE), worker)?;
     Ok(Offline {
         build_id,

@@ -11,6 +11,9 @@
 const BUILD = '__BUILD__';
 const BASE = '__BASE__';
 const PRECACHE = __PRECACHE__;
+// Those of them whose names carry no hash: fetched past the HTTP cache, which could hold an older
+// copy. The others may come from it, so a first visit does not download the app twice.
+const UNHASHED = __UNHASHED__;
 const SHELL = `fieldnotes-shell-${BUILD}`;
 // The page served to any navigation the network cannot answer: the shell with no content, which
 // the app fills in from cached data.
@@ -24,7 +27,9 @@ const OFFLINE_HEADER = 'fieldnotes-offline';
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
-    caches.open(SHELL).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'reload' })))),
+    caches.open(SHELL).then((cache) =>
+      cache.addAll(PRECACHE.map((url) => new Request(url, { cache: UNHASHED.includes(url) ? 'reload' : 'default' }))),
+    ),
   );
   // No skipWaiting here: a new build waits until the reader chooses to reload (see 'message').
 });

@@ -117,6 +117,7 @@ test('after one visit the blog reads offline: home, an opened post, and a clear 
     await page.getByRole('link', { name: opened.title, exact: true }).click();
     await page.locator('article.post h1', { hasText: opened.title }).waitFor();
     assert.ok((await page.locator('article.post .prose').textContent()).length > 200, 'the post text is shown');
+    assert.equal(await page.locator('article.post .offline-mark').textContent(), 'Available offline');
 
     await page.goBack();
     await page.getByRole('link', { name: unopened.title, exact: true }).click();

@@ -3,7 +3,7 @@
 
 use super::NotFound;
 use crate::app::components::{
-    move_focus, with_site, Article, LoadFailed, Loading, NotStored, PostMeta, Ready,
+    move_focus, with_site, Article, LoadFailed, Loading, NotStored, OfflineMark, PostMeta, Ready,
 };
 use crate::app::data::{base_path, load_post, timed, LoadError, SiteData};
 use crate::app::head::set_head;
@@ -59,7 +59,9 @@ fn PostLoader(site: Arc<SiteData>, file: String, highlight: Vec<String>) -> impl
         None => view! { <Loading/> }.into_any(),
         Some(Ok(post)) => {
             offline::note_opened(&file_opened);
-            let post = Post::clone(&post);
+            let mut post = Post::clone(&post);
+            // The post's own file leaves its name out (it is hashed from the content).
+            post.summary.file = file_opened.clone();
             view! { <PostView site=site.clone() post highlight=highlight.clone()/> }.into_any()
         }
         // Offline, a post the browser has not stored is not an error to retry but a fact to say.
@@ -138,7 +140,8 @@ fn PostView(site: Arc<SiteData>, post: Post, highlight: Vec<String>) -> impl Int
         <article class="page post" lang=lang dir=dir>
             <header>
                 <h1 class="page-title">{title}</h1>
-                <PostMeta post=summary/>
+                <PostMeta post=summary.clone()/>
+                <OfflineMark post=summary/>
             </header>
             {series_nav}
             {toc}
