@@ -720,3 +720,53 @@ fn without_a_base_url_there_are_no_feeds_and_a_warning_says_why() {
     let robots = fs::read_to_string(dist.path().join(builder::ROBOTS_FILE)).unwrap();
     assert!(!robots.contains("Sitemap"));
 }
+
+#[test]
+fn host_rules_cache_hashed_files_for_good_and_revalidate_the_rest() {
+    let dist = tempfile::tempdir().unwrap();
+    build_to(&fixture("site"), &dist.path().join("data")).unwrap();
+    write_shell(dist.path());
+    builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
+    let rules = fs::read_to_string(dist.path().join(builder::HEADERS_FILE)).unwrap();
+    // Each rule: a path line, then its indented headers.
+    let mut by_path: Vec<(String, Vec<String>)> = Vec::new();
+    for line in rules.lines().filter(|l| !l.starts_with('#')) {
+        if let Some(header) = line.strip_prefix("  ") {
+            by_path.last_mut().unwrap().1.push(header.to_string());
+        } else {
+            by_path.push((line.to_string(), Vec::new()));
+        }
+    }
+    let headers_of = |path: &str| {
+        by_path
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, h)| h.clone())
+            .unwrap_or_else(|| panic!("no rule for {path}: {rules}"))
+    };
+    let all = headers_of("/*");
+    let csp = all
+        .iter()
+        .find(|h| h.starts_with("Content-Security-Policy: "))
+        .unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+    assert!(all.contains(&"X-Content-Type-Options: nosniff".to_string()));
+    let immutable = "Cache-Control: public, max-age=31536000, immutable";
+    for path in [
+        "/app.js",
+        "/app_bg.wasm",
+        "/data/posts/*",
+        "/data/media/*",
+        "/data/search/*",
+    ] {
+        assert_eq!(headers_of(path), [immutable], "{path}");
+    }
+    for path in ["/data/manifest.json", "/sw.js", "/manifest.webmanifest"] {
+        assert_eq!(headers_of(path), ["Cache-Control: no-cache"], "{path}");
+    }
+    // No path has two rules, and only the catch-all sets anything but caching.
+    let mut paths: Vec<_> = by_path.iter().map(|(p, _)| p).collect();
+    paths.sort();
+    paths.dedup();
+    assert_eq!(paths.len(), by_path.len());
+}

@@ -194,6 +194,12 @@ fn aliases_become_redirect_pages() {
         "{redirect}"
     );
     assert!(redirect.contains("<link rel=\"canonical\" href=\"/posts/river-crossing\">"));
+    // Hosts that read `_redirects` answer the old address with a real 301.
+    let rules = fs::read_to_string(dist.path().join(builder::REDIRECTS_FILE)).unwrap();
+    assert!(
+        rules.contains("\n/2024/03/05/river-crossing.html /posts/river-crossing 301\n"),
+        "{rules}"
+    );
 }
 
 fn site_with(posts: &[(&str, &str)]) -> tempfile::TempDir {

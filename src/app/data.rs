@@ -56,6 +56,11 @@ pub type SiteResource = LocalResource<Result<Arc<SiteData>, LoadError>>;
 
 /// The path the site is served under, as the build wrote it into the page (`/` by default).
 pub fn base_path() -> String {
+    thread_local!(static BASE: std::cell::OnceCell<String> = const { std::cell::OnceCell::new() });
+    BASE.with(|base| base.get_or_init(read_base_path).clone())
+}
+
+fn read_base_path() -> String {
     let meta = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| {
@@ -65,6 +70,12 @@ pub fn base_path() -> String {
         })
         .and_then(|m| m.get_attribute("content"));
     with_slashes(meta.as_deref().unwrap_or("/"))
+}
+
+/// The address of a page of the site (`/posts/a`) under its base path (`/blog/posts/a`), for
+/// links: the router's `A` leaves paths that start with `/` as they are.
+pub fn site_path(path: impl AsRef<str>) -> String {
+    format!("{}{}", base_path(), path.as_ref().trim_start_matches('/'))
 }
 
 /// URL of a file of the data folder.

@@ -6,6 +6,7 @@ mod head;
 mod offline;
 mod pages;
 
+use crate::app::data::site_path;
 use components::SiteHeader;
 use data::SiteResource;
 use leptos::prelude::*;
@@ -41,7 +42,7 @@ pub fn App() -> impl IntoView {
             <footer class="site-footer">
                 <p>
                     "Made with Fieldnotes. No trackers, no third parties. "
-                    <A href="/offline">"Reading offline"</A>
+                    <A href={site_path("/offline")}>"Reading offline"</A>
                 </p>
             </footer>
         </Router>

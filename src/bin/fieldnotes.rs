@@ -41,6 +41,10 @@ mod cli {
         /// Treat warnings (links to missing posts, missing images, posts without a date) as errors.
         #[arg(long)]
         strict: bool,
+        /// Serve the site under this path instead of site.toml's base_path (e.g. /blog/); build
+        /// Trunk with the same --public-url.
+        #[arg(long, env = "FIELDNOTES_BASE_PATH")]
+        base_path: Option<String>,
     }
 
     impl Source {
@@ -54,6 +58,7 @@ mod cli {
                 strict: self.strict,
                 today: None,
                 progress: true,
+                base_path: self.base_path,
             }
         }
     }
@@ -81,7 +86,7 @@ mod cli {
             #[arg(long, default_value = "content")]
             content: PathBuf,
         },
-        /// Write one HTML file per route (posts, aliases, 404), the web app manifest and the service worker into a built site; run by Trunk after each build.
+        /// Write one HTML file per route (posts, aliases, 404), the service worker, web app manifest, feeds, sitemap and host rules into a built site; run by Trunk after each build.
         Stubs {
             /// The built site (Trunk sets TRUNK_STAGING_DIR during its build).
             #[arg(long, env = "TRUNK_STAGING_DIR", default_value = "dist")]

@@ -10,6 +10,7 @@ mod config;
 mod error;
 mod feeds;
 mod front_matter;
+mod hosting;
 mod offline;
 mod output;
 mod shortcodes;
@@ -23,6 +24,7 @@ pub use size_report::{size_report, SizeReport};
 
 pub use feeds::{ATOM_FILE, FEED_ENTRIES, JSON_FEED_FILE, ROBOTS_FILE, RSS_FILE, SITEMAP_FILE};
 use front_matter::Moment;
+pub use hosting::{HEADERS_FILE, REDIRECTS_FILE};
 pub use offline::{Offline, SHELL_FILE, WEB_MANIFEST_FILE, WORKER_FILE};
 pub use stubs::{write_stubs, StubOptions, Stubs};
 
@@ -53,6 +55,8 @@ pub struct BuildOptions {
     pub today: Option<String>,
     /// Show a progress bar while reading posts.
     pub progress: bool,
+    /// Serve the site under this path instead of `site.toml`'s `base_path` (`/blog/`).
+    pub base_path: Option<String>,
 }
 
 /// What a successful build wrote.
@@ -123,7 +127,15 @@ struct LoadedPost {
 pub fn load_site(opts: &BuildOptions) -> Result<Site, Problems> {
     let content = &opts.content;
     let mut problems = Vec::new();
-    let info = config::load(content).map_err(|p| problems.push(p)).ok();
+    let info = config::load(content)
+        .map(|mut info| {
+            if let Some(base) = &opts.base_path {
+                info.base_path = markdown::with_slashes(base);
+            }
+            info
+        })
+        .map_err(|p| problems.push(p))
+        .ok();
     let mut files = Vec::new();
     if let Err(e) = walk(content, &mut files) {
         problems.push(Problem::new(

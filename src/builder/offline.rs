@@ -129,7 +129,7 @@ pub fn write_offline(dist: &Path, shell: &str, manifest: &Manifest) -> Result<Of
 
 /// The files the shell loads from the site (`href` and `src` attributes under `base`), relative to
 /// the site's root.
-fn shell_assets(shell: &str, base: &str) -> Vec<String> {
+pub fn shell_assets(shell: &str, base: &str) -> Vec<String> {
     let mut found = Vec::new();
     for attr in ["href=\"", "src=\""] {
         let mut rest = shell;

@@ -9,6 +9,7 @@
 //! loader script by its hash (never `unsafe-inline`).
 
 use super::feeds::{self, FeedPost};
+use super::hosting;
 use super::offline::{self, Offline};
 use crate::head::PageHead;
 use crate::listing;
@@ -74,7 +75,8 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
         if markdown::with_slashes(public_url) != base {
             bail!(
                 "Trunk builds for public URL {public_url:?} but site.toml sets base_path = {base:?}; \
-                 set the same path in both (Trunk.toml [build] public_url)"
+                 set the same path in both (Trunk.toml [build] public_url), or build with \
+                 FIELDNOTES_BASE_PATH={public_url} trunk build --public-url {public_url}"
             );
         }
     }
@@ -276,6 +278,17 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
         std::fs::write(dist.join(feeds::SITEMAP_FILE), sitemap)?;
     }
     std::fs::write(dist.join(feeds::ROBOTS_FILE), feeds::robots(site))?;
+
+    // Rules for hosts that read them (Netlify, Cloudflare Pages): caching, headers, redirects.
+    let hashed = offline::shell_assets(&shell, &base);
+    std::fs::write(
+        dist.join(hosting::HEADERS_FILE),
+        hosting::headers(&manifest, &hashed, &content_security_policy(&shell)),
+    )?;
+    std::fs::write(
+        dist.join(hosting::REDIRECTS_FILE),
+        hosting::redirects(&base, &posts),
+    )?;
     Ok(Stubs {
         pages: written,
         offline,
@@ -413,9 +426,18 @@ fn replace_between(text: &str, start: &str, end: &str, with: &str) -> String {
     format!("{}{with}{}", &text[..a], &text[b..])
 }
 
-/// The base-path meta tag and a Content-Security-Policy allowing exactly the shell's inline
-/// scripts (by SHA-256).
+/// The base-path meta tag and the Content-Security-Policy.
 fn security_tags(shell: &str, base: &str) -> String {
+    format!(
+        "\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<meta name=\"fieldnotes-base\" content=\"{}\">",
+        content_security_policy(shell),
+        escape_html(base)
+    )
+}
+
+/// The site's Content-Security-Policy: only the site itself, and exactly the shell's inline
+/// scripts (by SHA-256), never `unsafe-inline` or `unsafe-eval`.
+pub(super) fn content_security_policy(shell: &str) -> String {
     let mut hashes = String::new();
     let mut rest = shell;
     while let Some(open) = rest.find("<script") {
@@ -438,15 +460,11 @@ fn security_tags(shell: &str, base: &str) -> String {
         }
         rest = &after_open[body_start + close..];
     }
-    // Only the site itself: no third-party scripts, styles, fonts, images or connections.
-    let policy = format!(
+    // No third-party scripts, styles, fonts, images or connections.
+    format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
          img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
          base-uri 'none'; form-action 'self'"
-    );
-    format!(
-        "\n<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n<meta name=\"fieldnotes-base\" content=\"{}\">",
-        escape_html(base)
     )
 }
 

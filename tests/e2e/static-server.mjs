@@ -22,14 +22,17 @@ const TYPES = {
 
 /**
  * Starts serving `root`; resolves to { url, close, requests } once listening. `log` hears each
- * answer as `status content-type path`.
+ * answer as `status content-type path`. With `prefix` (`/blog`), the folder is served under that
+ * path, as a host serves a site in a sub-folder; anything outside it is not found.
  */
-export function serve(root, { port = 0, log } = {}) {
+export function serve(root, { port = 0, log, prefix = '' } = {}) {
   const requests = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     requests.push(url.pathname);
-    let file = path.join(root, decodeURIComponent(url.pathname));
+    const inside = url.pathname === prefix || url.pathname.startsWith(prefix + '/');
+    const relative = inside ? url.pathname.slice(prefix.length) || '/' : '/no file outside the prefix';
+    let file = path.join(root, decodeURIComponent(relative));
     if (!file.startsWith(path.resolve(root))) {
       res.writeHead(403).end();
       return;

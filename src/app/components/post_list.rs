@@ -2,6 +2,7 @@
 
 use super::{OfflineMark, PostMeta};
 use crate::app::data::prefetch_post;
+use crate::app::data::site_path;
 use crate::model::PostSummary;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -25,7 +26,7 @@ pub fn PostList(posts: Vec<PostSummary>) -> impl IntoView {
                     on:mouseenter=move |_| prefetch_post(on_point.clone())
                     on:focusin=move |_| prefetch_post(on_focus.clone())
                 >
-                    <h2><A href=href>{title}</A></h2>
+                    <h2><A href={site_path(href)}>{title}</A></h2>
                     <PostMeta post=post/>
                     <p class="summary">{summary}</p>
                     <OfflineMark post=mark/>
@@ -46,10 +47,10 @@ pub fn Pagination(page: usize, pages: usize) -> impl IntoView {
             format!("/page/{n}")
         }
     };
-    let newer =
-        (page > 1).then(|| view! { <A href=href(page - 1) attr:rel="prev">"← Newer posts"</A> });
+    let newer = (page > 1)
+        .then(|| view! { <A href={site_path(href(page - 1))} attr:rel="prev">"← Newer posts"</A> });
     let older = (page < pages)
-        .then(|| view! { <A href=href(page + 1) attr:rel="next">"Older posts →"</A> });
+        .then(|| view! { <A href={site_path(href(page + 1))} attr:rel="next">"Older posts →"</A> });
     (pages > 1).then(|| {
         view! {
             <nav class="pagination" aria-label="Pages">

@@ -1,5 +1,6 @@
 //! The line under a post title: date, update, reading time and tags.
 
+use crate::app::data::site_path;
 use crate::markdown::reading_label;
 use crate::model::{human_date, PostSummary};
 use leptos::prelude::*;
@@ -22,7 +23,7 @@ pub fn PostMeta(post: PostSummary) -> impl IntoView {
                     .iter()
                     .map(|t| {
                         let (href, label) = (format!("/tags/{t}"), t.clone());
-                        view! { <li><A href=href attr:class="tag">{label}</A></li> }
+                        view! { <li><A href={site_path(href)} attr:class="tag">{label}</A></li> }
                     })
                     .collect_view()}
             </ul>

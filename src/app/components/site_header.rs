@@ -1,6 +1,7 @@
 //! The banner at the top of every page: the site's name, linking home, and the author's nav links.
 
 use super::{OfflineStatus, ReaderSettings, SearchBox};
+use crate::app::data::site_path;
 use crate::app::data::SiteResource;
 use crate::model::NavLink;
 use leptos::prelude::*;
@@ -41,7 +42,7 @@ pub fn SiteHeader() -> impl IntoView {
                             .map(|link| {
                                 // Paths of the site navigate inside the app; full URLs leave it.
                                 if link.url.starts_with('/') {
-                                    view! { <li><A href=link.url>{link.title}</A></li> }.into_any()
+                                    view! { <li><A href={site_path(link.url)}>{link.title}</A></li> }.into_any()
                                 } else {
                                     view! { <li><a href=link.url rel="noopener noreferrer">{link.title}</a></li> }
                                         .into_any()
@@ -54,7 +55,7 @@ pub fn SiteHeader() -> impl IntoView {
     };
     view! {
         <header class="site-header">
-            <A href="/" attr:class="site-title">{title}</A>
+            <A href={site_path("/")} attr:class="site-title">{title}</A>
             {nav}
             <SearchBox/>
             <OfflineStatus/>

@@ -1,6 +1,7 @@
 //! `/archive`: every post by year and month.
 
 use crate::app::components::{with_site, Ready};
+use crate::app::data::site_path;
 use crate::app::head::set_head;
 use crate::head::PageHead;
 use crate::listing::{archive, month_name};
@@ -15,7 +16,7 @@ fn entry(post: &PostSummary) -> impl IntoView {
         <li>
             <time datetime=date.clone()>{human_date(&date)}</time>
             " "
-            <A href=href>{title}</A>
+            <A href={site_path(href)}>{title}</A>
         </li>
     }
 }

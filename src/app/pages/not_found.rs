@@ -3,6 +3,7 @@
 
 use crate::app::components::{with_site, Loading, Ready};
 use crate::app::data::base_path;
+use crate::app::data::site_path;
 use crate::app::head::set_head;
 use crate::head::PageHead;
 use crate::listing::by_alias;
@@ -43,7 +44,7 @@ pub fn NotFound() -> impl IntoView {
             <div class="page not-found">
                 <h1>"Page not found"</h1>
                 <p>"There is no page at this address. It may have moved, or the link may be mistyped."</p>
-                <p><A href="/">"See all posts"</A></p>
+                <p><A href={site_path("/")}>"See all posts"</A></p>
             </div>
             <Ready/>
         }

@@ -5,6 +5,7 @@ use super::NotFound;
 use crate::app::components::{
     move_focus, with_site, Article, LoadFailed, Loading, NotStored, OfflineMark, PostMeta, Ready,
 };
+use crate::app::data::site_path;
 use crate::app::data::{base_path, load_post, timed, LoadError, SiteData};
 use crate::app::head::set_head;
 use crate::app::offline::{self, Offline};
@@ -97,7 +98,7 @@ fn PostView(site: Arc<SiteData>, post: Post, highlight: Vec<String>) -> impl Int
             .map(|p| {
                 let current = p.slug == summary.slug;
                 let (href, title) = (format!("/posts/{}", p.slug), p.title.clone());
-                let link = view! { <A href=href>{title}</A> };
+                let link = view! { <A href={site_path(href)}>{title}</A> };
                 view! { <li aria-current=current.then_some("page")>{link}</li> }
             })
             .collect_view();
@@ -115,7 +116,7 @@ fn PostView(site: Arc<SiteData>, post: Post, highlight: Vec<String>) -> impl Int
     let related_nav = (!related_posts.is_empty()).then(|| {
         let items = related_posts
             .into_iter()
-            .map(|(href, title)| view! { <li><A href=href>{title}</A></li> })
+            .map(|(href, title)| view! { <li><A href={site_path(href)}>{title}</A></li> })
             .collect_view();
         view! {
             <nav class="related" aria-label="Related posts">
@@ -128,7 +129,7 @@ fn PostView(site: Arc<SiteData>, post: Post, highlight: Vec<String>) -> impl Int
     let link = |p: &crate::model::PostSummary, rel: &'static str, label: &'static str| {
         let href = format!("/posts/{}", p.slug);
         let title = p.title.clone();
-        view! { <A href=href attr:rel=rel><span class="label">{label}</span>" "{title}</A> }
+        view! { <A href={site_path(href)} attr:rel=rel><span class="label">{label}</span>" "{title}</A> }
     };
     let older = older.map(|p| link(p, "next", "Older:"));
     let newer = newer.map(|p| link(p, "prev", "Newer:"));

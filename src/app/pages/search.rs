@@ -2,6 +2,7 @@
 //! so a search can be shared, reloaded, and walked back and forth with the browser's buttons.
 
 use crate::app::components::{with_site, LoadFailed, Loading, PostMeta, Ready};
+use crate::app::data::site_path;
 use crate::app::data::{load_index, load_post, SiteData, Span};
 use crate::app::head::set_head;
 use crate::head::PageHead;
@@ -170,7 +171,7 @@ fn Found(
             };
             view! {
                 <li>
-                    <A href=href attr:class=class attr:aria-current=chosen.then_some("true")>
+                    <A href={site_path(href)} attr:class=class attr:aria-current=chosen.then_some("true")>
                         {label} " " <span class="count">{n}</span>
                     </A>
                 </li>
@@ -248,7 +249,7 @@ fn result_page(posts: &[(PostSummary, Vec<String>)], page: usize) -> impl IntoVi
             };
             view! {
                 <li class="post-card" lang=lang>
-                    <h2><A href=href>{title}</A></h2>
+                    <h2><A href={site_path(href)}>{title}</A></h2>
                     <PostMeta post=post/>
                     <p class="summary">{snippet_or_summary}</p>
                 </li>

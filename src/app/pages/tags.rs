@@ -2,6 +2,7 @@
 
 use super::NotFound;
 use crate::app::components::{with_site, PostList, Ready, SaveForOffline};
+use crate::app::data::site_path;
 use crate::app::head::set_head;
 use crate::head::PageHead;
 use crate::listing::{tag_counts, with_tag};
@@ -21,7 +22,7 @@ pub fn TagsPage() -> impl IntoView {
             .map(|(tag, count)| {
                 let href = format!("/tags/{tag}");
                 view! {
-                    <li><A href=href attr:class="tag">{tag}</A> " " <span class="count">{posts_label(count)}</span></li>
+                    <li><A href={site_path(href)} attr:class="tag">{tag}</A> " " <span class="count">{posts_label(count)}</span></li>
                 }
             })
             .collect_view();
@@ -53,7 +54,7 @@ pub fn TagPage() -> impl IntoView {
         view! {
             <div class="page tag">
                 <h1 class="page-title">"Tagged “" {tag.clone()} "”"</h1>
-                <p class="site-description">{count} " · " <A href="/tags">"All tags"</A></p>
+                <p class="site-description">{count} " · " <A href={site_path("/tags")}>"All tags"</A></p>
                 <SaveForOffline posts=posts.clone() what="this tag".to_string() search=None/>
                 <PostList posts/>
             </div>

@@ -1,0 +1,73 @@
+//! Rules for static hosts that read them from the site's root (Netlify and Cloudflare Pages):
+//! `_headers` (caching and security headers) and `_redirects` (old addresses of posts). Other
+//! hosts ignore both files; the README says what to set there instead.
+
+use crate::model::{Manifest, PostSummary, DATA_DIR, MANIFEST_FILE};
+
+pub const HEADERS_FILE: &str = "_headers";
+pub const REDIRECTS_FILE: &str = "_redirects";
+
+/// A year, and never revalidated: for files whose names carry a hash of their content.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Always revalidated: for the files that name the others (pages, the data manifest, the worker).
+const REVALIDATE: &str = "no-cache";
+
+/// `_headers`: security headers on every response; hashed files cached for good; the files that
+/// name them always revalidated. No two rules set the same header on one path, because the hosts
+/// join repeated values instead of picking one.
+pub fn headers(manifest: &Manifest, shell_assets: &[String], policy: &str) -> String {
+    let base = manifest.site.base_path.as_str();
+    let mut out =
+        String::from("# Written by `fieldnotes stubs`. Read by Netlify and Cloudflare Pages.\n");
+    out.push_str(&format!(
+        "{base}*\n  Content-Security-Policy: {policy}; frame-ancestors 'none'\n  \
+         X-Content-Type-Options: nosniff\n  Referrer-Policy: no-referrer\n  \
+         Permissions-Policy: camera=(), microphone=(), geolocation=(), interest-cohort=()\n  \
+         Cross-Origin-Opener-Policy: same-origin\n  X-Frame-Options: DENY\n"
+    ));
+    let mut immutable: Vec<String> = shell_assets.iter().map(|f| format!("{base}{f}")).collect();
+    immutable.extend(
+        manifest
+            .index_files
+            .iter()
+            .map(|f| format!("{base}{DATA_DIR}/{f}")),
+    );
+    for folder in ["posts", "media", "search"] {
+        immutable.push(format!("{base}{DATA_DIR}/{folder}/*"));
+    }
+    for path in immutable {
+        out.push_str(&format!("{path}\n  Cache-Control: {IMMUTABLE}\n"));
+    }
+    for path in [
+        format!("{base}{DATA_DIR}/{MANIFEST_FILE}"),
+        format!("{base}{}", super::WORKER_FILE),
+        format!("{base}{}", super::WEB_MANIFEST_FILE),
+    ] {
+        out.push_str(&format!("{path}\n  Cache-Control: {REVALIDATE}\n"));
+    }
+    out
+}
+
+/// `_redirects`: each old address of a post (`aliases`) to the post, permanently. The build also
+/// writes a page at each old address that redirects, for hosts without this file.
+pub fn redirects(base: &str, posts: &[PostSummary]) -> String {
+    let mut out =
+        String::from("# Written by `fieldnotes stubs`. Read by Netlify and Cloudflare Pages.\n");
+    for post in posts {
+        for alias in &post.aliases {
+            let from = alias.split(['?', '#']).next().unwrap_or_default();
+            // A line is split on spaces: an address with one cannot be written here (its
+            // redirect page still works).
+            if from.is_empty() || from.contains(char::is_whitespace) {
+                continue;
+            }
+            let from = if from.starts_with('/') {
+                format!("{}{}", base.trim_end_matches('/'), from)
+            } else {
+                format!("{base}{from}")
+            };
+            out.push_str(&format!("{from} {base}posts/{} 301\n", post.slug));
+        }
+    }
+    out
+}
