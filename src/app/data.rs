@@ -28,6 +28,15 @@ pub enum LoadError {
     Format(String),
     /// The site was rebuilt with a newer data format than this app understands.
     Version { found: u32 },
+    /// A content-hashed file this page was told about is gone: the site was rebuilt since.
+    Replaced,
+}
+
+impl LoadError {
+    /// Whether only loading the new version of the site can help (not trying again).
+    pub fn needs_reload(&self) -> bool {
+        matches!(self, LoadError::Version { .. } | LoadError::Replaced)
+    }
 }
 
 impl fmt::Display for LoadError {
@@ -38,6 +47,10 @@ impl fmt::Display for LoadError {
             LoadError::Version { found } => write!(
                 f,
                 "This site has been updated (data format {found}, this page reads {FORMAT_VERSION}). Reload to get the new version."
+            ),
+            LoadError::Replaced => write!(
+                f,
+                "This site has been updated since this page was opened. Reload to get the new version."
             ),
         }
     }
@@ -145,6 +158,10 @@ pub(crate) async fn fetch_text(url: &str, fresh: bool) -> Result<String, LoadErr
         LoadError::Network(e.to_string())
     })?;
     offline::network_answer(response.headers().has(offline::OFFLINE_HEADER), fresh);
+    // Hashed files never change, they only disappear when a new build replaces them.
+    if response.status() == 404 && !fresh {
+        return Err(LoadError::Replaced);
+    }
     if !response.ok() {
         return Err(LoadError::Network(format!("{} {}", response.status(), url)));
     }

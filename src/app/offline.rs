@@ -241,7 +241,8 @@ pub fn check_for_update() {
     });
 }
 
-/// Switches to the new build: the waiting worker takes over, then the page reloads.
+/// Switches to the new build: the waiting worker (if one is installed) takes over, then the page
+/// reloads.
 pub fn reload_to_update() {
     let waiting = REGISTRATION.with(|r| r.borrow().as_ref().and_then(|r| r.waiting()));
     match waiting {

@@ -70,10 +70,10 @@ pub fn write_offline(dist: &Path, shell: &str, manifest: &Manifest) -> Result<Of
     text.push('\n');
     std::fs::write(dist.join(WEB_MANIFEST_FILE), text)?;
 
-    // The shell, what it loads, the icons, and the data a first screen needs.
+    // The shell, what it loads, and the data a first screen needs. Not the icons: the browser
+    // fetches them when the reader installs the site, and they would cost every first visit 8 KB.
     let mut files = vec![SHELL_FILE.to_string(), WEB_MANIFEST_FILE.to_string()];
     files.extend(shell_assets(shell, base));
-    files.extend(ICONS.iter().map(|(src, _, _)| src.to_string()));
     files.push(format!("{DATA_DIR}/{MANIFEST_FILE}"));
     files.extend(
         manifest
@@ -109,7 +109,6 @@ pub fn write_offline(dist: &Path, shell: &str, manifest: &Manifest) -> Result<Of
     let mut unhashed: Vec<String> = [SHELL_FILE, WEB_MANIFEST_FILE]
         .into_iter()
         .map(String::from)
-        .chain(ICONS.iter().map(|(src, _, _)| src.to_string()))
         .chain([format!("{DATA_DIR}/{MANIFEST_FILE}")])
         .map(|f| format!("{base}{f}"))
         .collect();

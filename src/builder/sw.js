@@ -2,8 +2,9 @@
 // `fieldnotes stubs`, which fills in the build id, the base path and the precache list below.
 //
 // Caches (all named `fieldnotes-*`, all same-origin only):
-//   fieldnotes-shell-<build>  the app shell, its hashed assets, the icons and the data manifest of
-//                             one build; a new build installs its own, old ones go on activate
+//   fieldnotes-shell-<build>  the app shell, its hashed assets, the web app manifest and the data
+//                             manifest of one build; a new build installs its own, old ones go
+//                             on activate
 //   fieldnotes-posts          post files and index pages the reader opened (newest kept, limited)
 //   fieldnotes-search         search index files a search used (limited)
 //   fieldnotes-media          images of opened posts (limited)

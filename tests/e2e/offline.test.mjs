@@ -21,8 +21,9 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  // Over all the tests: no script, WASM or data request was ever answered with a page.
-  const wrong = answers.filter((line) => /\.(js|wasm|json)$/.test(line) && line.includes('text/html'));
+  // Over all the tests: the server never sent a page as the content of code or data (its 404
+  // page for a missing file is the worker's to turn into an error, which each test checks).
+  const wrong = answers.filter((line) => line.startsWith('200 ') && /\.(js|wasm|json)$/.test(line) && line.includes('text/html'));
   assert.deepEqual(wrong, [], 'the server sent HTML for code or data');
 });
 
@@ -184,6 +185,10 @@ test('a new deploy is announced, not forced; "Reload" shows the new build', asyn
   fs.cpSync(dist, v2, { recursive: true });
   fs.cpSync(path.join(dist, '..', 'content'), content, { recursive: true });
   const title = 'Day 14: Home Again, Writing It Up';
+  // v2 also changes a post, so the file v1 names for it is gone.
+  const changed = posts[3];
+  const source = fs.readdirSync(content).find((f) => f.startsWith(changed.slug));
+  fs.appendFileSync(path.join(content, source), '\nA line added after the first deploy.\n');
   fs.writeFileSync(
     path.join(content, 'day-14-writing-it-up.md'),
     `---\ntitle: "${title}"\ndate: 2025-02-20\ntags: [books]\n---\n\nA week later, the notebook typed up at last.\n`,
@@ -217,6 +222,13 @@ test('a new deploy is announced, not forced; "Reload" shows the new build', asyn
     await page.getByRole('link', { name: posts[0].title, exact: true }).click();
     await page.locator('article.post h1', { hasText: posts[0].title }).waitFor();
     await page.goBack();
+    // A post v2 changed: v1's file for it is gone. The tab says why and offers the new version.
+    await page.getByRole('link', { name: changed.title, exact: true }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /updated since this page was opened/);
+    await alert.getByRole('button', { name: 'Reload' }).waitFor();
+    await page.goBack();
 
     await reload.click();
     await page.getByRole('link', { name: title, exact: true }).waitFor();
@@ -230,5 +242,36 @@ test('a new deploy is announced, not forced; "Reload" shows the new build', asyn
     await close();
     await server.stop();
     fs.rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test('the cache of opened posts keeps its newest 300 entries, dropping the oldest first', async () => {
+  const server = await startServer(dist);
+  const { page, problems, close } = await open();
+  try {
+    await page.goto(server.url + '/');
+    await appReady(page);
+    await controlled(page);
+    // Fill the cache to its limit with stand-ins for posts opened long ago.
+    await page.evaluate(async () => {
+      const cache = await caches.open('fieldnotes-posts');
+      for (let i = 0; i < 300; i++) {
+        await cache.put(`/data/posts/old-${i}.json`, new Response('{}', { headers: { 'content-type': 'application/json' } }));
+      }
+    });
+    const post = posts[5];
+    await page.getByRole('link', { name: post.title, exact: true }).click();
+    await page.locator('article.post h1', { hasText: post.title }).waitFor();
+    await page.waitForFunction((url) => caches.match(url).then(Boolean), `/data/${post.file}`);
+    const kept = await cached(page, 'fieldnotes-posts');
+    await page.waitForFunction(() => caches.open('fieldnotes-posts').then((c) => c.keys()).then((k) => k.length <= 300));
+    const after = await cached(page, 'fieldnotes-posts');
+    assert.equal(after.length, 300, `${kept.length} before trimming`);
+    assert.ok(after.includes(`/data/${post.file}`), 'the post just opened is kept');
+    assert.ok(!after.includes('/data/posts/old-0.json'), 'the oldest entry went first');
+    assert.deepEqual(realProblems(problems), []);
+  } finally {
+    await close();
+    await server.stop();
   }
 });

@@ -34,10 +34,10 @@ pub fn Loading() -> impl IntoView {
 /// An error the reader can act on: what went wrong and a way to try again.
 #[component]
 pub fn LoadFailed(error: LoadError, retry: impl Fn() + 'static) -> impl IntoView {
-    let is_version = matches!(error, LoadError::Version { .. });
+    let reload = error.needs_reload();
     let again = move |_| {
-        if is_version {
-            let _ = window().location().reload();
+        if reload {
+            crate::app::offline::reload_to_update();
         } else {
             retry();
         }
@@ -47,7 +47,7 @@ pub fn LoadFailed(error: LoadError, retry: impl Fn() + 'static) -> impl IntoView
             <h1>"Something went wrong"</h1>
             <p>{error.to_string()}</p>
             <button type="button" on:click=again>
-                {if is_version { "Reload" } else { "Try again" }}
+                {if reload { "Reload" } else { "Try again" }}
             </button>
             <Ready/>
         </div>
