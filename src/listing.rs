@@ -164,12 +164,14 @@ pub fn by_alias<'a>(posts: &'a [PostSummary], path: &str) -> Option<&'a PostSumm
 /// A size as a reader reads it: "840 KB", "3.2 MB" (binary units, rounded up below a megabyte
 /// so that nothing reads as 0 KB).
 pub fn human_bytes(bytes: u64) -> String {
-    const KB: f64 = 1024.0;
-    let b = bytes as f64;
-    if b < KB * KB {
-        format!("{} KB", (b / KB).ceil().max(1.0) as u64)
+    // Whole numbers only: formatting a float would pull the float printer into the WASM.
+    const KB: u64 = 1024;
+    const MB: u64 = KB * KB;
+    if bytes < MB {
+        format!("{} KB", bytes.div_ceil(KB).max(1))
     } else {
-        format!("{:.1} MB", b / KB / KB)
+        let tenths = (bytes * 10 + MB / 2) / MB;
+        format!("{}.{} MB", tenths / 10, tenths % 10)
     }
 }
 
