@@ -655,6 +655,15 @@ fn feeds_sitemap_and_robots_parse_and_use_absolute_urls() {
             .map(|c| c.term.as_str())
             .collect();
         assert_eq!(tags, ["travel", "food"], "{file}");
+        if file != builder::RSS_FILE {
+            // Atom needs an author on every entry; the site's stands in for the post's.
+            let authors: Vec<_> = first_day
+                .authors
+                .iter()
+                .map(|a| a.name.as_deref().unwrap_or_default())
+                .collect();
+            assert_eq!(authors, ["Tester"], "{file}");
+        }
     }
     let json: serde_json::Value = serde_json::from_slice(&read(builder::JSON_FEED_FILE)).unwrap();
     assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");

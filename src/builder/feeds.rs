@@ -47,12 +47,15 @@ fn url_of(root: &str, route: &str) -> String {
     out
 }
 
-/// The site's author as a list: empty when `site.toml` names none.
+/// The site's author, or the site's own name when `site.toml` names none: Atom requires an
+/// author for every entry.
 fn site_authors(site: &SiteInfo) -> Vec<String> {
-    [site.author.clone()]
-        .into_iter()
-        .filter(|a| !a.is_empty())
-        .collect()
+    let name = if site.author.is_empty() {
+        &site.title
+    } else {
+        &site.author
+    };
+    vec![name.clone()]
 }
 
 /// A post as the feeds show it.
@@ -198,7 +201,12 @@ fn rss(site: &SiteInfo, root: &str, entries: &[Entry]) -> String {
     let channel = Channel {
         title: site.title.clone(),
         link: root.to_string(),
-        description: site.description.clone(),
+        // RSS requires a description; the title stands in for a site without one.
+        description: if site.description.is_empty() {
+            site.title.clone()
+        } else {
+            site.description.clone()
+        },
         language: Some(site.language.clone()),
         last_build_date: entries.first().map(|e| rfc2822(&e.date)),
         atom_ext: Some(AtomExtension {
