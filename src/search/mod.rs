@@ -3,6 +3,7 @@
 
 pub mod index;
 pub mod query;
+pub mod scan;
 pub mod tokenize;
 
 use tokenize::terms;

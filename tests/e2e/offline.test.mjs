@@ -93,7 +93,7 @@ const realProblems = (problems) =>
   problems.filter((p) => !/Failed to load resource|ERR_CONNECTION_REFUSED|status of 503/.test(p));
 const card = (page, title) => page.locator('.post-card', { has: page.getByRole('link', { name: title, exact: true }) });
 
-test('after one visit the blog reads offline: home, an opened post, and a clear message for the rest', async () => {
+test('after one visit the blog reads offline: home, an opened post, search over it, and a clear message for the rest', async () => {
   const server = await startServer(dist);
   const { page, problems, htmlAsData, close } = await open();
   const [opened, unopened] = [posts[1], posts[2]];
@@ -123,6 +123,13 @@ test('after one visit the blog reads offline: home, an opened post, and a clear 
     await page.goBack();
     await page.getByRole('link', { name: unopened.title, exact: true }).click();
     await page.getByRole('heading', { name: 'This post is not saved for offline reading' }).waitFor();
+
+    // Search without the index files a word needs: the stored posts are searched instead.
+    await page.goto(`${server.url}/search?q=bangkok`);
+    await appReady(page);
+    await page.locator('.search-offline', { hasText: /^You are offline: these results come from the \d+ posts stored in this browser\.$/ }).waitFor();
+    assert.equal(await page.locator('.search-results h2').first().textContent(), opened.title);
+    assert.ok(await page.locator('.search-results mark').count() > 0, 'the matches are marked');
 
     // A direct load of the opened post's address: the worker answers with the shell.
     await page.goto(`${server.url}/posts/${opened.slug}`);

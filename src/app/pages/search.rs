@@ -3,15 +3,18 @@
 
 use crate::app::components::{with_site, LoadFailed, Loading, PostMeta, Ready};
 use crate::app::data::site_path;
-use crate::app::data::{load_index, load_post, SiteData, Span};
+use crate::app::data::{load_index, load_post, LoadError, SiteData, Span};
 use crate::app::head::set_head;
+use crate::app::offline;
 use crate::head::PageHead;
 use crate::listing::{tag_counts, with_tags};
 use crate::markdown::analyze;
 use crate::model::PostSummary;
-use crate::search::index::search;
+use crate::search::index::{search, Document, Hit};
 use crate::search::query::{parse, Clause};
+use crate::search::scan::scan;
 use crate::search::{highlight, snippet};
+use futures::future::join_all;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -80,16 +83,27 @@ fn SearchResults(site: Arc<SiteData>, q: String, tags: Vec<String>) -> impl Into
             .into_any()
     } else {
         let (site2, q2, tags2) = (site.clone(), q.clone(), tags.clone());
+        let (from_stored, set_from_stored) = signal(None::<usize>);
+        let site3 = site.clone();
         let results = LocalResource::new(move || {
-            let (entry, clauses) = (entry.clone(), clauses.clone());
+            let (entry, clauses, site) = (entry.clone(), clauses.clone(), site3.clone());
             async move {
                 let Some(entry) = entry else {
                     return Ok(Vec::new());
                 };
                 // Measured from here to the hits, fetching included.
                 let span = Span::start("fieldnotes:search");
-                let loaded = load_index(&entry, &clauses).await?;
-                let hits = search(&clauses, &loaded);
+                let hits = match load_index(&entry, &clauses).await {
+                    Ok(loaded) => search(&clauses, &loaded),
+                    // Offline, and the index files this query needs are not stored: search the
+                    // posts this browser holds instead.
+                    Err(LoadError::Network(_)) if offline::is_controlled() => {
+                        let (hits, searched) = search_stored(&site, &clauses).await;
+                        set_from_stored.set(Some(searched));
+                        hits
+                    }
+                    Err(error) => return Err(error),
+                };
                 span.end();
                 Ok(hits)
             }
@@ -98,6 +112,13 @@ fn SearchResults(site: Arc<SiteData>, q: String, tags: Vec<String>) -> impl Into
             None => view! { <Loading/> }.into_any(),
             Some(Err(error)) => view! { <LoadFailed error retry=move || results.refetch()/> }.into_any(),
             Some(Ok(hits)) => {
+                let note = from_stored.get().map(|n| {
+                    view! {
+                        <p class="search-offline">
+                            {format!("You are offline: these results come from the {n} posts stored in this browser.")}
+                        </p>
+                    }
+                });
                 let posts: Vec<(PostSummary, Vec<String>)> = hits
                     .into_iter()
                     .filter_map(|hit| {
@@ -108,8 +129,11 @@ fn SearchResults(site: Arc<SiteData>, q: String, tags: Vec<String>) -> impl Into
                             .then(|| (post.clone(), hit.matched))
                     })
                     .collect();
-                view! { <Found site=site2.clone() q=q2.clone() tags=tags2.clone() posts prompt=false/> }
-                    .into_any()
+                view! {
+                    {note}
+                    <Found site=site2.clone() q=q2.clone() tags=tags2.clone() posts prompt=false/>
+                }
+                .into_any()
             }
         })
         .into_any()
@@ -120,6 +144,39 @@ fn SearchResults(site: Arc<SiteData>, q: String, tags: Vec<String>) -> impl Into
             {body}
         </div>
     }
+}
+
+/// A query run over the text of the posts this browser has stored (offline, without the index
+/// files it needs); hits are numbered like the site's posts. Also returns how many posts it read.
+async fn search_stored(site: &SiteData, clauses: &[Clause]) -> (Vec<Hit>, usize) {
+    offline::refresh_stored().await;
+    let state = offline::state();
+    let stored: Vec<usize> = (0..site.posts.len())
+        .filter(|&i| state.has_post(&site.posts[i]))
+        .collect();
+    let posts = join_all(stored.iter().map(|&i| load_post(&site.posts[i].file))).await;
+    let mut read = Vec::new();
+    for (&i, post) in stored.iter().zip(posts) {
+        if let Ok(post) = post {
+            read.push((i, analyze(&post.body).text));
+        }
+    }
+    let docs: Vec<Document> = read
+        .iter()
+        .map(|(i, body)| Document {
+            title: &site.posts[*i].title,
+            tags: &site.posts[*i].tags,
+            body,
+        })
+        .collect();
+    let hits = scan(clauses, &docs)
+        .into_iter()
+        .map(|hit| Hit {
+            doc: read[hit.doc as usize].0 as u32,
+            ..hit
+        })
+        .collect();
+    (hits, read.len())
 }
 
 /// The results: how many (announced), the tags to narrow by, and the posts.
