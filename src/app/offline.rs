@@ -7,6 +7,7 @@
 use super::data::{self, data_url, LoadError};
 pub use crate::listing::human_bytes;
 use crate::model::PostSummary;
+use futures::future::join_all;
 use js_sys::{Array, Reflect};
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
@@ -23,6 +24,8 @@ const POSTS_CACHE: &str = "fieldnotes-posts";
 pub const OFFLINE_HEADER: &str = "fieldnotes-offline";
 /// How often to look for a new build while the reader stays on the site.
 const UPDATE_EVERY_MS: f64 = 60_000.0;
+/// Files saved at once.
+const PARALLEL: usize = 6;
 /// How often to try the network again while it is unreachable.
 const PROBE_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
 
@@ -336,26 +339,39 @@ pub async fn save_posts(
         bytes: 0,
     };
     progress(report);
-    for summary in posts {
-        let post = data::load_post(&summary.file).await?;
-        let mut urls = vec![data_url(&summary.file)];
-        urls.extend(post.images.values().map(|image| data_url(&image.src)));
-        urls.extend(summary.cover.iter().map(|c| data_url(&c.image.src)));
-        for url in urls {
-            report.bytes += store(&cache, &url).await?;
+    // A few at a time: a large site saves in minutes, not in one request after another.
+    for batch in posts.chunks(PARALLEL) {
+        let saved = join_all(batch.iter().map(|summary| save_post(&cache, summary))).await;
+        for bytes in saved {
+            report.bytes += bytes?;
+            report.done += 1;
         }
-        report.done += 1;
         progress(report);
     }
     if !search_urls.is_empty() {
-        for url in search_urls {
-            report.bytes += store(&cache, &url).await?;
+        for batch in search_urls.chunks(PARALLEL) {
+            for bytes in join_all(batch.iter().map(|url| store(&cache, url))).await {
+                report.bytes += bytes?;
+            }
         }
         report.done += 1;
         progress(report);
     }
     refresh_stored().await;
     Ok(report.bytes)
+}
+
+/// Stores one post's file and its images; returns their size.
+async fn save_post(cache: &Cache, summary: &PostSummary) -> Result<u64, LoadError> {
+    let post = data::load_post(&summary.file).await?;
+    let mut urls = vec![data_url(&summary.file)];
+    urls.extend(post.images.values().map(|image| data_url(&image.src)));
+    urls.extend(summary.cover.iter().map(|c| data_url(&c.image.src)));
+    let mut bytes = 0;
+    for url in urls {
+        bytes += store(cache, &url).await?;
+    }
+    Ok(bytes)
 }
 
 /// Fetches one file (through the worker, so a stored copy serves) and keeps it; returns its size.

@@ -341,9 +341,16 @@ fn json_feed(site: &SiteInfo, root: &str, entries: &[Entry]) -> Result<String> {
     Ok(json)
 }
 
-/// `sitemap.xml`: every route page, posts with their last change. `None` without a `base_url`.
-pub fn sitemap(site: &SiteInfo, posts: &[PostSummary]) -> Option<String> {
-    let root = site_url(site)?;
+/// URLs one sitemap file may list (the sitemaps protocol's limit).
+pub const SITEMAP_URLS: usize = 50_000;
+
+/// The sitemap: every route page, posts with their last change, as `(file, XML)` pairs. Up to
+/// `per_file` URLs it is `sitemap.xml` alone; past that, `sitemap-1.xml`, `sitemap-2.xml`… and
+/// `sitemap.xml` is their index. Empty without a `base_url`.
+pub fn sitemaps(site: &SiteInfo, posts: &[PostSummary], per_file: usize) -> Vec<(String, String)> {
+    let Some(root) = site_url(site) else {
+        return Vec::new();
+    };
     let mut urls: Vec<(String, Option<String>)> = vec![(root.clone(), None)];
     for n in 2..=listing::page_count(posts.len(), site.posts_per_page) {
         urls.push((url_of(&root, &format!("page/{n}")), None));
@@ -357,18 +364,36 @@ pub fn sitemap(site: &SiteInfo, posts: &[PostSummary]) -> Option<String> {
         urls.push((url_of(&root, &format!("tags/{tag}")), None));
     }
     urls.push((url_of(&root, "archive"), None));
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for (url, changed) in urls {
-        xml.push_str(&format!("  <url><loc>{}</loc>", escape_html(&url)));
-        if let Some(date) = changed {
-            xml.push_str(&format!("<lastmod>{}</lastmod>", escape_html(&date)));
+    const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    const NS: &str = "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"";
+    let urlset = |urls: &[(String, Option<String>)]| {
+        let mut xml = format!("{HEAD}<urlset {NS}>\n");
+        for (url, changed) in urls {
+            xml.push_str(&format!("  <url><loc>{}</loc>", escape_html(url)));
+            if let Some(date) = changed {
+                xml.push_str(&format!("<lastmod>{}</lastmod>", escape_html(date)));
+            }
+            xml.push_str("</url>\n");
         }
-        xml.push_str("</url>\n");
+        xml.push_str("</urlset>\n");
+        xml
+    };
+    if urls.len() <= per_file {
+        return vec![(SITEMAP_FILE.to_string(), urlset(&urls))];
     }
-    xml.push_str("</urlset>\n");
-    Some(xml)
+    let mut files = Vec::new();
+    let mut index = format!("{HEAD}<sitemapindex {NS}>\n");
+    for (n, part) in urls.chunks(per_file.max(1)).enumerate() {
+        let file = format!("sitemap-{}.xml", n + 1);
+        index.push_str(&format!(
+            "  <sitemap><loc>{}</loc></sitemap>\n",
+            escape_html(&format!("{root}{file}"))
+        ));
+        files.push((file, urlset(part)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push((SITEMAP_FILE.to_string(), index));
+    files
 }
 
 /// `robots.txt`: everything may be crawled (crawlers that run the app need its data too), and
@@ -391,6 +416,57 @@ mod tests {
         assert_eq!(rfc2822("1970-01-01"), "Thu, 01 Jan 1970 00:00:00 +0000");
         assert_eq!(rfc2822("2000-02-29"), "Tue, 29 Feb 2000 00:00:00 +0000");
         assert_eq!(rfc2822("2026-11-28"), "Sat, 28 Nov 2026 00:00:00 +0000");
+    }
+
+    #[test]
+    fn a_large_site_gets_a_sitemap_index() {
+        let site = SiteInfo {
+            title: "T".into(),
+            description: String::new(),
+            author: String::new(),
+            base_url: "https://example.org".into(),
+            base_path: "/".into(),
+            language: "en".into(),
+            posts_per_page: 10,
+            nav: vec![],
+        };
+        let posts: Vec<PostSummary> = (0..7)
+            .map(|i| PostSummary {
+                slug: format!("p{i}"),
+                title: format!("P{i}"),
+                date: Some("2025-01-01".into()),
+                updated: None,
+                tags: vec![],
+                categories: vec![],
+                authors: vec![],
+                series: None,
+                cover: None,
+                summary: String::new(),
+                reading_minutes: 1,
+                lang: "en".into(),
+                file: String::new(),
+                aliases: vec![],
+                bytes: 0,
+            })
+            .collect();
+        // Home, 7 posts, tags, archive: 10 URLs, 4 to a file.
+        let files = sitemaps(&site, &posts, 4);
+        let names: Vec<_> = files.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml",
+                "sitemap.xml"
+            ]
+        );
+        let index = &files[3].1;
+        assert!(index.contains("<sitemapindex"), "{index}");
+        assert!(index.contains("<loc>https://example.org/sitemap-2.xml</loc>"));
+        assert_eq!(files[0].1.matches("<url>").count(), 4);
+        assert_eq!(files[2].1.matches("<url>").count(), 2);
+        assert_eq!(sitemaps(&site, &posts, SITEMAP_URLS).len(), 1);
     }
 
     #[test]

@@ -274,8 +274,8 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
     for (file, text) in feeds::feed_files(site, &feed_posts)? {
         std::fs::write(dist.join(file), text)?;
     }
-    if let Some(sitemap) = feeds::sitemap(site, &posts) {
-        std::fs::write(dist.join(feeds::SITEMAP_FILE), sitemap)?;
+    for (file, xml) in feeds::sitemaps(site, &posts, feeds::SITEMAP_URLS) {
+        std::fs::write(dist.join(file), xml)?;
     }
     std::fs::write(dist.join(feeds::ROBOTS_FILE), feeds::robots(site))?;
 
