@@ -181,23 +181,7 @@ mod tests {
     use crate::model::SeriesRef;
 
     fn post(slug: &str, date: Option<&str>, tags: &[&str]) -> PostSummary {
-        PostSummary {
-            slug: slug.into(),
-            title: slug.to_uppercase(),
-            date: date.map(String::from),
-            updated: None,
-            tags: tags.iter().map(|t| t.to_string()).collect(),
-            categories: vec![],
-            authors: vec![],
-            series: None,
-            cover: None,
-            summary: String::new(),
-            reading_minutes: 1,
-            lang: "en".into(),
-            file: String::new(),
-            aliases: vec![],
-            bytes: 0,
-        }
+        PostSummary::for_test(slug, date, tags)
     }
 
     fn sample() -> Vec<PostSummary> {

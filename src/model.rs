@@ -144,6 +144,30 @@ pub struct PostSummary {
     pub bytes: u64,
 }
 
+#[cfg(test)]
+impl PostSummary {
+    /// A post with a slug (its title in capitals), a date and tags, for tests.
+    pub(crate) fn for_test(slug: &str, date: Option<&str>, tags: &[&str]) -> PostSummary {
+        PostSummary {
+            slug: slug.into(),
+            title: slug.to_uppercase(),
+            date: date.map(String::from),
+            updated: None,
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            categories: vec![],
+            authors: vec![],
+            series: None,
+            cover: None,
+            summary: String::new(),
+            reading_minutes: 1,
+            lang: "en".into(),
+            file: String::new(),
+            aliases: vec![],
+            bytes: 0,
+        }
+    }
+}
+
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }

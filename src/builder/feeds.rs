@@ -431,23 +431,7 @@ mod tests {
             nav: vec![],
         };
         let posts: Vec<PostSummary> = (0..7)
-            .map(|i| PostSummary {
-                slug: format!("p{i}"),
-                title: format!("P{i}"),
-                date: Some("2025-01-01".into()),
-                updated: None,
-                tags: vec![],
-                categories: vec![],
-                authors: vec![],
-                series: None,
-                cover: None,
-                summary: String::new(),
-                reading_minutes: 1,
-                lang: "en".into(),
-                file: String::new(),
-                aliases: vec![],
-                bytes: 0,
-            })
+            .map(|i| PostSummary::for_test(&format!("p{i}"), Some("2025-01-01"), &[]))
             .collect();
         // Home, 7 posts, tags, archive: 10 URLs, 4 to a file.
         let files = sitemaps(&site, &posts, 4);
