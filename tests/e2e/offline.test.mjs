@@ -104,7 +104,18 @@ test('after one visit the blog reads offline: home, an opened post, search over 
     await page.getByRole('link', { name: opened.title, exact: true }).click();
     await page.locator('article.post h1', { hasText: opened.title }).waitFor();
     await page.waitForFunction((url) => caches.match(url).then(Boolean), `/data/${opened.file}`);
-    await page.goBack();
+    // Installable: Chromium finds nothing missing (manifest, icons, a worker that answers
+    // fetches); the test's browser context is private, which alone rules installing out.
+    const cdp = await page.context().newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    assert.deepEqual(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito'), []);
+    // A search made online keeps the index files it used.
+    await page.goto(`${server.url}/search?q=river`);
+    await page.locator('.search-results h2').first().waitFor();
+    const riverResults = await page.locator('.search-results h2').allTextContents();
+    await page.waitForFunction(() => caches.open('fieldnotes-search').then((c) => c.keys()).then((k) => k.length > 0));
+    await page.goto(server.url + '/');
+    await appReady(page);
     await page.locator('.post-card').first().waitFor();
 
     await server.stop();
@@ -123,6 +134,13 @@ test('after one visit the blog reads offline: home, an opened post, search over 
     await page.goBack();
     await page.getByRole('link', { name: unopened.title, exact: true }).click();
     await page.getByRole('heading', { name: 'This post is not saved for offline reading' }).waitFor();
+
+    // The same search offline: from the stored index files, the same results.
+    await page.goto(`${server.url}/search?q=river`);
+    await appReady(page);
+    await page.locator('.search-results h2').first().waitFor();
+    assert.deepEqual(await page.locator('.search-results h2').allTextContents(), riverResults);
+    assert.equal(await page.locator('.search-offline').count(), 0, 'the index answered, not the fallback');
 
     // Search without the index files a word needs: the stored posts are searched instead.
     await page.goto(`${server.url}/search?q=bangkok`);
