@@ -244,7 +244,8 @@ test('a post has its contents, and links to the newer and older posts', async ()
   await page.locator('nav.post-nav a[rel=next]').click();
   await page.waitForURL(site.url + '/posts/' + posts[i + 1].slug);
   await page.locator('main h1', { hasText: posts[i + 1].title }).waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement?.textContent), posts[i + 1].title);
+  // The focus follows once the new page is painted (see Ready).
+  await page.waitForFunction((title) => document.activeElement?.textContent === title, posts[i + 1].title);
   assert.deepEqual(problems, []);
   await close();
 });

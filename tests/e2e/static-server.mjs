@@ -1,6 +1,8 @@
 // A static file server that behaves like a CDN serving dist/: exact files, `dir/` → `dir/index.html`,
-// anything else → 404.html with status 404. Binds to 127.0.0.1 only. No SPA fallback on purpose:
-// deep links must work because the build wrote a file for every route.
+// anything else → 404.html with status 404, and the site's `_headers` rules applied the way
+// Netlify and Cloudflare Pages apply them (every matching rule; a header set twice is joined).
+// Binds to 127.0.0.1 only. No SPA fallback on purpose: deep links must work because the build
+// wrote a file for every route.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +22,35 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** The rules of `root/_headers`, if any: [path pattern as a RegExp, [[name, value]…]]. */
+function headerRules(root) {
+  const file = path.join(root, '_headers');
+  if (!fs.existsSync(file)) return [];
+  const rules = [];
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim() || line.trim().startsWith('#')) continue;
+    if (/^\s/.test(line)) {
+      const colon = line.indexOf(':');
+      rules.at(-1)[1].push([line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()]);
+    } else {
+      const pattern = line.trim().split('*').map((part) => part.replace(/[.?+^$()[\]{}|\\]/g, '\\$&')).join('.*');
+      rules.push([new RegExp(`^${pattern}$`), []]);
+    }
+  }
+  return rules;
+}
+
+/** The headers `_headers` gives `pathname`; no-cache when it sets no caching. */
+function headersFor(rules, pathname) {
+  const headers = {};
+  for (const [pattern, pairs] of rules) {
+    if (!pattern.test(pathname)) continue;
+    for (const [name, value] of pairs) headers[name] = headers[name] ? `${headers[name]}, ${value}` : value;
+  }
+  headers['cache-control'] ??= 'no-cache';
+  return headers;
+}
+
 /**
  * Starts serving `root`; resolves to { url, close, requests } once listening. `log` hears each
  * answer as `status content-type path`. With `prefix` (`/blog`), the folder is served under that
@@ -27,6 +58,7 @@ const TYPES = {
  */
 export function serve(root, { port = 0, log, prefix = '' } = {}) {
   const requests = [];
+  const rules = headerRules(root);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     requests.push(url.pathname);
@@ -47,7 +79,7 @@ export function serve(root, { port = 0, log, prefix = '' } = {}) {
     }
     const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
     const body = fs.existsSync(file) ? fs.readFileSync(file) : Buffer.from('not found');
-    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-cache' });
+    res.writeHead(status, { ...headersFor(rules, url.pathname), 'content-type': type });
     log?.(`${status} ${type} ${url.pathname}`);
     res.end(req.method === 'HEAD' ? undefined : body);
   });
