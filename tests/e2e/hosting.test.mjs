@@ -165,6 +165,7 @@ test('built for /blog/, the site works under that path: links, data, search, dee
     await appReady(page);
     await page.locator('.post-card').first().waitFor();
 
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller);
     const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
     assert.equal(new URL(scope).pathname, '/blog/');
     assert.equal(new URL(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? '')).pathname, '/blog/sw.js');

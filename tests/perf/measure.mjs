@@ -1,6 +1,6 @@
 // Measurement report (not a test: numbers are printed, never asserted). Run by scripts/measure.
 //
-//   node tests/perf/measure.mjs [--runs N]
+//   node tests/perf/measure.mjs [--runs N] [--no-worker]
 //
 // Builds a copy of the release build in dist/ over the sample posts plus one long post (about
 // 50 KB of Markdown, generated below), serves it on 127.0.0.1 with cross-origin isolation (so
@@ -32,18 +32,20 @@ const GOALS = {
 // Arguments.
 
 function parseArgs(argv) {
-  const options = { runs: 20 };
+  const options = { runs: 20, worker: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--runs') {
+    if (arg === '--no-worker') {
+      options.worker = false;
+    } else if (arg === '--runs') {
       options.runs = Number(argv[++i]);
     } else if (arg.startsWith('--runs=')) {
       options.runs = Number(arg.slice('--runs='.length));
     } else if (arg === '-h' || arg === '--help') {
-      console.log('usage: node tests/perf/measure.mjs [--runs N]   (N defaults to 20)');
+      console.log('usage: node tests/perf/measure.mjs [--runs N] [--no-worker]   (N defaults to 20; --no-worker: the site\'s service worker kept out, to see what it costs)');
       process.exit(0);
     } else {
-      console.error(`measure: unknown argument ${arg} (usage: --runs N)`);
+      console.error(`measure: unknown argument ${arg} (usage: --runs N, --no-worker)`);
       process.exit(2);
     }
   }
@@ -223,9 +225,12 @@ export function buildSite(work) {
 // ---------------------------------------------------------------------------------------------
 // In the browser.
 
+/** Whether pages may run the site's service worker (`--no-worker` keeps it out). */
+let serviceWorkers = 'allow';
+
 /** A fresh context (empty cache) and page; errors in the page are collected, not fatal. */
 async function coldPage(browser, problems) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers });
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
   page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
@@ -439,6 +444,7 @@ function report({ runs, env, site, sample, long, samples, files, problems, secon
   lines.push(`- crossOriginIsolated: ${env.crossOriginIsolated}; performance.now() resolution ≈ ${(env.resolution * 1000).toFixed(1)} µs`);
   lines.push(`- Machine: ${os.cpus().length} CPUs; load average ${load.before} before, ${load.after} after (other work on the machine slows every number)`);
   lines.push(`- Runs: ${runs} per measure, each in a fresh browser context (empty cache); p50 and p95 are nearest-rank`);
+  lines.push(`- Service worker: ${serviceWorkers === 'allow' ? 'on, as readers get it (a first visit installs it 3 s after the app starts)' : 'kept out (--no-worker)'}`);
   lines.push(`- Sample post: /posts/${sample.slug}; long post: /posts/${long.slug} (${kb(site.markdownBytes)} of Markdown, ${kb(longJson)} of JSON)`);
   lines.push('- "Painted" = the text is in the DOM, then two requestAnimationFrame callbacks: it includes waiting for the next frame (up to one frame interval), so it is never below the DOM time');
   if (prefetched) lines.push(`- Note: in ${prefetched} run(s) the post had been fetched before the click`);
@@ -493,7 +499,8 @@ function report({ runs, env, site, sample, long, samples, files, problems, secon
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
-  const { runs } = parseArgs(process.argv.slice(2));
+  const { runs, worker } = parseArgs(process.argv.slice(2));
+  serviceWorkers = worker ? 'allow' : 'block';
   if (!fs.existsSync(path.join(dist, 'index.html'))) {
     console.error('measure: dist/ has no build; run `trunk build --release --offline` first');
     process.exit(1);
