@@ -241,6 +241,19 @@ pub async fn load_post(file: &str) -> Result<Arc<Post>, LoadError> {
     fetch_once(&POSTS, file, Some("fieldnotes:parse-post")).await
 }
 
+/// A post's visible text (what search snippets and the offline search read), worked out once
+/// per visit: typing repeats the same searches, and analysing a long post costs milliseconds.
+pub async fn load_post_text(file: &str) -> Result<Arc<String>, LoadError> {
+    thread_local!(static TEXTS: RefCell<HashMap<String, Arc<String>>> = RefCell::new(HashMap::new()));
+    if let Some(text) = TEXTS.with(|t| t.borrow().get(file).cloned()) {
+        return Ok(text);
+    }
+    let post = load_post(file).await?;
+    let text = Arc::new(crate::markdown::analyze(&post.body).text);
+    TEXTS.with(|t| t.borrow_mut().insert(file.to_string(), text.clone()));
+    Ok(text)
+}
+
 /// Starts fetching a post the reader is likely to open (a link under the pointer or the focus),
 /// so it shows at once when they do.
 pub fn prefetch_post(file: String) {

@@ -50,6 +50,12 @@ impl Offline {
         let url = data_url(&post.file);
         self.stored.with(|s| s.contains(&url))
     }
+
+    /// Whether the reader saved a post (it then stays until they remove it).
+    pub fn has_saved(&self, post: &PostSummary) -> bool {
+        let url = data_url(&post.file);
+        self.saved.with(|s| s.contains(&url))
+    }
 }
 
 thread_local! {
@@ -57,6 +63,8 @@ thread_local! {
     static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
     static LAST_UPDATE_CHECK: Cell<f64> = const { Cell::new(0.0) };
     static PROBING: Cell<bool> = const { Cell::new(false) };
+    /// Whether [`refresh_stored`] has read the caches at least once this visit.
+    static STORED_READ: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The context of the app; creates it on the first call.
@@ -198,8 +206,8 @@ async fn register() -> Result<(), JsValue> {
     };
     registration.set_onupdatefound(Some(found.as_ref().unchecked_ref()));
     found.forget();
-    // The first visit's worker takes over this page: what the page fetched before it did is
-    // fetched again through it, so the posts already opened are stored too.
+    // The first visit's worker takes over this page: it is told what the page fetched before,
+    // and stores that too (the posts already opened, the search files used).
     let on_control = Closure::<dyn Fn()>::new(move || {
         if RELOADING.with(Cell::get) {
             let _ = window().location().reload();
@@ -295,6 +303,15 @@ pub async fn refresh_stored() {
     stored.extend(saved.iter().cloned());
     state.stored.set(stored);
     state.saved.set(saved);
+    STORED_READ.with(|r| r.set(true));
+}
+
+/// Makes sure [`Offline::stored`] has been read from the caches (a page loaded offline may search
+/// before the start-up read is done); reads them only the first time.
+pub async fn stored_known() {
+    if !STORED_READ.with(Cell::get) {
+        refresh_stored().await;
+    }
 }
 
 async fn open_cache(name: &str) -> Result<Cache, JsValue> {

@@ -651,9 +651,7 @@ pub fn render_files(site: &Site) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
     for (path, bytes) in &site.media {
         files.insert(PathBuf::from(path), bytes.clone());
     }
-    let before: u64 = files.values().map(|f| f.len() as u64).sum();
-    let search_file = search_files(site, &mut files);
-    let search_bytes = files.values().map(|f| f.len() as u64).sum::<u64>() - before;
+    let (search_file, search_bytes) = search_files(site, &mut files);
 
     // Every file name carries the hash of its content, so the names and the site settings
     // identify the build.
@@ -681,8 +679,8 @@ pub fn render_files(site: &Site) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
 }
 
 /// Writes the search index (its shards, then the entry naming them) into `files`; returns the
-/// entry's name. Posts are numbered in index order, newest first.
-fn search_files(site: &Site, files: &mut BTreeMap<PathBuf, Vec<u8>>) -> String {
+/// entry's name and the bytes of all its files. Posts are numbered in index order, newest first.
+fn search_files(site: &Site, files: &mut BTreeMap<PathBuf, Vec<u8>>) -> (String, u64) {
     use crate::search::index::{
         build, chunk_file, shard_file, Document, SearchEntry, INDEX_VERSION,
     };
@@ -727,14 +725,18 @@ fn search_files(site: &Site, files: &mut BTreeMap<PathBuf, Vec<u8>>) -> String {
         keys: shards.iter().map(|(key, _)| key.clone()).collect(),
     };
     entry.keys.sort();
+    let mut bytes = 0;
     for (key, json) in shards {
+        bytes += json.len() as u64;
         files.insert(PathBuf::from(shard_file(&dir, &key)), json);
     }
     for (key, n, json) in built.chunks {
+        bytes += json.len() as u64;
         files.insert(PathBuf::from(chunk_file(&dir, &key, n)), json);
     }
     let json = serde_json::to_vec(&entry).expect("the search entry serialises");
     let file = format!("search/entry.{}.json", content_hash(&json));
+    bytes += json.len() as u64;
     files.insert(PathBuf::from(&file), json);
-    file
+    (file, bytes)
 }

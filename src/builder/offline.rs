@@ -44,8 +44,8 @@ pub fn head_tags(base: &str) -> String {
 }
 
 /// Writes the manifest and the worker into `dist`, where the stub step has already written
-/// [`SHELL_FILE`]; `shell` is the app shell as Trunk wrote it, before any page's head tags.
-pub fn write_offline(dist: &Path, shell: &str, manifest: &Manifest) -> Result<Offline> {
+/// [`SHELL_FILE`]; `shell_assets` are the files the app shell loads ([`shell_assets`]).
+pub fn write_offline(dist: &Path, shell_assets: &[String], manifest: &Manifest) -> Result<Offline> {
     let site = &manifest.site;
     let base = site.base_path.as_str();
     let icons: Vec<serde_json::Value> = ICONS
@@ -73,7 +73,7 @@ pub fn write_offline(dist: &Path, shell: &str, manifest: &Manifest) -> Result<Of
     // The shell, what it loads, and the data a first screen needs. Not the icons: the browser
     // fetches them when the reader installs the site, and they would cost every first visit 8 KB.
     let mut files = vec![SHELL_FILE.to_string(), WEB_MANIFEST_FILE.to_string()];
-    files.extend(shell_assets(shell, base));
+    files.extend(shell_assets.iter().cloned());
     files.push(format!("{DATA_DIR}/{MANIFEST_FILE}"));
     files.extend(
         manifest

@@ -56,8 +56,11 @@ pub fn size_report(dist: &Path) -> Result<SizeReport> {
     let mut paths = Vec::new();
     collect(dist, dist, &mut paths)?;
     paths.sort();
-    let first_visit = first_visit_files(dist)?;
-    let offline = offline_files(dist);
+    let manifest_path = dist.join(DATA_DIR).join(MANIFEST_FILE);
+    let manifest: Manifest = serde_json::from_slice(&std::fs::read(&manifest_path)?)
+        .with_context(|| format!("cannot parse {}", manifest_path.display()))?;
+    let first_visit = first_visit_files(dist, &manifest)?;
+    let offline = offline_files(dist, &manifest.site.base_path);
     let mut files = Vec::with_capacity(paths.len());
     for relative in paths {
         let bytes = std::fs::read(dist.join(&relative))?;
@@ -88,12 +91,9 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 /// The files a first visit to `/` downloads.
-fn first_visit_files(dist: &Path) -> Result<BTreeSet<String>> {
+fn first_visit_files(dist: &Path, manifest: &Manifest) -> Result<BTreeSet<String>> {
     let html = std::fs::read_to_string(dist.join("index.html"))
         .with_context(|| format!("{} has no index.html: build the site first", dist.display()))?;
-    let manifest_path = dist.join(DATA_DIR).join(MANIFEST_FILE);
-    let manifest: Manifest = serde_json::from_slice(&std::fs::read(&manifest_path)?)
-        .with_context(|| format!("cannot parse {}", manifest_path.display()))?;
     let base = manifest.site.base_path.as_str();
     let mut files = BTreeSet::from([
         "index.html".to_string(),
@@ -125,15 +125,11 @@ fn first_visit_files(dist: &Path) -> Result<BTreeSet<String>> {
 }
 
 /// The service worker and the files it precaches (from its `PRECACHE` list), relative to the
-/// site's root; none when the site has no worker.
-fn offline_files(dist: &Path) -> BTreeSet<String> {
+/// site's root under `base`; none when the site has no worker.
+fn offline_files(dist: &Path, base: &str) -> BTreeSet<String> {
     let Ok(worker) = std::fs::read_to_string(dist.join(super::WORKER_FILE)) else {
         return BTreeSet::new();
     };
-    let base = serde_json::from_slice::<Manifest>(
-        &std::fs::read(dist.join(DATA_DIR).join(MANIFEST_FILE)).unwrap_or_default(),
-    )
-    .map_or_else(|_| "/".to_string(), |m| m.site.base_path);
     let list = worker
         .lines()
         .find_map(|line| line.strip_prefix("const PRECACHE = "))
@@ -141,7 +137,7 @@ fn offline_files(dist: &Path) -> BTreeSet<String> {
         .unwrap_or_default();
     let mut files: BTreeSet<String> = list
         .iter()
-        .filter_map(|url| url.strip_prefix(base.as_str()))
+        .filter_map(|url| url.strip_prefix(base))
         .map(String::from)
         .collect();
     files.insert(super::WORKER_FILE.to_string());

@@ -80,7 +80,9 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
             );
         }
     }
-    let mut head = security_tags(&shell, &base) + "\n" + &offline::head_tags(&base);
+    let policy = content_security_policy(&shell);
+    let hashed = offline::shell_assets(&shell, &base);
+    let mut head = security_tags(&policy, &base) + "\n" + &offline::head_tags(&base);
     let mut warnings = Vec::new();
     if feeds::site_url(&manifest.site).is_some() {
         head.push_str(&feeds::head_tags(&manifest.site));
@@ -120,12 +122,15 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
 
     let mut feed_posts: Vec<(Post, &crate::model::PostSummary)> = Vec::new();
     for summary in &posts {
-        let post: Post = read_json(&data.join(&summary.file))?;
-        let article = markdown::render(
-            &post.body,
-            &RenderOptions::for_site(&base, post.images.clone()),
-        )
-        .html;
+        let mut post: Post = read_json(&data.join(&summary.file))?;
+        // The newest dated posts are kept for the feeds, which render them again.
+        let in_feed = summary.date.is_some() && feed_posts.len() < feeds::FEED_ENTRIES;
+        let images = if in_feed {
+            post.images.clone()
+        } else {
+            std::mem::take(&mut post.images)
+        };
+        let article = markdown::render(&post.body, &RenderOptions::for_site(&base, images)).html;
         let content = format!(
             "<main class=\"page\"><article lang=\"{}\"><h1>{}</h1><p>{}</p>{article}</article></main>",
             escape_html(&summary.lang),
@@ -140,7 +145,7 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
         let route = format!("posts/{}", summary.slug);
         write_page(dist, &route, page(&shell, &head, &manifest, &meta))?;
         written += 1;
-        if summary.date.is_some() && feed_posts.len() < feeds::FEED_ENTRIES {
+        if in_feed {
             feed_posts.push((post, summary));
         }
         let target = format!("{base}posts/{}", summary.slug);
@@ -264,7 +269,7 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
     );
     std::fs::write(dist.join(offline::SHELL_FILE), &shell_html)?;
     written += 1;
-    let offline = offline::write_offline(dist, &shell, &manifest)?;
+    let offline = offline::write_offline(dist, &hashed, &manifest)?;
 
     // Feeds, the sitemap and robots.txt, at the site's root.
     let feed_posts: Vec<FeedPost> = feed_posts
@@ -280,10 +285,9 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
     std::fs::write(dist.join(feeds::ROBOTS_FILE), feeds::robots(site))?;
 
     // Rules for hosts that read them (Netlify, Cloudflare Pages): caching, headers, redirects.
-    let hashed = offline::shell_assets(&shell, &base);
     std::fs::write(
         dist.join(hosting::HEADERS_FILE),
-        hosting::headers(&manifest, &hashed, &content_security_policy(&shell)),
+        hosting::headers(&manifest, &hashed, &policy),
     )?;
     std::fs::write(
         dist.join(hosting::REDIRECTS_FILE),
@@ -426,11 +430,10 @@ fn replace_between(text: &str, start: &str, end: &str, with: &str) -> String {
     format!("{}{with}{}", &text[..a], &text[b..])
 }
 
-/// The base-path meta tag and the Content-Security-Policy.
-fn security_tags(shell: &str, base: &str) -> String {
+/// The base-path meta tag and the Content-Security-Policy `policy`.
+fn security_tags(policy: &str, base: &str) -> String {
     format!(
-        "\n<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n<meta name=\"fieldnotes-base\" content=\"{}\">",
-        content_security_policy(shell),
+        "\n<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n<meta name=\"fieldnotes-base\" content=\"{}\">",
         escape_html(base)
     )
 }
@@ -475,7 +478,7 @@ mod tests {
     #[test]
     fn inline_scripts_are_allowed_by_hash_only() {
         let shell = "<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>x</title></head><body><script type=\"module\">import init from '/a.js';</script><script src=\"/b.js\"></script></body></html>";
-        let out = security_tags(shell, "/");
+        let out = security_tags(&content_security_policy(shell), "/");
         let expected = base64::engine::general_purpose::STANDARD
             .encode(Sha256::digest("import init from '/a.js';".as_bytes()));
         assert!(out.contains(&format!("'sha256-{expected}'")), "{out}");

@@ -86,13 +86,7 @@ pub fn SaveForOffline(
     let busy = move || progress.get().is_some();
     let all_saved = {
         let posts = posts.clone();
-        move || {
-            offline.saved.with(|s| {
-                posts
-                    .iter()
-                    .all(|p| s.contains(&crate::app::data::data_url(&p.file)))
-            })
-        }
+        move || posts.iter().all(|p| offline.has_saved(p))
     };
     let save = move |_| {
         let posts = posts.clone();

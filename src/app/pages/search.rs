@@ -3,12 +3,11 @@
 
 use crate::app::components::{with_site, LoadFailed, Loading, PostMeta, Ready};
 use crate::app::data::site_path;
-use crate::app::data::{load_index, load_post, LoadError, SiteData, Span};
+use crate::app::data::{load_index, load_post_text, LoadError, SiteData, Span};
 use crate::app::head::set_head;
 use crate::app::offline;
 use crate::head::PageHead;
 use crate::listing::{tag_counts, with_tags};
-use crate::markdown::analyze;
 use crate::model::PostSummary;
 use crate::search::index::{search, Document, Hit};
 use crate::search::query::{parse, Clause};
@@ -149,16 +148,16 @@ fn SearchResults(site: Arc<SiteData>, q: String, tags: Vec<String>) -> impl Into
 /// A query run over the text of the posts this browser has stored (offline, without the index
 /// files it needs); hits are numbered like the site's posts. Also returns how many posts it read.
 async fn search_stored(site: &SiteData, clauses: &[Clause]) -> (Vec<Hit>, usize) {
-    offline::refresh_stored().await;
+    offline::stored_known().await;
     let state = offline::state();
     let stored: Vec<usize> = (0..site.posts.len())
         .filter(|&i| state.has_post(&site.posts[i]))
         .collect();
-    let posts = join_all(stored.iter().map(|&i| load_post(&site.posts[i].file))).await;
+    let texts = join_all(stored.iter().map(|&i| load_post_text(&site.posts[i].file))).await;
     let mut read = Vec::new();
-    for (&i, post) in stored.iter().zip(posts) {
-        if let Ok(post) = post {
-            read.push((i, analyze(&post.body).text));
+    for (&i, text) in stored.iter().zip(texts) {
+        if let Ok(text) = text {
+            read.push((i, text));
         }
     }
     let docs: Vec<Document> = read
@@ -294,12 +293,12 @@ fn result_page(posts: &[(PostSummary, Vec<String>)], page: usize) -> impl IntoVi
                 let file = post.file.clone();
                 LocalResource::new(move || {
                     let file = file.clone();
-                    async move { load_post(&file).await }
+                    async move { load_post_text(&file).await }
                 })
             });
             let snippet_or_summary = move || {
                 let body = text.and_then(|t| match t.get() {
-                    Some(Ok(post)) => snippet(&analyze(&post.body).text, &matched, SNIPPET_WIDTH),
+                    Some(Ok(text)) => snippet(&text, &matched, SNIPPET_WIDTH),
                     _ => None,
                 });
                 marked(body.as_deref().unwrap_or(&summary), &matched)
