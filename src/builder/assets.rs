@@ -17,15 +17,35 @@ pub struct Asset {
     pub image: ImageRef,
 }
 
+/// The collected files, and what went wrong reading them.
+pub struct Loaded {
+    /// By path relative to the content folder, with `/`.
+    pub assets: BTreeMap<String, Asset>,
+    /// Files that could not be read: errors.
+    pub problems: Vec<Problem>,
+    /// Images whose size could not be read: copied all the same, but the page cannot reserve
+    /// their space.
+    pub warnings: Vec<Problem>,
+}
+
+/// Image formats whose size a page needs; a file of one of these that yields no size is damaged
+/// or not what its name says.
+const IMAGE_EXTENSIONS: [&str; 7] = ["png", "jpg", "jpeg", "gif", "webp", "avif", "svg"];
+
 /// Reads `files` (paths below `root`) into assets, by their path relative to `root` with `/`.
-pub fn load(root: &Path, files: &[std::path::PathBuf]) -> (BTreeMap<String, Asset>, Vec<Problem>) {
-    let mut assets = BTreeMap::new();
-    let mut problems = Vec::new();
+pub fn load(root: &Path, files: &[std::path::PathBuf]) -> Loaded {
+    let mut loaded = Loaded {
+        assets: BTreeMap::new(),
+        problems: Vec::new(),
+        warnings: Vec::new(),
+    };
     for path in files {
         let bytes = match std::fs::read(path) {
             Ok(bytes) => bytes,
             Err(e) => {
-                problems.push(Problem::new(path, format!("cannot read: {e}"), ""));
+                loaded
+                    .problems
+                    .push(Problem::new(path, format!("cannot read: {e}"), ""));
                 continue;
             }
         };
@@ -40,16 +60,31 @@ pub fn load(root: &Path, files: &[std::path::PathBuf]) -> (BTreeMap<String, Asse
             .unwrap_or_default();
         let extension = path
             .extension()
-            .map(|e| format!(".{}", e.to_string_lossy()))
+            .map(|e| e.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let dot_extension = if extension.is_empty() {
+            String::new()
+        } else {
+            format!(".{extension}")
+        };
         let src = format!(
-            "{MEDIA_DIR}/{}.{}{extension}",
+            "{MEDIA_DIR}/{}.{}{dot_extension}",
             url_safe(&name),
             super::content_hash(&bytes)
         );
-        let (width, height) =
-            dimensions(&extension, &bytes).map_or((None, None), |(w, h)| (Some(w), Some(h)));
-        assets.insert(
+        let size = dimensions(&dot_extension, &bytes);
+        if size.is_none() && is_image(&extension) {
+            loaded.warnings.push(
+                Problem::new(
+                    path,
+                    "cannot read the size of this image; it is copied as it is, and pages cannot reserve its space",
+                    "check that the file opens in an image viewer (save it again if not); an SVG needs width and height or a viewBox on its <svg> element",
+                )
+                .warning(),
+            );
+        }
+        let (width, height) = size.map_or((None, None), |(w, h)| (Some(w), Some(h)));
+        loaded.assets.insert(
             relative,
             Asset {
                 bytes,
@@ -57,7 +92,13 @@ pub fn load(root: &Path, files: &[std::path::PathBuf]) -> (BTreeMap<String, Asse
             },
         );
     }
-    (assets, problems)
+    loaded
+}
+
+fn is_image(extension: &str) -> bool {
+    IMAGE_EXTENSIONS
+        .iter()
+        .any(|e| e.eq_ignore_ascii_case(extension))
 }
 
 /// A file name that needs no escaping in a URL.
@@ -86,32 +127,32 @@ pub fn dimensions(extension: &str, bytes: &[u8]) -> Option<(u32, u32)> {
 }
 
 /// `width`/`height` attributes of the `<svg>` element (in px or unitless), else its `viewBox`.
+/// Read with an XML parser that streams, so the rest of the file need not be well formed; an
+/// attribute it cannot read (unbalanced or typographic quotes) gives no size rather than a panic.
 fn svg_dimensions(text: &str) -> Option<(u32, u32)> {
-    let start = text.find("<svg")?;
-    let tag = &text[start..start + text[start..].find('>')?];
-    let attr = |name: &str| -> Option<&str> {
-        let mut search = tag;
-        while let Some(i) = search.find(name) {
-            let before = search[..i].chars().last();
-            let after = search[i + name.len()..].trim_start();
-            if before.is_some_and(char::is_whitespace) {
-                if let Some(value) = after.strip_prefix('=') {
-                    let value = value.trim_start();
-                    let quote = value.chars().next()?;
-                    let end = value[1..].find(quote)?;
-                    return Some(&value[1..1 + end]);
-                }
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let root = loop {
+        match reader.read_event().ok()? {
+            Event::Start(tag) | Event::Empty(tag) if tag.local_name().as_ref() == b"svg" => {
+                break tag
             }
-            search = &search[i + name.len()..];
+            Event::Eof => return None,
+            _ => {}
         }
-        None
     };
-    let number = |v: &str| {
+    let attr = |name: &str| -> Option<String> {
+        let value = root.try_get_attribute(name).ok()??;
+        let text = value
+            .decoded_and_normalized_value(quick_xml::XmlVersion::Implicit1_0, reader.decoder());
+        Some(text.ok()?.into_owned())
+    };
+    let number = |v: String| {
         v.trim()
             .trim_end_matches("px")
             .parse::<f64>()
             .ok()
-            .filter(|n| *n > 0.0)
+            .filter(|n| n.is_finite() && *n > 0.0)
     };
     if let (Some(w), Some(h)) = (
         attr("width").and_then(number),
@@ -125,7 +166,9 @@ fn svg_dimensions(text: &str) -> Option<(u32, u32)> {
         .filter_map(|s| s.parse().ok())
         .collect();
     match view_box[..] {
-        [_, _, w, h] if w > 0.0 && h > 0.0 => Some((w.round() as u32, h.round() as u32)),
+        [_, _, w, h] if w.is_finite() && h.is_finite() && w > 0.0 && h > 0.0 => {
+            Some((w.round() as u32, h.round() as u32))
+        }
         _ => None,
     }
 }
@@ -143,6 +186,47 @@ mod tests {
         let svg = br#"<svg stroke-width="2" width="100%" viewBox="0,0,10,5">"#;
         assert_eq!(dimensions(".svg", svg), Some((10, 5)));
         assert_eq!(dimensions(".svg", b"<svg>"), None);
+    }
+
+    #[test]
+    fn an_svg_with_typographic_quotes_or_broken_markup_has_no_size_and_no_panic() {
+        let svg = "<svg width=\u{201c}100\u{201d} height=\u{201c}50\u{201d}>".as_bytes();
+        assert_eq!(dimensions(".svg", svg), None);
+        let svg = "<svg width=\"\u{e9}\u{201c}\" height='1".as_bytes();
+        assert_eq!(dimensions(".svg", svg), None);
+        assert_eq!(
+            dimensions(
+                ".svg",
+                b"<svg width=\"1e400\" height=\"5\" viewBox=\"0 0 NaN 5\">"
+            ),
+            None
+        );
+        assert_eq!(dimensions(".svg", b"\xff\xfe<"), None);
+    }
+
+    #[test]
+    fn a_damaged_image_is_copied_with_a_warning() {
+        let tmp = tempfile::tempdir().unwrap();
+        let files: Vec<_> = [
+            ("broken.jpg", &b"not a jpeg"[..]),
+            ("notes.pdf", b"%PDF-1.4"),
+        ]
+        .iter()
+        .map(|(name, bytes)| {
+            let path = tmp.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            path
+        })
+        .collect();
+        let loaded = load(tmp.path(), &files);
+        assert!(loaded.problems.is_empty());
+        assert_eq!(loaded.assets.len(), 2);
+        assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+        assert!(loaded.warnings[0].path.ends_with("broken.jpg"));
+        assert_eq!(
+            loaded.warnings[0].severity,
+            crate::builder::Severity::Warning
+        );
     }
 
     #[test]

@@ -245,30 +245,14 @@ fn rss(site: &SiteInfo, root: &str, entries: &[Entry]) -> String {
     channel.to_string()
 }
 
-/// `2025-02-04` as RFC 2822 (`Tue, 04 Feb 2025 00:00:00 +0000`), the date format of RSS.
+/// `2025-02-04` as RFC 2822 (`Tue, 04 Feb 2025 00:00:00 +0000`), the date format of RSS. Dates
+/// come from the build, which checked them; anything else falls back to the Unix epoch. The day
+/// keeps its leading zero, as RFC 822 writes it and feed readers expect.
 fn rfc2822(date: &str) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let mut parts = date.split('-').map(|p| p.parse::<i64>().unwrap_or(1));
-    let (y, m, d) = (
-        parts.next().unwrap_or(1970),
-        parts.next().unwrap_or(1),
-        parts.next().unwrap_or(1),
-    );
-    // Days since 1970-01-01 (a Thursday), by the civil-calendar formula.
-    let (y2, m2) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let doy = (153 * m2 + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    format!(
-        "{}, {d:02} {} {y} 00:00:00 +0000",
-        DAYS[days.rem_euclid(7) as usize],
-        MONTHS[(m.clamp(1, 12) - 1) as usize]
-    )
+    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .unwrap_or_default()
+        .format("%a, %d %b %Y 00:00:00 +0000")
+        .to_string()
 }
 
 /// JSON Feed 1.1 (<https://jsonfeed.org/version/1.1>).

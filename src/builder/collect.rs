@@ -1,0 +1,125 @@
+//! Stage 1, collect: what the content folder holds. The site's settings, the post files and every
+//! other file (copied as media), found by walking the folder in a stable order.
+
+use super::assets::{self, Asset};
+use super::config::{self, CONFIG_FILE};
+use super::error::Problem;
+use super::BuildOptions;
+use crate::markdown;
+use crate::model::SiteInfo;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The content folder, read but not yet parsed.
+pub struct Collected {
+    /// `None` when `site.toml` is missing or wrong (the problem says why).
+    pub info: Option<SiteInfo>,
+    /// Markdown files that are posts, sorted by path.
+    pub post_files: Vec<PathBuf>,
+    /// Every other file, by its path relative to the content folder with `/`.
+    pub assets: BTreeMap<String, Asset>,
+    /// Errors: the build stops after parsing, with these and the posts' own.
+    pub problems: Vec<Problem>,
+    /// Files that were copied but deserve a look (an image whose size cannot be read).
+    pub warnings: Vec<Problem>,
+}
+
+/// Reads `site.toml` and lists the folder's files.
+pub fn collect(opts: &BuildOptions) -> Collected {
+    let content = &opts.content;
+    let mut problems = Vec::new();
+    let info = config::load(content)
+        .map(|mut info| {
+            if let Some(base) = &opts.base_path {
+                info.base_path = markdown::with_slashes(base);
+            }
+            info
+        })
+        .map_err(|p| problems.push(p))
+        .ok();
+    let files = match files_below(content) {
+        Ok(files) => files,
+        Err(e) => {
+            problems.push(Problem::new(
+                content,
+                format!("cannot read the content folder: {e}"),
+                "pass the folder that holds site.toml with --content",
+            ));
+            Vec::new()
+        }
+    };
+    let (post_files, other_files): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|p| is_post_file(p));
+    let other_files: Vec<_> = other_files
+        .into_iter()
+        .filter(|p| p.strip_prefix(content).ok() != Some(Path::new(CONFIG_FILE)))
+        .collect();
+    let loaded = assets::load(content, &other_files);
+    problems.extend(loaded.problems);
+    Collected {
+        info,
+        post_files,
+        assets: loaded.assets,
+        problems,
+        warnings: loaded.warnings,
+    }
+}
+
+/// Markdown files that are posts: `.md` and `.markdown`, but not section files (`_index.md`).
+fn is_post_file(path: &Path) -> bool {
+    let is_markdown = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+    let is_section = path.file_stem().and_then(|s| s.to_str()) == Some("_index");
+    is_markdown && !is_section
+}
+
+/// Every file below `dir`, sorted by name at each level, skipping hidden files and folders
+/// (`.git`, editor files).
+fn files_below(dir: &Path) -> walkdir::Result<Vec<PathBuf>> {
+    let hidden = |entry: &walkdir::DirEntry| {
+        entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.')
+    };
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !hidden(e))
+        .filter(|e| !e.as_ref().is_ok_and(|e| e.file_type().is_dir()))
+        .map(|e| e.map(walkdir::DirEntry::into_path))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_listed_in_order_without_hidden_ones() {
+        let tmp = tempfile::tempdir().unwrap();
+        for file in ["b.md", "a/z.md", "a/.swp", ".git/config", "a/b/c.png"] {
+            let path = tmp.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let found: Vec<_> = files_below(tmp.path())
+            .unwrap()
+            .iter()
+            .map(|p| {
+                p.strip_prefix(tmp.path())
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(found, ["a/b/c.png", "a/z.md", "b.md"]);
+    }
+
+    #[test]
+    fn section_files_are_not_posts() {
+        assert!(is_post_file(Path::new("posts/a.md")));
+        assert!(is_post_file(Path::new("posts/a.MARKDOWN")));
+        assert!(!is_post_file(Path::new("posts/_index.md")));
+        assert!(!is_post_file(Path::new("posts/a.png")));
+    }
+}

@@ -1,0 +1,446 @@
+//! Stage 2, parse: each post file becomes a [`Post`] on its own, in parallel. Front matter is read
+//! by every name Jekyll, Hugo and Zola use, the body's images are matched to collected files, and
+//! everything wrong with one file is reported with its line and column. Checks that need the whole
+//! site (duplicate slugs, links between posts) wait for [`super::validate`].
+
+use super::assets::Asset;
+use super::collect::Collected;
+use super::config;
+use super::error::Problem;
+use super::front_matter::{self, Field, FrontMatter, Moment};
+use super::shortcodes;
+use crate::markdown::{self, Analysis};
+use crate::model::{Cover, ImageRef, Post, PostSummary, SeriesRef};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// A post as read from its file, before the site-wide checks.
+pub struct LoadedPost {
+    pub path: PathBuf,
+    pub post: Post,
+    pub draft: bool,
+    pub sort_key: Option<Moment>,
+    pub publish: Option<Moment>,
+    pub expiry: Option<Moment>,
+    /// `/posts/<slug>` links, with their place in the file.
+    pub post_links: Vec<(String, usize, usize)>,
+    pub warnings: Vec<Problem>,
+}
+
+/// What every post needs to know about the site while it is read.
+struct PostContext<'a> {
+    root: &'a Path,
+    default_lang: &'a str,
+    assets: &'a BTreeMap<String, Asset>,
+}
+
+/// Parses every post file of `collected`, in parallel, keeping their order.
+pub fn parse_all(
+    content: &Path,
+    collected: &Collected,
+    progress: bool,
+) -> Vec<Result<LoadedPost, Problem>> {
+    let default_lang = collected
+        .info
+        .as_ref()
+        .map_or("en", |i| i.language.as_str());
+    let context = PostContext {
+        root: content,
+        default_lang,
+        assets: &collected.assets,
+    };
+    let bar = progress_bar(progress, collected.post_files.len());
+    let loaded = collected
+        .post_files
+        .par_iter()
+        .map(|path| {
+            let result = load_post(path, &context);
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
+            result
+        })
+        .collect();
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    loaded
+}
+
+fn progress_bar(wanted: bool, len: usize) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    (wanted && len >= 500 && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(len as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("reading posts {bar:40} {pos}/{len} {eta}")
+                .expect("a valid template"),
+        );
+        bar
+    })
+}
+
+/// Reads one post file.
+fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
+    let text = read_text(path)?;
+    let doc = front_matter::parse(path, &text)?;
+    let front = doc.front;
+    let relative = path.strip_prefix(ctx.root).unwrap_or(path);
+    let folder = relative
+        .parent()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let mut warnings = Vec::new();
+
+    let title = front.title.as_deref().unwrap_or("");
+    if title.is_empty() {
+        return Err(Problem::new(
+            path,
+            "the post has no title",
+            "add a line to the front matter: title: \"Day 1: Arrival\"",
+        )
+        .at(2, 1));
+    }
+    let name = FileName::of(path, relative, &front);
+    let dates = Dates::of(path, &front, &name)?;
+    if dates.date.is_none() {
+        warnings.push(
+            Problem::new(
+                path,
+                "the post has no date; it is listed last",
+                "add a line to the front matter: date: 2025-02-03",
+            )
+            .at(2, 1)
+            .warning(),
+        );
+    }
+    let slug = slug_of(path, &front, &name)?;
+
+    let body = shortcodes::convert(doc.body);
+    let analysis = markdown::analyze(&body);
+    let place = |offset: usize| {
+        let (line, column) = config::line_column(&body, offset);
+        (line + doc.body_line - 1, column)
+    };
+    let media = PostMedia {
+        path,
+        folder: &folder,
+        assets: ctx.assets,
+    };
+    let images = media.images(&analysis, &place, &mut warnings);
+    let cover = media.cover(front.cover.as_ref(), &mut warnings);
+    let post_links = post_links(&analysis, &place);
+    let summary = summary_of(&front, &body, &analysis);
+    let in_drafts_folder = relative.components().any(|c| c.as_os_str() == "_drafts");
+
+    let post = Post {
+        summary: PostSummary {
+            slug,
+            title: title.to_string(),
+            date: dates.date.as_ref().map(|d| d.date.clone()),
+            updated: dates.updated.map(|u| u.date),
+            tags: without_repeats(&front.tags),
+            categories: without_repeats(&front.categories),
+            authors: front.authors.clone(),
+            series: front
+                .series
+                .clone()
+                .map(|(name, order)| SeriesRef { name, order }),
+            cover,
+            summary,
+            reading_minutes: markdown::minutes_for_text(&analysis.text),
+            lang: front
+                .lang
+                .clone()
+                .unwrap_or_else(|| ctx.default_lang.to_string()),
+            file: String::new(),
+            aliases: front.aliases.clone(),
+            bytes: 0,
+        },
+        body,
+        images,
+        extra: front.extra,
+    };
+    Ok(LoadedPost {
+        path: path.to_path_buf(),
+        post,
+        draft: front.draft || in_drafts_folder,
+        sort_key: dates.date,
+        publish: dates.publish,
+        expiry: dates.expiry,
+        post_links,
+        warnings,
+    })
+}
+
+/// The file's text; a file that is not UTF-8 is reported where its first bad byte is.
+fn read_text(path: &Path) -> Result<String, Problem> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Problem::new(path, format!("cannot read: {e}"), ""))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
+        let (line, column) = config::line_column(valid, offset);
+        Problem::new(
+            path,
+            "the file is not valid UTF-8",
+            "save the file as UTF-8 in your editor",
+        )
+        .at(line, column)
+    })
+}
+
+/// What the file's name and `path` field say: Jekyll's `2024-03-05-slug.md`, a bundle's folder
+/// (`slug/index.md`), or a date-shaped permalink (`2020/03/12/some-post`).
+struct FileName<'a> {
+    date: Option<Moment>,
+    slug: &'a str,
+    /// The `path`/`permalink` field without slashes and `.html`.
+    path_field: Option<&'a str>,
+    path_date: Option<Moment>,
+}
+
+impl<'a> FileName<'a> {
+    fn of(path: &'a Path, relative: &'a Path, front: &'a FrontMatter) -> Self {
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        let stem = if stem == "index" {
+            relative
+                .parent()
+                .and_then(|p| p.file_name())
+                .and_then(|s| s.to_str())
+                .unwrap_or(stem)
+        } else {
+            stem
+        };
+        let (date, slug) = match front_matter::date_prefix(stem) {
+            Some((moment, rest)) if !rest.is_empty() => (Some(moment), rest),
+            _ => (None, stem),
+        };
+        let path_field = front
+            .path
+            .as_deref()
+            .map(|p| p.trim_matches('/').trim_end_matches(".html"));
+        let path_date = path_field
+            .and_then(front_matter::date_prefix)
+            .map(|(m, _)| m);
+        FileName {
+            date,
+            slug,
+            path_field,
+            path_date,
+        }
+    }
+}
+
+/// Every date of a post, checked.
+struct Dates {
+    /// The front matter's, else the file name's, else the permalink's.
+    date: Option<Moment>,
+    updated: Option<Moment>,
+    publish: Option<Moment>,
+    expiry: Option<Moment>,
+}
+
+impl Dates {
+    fn of(path: &Path, front: &FrontMatter, name: &FileName) -> Result<Self, Problem> {
+        let check = |field: &Option<Field<String>>, label: &str| {
+            field
+                .as_ref()
+                .map(|field| {
+                    front_matter::parse_date(&field.value).ok_or_else(|| {
+                        Problem::new(
+                            path,
+                            format!("{label} \"{}\" is not a valid date", field.value),
+                            "write dates as YYYY-MM-DD, e.g. 2025-02-03 (a time may follow: 2025-02-03T10:20:00+07:00)",
+                        )
+                        .at(field.line, field.column)
+                    })
+                })
+                .transpose()
+        };
+        let date =
+            check(&front.date, "date")?.or_else(|| name.date.clone().or(name.path_date.clone()));
+        Ok(Dates {
+            date,
+            updated: check(&front.updated, "updated")?,
+            publish: check(&front.publish_date, "publishDate")?,
+            expiry: check(&front.expiry_date, "expiryDate")?,
+        })
+    }
+}
+
+/// The post's URL segment: `slug:`, else the last segment of its permalink, else its file name.
+fn slug_of(path: &Path, front: &FrontMatter, name: &FileName) -> Result<String, Problem> {
+    let slug = match (&front.slug, name.path_field) {
+        (Some(slug), _) => slug.trim().to_string(),
+        (None, Some(p)) if !p.is_empty() => p.rsplit('/').next().unwrap_or(p).to_string(),
+        _ => name.slug.to_string(),
+    };
+    let allowed = |c: char| c.is_alphanumeric() || c == '-' || c == '_' || c == '.';
+    if slug.is_empty() || !slug.chars().all(allowed) {
+        return Err(Problem::new(
+            path,
+            format!("\"{slug}\" cannot be used as a URL slug"),
+            "use letters, digits and hyphens in the file name or the `slug:` field",
+        )
+        .at(1, 1));
+    }
+    Ok(slug)
+}
+
+/// Matches a post's image URLs to the collected files.
+struct PostMedia<'a> {
+    path: &'a Path,
+    /// The post's folder, relative to the content folder.
+    folder: &'a str,
+    assets: &'a BTreeMap<String, Asset>,
+}
+
+impl PostMedia<'_> {
+    /// The body's images that are files of the site, by the URL written in the Markdown; a
+    /// missing one is a warning at its place.
+    fn images(
+        &self,
+        analysis: &Analysis,
+        place: &dyn Fn(usize) -> (usize, usize),
+        warnings: &mut Vec<Problem>,
+    ) -> BTreeMap<String, ImageRef> {
+        let mut images = BTreeMap::new();
+        for (url, offset) in &analysis.images {
+            match resolve_asset(url, self.folder, self.assets) {
+                Resolved::Found(asset) => {
+                    images.insert(url.clone(), asset.image.clone());
+                }
+                Resolved::External => {}
+                Resolved::Missing(wanted) => {
+                    let (line, column) = place(*offset);
+                    warnings.push(
+                        Problem::new(
+                            self.path,
+                            format!("image not found: {url} (looked for {wanted})"),
+                            "put the file beside the post or in media/, or fix the path",
+                        )
+                        .at(line, column)
+                        .warning(),
+                    );
+                }
+            }
+        }
+        images
+    }
+
+    /// The cover named in the front matter (`(src, alt)`), when it is a file of the site.
+    fn cover(
+        &self,
+        cover: Option<&(String, String)>,
+        warnings: &mut Vec<Problem>,
+    ) -> Option<Cover> {
+        let (src, alt) = cover?;
+        match resolve_asset(src, self.folder, self.assets) {
+            Resolved::Found(asset) => Some(Cover {
+                image: asset.image.clone(),
+                alt: alt.clone(),
+            }),
+            Resolved::External => None,
+            Resolved::Missing(wanted) => {
+                warnings.push(
+                    Problem::new(
+                        self.path,
+                        format!("cover image not found: {src} (looked for {wanted})"),
+                        "fix the path of the cover image",
+                    )
+                    .at(2, 1)
+                    .warning(),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The `/posts/<slug>` links of a body with their place, for the site-wide link check.
+fn post_links(
+    analysis: &Analysis,
+    place: &dyn Fn(usize) -> (usize, usize),
+) -> Vec<(String, usize, usize)> {
+    analysis
+        .links
+        .iter()
+        .filter_map(|(url, offset)| {
+            let rest = url.strip_prefix("/posts/")?;
+            let slug = rest.split(['#', '?']).next()?.trim_end_matches('/');
+            let (line, column) = place(*offset);
+            (!slug.is_empty()).then(|| (slug.to_string(), line, column))
+        })
+        .collect()
+}
+
+/// The author's `summary:`, else the text before `<!-- more -->`, else the first paragraph.
+fn summary_of(front: &FrontMatter, body: &str, analysis: &Analysis) -> String {
+    front
+        .summary
+        .clone()
+        .or_else(|| {
+            body.find("<!-- more -->")
+                .map(|i| collapse_whitespace(&markdown::to_plain_text(&body[..i])))
+        })
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| analysis.first_paragraph.clone())
+}
+
+/// Where an image URL of a post points.
+enum Resolved<'a> {
+    Found(&'a Asset),
+    /// Another site, or a scheme that is not a file.
+    External,
+    /// The content-relative path that was looked for.
+    Missing(String),
+}
+
+/// Finds the file an image URL names: relative to the post's folder, or to the content root for
+/// root-relative URLs (`/assets/a.png`, Jekyll's habit).
+fn resolve_asset<'a>(url: &str, folder: &str, assets: &'a BTreeMap<String, Asset>) -> Resolved<'a> {
+    if url.contains("://") || url.starts_with("//") || url.starts_with("data:") || url.is_empty() {
+        return Resolved::External;
+    }
+    let url = url.split(['?', '#']).next().unwrap_or(url);
+    let joined = match url.strip_prefix('/') {
+        Some(rooted) => rooted.to_string(),
+        None if folder.is_empty() => url.to_string(),
+        None => format!("{folder}/{url}"),
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    let normalised = parts.join("/");
+    // Root-relative URLs may also be relative to a `static/` folder (Hugo) in imported sites.
+    let candidates = [normalised.clone(), format!("static/{normalised}")];
+    candidates
+        .iter()
+        .find_map(|c| assets.get(c))
+        .map_or(Resolved::Missing(normalised), Resolved::Found)
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `items` in their order, each once.
+fn without_repeats(items: &[String]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    items
+        .iter()
+        .filter(|item| seen.insert(item.as_str()))
+        .cloned()
+        .collect()
+}

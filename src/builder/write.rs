@@ -1,0 +1,142 @@
+//! Stage 4, write data: the site as files. Each post's JSON under a content-hashed name, the post
+//! index, the copied media, the search index and, last, the unhashed manifest that names them all
+//! and the build. Nothing touches the disk here; [`super::output`] writes the result atomically.
+
+use super::{content_hash, hex16, Site};
+use crate::markdown;
+use crate::model::{IndexPage, Manifest, PostSummary, FORMAT_VERSION, MANIFEST_FILE};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+/// Every output file of a site, by path relative to the output folder, and the build id.
+pub fn render_files(site: &Site) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
+    // Serialising and hashing posts is the bulk of the work: done in parallel, in order.
+    let rendered: Vec<(String, Vec<u8>, PostSummary)> = site
+        .posts
+        .par_iter()
+        .map(|post| {
+            // The post file repeats its summary; its own `file` field is left empty to keep the
+            // hash a function of the content alone.
+            let json = serde_json::to_vec(post).expect("posts serialise");
+            let file = format!("posts/{}.{}.json", post.summary.slug, content_hash(&json));
+            let mut summary = post.summary.clone();
+            summary.file = file.clone();
+            // What saving it for offline stores: the file and each image once.
+            let images: BTreeSet<&str> = post
+                .images
+                .values()
+                .chain(post.summary.cover.as_ref().map(|c| &c.image))
+                .map(|image| image.src.as_str())
+                .collect();
+            summary.bytes = json.len() as u64
+                + images
+                    .iter()
+                    .filter_map(|src| site.media.get(*src))
+                    .map(|bytes| bytes.len() as u64)
+                    .sum::<u64>();
+            (file, json, summary)
+        })
+        .collect();
+    let mut files = BTreeMap::new();
+    let mut summaries = Vec::with_capacity(rendered.len());
+    for (file, json, summary) in rendered {
+        files.insert(PathBuf::from(file), json);
+        summaries.push(summary);
+    }
+    let index = serde_json::to_vec(&IndexPage { posts: summaries }).expect("index serialises");
+    let index_file = format!("index.{}.json", content_hash(&index));
+    files.insert(PathBuf::from(&index_file), index);
+    for (path, bytes) in &site.media {
+        files.insert(PathBuf::from(path), bytes.clone());
+    }
+    let (search_file, search_bytes) = search_files(site, &mut files);
+
+    // Every file name carries the hash of its content, so the names and the site settings
+    // identify the build.
+    let mut hasher = Sha256::new();
+    for path in files.keys() {
+        hasher.update(path.to_string_lossy().as_bytes());
+        hasher.update(b"\n");
+    }
+    hasher.update(serde_json::to_vec(&site.info).expect("site info serialises"));
+    let build_id = hex16(&hasher.finalize());
+
+    let manifest = Manifest {
+        format_version: FORMAT_VERSION,
+        build_id: build_id.clone(),
+        site: site.info.clone(),
+        index_files: vec![index_file],
+        post_count: site.posts.len(),
+        search_file: Some(search_file),
+        search_bytes,
+    };
+    let mut json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
+    json.push(b'\n');
+    files.insert(PathBuf::from(MANIFEST_FILE), json);
+    (files, build_id)
+}
+
+/// Writes the search index (its shards, then the entry naming them) into `files`; returns the
+/// entry's name and the bytes of all its files. Posts are numbered in index order, newest first.
+fn search_files(site: &Site, files: &mut BTreeMap<PathBuf, Vec<u8>>) -> (String, u64) {
+    use crate::search::index::{
+        build, chunk_file, shard_file, Document, SearchEntry, INDEX_VERSION,
+    };
+    // The posts' visible text in parallel; indexing it then streams through the posts, so the
+    // terms of only one post are held at a time.
+    let texts: Vec<String> = site
+        .posts
+        .par_iter()
+        .map(|post| markdown::analyze(&post.body).text)
+        .collect();
+    let docs: Vec<Document> = site
+        .posts
+        .iter()
+        .zip(&texts)
+        .map(|(post, text)| Document {
+            title: &post.summary.title,
+            tags: &post.summary.tags,
+            body: text,
+        })
+        .collect();
+    let built = build(&docs);
+    let shards: Vec<(String, Vec<u8>)> = built
+        .shards
+        .into_par_iter()
+        .map(|(key, shard)| (key, serde_json::to_vec(&shard).expect("shards serialise")))
+        .collect();
+    // The folder is named by the hash of every shard and chunk, so the entry need not name each.
+    let mut hasher = Sha256::new();
+    for (key, json) in &shards {
+        hasher.update(format!("{key}\0{}\0", json.len()));
+        hasher.update(json);
+    }
+    for (key, n, json) in &built.chunks {
+        hasher.update(format!("{key}\0{n}\0{}\0", json.len()));
+        hasher.update(json);
+    }
+    let dir = format!("search/{}", hex16(&hasher.finalize()));
+    let mut entry = SearchEntry {
+        version: INDEX_VERSION,
+        docs: docs.len() as u32,
+        dir: dir.clone(),
+        keys: shards.iter().map(|(key, _)| key.clone()).collect(),
+    };
+    entry.keys.sort();
+    let mut bytes = 0;
+    for (key, json) in shards {
+        bytes += json.len() as u64;
+        files.insert(PathBuf::from(shard_file(&dir, &key)), json);
+    }
+    for (key, n, json) in built.chunks {
+        bytes += json.len() as u64;
+        files.insert(PathBuf::from(chunk_file(&dir, &key, n)), json);
+    }
+    let json = serde_json::to_vec(&entry).expect("the search entry serialises");
+    let file = format!("search/entry.{}.json", content_hash(&json));
+    bytes += json.len() as u64;
+    files.insert(PathBuf::from(&file), json);
+    (file, bytes)
+}
