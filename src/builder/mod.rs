@@ -4,7 +4,7 @@
 //! 1. [`collect`]: the settings, the post files and every other file;
 //! 2. [`parse`]: each post on its own, in parallel;
 //! 3. [`validate`]: the checks that need every post (drafts, duplicate slugs, links);
-//! 4. [`write`]: the data files ([`crate::model`] types as JSON) and the manifest, written
+//! 4. [`write`](mod@write): the data files ([`crate::model`] types as JSON) and the manifest, written
 //!    atomically by [`output`].
 //!
 //! Those make `fieldnotes build`. Once Trunk has built the app shell, `fieldnotes stubs`
