@@ -222,63 +222,85 @@ fn interpret(mut map: Map<String, Value>, block: &str, toml: bool) -> FrontMatte
             .unwrap_or_default(),
         ..FrontMatter::default()
     };
-    if let Some(Value::Object(mut taxonomies)) = take(m, &["taxonomies"]) {
-        if let Some(tags) = taxonomies.remove("tags") {
-            front.tags.extend(word_list(&tags));
-        }
-        if let Some(categories) = taxonomies.remove("categories") {
-            front.categories.extend(word_list(&categories));
-        }
-        if let Some(series) = taxonomies.remove("series") {
-            m.insert("series".into(), series);
-        }
-        if !taxonomies.is_empty() {
-            m.insert("taxonomies".into(), Value::Object(taxonomies));
-        }
-    }
+    zola_taxonomies(m, &mut front);
     if let Some(published) = take(m, &["published"]) {
         front.draft |= !truthy(&published);
     }
-    for name in ["authors", "author"] {
-        if let Some(v) = take(m, &[name]) {
-            front.authors.extend(match &v {
-                // Jekyll and Hugo themes often write `author: {name: …, email: …}`.
-                Value::Object(o) => o.get("name").and_then(scalar_text).into_iter().collect(),
-                other => list_of_text(other),
-            });
-        }
-    }
-    let series_order = take(
-        m,
-        &["series_order", "series_weight", "series_part", "weight"],
-    )
-    .and_then(|v| v.as_u64().or_else(|| scalar_text(&v)?.parse().ok()))
-    .and_then(|n| u32::try_from(n).ok());
-    front.series = take(m, &["series"])
-        .and_then(|v| list_of_text(&v).into_iter().next())
-        .map(|name| (name, series_order));
+    front.authors = authors(m);
+    front.series = series(m);
     let cover_alt = text(m, &["cover_alt", "image_alt", "cover_image_alt"]);
-    front.cover = take(
-        m,
-        &["cover", "image", "featured_image", "cover_image", "images"],
-    )
-    .and_then(|v| {
-        let (src, alt) = match &v {
-            Value::Object(o) => (
-                ["image", "src", "path", "url"]
-                    .iter()
-                    .find_map(|k| o.get(*k).and_then(scalar_text)),
-                o.get("alt").and_then(scalar_text),
-            ),
-            other => (list_of_text(other).into_iter().next(), None),
-        };
-        src.map(|s| (s, alt.or(cover_alt).unwrap_or_default()))
-    });
+    front.cover = cover(m, cover_alt);
     if let Some(Value::Object(extra)) = take(m, &["extra"]) {
         m.extend(extra);
     }
     front.extra = map;
     front
+}
+
+/// Zola's `[taxonomies]`: its tags and categories join the post's; its series is read like
+/// Hugo's; other taxonomies stay in `extra`.
+fn zola_taxonomies(m: &mut Map<String, Value>, front: &mut FrontMatter) {
+    let Some(Value::Object(mut taxonomies)) = take(m, &["taxonomies"]) else {
+        return;
+    };
+    if let Some(tags) = taxonomies.remove("tags") {
+        front.tags.extend(word_list(&tags));
+    }
+    if let Some(categories) = taxonomies.remove("categories") {
+        front.categories.extend(word_list(&categories));
+    }
+    if let Some(series) = taxonomies.remove("series") {
+        m.insert("series".into(), series);
+    }
+    if !taxonomies.is_empty() {
+        m.insert("taxonomies".into(), Value::Object(taxonomies));
+    }
+}
+
+/// `authors` and `author`: names, lists of names, or Jekyll and Hugo themes' `{name: …, email: …}`.
+fn authors(m: &mut Map<String, Value>) -> Vec<String> {
+    let mut authors = Vec::new();
+    for name in ["authors", "author"] {
+        if let Some(v) = take(m, &[name]) {
+            authors.extend(match &v {
+                Value::Object(o) => o.get("name").and_then(scalar_text).into_iter().collect(),
+                other => list_of_text(other),
+            });
+        }
+    }
+    authors
+}
+
+/// `series` (a name, or Hugo's one-item list) and the post's place in it.
+fn series(m: &mut Map<String, Value>) -> Option<(String, Option<u32>)> {
+    let order = take(
+        m,
+        &["series_order", "series_weight", "series_part", "weight"],
+    )
+    .and_then(|v| v.as_u64().or_else(|| scalar_text(&v)?.parse().ok()))
+    .and_then(|n| u32::try_from(n).ok());
+    take(m, &["series"])
+        .and_then(|v| list_of_text(&v).into_iter().next())
+        .map(|name| (name, order))
+}
+
+/// The cover image and its alt text: a path, or a table with `image`/`src`/`path`/`url` and
+/// `alt`; `alt` (from `cover_alt` and its kin) when the table gives none.
+fn cover(m: &mut Map<String, Value>, alt: Option<String>) -> Option<(String, String)> {
+    let value = take(
+        m,
+        &["cover", "image", "featured_image", "cover_image", "images"],
+    )?;
+    let (src, own_alt) = match &value {
+        Value::Object(o) => (
+            ["image", "src", "path", "url"]
+                .iter()
+                .find_map(|k| o.get(*k).and_then(scalar_text)),
+            o.get("alt").and_then(scalar_text),
+        ),
+        other => (list_of_text(other).into_iter().next(), None),
+    };
+    src.map(|s| (s, own_alt.or(alt).unwrap_or_default()))
 }
 
 /// Removes and returns the first of `names` present in `map`.

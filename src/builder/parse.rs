@@ -90,30 +90,10 @@ fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
         .parent()
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .unwrap_or_default();
-    let mut warnings = Vec::new();
-
-    let title = front.title.as_deref().unwrap_or("");
-    if title.is_empty() {
-        return Err(Problem::new(
-            path,
-            "the post has no title",
-            "add a line to the front matter: title: \"Day 1: Arrival\"",
-        )
-        .at(2, 1));
-    }
+    let title = title_of(path, &front)?;
     let name = FileName::of(path, relative, &front);
     let dates = Dates::of(path, &front, &name)?;
-    if dates.date.is_none() {
-        warnings.push(
-            Problem::new(
-                path,
-                "the post has no date; it is listed last",
-                "add a line to the front matter: date: 2025-02-03",
-            )
-            .at(2, 1)
-            .warning(),
-        );
-    }
+    let mut warnings: Vec<Problem> = dates.missing(path).into_iter().collect();
     let slug = slug_of(path, &front, &name)?;
 
     let body = shortcodes::convert(doc.body);
@@ -136,7 +116,7 @@ fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
     let post = Post {
         summary: PostSummary {
             slug,
-            title: title.to_string(),
+            title,
             date: dates.date.as_ref().map(|d| d.date.clone()),
             updated: dates.updated.map(|u| u.date),
             tags: without_repeats(&front.tags),
@@ -171,6 +151,19 @@ fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
         post_links,
         warnings,
     })
+}
+
+/// The post's title, which it must have.
+fn title_of(path: &Path, front: &FrontMatter) -> Result<String, Problem> {
+    match front.title.as_deref() {
+        Some(title) if !title.is_empty() => Ok(title.to_string()),
+        _ => Err(Problem::new(
+            path,
+            "the post has no title",
+            "add a line to the front matter: title: \"Day 1: Arrival\"",
+        )
+        .at(2, 1)),
+    }
 }
 
 /// The file's text; a file that is not UTF-8 is reported where its first bad byte is.
@@ -268,6 +261,21 @@ impl Dates {
             updated: check(&front.updated, "updated")?,
             publish: check(&front.publish_date, "publishDate")?,
             expiry: check(&front.expiry_date, "expiryDate")?,
+        })
+    }
+}
+
+impl Dates {
+    /// A warning when the post has no date at all (it is then listed last).
+    fn missing(&self, path: &Path) -> Option<Problem> {
+        self.date.is_none().then(|| {
+            Problem::new(
+                path,
+                "the post has no date; it is listed last",
+                "add a line to the front matter: date: 2025-02-03",
+            )
+            .at(2, 1)
+            .warning()
         })
     }
 }
