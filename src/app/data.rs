@@ -1,10 +1,8 @@
 //! Fetching the builder's JSON: the manifest (never cached), then the hashed files it names.
 
+use super::address::data_url;
 use super::offline;
-use crate::markdown::with_slashes;
-use crate::model::{
-    IndexPage, Manifest, Post, PostSummary, DATA_DIR, FORMAT_VERSION, MANIFEST_FILE,
-};
+use crate::model::{IndexPage, Manifest, Post, PostSummary, FORMAT_VERSION, MANIFEST_FILE};
 use crate::search::index::{
     chunk_file, chunks_for, shard_file, Chunk, Loaded, SearchEntry, Shard, INDEX_VERSION,
 };
@@ -66,35 +64,6 @@ pub struct SiteData {
 
 /// Shared by every page through context.
 pub type SiteResource = LocalResource<Result<Arc<SiteData>, LoadError>>;
-
-/// The path the site is served under, as the build wrote it into the page (`/` by default).
-pub fn base_path() -> String {
-    thread_local!(static BASE: std::cell::OnceCell<String> = const { std::cell::OnceCell::new() });
-    BASE.with(|base| base.get_or_init(read_base_path).clone())
-}
-
-fn read_base_path() -> String {
-    let meta = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| {
-            d.query_selector("meta[name=fieldnotes-base]")
-                .ok()
-                .flatten()
-        })
-        .and_then(|m| m.get_attribute("content"));
-    with_slashes(meta.as_deref().unwrap_or("/"))
-}
-
-/// The address of a page of the site (`/posts/a`) under its base path (`/blog/posts/a`), for
-/// links: the router's `A` leaves paths that start with `/` as they are.
-pub fn site_path(path: impl AsRef<str>) -> String {
-    format!("{}{}", base_path(), path.as_ref().trim_start_matches('/'))
-}
-
-/// URL of a file of the data folder.
-pub fn data_url(file: &str) -> String {
-    format!("{}{DATA_DIR}/{file}", base_path())
-}
 
 /// Fetches and parses one JSON file. `fresh` bypasses the HTTP cache (for the unhashed manifest).
 pub async fn fetch_json<T: DeserializeOwned>(url: &str, fresh: bool) -> Result<T, LoadError> {

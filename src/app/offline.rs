@@ -4,7 +4,8 @@
 //! The worker stores what the reader opens; saving writes into its own cache, [`SAVED_CACHE`],
 //! which the worker reads but never evicts.
 
-use super::data::{self, data_url, LoadError};
+use super::address::{base_path, data_url};
+use super::data::{self, LoadError};
 pub use crate::listing::human_bytes;
 use crate::model::PostSummary;
 use futures::future::join_all;
@@ -175,7 +176,7 @@ fn has_service_worker() -> bool {
 async fn register() -> Result<(), JsValue> {
     let container = window().navigator().service_worker();
     let options = web_sys::RegistrationOptions::new();
-    let base = data::base_path();
+    let base = base_path();
     options.set_scope(&base);
     let registration: ServiceWorkerRegistration =
         JsFuture::from(container.register_with_options(&format!("{base}sw.js"), &options))

@@ -13,6 +13,7 @@ mod front_matter;
 mod hosting;
 mod offline;
 mod output;
+mod pages;
 mod shortcodes;
 mod size_report;
 mod stubs;
