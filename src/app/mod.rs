@@ -1,11 +1,17 @@
 //! The reader: a Leptos app that fetches the builder's JSON and draws the blog in the browser.
+//!
+//! Its modules stand in layers, each using only those below it: [`timing`] and [`address`];
+//! [`net`] (fetching, network state); [`data`] (the site and its posts); [`offline`] (the service
+//! worker, saving); then the components and pages that draw them.
 
 mod address;
 mod components;
 mod data;
 mod head;
+mod net;
 mod offline;
 mod pages;
+mod timing;
 
 use crate::routes::{self, Route as Page};
 use components::SiteHeader;

@@ -2,8 +2,8 @@
 //! than stacked so Back leaves the search in one step), `/` anywhere focuses it, and the down
 //! arrow moves into the results.
 
+use super::move_through_results;
 use crate::app::address::{href, in_app};
-use crate::app::pages::move_through_results;
 use crate::routes::{self, tags_of, Route, SearchQuery};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};

@@ -6,9 +6,11 @@ use crate::app::address::{base_path, href};
 use crate::app::components::{
     move_focus, with_site, Article, LoadFailed, Loading, NotStored, OfflineMark, PostMeta, Ready,
 };
-use crate::app::data::{load_post, timed, LoadError, SiteData};
+use crate::app::data::{load_post, SiteData};
 use crate::app::head::set_head;
+use crate::app::net::LoadError;
 use crate::app::offline::{self, Offline};
+use crate::app::timing::timed;
 use crate::listing::{neighbours, related, series};
 use crate::markdown::{self, Heading, RenderOptions};
 use crate::model::{text_direction, Post, PostSummary, SeriesRef};

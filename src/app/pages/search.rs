@@ -3,10 +3,14 @@
 //! browser's buttons.
 
 use crate::app::address::{base_path, href};
-use crate::app::components::{with_site, LoadFailed, Loading, PostMeta, Ready};
-use crate::app::data::{load_index, load_post_text, LoadError, SiteData, Span};
+use crate::app::components::{
+    arrow_keys, focus_result, with_site, LoadFailed, Loading, PostMeta, Ready,
+};
+use crate::app::data::{load_index, load_post_text, SiteData};
 use crate::app::head::set_head;
+use crate::app::net::LoadError;
 use crate::app::offline;
+use crate::app::timing::Span;
 use crate::listing::{tag_counts, with_tags};
 use crate::model::PostSummary;
 use crate::routes::{highlight_query, Route, SearchQuery};
@@ -295,25 +299,6 @@ fn result_page(posts: &Results, page: usize) -> impl IntoView {
         .collect_view()
 }
 
-/// Focuses the link of result `n` (counted from 0), if it is drawn.
-fn focus_result(n: usize) {
-    if let Ok(links) = document().query_selector_all(RESULT_LINKS) {
-        focus_link(&links, n as u32);
-    }
-}
-
-/// The links of the results, in order.
-const RESULT_LINKS: &str = ".search-results h2 a";
-
-fn focus_link(links: &web_sys::NodeList, n: u32) {
-    let link = links
-        .item(n)
-        .and_then(|l| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(l).ok());
-    if let Some(link) = link {
-        let _ = link.focus();
-    }
-}
-
 /// Results shown with the words around their match, fetched from the posts' files.
 const SNIPPETS: usize = 5;
 
@@ -333,34 +318,4 @@ fn marked(text: &str, matched: &[String]) -> AnyView {
         })
         .collect_view()
         .into_any()
-}
-
-/// Up and down arrows move between results, as in a list box.
-fn arrow_keys(event: leptos::ev::KeyboardEvent) {
-    let step: i32 = match event.key().as_str() {
-        "ArrowDown" => 1,
-        "ArrowUp" => -1,
-        _ => return,
-    };
-    event.prevent_default();
-    move_through_results(step);
-}
-
-/// Focuses the result `step` places from the focused one (the first, from outside the list).
-pub fn move_through_results(step: i32) {
-    let document = document();
-    let Ok(links) = document.query_selector_all(RESULT_LINKS) else {
-        return;
-    };
-    let active = document.active_element();
-    let mut at: Option<i32> = None;
-    for i in 0..links.length() {
-        if let (Some(link), Some(active)) = (links.item(i), active.as_ref()) {
-            if link.is_same_node(Some(active)) {
-                at = Some(i as i32);
-            }
-        }
-    }
-    let next = at.map_or(0, |i| (i + step).clamp(0, links.length() as i32 - 1));
-    focus_link(&links, next as u32);
 }
