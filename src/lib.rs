@@ -1,6 +1,7 @@
 //! Fieldnotes: a static, offline-capable blog. One crate, two halves sharing one contract.
 //!
-//! - [`model`] and [`markdown`] are plain Rust used by both halves.
+//! - [`model`], [`markdown`] and [`routes`] (every address of a site) are plain Rust used by both
+//!   halves.
 //! - `builder` (native only) turns `content/` into the static data the app reads.
 //! - `app` (WASM only) is the Leptos reader.
 
@@ -8,6 +9,7 @@ pub mod head;
 pub mod listing;
 pub mod markdown;
 pub mod model;
+pub mod routes;
 pub mod search;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -21,17 +21,22 @@ pub fn page_of(posts: &[PostSummary], page: usize, per_page: usize) -> &[PostSum
 
 /// Every tag with the number of posts that carry it, most used first, then by name.
 pub fn tag_counts(posts: &[PostSummary]) -> Vec<(String, usize)> {
+    tags_by_use(posts)
+        .into_iter()
+        .map(|(t, n)| (t.to_string(), n))
+        .collect()
+}
+
+/// [`tag_counts`], borrowing the tags from the posts.
+pub fn tags_by_use(posts: &[PostSummary]) -> Vec<(&str, usize)> {
     let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
     for post in posts {
         for tag in &post.tags {
             *counts.entry(tag).or_default() += 1;
         }
     }
-    let mut list: Vec<(String, usize)> = counts
-        .into_iter()
-        .map(|(t, n)| (t.to_string(), n))
-        .collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut list: Vec<(&str, usize)> = counts.into_iter().collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     list
 }
 

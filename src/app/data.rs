@@ -1,60 +1,20 @@
-//! Fetching the builder's JSON: the manifest (never cached), then the hashed files it names.
+//! The site's data, as the app reads it: the manifest (never cached), the post index, then the
+//! hashed files it names (posts, search index files), each fetched once per visit.
 
-use super::offline;
-use crate::markdown::with_slashes;
-use crate::model::{
-    IndexPage, Manifest, Post, PostSummary, DATA_DIR, FORMAT_VERSION, MANIFEST_FILE,
-};
+use super::address::data_url;
+use super::net::{fetch_json, fetch_text, parse_json, LoadError};
+use super::timing::timed;
+use crate::model::{IndexPage, Manifest, Post, PostSummary, FORMAT_VERSION, MANIFEST_FILE};
 use crate::search::index::{
     chunk_file, chunks_for, shard_file, Chunk, Loaded, SearchEntry, Shard, INDEX_VERSION,
 };
 use crate::search::query::Clause;
 use futures::future::{join_all, FutureExt, LocalBoxFuture, Shared};
-use gloo_net::http::Request;
 use leptos::prelude::LocalResource;
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::Arc;
-use web_sys::RequestCache;
-
-/// Why data could not be shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LoadError {
-    /// The request failed or the server answered with an error status.
-    Network(String),
-    /// The file is not what this version of the app expects.
-    Format(String),
-    /// The site was rebuilt with a newer data format than this app understands.
-    Version { found: u32 },
-    /// A content-hashed file this page was told about is gone: the site was rebuilt since.
-    Replaced,
-}
-
-impl LoadError {
-    /// Whether only loading the new version of the site can help (not trying again).
-    pub fn needs_reload(&self) -> bool {
-        matches!(self, LoadError::Version { .. } | LoadError::Replaced)
-    }
-}
-
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LoadError::Network(why) => write!(f, "The page could not be loaded ({why})."),
-            LoadError::Format(why) => write!(f, "The site's data could not be read ({why})."),
-            LoadError::Version { found } => write!(
-                f,
-                "This site has been updated (data format {found}, this page reads {FORMAT_VERSION}). Reload to get the new version."
-            ),
-            LoadError::Replaced => write!(
-                f,
-                "This site has been updated since this page was opened. Reload to get the new version."
-            ),
-        }
-    }
-}
 
 /// The site as the home page needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,110 +26,6 @@ pub struct SiteData {
 
 /// Shared by every page through context.
 pub type SiteResource = LocalResource<Result<Arc<SiteData>, LoadError>>;
-
-/// The path the site is served under, as the build wrote it into the page (`/` by default).
-pub fn base_path() -> String {
-    thread_local!(static BASE: std::cell::OnceCell<String> = const { std::cell::OnceCell::new() });
-    BASE.with(|base| base.get_or_init(read_base_path).clone())
-}
-
-fn read_base_path() -> String {
-    let meta = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| {
-            d.query_selector("meta[name=fieldnotes-base]")
-                .ok()
-                .flatten()
-        })
-        .and_then(|m| m.get_attribute("content"));
-    with_slashes(meta.as_deref().unwrap_or("/"))
-}
-
-/// The address of a page of the site (`/posts/a`) under its base path (`/blog/posts/a`), for
-/// links: the router's `A` leaves paths that start with `/` as they are.
-pub fn site_path(path: impl AsRef<str>) -> String {
-    format!("{}{}", base_path(), path.as_ref().trim_start_matches('/'))
-}
-
-/// URL of a file of the data folder.
-pub fn data_url(file: &str) -> String {
-    format!("{}{DATA_DIR}/{file}", base_path())
-}
-
-/// Fetches and parses one JSON file. `fresh` bypasses the HTTP cache (for the unhashed manifest).
-pub async fn fetch_json<T: DeserializeOwned>(url: &str, fresh: bool) -> Result<T, LoadError> {
-    let text = fetch_text(url, fresh).await?;
-    parse_json(url, &text)
-}
-
-fn parse_json<T: DeserializeOwned>(url: &str, text: &str) -> Result<T, LoadError> {
-    serde_json::from_str(text).map_err(|e| LoadError::Format(format!("{url}: {e}")))
-}
-
-/// A User Timing measure under way, so the browser's performance tools (and the project's
-/// measurement commands) can see how long something took. Each has its own start mark, so
-/// measures that overlap (searches while typing) do not mix.
-pub struct Span {
-    name: &'static str,
-    mark: String,
-}
-
-impl Span {
-    pub fn start(name: &'static str) -> Span {
-        thread_local!(static NEXT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
-        let n = NEXT.with(|next| next.replace(next.get().wrapping_add(1)));
-        let mark = format!("{name}:start:{n}");
-        if let Some(p) = performance() {
-            let _ = p.mark(&mark);
-        }
-        Span { name, mark }
-    }
-
-    /// Records the measure `name`, from the start to now.
-    pub fn end(self) {
-        if let Some(p) = performance() {
-            let _ = p.measure_with_start_mark(self.name, &self.mark);
-            p.clear_marks_with_mark_name(&self.mark);
-        }
-    }
-}
-
-fn performance() -> Option<web_sys::Performance> {
-    web_sys::window().and_then(|w| w.performance())
-}
-
-/// Runs `work` inside a User Timing measure named `name`.
-pub fn timed<R>(name: &'static str, work: impl FnOnce() -> R) -> R {
-    let span = Span::start(name);
-    let result = work();
-    span.end();
-    result
-}
-
-/// Fetches one file as text. `fresh` bypasses the HTTP cache (for the unhashed manifest); its
-/// answer also tells [`super::offline`] whether the site is reachable.
-pub(crate) async fn fetch_text(url: &str, fresh: bool) -> Result<String, LoadError> {
-    let mut request = Request::get(url);
-    if fresh {
-        request = request.cache(RequestCache::NoCache);
-    }
-    let response = request.send().await.map_err(|e| {
-        offline::network_failed();
-        LoadError::Network(e.to_string())
-    })?;
-    offline::network_answer(response.headers().has(offline::OFFLINE_HEADER), fresh);
-    // Hashed files never change, they only disappear when a new build replaces them.
-    if response.status() == 404 && !fresh {
-        return Err(LoadError::Replaced);
-    }
-    if !response.ok() {
-        return Err(LoadError::Network(format!("{} {}", response.status(), url)));
-    }
-    response
-        .text()
-        .await
-        .map_err(|e| LoadError::Network(e.to_string()))
-}
 
 /// Loads the manifest and the post index.
 pub async fn load_site() -> Result<Arc<SiteData>, LoadError> {

@@ -1,17 +1,24 @@
 //! The reader: a Leptos app that fetches the builder's JSON and draws the blog in the browser.
+//!
+//! Its modules stand in layers, each using only those below it: [`timing`] and [`address`];
+//! [`net`] (fetching, network state); [`data`] (the site and its posts); [`offline`] (the service
+//! worker, saving); then the components and pages that draw them.
 
+mod address;
 mod components;
 mod data;
 mod head;
+mod net;
 mod offline;
 mod pages;
+mod timing;
 
-use crate::app::data::site_path;
+use crate::routes::{self, Route as Page};
 use components::SiteHeader;
 use data::SiteResource;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::path;
+use leptos_router::{path, ParamSegment, StaticSegment};
 
 /// The whole app: site data for every page, the layout and the route table.
 #[component]
@@ -21,28 +28,29 @@ pub fn App() -> impl IntoView {
     provide_context(offline::state());
     offline::start();
     // Leptos wants the base without its trailing slash; the site root is no base at all.
-    let base = data::base_path().trim_end_matches('/').to_string();
+    let base = address::base_path().trim_end_matches('/').to_string();
 
     view! {
         <Router base=base>
             <a class="skip-link" href="#main" on:click=skip_to_content>"Skip to content"</a>
             <SiteHeader/>
             <main id="main" tabindex="-1">
+                // The segments of `crate::routes`, which the build writes a page for each of.
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Home/>
-                    <Route path=path!("/page/:n") view=pages::Home/>
-                    <Route path=path!("/posts/:slug") view=pages::PostPage/>
-                    <Route path=path!("/tags") view=pages::TagsPage/>
-                    <Route path=path!("/tags/:tag") view=pages::TagPage/>
-                    <Route path=path!("/archive") view=pages::ArchivePage/>
-                    <Route path=path!("/search") view=pages::SearchPage/>
-                    <Route path=path!("/offline") view=pages::OfflinePage/>
+                    <Route path=(StaticSegment(routes::PAGE), ParamSegment("n")) view=pages::Home/>
+                    <Route path=(StaticSegment(routes::POSTS), ParamSegment("slug")) view=pages::PostPage/>
+                    <Route path=StaticSegment(routes::TAGS) view=pages::TagsPage/>
+                    <Route path=(StaticSegment(routes::TAGS), ParamSegment("tag")) view=pages::TagPage/>
+                    <Route path=StaticSegment(routes::ARCHIVE) view=pages::ArchivePage/>
+                    <Route path=StaticSegment(routes::SEARCH) view=pages::SearchPage/>
+                    <Route path=StaticSegment(routes::OFFLINE) view=pages::OfflinePage/>
                 </Routes>
             </main>
             <footer class="site-footer">
                 <p>
                     "Made with Fieldnotes. No trackers, no third parties. "
-                    <A href={site_path("/offline")}>"Reading offline"</A>
+                    <A href={address::href(&Page::Offline)}>"Reading offline"</A>
                 </p>
             </footer>
         </Router>

@@ -4,7 +4,10 @@
 //! The worker stores what the reader opens; saving writes into its own cache, [`SAVED_CACHE`],
 //! which the worker reads but never evicts.
 
-use super::data::{self, data_url, LoadError};
+use super::address::{base_path, data_url};
+use super::data;
+use super::net::{self, LoadError};
+use super::timing::sleep;
 pub use crate::listing::human_bytes;
 use crate::model::PostSummary;
 use futures::future::join_all;
@@ -20,21 +23,18 @@ use web_sys::{Cache, Request, Response, ServiceWorkerRegistration, ServiceWorker
 pub const SAVED_CACHE: &str = "fieldnotes-saved";
 /// The worker's cache of opened posts (see `sw.js`).
 const POSTS_CACHE: &str = "fieldnotes-posts";
-/// Set by the worker on a response it made without the network.
-pub const OFFLINE_HEADER: &str = "fieldnotes-offline";
 /// How often to look for a new build while the reader stays on the site.
 const UPDATE_EVERY_MS: f64 = 60_000.0;
 /// How long a first visit waits before installing the service worker.
 const REGISTER_AFTER: std::time::Duration = std::time::Duration::from_secs(3);
 /// Files saved at once.
 const PARALLEL: usize = 6;
-/// How often to try the network again while it is unreachable.
-const PROBE_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// What the pages know about reading offline; provided to every page as context.
 #[derive(Clone, Copy)]
 pub struct Offline {
-    /// The site answered the last time the app asked it (false: offline, or the server is down).
+    /// The site answered the last time the app asked it (false: offline, or the server is down):
+    /// [`net::online`].
     pub online: RwSignal<bool>,
     /// A new build is installed and waits for the reader to reload.
     pub update_ready: RwSignal<bool>,
@@ -62,7 +62,6 @@ thread_local! {
     static STATE: Cell<Option<Offline>> = const { Cell::new(None) };
     static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
     static LAST_UPDATE_CHECK: Cell<f64> = const { Cell::new(0.0) };
-    static PROBING: Cell<bool> = const { Cell::new(false) };
     /// Whether [`refresh_stored`] has read the caches at least once this visit.
     static STORED_READ: Cell<bool> = const { Cell::new(false) };
 }
@@ -71,9 +70,8 @@ thread_local! {
 pub fn state() -> Offline {
     STATE.with(|cell| {
         cell.get().unwrap_or_else(|| {
-            let online = window().navigator().on_line();
             let state = Offline {
-                online: RwSignal::new(online),
+                online: net::online(),
                 update_ready: RwSignal::new(false),
                 stored: RwSignal::new(HashSet::new()),
                 saved: RwSignal::new(HashSet::new()),
@@ -86,13 +84,8 @@ pub fn state() -> Offline {
 
 /// Sets everything up: the worker, the browser's online and offline events, the stored posts.
 pub fn start() {
-    let state = state();
-    let on_online = Closure::<dyn Fn()>::new(move || {
-        // The browser thinks the network is back; the next answer from the site says for sure.
-        state.online.set(true);
-        leptos::task::spawn_local(probe());
-    });
-    let on_offline = Closure::<dyn Fn()>::new(network_failed);
+    let on_online = Closure::<dyn Fn()>::new(net::network_back);
+    let on_offline = Closure::<dyn Fn()>::new(net::network_failed);
     let win = window();
     let _ = win.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
     let _ = win.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
@@ -116,58 +109,6 @@ pub fn start() {
     });
 }
 
-/// Records what an answer says about the network: called by the data layer for every fetch.
-/// `marked` when the worker made it up without the network; `reached` when it can only have come
-/// from the site itself (a fresh request).
-pub fn network_answer(marked: bool, reached: bool) {
-    if marked {
-        network_failed();
-    } else if reached {
-        if let Some(state) = STATE.with(Cell::get) {
-            state.online.set(true);
-        }
-    }
-}
-
-/// A request found no network: say so, and keep trying until it is back.
-pub fn network_failed() {
-    let Some(state) = STATE.with(Cell::get) else {
-        return;
-    };
-    state.online.set(false);
-    if !PROBING.with(|p| p.replace(true)) {
-        leptos::task::spawn_local(async {
-            loop {
-                sleep(PROBE_EVERY).await;
-                probe().await;
-                if STATE
-                    .with(Cell::get)
-                    .is_none_or(|s| s.online.get_untracked())
-                {
-                    break;
-                }
-            }
-            PROBING.with(|p| p.set(false));
-        });
-    }
-}
-
-/// Asks the site for its manifest, only to learn whether it answers.
-async fn probe() {
-    let _ = data::fetch_text(&data_url(crate::model::MANIFEST_FILE), true).await;
-}
-
-async fn sleep(duration: std::time::Duration) {
-    let (tx, rx) = futures::channel::oneshot::channel::<()>();
-    set_timeout(
-        move || {
-            let _ = tx.send(());
-        },
-        duration,
-    );
-    let _ = rx.await;
-}
-
 fn has_service_worker() -> bool {
     Reflect::has(&window().navigator(), &JsValue::from_str("serviceWorker")).unwrap_or(false)
 }
@@ -175,7 +116,7 @@ fn has_service_worker() -> bool {
 async fn register() -> Result<(), JsValue> {
     let container = window().navigator().service_worker();
     let options = web_sys::RegistrationOptions::new();
-    let base = data::base_path();
+    let base = base_path();
     options.set_scope(&base);
     let registration: ServiceWorkerRegistration =
         JsFuture::from(container.register_with_options(&format!("{base}sw.js"), &options))

@@ -132,25 +132,28 @@ mod cli {
                 }))
             }
             Command::New { title, content } => finish(new_post(&title, &content)),
-            Command::Stubs { dist, public_url } => finish(
-                builder::write_stubs(&dist, &StubOptions { public_url }).map(|stubs| {
-                    eprintln!(
-                        "fieldnotes: wrote {} route pages into {}; the service worker precaches {} files ({} KB, build {})",
-                        stubs.pages,
-                        dist.display(),
-                        stubs.offline.precache.len(),
-                        stubs.offline.precache_bytes.div_ceil(1024),
-                        stubs.offline.build_id
-                    );
-                    for warning in &stubs.warnings {
-                        eprintln!("fieldnotes: warning: {warning}");
-                    }
-                }),
-            ),
+            Command::Stubs { dist, public_url } => finish(stubs(&dist, public_url)),
             Command::SizeReport { dist } => finish(builder::size_report(&dist).map(|report| {
                 println!("{report}");
             })),
         }
+    }
+
+    /// `fieldnotes stubs`: the route pages, feeds and sitemap, host files and offline files.
+    fn stubs(dist: &std::path::Path, public_url: Option<String>) -> anyhow::Result<()> {
+        let stubs = builder::write_stubs(dist, &StubOptions { public_url })?;
+        eprintln!(
+            "fieldnotes: wrote {} route pages into {}; the service worker precaches {} files ({} KB, build {})",
+            stubs.pages,
+            dist.display(),
+            stubs.offline.precache.len(),
+            stubs.offline.precache_bytes.div_ceil(1024),
+            stubs.offline.build_id
+        );
+        for warning in &stubs.warnings {
+            eprintln!("fieldnotes: warning: {warning}");
+        }
+        Ok(())
     }
 
     fn print_warnings(warnings: &[builder::Problem]) {

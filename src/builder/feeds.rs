@@ -2,11 +2,12 @@
 //! of every route, and `robots.txt` pointing at it. All URLs in them are absolute, so they need
 //! the site's `base_url`.
 
-use crate::listing;
 use crate::markdown::{self, escape_html, RenderOptions};
 use crate::model::{Post, PostSummary, SiteInfo};
+use crate::routes::Route;
 use anyhow::Result;
 use serde::Serialize;
+use std::path::Path;
 
 /// How many of the newest posts the feeds carry.
 pub const FEED_ENTRIES: usize = 20;
@@ -33,20 +34,6 @@ pub fn site_url(site: &SiteInfo) -> Option<String> {
     (!origin.is_empty()).then(|| format!("{origin}{}", site.base_path))
 }
 
-/// A route's absolute URL; segments are percent-encoded where a URL needs it.
-fn url_of(root: &str, route: &str) -> String {
-    let mut out = String::from(root);
-    for byte in route.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
 /// The site's author, or the site's own name when `site.toml` names none: Atom requires an
 /// author for every entry.
 fn site_authors(site: &SiteInfo) -> Vec<String> {
@@ -63,6 +50,40 @@ pub struct FeedPost<'a> {
     pub post: &'a Post,
     /// Its summary from the post index.
     pub summary: &'a PostSummary,
+}
+
+/// The second output stage: writes the feeds, the sitemap and `robots.txt` at the site's root;
+/// `load_post` reads a post's own file (the feeds carry the newest posts in full).
+pub fn write_feeds(
+    dist: &Path,
+    site: &SiteInfo,
+    posts: &[PostSummary],
+    load_post: impl Fn(&PostSummary) -> Result<Post>,
+) -> Result<()> {
+    if site_url(site).is_some() {
+        let newest: Vec<&PostSummary> = posts
+            .iter()
+            .filter(|p| p.date.is_some())
+            .take(FEED_ENTRIES)
+            .collect();
+        let full = newest
+            .iter()
+            .map(|summary| load_post(summary))
+            .collect::<Result<Vec<Post>>>()?;
+        let feed_posts: Vec<FeedPost> = full
+            .iter()
+            .zip(newest)
+            .map(|(post, summary)| FeedPost { post, summary })
+            .collect();
+        for (file, text) in feed_files(site, &feed_posts)? {
+            std::fs::write(dist.join(file), text)?;
+        }
+        for (file, xml) in sitemaps(site, posts, SITEMAP_URLS) {
+            std::fs::write(dist.join(file), xml)?;
+        }
+    }
+    std::fs::write(dist.join(ROBOTS_FILE), robots(site))?;
+    Ok(())
 }
 
 /// The files of this step: (name at the site's root, content). Empty without a `base_url`.
@@ -121,7 +142,7 @@ impl Entry {
             summary.authors.clone()
         };
         Entry {
-            url: url_of(root, &format!("posts/{}", summary.slug)),
+            url: format!("{root}{}", Route::Post(summary).path()),
             title: summary.title.clone(),
             summary: summary.summary.clone(),
             html,
@@ -328,26 +349,24 @@ fn json_feed(site: &SiteInfo, root: &str, entries: &[Entry]) -> Result<String> {
 /// URLs one sitemap file may list (the sitemaps protocol's limit).
 pub const SITEMAP_URLS: usize = 50_000;
 
-/// The sitemap: every route page, posts with their last change, as `(file, XML)` pairs. Up to
+/// The sitemap: every route's page ([`Route::all`]), posts with their last change, as `(file, XML)` pairs. Up to
 /// `per_file` URLs it is `sitemap.xml` alone; past that, `sitemap-1.xml`, `sitemap-2.xml`… and
 /// `sitemap.xml` is their index. Empty without a `base_url`.
 pub fn sitemaps(site: &SiteInfo, posts: &[PostSummary], per_file: usize) -> Vec<(String, String)> {
     let Some(root) = site_url(site) else {
         return Vec::new();
     };
-    let mut urls: Vec<(String, Option<String>)> = vec![(root.clone(), None)];
-    for n in 2..=listing::page_count(posts.len(), site.posts_per_page) {
-        urls.push((url_of(&root, &format!("page/{n}")), None));
-    }
-    for post in posts {
-        let changed = post.updated.clone().or_else(|| post.date.clone());
-        urls.push((url_of(&root, &format!("posts/{}", post.slug)), changed));
-    }
-    urls.push((url_of(&root, "tags"), None));
-    for (tag, _) in listing::tag_counts(posts) {
-        urls.push((url_of(&root, &format!("tags/{tag}")), None));
-    }
-    urls.push((url_of(&root, "archive"), None));
+    let urls: Vec<(String, Option<String>)> = Route::all(site, posts)
+        .into_iter()
+        .filter(Route::is_place)
+        .map(|route| {
+            let changed = match route {
+                Route::Post(post) => post.updated.clone().or_else(|| post.date.clone()),
+                _ => None,
+            };
+            (format!("{root}{}", route.path()), changed)
+        })
+        .collect();
     const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     const NS: &str = "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"";
     let urlset = |urls: &[(String, Option<String>)]| {
@@ -414,10 +433,10 @@ mod tests {
             posts_per_page: 10,
             nav: vec![],
         };
-        let posts: Vec<PostSummary> = (0..7)
+        let posts: Vec<PostSummary> = (0..5)
             .map(|i| PostSummary::for_test(&format!("p{i}"), Some("2025-01-01"), &[]))
             .collect();
-        // Home, 7 posts, tags, archive: 10 URLs, 4 to a file.
+        // Home, 5 posts, tags, archive, search, offline: 10 URLs, 4 to a file.
         let files = sitemaps(&site, &posts, 4);
         let names: Vec<_> = files.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(
@@ -439,13 +458,27 @@ mod tests {
 
     #[test]
     fn urls_are_absolute_and_encoded() {
-        assert_eq!(
-            url_of("https://example.org/blog/", "tags/street food"),
-            "https://example.org/blog/tags/street%20food"
-        );
-        assert_eq!(
-            url_of("https://example.org/", "tags/ផ្សារ"),
-            "https://example.org/tags/%E1%9E%95%E1%9F%92%E1%9E%9F%E1%9E%B6%E1%9E%9A"
-        );
+        let site = SiteInfo {
+            title: "T".into(),
+            description: String::new(),
+            author: String::new(),
+            base_url: "https://example.org".into(),
+            base_path: "/blog/".into(),
+            language: "en".into(),
+            posts_per_page: 10,
+            nav: vec![],
+        };
+        let posts = [PostSummary::for_test(
+            "p",
+            Some("2025-01-01"),
+            &["street food", "ផ្សារ"],
+        )];
+        let xml = &sitemaps(&site, &posts, SITEMAP_URLS)[0].1;
+        for url in [
+            "https://example.org/blog/tags/street%20food",
+            "https://example.org/blog/tags/%E1%9E%95%E1%9F%92%E1%9E%9F%E1%9E%B6%E1%9E%9A",
+        ] {
+            assert!(xml.contains(&format!("<loc>{url}</loc>")), "{url} in {xml}");
+        }
     }
 }

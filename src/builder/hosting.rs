@@ -3,6 +3,9 @@
 //! hosts ignore both files; the README says what to set there instead.
 
 use crate::model::{Manifest, PostSummary, DATA_DIR, MANIFEST_FILE};
+use crate::routes::Route;
+use anyhow::Result;
+use std::path::Path;
 
 pub const HEADERS_FILE: &str = "_headers";
 pub const REDIRECTS_FILE: &str = "_redirects";
@@ -11,6 +14,25 @@ pub const REDIRECTS_FILE: &str = "_redirects";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Always revalidated: for the files that name the others (pages, the data manifest, the worker).
 const REVALIDATE: &str = "no-cache";
+
+/// The third output stage: writes `_headers` and `_redirects` at the site's root.
+pub fn write_host_files(
+    dist: &Path,
+    manifest: &Manifest,
+    posts: &[PostSummary],
+    shell_assets: &[String],
+    policy: &str,
+) -> Result<()> {
+    std::fs::write(
+        dist.join(HEADERS_FILE),
+        headers(manifest, shell_assets, policy),
+    )?;
+    std::fs::write(
+        dist.join(REDIRECTS_FILE),
+        redirects(&manifest.site.base_path, posts),
+    )?;
+    Ok(())
+}
 
 /// `_headers`: security headers on every response; hashed files cached for good; the files that
 /// name them always revalidated. No two rules set the same header on one path, because the hosts
@@ -66,7 +88,7 @@ pub fn redirects(base: &str, posts: &[PostSummary]) -> String {
             } else {
                 format!("{base}{from}")
             };
-            out.push_str(&format!("{from} {base}posts/{} 301\n", post.slug));
+            out.push_str(&format!("{from} {} 301\n", Route::Post(post).href(base)));
         }
     }
     out

@@ -24,6 +24,7 @@ mod front_matter;
 mod hosting;
 mod offline;
 mod output;
+mod pages;
 mod parse;
 mod shortcodes;
 mod size_report;

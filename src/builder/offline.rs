@@ -1,6 +1,7 @@
 //! What makes a built site installable and readable offline: the web app manifest, the empty shell
 //! served to navigations the network cannot answer, and the service worker with this build's
-//! precache list. Written by the stub step, once the shell and the data are final.
+//! precache list. The last stage of the stub step ([`super::stubs`]), once the shell, the data
+//! and the pages are final.
 
 use crate::model::{Manifest, DATA_DIR, MANIFEST_FILE};
 use anyhow::{bail, Context, Result};
@@ -43,53 +44,13 @@ pub fn head_tags(base: &str) -> String {
     )
 }
 
-/// Writes the manifest and the worker into `dist`, where the stub step has already written
-/// [`SHELL_FILE`]; `shell_assets` are the files the app shell loads ([`shell_assets`]).
+/// The last output stage: writes the manifest and the worker into `dist`, where the first stage
+/// has already written [`SHELL_FILE`]; `shell_assets` are the files the app shell loads
+/// ([`shell_assets`]).
 pub fn write_offline(dist: &Path, shell_assets: &[String], manifest: &Manifest) -> Result<Offline> {
-    let site = &manifest.site;
-    let base = site.base_path.as_str();
-    let icons: Vec<serde_json::Value> = ICONS
-        .iter()
-        .map(|(src, sizes, purpose)| {
-            serde_json::json!({ "src": format!("{base}{src}"), "sizes": sizes, "type": "image/png", "purpose": purpose })
-        })
-        .collect();
-    let web_manifest = serde_json::json!({
-        "name": site.title,
-        "short_name": short_name(&site.title),
-        "description": site.description,
-        "lang": site.language,
-        "start_url": base,
-        "scope": base,
-        "display": "standalone",
-        "background_color": "#fbfaf7",
-        "theme_color": THEME_COLOR,
-        "icons": icons,
-    });
-    let mut text = serde_json::to_string_pretty(&web_manifest)?;
-    text.push('\n');
-    std::fs::write(dist.join(WEB_MANIFEST_FILE), text)?;
-
-    // The shell, what it loads, and the data a first screen needs. Not the icons: the browser
-    // fetches them when the reader installs the site, and they would cost every first visit 8 KB.
-    let mut files = vec![SHELL_FILE.to_string(), WEB_MANIFEST_FILE.to_string()];
-    files.extend(shell_assets.iter().cloned());
-    files.push(format!("{DATA_DIR}/{MANIFEST_FILE}"));
-    files.extend(
-        manifest
-            .index_files
-            .iter()
-            .map(|f| format!("{DATA_DIR}/{f}")),
-    );
-    if let Some(entry) = &manifest.search_file {
-        files.push(format!("{DATA_DIR}/{entry}"));
-    }
-    files.sort();
-    files.dedup();
-    if !files.iter().any(|f| f.ends_with(".wasm")) || !files.iter().any(|f| f.ends_with(".js")) {
-        bail!("the app shell loads no .js and .wasm files under {base:?}: is it Trunk's output?");
-    }
-
+    write_web_manifest(dist, manifest)?;
+    let files = precached_files(shell_assets, manifest)?;
+    let base = manifest.site.base_path.as_str();
     let mut hasher = Sha256::new();
     hasher.update(WORKER_TEMPLATE.as_bytes());
     let mut bytes = 0;
@@ -124,6 +85,60 @@ pub fn write_offline(dist: &Path, shell_assets: &[String], manifest: &Manifest) 
         precache,
         precache_bytes: bytes,
     })
+}
+
+/// `manifest.webmanifest`: what installing the site shows.
+fn write_web_manifest(dist: &Path, manifest: &Manifest) -> Result<()> {
+    let site = &manifest.site;
+    let base = site.base_path.as_str();
+    let icons: Vec<serde_json::Value> = ICONS
+        .iter()
+        .map(|(src, sizes, purpose)| {
+            serde_json::json!({ "src": format!("{base}{src}"), "sizes": sizes, "type": "image/png", "purpose": purpose })
+        })
+        .collect();
+    let web_manifest = serde_json::json!({
+        "name": site.title,
+        "short_name": short_name(&site.title),
+        "description": site.description,
+        "lang": site.language,
+        "start_url": base,
+        "scope": base,
+        "display": "standalone",
+        "background_color": "#fbfaf7",
+        "theme_color": THEME_COLOR,
+        "icons": icons,
+    });
+    let mut text = serde_json::to_string_pretty(&web_manifest)?;
+    text.push('\n');
+    std::fs::write(dist.join(WEB_MANIFEST_FILE), text)?;
+    Ok(())
+}
+
+/// What the worker stores on install, relative to the site's root: the shell, what it loads, and
+/// the data a first screen needs. Not the icons: the browser fetches them when the reader
+/// installs the site, and they would cost every first visit 8 KB. Not the route pages either: the
+/// shell stands in for all of them.
+fn precached_files(shell_assets: &[String], manifest: &Manifest) -> Result<Vec<String>> {
+    let mut files = vec![SHELL_FILE.to_string(), WEB_MANIFEST_FILE.to_string()];
+    files.extend(shell_assets.iter().cloned());
+    files.push(format!("{DATA_DIR}/{MANIFEST_FILE}"));
+    files.extend(
+        manifest
+            .index_files
+            .iter()
+            .map(|f| format!("{DATA_DIR}/{f}")),
+    );
+    if let Some(entry) = &manifest.search_file {
+        files.push(format!("{DATA_DIR}/{entry}"));
+    }
+    files.sort();
+    files.dedup();
+    if !files.iter().any(|f| f.ends_with(".wasm")) || !files.iter().any(|f| f.ends_with(".js")) {
+        let base = &manifest.site.base_path;
+        bail!("the app shell loads no .js and .wasm files under {base:?}: is it Trunk's output?");
+    }
+    Ok(files)
 }
 
 /// The files the shell loads from the site (`href` and `src` attributes under `base`), relative to

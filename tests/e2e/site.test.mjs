@@ -212,6 +212,44 @@ test('tags, a tag, the archive and page 2 answer 200 when loaded directly and li
   await close();
 });
 
+test('every tag has its page, whatever its characters: in the app and loaded directly', async () => {
+  // The same built app over a fixture whose tags hold `/`, `?`, `#`, `%`, dots, spaces and
+  // non-Latin script.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldnotes-routes-'));
+  fs.cpSync(dist, dir, { recursive: true });
+  for (const folder of ['posts', 'tags', 'page']) fs.rmSync(path.join(dir, folder), { recursive: true, force: true });
+  fieldnotes('build', '--content', path.join(root, 'tests/fixtures/routes'), '--base-path', '/', '--out', path.join(dir, 'data'));
+  fieldnotes('stubs', '--dist', dir);
+  const server = await serve(dir);
+  const { page, problems, close } = await openPage();
+  try {
+    await page.goto(server.url + '/tags');
+    await appReady(page);
+    const tags = await page.locator('.tag-cloud a').allTextContents();
+    assert.equal(tags.length, 12, `${tags}`);
+    for (const [i, tag] of tags.entries()) {
+      const heading = page.locator('main h1', { hasText: `Tagged “${tag}”` });
+      // From the tags page, inside the app.
+      await page.goto(server.url + '/tags');
+      await appReady(page);
+      await page.locator('.tag-cloud a').nth(i).click();
+      await heading.waitFor();
+      assert.ok((await page.locator('.post-card').count()) >= 1, tag);
+      // The same address loaded directly: its own file, then the app on the same tag.
+      const response = await page.goto(page.url());
+      assert.equal(response.status(), 200, `${tag}: ${page.url()}`);
+      await appReady(page);
+      await heading.waitFor();
+      assert.equal(await page.title(), `Tagged “${tag}” · Route Fixture`);
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+    await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a post has its contents, and links to the newer and older posts', async () => {
   const posts = samplePosts();
   const i = posts.findIndex((p) => p.slug === 'day-06-the-long-bus');

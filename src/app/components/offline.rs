@@ -3,9 +3,10 @@
 //! that save posts.
 
 use super::Ready;
-use crate::app::data::site_path;
+use crate::app::address::href;
 use crate::app::offline::{self, human_bytes, Offline, Progress};
 use crate::model::PostSummary;
+use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -17,7 +18,7 @@ pub fn OfflineStatus() -> impl IntoView {
     view! {
         <p class="network-status" role="status">
             <Show when=move || !offline.online.get()>
-                <A href={site_path("/offline")} attr:class="offline-badge" attr:title="Showing what this browser has stored">
+                <A href={href(&Route::Offline)} attr:class="offline-badge" attr:title="Showing what this browser has stored">
                     "Offline"
                 </A>
             </Show>
@@ -59,7 +60,7 @@ pub fn NotStored(retry: impl Fn() + 'static) -> impl IntoView {
             <h1>"This post is not saved for offline reading"</h1>
             <p>
                 "You are offline, and this browser has not stored this post. It will load when you are back online. "
-                <A href={site_path("/offline")}>"See what you can read offline"</A>
+                <A href={href(&Route::Offline)}>"See what you can read offline"</A>
             </p>
             <button type="button" on:click=move |_| retry()>"Try again"</button>
             <Ready/>

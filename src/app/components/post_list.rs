@@ -1,9 +1,10 @@
 //! A list of post cards, and the links between pages of a long list.
 
 use super::{OfflineMark, PostMeta};
+use crate::app::address::href;
 use crate::app::data::prefetch_post;
-use crate::app::data::site_path;
 use crate::model::PostSummary;
+use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -13,7 +14,7 @@ pub fn PostList(posts: Vec<PostSummary>) -> impl IntoView {
     let cards = posts
         .into_iter()
         .map(|post| {
-            let href = format!("/posts/{}", post.slug);
+            let link = href(&Route::Post(&post));
             let (lang, title, summary) =
                 (post.lang.clone(), post.title.clone(), post.summary.clone());
             // Fetch the post while the reader points at it or tabs to it.
@@ -26,7 +27,7 @@ pub fn PostList(posts: Vec<PostSummary>) -> impl IntoView {
                     on:mouseenter=move |_| prefetch_post(on_point.clone())
                     on:focusin=move |_| prefetch_post(on_focus.clone())
                 >
-                    <h2><A href={site_path(href)}>{title}</A></h2>
+                    <h2><A href=link>{title}</A></h2>
                     <PostMeta post=post/>
                     <p class="summary">{summary}</p>
                     <OfflineMark post=mark/>
@@ -40,17 +41,11 @@ pub fn PostList(posts: Vec<PostSummary>) -> impl IntoView {
 /// "Newer posts · Page 2 of 5 · Older posts" under a paginated list.
 #[component]
 pub fn Pagination(page: usize, pages: usize) -> impl IntoView {
-    let href = |n: usize| {
-        if n <= 1 {
-            "/".to_string()
-        } else {
-            format!("/page/{n}")
-        }
-    };
-    let newer = (page > 1)
-        .then(|| view! { <A href={site_path(href(page - 1))} attr:rel="prev">"← Newer posts"</A> });
+    let link = |page: usize| href(&Route::Home { page });
+    let newer =
+        (page > 1).then(|| view! { <A href={link(page - 1)} attr:rel="prev">"← Newer posts"</A> });
     let older = (page < pages)
-        .then(|| view! { <A href={site_path(href(page + 1))} attr:rel="next">"Older posts →"</A> });
+        .then(|| view! { <A href={link(page + 1)} attr:rel="next">"Older posts →"</A> });
     (pages > 1).then(|| {
         view! {
             <nav class="pagination" aria-label="Pages">

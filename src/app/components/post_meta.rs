@@ -1,8 +1,9 @@
 //! The line under a post title: date, update, reading time and tags.
 
-use crate::app::data::site_path;
+use crate::app::address::href;
 use crate::markdown::reading_label;
 use crate::model::{human_date, PostSummary};
+use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -22,8 +23,8 @@ pub fn PostMeta(post: PostSummary) -> impl IntoView {
                     .tags
                     .iter()
                     .map(|t| {
-                        let (href, label) = (format!("/tags/{t}"), t.clone());
-                        view! { <li><A href={site_path(href)} attr:class="tag">{label}</A></li> }
+                        let (link, label) = (href(&Route::Tag(t)), t.clone());
+                        view! { <li><A href=link attr:class="tag">{label}</A></li> }
                     })
                     .collect_view()}
             </ul>

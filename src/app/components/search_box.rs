@@ -2,7 +2,9 @@
 //! than stacked so Back leaves the search in one step), `/` anywhere focuses it, and the down
 //! arrow moves into the results.
 
-use crate::app::pages::{move_through_results, search_href, tags_of};
+use super::move_through_results;
+use crate::app::address::{href, in_app};
+use crate::routes::{self, tags_of, Route, SearchQuery};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
@@ -12,7 +14,12 @@ pub fn SearchBox() -> impl IntoView {
     let navigate = use_navigate();
     let location = use_location();
     let query = use_query_map();
-    let on_search = move || location.pathname.get().ends_with("/search");
+    let on_search = move || {
+        location
+            .pathname
+            .get()
+            .ends_with(&format!("/{}", routes::SEARCH))
+    };
     // The box shows the query of the page on screen (after Back, too).
     let value = move || {
         if on_search() {
@@ -25,12 +32,12 @@ pub fn SearchBox() -> impl IntoView {
         let navigate = navigate.clone();
         move |text: String, replace: bool| {
             let tags = if on_search() {
-                tags_of(query.read_untracked().get("tag"))
+                tags_of(query.read_untracked().get("tag").as_deref())
             } else {
                 Vec::new()
             };
             navigate(
-                &search_href(&text, &tags),
+                &in_app(&SearchQuery::new(text, tags).path()),
                 NavigateOptions {
                     replace,
                     ..Default::default()
@@ -49,12 +56,7 @@ pub fn SearchBox() -> impl IntoView {
     };
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let text = document()
-            .get_element_by_id("search-box")
-            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
-            .map(|input| input.value())
-            .unwrap_or_default();
-        go(text, on_search());
+        go(typed(), on_search());
         move_through_results(0);
     };
     let keys = move |event: leptos::ev::KeyboardEvent| {
@@ -63,25 +65,10 @@ pub fn SearchBox() -> impl IntoView {
             move_through_results(0);
         }
     };
-    // `/` focuses the box from anywhere but a field being typed in.
-    let shortcut = window_event_listener(leptos::ev::keydown, |event| {
-        let typing_elsewhere = event
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-        if event.key() == "/" && !typing_elsewhere && !event.ctrl_key() && !event.meta_key() {
-            if let Some(input) = document()
-                .get_element_by_id("search-box")
-                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-            {
-                event.prevent_default();
-                let _ = input.focus();
-            }
-        }
-    });
+    let shortcut = window_event_listener(leptos::ev::keydown, slash_focuses_the_box);
     on_cleanup(move || shortcut.remove());
     view! {
-        <form class="search-box" role="search" action="/search" method="get" on:submit=submit>
+        <form class="search-box" role="search" action=href(&Route::Search) method="get" on:submit=submit>
             <label for="search-box" class="visually-hidden">"Search posts"</label>
             <input
                 id="search-box"
@@ -94,5 +81,31 @@ pub fn SearchBox() -> impl IntoView {
                 on:keydown=keys
             />
         </form>
+    }
+}
+
+/// What is typed in the box now.
+fn typed() -> String {
+    document()
+        .get_element_by_id("search-box")
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok())
+        .map(|input| input.value())
+        .unwrap_or_default()
+}
+
+/// `/` focuses the box from anywhere but a field being typed in.
+fn slash_focuses_the_box(event: leptos::ev::KeyboardEvent) {
+    let typing_elsewhere = event
+        .target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+    if event.key() == "/" && !typing_elsewhere && !event.ctrl_key() && !event.meta_key() {
+        if let Some(input) = document()
+            .get_element_by_id("search-box")
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            event.prevent_default();
+            let _ = input.focus();
+        }
     }
 }

@@ -1,9 +1,10 @@
 //! The banner at the top of every page: the site's name, linking home, and the author's nav links.
 
 use super::{OfflineStatus, ReaderSettings, SearchBox};
-use crate::app::data::site_path;
+use crate::app::address::{href, site_path};
 use crate::app::data::SiteResource;
 use crate::model::NavLink;
+use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -26,14 +27,22 @@ pub fn SiteHeader() -> impl IntoView {
         let mut links = vec![
             NavLink {
                 title: "Tags".into(),
-                url: "/tags".into(),
+                url: href(&Route::Tags),
             },
             NavLink {
                 title: "Archive".into(),
-                url: "/archive".into(),
+                url: href(&Route::Archive),
             },
         ];
-        links.extend(info().map(|i| i.nav).unwrap_or_default());
+        // The author's links name paths of the site without its base path.
+        links.extend(info().into_iter().flat_map(|i| i.nav).map(|link| NavLink {
+            url: if link.url.starts_with('/') {
+                site_path(&link.url)
+            } else {
+                link.url
+            },
+            ..link
+        }));
         view! {
                 <nav aria-label="Site">
                     <ul class="site-nav">
@@ -42,7 +51,7 @@ pub fn SiteHeader() -> impl IntoView {
                             .map(|link| {
                                 // Paths of the site navigate inside the app; full URLs leave it.
                                 if link.url.starts_with('/') {
-                                    view! { <li><A href={site_path(link.url)}>{link.title}</A></li> }.into_any()
+                                    view! { <li><A href={link.url}>{link.title}</A></li> }.into_any()
                                 } else {
                                     view! { <li><a href=link.url rel="noopener noreferrer">{link.title}</a></li> }
                                         .into_any()
@@ -55,7 +64,7 @@ pub fn SiteHeader() -> impl IntoView {
     };
     view! {
         <header class="site-header">
-            <A href={site_path("/")} attr:class="site-title">{title}</A>
+            <A href={href(&Route::Home { page: 1 })} attr:class="site-title">{title}</A>
             {nav}
             <SearchBox/>
             <OfflineStatus/>

@@ -1,6 +1,7 @@
 //! What a page shows while it waits, when it fails, and the signal that it is drawn.
 
-use crate::app::data::{LoadError, SiteData, SiteResource};
+use crate::app::data::{SiteData, SiteResource};
+use crate::app::net::LoadError;
 use leptos::prelude::*;
 use std::sync::Arc;
 

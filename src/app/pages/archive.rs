@@ -1,22 +1,22 @@
 //! `/archive`: every post by year and month.
 
+use crate::app::address::href;
 use crate::app::components::{with_site, Ready};
-use crate::app::data::site_path;
 use crate::app::head::set_head;
-use crate::head::PageHead;
 use crate::listing::{archive, month_name};
 use crate::model::{human_date, PostSummary};
+use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 fn entry(post: &PostSummary) -> impl IntoView {
     let date = post.date.clone().unwrap_or_default();
-    let (href, title) = (format!("/posts/{}", post.slug), post.title.clone());
+    let (link, title) = (href(&Route::Post(post)), post.title.clone());
     view! {
         <li>
             <time datetime=date.clone()>{human_date(&date)}</time>
             " "
-            <A href={site_path(href)}>{title}</A>
+            <A href=link>{title}</A>
         </li>
     }
 }
@@ -50,7 +50,10 @@ pub fn ArchivePage() -> impl IntoView {
                 </section>
             }
         });
-        set_head(&PageHead::archive(&data.manifest.site), &data.manifest.site);
+        set_head(
+            &Route::Archive.head(&data.manifest.site),
+            &data.manifest.site,
+        );
         view! {
             <div class="page archive">
                 <h1 class="page-title">"Archive"</h1>

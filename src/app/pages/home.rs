@@ -4,8 +4,8 @@ use super::NotFound;
 use crate::app::components::{with_site, Pagination, PostList, Ready};
 use crate::app::data::SiteData;
 use crate::app::head::set_head;
-use crate::head::PageHead;
 use crate::listing::{page_count, page_of};
+use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use std::sync::Arc;
@@ -32,7 +32,7 @@ fn HomePage(data: Arc<SiteData>, page: usize) -> impl IntoView {
     let info = data.manifest.site.clone();
     let pages = page_count(data.posts.len(), info.posts_per_page);
     let posts = page_of(&data.posts, page, info.posts_per_page).to_vec();
-    set_head(&PageHead::home(&info, page), &info);
+    set_head(&Route::Home { page }.head(&info), &info);
     view! {
         <div class="page home">
             <h1 class="page-title">{info.title}</h1>

@@ -13,5 +13,5 @@ pub use home::Home;
 pub use not_found::NotFound;
 pub use offline::OfflinePage;
 pub use post::PostPage;
-pub use search::{move_through_results, search_href, tags_of, SearchPage};
+pub use search::SearchPage;
 pub use tags::{TagPage, TagsPage};

@@ -1,12 +1,11 @@
 //! The view for any address that is not a page of the site, unless it is an old address of a
 //! post (an alias from its front matter): then the reader is sent on to the post.
 
+use crate::app::address::{base_path, href, in_app};
 use crate::app::components::{with_site, Loading, Ready};
-use crate::app::data::base_path;
-use crate::app::data::site_path;
 use crate::app::head::set_head;
-use crate::head::PageHead;
 use crate::listing::by_alias;
+use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -23,7 +22,7 @@ pub fn NotFound() -> impl IntoView {
         let below_base = path.strip_prefix(base.as_str()).unwrap_or(&path);
         if let Some(post) = by_alias(&data.posts, below_base) {
             // Replace, so Back does not return to the old address and bounce here again.
-            let to = format!("/posts/{}", post.slug);
+            let to = in_app(&Route::Post(post).path());
             let navigate = navigate.clone();
             request_animation_frame(move || {
                 navigate(
@@ -37,14 +36,14 @@ pub fn NotFound() -> impl IntoView {
             return view! { <Loading/> }.into_any();
         }
         set_head(
-            &PageHead::not_found(&data.manifest.site),
+            &Route::NotFound.head(&data.manifest.site),
             &data.manifest.site,
         );
         view! {
             <div class="page not-found">
                 <h1>"Page not found"</h1>
                 <p>"There is no page at this address. It may have moved, or the link may be mistyped."</p>
-                <p><A href={site_path("/")}>"See all posts"</A></p>
+                <p><A href={href(&Route::Home { page: 1 })}>"See all posts"</A></p>
             </div>
             <Ready/>
         }

@@ -3,7 +3,7 @@
 use crate::app::components::{with_site, PostList, Ready, SaveForOffline};
 use crate::app::head::set_head;
 use crate::app::offline::{self, human_bytes, Offline};
-use crate::head::PageHead;
+use crate::routes::Route;
 use leptos::prelude::*;
 
 #[component]
@@ -19,7 +19,7 @@ pub fn OfflinePage() -> impl IntoView {
     leptos::task::spawn_local(async move { set_used.set(offline::storage_used().await) });
     with_site(move |data| {
         set_head(
-            &PageHead::list(&data.manifest.site, "offline", "Reading offline"),
+            &Route::Offline.head(&data.manifest.site),
             &data.manifest.site,
         );
         let all = data.posts.clone();

@@ -2,17 +2,19 @@
 //! its table of contents, series, and the posts before and after it.
 
 use super::NotFound;
+use crate::app::address::{base_path, href};
 use crate::app::components::{
     move_focus, with_site, Article, LoadFailed, Loading, NotStored, OfflineMark, PostMeta, Ready,
 };
-use crate::app::data::site_path;
-use crate::app::data::{base_path, load_post, timed, LoadError, SiteData};
+use crate::app::data::{load_post, SiteData};
 use crate::app::head::set_head;
+use crate::app::net::LoadError;
 use crate::app::offline::{self, Offline};
-use crate::head::PageHead;
+use crate::app::timing::timed;
 use crate::listing::{neighbours, related, series};
 use crate::markdown::{self, Heading, RenderOptions};
-use crate::model::{text_direction, Post};
+use crate::model::{text_direction, Post, PostSummary, SeriesRef};
+use crate::routes::{highlight_words, slug_of_segment, Route};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -23,18 +25,9 @@ pub fn PostPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     with_site(move |site| {
-        let slug = params.read().get("slug").unwrap_or_default();
+        let slug = slug_of_segment(&params.read().get("slug").unwrap_or_default());
         // `?hl=…`: words to mark, from a search result.
-        let highlight: Vec<String> = query
-            .read()
-            .get("hl")
-            .map(|hl| {
-                hl.split(' ')
-                    .filter(|w| !w.is_empty())
-                    .map(String::from)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let highlight = highlight_words(query.read().get("hl").as_deref());
         match site
             .posts
             .iter()
@@ -87,54 +80,20 @@ fn PostView(site: Arc<SiteData>, post: Post, highlight: Vec<String>) -> impl Int
     });
     let toc = (rendered.headings.iter().filter(|h| h.level >= 2).count() >= 3)
         .then(|| view! { <TableOfContents headings=rendered.headings.clone()/> });
-    let series_nav = summary.series.as_ref().map(|s| {
-        let parts = series(&site.posts, &s.name);
-        let position = parts
-            .iter()
-            .position(|p| p.slug == summary.slug)
-            .map_or(0, |i| i + 1);
-        let items = parts
-            .iter()
-            .map(|p| {
-                let current = p.slug == summary.slug;
-                let (href, title) = (format!("/posts/{}", p.slug), p.title.clone());
-                let link = view! { <A href={site_path(href)}>{title}</A> };
-                view! { <li aria-current=current.then_some("page")>{link}</li> }
-            })
-            .collect_view();
-        view! {
-            <nav class="series" aria-label="Series">
-                <p>{format!("Part {position} of {} in “{}”", parts.len(), s.name)}</p>
-                <ol>{items}</ol>
-            </nav>
-        }
-    });
-    let related_posts: Vec<_> = related(&site.posts, &summary.slug, 3)
-        .into_iter()
-        .map(|p| (format!("/posts/{}", p.slug), p.title.clone()))
-        .collect();
-    let related_nav = (!related_posts.is_empty()).then(|| {
-        let items = related_posts
-            .into_iter()
-            .map(|(href, title)| view! { <li><A href={site_path(href)}>{title}</A></li> })
-            .collect_view();
-        view! {
-            <nav class="related" aria-label="Related posts">
-                <h2>"Related posts"</h2>
-                <ul>{items}</ul>
-            </nav>
-        }
-    });
+    let series_nav = summary
+        .series
+        .as_ref()
+        .map(|s| series_nav(&site.posts, &summary, s));
+    let related_nav = related_nav(&site.posts, &summary);
     let (newer, older) = neighbours(&site.posts, &summary.slug);
-    let link = |p: &crate::model::PostSummary, rel: &'static str, label: &'static str| {
-        let href = format!("/posts/{}", p.slug);
+    let link = |p: &PostSummary, rel: &'static str, label: &'static str| {
         let title = p.title.clone();
-        view! { <A href={site_path(href)} attr:rel=rel><span class="label">{label}</span>" "{title}</A> }
+        view! { <A href={href(&Route::Post(p))} attr:rel=rel><span class="label">{label}</span>" "{title}</A> }
     };
     let older = older.map(|p| link(p, "next", "Older:"));
     let newer = newer.map(|p| link(p, "prev", "Newer:"));
     set_head(
-        &PageHead::post(&site.manifest.site, &summary),
+        &Route::Post(&summary).head(&site.manifest.site),
         &site.manifest.site,
     );
     view! {
@@ -152,6 +111,51 @@ fn PostView(site: Arc<SiteData>, post: Post, highlight: Vec<String>) -> impl Int
         <nav class="post-nav" aria-label="More posts">{newer}{older}</nav>
         <Ready/>
     }
+}
+
+/// The parts of the series the post belongs to, the post itself marked.
+fn series_nav(posts: &[PostSummary], post: &PostSummary, s: &SeriesRef) -> impl IntoView {
+    let parts = series(posts, &s.name);
+    let position = parts
+        .iter()
+        .position(|p| p.slug == post.slug)
+        .map_or(0, |i| i + 1);
+    let items = parts
+        .iter()
+        .map(|p| {
+            let current = p.slug == post.slug;
+            let (link, title) = (href(&Route::Post(p)), p.title.clone());
+            let link = view! { <A href=link>{title}</A> };
+            view! { <li aria-current=current.then_some("page")>{link}</li> }
+        })
+        .collect_view();
+    let heading = format!("Part {position} of {} in “{}”", parts.len(), s.name);
+    view! {
+        <nav class="series" aria-label="Series">
+            <p>{heading}</p>
+            <ol>{items}</ol>
+        </nav>
+    }
+}
+
+/// Up to three posts sharing the most tags with `post`; nothing when none shares one.
+fn related_nav(posts: &[PostSummary], post: &PostSummary) -> Option<impl IntoView> {
+    let related_posts: Vec<_> = related(posts, &post.slug, 3)
+        .into_iter()
+        .map(|p| (href(&Route::Post(p)), p.title.clone()))
+        .collect();
+    (!related_posts.is_empty()).then(|| {
+        let items = related_posts
+            .into_iter()
+            .map(|(link, title)| view! { <li><A href=link>{title}</A></li> })
+            .collect_view();
+        view! {
+            <nav class="related" aria-label="Related posts">
+                <h2>"Related posts"</h2>
+                <ul>{items}</ul>
+            </nav>
+        }
+    })
 }
 
 /// Links to the sections of a long post.

@@ -1,14 +1,19 @@
-//! `/search?q=…&tag=a,b`: full-text search and tag filtering. The address holds the whole state,
-//! so a search can be shared, reloaded, and walked back and forth with the browser's buttons.
+//! `/search?q=…&tag=a,b`: full-text search and tag filtering. The address holds the whole state
+//! ([`SearchQuery`]), so a search can be shared, reloaded, and walked back and forth with the
+//! browser's buttons.
 
-use crate::app::components::{with_site, LoadFailed, Loading, PostMeta, Ready};
-use crate::app::data::site_path;
-use crate::app::data::{load_index, load_post_text, LoadError, SiteData, Span};
+use crate::app::address::{base_path, href};
+use crate::app::components::{
+    arrow_keys, focus_result, with_site, LoadFailed, Loading, PostMeta, Ready,
+};
+use crate::app::data::{load_index, load_post_text, SiteData};
 use crate::app::head::set_head;
+use crate::app::net::LoadError;
 use crate::app::offline;
-use crate::head::PageHead;
+use crate::app::timing::Span;
 use crate::listing::{tag_counts, with_tags};
 use crate::model::PostSummary;
+use crate::routes::{highlight_query, Route, SearchQuery};
 use crate::search::index::{search, Document, Hit};
 use crate::search::query::{parse, Clause};
 use crate::search::scan::scan;
@@ -19,123 +24,39 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use std::sync::Arc;
 
-/// The address of a search: `/search?q=…&tag=…`, with empty parts left out.
-pub fn search_href(query: &str, tags: &[String]) -> String {
-    let mut href = String::from("/search");
-    let mut sep = '?';
-    if !query.is_empty() {
-        href.push_str(&format!("{sep}q={}", encode(query)));
-        sep = '&';
-    }
-    if !tags.is_empty() {
-        href.push_str(&format!("{sep}tag={}", encode(&tags.join(","))));
-    }
-    href
-}
-
-fn encode(text: &str) -> String {
-    js_sys::encode_uri_component(text).into()
-}
-
-/// The tags of `?tag=a,b`.
-pub fn tags_of(param: Option<String>) -> Vec<String> {
-    param
-        .map(|t| {
-            t.split(',')
-                .filter(|s| !s.is_empty())
-                .map(String::from)
-                .collect()
-        })
-        .unwrap_or_default()
-}
+/// Posts found, each with the words of the query it matched (none when only tags were chosen).
+type Results = Vec<(PostSummary, Vec<String>)>;
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
     with_site(move |site| {
-        let q = query.read().get("q").unwrap_or_default();
-        let tags = tags_of(query.read().get("tag"));
-        view! { <SearchResults site q tags/> }
+        let query = SearchQuery::from_params(query.read().get("q"), query.read().get("tag"));
+        view! { <SearchResults site query/> }
     })
 }
 
 #[component]
-fn SearchResults(site: Arc<SiteData>, q: String, tags: Vec<String>) -> impl IntoView {
+fn SearchResults(site: Arc<SiteData>, query: SearchQuery) -> impl IntoView {
     let info = &site.manifest.site;
-    let heading = if q.trim().is_empty() {
-        "Search".to_string()
+    let head = Route::Search.head(info);
+    let head = if query.q.trim().is_empty() {
+        head
     } else {
-        format!("Search: {q}")
+        head.retitled(&format!("Search: {}", query.q), info)
     };
-    set_head(&PageHead::list(info, "search", &heading), info);
-    let clauses = parse(&q);
-    let entry = site.manifest.search_file.clone();
-    let has_words = clauses.iter().any(|c| !matches!(c, Clause::Excluded(_)));
-    let body = if !has_words {
+    set_head(&head, info);
+    let clauses = parse(&query.q);
+    let body = if clauses.iter().any(|c| !matches!(c, Clause::Excluded(_))) {
+        view! { <FullText site query clauses/> }.into_any()
+    } else {
         // Tags alone filter the list; nothing to fetch.
-        let posts: Vec<(PostSummary, Vec<String>)> = with_tags(&site.posts, &tags)
+        let posts: Results = with_tags(&site.posts, &query.tags)
             .into_iter()
             .map(|p| (p.clone(), Vec::new()))
             .collect();
-        let all = (tags.is_empty()).then_some(());
-        view! { <Found site=site.clone() q=q.clone() tags=tags.clone() posts prompt=all.is_some()/> }
-            .into_any()
-    } else {
-        let (site2, q2, tags2) = (site.clone(), q.clone(), tags.clone());
-        let (from_stored, set_from_stored) = signal(None::<usize>);
-        let site3 = site.clone();
-        let results = LocalResource::new(move || {
-            let (entry, clauses, site) = (entry.clone(), clauses.clone(), site3.clone());
-            async move {
-                let Some(entry) = entry else {
-                    return Ok(Vec::new());
-                };
-                // Measured from here to the hits, fetching included.
-                let span = Span::start("fieldnotes:search");
-                let hits = match load_index(&entry, &clauses).await {
-                    Ok(loaded) => search(&clauses, &loaded),
-                    // Offline, and the index files this query needs are not stored: search the
-                    // posts this browser holds instead.
-                    Err(LoadError::Network(_)) if offline::is_controlled() => {
-                        let (hits, searched) = search_stored(&site, &clauses).await;
-                        set_from_stored.set(Some(searched));
-                        hits
-                    }
-                    Err(error) => return Err(error),
-                };
-                span.end();
-                Ok(hits)
-            }
-        });
-        (move || match results.get() {
-            None => view! { <Loading/> }.into_any(),
-            Some(Err(error)) => view! { <LoadFailed error retry=move || results.refetch()/> }.into_any(),
-            Some(Ok(hits)) => {
-                let note = from_stored.get().map(|n| {
-                    view! {
-                        <p class="search-offline">
-                            {format!("You are offline: these results come from the {n} posts stored in this browser.")}
-                        </p>
-                    }
-                });
-                let posts: Vec<(PostSummary, Vec<String>)> = hits
-                    .into_iter()
-                    .filter_map(|hit| {
-                        let post = site2.posts.get(hit.doc as usize)?;
-                        tags2
-                            .iter()
-                            .all(|t| post.tags.contains(t))
-                            .then(|| (post.clone(), hit.matched))
-                    })
-                    .collect();
-                view! {
-                    {note}
-                    <Found site=site2.clone() q=q2.clone() tags=tags2.clone() posts prompt=false/>
-                }
-                .into_any()
-            }
-        })
-        .into_any()
+        let prompt = query.tags.is_empty();
+        view! { <Found site query posts prompt/> }.into_any()
     };
     view! {
         <div class="page search">
@@ -143,6 +64,75 @@ fn SearchResults(site: Arc<SiteData>, q: String, tags: Vec<String>) -> impl Into
             {body}
         </div>
     }
+}
+
+/// A search for words: the index files it needs are fetched, then the results drawn.
+#[component]
+fn FullText(site: Arc<SiteData>, query: SearchQuery, clauses: Vec<Clause>) -> impl IntoView {
+    let (from_stored, set_from_stored) = signal(None::<usize>);
+    let results = {
+        let site = site.clone();
+        LocalResource::new(move || {
+            let (site, clauses) = (site.clone(), clauses.clone());
+            async move { find(&site, &clauses, set_from_stored).await }
+        })
+    };
+    move || match results.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(error)) => {
+            view! { <LoadFailed error retry=move || results.refetch()/> }.into_any()
+        }
+        Some(Ok(hits)) => {
+            let note = from_stored.get().map(|n| {
+                view! {
+                    <p class="search-offline">
+                        {format!("You are offline: these results come from the {n} posts stored in this browser.")}
+                    </p>
+                }
+            });
+            let posts: Results = hits
+                .into_iter()
+                .filter_map(|hit| {
+                    let post = site.posts.get(hit.doc as usize)?;
+                    query
+                        .tags
+                        .iter()
+                        .all(|t| post.tags.contains(t))
+                        .then(|| (post.clone(), hit.matched))
+                })
+                .collect();
+            view! {
+                {note}
+                <Found site=site.clone() query=query.clone() posts prompt=false/>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// The hits of `clauses`, from the site's index; offline, without the index files it needs, from
+/// the posts this browser holds instead (then `from_stored` hears how many it read).
+async fn find(
+    site: &SiteData,
+    clauses: &[Clause],
+    from_stored: WriteSignal<Option<usize>>,
+) -> Result<Vec<Hit>, LoadError> {
+    let Some(entry) = &site.manifest.search_file else {
+        return Ok(Vec::new());
+    };
+    // Measured from here to the hits, fetching included.
+    let span = Span::start("fieldnotes:search");
+    let hits = match load_index(entry, clauses).await {
+        Ok(loaded) => search(clauses, &loaded),
+        Err(LoadError::Network(_)) if offline::is_controlled() => {
+            let (hits, searched) = search_stored(site, clauses).await;
+            from_stored.set(Some(searched));
+            hits
+        }
+        Err(error) => return Err(error),
+    };
+    span.end();
+    Ok(hits)
 }
 
 /// A query run over the text of the posts this browser has stored (offline, without the index
@@ -178,17 +168,9 @@ async fn search_stored(site: &SiteData, clauses: &[Clause]) -> (Vec<Hit>, usize)
     (hits, read.len())
 }
 
-/// The results: how many (announced), the tags to narrow by, and the posts.
-#[component]
-fn Found(
-    site: Arc<SiteData>,
-    q: String,
-    tags: Vec<String>,
-    posts: Vec<(PostSummary, Vec<String>)>,
-    prompt: bool,
-) -> impl IntoView {
-    let count = posts.len();
-    let status = if prompt {
+/// What the status line says: a prompt, no match, or how many posts were found.
+fn status_text(prompt: bool, count: usize, q: &str) -> String {
+    if prompt {
         "Type words to search, or choose tags to see their posts.".to_string()
     } else if count == 0 {
         let what = if q.trim().is_empty() {
@@ -199,41 +181,21 @@ fn Found(
         format!("No posts match {what}. Check the spelling, use fewer words, or remove a tag.")
     } else {
         format!("{count} post{} found", if count == 1 { "" } else { "s" })
-    };
+    }
+}
+
+/// The results: how many (announced), the tags to narrow by, and the posts.
+#[component]
+fn Found(site: Arc<SiteData>, query: SearchQuery, posts: Results, prompt: bool) -> impl IntoView {
+    let count = posts.len();
+    let status = status_text(prompt, count, &query.q);
     // Tag chips: the tags of what is found now, with counts; choosing one narrows the results.
     let found: Vec<PostSummary> = if prompt {
         site.posts.clone()
     } else {
         posts.iter().map(|(p, _)| p.clone()).collect()
     };
-    // The commonest tags of what is found (and those chosen), not hundreds: the tags page lists all.
-    let chips = tag_counts(&found)
-        .into_iter()
-        .enumerate()
-        .filter(|(i, (tag, _))| *i < TAG_CHIPS || tags.contains(tag))
-        .map(|(_, (tag, n))| {
-            let chosen = tags.contains(&tag);
-            let next: Vec<String> = if chosen {
-                tags.iter().filter(|t| **t != tag).cloned().collect()
-            } else {
-                tags.iter().cloned().chain([tag.clone()]).collect()
-            };
-            let href = search_href(&q, &next);
-            let class = if chosen { "tag chosen" } else { "tag" };
-            let label = if chosen {
-                format!("{tag} ✓")
-            } else {
-                tag.clone()
-            };
-            view! {
-                <li>
-                    <A href={site_path(href)} attr:class=class attr:aria-current=chosen.then_some("true")>
-                        {label} " " <span class="count">{n}</span>
-                    </A>
-                </li>
-            }
-        })
-        .collect_view();
+    let chips = tag_chips(&query, &found);
     // Results a page at a time, so a one-letter search does not draw hundreds of cards.
     let list = Arc::new(posts);
     let pages = RwSignal::new(1usize);
@@ -262,6 +224,33 @@ fn Found(
     }
 }
 
+/// The commonest tags of what is found (and those chosen), not hundreds: the tags page lists all.
+/// Each link adds its tag to the search, or takes a chosen one out.
+fn tag_chips(query: &SearchQuery, found: &[PostSummary]) -> impl IntoView {
+    tag_counts(found)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, (tag, _))| *i < TAG_CHIPS || query.tags.contains(tag))
+        .map(|(_, (tag, n))| {
+            let chosen = query.tags.contains(&tag);
+            let link = query.toggled(&tag).href(&base_path());
+            let class = if chosen { "tag chosen" } else { "tag" };
+            let label = if chosen {
+                format!("{tag} ✓")
+            } else {
+                tag.clone()
+            };
+            view! {
+                <li>
+                    <A href=link attr:class=class attr:aria-current=chosen.then_some("true")>
+                        {label} " " <span class="count">{n}</span>
+                    </A>
+                </li>
+            }
+        })
+        .collect_view()
+}
+
 /// Tag chips offered to narrow a search.
 const TAG_CHIPS: usize = 24;
 
@@ -269,7 +258,7 @@ const TAG_CHIPS: usize = 24;
 const RESULTS_PAGE: usize = 30;
 
 /// One page of results: their cards.
-fn result_page(posts: &[(PostSummary, Vec<String>)], page: usize) -> impl IntoView {
+fn result_page(posts: &Results, page: usize) -> impl IntoView {
     let start = page * RESULTS_PAGE;
     posts
         .iter()
@@ -279,11 +268,7 @@ fn result_page(posts: &[(PostSummary, Vec<String>)], page: usize) -> impl IntoVi
         .map(|(i, (post, matched))| {
             let (post, matched) = (post.clone(), matched.clone());
             // The post marks the words that matched.
-            let href = if matched.is_empty() {
-                format!("/posts/{}", post.slug)
-            } else {
-                format!("/posts/{}?hl={}", post.slug, encode(&matched.join(" ")))
-            };
+            let link = href(&Route::Post(&post)) + &highlight_query(&matched);
             let lang = post.lang.clone();
             let title = marked(&post.title, &matched);
             // The summary at once; for the first results, the words around the match in the post
@@ -305,32 +290,13 @@ fn result_page(posts: &[(PostSummary, Vec<String>)], page: usize) -> impl IntoVi
             };
             view! {
                 <li class="post-card" lang=lang>
-                    <h2><A href={site_path(href)}>{title}</A></h2>
+                    <h2><A href=link>{title}</A></h2>
                     <PostMeta post=post/>
                     <p class="summary">{snippet_or_summary}</p>
                 </li>
             }
         })
         .collect_view()
-}
-
-/// Focuses the link of result `n` (counted from 0), if it is drawn.
-fn focus_result(n: usize) {
-    if let Ok(links) = document().query_selector_all(RESULT_LINKS) {
-        focus_link(&links, n as u32);
-    }
-}
-
-/// The links of the results, in order.
-const RESULT_LINKS: &str = ".search-results h2 a";
-
-fn focus_link(links: &web_sys::NodeList, n: u32) {
-    let link = links
-        .item(n)
-        .and_then(|l| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(l).ok());
-    if let Some(link) = link {
-        let _ = link.focus();
-    }
 }
 
 /// Results shown with the words around their match, fetched from the posts' files.
@@ -352,34 +318,4 @@ fn marked(text: &str, matched: &[String]) -> AnyView {
         })
         .collect_view()
         .into_any()
-}
-
-/// Up and down arrows move between results, as in a list box.
-fn arrow_keys(event: leptos::ev::KeyboardEvent) {
-    let step: i32 = match event.key().as_str() {
-        "ArrowDown" => 1,
-        "ArrowUp" => -1,
-        _ => return,
-    };
-    event.prevent_default();
-    move_through_results(step);
-}
-
-/// Focuses the result `step` places from the focused one (the first, from outside the list).
-pub fn move_through_results(step: i32) {
-    let document = document();
-    let Ok(links) = document.query_selector_all(RESULT_LINKS) else {
-        return;
-    };
-    let active = document.active_element();
-    let mut at: Option<i32> = None;
-    for i in 0..links.length() {
-        if let (Some(link), Some(active)) = (links.item(i), active.as_ref()) {
-            if link.is_same_node(Some(active)) {
-                at = Some(i as i32);
-            }
-        }
-    }
-    let next = at.map_or(0, |i| (i + step).clamp(0, links.length() as i32 - 1));
-    focus_link(&links, next as u32);
 }

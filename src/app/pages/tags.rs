@@ -1,11 +1,11 @@
 //! `/tags`: every tag with its number of posts; `/tags/:tag`: the posts of one tag.
 
 use super::NotFound;
+use crate::app::address::href;
 use crate::app::components::{with_site, PostList, Ready, SaveForOffline};
-use crate::app::data::site_path;
 use crate::app::head::set_head;
-use crate::head::PageHead;
-use crate::listing::{tag_counts, with_tag};
+use crate::listing::{tags_by_use, with_tag};
+use crate::routes::{tag_of_segment, Route};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -17,16 +17,17 @@ fn posts_label(count: usize) -> String {
 #[component]
 pub fn TagsPage() -> impl IntoView {
     with_site(|data| {
-        let items = tag_counts(&data.posts)
+        let items = tags_by_use(&data.posts)
             .into_iter()
             .map(|(tag, count)| {
-                let href = format!("/tags/{tag}");
+                let link = href(&Route::Tag(tag));
+                let tag = tag.to_string();
                 view! {
-                    <li><A href={site_path(href)} attr:class="tag">{tag}</A> " " <span class="count">{posts_label(count)}</span></li>
+                    <li><A href=link attr:class="tag">{tag}</A> " " <span class="count">{posts_label(count)}</span></li>
                 }
             })
             .collect_view();
-        set_head(&PageHead::tags(&data.manifest.site), &data.manifest.site);
+        set_head(&Route::Tags.head(&data.manifest.site), &data.manifest.site);
         view! {
             <div class="page tags">
                 <h1 class="page-title">"Tags"</h1>
@@ -41,20 +42,22 @@ pub fn TagsPage() -> impl IntoView {
 pub fn TagPage() -> impl IntoView {
     let params = use_params_map();
     with_site(move |data| {
-        let tag = params.read().get("tag").unwrap_or_default();
+        // The address holds the tag's segment, which reads back to at most one tag.
+        let segment = params.read().get("tag").unwrap_or_default();
+        let tag = tag_of_segment(&segment).unwrap_or_default();
         let posts: Vec<_> = with_tag(&data.posts, &tag).into_iter().cloned().collect();
         if posts.is_empty() {
             return view! { <NotFound/> }.into_any();
         }
         let count = posts_label(posts.len());
         set_head(
-            &PageHead::tag(&data.manifest.site, &tag),
+            &Route::Tag(&tag).head(&data.manifest.site),
             &data.manifest.site,
         );
         view! {
             <div class="page tag">
                 <h1 class="page-title">"Tagged “" {tag.clone()} "”"</h1>
-                <p class="site-description">{count} " · " <A href={site_path("/tags")}>"All tags"</A></p>
+                <p class="site-description">{count} " · " <A href={href(&Route::Tags)}>"All tags"</A></p>
                 <SaveForOffline posts=posts.clone() what="this tag".to_string() search=None/>
                 <PostList posts/>
             </div>

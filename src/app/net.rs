@@ -1,0 +1,152 @@
+//! The network, below everything else in the app: fetching the site's files (fresh or from the
+//! HTTP cache), the errors a fetch can end in, and whether the site is reachable, learnt from
+//! every answer and probed again while it is not.
+
+use super::address::data_url;
+use super::timing::sleep;
+use crate::model::{FORMAT_VERSION, MANIFEST_FILE};
+use gloo_net::http::Request;
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use std::cell::Cell;
+use std::fmt;
+use web_sys::RequestCache;
+
+/// Set by the service worker on a response it made without the network.
+pub const OFFLINE_HEADER: &str = "fieldnotes-offline";
+/// How often to try the network again while it is unreachable.
+const PROBE_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Why data could not be shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    /// The request failed or the server answered with an error status.
+    Network(String),
+    /// The file is not what this version of the app expects.
+    Format(String),
+    /// The site was rebuilt with a newer data format than this app understands.
+    Version { found: u32 },
+    /// A content-hashed file this page was told about is gone: the site was rebuilt since.
+    Replaced,
+}
+
+impl LoadError {
+    /// Whether only loading the new version of the site can help (not trying again).
+    pub fn needs_reload(&self) -> bool {
+        matches!(self, LoadError::Version { .. } | LoadError::Replaced)
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Network(why) => write!(f, "The page could not be loaded ({why})."),
+            LoadError::Format(why) => write!(f, "The site's data could not be read ({why})."),
+            LoadError::Version { found } => write!(
+                f,
+                "This site has been updated (data format {found}, this page reads {FORMAT_VERSION}). Reload to get the new version."
+            ),
+            LoadError::Replaced => write!(
+                f,
+                "This site has been updated since this page was opened. Reload to get the new version."
+            ),
+        }
+    }
+}
+
+/// Fetches and parses one JSON file. `fresh` bypasses the HTTP cache (for the unhashed manifest).
+pub async fn fetch_json<T: DeserializeOwned>(url: &str, fresh: bool) -> Result<T, LoadError> {
+    let text = fetch_text(url, fresh).await?;
+    parse_json(url, &text)
+}
+
+/// Parses a file fetched from `url`.
+pub fn parse_json<T: DeserializeOwned>(url: &str, text: &str) -> Result<T, LoadError> {
+    serde_json::from_str(text).map_err(|e| LoadError::Format(format!("{url}: {e}")))
+}
+
+/// Fetches one file as text. `fresh` bypasses the HTTP cache (for the unhashed manifest); its
+/// answer also tells whether the site is reachable ([`online`]).
+pub async fn fetch_text(url: &str, fresh: bool) -> Result<String, LoadError> {
+    let mut request = Request::get(url);
+    if fresh {
+        request = request.cache(RequestCache::NoCache);
+    }
+    let response = request.send().await.map_err(|e| {
+        network_failed();
+        LoadError::Network(e.to_string())
+    })?;
+    network_answer(response.headers().has(OFFLINE_HEADER), fresh);
+    // Hashed files never change, they only disappear when a new build replaces them.
+    if response.status() == 404 && !fresh {
+        return Err(LoadError::Replaced);
+    }
+    if !response.ok() {
+        return Err(LoadError::Network(format!("{} {}", response.status(), url)));
+    }
+    response
+        .text()
+        .await
+        .map_err(|e| LoadError::Network(e.to_string()))
+}
+
+thread_local! {
+    static ONLINE: Cell<Option<RwSignal<bool>>> = const { Cell::new(None) };
+    static PROBING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the site answered the last time the app asked it (false: offline, or the server is
+/// down). Created on the first call, from what the browser believes.
+pub fn online() -> RwSignal<bool> {
+    ONLINE.with(|cell| {
+        cell.get().unwrap_or_else(|| {
+            let online = RwSignal::new(window().navigator().on_line());
+            cell.set(Some(online));
+            online
+        })
+    })
+}
+
+/// Records what an answer says about the network: called for every fetch. `marked` when the
+/// worker made it up without the network; `reached` when it can only have come from the site
+/// itself (a fresh request).
+pub fn network_answer(marked: bool, reached: bool) {
+    if marked {
+        network_failed();
+    } else if reached {
+        if let Some(online) = ONLINE.with(Cell::get) {
+            online.set(true);
+        }
+    }
+}
+
+/// A request found no network: say so, and keep trying until it is back.
+pub fn network_failed() {
+    let Some(online) = ONLINE.with(Cell::get) else {
+        return;
+    };
+    online.set(false);
+    if !PROBING.with(|p| p.replace(true)) {
+        leptos::task::spawn_local(async move {
+            loop {
+                sleep(PROBE_EVERY).await;
+                probe().await;
+                if online.get_untracked() {
+                    break;
+                }
+            }
+            PROBING.with(|p| p.set(false));
+        });
+    }
+}
+
+/// The browser thinks the network is back; the next answer from the site says for sure.
+pub fn network_back() {
+    online().set(true);
+    leptos::task::spawn_local(probe());
+}
+
+/// Asks the site for its manifest, only to learn whether it answers.
+async fn probe() {
+    let _ = fetch_text(&data_url(MANIFEST_FILE), true).await;
+}

@@ -1,0 +1,433 @@
+//! The first output stage: one HTML file per route ([`crate::routes`]), a page at each old address
+//! of a post that sends readers on, and the empty shell the service worker answers navigations
+//! with offline.
+//!
+//! Every page is a copy of Trunk's shell with the page's title, description, canonical link and
+//! OpenGraph tags, and its content rendered into `#prerendered`, so it reads without JavaScript
+//! and deep links answer 200 on any static host. The app removes `#prerendered` once it has drawn
+//! the same page itself. Every page carries a Content-Security-Policy that allows the shell's
+//! inline scripts by their hashes (never `unsafe-inline`).
+
+use super::offline;
+use crate::head::PageHead;
+use crate::listing;
+use crate::markdown::{self, escape_html, RenderOptions};
+use crate::model::{Manifest, Post, PostSummary, SiteInfo};
+use crate::routes::Route;
+use anyhow::{bail, Context, Result};
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// The element of `index.html` that receives each page's content.
+pub const PRERENDER_SLOT: &str = r#"<div id="prerendered"></div>"#;
+/// How a filled slot starts and ends, so the step can run again on its own output.
+const PRERENDER_OPEN: &str = r#"<div id="prerendered">"#;
+const PRERENDER_CLOSE: &str = "</div><!--/prerendered-->";
+/// Marks the head tags this step adds, for the same reason.
+const HEAD_OPEN: &str = "<!--fieldnotes:head-->";
+const HEAD_CLOSE: &str = "<!--/fieldnotes:head-->";
+
+/// The page every route's file is made from.
+pub struct Shell {
+    /// Trunk's `index.html`, without what an earlier run of this step added.
+    pub html: String,
+    /// The head tags every page carries (security, installing, feeds).
+    pub head: String,
+}
+
+impl Shell {
+    /// Reads the shell from `dist/index.html`.
+    pub fn read(dist: &Path) -> Result<Shell> {
+        let path = dist.join("index.html");
+        let html = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read the app shell {}", path.display()))?;
+        let html = pristine(&html);
+        if !html.contains(PRERENDER_SLOT) {
+            bail!(
+                "{} has no {PRERENDER_SLOT}: put one inside <body>",
+                path.display()
+            );
+        }
+        Ok(Shell {
+            html,
+            head: String::new(),
+        })
+    }
+
+    /// The shell with one page's head tags and content.
+    fn page(&self, site: &SiteInfo, head: &PageHead, content: &str) -> String {
+        let tags = format!(
+            "{HEAD_OPEN}{}\n{}{HEAD_CLOSE}",
+            self.head,
+            head_tags(site, head)
+        );
+        let with_title =
+            replace_between(&self.html, "<title>", "</title>", &escape_html(&head.title));
+        let mut out = replace_between(
+            &with_title,
+            "<html lang=\"",
+            "\"",
+            &escape_html(&site.language),
+        );
+        // Right after `<meta charset>`, so the policy applies before any script or style is seen.
+        let anchor = out
+            .find("<meta charset")
+            .and_then(|i| out[i..].find('>').map(|j| i + j + 1))
+            .or_else(|| out.find("<head>").map(|i| i + "<head>".len()))
+            .unwrap_or(0);
+        out.insert_str(anchor, &tags);
+        out.replacen(
+            PRERENDER_SLOT,
+            &format!("{PRERENDER_OPEN}{content}{PRERENDER_CLOSE}"),
+            1,
+        )
+    }
+}
+
+/// Writes every route's page, the alias pages and the offline shell into `dist`; `load_post`
+/// reads a post's own file. Returns how many HTML files it wrote.
+pub fn write_pages(
+    dist: &Path,
+    shell: &Shell,
+    manifest: &Manifest,
+    posts: &[PostSummary],
+    load_post: impl Fn(&PostSummary) -> Result<Post>,
+) -> Result<usize> {
+    let site = &manifest.site;
+    // Alias pages first, so a route's own page wins where an old address names the same file.
+    let mut written = 0;
+    for post in posts {
+        written += write_alias_pages(dist, site, post)?;
+    }
+    for route in Route::all(site, posts) {
+        let content = match route {
+            Route::Post(summary) => post_content(site, summary, load_post(summary)?),
+            _ => list_content(&route, site, posts),
+        };
+        write_file(
+            dist,
+            &route.file(),
+            shell.page(site, &route.head(site), &content),
+        )?;
+        written += 1;
+    }
+    // The shell with no content, for the service worker to answer navigations with offline.
+    let empty = shell
+        .page(site, &Route::Home { page: 1 }.head(site), "")
+        .replacen(
+            HEAD_CLOSE,
+            &format!("<meta name=\"robots\" content=\"noindex\">\n{HEAD_CLOSE}"),
+            1,
+        );
+    std::fs::write(dist.join(offline::SHELL_FILE), empty)?;
+    Ok(written + 1)
+}
+
+/// A post's page content: its article, rendered as the app renders it.
+fn post_content(site: &SiteInfo, summary: &PostSummary, post: Post) -> String {
+    let options = RenderOptions::for_site(&site.base_path, post.images);
+    let article = markdown::render(&post.body, &options).html;
+    format!(
+        "<main class=\"page\"><article lang=\"{}\"><h1>{}</h1><p>{}</p>{article}</article></main>",
+        escape_html(&summary.lang),
+        escape_html(&summary.title),
+        time_html(&summary.date),
+    )
+}
+
+/// Any other page's content: its heading, then what it lists.
+fn list_content(route: &Route, site: &SiteInfo, posts: &[PostSummary]) -> String {
+    let base = site.base_path.as_str();
+    let body = match route {
+        Route::Home { page } => {
+            let list = listing::page_of(posts, *page, site.posts_per_page);
+            if *page <= 1 {
+                summary_list(base, list)
+            } else {
+                link_list(base, list.iter())
+            }
+        }
+        Route::Tags => tag_cloud(base, posts),
+        Route::Tag(tag) => link_list(base, listing::with_tag(posts, tag).into_iter()),
+        Route::Archive => archive(base, posts),
+        // Search runs in the browser; without JavaScript the page points to the lists instead.
+        Route::Search => format!(
+            "<p>Search runs in your browser and needs JavaScript. Browse <a href=\"{}\">by tag</a> or <a href=\"{}\">the archive</a>.</p>",
+            Route::Tags.href(base),
+            Route::Archive.href(base)
+        ),
+        // So is saving posts for offline reading.
+        Route::Offline => "<p>Posts you open are kept in your browser for reading offline; saving more needs JavaScript.</p>".into(),
+        Route::NotFound => format!(
+            "<p><a href=\"{}\">Back to all posts</a></p>",
+            Route::Home { page: 1 }.href(base)
+        ),
+        Route::Post(_) => unreachable!("a post's page is its article"),
+    };
+    format!(
+        "<main class=\"page\"><h1>{}</h1>{body}</main>",
+        escape_html(&route.heading(site))
+    )
+}
+
+/// The first page of the home list: each post with its summary.
+fn summary_list(base: &str, posts: &[PostSummary]) -> String {
+    let mut html = String::from("<ul class=\"post-list\">");
+    for post in posts {
+        html.push_str(&format!(
+            "<li>{} {}<p>{}</p></li>",
+            post_link(base, post),
+            time_html(&post.date),
+            escape_html(&post.summary)
+        ));
+    }
+    html.push_str("</ul>");
+    html
+}
+
+/// A list of links to posts, with their dates.
+fn link_list<'a>(base: &str, posts: impl Iterator<Item = &'a PostSummary>) -> String {
+    let mut html = String::from("<ul class=\"post-list\">");
+    for post in posts {
+        html.push_str(&format!(
+            "<li>{} {}</li>",
+            post_link(base, post),
+            time_html(&post.date)
+        ));
+    }
+    html.push_str("</ul>");
+    html
+}
+
+fn post_link(base: &str, post: &PostSummary) -> String {
+    format!(
+        "<a href=\"{}\">{}</a>",
+        escape_html(&Route::Post(post).href(base)),
+        escape_html(&post.title)
+    )
+}
+
+/// Every tag, with its number of posts.
+fn tag_cloud(base: &str, posts: &[PostSummary]) -> String {
+    let mut html = String::from("<ul class=\"tag-cloud\">");
+    for (tag, count) in listing::tags_by_use(posts) {
+        html.push_str(&format!(
+            "<li><a href=\"{}\">{}</a> {count}</li>",
+            escape_html(&Route::Tag(tag).href(base)),
+            escape_html(tag)
+        ));
+    }
+    html.push_str("</ul>");
+    html
+}
+
+/// Dated posts by year and month, then the undated ones.
+fn archive(base: &str, posts: &[PostSummary]) -> String {
+    let (years, undated) = listing::archive(posts);
+    let mut html = String::new();
+    for (year, months) in &years {
+        html.push_str(&format!("<h2>{year}</h2>"));
+        for month in months {
+            html.push_str(&format!("<h3>{}</h3>", listing::month_name(&month.month)));
+            html.push_str(&link_list(base, month.posts.iter().copied()));
+        }
+    }
+    if !undated.is_empty() {
+        html.push_str("<h2>Undated</h2>");
+        html.push_str(&link_list(base, undated.into_iter()));
+    }
+    html
+}
+
+/// A page at each old address of `post` that sends readers on to it; returns how many.
+fn write_alias_pages(dist: &Path, site: &SiteInfo, post: &PostSummary) -> Result<usize> {
+    let target = Route::Post(post).href(&site.base_path);
+    let mut written = 0;
+    for alias in &post.aliases {
+        if let Some(file) = alias_file(dist, alias) {
+            if let Some(parent) = file.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(file, redirect_page(&target, &post.title))?;
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
+/// Where an old URL of a post lives in the built site: `/2019/05/old/` → `2019/05/old/index.html`,
+/// `/old.html` as is. `None` for paths that would leave the site or replace a real page.
+fn alias_file(dist: &Path, alias: &str) -> Option<PathBuf> {
+    let clean = alias.split(['?', '#']).next()?.trim_matches('/');
+    if clean.is_empty()
+        || clean
+            .split('/')
+            .any(|part| part == ".." || part == "." || part.is_empty())
+    {
+        return None;
+    }
+    if clean == crate::routes::POSTS || clean == crate::model::DATA_DIR {
+        return None;
+    }
+    let relative = if clean.ends_with(".html") || clean.ends_with(".htm") {
+        clean.to_string()
+    } else {
+        format!("{clean}/index.html")
+    };
+    Some(dist.join(relative))
+}
+
+/// A page that sends readers (and search engines) from an old URL to the post's new one; it
+/// works on every static host, without JavaScript. Its empty icon spares the browser a request
+/// for `/favicon.ico`, which does not exist and would only answer 404.
+fn redirect_page(target: &str, title: &str) -> String {
+    let target = escape_html(target);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n<link rel=\"icon\" href=\"data:,\">\n</head>\n<body>\n<p>This post has moved to <a href=\"{target}\">{target}</a>.</p>\n</body>\n</html>\n",
+        escape_html(title)
+    )
+}
+
+/// Writes `html` at `file`, relative to `dist`, making its folders.
+fn write_file(dist: &Path, file: &str, html: String) -> Result<()> {
+    let path = dist.join(file);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, html)?;
+    Ok(())
+}
+
+/// `<time>` for a date, nothing for an undated post.
+fn time_html(date: &Option<String>) -> String {
+    date.as_ref().map_or(String::new(), |d| {
+        format!(
+            "<time datetime=\"{d}\">{}</time>",
+            crate::model::human_date(d)
+        )
+    })
+}
+
+/// The shell as Trunk wrote it: anything an earlier run of this step added is taken out.
+fn pristine(shell: &str) -> String {
+    let mut out = shell.to_string();
+    if let (Some(a), Some(b)) = (out.find(HEAD_OPEN), out.find(HEAD_CLOSE)) {
+        if a < b {
+            out.replace_range(a..b + HEAD_CLOSE.len(), "");
+        }
+    }
+    if let Some(a) = out.find(PRERENDER_OPEN) {
+        if let Some(b) = out[a..].find(PRERENDER_CLOSE) {
+            out.replace_range(a..a + b + PRERENDER_CLOSE.len(), PRERENDER_SLOT);
+        }
+    }
+    out
+}
+
+/// The tags of one page's head: description, canonical link, OpenGraph.
+fn head_tags(site: &SiteInfo, head: &PageHead) -> String {
+    let mut tags = String::new();
+    let description = escape_html(&head.description);
+    tags.push_str(&format!(
+        "<meta name=\"description\" content=\"{description}\">\n"
+    ));
+    if let Some(url) = head.canonical(site) {
+        let url = escape_html(&url);
+        tags.push_str(&format!("<link rel=\"canonical\" href=\"{url}\">\n"));
+        tags.push_str(&format!("<meta property=\"og:url\" content=\"{url}\">\n"));
+    }
+    tags.push_str(&format!(
+        "<meta property=\"og:title\" content=\"{}\">\n",
+        escape_html(&head.title)
+    ));
+    tags.push_str(&format!(
+        "<meta property=\"og:description\" content=\"{description}\">\n"
+    ));
+    tags.push_str(&format!(
+        "<meta property=\"og:type\" content=\"{}\">\n",
+        head.og_type
+    ));
+    tags.push_str(&format!(
+        "<meta property=\"og:site_name\" content=\"{}\">\n",
+        escape_html(&site.title)
+    ));
+    tags
+}
+
+fn replace_between(text: &str, start: &str, end: &str, with: &str) -> String {
+    let Some(a) = text.find(start).map(|i| i + start.len()) else {
+        return text.to_string();
+    };
+    let Some(b) = text[a..].find(end).map(|i| a + i) else {
+        return text.to_string();
+    };
+    format!("{}{with}{}", &text[..a], &text[b..])
+}
+
+/// The base-path meta tag and the Content-Security-Policy `policy`.
+pub fn security_tags(policy: &str, base: &str) -> String {
+    format!(
+        "\n<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n<meta name=\"fieldnotes-base\" content=\"{}\">",
+        escape_html(base)
+    )
+}
+
+/// The site's Content-Security-Policy: only the site itself, and exactly the shell's inline
+/// scripts (by SHA-256), never `unsafe-inline` or `unsafe-eval`.
+pub fn content_security_policy(shell: &str) -> String {
+    let mut hashes = String::new();
+    let mut rest = shell;
+    while let Some(open) = rest.find("<script") {
+        let after_open = &rest[open..];
+        let Some(tag_end) = after_open.find('>') else {
+            break;
+        };
+        let tag = &after_open[..tag_end];
+        let body_start = tag_end + 1;
+        let Some(close) = after_open[body_start..].find("</script>") else {
+            break;
+        };
+        let body = &after_open[body_start..body_start + close];
+        if !tag.contains(" src=") && !body.trim().is_empty() {
+            let digest = Sha256::digest(body.as_bytes());
+            hashes.push_str(&format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &after_open[body_start + close..];
+    }
+    // No third-party scripts, styles, fonts, images or connections.
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_scripts_are_allowed_by_hash_only() {
+        let shell = "<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>x</title></head><body><script type=\"module\">import init from '/a.js';</script><script src=\"/b.js\"></script></body></html>";
+        let out = security_tags(&content_security_policy(shell), "/");
+        let expected = base64::engine::general_purpose::STANDARD
+            .encode(Sha256::digest("import init from '/a.js';".as_bytes()));
+        assert!(out.contains(&format!("'sha256-{expected}'")), "{out}");
+        assert_eq!(out.matches("'sha256-").count(), 1, "{out}");
+        assert!(!out.contains("unsafe-inline"));
+        assert!(out.contains("<meta name=\"fieldnotes-base\" content=\"/\">"));
+    }
+
+    #[test]
+    fn replace_between_replaces_only_the_inside() {
+        assert_eq!(
+            replace_between("<title>a</title>", "<title>", "</title>", "b &amp; c"),
+            "<title>b &amp; c</title>"
+        );
+        assert_eq!(replace_between("none", "<title>", "</title>", "b"), "none");
+    }
+}

@@ -1,0 +1,546 @@
+//! Every address of a site, defined once for both halves: the app links to routes and draws them,
+//! the builder writes one page per route, lists them in the sitemap and points old addresses at
+//! them. A route knows its path below the base path, the file a static host serves it from, and
+//! what its page says about itself ([`PageHead`]).
+//!
+//! Also here: the search page's address (`search?q=…&tag=a,b`) and a post's highlight query
+//! (`?hl=…`), built and read back the same way everywhere.
+
+use crate::head::PageHead;
+use crate::listing;
+use crate::model::{PostSummary, SiteInfo};
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// The folder of the later pages of the home list: `page/2`.
+pub const PAGE: &str = "page";
+/// The folder of the posts: `posts/{slug}`.
+pub const POSTS: &str = "posts";
+/// The tags page, and the folder of each tag's page: `tags/{segment}`.
+pub const TAGS: &str = "tags";
+pub const ARCHIVE: &str = "archive";
+pub const SEARCH: &str = "search";
+pub const OFFLINE: &str = "offline";
+/// The file static hosts answer every other address with.
+pub const NOT_FOUND_FILE: &str = "404.html";
+
+/// Characters a path segment keeps as they are; every other byte is percent-encoded, as
+/// RFC 3986 allows for the unreserved characters. Non-Latin script is encoded too (browsers
+/// show it decoded in the address bar).
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// What `encodeURIComponent` leaves alone, so query values read the same as the browser writes.
+const COMPONENT: &AsciiSet = &SEGMENT
+    .remove(b'!')
+    .remove(b'*')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')');
+
+/// One page of a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route<'a> {
+    /// `/` for the first page of the post list, `page/{n}` for the later ones.
+    Home { page: usize },
+    /// `posts/{slug}`.
+    Post(&'a PostSummary),
+    /// `tags`.
+    Tags,
+    /// `tags/{segment}`: see [`tag_segment`].
+    Tag(&'a str),
+    /// `archive`.
+    Archive,
+    /// `search`, with its query in the address ([`SearchQuery`]).
+    Search,
+    /// `offline`: what this browser keeps for reading offline.
+    Offline,
+    /// Any other address; not a place of its own.
+    NotFound,
+}
+
+impl<'a> Route<'a> {
+    /// Every route of a site with these posts (newest first), the not-found page last: the home
+    /// list's pages, the posts, the tags page and each tag's (most used first), the archive,
+    /// search and the offline page.
+    pub fn all(site: &SiteInfo, posts: &'a [PostSummary]) -> Vec<Route<'a>> {
+        let pages = listing::page_count(posts.len(), site.posts_per_page);
+        let mut routes: Vec<Route> = (1..=pages).map(|page| Route::Home { page }).collect();
+        routes.extend(posts.iter().map(Route::Post));
+        routes.push(Route::Tags);
+        routes.extend(
+            listing::tags_by_use(posts)
+                .into_iter()
+                .map(|(tag, _)| Route::Tag(tag)),
+        );
+        routes.extend([
+            Route::Archive,
+            Route::Search,
+            Route::Offline,
+            Route::NotFound,
+        ]);
+        routes
+    }
+
+    /// Whether the route is an address of its own: in the sitemap, with a canonical URL. Only
+    /// the not-found page is not.
+    pub fn is_place(&self) -> bool {
+        !matches!(self, Route::NotFound)
+    }
+
+    /// The route's path below the base path, percent-encoded as it goes into a link: `""` for the
+    /// home page, `posts/day-1`, `tags/street%20food`; the not-found page's file for that page.
+    pub fn path(&self) -> String {
+        match self {
+            Route::Home { page } if *page <= 1 => String::new(),
+            Route::Home { page } => format!("{PAGE}/{page}"),
+            Route::Post(post) => format!("{POSTS}/{}", encode_segment(&post.slug)),
+            Route::Tags => TAGS.into(),
+            Route::Tag(tag) => format!("{TAGS}/{}", encode_segment(&tag_segment(tag))),
+            Route::Archive => ARCHIVE.into(),
+            Route::Search => SEARCH.into(),
+            Route::Offline => OFFLINE.into(),
+            Route::NotFound => NOT_FOUND_FILE.into(),
+        }
+    }
+
+    /// The route's address under the base path `base` (`/` or `/blog/`), for links.
+    pub fn href(&self, base: &str) -> String {
+        format!("{base}{}", self.path())
+    }
+
+    /// Where the built site holds the route's page, relative to its root: `index.html`,
+    /// `posts/day-1/index.html`, `404.html`. Static hosts decode an address before they look for
+    /// its file, so the file's folders are the path's segments decoded.
+    pub fn file(&self) -> String {
+        match self {
+            Route::Home { page } if *page <= 1 => "index.html".into(),
+            Route::NotFound => NOT_FOUND_FILE.into(),
+            Route::Post(post) => format!("{POSTS}/{}/index.html", post.slug),
+            Route::Tag(tag) => format!("{TAGS}/{}/index.html", tag_segment(tag)),
+            _ => format!("{}/index.html", self.path()),
+        }
+    }
+
+    /// The page's heading, as its list page shows it (`Tagged “food”`); the post's title for a post.
+    pub fn heading(&self, site: &SiteInfo) -> String {
+        match self {
+            Route::Home { page } if *page <= 1 => site.title.clone(),
+            Route::Home { page } => format!("Page {page}"),
+            Route::Post(post) => post.title.clone(),
+            Route::Tags => "Tags".into(),
+            Route::Tag(tag) => format!("Tagged “{tag}”"),
+            Route::Archive => "Archive".into(),
+            Route::Search => "Search".into(),
+            Route::Offline => "Reading offline".into(),
+            Route::NotFound => "Page not found".into(),
+        }
+    }
+
+    /// What the page says about itself in the document head.
+    pub fn head(&self, site: &SiteInfo) -> PageHead {
+        let title = match self {
+            Route::Home { page } if *page <= 1 => site.title.clone(),
+            _ => format!("{} · {}", self.heading(site), site.title),
+        };
+        let (description, og_type) = match self {
+            Route::Post(post) => (post.summary.clone(), "article"),
+            _ => (site.description.clone(), "website"),
+        };
+        PageHead {
+            title,
+            description,
+            route: self.is_place().then(|| self.path()),
+            og_type,
+        }
+    }
+}
+
+/// A tag's segment in `tags/{segment}`, before percent-encoding, which is also the name of its
+/// page's folder.
+///
+/// Not a slug: two tags that differ only in punctuation or case would share one, and a reader's
+/// Khmer or Arabic tag would lose its words. Not percent-encoding alone either: a host decodes the
+/// address before it looks for the file, so `a%2Fb` would be looked for as `a/b/index.html` (or
+/// refused, as some servers refuse encoded slashes), and `%2E%2E` is `..` to every URL parser.
+/// So the tag stays as it is, except the characters that cannot be part of one folder name or one
+/// path segment (`/`, `\`, `?`, `#`, `%`, control characters) and a leading `.` (`.`, `..`, and a
+/// hidden folder that some hosts and upload tools skip), which become `~` and their two hex
+/// digits, as does `~` itself so the segment reads back to exactly one tag ([`tag_of_segment`]).
+/// The empty tag is `~`. Tags without those characters keep the addresses they always had.
+pub fn tag_segment(tag: &str) -> String {
+    if tag.is_empty() {
+        return "~".into();
+    }
+    let mut out = String::with_capacity(tag.len());
+    for (i, c) in tag.char_indices() {
+        let unsafe_here = matches!(
+            c,
+            '/' | '\\' | '?' | '#' | '%' | '~' | '\0'..='\x1f' | '\x7f'
+        ) || (i == 0 && c == '.');
+        if unsafe_here {
+            out.push_str(&format!("~{:02X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The tag whose segment is `segment` ([`tag_segment`]); accepts the segment still
+/// percent-encoded, as an address holds it, or already decoded. `None` when it is not one.
+pub fn tag_of_segment(segment: &str) -> Option<String> {
+    let segment = decode(segment);
+    if segment == "~" {
+        return Some(String::new());
+    }
+    let mut bytes = Vec::with_capacity(segment.len());
+    let mut rest = segment.as_bytes();
+    while let Some((&first, tail)) = rest.split_first() {
+        if first == b'~' {
+            let hex = std::str::from_utf8(tail.get(..2)?).ok()?;
+            bytes.push(u8::from_str_radix(hex, 16).ok()?);
+            rest = &tail[2..];
+        } else {
+            bytes.push(first);
+            rest = tail;
+        }
+    }
+    let tag = String::from_utf8(bytes).ok()?;
+    // Only the spelling `tag_segment` writes is accepted, so each tag has one address.
+    (tag_segment(&tag) == segment).then_some(tag)
+}
+
+/// A post's slug as the address holds it, decoded.
+pub fn slug_of_segment(segment: &str) -> String {
+    decode(segment)
+}
+
+/// `%`-escapes decoded; text that is not a valid escape stays as it is.
+fn decode(text: &str) -> String {
+    percent_decode_str(text).decode_utf8_lossy().into_owned()
+}
+
+/// One path segment, percent-encoded.
+fn encode_segment(segment: &str) -> String {
+    utf8_percent_encode(segment, SEGMENT).to_string()
+}
+
+/// One query value, percent-encoded as `encodeURIComponent` would.
+fn encode_component(value: &str) -> String {
+    utf8_percent_encode(value, COMPONENT).to_string()
+}
+
+/// A search, as its address holds it: `search?q=…&tag=a,b`. The address is the whole state of
+/// the search page, so a search can be shared, reloaded and walked back and forth.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchQuery {
+    /// The words, as typed.
+    pub q: String,
+    /// Tags every result carries.
+    pub tags: Vec<String>,
+}
+
+impl SearchQuery {
+    pub fn new(q: impl Into<String>, tags: Vec<String>) -> Self {
+        SearchQuery { q: q.into(), tags }
+    }
+
+    /// The search from the address's decoded `q` and `tag` parameters.
+    pub fn from_params(q: Option<String>, tag: Option<String>) -> Self {
+        SearchQuery {
+            q: q.unwrap_or_default(),
+            tags: tags_of(tag.as_deref()),
+        }
+    }
+
+    /// The search in a query string (`?q=…&tag=…`, the `?` optional), still percent-encoded.
+    pub fn parse(query: &str) -> Self {
+        let (mut q, mut tag) = (None, None);
+        for pair in query.trim_start_matches('?').split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            // A form submitted without the app writes spaces as `+`.
+            let value = decode(&value.replace('+', " "));
+            match key {
+                "q" => q = Some(value),
+                "tag" => tag = Some(value),
+                _ => {}
+            }
+        }
+        Self::from_params(q, tag)
+    }
+
+    /// The address below the base path, with empty parts left out: `search`, `search?q=boat`,
+    /// `search?q=boat&tag=river%2Cfood`.
+    pub fn path(&self) -> String {
+        let mut path = String::from(SEARCH);
+        let mut sep = '?';
+        if !self.q.is_empty() {
+            path.push_str(&format!("{sep}q={}", encode_component(&self.q)));
+            sep = '&';
+        }
+        if !self.tags.is_empty() {
+            path.push_str(&format!(
+                "{sep}tag={}",
+                encode_component(&self.tags.join(","))
+            ));
+        }
+        path
+    }
+
+    /// The address under the base path `base`.
+    pub fn href(&self, base: &str) -> String {
+        format!("{base}{}", self.path())
+    }
+
+    /// The same words with `tag` added to the tags, or taken out when it is there.
+    pub fn toggled(&self, tag: &str) -> SearchQuery {
+        let tags = if self.tags.iter().any(|t| t == tag) {
+            self.tags.iter().filter(|t| *t != tag).cloned().collect()
+        } else {
+            self.tags.iter().cloned().chain([tag.to_string()]).collect()
+        };
+        SearchQuery::new(self.q.clone(), tags)
+    }
+}
+
+/// The tags of a `tag=a,b` parameter, decoded; none for an empty or missing one.
+pub fn tags_of(param: Option<&str>) -> Vec<String> {
+    param
+        .map(|t| {
+            t.split(',')
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A post's address with the words a search matched, for the post to mark: `?hl=a%20b`, or
+/// nothing when there are none.
+pub fn highlight_query(words: &[String]) -> String {
+    if words.is_empty() {
+        String::new()
+    } else {
+        format!("?hl={}", encode_component(&words.join(" ")))
+    }
+}
+
+/// The words of a decoded `hl` parameter.
+pub fn highlight_words(param: Option<&str>) -> Vec<String> {
+    param
+        .map(|hl| {
+            hl.split(' ')
+                .filter(|w| !w.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(base_url: &str, base_path: &str) -> SiteInfo {
+        SiteInfo {
+            title: "Field".into(),
+            description: "Notes".into(),
+            base_url: base_url.into(),
+            base_path: base_path.into(),
+            author: String::new(),
+            language: "en".into(),
+            posts_per_page: 2,
+            nav: vec![],
+        }
+    }
+
+    #[test]
+    fn canonical_urls_join_base_url_base_path_and_route() {
+        let s = site("https://example.org/", "/blog/");
+        assert_eq!(
+            Route::Tags.head(&s).canonical(&s).as_deref(),
+            Some("https://example.org/blog/tags")
+        );
+        assert_eq!(
+            Route::Home { page: 1 }.head(&s).canonical(&s).as_deref(),
+            Some("https://example.org/blog/")
+        );
+        assert_eq!(
+            Route::Tag("street food").head(&s).canonical(&s).as_deref(),
+            Some("https://example.org/blog/tags/street%20food")
+        );
+        assert_eq!(Route::NotFound.head(&s).canonical(&s), None);
+        let local = site("", "/");
+        assert_eq!(Route::Archive.head(&local).canonical(&local), None);
+    }
+
+    #[test]
+    fn titles_name_the_page_then_the_site() {
+        let s = site("", "/");
+        assert_eq!(Route::Home { page: 1 }.head(&s).title, "Field");
+        assert_eq!(Route::Home { page: 3 }.head(&s).title, "Page 3 · Field");
+        assert_eq!(
+            Route::Home { page: 3 }.head(&s).route.as_deref(),
+            Some("page/3")
+        );
+        assert_eq!(Route::Tag("boats").head(&s).title, "Tagged “boats” · Field");
+        assert_eq!(Route::NotFound.head(&s).title, "Page not found · Field");
+        let post = PostSummary::for_test("day-1", Some("2025-01-01"), &[]);
+        let head = Route::Post(&post).head(&s);
+        assert_eq!(head.title, "DAY-1 · Field");
+        assert_eq!(head.og_type, "article");
+        assert_eq!(head.description, post.summary);
+    }
+
+    #[test]
+    fn paths_links_and_files_agree() {
+        let post = PostSummary::for_test("day-1", None, &[]);
+        let cases = [
+            (Route::Home { page: 1 }, "", "index.html"),
+            (Route::Home { page: 2 }, "page/2", "page/2/index.html"),
+            (Route::Post(&post), "posts/day-1", "posts/day-1/index.html"),
+            (Route::Tags, "tags", "tags/index.html"),
+            (Route::Tag("food"), "tags/food", "tags/food/index.html"),
+            (Route::Tag("a/b"), "tags/a~2Fb", "tags/a~2Fb/index.html"),
+            (
+                Route::Tag("street food"),
+                "tags/street%20food",
+                "tags/street food/index.html",
+            ),
+            (Route::Archive, "archive", "archive/index.html"),
+            (Route::Search, "search", "search/index.html"),
+            (Route::Offline, "offline", "offline/index.html"),
+            (Route::NotFound, "404.html", "404.html"),
+        ];
+        for (route, path, file) in cases {
+            assert_eq!(route.path(), path, "{route:?}");
+            assert_eq!(route.file(), file, "{route:?}");
+            assert_eq!(route.href("/blog/"), format!("/blog/{path}"));
+        }
+    }
+
+    #[test]
+    fn every_tag_has_one_segment_that_reads_back() {
+        for tag in [
+            "food",
+            "a/b",
+            "back\\slash",
+            ".",
+            "..",
+            "...",
+            ".hidden",
+            "",
+            "what?",
+            "#hash",
+            "100%",
+            "~home",
+            "a~2Fb",
+            "street food",
+            "ផ្សារ",
+            "ملاحظات",
+            "tab\there",
+            "C++",
+        ] {
+            let segment = tag_segment(tag);
+            assert!(
+                !segment.contains(['/', '\\', '?', '#', '%'])
+                    && !segment.is_empty()
+                    && !segment.starts_with('.'),
+                "{tag:?} → {segment:?}"
+            );
+            assert_eq!(tag_of_segment(&segment).as_deref(), Some(tag), "{segment}");
+            let encoded = encode_segment(&segment);
+            assert_eq!(tag_of_segment(&encoded).as_deref(), Some(tag), "{encoded}");
+        }
+        assert_eq!(tag_segment("food"), "food", "plain tags keep their address");
+        assert_eq!(tag_segment("ផ្សារ"), "ផ្សារ");
+        assert_eq!(tag_segment(".."), "~2E.");
+        assert_eq!(tag_segment(".hidden"), "~2Ehidden");
+        assert_eq!(tag_segment("a.b"), "a.b");
+        assert_ne!(tag_segment("a/b"), tag_segment("a~2Fb"));
+        for not_a_segment in ["~2", "~zz", "a~2F~", "a~2f", ".", "a/b", "~2E~2E"] {
+            assert_eq!(tag_of_segment(not_a_segment), None, "{not_a_segment}");
+        }
+    }
+
+    #[test]
+    fn a_site_lists_every_route_once() {
+        let s = site("https://example.org", "/");
+        let posts = vec![
+            PostSummary::for_test("c", Some("2025-03-01"), &["river", "a/b"]),
+            PostSummary::for_test("b", Some("2025-02-01"), &["river"]),
+            PostSummary::for_test("a", None, &[]),
+        ];
+        let paths: Vec<String> = Route::all(&s, &posts).iter().map(Route::path).collect();
+        assert_eq!(
+            paths,
+            [
+                "",
+                "page/2",
+                "posts/c",
+                "posts/b",
+                "posts/a",
+                "tags",
+                "tags/river",
+                "tags/a~2Fb",
+                "archive",
+                "search",
+                "offline",
+                "404.html"
+            ]
+        );
+        let places = Route::all(&s, &posts)
+            .iter()
+            .filter(|r| r.is_place())
+            .count();
+        assert_eq!(places, paths.len() - 1);
+    }
+
+    #[test]
+    fn search_addresses_round_trip() {
+        let query = SearchQuery::new("boat & rain", vec!["river".into(), "ផ្សារ".into()]);
+        let path = query.path();
+        assert_eq!(
+            path,
+            "search?q=boat%20%26%20rain&tag=river%2C%E1%9E%95%E1%9F%92%E1%9E%9F%E1%9E%B6%E1%9E%9A"
+        );
+        assert_eq!(SearchQuery::parse(&path["search".len()..]), query);
+        assert_eq!(SearchQuery::default().path(), "search");
+        assert_eq!(
+            SearchQuery::new("", vec!["a".into()]).path(),
+            "search?tag=a"
+        );
+        assert_eq!(
+            SearchQuery::new("it's (ok)!", vec![]).path(),
+            "search?q=it's%20(ok)!"
+        );
+        assert_eq!(SearchQuery::parse("?q=two+words&x=1").q, "two words");
+        assert_eq!(
+            SearchQuery::new("x", vec![]).href("/blog/"),
+            "/blog/search?q=x"
+        );
+    }
+
+    #[test]
+    fn tag_lists_toggle_and_parse() {
+        assert_eq!(tags_of(Some("a,b,,c")), ["a", "b", "c"]);
+        assert!(tags_of(Some("")).is_empty());
+        assert!(tags_of(None).is_empty());
+        let query = SearchQuery::new("q", vec!["a".into(), "b".into()]);
+        assert_eq!(query.toggled("a").tags, ["b"]);
+        assert_eq!(query.toggled("c").tags, ["a", "b", "c"]);
+        assert_eq!(query.toggled("c").q, "q");
+    }
+
+    #[test]
+    fn highlights_travel_in_the_post_address() {
+        let words = vec!["river".to_string(), "boat".to_string()];
+        assert_eq!(highlight_query(&words), "?hl=river%20boat");
+        assert_eq!(highlight_query(&[]), "");
+        assert_eq!(highlight_words(Some("river  boat")), words);
+        assert!(highlight_words(None).is_empty());
+    }
+}

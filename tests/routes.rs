@@ -1,0 +1,171 @@
+//! The route table end to end: a fixture site with tags that are hard to put in an address is
+//! built and its stubs written; then every address in the sitemap must have its page, and every
+//! page must be in the sitemap.
+
+mod common;
+
+use common::{fixture, write_shell};
+use fieldnotes::builder::{self, BuildOptions, StubOptions};
+use percent_encoding::percent_decode_str;
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+const ROOT: &str = "https://routes.example.org/notes/";
+
+/// The `routes` fixture, built and given its stubs in a temporary folder.
+fn built_site() -> (tempfile::TempDir, builder::Stubs) {
+    let dist = tempfile::tempdir().unwrap();
+    builder::build(&BuildOptions {
+        content: fixture("routes"),
+        out: dist.path().join("data"),
+        today: Some("2026-01-01".into()),
+        ..BuildOptions::default()
+    })
+    .unwrap();
+    write_shell(dist.path());
+    // The shell as Trunk writes it for a site under `/notes/`.
+    let shell = dist.path().join("index.html");
+    let html = fs::read_to_string(&shell)
+        .unwrap()
+        .replace("/app", "/notes/app");
+    fs::write(&shell, html).unwrap();
+    let stubs = builder::write_stubs(
+        dist.path(),
+        &StubOptions {
+            public_url: Some("/notes/".into()),
+        },
+    )
+    .unwrap();
+    (dist, stubs)
+}
+
+/// The sitemap's addresses, as paths below the base path, decoded as a host decodes them.
+fn sitemap_paths(dist: &Path) -> Vec<String> {
+    let xml = fs::read_to_string(dist.join(builder::SITEMAP_FILE)).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .map(|n| {
+            let url = n.text().unwrap();
+            let path = url
+                .strip_prefix(ROOT)
+                .unwrap_or_else(|| panic!("{url} is not under {ROOT}"));
+            percent_decode_str(path).decode_utf8().unwrap().into_owned()
+        })
+        .collect()
+}
+
+/// Every HTML file below `dir`, relative to it.
+fn html_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            html_files(root, &path, out);
+        } else if path.extension().is_some_and(|e| e == "html") {
+            let rel = path.strip_prefix(root).unwrap().to_string_lossy();
+            out.push(rel.replace('\\', "/"));
+        }
+    }
+}
+
+#[test]
+fn every_sitemap_address_has_a_page_and_every_page_is_in_the_sitemap() {
+    let (dist, stubs) = built_site();
+    let dist = dist.path();
+    let listed = sitemap_paths(dist);
+    let unique: BTreeSet<&String> = listed.iter().collect();
+    assert_eq!(unique.len(), listed.len(), "no address twice: {listed:?}");
+    // Home, page 2, 3 posts, tags, 12 tags, archive, search, offline.
+    assert_eq!(listed.len(), 21, "{listed:?}");
+    for path in &listed {
+        let file = if path.is_empty() {
+            dist.join("index.html")
+        } else {
+            dist.join(path).join("index.html")
+        };
+        assert!(file.is_file(), "{path:?} is in the sitemap but has no page");
+    }
+
+    let mut pages = Vec::new();
+    html_files(dist, dist, &mut pages);
+    let mut checked = 0;
+    for page in &pages {
+        let html = fs::read_to_string(dist.join(page)).unwrap();
+        if page == "404.html"
+            || page == builder::SHELL_FILE
+            || html.contains("<meta http-equiv=\"refresh\"")
+        {
+            continue;
+        }
+        let path = page
+            .strip_suffix("index.html")
+            .unwrap_or_else(|| panic!("{page} is not a route's page"))
+            .trim_end_matches('/');
+        assert!(
+            unique.contains(&path.to_string()),
+            "{page} is not in the sitemap"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, listed.len());
+    assert_eq!(
+        stubs.pages,
+        listed.len() + 3,
+        "the places, 404.html, the offline shell and one alias page: {pages:?}"
+    );
+}
+
+#[test]
+fn tags_that_cannot_be_folder_names_get_pages_all_the_same() {
+    let (dist, _) = built_site();
+    let read = |file: &str| {
+        fs::read_to_string(dist.path().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+    };
+    for (folder, tag) in [
+        ("a~2Fb", "a/b"),
+        ("back~5Cslash", "back\\slash"),
+        ("~2E", "."),
+        ("~2E.", ".."),
+        ("~2Ehidden", ".hidden"),
+        ("what~3F", "what?"),
+        ("~23hash", "#hash"),
+        ("100~25", "100%"),
+        ("~7Ehome", "~home"),
+        ("street food", "street food"),
+        ("ផ្សារ", "ផ្សារ"),
+    ] {
+        let page = read(&format!("tags/{folder}/index.html"));
+        let title = format!("<title>Tagged “{tag}” · Route Fixture</title>").replace('&', "&amp;");
+        assert!(page.contains(&title), "{folder}: {page}");
+    }
+    let both = read("tags/a~2Fb/index.html");
+    assert!(
+        both.contains("<a href=\"/notes/posts/slashes\">Slashes and dots</a>")
+            && both.contains("<a href=\"/notes/posts/scripts\">Other scripts</a>"),
+        "{both}"
+    );
+    assert!(
+        both.contains(
+            "<link rel=\"canonical\" href=\"https://routes.example.org/notes/tags/a~2Fb\">"
+        ),
+        "{both}"
+    );
+    let tags = read("tags/index.html");
+    for href in [
+        "/notes/tags/a~2Fb",
+        "/notes/tags/street%20food",
+        "/notes/tags/100~25",
+        "/notes/tags/%E1%9E%95%E1%9F%92%E1%9E%9F%E1%9E%B6%E1%9E%9A",
+    ] {
+        assert!(
+            tags.contains(&format!("<a href=\"{href}\">")),
+            "{href}: {tags}"
+        );
+    }
+    let redirects = read(builder::REDIRECTS_FILE);
+    assert!(
+        redirects.contains("/notes/2019/05/slashes/ /notes/posts/slashes 301"),
+        "{redirects}"
+    );
+}
