@@ -22,6 +22,9 @@ pub const SEARCH: &str = "search";
 pub const OFFLINE: &str = "offline";
 /// The file static hosts answer every other address with.
 pub const NOT_FOUND_FILE: &str = "404.html";
+/// The service worker's file, at the root of the site so its scope is the whole site: the build
+/// writes it and the app registers it.
+pub const WORKER_FILE: &str = "sw.js";
 
 /// Characters a path segment keeps as they are; every other byte is percent-encoded, as
 /// RFC 3986 allows for the unreserved characters. Non-Latin script is encoded too (browsers

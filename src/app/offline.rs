@@ -10,6 +10,7 @@ use super::net::{self, LoadError};
 use super::timing::sleep;
 pub use crate::listing::human_bytes;
 use crate::model::PostSummary;
+use crate::routes::WORKER_FILE;
 use futures::future::join_all;
 use js_sys::{Array, Reflect};
 use leptos::prelude::*;
@@ -119,7 +120,7 @@ async fn register() -> Result<(), JsValue> {
     let base = base_path();
     options.set_scope(&base);
     let registration: ServiceWorkerRegistration =
-        JsFuture::from(container.register_with_options(&format!("{base}sw.js"), &options))
+        JsFuture::from(container.register_with_options(&format!("{base}{WORKER_FILE}"), &options))
             .await?
             .dyn_into()?;
     let state = state();

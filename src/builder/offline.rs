@@ -10,8 +10,7 @@ use std::path::Path;
 
 /// The service worker, with `__BUILD__`, `__BASE__`, `__PRECACHE__` and `__UNHASHED__` to fill in.
 const WORKER_TEMPLATE: &str = include_str!("sw.js");
-/// The service worker's file, at the root of the site so its scope is the whole site.
-pub const WORKER_FILE: &str = "sw.js";
+pub use crate::routes::WORKER_FILE;
 /// The shell with no page content: what the worker answers a navigation with when offline.
 pub const SHELL_FILE: &str = "shell.html";
 /// The web app manifest.
