@@ -55,10 +55,33 @@ pub struct Heading {
     pub text: String,
 }
 
+/// HTML that [`render`] made from untrusted Markdown: raw HTML escaped, unsafe URLs gone, every
+/// tag written by the renderer. Only [`render`] can make one (the field is private and there is no
+/// other constructor), so a function that takes it, such as the app's one place that puts HTML
+/// into the page, cannot be handed any other string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafeHtml(String);
+
+impl SafeHtml {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Display for SafeHtml {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The result of [`render`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
-    pub html: String,
+    pub html: SafeHtml,
     pub headings: Vec<Heading>,
 }
 
@@ -245,7 +268,7 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     Rendered {
-        html: scrollers_focusable(alignment_as_classes(html)),
+        html: SafeHtml(scrollers_focusable(alignment_as_classes(html))),
         headings,
     }
 }
@@ -597,6 +620,7 @@ mod tests {
             },
         )
         .html
+        .into_string()
     }
 
     #[test]
@@ -656,7 +680,8 @@ mod tests {
                 highlight: vec![],
             },
         )
-        .html;
+        .html
+        .into_string();
         assert!(out.contains(r#"href="/blog/posts/a""#), "{out}");
         assert!(
             out.contains(r#"<img src="/blog/data/media/map.svg" alt="map" title="The route" loading="lazy" decoding="async">"#),
@@ -673,7 +698,8 @@ mod tests {
                 ..RenderOptions::for_site("/blog/", BTreeMap::new())
             },
         )
-        .html;
+        .html
+        .into_string();
         assert!(
             out.contains(r#"href="https://notes.example.org/blog/posts/a""#),
             "{out}"
@@ -707,7 +733,8 @@ mod tests {
                 highlight: vec![],
             },
         )
-        .html;
+        .html
+        .into_string();
         assert!(
             out.contains(r#"<img src="/data/media/map.0123456789abcdef.svg" alt="map" width="800" height="450" loading="lazy""#),
             "{out}"
@@ -763,7 +790,7 @@ mod tests {
             ["day-one", "day-one-1", "ផ្សារ-ថ្មី", "my-id", "code-more"]
         );
         assert!(
-            r.html.contains(r##"<h2 id="day-one-1">Day one <a class="anchor" href="#day-one-1" aria-hidden="true" tabindex="-1">#</a></h2>"##),
+            r.html.as_str().contains(r##"<h2 id="day-one-1">Day one <a class="anchor" href="#day-one-1" aria-hidden="true" tabindex="-1">#</a></h2>"##),
             "{}",
             r.html
         );
@@ -774,7 +801,7 @@ mod tests {
     #[test]
     fn heading_attribute_ids_cannot_inject_markup() {
         let r = render("## Hi {#a\"onmouseover=x}\n", &RenderOptions::default());
-        assert!(!r.html.contains("\"onmouseover"), "{}", r.html);
+        assert!(!r.html.as_str().contains("\"onmouseover"), "{}", r.html);
     }
 
     #[test]
@@ -814,24 +841,27 @@ mod tests {
             &RenderOptions::default(),
         );
         assert!(
-            r.html.contains(r#"<figure><img src="pier.jpg" alt="Boats at the pier" loading="lazy" decoding="async"><figcaption>Morning at the &lt;pier&gt;</figcaption></figure>"#),
+            r.html.as_str().contains(r#"<figure><img src="pier.jpg" alt="Boats at the pier" loading="lazy" decoding="async"><figcaption>Morning at the &lt;pier&gt;</figcaption></figure>"#),
             "{}",
             r.html
         );
         // An image inside text, or without a title, stays an image in its paragraph.
         assert!(
             r.html
+                .as_str()
                 .contains(r#"<p>After <img src="a.png" alt="inline" title="tip""#),
             "{}",
             r.html
         );
         assert!(
-            r.html.contains(r#"<p><img src="b.png" alt="no title""#),
+            r.html
+                .as_str()
+                .contains(r#"<p><img src="b.png" alt="no title""#),
             "{}",
             r.html
         );
-        assert_eq!(r.html.matches("<figure>").count(), 1);
-        assert_eq!(r.html.matches("</p>").count(), 3);
+        assert_eq!(r.html.as_str().matches("<figure>").count(), 1);
+        assert_eq!(r.html.as_str().matches("</p>").count(), 3);
     }
 
     #[test]
@@ -841,7 +871,7 @@ mod tests {
             &RenderOptions::default(),
         );
         assert!(
-            r.html.contains(
+            r.html.as_str().contains(
                 r#"<input type="checkbox" disabled checked aria-label="Done"> bought tickets"#
             ),
             "{}",
@@ -849,18 +879,24 @@ mod tests {
         );
         assert!(
             r.html
+                .as_str()
                 .contains(r#"<input type="checkbox" disabled aria-label="Not done"> packed"#),
             "{}",
             r.html
         );
         assert!(
             r.html
+                .as_str()
                 .contains(r#"<pre tabindex="0"><code class="language-rust">"#),
             "{}",
             r.html
         );
-        assert!(r.html.contains(r#"<table tabindex="0">"#), "{}", r.html);
-        assert_eq!(r.html.matches("<input").count(), 2);
+        assert!(
+            r.html.as_str().contains(r#"<table tabindex="0">"#),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.html.as_str().matches("<input").count(), 2);
     }
 
     #[test]
@@ -874,7 +910,7 @@ mod tests {
             &opts,
         );
         assert!(
-            r.html.contains(r#"<p>The <mark>River</mark> &lt;b&gt;<mark>river</mark>&lt;/b&gt; and a <a href="/river"><mark>café</mark></a> by the riverside.</p>"#),
+            r.html.as_str().contains(r#"<p>The <mark>River</mark> &lt;b&gt;<mark>river</mark>&lt;/b&gt; and a <a href="/river"><mark>café</mark></a> by the riverside.</p>"#),
             "{}",
             r.html
         );
