@@ -1,6 +1,7 @@
 //! Fieldnotes: a static, offline-capable blog. One crate, two halves sharing one contract.
 //!
-//! - [`model`] and [`markdown`] are plain Rust used by both halves.
+//! - [`model`] (the contract: every file the builder writes), [`markdown`], [`search`] and
+//!   [`text`] (what a word is, in every script) are plain Rust used by both halves.
 //! - `builder` (native only) turns `content/` into the static data the app reads.
 //! - `app` (WASM only) is the Leptos reader.
 
@@ -9,6 +10,7 @@ pub mod listing;
 pub mod markdown;
 pub mod model;
 pub mod search;
+pub mod text;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod builder;

@@ -11,6 +11,7 @@
 //! contents.
 
 use crate::model::ImageRef;
+use crate::text::{self, Class, Unspaced};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::{BTreeMap, HashSet};
 
@@ -356,7 +357,10 @@ pub fn slugify(text: &str) -> String {
     let mut pending_dash = false;
     for ch in text.chars() {
         // Combining marks carry Khmer, Thai and Devanagari vowels: they belong to the word.
-        if ch.is_alphanumeric() || is_combining_mark(ch) {
+        if matches!(
+            text::class(ch),
+            Class::Letter | Class::Unspaced(_) | Class::Mark | Class::Diacritic
+        ) {
             if pending_dash && !slug.is_empty() {
                 slug.push('-');
             }
@@ -367,18 +371,6 @@ pub fn slugify(text: &str) -> String {
         }
     }
     slug
-}
-
-/// Marks that `char::is_alphanumeric` does not count as letters, in the scripts we expect most.
-fn is_combining_mark(ch: char) -> bool {
-    matches!(ch as u32,
-        0x0300..=0x036F   // combining diacritics
-        | 0x0900..=0x0DFF // Indic scripts' vowel signs
-        | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E // Thai
-        | 0x0EB1 | 0x0EB4..=0x0EBC | 0x0EC8..=0x0ECD // Lao
-        | 0x102B..=0x103E | 0x1056..=0x1059 // Myanmar
-        | 0x17B4..=0x17D3 | 0x17DD // Khmer
-    )
 }
 
 fn unique_id(wanted: String, used: &mut HashSet<String>) -> String {
@@ -558,35 +550,49 @@ pub fn first_paragraph(markdown: &str) -> String {
 
 /// Word count that is fair to every script: runs of letters count as words in scripts written
 /// with spaces; in scripts written without them (Thai, Lao, Khmer, Burmese, Chinese, Japanese)
-/// characters are converted to word equivalents.
+/// letters and their marks are converted to word equivalents. What is which comes from
+/// [`crate::text`], the table search tokenizes with, so both see the same words.
 pub fn word_count(text: &str) -> usize {
     let mut words = 0usize;
     let mut in_word = false;
-    let mut han_kana = 0usize;
-    let mut southeast_asian = 0usize;
+    let mut ideographic = 0usize;
+    let mut syllabic = 0usize;
+    // The kind of unspaced letter just read, whose marks count with it.
+    let mut after: Option<Unspaced> = None;
+    let mut count = |kind: Unspaced| match kind {
+        Unspaced::Ideographic => ideographic += 1,
+        Unspaced::Syllabic => syllabic += 1,
+    };
     for ch in text.chars() {
-        match ch as u32 {
-            0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => {
-                han_kana += 1;
-                in_word = false;
-            }
-            0x0E00..=0x0EFF | 0x1000..=0x109F | 0x1780..=0x17FF | 0x19E0..=0x19FF => {
-                if ch.is_alphabetic() || is_combining_mark(ch) {
-                    southeast_asian += 1;
-                }
-                in_word = false;
-            }
-            _ if ch.is_alphanumeric() || ch == '\'' || ch == '’' => {
+        match text::class(ch) {
+            Class::Letter => {
                 if !in_word {
                     words += 1;
                     in_word = true;
                 }
+                after = None;
             }
-            _ => in_word = false,
+            Class::Unspaced(kind) => {
+                count(kind);
+                in_word = false;
+                after = Some(kind);
+            }
+            // Inside a word, part of it; after an unspaced letter, counted with it.
+            Class::Mark | Class::Diacritic => {
+                if let Some(kind) = after {
+                    count(kind);
+                }
+            }
+            // Joins the parts of a word, never starts one.
+            Class::Apostrophe => after = None,
+            Class::Separator => {
+                in_word = false;
+                after = None;
+            }
         }
     }
     // A Chinese or Japanese word averages under two characters; a Thai or Khmer word about five.
-    words + han_kana.div_ceil(2) + southeast_asian.div_ceil(5)
+    words + ideographic.div_ceil(2) + syllabic.div_ceil(5)
 }
 
 /// Minutes to read a Markdown document, at 220 words a minute, never less than one.

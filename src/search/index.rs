@@ -23,7 +23,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// Version of the index format; a mismatch means the app and the index come from different builds.
-pub const INDEX_VERSION: u32 = 2;
+/// 3: terms follow the one table of scripts in `crate::text`.
+pub const INDEX_VERSION: u32 = 3;
 
 /// Weights are stored as integers: BM25 × this.
 const WEIGHT_SCALE: f32 = 100.0;
@@ -192,7 +193,7 @@ pub fn path_of(term: &str) -> Vec<String> {
 /// The bucket of a term: `~NN` for a pair of an unspaced script, else nothing.
 fn bucket_of(term: &str) -> String {
     match term.chars().next() {
-        Some(first) if super::tokenize::is_unspaced(first) => format!("~{:02}", first as u32 % 64),
+        Some(first) if crate::text::is_unspaced(first) => format!("~{:02}", first as u32 % 64),
         _ => String::new(),
     }
 }
