@@ -5,22 +5,28 @@
 //! old app could no longer read the new files.
 //!
 //! By concern: [`site`] (the manifest and the site settings), [`post`] (a post and its summary),
-//! [`list`] (the post index), and [`display`] (how dates and languages of the model read to a
-//! person). Everything is re-exported here, so `crate::model::Manifest` names a type wherever it
-//! lives.
+//! [`list`] (the post index), [`search`] (the search index's files, their names and limits), and
+//! [`display`] (how dates and languages of the model read to a person). Everything is re-exported
+//! here, so `crate::model::Manifest` names a type wherever it lives.
 
 pub mod display;
 pub mod list;
 pub mod post;
+pub mod search;
 pub mod site;
 
 pub use display::*;
 pub use list::*;
 pub use post::*;
+pub use search::*;
 pub use site::*;
 
-/// Version of the JSON layout below. The app refuses (and says so) a manifest of another version.
-pub const FORMAT_VERSION: u32 = 2;
+/// Version of the layout of every file below: the manifest, the post index, posts and the search
+/// index. The app refuses (and says so) a manifest or a search entry of another version.
+///
+/// 3: the search entry carries `format_version` (it had its own `version`), and the index's terms
+/// follow the one table of scripts in [`crate::text`].
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Name of the unhashed entry file, relative to the data folder. The app fetches it with `no-cache`;
 /// every file it names is content-hashed and may be cached forever.
