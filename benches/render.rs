@@ -44,7 +44,7 @@ fn main() {
         let start = Instant::now();
         let rendered = render(&markdown, &opts);
         times.push(start.elapsed().as_secs_f64() * 1000.0);
-        html_len = rendered.html.len();
+        html_len = rendered.html.as_str().len();
     }
     assert!(html_len > markdown.len() / 2, "rendering produced HTML");
     if benching {

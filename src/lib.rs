@@ -1,7 +1,8 @@
 //! Fieldnotes: a static, offline-capable blog. One crate, two halves sharing one contract.
 //!
-//! - [`model`], [`markdown`] and [`routes`] (every address of a site) are plain Rust used by both
-//!   halves.
+//! - [`model`] (the contract: every file the builder writes), [`routes`] (every address of a
+//!   site), [`markdown`], [`search`] and [`text`] (what a word is, in every script) are plain
+//!   Rust used by both halves.
 //! - `builder` (native only) turns `content/` into the static data the app reads.
 //! - `app` (WASM only) is the Leptos reader.
 
@@ -11,6 +12,7 @@ pub mod markdown;
 pub mod model;
 pub mod routes;
 pub mod search;
+pub mod text;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod builder;

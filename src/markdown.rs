@@ -11,6 +11,7 @@
 //! contents.
 
 use crate::model::ImageRef;
+use crate::text::{self, Class, Unspaced};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::{BTreeMap, HashSet};
 
@@ -55,10 +56,33 @@ pub struct Heading {
     pub text: String,
 }
 
+/// HTML that [`render`] made from untrusted Markdown: raw HTML escaped, unsafe URLs gone, every
+/// tag written by the renderer. Only [`render`] can make one (the field is private and there is no
+/// other constructor), so a function that takes it, such as the app's one place that puts HTML
+/// into the page, cannot be handed any other string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafeHtml(String);
+
+impl SafeHtml {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Display for SafeHtml {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The result of [`render`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
-    pub html: String,
+    pub html: SafeHtml,
     pub headings: Vec<Heading>,
 }
 
@@ -245,7 +269,7 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     Rendered {
-        html: scrollers_focusable(alignment_as_classes(html)),
+        html: SafeHtml(scrollers_focusable(alignment_as_classes(html))),
         headings,
     }
 }
@@ -333,7 +357,10 @@ pub fn slugify(text: &str) -> String {
     let mut pending_dash = false;
     for ch in text.chars() {
         // Combining marks carry Khmer, Thai and Devanagari vowels: they belong to the word.
-        if ch.is_alphanumeric() || is_combining_mark(ch) {
+        if matches!(
+            text::class(ch),
+            Class::Letter | Class::Unspaced(_) | Class::Mark | Class::Diacritic
+        ) {
             if pending_dash && !slug.is_empty() {
                 slug.push('-');
             }
@@ -344,18 +371,6 @@ pub fn slugify(text: &str) -> String {
         }
     }
     slug
-}
-
-/// Marks that `char::is_alphanumeric` does not count as letters, in the scripts we expect most.
-fn is_combining_mark(ch: char) -> bool {
-    matches!(ch as u32,
-        0x0300..=0x036F   // combining diacritics
-        | 0x0900..=0x0DFF // Indic scripts' vowel signs
-        | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E // Thai
-        | 0x0EB1 | 0x0EB4..=0x0EBC | 0x0EC8..=0x0ECD // Lao
-        | 0x102B..=0x103E | 0x1056..=0x1059 // Myanmar
-        | 0x17B4..=0x17D3 | 0x17DD // Khmer
-    )
 }
 
 fn unique_id(wanted: String, used: &mut HashSet<String>) -> String {
@@ -535,35 +550,49 @@ pub fn first_paragraph(markdown: &str) -> String {
 
 /// Word count that is fair to every script: runs of letters count as words in scripts written
 /// with spaces; in scripts written without them (Thai, Lao, Khmer, Burmese, Chinese, Japanese)
-/// characters are converted to word equivalents.
+/// letters and their marks are converted to word equivalents. What is which comes from
+/// [`crate::text`], the table search tokenizes with, so both see the same words.
 pub fn word_count(text: &str) -> usize {
     let mut words = 0usize;
     let mut in_word = false;
-    let mut han_kana = 0usize;
-    let mut southeast_asian = 0usize;
+    let mut ideographic = 0usize;
+    let mut syllabic = 0usize;
+    // The kind of unspaced letter just read, whose marks count with it.
+    let mut after: Option<Unspaced> = None;
+    let mut count = |kind: Unspaced| match kind {
+        Unspaced::Ideographic => ideographic += 1,
+        Unspaced::Syllabic => syllabic += 1,
+    };
     for ch in text.chars() {
-        match ch as u32 {
-            0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => {
-                han_kana += 1;
-                in_word = false;
-            }
-            0x0E00..=0x0EFF | 0x1000..=0x109F | 0x1780..=0x17FF | 0x19E0..=0x19FF => {
-                if ch.is_alphabetic() || is_combining_mark(ch) {
-                    southeast_asian += 1;
-                }
-                in_word = false;
-            }
-            _ if ch.is_alphanumeric() || ch == '\'' || ch == '’' => {
+        match text::class(ch) {
+            Class::Letter => {
                 if !in_word {
                     words += 1;
                     in_word = true;
                 }
+                after = None;
             }
-            _ => in_word = false,
+            Class::Unspaced(kind) => {
+                count(kind);
+                in_word = false;
+                after = Some(kind);
+            }
+            // Inside a word, part of it; after an unspaced letter, counted with it.
+            Class::Mark | Class::Diacritic => {
+                if let Some(kind) = after {
+                    count(kind);
+                }
+            }
+            // Joins the parts of a word, never starts one.
+            Class::Apostrophe => after = None,
+            Class::Separator => {
+                in_word = false;
+                after = None;
+            }
         }
     }
     // A Chinese or Japanese word averages under two characters; a Thai or Khmer word about five.
-    words + han_kana.div_ceil(2) + southeast_asian.div_ceil(5)
+    words + ideographic.div_ceil(2) + syllabic.div_ceil(5)
 }
 
 /// Minutes to read a Markdown document, at 220 words a minute, never less than one.
@@ -597,6 +626,7 @@ mod tests {
             },
         )
         .html
+        .into_string()
     }
 
     #[test]
@@ -656,7 +686,8 @@ mod tests {
                 highlight: vec![],
             },
         )
-        .html;
+        .html
+        .into_string();
         assert!(out.contains(r#"href="/blog/posts/a""#), "{out}");
         assert!(
             out.contains(r#"<img src="/blog/data/media/map.svg" alt="map" title="The route" loading="lazy" decoding="async">"#),
@@ -673,7 +704,8 @@ mod tests {
                 ..RenderOptions::for_site("/blog/", BTreeMap::new())
             },
         )
-        .html;
+        .html
+        .into_string();
         assert!(
             out.contains(r#"href="https://notes.example.org/blog/posts/a""#),
             "{out}"
@@ -707,7 +739,8 @@ mod tests {
                 highlight: vec![],
             },
         )
-        .html;
+        .html
+        .into_string();
         assert!(
             out.contains(r#"<img src="/data/media/map.0123456789abcdef.svg" alt="map" width="800" height="450" loading="lazy""#),
             "{out}"
@@ -763,7 +796,7 @@ mod tests {
             ["day-one", "day-one-1", "ផ្សារ-ថ្មី", "my-id", "code-more"]
         );
         assert!(
-            r.html.contains(r##"<h2 id="day-one-1">Day one <a class="anchor" href="#day-one-1" aria-hidden="true" tabindex="-1">#</a></h2>"##),
+            r.html.as_str().contains(r##"<h2 id="day-one-1">Day one <a class="anchor" href="#day-one-1" aria-hidden="true" tabindex="-1">#</a></h2>"##),
             "{}",
             r.html
         );
@@ -774,7 +807,7 @@ mod tests {
     #[test]
     fn heading_attribute_ids_cannot_inject_markup() {
         let r = render("## Hi {#a\"onmouseover=x}\n", &RenderOptions::default());
-        assert!(!r.html.contains("\"onmouseover"), "{}", r.html);
+        assert!(!r.html.as_str().contains("\"onmouseover"), "{}", r.html);
     }
 
     #[test]
@@ -814,24 +847,27 @@ mod tests {
             &RenderOptions::default(),
         );
         assert!(
-            r.html.contains(r#"<figure><img src="pier.jpg" alt="Boats at the pier" loading="lazy" decoding="async"><figcaption>Morning at the &lt;pier&gt;</figcaption></figure>"#),
+            r.html.as_str().contains(r#"<figure><img src="pier.jpg" alt="Boats at the pier" loading="lazy" decoding="async"><figcaption>Morning at the &lt;pier&gt;</figcaption></figure>"#),
             "{}",
             r.html
         );
         // An image inside text, or without a title, stays an image in its paragraph.
         assert!(
             r.html
+                .as_str()
                 .contains(r#"<p>After <img src="a.png" alt="inline" title="tip""#),
             "{}",
             r.html
         );
         assert!(
-            r.html.contains(r#"<p><img src="b.png" alt="no title""#),
+            r.html
+                .as_str()
+                .contains(r#"<p><img src="b.png" alt="no title""#),
             "{}",
             r.html
         );
-        assert_eq!(r.html.matches("<figure>").count(), 1);
-        assert_eq!(r.html.matches("</p>").count(), 3);
+        assert_eq!(r.html.as_str().matches("<figure>").count(), 1);
+        assert_eq!(r.html.as_str().matches("</p>").count(), 3);
     }
 
     #[test]
@@ -841,7 +877,7 @@ mod tests {
             &RenderOptions::default(),
         );
         assert!(
-            r.html.contains(
+            r.html.as_str().contains(
                 r#"<input type="checkbox" disabled checked aria-label="Done"> bought tickets"#
             ),
             "{}",
@@ -849,18 +885,24 @@ mod tests {
         );
         assert!(
             r.html
+                .as_str()
                 .contains(r#"<input type="checkbox" disabled aria-label="Not done"> packed"#),
             "{}",
             r.html
         );
         assert!(
             r.html
+                .as_str()
                 .contains(r#"<pre tabindex="0"><code class="language-rust">"#),
             "{}",
             r.html
         );
-        assert!(r.html.contains(r#"<table tabindex="0">"#), "{}", r.html);
-        assert_eq!(r.html.matches("<input").count(), 2);
+        assert!(
+            r.html.as_str().contains(r#"<table tabindex="0">"#),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.html.as_str().matches("<input").count(), 2);
     }
 
     #[test]
@@ -874,7 +916,7 @@ mod tests {
             &opts,
         );
         assert!(
-            r.html.contains(r#"<p>The <mark>River</mark> &lt;b&gt;<mark>river</mark>&lt;/b&gt; and a <a href="/river"><mark>café</mark></a> by the riverside.</p>"#),
+            r.html.as_str().contains(r#"<p>The <mark>River</mark> &lt;b&gt;<mark>river</mark>&lt;/b&gt; and a <a href="/river"><mark>café</mark></a> by the riverside.</p>"#),
             "{}",
             r.html
         );

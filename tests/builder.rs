@@ -4,8 +4,11 @@ mod common;
 
 use common::{fixture, site_with, snapshot, write_shell};
 use fieldnotes::builder::{self, BuildOptions, StubOptions};
-use fieldnotes::model::{IndexPage, Manifest, Post, FORMAT_VERSION, MANIFEST_FILE};
-use fieldnotes::search::index::{path_of, shard_file, SearchEntry, Shard};
+use fieldnotes::model::{
+    chunk_file, path_of, shard_file, Chunk, IndexPage, Manifest, Post, SearchEntry, Shard,
+    FORMAT_VERSION, MANIFEST_FILE,
+};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -79,29 +82,17 @@ fn every_output_file_parses_back_into_the_model() {
     assert_eq!(parsed_posts, 2);
     // The search index: an entry listing its shard keys, each shard a map of terms to postings,
     // all in one folder named by the index's hash.
-    let entry_file = manifest.search_file.as_deref().expect("a search index");
-    assert!(entry_file.starts_with("search/entry."), "{entry_file}");
-    let entry: SearchEntry = serde_json::from_slice(&files[entry_file]).unwrap();
-    assert_eq!(entry.docs, 2);
-    assert!(entry.dir.starts_with("search/") && entry.dir.len() == "search/".len() + 16);
-    let mut shards = 0;
-    for key in &entry.keys {
-        let file = shard_file(&entry.dir, key);
-        let shard: Shard = serde_json::from_slice(&files[file.as_str()]).unwrap();
-        assert!(
-            shard.terms.keys().all(|t| path_of(t).contains(key)),
-            "{key}: {file}"
-        );
-        assert!(shard.refs.is_empty(), "a site this small needs no chunks");
-        shards += 1;
-    }
-    let shard = |term: &str| -> Shard {
+    let index = read_search_index(&files, &manifest);
+    assert_eq!(index.entry.docs, 2);
+    assert!(index.chunks.is_empty(), "a site this small needs no chunks");
+    let shards = index.shards.len();
+    let shard = |term: &str| -> &Shard {
         let key = path_of(term)
             .into_iter()
             .rev()
-            .find(|key| entry.keys.contains(key))
+            .find(|key| index.shards.contains_key(key))
             .unwrap();
-        serde_json::from_slice(&files[shard_file(&entry.dir, &key).as_str()]).unwrap()
+        &index.shards[&key]
     };
     // "noodles" is in the body of the first day (post 1, newest first).
     let postings = &shard("noodles").terms["noodles"].postings;
@@ -111,7 +102,7 @@ fn every_output_file_parses_back_into_the_model() {
     let json_files = files.keys().filter(|k| k.ends_with(".json")).count();
     assert_eq!(
         json_files,
-        1 + manifest.index_files.len() + parsed_posts + 1 + shards
+        1 + manifest.index_files.len() + parsed_posts + 1 + shards + index.chunks.len()
     );
     let media: Vec<_> = files.keys().filter(|k| k.starts_with("media/")).collect();
     assert_eq!(media.len(), 1, "{media:?}");
@@ -123,6 +114,89 @@ fn every_output_file_parses_back_into_the_model() {
         !files.keys().any(|k| k.contains("unfinished")),
         "drafts are not published"
     );
+}
+
+/// The search index of a build, every file of it read back through the model.
+struct SearchFiles {
+    entry: SearchEntry,
+    shards: BTreeMap<String, Shard>,
+    /// Chunk files, each read once.
+    chunks: BTreeSet<String>,
+}
+
+/// Reads the entry the manifest names, every shard it lists and every chunk those point to,
+/// checking that each term is where its key says.
+fn read_search_index(files: &BTreeMap<String, Vec<u8>>, manifest: &Manifest) -> SearchFiles {
+    let entry_file = manifest.search_file.as_deref().expect("a search index");
+    assert!(entry_file.starts_with("search/entry."), "{entry_file}");
+    let entry: SearchEntry = serde_json::from_slice(&files[entry_file]).unwrap();
+    assert_eq!(entry.format_version, FORMAT_VERSION);
+    assert!(entry.dir.starts_with("search/") && entry.dir.len() == "search/".len() + 16);
+    let mut shards = BTreeMap::new();
+    let mut chunks = BTreeSet::new();
+    for key in &entry.keys {
+        let file = shard_file(&entry.dir, key);
+        let shard: Shard = serde_json::from_slice(&files[file.as_str()]).unwrap();
+        assert!(
+            shard
+                .terms
+                .keys()
+                .chain(shard.refs.keys())
+                .all(|t| path_of(t).contains(key)),
+            "{key}: {file}"
+        );
+        for (term, (df, n)) in &shard.refs {
+            let file = chunk_file(&entry.dir, key, *n);
+            let chunk: Chunk = serde_json::from_slice(&files[file.as_str()]).unwrap();
+            let postings = &chunk.terms[term];
+            assert_eq!(postings.df, *df, "{term} in {file}");
+            assert!(!postings.postings.is_empty(), "{term} in {file}");
+            chunks.insert(file);
+        }
+        shards.insert(key.clone(), shard);
+    }
+    SearchFiles {
+        entry,
+        shards,
+        chunks,
+    }
+}
+
+#[test]
+fn a_large_site_puts_postings_in_chunks_and_each_parses_back() {
+    // Common words in hundreds of posts: their postings outgrow a shard and move into chunks.
+    let posts: Vec<(String, Vec<u8>)> = (0..400)
+        .map(|i| {
+            let body = format!(
+                "---\ntitle: Camel {i}\ndate: 2025-01-{:02}\n---\nThe camel crossed the canal with cargo by car {}.\n",
+                i % 28 + 1,
+                i % 50
+            );
+            (format!("p{i}.md"), body.into_bytes())
+        })
+        .collect();
+    let refs: Vec<(&str, &[u8])> = posts
+        .iter()
+        .map(|(name, body)| (name.as_str(), body.as_slice()))
+        .collect();
+    let content = site_with(&refs);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("data");
+    build_to(content.path(), &out).unwrap();
+    let files = snapshot(&out);
+    let manifest: Manifest = serde_json::from_slice(&files[MANIFEST_FILE]).unwrap();
+    let index = read_search_index(&files, &manifest);
+    assert_eq!(index.entry.docs, 400);
+    assert!(!index.chunks.is_empty(), "chunks were written");
+    // Every file of the index was read: the entry, its shards and chunks, nothing else.
+    let search_files = files.keys().filter(|k| k.starts_with("search/")).count();
+    assert_eq!(search_files, 1 + index.shards.len() + index.chunks.len());
+    let bytes: usize = files
+        .iter()
+        .filter(|(k, _)| k.starts_with("search/"))
+        .map(|(_, v)| v.len())
+        .sum();
+    assert_eq!(manifest.search_bytes, bytes as u64, "what saving it costs");
 }
 
 #[test]

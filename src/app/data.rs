@@ -4,10 +4,11 @@
 use super::address::data_url;
 use super::net::{fetch_json, fetch_text, parse_json, LoadError};
 use super::timing::timed;
-use crate::model::{IndexPage, Manifest, Post, PostSummary, FORMAT_VERSION, MANIFEST_FILE};
-use crate::search::index::{
-    chunk_file, chunks_for, shard_file, Chunk, Loaded, SearchEntry, Shard, INDEX_VERSION,
+use crate::model::{
+    chunk_file, shard_file, Chunk, IndexPage, Manifest, Post, PostSummary, SearchEntry, Shard,
+    FORMAT_VERSION, MANIFEST_FILE,
 };
+use crate::search::index::{chunks_for, Loaded};
 use crate::search::query::Clause;
 use futures::future::{join_all, FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::LocalResource;
@@ -123,13 +124,7 @@ pub fn prefetch_post(file: String) {
 /// words, then the chunks holding their postings. Keys the index lacks (no post has such a term)
 /// are simply absent.
 pub async fn load_index(entry_file: &str, clauses: &[Clause]) -> Result<Loaded, LoadError> {
-    let entry = fetch_once(&ENTRIES, entry_file, None).await?;
-    if entry.version != INDEX_VERSION {
-        return Err(LoadError::Format(format!(
-            "search index format {}, this page reads {INDEX_VERSION}; reload the page",
-            entry.version
-        )));
-    }
+    let entry = load_entry(entry_file).await?;
     let mut loaded = Loaded {
         dir: entry.dir.clone(),
         ..Loaded::default()
@@ -150,10 +145,21 @@ pub async fn load_index(entry_file: &str, clauses: &[Clause]) -> Result<Loaded, 
     Ok(loaded)
 }
 
+/// The search index's entry, refused (as the manifest is) when another build's format wrote it.
+async fn load_entry(entry_file: &str) -> Result<Arc<SearchEntry>, LoadError> {
+    let entry = fetch_once(&ENTRIES, entry_file, None).await?;
+    if entry.format_version != FORMAT_VERSION {
+        return Err(LoadError::Version {
+            found: entry.format_version,
+        });
+    }
+    Ok(entry)
+}
+
 /// Every file of the search index, as URLs: the entry, each shard, each chunk (the shards are
 /// read to learn their chunks). For saving the whole index for offline search.
 pub async fn search_index_files(entry_file: &str) -> Result<Vec<String>, LoadError> {
-    let entry = fetch_once(&ENTRIES, entry_file, None).await?;
+    let entry = load_entry(entry_file).await?;
     let mut urls = vec![data_url(entry_file)];
     let shards = entry.keys.iter().map(|key| {
         let file = shard_file(&entry.dir, key);

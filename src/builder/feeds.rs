@@ -133,7 +133,7 @@ impl Entry {
             origin: origin.to_string(),
             ..RenderOptions::for_site(&site.base_path, p.post.images.clone())
         };
-        let html = markdown::render(&p.post.body, &options).html;
+        let html = markdown::render(&p.post.body, &options).html.into_string();
         let date = summary.date.clone().unwrap_or_default();
         let updated = summary.updated.clone().unwrap_or_else(|| date.clone());
         let authors = if summary.authors.is_empty() {

@@ -26,6 +26,7 @@ mod offline;
 mod output;
 mod pages;
 mod parse;
+mod search_index;
 mod shortcodes;
 mod size_report;
 mod stubs;

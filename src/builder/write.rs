@@ -3,7 +3,6 @@
 //! and the build. Nothing touches the disk here; [`super::output`] writes the result atomically.
 
 use super::{content_hash, hex16, Site};
-use crate::markdown;
 use crate::model::{IndexPage, Manifest, PostSummary, FORMAT_VERSION, MANIFEST_FILE};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -51,7 +50,7 @@ pub fn render_files(site: &Site) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
     for (path, bytes) in &site.media {
         files.insert(PathBuf::from(path), bytes.clone());
     }
-    let (search_file, search_bytes) = search_files(site, &mut files);
+    let (search_file, search_bytes) = super::search_index::search_files(site, &mut files);
 
     // Every file name carries the hash of its content, so the names and the site settings
     // identify the build.
@@ -76,67 +75,4 @@ pub fn render_files(site: &Site) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
     json.push(b'\n');
     files.insert(PathBuf::from(MANIFEST_FILE), json);
     (files, build_id)
-}
-
-/// Writes the search index (its shards, then the entry naming them) into `files`; returns the
-/// entry's name and the bytes of all its files. Posts are numbered in index order, newest first.
-fn search_files(site: &Site, files: &mut BTreeMap<PathBuf, Vec<u8>>) -> (String, u64) {
-    use crate::search::index::{
-        build, chunk_file, shard_file, Document, SearchEntry, INDEX_VERSION,
-    };
-    // The posts' visible text in parallel; indexing it then streams through the posts, so the
-    // terms of only one post are held at a time.
-    let texts: Vec<String> = site
-        .posts
-        .par_iter()
-        .map(|post| markdown::analyze(&post.body).text)
-        .collect();
-    let docs: Vec<Document> = site
-        .posts
-        .iter()
-        .zip(&texts)
-        .map(|(post, text)| Document {
-            title: &post.summary.title,
-            tags: &post.summary.tags,
-            body: text,
-        })
-        .collect();
-    let built = build(&docs);
-    let shards: Vec<(String, Vec<u8>)> = built
-        .shards
-        .into_par_iter()
-        .map(|(key, shard)| (key, serde_json::to_vec(&shard).expect("shards serialise")))
-        .collect();
-    // The folder is named by the hash of every shard and chunk, so the entry need not name each.
-    let mut hasher = Sha256::new();
-    for (key, json) in &shards {
-        hasher.update(format!("{key}\0{}\0", json.len()));
-        hasher.update(json);
-    }
-    for (key, n, json) in &built.chunks {
-        hasher.update(format!("{key}\0{n}\0{}\0", json.len()));
-        hasher.update(json);
-    }
-    let dir = format!("search/{}", hex16(&hasher.finalize()));
-    let mut entry = SearchEntry {
-        version: INDEX_VERSION,
-        docs: docs.len() as u32,
-        dir: dir.clone(),
-        keys: shards.iter().map(|(key, _)| key.clone()).collect(),
-    };
-    entry.keys.sort();
-    let mut bytes = 0;
-    for (key, json) in shards {
-        bytes += json.len() as u64;
-        files.insert(PathBuf::from(shard_file(&dir, &key)), json);
-    }
-    for (key, n, json) in built.chunks {
-        bytes += json.len() as u64;
-        files.insert(PathBuf::from(chunk_file(&dir, &key, n)), json);
-    }
-    let json = serde_json::to_vec(&entry).expect("the search entry serialises");
-    let file = format!("search/entry.{}.json", content_hash(&json));
-    bytes += json.len() as u64;
-    files.insert(PathBuf::from(&file), json);
-    (file, bytes)
 }

@@ -1,14 +1,18 @@
 //! The one tokenizer of search: the builder indexes with it and the browser queries with it, so a
-//! word typed into the search box becomes exactly the terms the index holds.
+//! word typed into the search box becomes exactly the terms the index holds. What a letter, a
+//! mark or a separator is comes from [`crate::text`], the table reading time counts words with.
 //!
 //! - Case and diacritics are folded (`Élan` → `elan`, `Đà Nẵng` → `da nang`), for Latin, Greek
-//!   and Cyrillic.
+//!   and Cyrillic. The vowel signs and viramas of the scripts of India stay in their word, which
+//!   they never end (`क्या`).
 //! - Scripts written without spaces between words (Thai, Lao, Khmer, Burmese, Chinese, Japanese)
 //!   are cut into overlapping pairs of characters: `ផ្សារថ្មី` is indexed as its character pairs, and
 //!   a query for `ផ្សារ` becomes the pairs of that word, which must stand side by side in the post.
 //!   A "character" there is a base letter with the vowel signs and marks that follow it, so a Khmer
 //!   or Thai syllable is never cut through. Pairs need no dictionary, so they cost nothing in the
 //!   WASM download, and they find any word, including names and words no dictionary has.
+
+use crate::text::{class, Class};
 
 /// One term of a text and its place in it (the n-th term). Terms of an unspaced run are pairs of
 /// characters, one position apart, so a phrase of them is found like a phrase of words.
@@ -63,70 +67,48 @@ pub fn each_term(text: &str, mut found: impl FnMut(&str, u32)) {
     };
     for (at, ch) in text.char_indices() {
         let end = at + ch.len_utf8();
-        if is_mark(ch) {
-            // A mark belongs to what precedes it; in spaced scripts it is a diacritic to drop.
-            if let Some(last) = clusters.last_mut() {
-                last.1 = end;
+        match class(ch) {
+            Class::Mark | Class::Diacritic if !clusters.is_empty() => {
+                // Part of the syllable before it.
+                if let Some(last) = clusters.last_mut() {
+                    last.1 = end;
+                }
             }
-            continue;
-        }
-        if is_unspaced(ch) {
-            if !word.is_empty() {
-                emit(&word, &mut position);
-                word.clear();
+            // An accent of a spaced script is folded away; a vowel sign or virama stays in its
+            // word. Neither ends the word.
+            Class::Diacritic => {}
+            Class::Mark => {
+                if !word.is_empty() {
+                    word.push(ch);
+                }
             }
-            clusters.push((at, end));
-            continue;
-        }
-        flush_clusters(&mut clusters, &mut emit, &mut position);
-        if ch.is_alphanumeric() {
-            fold_into(ch, &mut word);
-        } else if !is_joiner(ch) && !word.is_empty() {
-            emit(&word, &mut position);
-            word.clear();
+            Class::Unspaced(_) => {
+                if !word.is_empty() {
+                    emit(&word, &mut position);
+                    word.clear();
+                }
+                clusters.push((at, end));
+            }
+            other => {
+                flush_clusters(&mut clusters, &mut emit, &mut position);
+                match other {
+                    Class::Letter => fold_into(ch, &mut word),
+                    // `don't` is the term `dont`.
+                    Class::Apostrophe => {}
+                    _ => {
+                        if !word.is_empty() {
+                            emit(&word, &mut position);
+                            word.clear();
+                        }
+                    }
+                }
+            }
         }
     }
     if !word.is_empty() {
         emit(&word, &mut position);
     }
     flush_clusters(&mut clusters, &mut emit, &mut position);
-}
-
-/// Characters that join the parts of one word (`don't` is the term `dont`); hyphens and dots
-/// separate words, so `known` finds `well-known`.
-fn is_joiner(ch: char) -> bool {
-    matches!(ch, '\'' | '’')
-}
-
-/// Combining marks: diacritics of Latin, Greek and Cyrillic, and the vowel signs and marks of
-/// the Brahmic scripts, which are part of their syllable.
-fn is_mark(ch: char) -> bool {
-    matches!(ch as u32,
-        0x0300..=0x036F
-        | 0x0483..=0x0489
-        | 0x0900..=0x0903 | 0x093A..=0x094F | 0x0951..=0x0957 | 0x0962..=0x0963
-        | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E
-        | 0x0EB1 | 0x0EB4..=0x0EBC | 0x0EC8..=0x0ECD
-        | 0x102B..=0x103E | 0x1056..=0x1059 | 0x105E..=0x1060 | 0x1062..=0x1064 | 0x1067..=0x106D
-        | 0x1071..=0x1074 | 0x1082..=0x108D | 0x108F | 0x109A..=0x109D
-        | 0x17B4..=0x17D3 | 0x17DD
-        | 0x200C | 0x200D
-        | 0x3099 | 0x309A
-    )
-}
-
-/// Letters of scripts written without spaces between words.
-pub fn is_unspaced(ch: char) -> bool {
-    matches!(ch as u32,
-        0x0E01..=0x0E30 | 0x0E32..=0x0E33 | 0x0E40..=0x0E46   // Thai
-        | 0x0E81..=0x0EB0 | 0x0EB2..=0x0EB3 | 0x0EBD..=0x0EC6 // Lao
-        | 0x1000..=0x102A | 0x103F..=0x1055 | 0x105A..=0x105D // Myanmar
-        | 0x1780..=0x17B3 | 0x19E0..=0x19FF                   // Khmer
-        | 0x3041..=0x3096 | 0x309D..=0x309F                   // Hiragana
-        | 0x30A1..=0x30FA | 0x30FC..=0x30FF                   // Katakana
-        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF // Han
-        | 0x20000..=0x2FA1F
-    )
 }
 
 /// Base letters of U+00C0..=U+024F (Latin-1 Supplement, Latin Extended-A and -B), lower case;
@@ -206,6 +188,14 @@ mod tests {
     }
 
     #[test]
+    fn marks_of_indian_scripts_stay_in_their_word() {
+        assert_eq!(terms("क्या काम कम"), ["क्या", "काम", "कम"]);
+        assert_eq!(terms("ক্ষমা"), ["ক্ষমা"]);
+        // A zero-width non-joiner only shapes the letters: the word is whole without it.
+        assert_eq!(terms("می\u{200C}خواهم"), terms("میخواهم"));
+    }
+
+    #[test]
     fn joiners_stay_inside_words_only() {
         assert_eq!(
             terms("don't well-known 3.5 'quoted' end. -dash"),
@@ -220,7 +210,7 @@ mod tests {
         assert_eq!(khmer, ["ផ្សា", "សារ"]);
         for term in &khmer {
             assert!(
-                !term.starts_with(is_mark),
+                !term.starts_with(|c| class(c) == Class::Mark),
                 "a pair never starts with a mark: {term:?}"
             );
         }

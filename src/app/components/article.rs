@@ -4,8 +4,8 @@ use crate::markdown::Rendered;
 use leptos::prelude::*;
 
 /// A post body as [`crate::markdown::render`] made it (raw HTML inert, unsafe URLs gone): the
-/// only type it accepts.
+/// only type it accepts. Its HTML is a [`crate::markdown::SafeHtml`], which no other code can make.
 #[component]
 pub fn Article(rendered: Rendered) -> impl IntoView {
-    view! { <div class="prose" inner_html=rendered.html></div> }
+    view! { <div class="prose" inner_html=rendered.html.into_string()></div> }
 }

@@ -1,74 +1,7 @@
-//! The data contract between the builder and the app.
-//!
-//! Every JSON file the builder writes is one of these types, and the app reads it back through the
-//! same type. Change a field here and both halves change together; bump [`FORMAT_VERSION`] when an
-//! old app could no longer read the new files.
+//! A post: `data/posts/<slug>.<hash>.json`, and the summary of it that lists show.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// Version of the JSON layout below. The app refuses (and says so) a manifest of another version.
-pub const FORMAT_VERSION: u32 = 2;
-
-/// Name of the unhashed entry file, relative to the data folder. The app fetches it with `no-cache`;
-/// every file it names is content-hashed and may be cached forever.
-pub const MANIFEST_FILE: &str = "manifest.json";
-
-/// Folder, below the site root, that holds the builder's output.
-pub const DATA_DIR: &str = "data";
-
-/// `data/manifest.json`: what the site is and where its data lives.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Manifest {
-    pub format_version: u32,
-    /// Hash of every data file of this build: equal output gives an equal id.
-    pub build_id: String,
-    pub site: SiteInfo,
-    /// Files of the post index, newest posts first, relative to the data folder.
-    pub index_files: Vec<String>,
-    /// Number of published posts.
-    pub post_count: usize,
-    /// The search index's entry file (`search/entry.<hash>.json`), relative to the data folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub search_file: Option<String>,
-    /// Total size of the search index's files, uncompressed: what saving it for offline costs.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub search_bytes: u64,
-}
-
-/// The site settings a reader sees, as given in `site.toml`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SiteInfo {
-    pub title: String,
-    pub description: String,
-    #[serde(default)]
-    pub author: String,
-    /// Absolute URL of the deployed site, without the base path (`https://example.org`).
-    #[serde(default)]
-    pub base_url: String,
-    /// Path the site is served under; starts and ends with `/` (`/` or `/blog/`).
-    pub base_path: String,
-    /// BCP 47 language of the site, the default for posts.
-    pub language: String,
-    /// Posts on each page of the home list.
-    #[serde(default = "default_posts_per_page")]
-    pub posts_per_page: usize,
-    /// Links in the site's header, in order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub nav: Vec<NavLink>,
-}
-
-fn default_posts_per_page() -> usize {
-    10
-}
-
-/// A link in the site's header.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NavLink {
-    pub title: String,
-    /// A path on the site (`/posts/about`) or a full URL.
-    pub url: String,
-}
 
 /// An image the builder copied, under a content-hashed name, with its size when known so the
 /// page can reserve its space before it loads.
@@ -97,12 +30,6 @@ pub struct SeriesRef {
     /// Position given by the author; posts without one follow in date order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<u32>,
-}
-
-/// One file of the post index: summaries, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IndexPage {
-    pub posts: Vec<PostSummary>,
 }
 
 /// What a list of posts shows about a post, and where to fetch the rest.
@@ -140,7 +67,7 @@ pub struct PostSummary {
     pub aliases: Vec<String>,
     /// Bytes a reader stores to read the post offline: its file plus its images, uncompressed.
     /// Set in the post index only (0, and left out, in the post's own file).
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "super::is_zero")]
     pub bytes: u64,
 }
 
@@ -168,10 +95,6 @@ impl PostSummary {
     }
 }
 
-fn is_zero(n: &u64) -> bool {
-    *n == 0
-}
-
 /// `data/posts/{slug}.{hash}.json`: one post, ready to render.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Post {
@@ -188,64 +111,9 @@ pub struct Post {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Formats a `YYYY-MM-DD` date for readers ("3 February 2025"); anything else is returned as is.
-pub fn human_date(date: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let mut parts = date.splitn(3, '-');
-    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
-        return date.to_string();
-    };
-    match (m.parse::<usize>(), d.get(..2).unwrap_or(d).parse::<u32>()) {
-        (Ok(m @ 1..=12), Ok(d)) => format!("{d} {} {y}", MONTHS[m - 1]),
-        _ => date.to_string(),
-    }
-}
-
-/// Writing direction of a language: `rtl` for Arabic, Hebrew, Persian, Urdu and their kin.
-pub fn text_direction(lang: &str) -> &'static str {
-    let primary = lang
-        .split(['-', '_'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    match primary.as_str() {
-        "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug" | "dv" | "ckb" => "rtl",
-        _ => "ltr",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn direction_follows_the_language() {
-        assert_eq!(text_direction("en"), "ltr");
-        assert_eq!(text_direction("km"), "ltr");
-        assert_eq!(text_direction("ar-EG"), "rtl");
-        assert_eq!(text_direction("HE"), "rtl");
-    }
-
-    #[test]
-    fn human_date_reads_naturally() {
-        assert_eq!(human_date("2025-02-03"), "3 February 2025");
-        assert_eq!(human_date("2025-12-31"), "31 December 2025");
-        assert_eq!(human_date("someday"), "someday");
-        assert_eq!(human_date("2025-13-01"), "2025-13-01");
-    }
 
     #[test]
     fn post_flattens_its_summary() {

@@ -1,0 +1,62 @@
+//! How values of the model read to a person: dates in words, and the writing direction of a
+//! language. Shared by the app and the builder's route pages, so both say the same.
+
+/// Formats a `YYYY-MM-DD` date for readers ("3 February 2025"); anything else is returned as is.
+pub fn human_date(date: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut parts = date.splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return date.to_string();
+    };
+    match (m.parse::<usize>(), d.get(..2).unwrap_or(d).parse::<u32>()) {
+        (Ok(m @ 1..=12), Ok(d)) => format!("{d} {} {y}", MONTHS[m - 1]),
+        _ => date.to_string(),
+    }
+}
+
+/// Writing direction of a language: `rtl` for Arabic, Hebrew, Persian, Urdu and their kin.
+pub fn text_direction(lang: &str) -> &'static str {
+    let primary = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match primary.as_str() {
+        "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug" | "dv" | "ckb" => "rtl",
+        _ => "ltr",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn direction_follows_the_language() {
+        assert_eq!(text_direction("en"), "ltr");
+        assert_eq!(text_direction("km"), "ltr");
+        assert_eq!(text_direction("ar-EG"), "rtl");
+        assert_eq!(text_direction("HE"), "rtl");
+    }
+
+    #[test]
+    fn human_date_reads_naturally() {
+        assert_eq!(human_date("2025-02-03"), "3 February 2025");
+        assert_eq!(human_date("2025-12-31"), "31 December 2025");
+        assert_eq!(human_date("someday"), "someday");
+        assert_eq!(human_date("2025-13-01"), "2025-13-01");
+    }
+}

@@ -1,0 +1,41 @@
+//! The data contract between the builder and the app.
+//!
+//! Every JSON file the builder writes is one of these types, and the app reads it back through the
+//! same type. Change a field here and both halves change together; bump [`FORMAT_VERSION`] when an
+//! old app could no longer read the new files.
+//!
+//! By concern: [`site`] (the manifest and the site settings), [`post`] (a post and its summary),
+//! [`list`] (the post index), [`search`] (the search index's files, their names and limits), and
+//! [`display`] (how dates and languages of the model read to a person). Everything is re-exported
+//! here, so `crate::model::Manifest` names a type wherever it lives.
+
+pub mod display;
+pub mod list;
+pub mod post;
+pub mod search;
+pub mod site;
+
+pub use display::*;
+pub use list::*;
+pub use post::*;
+pub use search::*;
+pub use site::*;
+
+/// Version of the layout of every file below: the manifest, the post index, posts and the search
+/// index. The app refuses (and says so) a manifest or a search entry of another version.
+///
+/// 3: the search entry carries `format_version` (it had its own `version`), and the index's terms
+/// follow the one table of scripts in [`crate::text`].
+pub const FORMAT_VERSION: u32 = 3;
+
+/// Name of the unhashed entry file, relative to the data folder. The app fetches it with `no-cache`;
+/// every file it names is content-hashed and may be cached forever.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// Folder, below the site root, that holds the builder's output.
+pub const DATA_DIR: &str = "data";
+
+/// For `skip_serializing_if`: sizes left out when unknown.
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}

@@ -1,0 +1,56 @@
+//! `data/manifest.json` and the site settings it carries.
+
+use serde::{Deserialize, Serialize};
+
+/// `data/manifest.json`: what the site is and where its data lives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format_version: u32,
+    /// Hash of every data file of this build: equal output gives an equal id.
+    pub build_id: String,
+    pub site: SiteInfo,
+    /// Files of the post index, newest posts first, relative to the data folder.
+    pub index_files: Vec<String>,
+    /// Number of published posts.
+    pub post_count: usize,
+    /// The search index's entry file (`search/entry.<hash>.json`), relative to the data folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_file: Option<String>,
+    /// Total size of the search index's files, uncompressed: what saving it for offline costs.
+    #[serde(default, skip_serializing_if = "super::is_zero")]
+    pub search_bytes: u64,
+}
+
+/// The site settings a reader sees, as given in `site.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    pub title: String,
+    pub description: String,
+    #[serde(default)]
+    pub author: String,
+    /// Absolute URL of the deployed site, without the base path (`https://example.org`).
+    #[serde(default)]
+    pub base_url: String,
+    /// Path the site is served under; starts and ends with `/` (`/` or `/blog/`).
+    pub base_path: String,
+    /// BCP 47 language of the site, the default for posts.
+    pub language: String,
+    /// Posts on each page of the home list.
+    #[serde(default = "default_posts_per_page")]
+    pub posts_per_page: usize,
+    /// Links in the site's header, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nav: Vec<NavLink>,
+}
+
+fn default_posts_per_page() -> usize {
+    10
+}
+
+/// A link in the site's header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NavLink {
+    pub title: String,
+    /// A path on the site (`/posts/about`) or a full URL.
+    pub url: String,
+}
