@@ -100,160 +100,73 @@ pub fn options() -> Options {
 /// Renders untrusted Markdown to HTML that is safe to insert into the page.
 pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
     let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
-    let mut out: Vec<Event> = Vec::with_capacity(events.len());
-    let mut headings = Vec::new();
-    let mut used_ids = HashSet::new();
-    // Open links, innermost last: whether each one was kept (so its end tag is written or not).
-    let mut open_links: Vec<bool> = Vec::new();
-
-    // A paragraph holding only an image with a title becomes a figure, the title its caption:
-    // the index of the paragraph's end, and the caption to write there.
-    let mut figure: Option<(usize, String)> = None;
-    let mut heading_id = String::new();
-
+    let mut renderer = Renderer {
+        opts,
+        events: &events,
+        out: Vec::with_capacity(events.len()),
+        headings: Vec::new(),
+        used_ids: HashSet::new(),
+        open_links: Vec::new(),
+        figure: None,
+        heading_id: String::new(),
+    };
     let mut i = 0;
     while i < events.len() {
-        if let Some((_, caption)) = figure.as_ref().filter(|(end, _)| *end == i) {
-            let mut html = String::from("<figcaption>");
-            escape_attr(&mut html, caption);
-            html.push_str("</figcaption></figure>\n");
-            out.push(Event::Html(html.into()));
-            figure = None;
-            i += 1;
-            continue;
+        i = renderer.event(i) + 1;
+    }
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, renderer.out.into_iter());
+    Rendered {
+        html: SafeHtml(scrollers_focusable(alignment_as_classes(html))),
+        headings: renderer.headings,
+    }
+}
+
+/// The safety filter: walks the parser's events and writes only events and tags it made itself.
+struct Renderer<'a, 'e> {
+    opts: &'a RenderOptions,
+    events: &'a [Event<'e>],
+    out: Vec<Event<'e>>,
+    headings: Vec<Heading>,
+    used_ids: HashSet<String>,
+    /// Open links, innermost last: whether each one was kept (so its end tag is written or not).
+    open_links: Vec<bool>,
+    /// A paragraph holding only an image with a title becomes a figure, the title its caption:
+    /// the index of the paragraph's end, and the caption to write there.
+    figure: Option<(usize, String)>,
+    /// The id of the heading being written, for its anchor link.
+    heading_id: String,
+}
+
+impl<'e> Renderer<'_, 'e> {
+    /// Writes event `i`; returns the index of the last event it consumed.
+    fn event(&mut self, i: usize) -> usize {
+        if self.figure.as_ref().is_some_and(|(end, _)| *end == i) {
+            self.end_figure();
+            return i;
         }
-        match &events[i] {
-            Event::Start(Tag::Paragraph) => match figure_caption(&events, i) {
-                Some(caption) => {
-                    figure = Some((find_end(&events, i), caption));
-                    out.push(Event::Html("<figure>".into()));
-                }
-                None => out.push(Event::Start(Tag::Paragraph)),
-            },
-            Event::End(TagEnd::Heading(level)) => {
-                // A link to the section, for readers who want to share it: pointer users see it
-                // on hover; keyboards and screen readers have the table of contents instead.
-                let mut html = String::from(" <a class=\"anchor\" href=\"#");
-                escape_attr(&mut html, &heading_id);
-                html.push_str("\" aria-hidden=\"true\" tabindex=\"-1\">#</a>");
-                out.push(Event::InlineHtml(html.into()));
-                out.push(Event::End(TagEnd::Heading(*level)));
-            }
-            // Raw HTML becomes visible text, never markup.
-            Event::Html(raw) | Event::InlineHtml(raw) => out.push(Event::Text(raw.clone())),
-            Event::Text(text) if !opts.highlight.is_empty() => {
-                for (run, marked) in crate::search::highlight(text, &opts.highlight) {
-                    if marked {
-                        out.push(Event::InlineHtml("<mark>".into()));
-                        out.push(Event::Text(run.into()));
-                        out.push(Event::InlineHtml("</mark>".into()));
-                    } else {
-                        out.push(Event::Text(run.into()));
-                    }
-                }
-            }
+        match &self.events[i] {
+            Event::Start(Tag::Paragraph) => self.start_paragraph(i),
             Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs: _,
-            }) => {
-                let end = find_end(&events, i);
-                let text = plain_text(&events[i + 1..end]);
-                let wanted = id
-                    .as_deref()
-                    .map(slugify)
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| slugify(&text));
-                let id = unique_id(wanted, &mut used_ids);
-                heading_id.clone_from(&id);
-                headings.push(Heading {
-                    level: heading_number(*level),
-                    id: id.clone(),
-                    text,
-                });
-                out.push(Event::Start(Tag::Heading {
-                    level: *level,
-                    id: Some(CowStr::from(id)),
-                    // Author classes are harmless words, but keep only word characters.
-                    classes: classes
-                        .iter()
-                        .filter(|c| c.chars().all(|ch| ch.is_alphanumeric() || ch == '-'))
-                        .cloned()
-                        .collect(),
-                    attrs: Vec::new(),
-                }));
-            }
+                level, id, classes, ..
+            }) => self.start_heading(i, *level, id.as_deref(), classes),
+            Event::End(TagEnd::Heading(level)) => self.end_heading(*level),
+            // Raw HTML becomes visible text, never markup.
+            Event::Html(raw) | Event::InlineHtml(raw) => self.out.push(Event::Text(raw.clone())),
+            Event::Text(text) if !self.opts.highlight.is_empty() => self.marked_text(text),
             Event::Start(Tag::Link {
                 dest_url, title, ..
-            }) => {
-                let url = resolve_url(dest_url, opts, false);
-                open_links.push(url.is_some());
-                if let Some(url) = url {
-                    let mut tag = String::from("<a href=\"");
-                    escape_attr(&mut tag, &url);
-                    tag.push('"');
-                    if !title.is_empty() {
-                        tag.push_str(" title=\"");
-                        escape_attr(&mut tag, title);
-                        tag.push('"');
-                    }
-                    if is_web(&url) {
-                        // Readers of this blog may need privacy: never tell other sites where they came from.
-                        tag.push_str(" rel=\"noopener noreferrer\"");
-                    }
-                    tag.push('>');
-                    out.push(Event::InlineHtml(tag.into()));
-                }
-            }
+            }) => self.start_link(dest_url, title),
             Event::End(TagEnd::Link) => {
-                if open_links.pop() == Some(true) {
-                    out.push(Event::InlineHtml("</a>".into()));
+                if self.open_links.pop() == Some(true) {
+                    self.out.push(Event::InlineHtml("</a>".into()));
                 }
             }
             Event::Start(Tag::Image {
                 dest_url, title, ..
-            }) => {
-                let end = find_end(&events, i);
-                let alt = plain_text(&events[i + 1..end]);
-                let copied = opts.images.get(dest_url.as_ref());
-                let src = match copied {
-                    Some(image) => {
-                        Some(format!("{}{}{}", opts.origin, opts.media_prefix, image.src))
-                    }
-                    None => resolve_url(dest_url, opts, true),
-                };
-                match src {
-                    Some(src) => {
-                        let mut tag = String::from("<img src=\"");
-                        escape_attr(&mut tag, &src);
-                        tag.push_str("\" alt=\"");
-                        escape_attr(&mut tag, &alt);
-                        tag.push('"');
-                        // In a figure the title is the caption, shown once.
-                        if !title.is_empty() && figure.is_none() {
-                            tag.push_str(" title=\"");
-                            escape_attr(&mut tag, title);
-                            tag.push('"');
-                        }
-                        if let Some(ImageRef {
-                            width: Some(w),
-                            height: Some(h),
-                            ..
-                        }) = copied
-                        {
-                            // Lets the page reserve the image's space before it arrives.
-                            tag.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
-                        }
-                        tag.push_str(" loading=\"lazy\" decoding=\"async\">");
-                        out.push(Event::InlineHtml(tag.into()));
-                    }
-                    None => out.push(Event::Text(alt.into())),
-                }
-                i = end;
-            }
+            }) => return self.image(i, dest_url, title),
             // The writer's checkbox has no name; screen readers would announce a bare "checkbox".
-            Event::TaskListMarker(done) => out.push(Event::InlineHtml(
+            Event::TaskListMarker(done) => self.out.push(Event::InlineHtml(
                 if *done {
                     "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
                 } else {
@@ -261,16 +174,145 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
                 }
                 .into(),
             )),
-            other => out.push(other.clone()),
+            other => self.out.push(other.clone()),
         }
-        i += 1;
+        i
     }
 
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    Rendered {
-        html: SafeHtml(scrollers_focusable(alignment_as_classes(html))),
-        headings,
+    fn start_paragraph(&mut self, i: usize) {
+        match figure_caption(self.events, i) {
+            Some(caption) => {
+                self.figure = Some((find_end(self.events, i), caption));
+                self.out.push(Event::Html("<figure>".into()));
+            }
+            None => self.out.push(Event::Start(Tag::Paragraph)),
+        }
+    }
+
+    fn end_figure(&mut self) {
+        let (_, caption) = self.figure.take().expect("a figure is open");
+        let mut html = String::from("<figcaption>");
+        escape_attr(&mut html, &caption);
+        html.push_str("</figcaption></figure>\n");
+        self.out.push(Event::Html(html.into()));
+    }
+
+    /// A heading with an id unique in the post (the author's `{#id}`, else its text's slug).
+    fn start_heading(
+        &mut self,
+        i: usize,
+        level: HeadingLevel,
+        id: Option<&str>,
+        classes: &[CowStr<'e>],
+    ) {
+        let end = find_end(self.events, i);
+        let text = plain_text(&self.events[i + 1..end]);
+        let wanted = id
+            .map(slugify)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| slugify(&text));
+        let id = unique_id(wanted, &mut self.used_ids);
+        self.heading_id.clone_from(&id);
+        self.headings.push(Heading {
+            level: heading_number(level),
+            id: id.clone(),
+            text,
+        });
+        self.out.push(Event::Start(Tag::Heading {
+            level,
+            id: Some(CowStr::from(id)),
+            // Author classes are harmless words, but keep only word characters.
+            classes: classes
+                .iter()
+                .filter(|c| c.chars().all(|ch| ch.is_alphanumeric() || ch == '-'))
+                .cloned()
+                .collect(),
+            attrs: Vec::new(),
+        }));
+    }
+
+    /// A link to the section, for readers who want to share it: pointer users see it on hover;
+    /// keyboards and screen readers have the table of contents instead.
+    fn end_heading(&mut self, level: HeadingLevel) {
+        let mut html = String::from(" <a class=\"anchor\" href=\"#");
+        escape_attr(&mut html, &self.heading_id);
+        html.push_str("\" aria-hidden=\"true\" tabindex=\"-1\">#</a>");
+        self.out.push(Event::InlineHtml(html.into()));
+        self.out.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    /// Text with the words a reader searched for marked.
+    fn marked_text(&mut self, text: &str) {
+        for (run, marked) in crate::search::highlight(text, &self.opts.highlight) {
+            if marked {
+                self.out.push(Event::InlineHtml("<mark>".into()));
+                self.out.push(Event::Text(run.into()));
+                self.out.push(Event::InlineHtml("</mark>".into()));
+            } else {
+                self.out.push(Event::Text(run.into()));
+            }
+        }
+    }
+
+    /// A link whose URL passed the filter; otherwise its text stays and the link goes.
+    fn start_link(&mut self, dest_url: &str, title: &str) {
+        let url = resolve_url(dest_url, self.opts, false);
+        self.open_links.push(url.is_some());
+        let Some(url) = url else { return };
+        let mut tag = String::from("<a href=\"");
+        escape_attr(&mut tag, &url);
+        tag.push('"');
+        if !title.is_empty() {
+            tag.push_str(" title=\"");
+            escape_attr(&mut tag, title);
+            tag.push('"');
+        }
+        if is_web(&url) {
+            // Readers of this blog may need privacy: never tell other sites where they came from.
+            tag.push_str(" rel=\"noopener noreferrer\"");
+        }
+        tag.push('>');
+        self.out.push(Event::InlineHtml(tag.into()));
+    }
+
+    /// An image (the builder's copy when there is one, with its size), or its alt text when its
+    /// URL did not pass the filter. Returns the index of the image's end.
+    fn image(&mut self, i: usize, dest_url: &str, title: &str) -> usize {
+        let end = find_end(self.events, i);
+        let alt = plain_text(&self.events[i + 1..end]);
+        let opts = self.opts;
+        let copied = opts.images.get(dest_url);
+        let src = match copied {
+            Some(image) => Some(format!("{}{}{}", opts.origin, opts.media_prefix, image.src)),
+            None => resolve_url(dest_url, opts, true),
+        };
+        let Some(src) = src else {
+            self.out.push(Event::Text(alt.into()));
+            return end;
+        };
+        let mut tag = String::from("<img src=\"");
+        escape_attr(&mut tag, &src);
+        tag.push_str("\" alt=\"");
+        escape_attr(&mut tag, &alt);
+        tag.push('"');
+        // In a figure the title is the caption, shown once.
+        if !title.is_empty() && self.figure.is_none() {
+            tag.push_str(" title=\"");
+            escape_attr(&mut tag, title);
+            tag.push('"');
+        }
+        if let Some(ImageRef {
+            width: Some(w),
+            height: Some(h),
+            ..
+        }) = copied
+        {
+            // Lets the page reserve the image's space before it arrives.
+            tag.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+        }
+        tag.push_str(" loading=\"lazy\" decoding=\"async\">");
+        self.out.push(Event::InlineHtml(tag.into()));
+        end
     }
 }
 
