@@ -8,6 +8,7 @@ pub mod query;
 pub mod scan;
 pub mod tokenize;
 
+use crate::text::Class;
 use tokenize::terms;
 
 /// `text` cut into runs, each marked when it is a word the search matched (`matched` holds terms
@@ -31,17 +32,16 @@ fn is_match(word: &str, matched: &[String]) -> bool {
 }
 
 /// `text` cut into alternating runs of word and non-word characters, each with whether it is a
-/// word.
+/// word. What a word is comes from [`crate::text`], as for the tokenizer, so a word marked in the
+/// text is a word the index has.
 fn runs(text: &str) -> impl Iterator<Item = (&str, bool)> {
     let mut chars = text.char_indices().peekable();
     std::iter::from_fn(move || {
         let (start, first) = chars.next()?;
-        let is_word = first.is_alphanumeric();
+        let is_word = in_word(first, false);
         let mut end = start + first.len_utf8();
         while let Some(&(i, ch)) = chars.peek() {
-            let word_char = ch.is_alphanumeric()
-                || (is_word && !ch.is_whitespace() && !ch.is_ascii_punctuation());
-            if word_char != is_word {
+            if in_word(ch, is_word) != is_word {
                 break;
             }
             end = i + ch.len_utf8();
@@ -49,6 +49,16 @@ fn runs(text: &str) -> impl Iterator<Item = (&str, bool)> {
         }
         Some((&text[start..end], is_word))
     })
+}
+
+/// Whether `ch` belongs to a word: letters start one; marks, accents and apostrophes only continue
+/// one (`inside`).
+fn in_word(ch: char, inside: bool) -> bool {
+    match crate::text::class(ch) {
+        Class::Separator => false,
+        Class::Apostrophe | Class::Mark | Class::Diacritic => inside,
+        Class::Letter | Class::Unspaced(_) => true,
+    }
 }
 
 /// About `width` characters of `text` around its first word the search matched, cut at spaces,
@@ -108,6 +118,14 @@ mod tests {
         assert_eq!(marked, ["Café", "river"]);
         let text: String = runs.iter().map(|(t, _)| t.as_str()).collect();
         assert_eq!(text, "The Café by the river; rivers, and more.");
+        // A dash joined to a word is not part of it: the word is still marked; an apostrophe is.
+        let runs = highlight("Café—next, don't", &["cafe".into(), "dont".into()]);
+        let marked: Vec<_> = runs
+            .iter()
+            .filter(|(_, m)| *m)
+            .map(|(t, _)| t.as_str())
+            .collect();
+        assert_eq!(marked, ["Café", "don't"]);
         assert_eq!(
             highlight("nothing here", &["x".into()]),
             [("nothing here".to_string(), false)]
