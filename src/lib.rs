@@ -13,8 +13,5 @@ pub mod search;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod builder;
 
-#[cfg(not(target_arch = "wasm32"))]
-pub mod corpus;
-
 #[cfg(target_arch = "wasm32")]
 pub mod app;

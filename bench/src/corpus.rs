@@ -1020,7 +1020,7 @@ mod tests {
         for day in start..start + 3653 {
             let (y, m, d) = civil_from_days(day);
             let date = format!("{y:04}-{m:02}-{d:02}");
-            assert!(crate::builder::parse_date(&date).is_some(), "{date}");
+            assert!(fieldnotes::builder::parse_date(&date).is_some(), "{date}");
             assert_eq!(days_from_civil(y, m, d), day);
         }
     }
