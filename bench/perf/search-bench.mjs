@@ -298,11 +298,15 @@ function fastest(name, runs, once) {
   return best;
 }
 
+// Each peer's page loads its script from a file beside it: the site's own Content-Security-Policy
+// (applied by the server, as hosts apply _headers) allows scripts from the site, never inline ones.
 const PAGEFIND_PAGE = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Pagefind benchmark</title></head>
 <body><p>Pagefind, driven by bench/perf/search-bench.mjs.</p>
-<script type="module">
-let pf;
+<script type="module" src="/bench/pagefind-page.js"></script></body></html>
+`;
+
+const PAGEFIND_SCRIPT = `let pf;
 window.bench = {
   // Loads the library and its entry files; resolves to the time it took (ms).
   async init(options) {
@@ -325,14 +329,15 @@ window.bench = {
   },
 };
 window.benchReady = true;
-</script></body></html>
 `;
 
 const MINISEARCH_PAGE = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>MiniSearch benchmark</title></head>
 <body><p>MiniSearch, driven by bench/perf/search-bench.mjs.</p>
-<script type="module">
-let index;
+<script type="module" src="/bench/minisearch-page.js"></script></body></html>
+`;
+
+const MINISEARCH_SCRIPT = `let index;
 window.bench = {
   // Loads the library and the whole index; resolves to the time it took (ms).
   async init(options) {
@@ -353,7 +358,6 @@ window.bench = {
   },
 };
 window.benchReady = true;
-</script></body></html>
 `;
 
 /** Builds bench-corpus/search-<size>/site with all three indexes; returns build times and sizes. */
@@ -441,7 +445,9 @@ async function buildSite(size, options) {
   // The peers' pages, and MiniSearch's library next to them.
   fs.mkdirSync(path.join(site, 'bench'), { recursive: true });
   fs.writeFileSync(path.join(site, 'bench/pagefind.html'), PAGEFIND_PAGE);
+  fs.writeFileSync(path.join(site, 'bench/pagefind-page.js'), PAGEFIND_SCRIPT);
   fs.writeFileSync(path.join(site, 'bench/minisearch.html'), MINISEARCH_PAGE);
+  fs.writeFileSync(path.join(site, 'bench/minisearch-page.js'), MINISEARCH_SCRIPT);
   fs.copyFileSync(module, path.join(site, 'bench/minisearch.js'));
 
   // The words come from MiniSearch's pass over the text; without it, from a pass of our own.
