@@ -17,8 +17,5 @@ pub mod text;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod builder;
 
-#[cfg(not(target_arch = "wasm32"))]
-pub mod corpus;
-
 #[cfg(target_arch = "wasm32")]
 pub mod app;

@@ -1,6 +1,6 @@
-// What the browser tests and the measurement command share: where the build is, how Chromium is
-// started (the system's own, never a downloaded one), pages that record what goes wrong, and the
-// signal that the app has drawn. Not a test file (node --test runs only *.test.mjs).
+// What the browser tests and the measurement commands (bench/perf/) share: where the build is, how
+// Chromium is started (the system's own, never a downloaded one), pages that record what goes
+// wrong, and the signal that the app has drawn. Not a test file (node --test runs only *.test.mjs).
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';

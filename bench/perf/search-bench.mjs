@@ -1,7 +1,8 @@
-// Search benchmark (not a test: numbers are printed, never asserted). Run by scripts/bench-search,
-// which generates the corpora, installs the peers and builds the fieldnotes CLI first.
+// Search benchmark (not a test: numbers are printed, never asserted). Run by
+// bench/scripts/bench-search, which generates the corpora, installs the peers and builds the
+// fieldnotes CLI first.
 //
-//   node tests/perf/search-bench.mjs [1k] [10k] [100k] [--runs N] [--build-runs N]
+//   node bench/perf/search-bench.mjs [1k] [10k] [100k] [--runs N] [--build-runs N]
 //                                    [--session-minutes M] [--fieldnotes PATH] [--peers DIR] [--keep]
 //
 // Compares Fieldnotes' search with two peers on the same generated posts (bench-corpus/<size>/):
@@ -24,9 +25,9 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { spawnSync } from 'node:child_process';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { clockFacts, servedFile, serveIsolated } from './isolated-server.mjs';
-import { root, dist, launchBrowser, postsOf, appReady } from '../e2e/harness.mjs';
+import { root, dist, launchBrowser, postsOf, appReady } from '../../tests/e2e/harness.mjs';
 
 const SIZES = { '1k': 1000, '10k': 10000, '100k': 100000 };
 const bench = path.join(root, 'bench-corpus');
@@ -57,7 +58,7 @@ const MINISEARCH_OPTIONS = {
 // ---------------------------------------------------------------------------------------------
 // Arguments.
 
-const USAGE = `usage: node tests/perf/search-bench.mjs [1k] [10k] [100k] [options]   (default: all sizes)
+const USAGE = `usage: node bench/perf/search-bench.mjs [1k] [10k] [100k] [options]   (default: all sizes)
   --runs N           typing sessions per tool and size, each in a fresh browser context (default 3)
   --build-runs N     timed index builds per tool, keeping the fastest (default 1)
   --session-minutes M  time budget of one typing session; words left when it is spent are not
@@ -297,11 +298,15 @@ function fastest(name, runs, once) {
   return best;
 }
 
+// Each peer's page loads its script from a file beside it: the site's own Content-Security-Policy
+// (applied by the server, as hosts apply _headers) allows scripts from the site, never inline ones.
 const PAGEFIND_PAGE = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Pagefind benchmark</title></head>
-<body><p>Pagefind, driven by tests/perf/search-bench.mjs.</p>
-<script type="module">
-let pf;
+<body><p>Pagefind, driven by bench/perf/search-bench.mjs.</p>
+<script type="module" src="/bench/pagefind-page.js"></script></body></html>
+`;
+
+const PAGEFIND_SCRIPT = `let pf;
 window.bench = {
   // Loads the library and its entry files; resolves to the time it took (ms).
   async init(options) {
@@ -324,14 +329,15 @@ window.bench = {
   },
 };
 window.benchReady = true;
-</script></body></html>
 `;
 
 const MINISEARCH_PAGE = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>MiniSearch benchmark</title></head>
-<body><p>MiniSearch, driven by tests/perf/search-bench.mjs.</p>
-<script type="module">
-let index;
+<body><p>MiniSearch, driven by bench/perf/search-bench.mjs.</p>
+<script type="module" src="/bench/minisearch-page.js"></script></body></html>
+`;
+
+const MINISEARCH_SCRIPT = `let index;
 window.bench = {
   // Loads the library and the whole index; resolves to the time it took (ms).
   async init(options) {
@@ -352,7 +358,6 @@ window.bench = {
   },
 };
 window.benchReady = true;
-</script></body></html>
 `;
 
 /** Builds bench-corpus/search-<size>/site with all three indexes; returns build times and sizes. */
@@ -363,7 +368,7 @@ async function buildSite(size, options) {
   const site = path.join(work, 'site');
   const builds = {};
   if (!fs.existsSync(path.join(corpus, '.corpus-stamp'))) {
-    throw new Error(`bench-corpus/${size} is missing (scripts/bench-search generates it)`);
+    throw new Error(`bench-corpus/${size} is missing (bench/scripts/bench-search generates it)`);
   }
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(work, { recursive: true });
@@ -422,7 +427,7 @@ async function buildSite(size, options) {
     fastest('minisearch', options.buildRuns, () => {
       fs.rmSync(msOut, { recursive: true, force: true });
       const { output } = run(process.execPath, [
-        '--max-old-space-size=16384', path.join(root, 'tests/perf/search-bench.mjs'),
+        '--max-old-space-size=16384', fileURLToPath(import.meta.url),
         '--minisearch-build', site, msOut, module,
       ]);
       const line = output.trim().split('\n').findLast((l) => l.startsWith('{'));
@@ -440,7 +445,9 @@ async function buildSite(size, options) {
   // The peers' pages, and MiniSearch's library next to them.
   fs.mkdirSync(path.join(site, 'bench'), { recursive: true });
   fs.writeFileSync(path.join(site, 'bench/pagefind.html'), PAGEFIND_PAGE);
+  fs.writeFileSync(path.join(site, 'bench/pagefind-page.js'), PAGEFIND_SCRIPT);
   fs.writeFileSync(path.join(site, 'bench/minisearch.html'), MINISEARCH_PAGE);
+  fs.writeFileSync(path.join(site, 'bench/minisearch-page.js'), MINISEARCH_SCRIPT);
   fs.copyFileSync(module, path.join(site, 'bench/minisearch.js'));
 
   // The words come from MiniSearch's pass over the text; without it, from a pass of our own.
@@ -1036,12 +1043,12 @@ async function main() {
     process.exit(1);
   }
   if (!fs.existsSync(options.fieldnotes)) {
-    console.error(`search-bench: no fieldnotes CLI at ${options.fieldnotes}; run scripts/bench-search (it builds one)`);
+    console.error(`search-bench: no fieldnotes CLI at ${options.fieldnotes}; run bench/scripts/bench-search (it builds one)`);
     process.exit(1);
   }
   for (const name of ['pagefind', 'minisearch']) {
     if (!fs.existsSync(path.join(options.peers, 'node_modules', name, 'package.json'))) {
-      console.error(`search-bench: ${name} is not installed in ${options.peers}; run scripts/bench-search (it installs it)`);
+      console.error(`search-bench: ${name} is not installed in ${options.peers}; run bench/scripts/bench-search (it installs it)`);
       process.exit(1);
     }
   }

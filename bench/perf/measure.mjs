@@ -1,6 +1,6 @@
-// Measurement report (not a test: numbers are printed, never asserted). Run by scripts/measure.
+// Measurement report (not a test: numbers are printed, never asserted). Run by bench/scripts/measure.
 //
-//   node tests/perf/measure.mjs [--runs N] [--no-worker]
+//   node bench/perf/measure.mjs [--runs N] [--no-worker]
 //
 // Builds a copy of the release build in dist/ over the sample posts plus one long post (about
 // 50 KB of Markdown, generated below), serves it on 127.0.0.1 with cross-origin isolation (so
@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { clockFacts, servedFile, serveIsolated } from './isolated-server.mjs';
-import { root, dist, artifacts, TIMEOUT, launchBrowser, postsOf, fieldnotes, appReady } from '../e2e/harness.mjs';
+import { root, dist, artifacts, TIMEOUT, launchBrowser, postsOf, fieldnotes, appReady } from '../../tests/e2e/harness.mjs';
 
 const LONG_SLUG = 'notes-from-the-river-road';
 const LONG_TARGET_BYTES = 50 * 1024;
@@ -42,7 +42,7 @@ function parseArgs(argv) {
     } else if (arg.startsWith('--runs=')) {
       options.runs = Number(arg.slice('--runs='.length));
     } else if (arg === '-h' || arg === '--help') {
-      console.log('usage: node tests/perf/measure.mjs [--runs N] [--no-worker]   (N defaults to 20; --no-worker: the site\'s service worker kept out, to see what it costs)');
+      console.log('usage: node bench/perf/measure.mjs [--runs N] [--no-worker]   (N defaults to 20; --no-worker: the site\'s service worker kept out, to see what it costs)');
       process.exit(0);
     } else {
       console.error(`measure: unknown argument ${arg} (usage: --runs N, --no-worker)`);

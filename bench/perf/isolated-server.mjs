@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { serve } from '../e2e/static-server.mjs';
+import { serve } from '../../tests/e2e/static-server.mjs';
 
 /**
  * Serves `dir` cross-origin isolated on 127.0.0.1. `observe(req, res)`, when given, sees every

@@ -1,7 +1,8 @@
 //! Markdown render benchmark: parse + render of a ~50 KB post made of the sample journal.
 //!
-//! `cargo bench --bench render` prints p50/p95 over many runs. Under `cargo test` it renders once,
-//! as a smoke test, and prints nothing.
+//! `cargo bench -p fieldnotes-bench --bench render` prints p50/p95 over many runs. Under
+//! `cargo test -p fieldnotes-bench --all-targets` it renders once, as a smoke test, and prints
+//! nothing.
 
 use fieldnotes::builder::parse_front_matter;
 use fieldnotes::markdown::{render, RenderOptions};
@@ -9,7 +10,8 @@ use std::time::Instant;
 
 /// About `target` bytes of real Markdown: the sample posts' bodies, repeated.
 fn corpus(target: usize) -> String {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    // The sample site of the product, one folder up from this crate.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .expect("the sample content is there")
         .map(|e| e.unwrap().path())
