@@ -229,34 +229,57 @@ impl Corpus {
         };
         let dominant = script.is_some() && rng.u32(0..100) < 60;
 
-        let mut title = title_case(&words);
-        match rng.u32(0..100) {
-            0..=9 => {
-                let tail = self.words.sample_from(&mut rng, FUNCTION_WORDS);
-                title = format!("{}: {}", title, capitalise(tail));
-            }
-            10..=12 => {
-                let quoted = self.words.sample_from(&mut rng, FUNCTION_WORDS);
-                title = format!("{title} and \"{quoted}\"");
-            }
-            13 => {
-                let a = self.words.sample_from(&mut rng, FUNCTION_WORDS);
-                let b = self.words.sample_from(&mut rng, FUNCTION_WORDS);
-                title = format!("{title} in C:\\{a}\\{b}");
-            }
-            _ => {}
-        }
-        if let (Some(script), true) = (script, dominant) {
-            let mut phrase = String::new();
-            script_words(&mut rng, script, 2, &mut phrase);
-            title = format!("{title}: {phrase}");
-        }
-
+        let title = self.title(&mut rng, &words, script.filter(|_| dominant));
         // Ten years of posts, 2015-01-01 to 2024-12-31.
         let date = (first_day() + chrono::Days::new(rng.i64(0..3653).unsigned_abs()))
             .format("%Y-%m-%d")
             .to_string();
 
+        let tags = self.tags(&mut rng);
+        let summary = (rng.u32(0..100) < 40).then(|| self.summary(&mut rng));
+
+        Head {
+            slug,
+            title,
+            date,
+            tags,
+            summary,
+            script,
+            lang: script.filter(|_| dominant).map(Script::lang),
+        }
+    }
+
+    /// A title from the slug's words, sometimes with a subtitle, quotes or a backslashed path,
+    /// and a phrase of the post's script when that script dominates it.
+    fn title(&self, rng: &mut fastrand::Rng, words: &[&str], script: Option<Script>) -> String {
+        let mut title = title_case(words);
+        match rng.u32(0..100) {
+            0..=9 => {
+                let tail = self.words.sample_from(rng, FUNCTION_WORDS);
+                title = format!("{}: {}", title, capitalise(tail));
+            }
+            10..=12 => {
+                let quoted = self.words.sample_from(rng, FUNCTION_WORDS);
+                title = format!("{title} and \"{quoted}\"");
+            }
+            13 => {
+                let a = self.words.sample_from(rng, FUNCTION_WORDS);
+                let b = self.words.sample_from(rng, FUNCTION_WORDS);
+                title = format!("{title} in C:\\{a}\\{b}");
+            }
+            _ => {}
+        }
+        if let Some(script) = script {
+            let mut phrase = String::new();
+            script_words(rng, script, 2, &mut phrase);
+            title = format!("{title}: {phrase}");
+        }
+
+        title
+    }
+
+    /// One to five distinct tags, the commonest most often.
+    fn tags(&self, rng: &mut fastrand::Rng) -> Vec<String> {
         let count = match rng.u32(0..100) {
             0..=19 => 1,
             20..=49 => 2,
@@ -269,40 +292,33 @@ impl Corpus {
             if tags.len() == count {
                 break;
             }
-            let tag = self.tags.sample_from(&mut rng, 0);
+            let tag = self.tags.sample_from(rng, 0);
             if !tags.iter().any(|t| t == tag) {
                 tags.push(tag.to_string());
             }
         }
 
-        let summary = (rng.u32(0..100) < 40).then(|| {
-            let mut s = String::new();
-            let n = 8 + rng.usize(0..14);
-            for k in 0..n {
-                let w = self.words.sample_from(&mut rng, 0);
-                if k == 0 {
-                    s.push_str(&capitalise(w));
-                } else {
-                    s.push(' ');
-                    s.push_str(w);
-                }
-                if k + 1 < n && rng.u32(0..100) < 5 {
-                    s.push(if rng.bool() { ',' } else { ':' });
-                }
-            }
-            s.push('.');
-            s
-        });
+        tags
+    }
 
-        Head {
-            slug,
-            title,
-            date,
-            tags,
-            summary,
-            script,
-            lang: script.filter(|_| dominant).map(Script::lang),
+    /// An author's summary: a sentence of 8 to 21 words.
+    fn summary(&self, rng: &mut fastrand::Rng) -> String {
+        let mut s = String::new();
+        let n = 8 + rng.usize(0..14);
+        for k in 0..n {
+            let w = self.words.sample_from(rng, 0);
+            if k == 0 {
+                s.push_str(&capitalise(w));
+            } else {
+                s.push(' ');
+                s.push_str(w);
+            }
+            if k + 1 < n && rng.u32(0..100) < 5 {
+                s.push(if rng.bool() { ',' } else { ':' });
+            }
         }
+        s.push('.');
+        s
     }
 }
 
