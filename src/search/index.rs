@@ -146,7 +146,7 @@ type Matches = HashMap<u32, (f32, Vec<String>)>;
 
 /// Runs a parsed query over the index files it needs ([`SearchEntry::keys_for`], then [`chunks_for`]):
 /// posts must match every word and phrase and no exclusion. A word so common that its list was
-/// cut (see [`TOP_POSTINGS`]) cannot decide which posts match: it only adds to their scores, unless
+/// cut (see [`TOP_POSTINGS`](crate::model::TOP_POSTINGS)) cannot decide which posts match: it only adds to their scores, unless
 /// the query has nothing else. Best first; ties keep post order (newest first).
 pub fn search(clauses: &[Clause], loaded: &Loaded) -> Vec<Hit> {
     let mut required: Option<Matches> = None;
