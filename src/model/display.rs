@@ -2,6 +2,11 @@
 //! language. Shared by the app and the builder's route pages, so both say the same.
 
 /// Formats a `YYYY-MM-DD` date for readers ("3 February 2025"); anything else is returned as is.
+///
+/// Written by hand on purpose, unlike the builder's dates (chrono): it runs in the browser and does
+/// no calendar arithmetic, it only names the month. chrono's parse and format, built alone for
+/// wasm32 with this project's release settings and `wasm-opt -Oz`, weighed 35 KB raw and 12.9 KB
+/// brotli more than these lines; every reader would download that for a month's name.
 pub fn human_date(date: &str) -> String {
     const MONTHS: [&str; 12] = [
         "January",
