@@ -300,11 +300,14 @@ function fastest(name, runs, once) {
 
 // Each peer's page loads its script from a file beside it: the site's own Content-Security-Policy
 // (applied by the server, as hosts apply _headers) allows scripts from the site, never inline ones.
-const PAGEFIND_PAGE = `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Pagefind benchmark</title></head>
-<body><p>Pagefind, driven by bench/perf/search-bench.mjs.</p>
-<script type="module" src="/bench/pagefind-page.js"></script></body></html>
+/** A peer's page: its name and the script beside it that drives it. */
+const peerPage = (name, script) => `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${name} benchmark</title></head>
+<body><p>${name}, driven by bench/perf/search-bench.mjs.</p>
+<script type="module" src="/bench/${script}"></script></body></html>
 `;
+
+const PAGEFIND_PAGE = peerPage('Pagefind', 'pagefind-page.js');
 
 const PAGEFIND_SCRIPT = `let pf;
 window.bench = {
@@ -331,11 +334,7 @@ window.bench = {
 window.benchReady = true;
 `;
 
-const MINISEARCH_PAGE = `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>MiniSearch benchmark</title></head>
-<body><p>MiniSearch, driven by bench/perf/search-bench.mjs.</p>
-<script type="module" src="/bench/minisearch-page.js"></script></body></html>
-`;
+const MINISEARCH_PAGE = peerPage('MiniSearch', 'minisearch-page.js');
 
 const MINISEARCH_SCRIPT = `let index;
 window.bench = {

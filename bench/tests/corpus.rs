@@ -1,34 +1,16 @@
 //! The benchmark corpus generator: deterministic, sized as asked, realistic enough, and every post
 //! accepted by the builder.
 
+// The product's test helpers (`snapshot`), shared rather than repeated.
+#[path = "../../tests/common/mod.rs"]
+mod common;
+
+use common::snapshot;
 use fieldnotes::builder::{self, BuildOptions};
 use fieldnotes_bench::corpus::{write_corpus, Corpus, CorpusOptions, Script};
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::Path;
-
-/// Every file below `dir`, relative path → bytes. The same helper as the product's tests have
-/// (`tests/common`), repeated so this crate does not reach into another package's test files.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                out.insert(rel, fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
 
 fn write(dir: &Path, posts: usize, seed: u64) -> fieldnotes_bench::corpus::CorpusStats {
     write_corpus(dir, &CorpusOptions { posts, seed }).unwrap()
