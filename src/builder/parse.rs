@@ -263,9 +263,7 @@ impl Dates {
             expiry: check(&front.expiry_date, "expiryDate")?,
         })
     }
-}
 
-impl Dates {
     /// A warning when the post has no date at all (it is then listed last).
     fn missing(&self, path: &Path) -> Option<Problem> {
         self.date.is_none().then(|| {
