@@ -60,19 +60,14 @@ pub fn load(root: &Path, files: &[std::path::PathBuf]) -> Loaded {
             .unwrap_or_default();
         let extension = path
             .extension()
-            .map(|e| e.to_string_lossy().into_owned())
+            .map(|e| format!(".{}", e.to_string_lossy()))
             .unwrap_or_default();
-        let dot_extension = if extension.is_empty() {
-            String::new()
-        } else {
-            format!(".{extension}")
-        };
         let src = format!(
-            "{MEDIA_DIR}/{}.{}{dot_extension}",
+            "{MEDIA_DIR}/{}.{}{extension}",
             url_safe(&name),
             super::content_hash(&bytes)
         );
-        let size = dimensions(&dot_extension, &bytes);
+        let size = dimensions(&extension, &bytes);
         if size.is_none() && is_image(&extension) {
             loaded.warnings.push(
                 Problem::new(
@@ -95,7 +90,9 @@ pub fn load(root: &Path, files: &[std::path::PathBuf]) -> Loaded {
     loaded
 }
 
+/// Whether a file with this extension (`.jpg`) is an image whose size pages need.
 fn is_image(extension: &str) -> bool {
+    let extension = extension.trim_start_matches('.');
     IMAGE_EXTENSIONS
         .iter()
         .any(|e| e.eq_ignore_ascii_case(extension))
