@@ -1,7 +1,8 @@
 //! Lists of posts a reader browses by: pages of the home list, tags, the archive, neighbours and
 //! series. Plain functions over the post index, shared by the app and the builder's route pages.
 
-use crate::model::PostSummary;
+use crate::model::{PostLink, PostSummary, UNDATED};
+use std::collections::HashMap;
 
 /// Number of pages of a list of `count` posts, `per_page` to a page (at least one page).
 pub fn page_count(count: usize, per_page: usize) -> usize {
@@ -48,37 +49,59 @@ pub fn with_tag<'a>(posts: &'a [PostSummary], tag: &str) -> Vec<&'a PostSummary>
         .collect()
 }
 
-/// One month of the archive.
+/// One month of a year of the archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArchiveMonth<'a> {
     /// `YYYY-MM`.
     pub month: String,
-    pub posts: Vec<&'a PostSummary>,
+    pub posts: Vec<&'a PostLink>,
 }
 
-/// Dated posts grouped by year, then month, newest first (the index order); undated posts last.
-pub fn archive(posts: &[PostSummary]) -> (Vec<(String, Vec<ArchiveMonth<'_>>)>, Vec<&PostSummary>) {
-    let mut years: Vec<(String, Vec<ArchiveMonth>)> = Vec::new();
-    let mut undated = Vec::new();
-    for post in posts {
-        let Some(date) = post.date.as_deref().filter(|d| d.len() >= 7) else {
-            undated.push(post);
-            continue;
-        };
-        let (year, month) = (&date[..4], &date[..7]);
-        if years.last().map(|(y, _)| y.as_str()) != Some(year) {
-            years.push((year.to_string(), Vec::new()));
-        }
-        let months = &mut years.last_mut().expect("just pushed").1;
-        if months.last().map(|m| m.month.as_str()) != Some(month) {
-            months.push(ArchiveMonth {
-                month: month.to_string(),
-                posts: Vec::new(),
-            });
-        }
-        months.last_mut().expect("just pushed").posts.push(post);
+/// The archive year of a post dated `date`: its first four digits, or [`UNDATED`].
+pub fn year_of(date: Option<&str>) -> &str {
+    match date {
+        Some(date) if date.len() >= 7 && date.is_char_boundary(4) => &date[..4],
+        _ => UNDATED,
     }
-    (years, undated)
+}
+
+/// The archive's years with their number of posts, in index order (newest first), undated last.
+pub fn archive_years(posts: &[PostSummary]) -> Vec<(&str, usize)> {
+    let mut years: Vec<(&str, usize)> = Vec::new();
+    let mut undated = 0;
+    for post in posts {
+        match year_of(post.date.as_deref()) {
+            UNDATED => undated += 1,
+            year => match years.last_mut() {
+                Some((last, n)) if *last == year => *n += 1,
+                _ => years.push((year, 1)),
+            },
+        }
+    }
+    if undated > 0 {
+        years.push((UNDATED, undated));
+    }
+    years
+}
+
+/// The posts of one year of the archive, grouped by month in list order (undated posts form one
+/// group named [`UNDATED`]).
+pub fn months(posts: &[PostLink]) -> Vec<ArchiveMonth<'_>> {
+    let mut months: Vec<ArchiveMonth> = Vec::new();
+    for post in posts {
+        let month = match post.date.as_deref() {
+            Some(date) if date.len() >= 7 && date.is_char_boundary(7) => &date[..7],
+            _ => UNDATED,
+        };
+        match months.last_mut() {
+            Some(last) if last.month == month => last.posts.push(post),
+            _ => months.push(ArchiveMonth {
+                month: month.to_string(),
+                posts: vec![post],
+            }),
+        }
+    }
+    months
 }
 
 /// The posts before and after `slug` in reading order: (newer, older).
@@ -130,6 +153,82 @@ pub fn related<'a>(posts: &'a [PostSummary], slug: &str, n: usize) -> Vec<&'a Po
     // Most shared tags first; the index order (newest first) breaks ties.
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.into_iter().take(n).map(|(_, _, p)| p).collect()
+}
+
+/// [`related`] for every post at once, as indexes into `posts`: posts with the same tags share
+/// their candidates, so the work grows with the number of distinct sets of tags, not with the
+/// square of the number of posts.
+pub fn related_all(posts: &[PostSummary], n: usize) -> Vec<Vec<usize>> {
+    // Each distinct set of tags, with its posts in index order (at most n + 1 are ever needed:
+    // one of them may be the post itself).
+    let mut groups: Vec<(Vec<&str>, Vec<usize>)> = Vec::new();
+    let mut group_of: HashMap<Vec<&str>, usize> = HashMap::new();
+    let mut post_group = Vec::with_capacity(posts.len());
+    for (i, post) in posts.iter().enumerate() {
+        let mut tags: Vec<&str> = post.tags.iter().map(String::as_str).collect();
+        tags.sort_unstable();
+        tags.dedup();
+        let g = *group_of.entry(tags.clone()).or_insert_with(|| {
+            groups.push((tags, Vec::new()));
+            groups.len() - 1
+        });
+        if groups[g].1.len() <= n {
+            groups[g].1.push(i);
+        }
+        post_group.push(g);
+    }
+    // For each set of tags, the best n + 1 candidates: most shared tags, then index order.
+    let best: Vec<Vec<usize>> = groups
+        .iter()
+        .map(|(tags, _)| {
+            let mut scored: Vec<(usize, usize)> = Vec::new();
+            for (other, members) in &groups {
+                let shared = other
+                    .iter()
+                    .filter(|t| tags.binary_search(t).is_ok())
+                    .count();
+                if shared > 0 {
+                    scored.extend(members.iter().map(|&i| (shared, i)));
+                }
+            }
+            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            scored.into_iter().take(n + 1).map(|(_, i)| i).collect()
+        })
+        .collect();
+    posts
+        .iter()
+        .enumerate()
+        .map(|(i, _)| {
+            best[post_group[i]]
+                .iter()
+                .copied()
+                .filter(|&j| j != i)
+                .take(n)
+                .collect()
+        })
+        .collect()
+}
+
+/// Every series with its posts in reading order ([`series`]), as indexes into `posts`.
+pub fn series_all(posts: &[PostSummary]) -> HashMap<&str, Vec<usize>> {
+    let mut all: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, post) in posts.iter().enumerate() {
+        if let Some(s) = &post.series {
+            all.entry(s.name.as_str()).or_default().push(i);
+        }
+    }
+    for parts in all.values_mut() {
+        parts.sort_by(|&a, &b| {
+            let (a, b) = (&posts[a], &posts[b]);
+            let order =
+                |p: &PostSummary| p.series.as_ref().and_then(|s| s.order).unwrap_or(u32::MAX);
+            order(a)
+                .cmp(&order(b))
+                .then_with(|| a.date.cmp(&b.date))
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+    }
+    all
 }
 
 /// "February 2025" for `2025-02`.
@@ -227,31 +326,41 @@ mod tests {
     #[test]
     fn archive_groups_by_year_and_month() {
         let posts = sample();
-        let (years, undated) = archive(&posts);
-        let shape: Vec<_> = years
+        assert_eq!(
+            archive_years(&posts),
+            [("2025", 3), ("2024", 1), (UNDATED, 1)]
+        );
+        let links: Vec<PostLink> = posts.iter().map(PostLink::to).collect();
+        let shape: Vec<_> = months(&links)
             .iter()
-            .map(|(y, months)| {
-                (
-                    y.clone(),
-                    months
-                        .iter()
-                        .map(|m| (m.month.clone(), m.posts.len()))
-                        .collect::<Vec<_>>(),
-                )
-            })
+            .map(|m| (m.month.clone(), m.posts.len()))
             .collect();
         assert_eq!(
             shape,
             [
-                (
-                    "2025".to_string(),
-                    vec![("2025-03".to_string(), 2), ("2025-02".to_string(), 1)]
-                ),
-                ("2024".to_string(), vec![("2024-12".to_string(), 1)]),
+                ("2025-03".to_string(), 2),
+                ("2025-02".to_string(), 1),
+                ("2024-12".to_string(), 1),
+                (UNDATED.to_string(), 1)
             ]
         );
-        assert_eq!(undated.len(), 1);
         assert_eq!(month_name("2025-02"), "February 2025");
+    }
+
+    #[test]
+    fn related_for_all_posts_agrees_with_one_at_a_time() {
+        let mut posts = sample();
+        posts.push(post("f", Some("2024-01-01"), &["food", "river", "boat"]));
+        posts.push(post("g", Some("2023-01-01"), &["river", "food"]));
+        let all = related_all(&posts, 3);
+        for (i, p) in posts.iter().enumerate() {
+            let one: Vec<&str> = related(&posts, &p.slug, 3)
+                .iter()
+                .map(|q| q.slug.as_str())
+                .collect();
+            let many: Vec<&str> = all[i].iter().map(|&j| posts[j].slug.as_str()).collect();
+            assert_eq!(one, many, "{}", p.slug);
+        }
     }
 
     #[test]
@@ -274,6 +383,9 @@ mod tests {
             .iter()
             .map(|p| p.slug.clone())
             .collect();
+        assert_eq!(list, ["b", "c", "e"]);
+        let all = series_all(&posts);
+        let list: Vec<_> = all["Trip"].iter().map(|&i| posts[i].slug.clone()).collect();
         assert_eq!(list, ["b", "c", "e"]);
     }
 

@@ -8,7 +8,9 @@
 
 use crate::head::PageHead;
 use crate::listing;
-use crate::model::{PostSummary, SiteInfo};
+use crate::model::{
+    archive_file, home_file, tag_file, tags_file, year_file, PostSummary, SiteInfo, UNDATED,
+};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// The folder of the later pages of the home list: `page/2`.
@@ -46,19 +48,20 @@ const COMPONENT: &AsciiSet = &SEGMENT
 /// One page of a site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route<'a> {
-    /// `/` for the first page of the post list, `page/{n}` for the later ones.
+    /// `/` for the first page of the post list, `page/{n}/` for the later ones.
     Home { page: usize },
-    /// `posts/{slug}`.
-    Post(&'a PostSummary),
-    /// `tags`.
+    /// `posts/{slug}/`.
+    Post(&'a str),
+    /// `tags/`.
     Tags,
-    /// `tags/{segment}`: see [`tag_segment`].
-    Tag(&'a str),
-    /// `archive`.
-    Archive,
-    /// `search`, with its query in the address ([`SearchQuery`]).
+    /// `tags/{segment}/` (see [`tag_segment`]), then `tags/{segment}/page/{n}/`.
+    Tag { tag: &'a str, page: usize },
+    /// `archive/`: the years, and the newest year's posts; `archive/{year}/` for one year
+    /// (`archive/undated/` for posts without a date).
+    Archive { year: Option<&'a str> },
+    /// `search/`, with its query in the address ([`SearchQuery`]).
     Search,
-    /// `offline`: what this browser keeps for reading offline.
+    /// `offline/`: what this browser keeps for reading offline.
     Offline,
     /// Any other address; not a place of its own.
     NotFound,
@@ -66,24 +69,25 @@ pub enum Route<'a> {
 
 impl<'a> Route<'a> {
     /// Every route of a site with these posts (newest first), the not-found page last: the home
-    /// list's pages, the posts, the tags page and each tag's (most used first), the archive,
-    /// search and the offline page.
+    /// list's pages, the posts, the tags page and each tag's pages (most used first), the
+    /// archive and each of its years, search and the offline page.
     pub fn all(site: &SiteInfo, posts: &'a [PostSummary]) -> Vec<Route<'a>> {
-        let pages = listing::page_count(posts.len(), site.posts_per_page);
+        let per_page = site.posts_per_page;
+        let pages = listing::page_count(posts.len(), per_page);
         let mut routes: Vec<Route> = (1..=pages).map(|page| Route::Home { page }).collect();
-        routes.extend(posts.iter().map(Route::Post));
+        routes.extend(posts.iter().map(|p| Route::Post(&p.slug)));
         routes.push(Route::Tags);
+        for (tag, count) in listing::tags_by_use(posts) {
+            let pages = listing::page_count(count, per_page);
+            routes.extend((1..=pages).map(|page| Route::Tag { tag, page }));
+        }
+        routes.push(Route::Archive { year: None });
         routes.extend(
-            listing::tags_by_use(posts)
+            listing::archive_years(posts)
                 .into_iter()
-                .map(|(tag, _)| Route::Tag(tag)),
+                .map(|(year, _)| Route::Archive { year: Some(year) }),
         );
-        routes.extend([
-            Route::Archive,
-            Route::Search,
-            Route::Offline,
-            Route::NotFound,
-        ]);
+        routes.extend([Route::Search, Route::Offline, Route::NotFound]);
         routes
     }
 
@@ -94,15 +98,33 @@ impl<'a> Route<'a> {
     }
 
     /// The route's path below the base path, percent-encoded as it goes into a link: `""` for the
-    /// home page, `posts/day-1`, `tags/street%20food`; the not-found page's file for that page.
+    /// home page, `posts/day-1/`, `tags/street%20food/`; the not-found page's file for that page.
+    ///
+    /// Every page lives in a folder's `index.html`, so every path but the home page's ends in
+    /// `/`: GitHub Pages, S3 and others answer a folder's address without it with a redirect
+    /// first, which costs a reader on a slow network one more round trip.
     pub fn path(&self) -> String {
         match self {
             Route::Home { page } if *page <= 1 => String::new(),
+            Route::NotFound => NOT_FOUND_FILE.into(),
+            _ => format!("{}/", self.segments(encode_segment)),
+        }
+    }
+
+    /// The path's segments without the trailing slash, each passed through `encode`.
+    fn segments(&self, encode: fn(&str) -> String) -> String {
+        match self {
             Route::Home { page } => format!("{PAGE}/{page}"),
-            Route::Post(post) => format!("{POSTS}/{}", encode_segment(&post.slug)),
+            Route::Post(slug) => format!("{POSTS}/{}", encode(slug)),
             Route::Tags => TAGS.into(),
-            Route::Tag(tag) => format!("{TAGS}/{}", encode_segment(&tag_segment(tag))),
-            Route::Archive => ARCHIVE.into(),
+            Route::Tag { tag, page } if *page <= 1 => {
+                format!("{TAGS}/{}", encode(&tag_segment(tag)))
+            }
+            Route::Tag { tag, page } => {
+                format!("{TAGS}/{}/{PAGE}/{page}", encode(&tag_segment(tag)))
+            }
+            Route::Archive { year: None } => ARCHIVE.into(),
+            Route::Archive { year: Some(year) } => format!("{ARCHIVE}/{}", encode(year)),
             Route::Search => SEARCH.into(),
             Route::Offline => OFFLINE.into(),
             Route::NotFound => NOT_FOUND_FILE.into(),
@@ -121,42 +143,64 @@ impl<'a> Route<'a> {
         match self {
             Route::Home { page } if *page <= 1 => "index.html".into(),
             Route::NotFound => NOT_FOUND_FILE.into(),
-            Route::Post(post) => format!("{POSTS}/{}/index.html", post.slug),
-            Route::Tag(tag) => format!("{TAGS}/{}/index.html", tag_segment(tag)),
-            _ => format!("{}/index.html", self.path()),
+            _ => format!("{}/index.html", self.segments(|s| s.to_string())),
         }
     }
 
-    /// The page's heading, as its list page shows it (`Tagged “food”`); the post's title for a post.
+    /// The list file the route's page shows, in the lists folder `lists` (the manifest's
+    /// [`crate::model::Manifest::lists`]); none for a post (its file is named by its page and by
+    /// every link to it) and for pages that list nothing.
+    pub fn data_file(&self, lists: &str) -> Option<String> {
+        match self {
+            Route::Home { page } => Some(home_file(lists, (*page).max(1))),
+            Route::Tags => Some(tags_file(lists)),
+            Route::Tag { tag, page } => Some(tag_file(lists, &tag_segment(tag), (*page).max(1))),
+            Route::Archive { year: None } => Some(archive_file(lists)),
+            Route::Archive { year: Some(year) } => Some(year_file(lists, year)),
+            Route::Post(_) | Route::Search | Route::Offline | Route::NotFound => None,
+        }
+    }
+
+    /// The page's heading, as its list page shows it (`Tagged “food”`); the post's title is not
+    /// known to the route, so a post's heading is its slug.
     pub fn heading(&self, site: &SiteInfo) -> String {
         match self {
             Route::Home { page } if *page <= 1 => site.title.clone(),
             Route::Home { page } => format!("Page {page}"),
-            Route::Post(post) => post.title.clone(),
+            Route::Post(slug) => slug.to_string(),
             Route::Tags => "Tags".into(),
-            Route::Tag(tag) => format!("Tagged “{tag}”"),
-            Route::Archive => "Archive".into(),
+            Route::Tag { tag, page } if *page <= 1 => format!("Tagged “{tag}”"),
+            Route::Tag { tag, page } => format!("Tagged “{tag}”, page {page}"),
+            Route::Archive { year: None } => "Archive".into(),
+            Route::Archive { year: Some(year) } if *year == UNDATED => "Archive: undated".into(),
+            Route::Archive { year: Some(year) } => format!("Archive: {year}"),
             Route::Search => "Search".into(),
             Route::Offline => "Reading offline".into(),
             Route::NotFound => "Page not found".into(),
         }
     }
 
-    /// What the page says about itself in the document head.
+    /// What the page says about itself in the document head; a post's from its summary.
     pub fn head(&self, site: &SiteInfo) -> PageHead {
         let title = match self {
             Route::Home { page } if *page <= 1 => site.title.clone(),
             _ => format!("{} · {}", self.heading(site), site.title),
         };
-        let (description, og_type) = match self {
-            Route::Post(post) => (post.summary.clone(), "article"),
-            _ => (site.description.clone(), "website"),
-        };
         PageHead {
             title,
-            description,
+            description: site.description.clone(),
             route: self.is_place().then(|| self.path()),
-            og_type,
+            og_type: "website",
+        }
+    }
+
+    /// A post's head: its title and summary.
+    pub fn post_head(post: &PostSummary, site: &SiteInfo) -> PageHead {
+        PageHead {
+            title: format!("{} · {}", post.title, site.title),
+            description: post.summary.clone(),
+            route: Some(Route::Post(&post.slug).path()),
+            og_type: "article",
         }
     }
 }
@@ -278,7 +322,7 @@ impl SearchQuery {
     /// The address below the base path, with empty parts left out: `search`, `search?q=boat`,
     /// `search?q=boat&tag=river%2Cfood`.
     pub fn path(&self) -> String {
-        let mut path = String::from(SEARCH);
+        let mut path = format!("{SEARCH}/");
         let mut sep = '?';
         if !self.q.is_empty() {
             path.push_str(&format!("{sep}q={}", encode_component(&self.q)));
@@ -365,19 +409,28 @@ mod tests {
         let s = site("https://example.org/", "/blog/");
         assert_eq!(
             Route::Tags.head(&s).canonical(&s).as_deref(),
-            Some("https://example.org/blog/tags")
+            Some("https://example.org/blog/tags/")
         );
         assert_eq!(
             Route::Home { page: 1 }.head(&s).canonical(&s).as_deref(),
             Some("https://example.org/blog/")
         );
         assert_eq!(
-            Route::Tag("street food").head(&s).canonical(&s).as_deref(),
-            Some("https://example.org/blog/tags/street%20food")
+            Route::Tag {
+                tag: "street food",
+                page: 1
+            }
+            .head(&s)
+            .canonical(&s)
+            .as_deref(),
+            Some("https://example.org/blog/tags/street%20food/")
         );
         assert_eq!(Route::NotFound.head(&s).canonical(&s), None);
         let local = site("", "/");
-        assert_eq!(Route::Archive.head(&local).canonical(&local), None);
+        assert_eq!(
+            Route::Archive { year: None }.head(&local).canonical(&local),
+            None
+        );
     }
 
     #[test]
@@ -387,12 +440,20 @@ mod tests {
         assert_eq!(Route::Home { page: 3 }.head(&s).title, "Page 3 · Field");
         assert_eq!(
             Route::Home { page: 3 }.head(&s).route.as_deref(),
-            Some("page/3")
+            Some("page/3/")
         );
-        assert_eq!(Route::Tag("boats").head(&s).title, "Tagged “boats” · Field");
+        assert_eq!(
+            Route::Tag {
+                tag: "boats",
+                page: 1
+            }
+            .head(&s)
+            .title,
+            "Tagged “boats” · Field"
+        );
         assert_eq!(Route::NotFound.head(&s).title, "Page not found · Field");
         let post = PostSummary::for_test("day-1", Some("2025-01-01"), &[]);
-        let head = Route::Post(&post).head(&s);
+        let head = Route::post_head(&post, &s);
         assert_eq!(head.title, "DAY-1 · Field");
         assert_eq!(head.og_type, "article");
         assert_eq!(head.description, post.summary);
@@ -400,22 +461,40 @@ mod tests {
 
     #[test]
     fn paths_links_and_files_agree() {
-        let post = PostSummary::for_test("day-1", None, &[]);
+        let tag = |tag, page| Route::Tag { tag, page };
         let cases = [
             (Route::Home { page: 1 }, "", "index.html"),
-            (Route::Home { page: 2 }, "page/2", "page/2/index.html"),
-            (Route::Post(&post), "posts/day-1", "posts/day-1/index.html"),
-            (Route::Tags, "tags", "tags/index.html"),
-            (Route::Tag("food"), "tags/food", "tags/food/index.html"),
-            (Route::Tag("a/b"), "tags/a~2Fb", "tags/a~2Fb/index.html"),
+            (Route::Home { page: 2 }, "page/2/", "page/2/index.html"),
             (
-                Route::Tag("street food"),
-                "tags/street%20food",
+                Route::Post("day-1"),
+                "posts/day-1/",
+                "posts/day-1/index.html",
+            ),
+            (Route::Tags, "tags/", "tags/index.html"),
+            (tag("food", 1), "tags/food/", "tags/food/index.html"),
+            (
+                tag("food", 3),
+                "tags/food/page/3/",
+                "tags/food/page/3/index.html",
+            ),
+            (tag("a/b", 1), "tags/a~2Fb/", "tags/a~2Fb/index.html"),
+            (
+                tag("street food", 1),
+                "tags/street%20food/",
                 "tags/street food/index.html",
             ),
-            (Route::Archive, "archive", "archive/index.html"),
-            (Route::Search, "search", "search/index.html"),
-            (Route::Offline, "offline", "offline/index.html"),
+            (
+                Route::Archive { year: None },
+                "archive/",
+                "archive/index.html",
+            ),
+            (
+                Route::Archive { year: Some("2024") },
+                "archive/2024/",
+                "archive/2024/index.html",
+            ),
+            (Route::Search, "search/", "search/index.html"),
+            (Route::Offline, "offline/", "offline/index.html"),
             (Route::NotFound, "404.html", "404.html"),
         ];
         for (route, path, file) in cases {
@@ -423,6 +502,15 @@ mod tests {
             assert_eq!(route.file(), file, "{route:?}");
             assert_eq!(route.href("/blog/"), format!("/blog/{path}"));
         }
+        assert_eq!(
+            tag("street food", 2).data_file("lists/x").as_deref(),
+            Some("lists/x/tags/street food/2.json")
+        );
+        assert_eq!(
+            Route::Home { page: 1 }.data_file("lists/x").as_deref(),
+            Some("lists/x/home/1.json")
+        );
+        assert_eq!(Route::Post("a").data_file("lists/x"), None);
     }
 
     #[test]
@@ -475,23 +563,26 @@ mod tests {
         let posts = vec![
             PostSummary::for_test("c", Some("2025-03-01"), &["river", "a/b"]),
             PostSummary::for_test("b", Some("2025-02-01"), &["river"]),
-            PostSummary::for_test("a", None, &[]),
+            PostSummary::for_test("a", None, &["river"]),
         ];
         let paths: Vec<String> = Route::all(&s, &posts).iter().map(Route::path).collect();
         assert_eq!(
             paths,
             [
                 "",
-                "page/2",
-                "posts/c",
-                "posts/b",
-                "posts/a",
-                "tags",
-                "tags/river",
-                "tags/a~2Fb",
-                "archive",
-                "search",
-                "offline",
+                "page/2/",
+                "posts/c/",
+                "posts/b/",
+                "posts/a/",
+                "tags/",
+                "tags/river/",
+                "tags/river/page/2/",
+                "tags/a~2Fb/",
+                "archive/",
+                "archive/2025/",
+                "archive/undated/",
+                "search/",
+                "offline/",
                 "404.html"
             ]
         );
@@ -508,22 +599,22 @@ mod tests {
         let path = query.path();
         assert_eq!(
             path,
-            "search?q=boat%20%26%20rain&tag=river%2C%E1%9E%95%E1%9F%92%E1%9E%9F%E1%9E%B6%E1%9E%9A"
+            "search/?q=boat%20%26%20rain&tag=river%2C%E1%9E%95%E1%9F%92%E1%9E%9F%E1%9E%B6%E1%9E%9A"
         );
-        assert_eq!(SearchQuery::parse(&path["search".len()..]), query);
-        assert_eq!(SearchQuery::default().path(), "search");
+        assert_eq!(SearchQuery::parse(&path["search/".len()..]), query);
+        assert_eq!(SearchQuery::default().path(), "search/");
         assert_eq!(
             SearchQuery::new("", vec!["a".into()]).path(),
-            "search?tag=a"
+            "search/?tag=a"
         );
         assert_eq!(
             SearchQuery::new("it's (ok)!", vec![]).path(),
-            "search?q=it's%20(ok)!"
+            "search/?q=it's%20(ok)!"
         );
         assert_eq!(SearchQuery::parse("?q=two+words&x=1").q, "two words");
         assert_eq!(
             SearchQuery::new("x", vec![]).href("/blog/"),
-            "/blog/search?q=x"
+            "/blog/search/?q=x"
         );
     }
 

@@ -5,8 +5,9 @@ mod common;
 use common::{fixture, site_with, snapshot, write_shell};
 use fieldnotes::builder::{self, BuildOptions, StubOptions};
 use fieldnotes::model::{
-    chunk_file, path_of, shard_file, Chunk, IndexPage, Manifest, Post, SearchEntry, Shard,
-    FORMAT_VERSION, MANIFEST_FILE,
+    chunk_file, home_file, path_of, shard_file, AllPosts, ArchiveIndex, ArchiveYear, Chunk,
+    DocBlock, ListPage, Manifest, Post, SearchEntry, Shard, SlugShard, TagIndex, FORMAT_VERSION,
+    MANIFEST_FILE,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -44,12 +45,9 @@ fn every_output_file_parses_back_into_the_model() {
     assert_eq!(manifest.site.base_path, "/");
 
     let mut parsed_posts = 0;
-    for file in &manifest.index_files {
-        assert!(
-            file.starts_with("index.") && file.ends_with(".json"),
-            "{file}"
-        );
-        let index: IndexPage = serde_json::from_slice(&files[file.as_str()]).unwrap();
+    for file in [&manifest.all_posts, &home_file(&manifest.lists, 1)] {
+        assert!(file.ends_with(".json"), "{file}");
+        let index: AllPosts = serde_json::from_slice(&files[file.as_str()]).unwrap();
         let slugs: Vec<_> = index.posts.iter().map(|p| p.slug.as_str()).collect();
         assert_eq!(
             slugs,
@@ -61,6 +59,10 @@ fn every_output_file_parses_back_into_the_model() {
             assert_eq!(post.summary.slug, summary.slug);
             assert_eq!(post.summary.title, summary.title);
             parsed_posts += 1;
+            // The post links to the other one, by slug (a post cannot name hashed neighbours).
+            let other = post.nav.newer.as_ref().or(post.nav.older.as_ref()).unwrap();
+            assert_ne!(other.slug, post.summary.slug);
+            assert_eq!(other.file, None);
         }
         let second = &index.posts[0];
         assert_eq!(
@@ -79,7 +81,28 @@ fn every_output_file_parses_back_into_the_model() {
         assert_eq!(first.tags, ["travel", "food"]);
         assert_eq!(first.lang, "en", "site language by default");
     }
-    assert_eq!(parsed_posts, 2);
+    assert_eq!(parsed_posts, 4, "each post read from both lists");
+    // Every list file parses as its type: the lists folder holds nothing else.
+    let lists: Vec<&String> = files
+        .keys()
+        .filter(|k| k.starts_with(&format!("{}/", manifest.lists)))
+        .collect();
+    for file in &lists {
+        let bytes = &files[file.as_str()];
+        let rest = &file[manifest.lists.len() + 1..];
+        let ok = match rest.split('/').next().unwrap() {
+            "home" => serde_json::from_slice::<ListPage>(bytes).is_ok(),
+            "tags" => serde_json::from_slice::<ListPage>(bytes).is_ok(),
+            "tags.json" => serde_json::from_slice::<TagIndex>(bytes).is_ok(),
+            "archive.json" => serde_json::from_slice::<ArchiveIndex>(bytes).is_ok(),
+            "archive" => serde_json::from_slice::<ArchiveYear>(bytes).is_ok(),
+            "docs" => serde_json::from_slice::<DocBlock>(bytes).is_ok(),
+            "slugs" => serde_json::from_slice::<SlugShard>(bytes).is_ok(),
+            _ => false,
+        };
+        assert!(ok, "{file} parses as its list type");
+    }
+    let list_files = lists.len();
     // The search index: an entry listing its shard keys, each shard a map of terms to postings,
     // all in one folder named by the index's hash.
     let index = read_search_index(&files, &manifest);
@@ -102,7 +125,7 @@ fn every_output_file_parses_back_into_the_model() {
     let json_files = files.keys().filter(|k| k.ends_with(".json")).count();
     assert_eq!(
         json_files,
-        1 + manifest.index_files.len() + parsed_posts + 1 + shards + index.chunks.len()
+        1 + 1 + list_files + parsed_posts / 2 + 1 + shards + index.chunks.len()
     );
     let media: Vec<_> = files.keys().filter(|k| k.starts_with("media/")).collect();
     assert_eq!(media.len(), 1, "{media:?}");
@@ -248,13 +271,17 @@ fn a_changed_post_changes_its_file_name_and_the_build_id() {
         .iter()
         .filter(|n| !old_names.contains(n))
         .collect();
-    // The post file and the index get new names, and so do the search files whose terms'
-    // weights moved; nothing else.
+    // The post file, the list of all posts and the lists folder (as a whole) get new names, and
+    // so do the search files whose terms' weights moved; nothing else: the other post links to
+    // it by slug, so its file stays.
     let (search, other): (Vec<&String>, Vec<&String>) =
         changed.iter().partition(|n| n.starts_with("search/"));
+    let (lists, other): (Vec<&String>, Vec<&String>) =
+        other.into_iter().partition(|n| n.starts_with("lists/"));
+    assert!(!lists.is_empty());
     assert_eq!(other.len(), 2, "{changed:?}");
     assert!(other.iter().any(|n| n.starts_with("posts/first-day.")));
-    assert!(other.iter().any(|n| n.starts_with("index.")));
+    assert!(other.iter().any(|n| n.starts_with("posts.")));
     assert!(
         search.iter().any(|n| n.starts_with("search/entry.")),
         "{changed:?}"
@@ -420,8 +447,8 @@ fn stubs_give_every_route_a_real_page() {
     write_shell(dist.path());
     let written = builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
     assert_eq!(
-        written.pages, 11,
-        "home, two posts, tags, two tag pages, archive, search, offline, 404, the offline shell"
+        written.pages, 12,
+        "home, two posts, tags, two tag pages, archive and its one year, search, offline, 404, the offline shell"
     );
     let search = fs::read_to_string(dist.path().join("search/index.html")).unwrap();
     assert!(
@@ -434,7 +461,7 @@ fn stubs_give_every_route_a_real_page() {
         "{tag}"
     );
     assert!(
-        tag.contains("<a href=\"/posts/first-day\">First day: arrival</a>"),
+        tag.contains("<a href=\"/posts/first-day/\">First day: arrival</a>"),
         "{tag}"
     );
     let archive = fs::read_to_string(dist.path().join("archive/index.html")).unwrap();
@@ -450,7 +477,12 @@ fn stubs_give_every_route_a_real_page() {
     );
     assert!(post.contains("<meta name=\"description\" content=\"We arrive and eat.\">"));
     assert!(post
-        .contains("<link rel=\"canonical\" href=\"https://notes.example.org/posts/first-day\">"));
+        .contains("<link rel=\"canonical\" href=\"https://notes.example.org/posts/first-day/\">"));
+    assert!(
+        post.contains("<meta name=\"fieldnotes-data\" content=\"posts/first-day.")
+            && post.contains("<link rel=\"preload\" href=\"/data/posts/first-day."),
+        "the page names its data file: {post}"
+    );
     assert!(post.contains("<meta property=\"og:type\" content=\"article\">"));
     assert!(
         post.contains("<td class=\"align-right\">2</td>"),
@@ -475,7 +507,7 @@ fn stubs_give_every_route_a_real_page() {
 
     let home = fs::read_to_string(dist.path().join("index.html")).unwrap();
     assert!(
-        home.contains("<a href=\"/posts/second-day\">Second day: ផ្សារ</a>"),
+        home.contains("<a href=\"/posts/second-day/\">Second day: ផ្សារ</a>"),
         "{home}"
     );
     assert!(!home.contains("unfinished"));
@@ -553,7 +585,9 @@ fn size_report_counts_what_a_first_visit_downloads() {
         !offline.contains(&"app_bg.wasm"),
         "loaded by the page already"
     );
-    assert!(first.iter().any(|f| f.starts_with("data/index.")));
+    assert!(first
+        .iter()
+        .any(|f| f.starts_with("data/lists/") && f.ends_with("/home/1.json")));
     let js = report.files.iter().find(|f| f.path == "app.js").unwrap();
     assert_eq!(js.raw, "export default function init() {}\n".len() * 50);
     assert!(js.brotli < js.gzip && js.gzip < js.raw, "{js:?}");
@@ -575,7 +609,7 @@ fn stubs_write_a_service_worker_that_precaches_this_build() {
         "/app.js".to_string(),
         "/app_bg.wasm".into(),
         "/data/manifest.json".into(),
-        format!("/data/{}", manifest.index_files[0]),
+        format!("/data/{}", home_file(&manifest.lists, 1)),
         format!("/data/{}", manifest.search_file.clone().unwrap()),
         "/manifest.webmanifest".into(),
         "/shell.html".into(),
@@ -625,9 +659,8 @@ fn the_post_index_tells_what_saving_a_post_costs() {
     build_to(&fixture("site"), out.path()).unwrap();
     let manifest: Manifest =
         serde_json::from_slice(&fs::read(out.path().join(MANIFEST_FILE)).unwrap()).unwrap();
-    let index: IndexPage =
-        serde_json::from_slice(&fs::read(out.path().join(&manifest.index_files[0])).unwrap())
-            .unwrap();
+    let index: AllPosts =
+        serde_json::from_slice(&fs::read(out.path().join(&manifest.all_posts)).unwrap()).unwrap();
     for summary in &index.posts {
         let file = fs::read(out.path().join(&summary.file)).unwrap();
         let post: Post = serde_json::from_slice(&file).unwrap();
@@ -701,7 +734,7 @@ fn feeds_sitemap_and_robots_parse_and_use_absolute_urls() {
         );
         let first_day = &feed.entries[1];
         assert_eq!(
-            first_day.links[0].href, "https://notes.example.org/posts/first-day",
+            first_day.links[0].href, "https://notes.example.org/posts/first-day/",
             "{file}"
         );
         assert!(first_day.published.is_some(), "{file}");
@@ -752,11 +785,11 @@ fn feeds_sitemap_and_robots_parse_and_use_absolute_urls() {
         .collect();
     for url in [
         "https://notes.example.org/",
-        "https://notes.example.org/posts/first-day",
-        "https://notes.example.org/posts/second-day",
-        "https://notes.example.org/tags",
-        "https://notes.example.org/tags/food",
-        "https://notes.example.org/archive",
+        "https://notes.example.org/posts/first-day/",
+        "https://notes.example.org/posts/second-day/",
+        "https://notes.example.org/tags/",
+        "https://notes.example.org/tags/food/",
+        "https://notes.example.org/archive/",
     ] {
         assert!(locs.contains(&url.to_string()), "{url} in {locs:?}");
     }

@@ -190,14 +190,15 @@ fn aliases_become_redirect_pages() {
     builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
     let redirect = fs::read_to_string(dist.path().join("2024/03/05/river-crossing.html")).unwrap();
     assert!(
-        redirect.contains("<meta http-equiv=\"refresh\" content=\"0; url=/posts/river-crossing\">"),
+        redirect
+            .contains("<meta http-equiv=\"refresh\" content=\"0; url=/posts/river-crossing/\">"),
         "{redirect}"
     );
-    assert!(redirect.contains("<link rel=\"canonical\" href=\"/posts/river-crossing\">"));
+    assert!(redirect.contains("<link rel=\"canonical\" href=\"/posts/river-crossing/\">"));
     // Hosts that read `_redirects` answer the old address with a real 301.
     let rules = fs::read_to_string(dist.path().join(builder::REDIRECTS_FILE)).unwrap();
     assert!(
-        rules.contains("\n/2024/03/05/river-crossing.html /posts/river-crossing 301\n"),
+        rules.contains("\n/2024/03/05/river-crossing.html /posts/river-crossing/ 301\n"),
         "{rules}"
     );
 }

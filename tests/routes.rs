@@ -76,8 +76,8 @@ fn every_sitemap_address_has_a_page_and_every_page_is_in_the_sitemap() {
     let listed = sitemap_paths(dist);
     let unique: BTreeSet<&String> = listed.iter().collect();
     assert_eq!(unique.len(), listed.len(), "no address twice: {listed:?}");
-    // Home, page 2, 3 posts, tags, 12 tags, archive, search, offline.
-    assert_eq!(listed.len(), 21, "{listed:?}");
+    // Home, page 2, 3 posts, tags, 12 tags, archive and its one year, search, offline.
+    assert_eq!(listed.len(), 22, "{listed:?}");
     for path in &listed {
         let file = if path.is_empty() {
             dist.join("index.html")
@@ -100,8 +100,7 @@ fn every_sitemap_address_has_a_page_and_every_page_is_in_the_sitemap() {
         }
         let path = page
             .strip_suffix("index.html")
-            .unwrap_or_else(|| panic!("{page} is not a route's page"))
-            .trim_end_matches('/');
+            .unwrap_or_else(|| panic!("{page} is not a route's page"));
         assert!(
             unique.contains(&path.to_string()),
             "{page} is not in the sitemap"
@@ -138,25 +137,34 @@ fn tags_that_cannot_be_folder_names_get_pages_all_the_same() {
         let page = read(&format!("tags/{folder}/index.html"));
         let title = format!("<title>Tagged “{tag}” · Route Fixture</title>").replace('&', "&amp;");
         assert!(page.contains(&title), "{folder}: {page}");
+        // The page names its list file, which is there under the same folder name.
+        let meta = "<meta name=\"fieldnotes-data\" content=\"";
+        let at = page
+            .find(meta)
+            .unwrap_or_else(|| panic!("{folder}: no data file named"))
+            + meta.len();
+        let file = &page[at..at + page[at..].find('"').unwrap()];
+        assert!(file.ends_with(&format!("/tags/{folder}/1.json")), "{file}");
+        assert!(dist.path().join("data").join(file).is_file(), "{file}");
     }
     let both = read("tags/a~2Fb/index.html");
     assert!(
-        both.contains("<a href=\"/notes/posts/slashes\">Slashes and dots</a>")
-            && both.contains("<a href=\"/notes/posts/scripts\">Other scripts</a>"),
+        both.contains("<a href=\"/notes/posts/slashes/\">Slashes and dots</a>")
+            && both.contains("<a href=\"/notes/posts/scripts/\">Other scripts</a>"),
         "{both}"
     );
     assert!(
         both.contains(
-            "<link rel=\"canonical\" href=\"https://routes.example.org/notes/tags/a~2Fb\">"
+            "<link rel=\"canonical\" href=\"https://routes.example.org/notes/tags/a~2Fb/\">"
         ),
         "{both}"
     );
     let tags = read("tags/index.html");
     for href in [
-        "/notes/tags/a~2Fb",
-        "/notes/tags/street%20food",
-        "/notes/tags/100~25",
-        "/notes/tags/%E1%9E%95%E1%9F%92%E1%9E%9F%E1%9E%B6%E1%9E%9A",
+        "/notes/tags/a~2Fb/",
+        "/notes/tags/street%20food/",
+        "/notes/tags/100~25/",
+        "/notes/tags/%E1%9E%95%E1%9F%92%E1%9E%9F%E1%9E%B6%E1%9E%9A/",
     ] {
         assert!(
             tags.contains(&format!("<a href=\"{href}\">")),
@@ -165,7 +173,7 @@ fn tags_that_cannot_be_folder_names_get_pages_all_the_same() {
     }
     let redirects = read(builder::REDIRECTS_FILE);
     assert!(
-        redirects.contains("/notes/2019/05/slashes/ /notes/posts/slashes 301"),
+        redirects.contains("/notes/2019/05/slashes/ /notes/posts/slashes/ 301"),
         "{redirects}"
     );
 }

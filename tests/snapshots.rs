@@ -8,7 +8,7 @@ mod common;
 use common::{fixture, write_shell};
 use fieldnotes::builder::{self, BuildOptions, StubOptions};
 use fieldnotes::markdown::{self, RenderOptions};
-use fieldnotes::model::{IndexPage, Manifest, Post, MANIFEST_FILE};
+use fieldnotes::model::{AllPosts, Manifest, Post, MANIFEST_FILE};
 use std::fs;
 use std::path::Path;
 
@@ -39,8 +39,8 @@ fn rendered_markdown_of_the_fixture_posts() {
         let tmp = tempfile::tempdir().unwrap();
         build(site, tmp.path());
         let manifest: Manifest = read(&tmp.path().join(MANIFEST_FILE));
-        for file in &manifest.index_files {
-            let index: IndexPage = read(&tmp.path().join(file));
+        for file in [&manifest.all_posts] {
+            let index: AllPosts = read(&tmp.path().join(file));
             for summary in index.posts {
                 let post: Post = read(&tmp.path().join(&summary.file));
                 let opts = RenderOptions::for_site(&manifest.site.base_path, post.images);

@@ -1,12 +1,15 @@
-//! The site's data, as the app reads it: the manifest (never cached), the post index, then the
-//! hashed files it names (posts, search index files), each fetched once per visit.
+//! The site's data, as the app reads it: the manifest (never cached), then only the hashed files
+//! the page on screen needs — a list page, a post, search files, cards — each fetched once per
+//! visit. Nothing here reads a file that grows with the number of posts, except
+//! [`load_all_posts`], for saving every post offline.
 
 use super::address::data_url;
 use super::net::{fetch_json, fetch_text, parse_json, LoadError};
 use super::timing::timed;
 use crate::model::{
-    chunk_file, shard_file, Chunk, IndexPage, Manifest, Post, PostSummary, SearchEntry, Shard,
-    FORMAT_VERSION, MANIFEST_FILE,
+    chunk_file, doc_file, shard_file, slug_file, AllPosts, ArchiveIndex, ArchiveYear, Chunk,
+    DocBlock, ListPage, Manifest, Post, PostSummary, SearchEntry, Shard, SlugShard, TagIndex,
+    DOC_BLOCK, FORMAT_VERSION, MANIFEST_FILE,
 };
 use crate::search::index::{chunks_for, Loaded};
 use crate::search::query::Clause;
@@ -17,18 +20,17 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The site as the home page needs it.
+/// What every page needs first: the manifest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteData {
     pub manifest: Manifest,
-    /// Newest first.
-    pub posts: Vec<PostSummary>,
 }
 
 /// Shared by every page through context.
 pub type SiteResource = LocalResource<Result<Arc<SiteData>, LoadError>>;
 
-/// Loads the manifest and the post index.
+/// Loads the manifest, and learns the file of the post the page was loaded at, which the page
+/// names ([`crate::builder`] writes it into every post's page).
 pub async fn load_site() -> Result<Arc<SiteData>, LoadError> {
     let manifest: Manifest = fetch_json(&data_url(MANIFEST_FILE), true).await?;
     if manifest.format_version != FORMAT_VERSION {
@@ -36,12 +38,184 @@ pub async fn load_site() -> Result<Arc<SiteData>, LoadError> {
             found: manifest.format_version,
         });
     }
-    let mut posts = Vec::with_capacity(manifest.post_count);
-    for file in &manifest.index_files {
-        let page: IndexPage = fetch_json(&data_url(file), false).await?;
-        posts.extend(page.posts);
+    Ok(Arc::new(SiteData { manifest }))
+}
+
+thread_local! {
+    /// Post files by slug, learnt from every list and card this visit read, and from the page.
+    static KNOWN: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+/// Remembers where a post's file is, so opening it needs no lookup.
+pub fn know(post: &PostSummary) {
+    if !post.file.is_empty() {
+        KNOWN.with(|k| k.borrow_mut().insert(post.slug.clone(), post.file.clone()));
     }
-    Ok(Arc::new(SiteData { manifest, posts }))
+}
+
+/// The data file the page the app started on names (`<meta name="fieldnotes-data">`), if any.
+pub fn page_data_file() -> Option<String> {
+    thread_local!(static FILE: std::cell::OnceCell<Option<String>> = const { std::cell::OnceCell::new() });
+    FILE.with(|f| {
+        f.get_or_init(|| {
+            web_sys::window()?
+                .document()?
+                .query_selector("meta[name=fieldnotes-data]")
+                .ok()??
+                .get_attribute("content")
+        })
+        .clone()
+    })
+}
+
+/// The file of the post `slug`: known from a list or the page, else read from its slug shard.
+/// `None` when the site has no such post.
+pub async fn post_file(manifest: &Manifest, slug: &str) -> Result<Option<String>, LoadError> {
+    if let Some(file) = KNOWN.with(|k| k.borrow().get(slug).cloned()) {
+        return Ok(Some(file));
+    }
+    if let Some(file) = page_data_file().filter(|f| is_file_of(f, slug)) {
+        return Ok(Some(file));
+    }
+    let shard_file = slug_file(&manifest.lists, slug, manifest.slug_shards);
+    let shard: Arc<SlugShard> = fetch_once(&SLUGS, &shard_file, None).await?;
+    Ok(shard.files.get(slug).cloned())
+}
+
+/// Whether `file` is a post file of `slug` (`posts/<slug>.<hash>.json`).
+pub fn is_file_of(file: &str, slug: &str) -> bool {
+    file.strip_prefix("posts/")
+        .and_then(|rest| rest.strip_prefix(slug))
+        .and_then(|rest| rest.strip_prefix('.'))
+        .is_some_and(|hash| hash.ends_with(".json") && !hash[..hash.len() - 5].contains('.'))
+}
+
+/// A list file ([`crate::routes::Route::data_file`]): `None` when the site has no such list (a
+/// tag or page that does not exist), an error when it cannot be read.
+pub async fn load_list<T: DeserializeOwned + Send + Sync + 'static>(
+    manifest: &Manifest,
+    file: &str,
+) -> Result<Option<Arc<T>>, LoadError> {
+    thread_local!(static LISTS: RefCell<HashMap<String, Arc<dyn std::any::Any + Send + Sync>>> = RefCell::new(HashMap::new()));
+    let url = data_url(file);
+    if let Some(hit) = LISTS.with(|l| l.borrow().get(&url).cloned()) {
+        if let Ok(list) = hit.downcast::<T>() {
+            return Ok(Some(list));
+        }
+    }
+    match fetch_text(&url, false).await {
+        Ok(text) => {
+            let list: Arc<T> = Arc::new(parse_json(&url, &text)?);
+            LISTS.with(|l| l.borrow_mut().insert(url, list.clone()));
+            Ok(Some(list))
+        }
+        // Lists live in a folder a new build replaces: a missing one is either not a list of this
+        // site, or the sign of a new build, which the manifest tells apart.
+        Err(LoadError::Replaced) => {
+            let now: Manifest = fetch_json(&data_url(MANIFEST_FILE), true).await?;
+            if now.lists == manifest.lists {
+                Ok(None)
+            } else {
+                Err(LoadError::Replaced)
+            }
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// A page of a list of posts; its posts' files are remembered.
+pub async fn load_list_page(
+    manifest: &Manifest,
+    file: &str,
+) -> Result<Option<Arc<ListPage>>, LoadError> {
+    let page = load_list::<ListPage>(manifest, file).await?;
+    if let Some(page) = &page {
+        page.posts.iter().for_each(know);
+    }
+    Ok(page)
+}
+
+/// The tag index.
+pub async fn load_tags(
+    manifest: &Manifest,
+    file: &str,
+) -> Result<Option<Arc<TagIndex>>, LoadError> {
+    load_list(manifest, file).await
+}
+
+/// The archive's years, and one year's posts.
+pub async fn load_archive(
+    manifest: &Manifest,
+    index: &str,
+    year: Option<&str>,
+) -> Result<Option<(Arc<ArchiveIndex>, Arc<ArchiveYear>)>, LoadError> {
+    let Some(years) = load_list::<ArchiveIndex>(manifest, index).await? else {
+        return Ok(None);
+    };
+    let Some(shown) = year.or_else(|| years.years.first().map(|(y, _)| y.as_str())) else {
+        let empty = ArchiveYear {
+            year: String::new(),
+            posts: Vec::new(),
+        };
+        return Ok(Some((years, Arc::new(empty))));
+    };
+    let file = crate::model::year_file(&manifest.lists, shown);
+    Ok(load_list::<ArchiveYear>(manifest, &file)
+        .await?
+        .map(|posts| (years, posts)))
+}
+
+/// The cards of posts numbered `docs` (search hits), in that order; `None` for a number the
+/// site has no card for.
+pub async fn load_cards(
+    manifest: &Manifest,
+    docs: &[u32],
+) -> Result<Vec<Option<PostSummary>>, LoadError> {
+    let mut blocks: Vec<u32> = docs.iter().map(|d| d / DOC_BLOCK as u32).collect();
+    blocks.sort_unstable();
+    blocks.dedup();
+    let fetched = join_all(blocks.iter().map(|b| {
+        let file = doc_file(&manifest.lists, b * DOC_BLOCK as u32);
+        async move { load_list::<DocBlock>(manifest, &file).await }
+    }))
+    .await;
+    let mut by_block = HashMap::new();
+    for (block, fetched) in blocks.into_iter().zip(fetched) {
+        if let Some(cards) = fetched? {
+            by_block.insert(block, cards);
+        }
+    }
+    Ok(docs
+        .iter()
+        .map(|d| {
+            let block = by_block.get(&(d / DOC_BLOCK as u32))?;
+            let card = block.posts.get(*d as usize % DOC_BLOCK)?;
+            know(card);
+            Some(card.clone())
+        })
+        .collect())
+}
+
+/// Every post's summary: only for saving all posts offline.
+pub async fn load_all_posts(manifest: &Manifest) -> Result<Arc<AllPosts>, LoadError> {
+    let all = fetch_json::<AllPosts>(&data_url(&manifest.all_posts), false).await?;
+    all.posts.iter().for_each(know);
+    Ok(Arc::new(all))
+}
+
+/// Every page of a list after its first, fetched: for saving a whole tag offline.
+pub async fn load_whole_list(
+    manifest: &Manifest,
+    first: &ListPage,
+    file_of: impl Fn(usize) -> String,
+) -> Result<Vec<PostSummary>, LoadError> {
+    let mut posts = first.posts.clone();
+    for page in 2..=first.pages {
+        if let Some(more) = load_list_page(manifest, &file_of(page)).await? {
+            posts.extend(more.posts.iter().cloned());
+        }
+    }
+    Ok(posts)
 }
 
 /// A fetch any number of callers can wait on: typing fast starts several searches before the
@@ -57,6 +231,7 @@ thread_local! {
     static ENTRIES: Cache<SearchEntry> = RefCell::new(HashMap::new());
     static SHARDS: Cache<Shard> = RefCell::new(HashMap::new());
     static CHUNKS: Cache<Chunk> = RefCell::new(HashMap::new());
+    static SLUGS: Cache<SlugShard> = RefCell::new(HashMap::new());
 }
 
 /// One hashed JSON file, fetched once per visit however many callers want it; its parsing is

@@ -42,7 +42,9 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment(routes::POSTS), ParamSegment("slug")) view=pages::PostPage/>
                     <Route path=StaticSegment(routes::TAGS) view=pages::TagsPage/>
                     <Route path=(StaticSegment(routes::TAGS), ParamSegment("tag")) view=pages::TagPage/>
+                    <Route path=(StaticSegment(routes::TAGS), ParamSegment("tag"), StaticSegment(routes::PAGE), ParamSegment("n")) view=pages::TagPage/>
                     <Route path=StaticSegment(routes::ARCHIVE) view=pages::ArchivePage/>
+                    <Route path=(StaticSegment(routes::ARCHIVE), ParamSegment("year")) view=pages::ArchivePage/>
                     <Route path=StaticSegment(routes::SEARCH) view=pages::SearchPage/>
                     <Route path=StaticSegment(routes::OFFLINE) view=pages::OfflinePage/>
                 </Routes>
@@ -67,5 +69,6 @@ fn skip_to_content(event: leptos::ev::MouseEvent) {
 /// Starts the app: called by the WASM entry point.
 pub fn start() {
     console_error_panic_hook::set_once();
+    pages::note_start();
     mount_to_body(App);
 }

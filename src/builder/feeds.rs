@@ -142,7 +142,7 @@ impl Entry {
             summary.authors.clone()
         };
         Entry {
-            url: format!("{root}{}", Route::Post(summary).path()),
+            url: format!("{root}{}", Route::Post(&summary.slug).path()),
             title: summary.title.clone(),
             summary: summary.summary.clone(),
             html,
@@ -356,12 +356,16 @@ pub fn sitemaps(site: &SiteInfo, posts: &[PostSummary], per_file: usize) -> Vec<
     let Some(root) = site_url(site) else {
         return Vec::new();
     };
+    let by_slug: std::collections::HashMap<&str, &PostSummary> =
+        posts.iter().map(|p| (p.slug.as_str(), p)).collect();
     let urls: Vec<(String, Option<String>)> = Route::all(site, posts)
         .into_iter()
         .filter(Route::is_place)
         .map(|route| {
             let changed = match route {
-                Route::Post(post) => post.updated.clone().or_else(|| post.date.clone()),
+                Route::Post(slug) => by_slug
+                    .get(slug)
+                    .and_then(|post| post.updated.clone().or_else(|| post.date.clone())),
                 _ => None,
             };
             (format!("{root}{}", route.path()), changed)
@@ -436,7 +440,7 @@ mod tests {
         let posts: Vec<PostSummary> = (0..5)
             .map(|i| PostSummary::for_test(&format!("p{i}"), Some("2025-01-01"), &[]))
             .collect();
-        // Home, 5 posts, tags, archive, search, offline: 10 URLs, 4 to a file.
+        // Home, 5 posts, tags, the archive and its one year, search, offline: 11 URLs, 4 to a file.
         let files = sitemaps(&site, &posts, 4);
         let names: Vec<_> = files.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(
@@ -452,7 +456,7 @@ mod tests {
         assert!(index.contains("<sitemapindex"), "{index}");
         assert!(index.contains("<loc>https://example.org/sitemap-2.xml</loc>"));
         assert_eq!(files[0].1.matches("<url>").count(), 4);
-        assert_eq!(files[2].1.matches("<url>").count(), 2);
+        assert_eq!(files[2].1.matches("<url>").count(), 3);
         assert_eq!(sitemaps(&site, &posts, SITEMAP_URLS).len(), 1);
     }
 
@@ -475,8 +479,8 @@ mod tests {
         )];
         let xml = &sitemaps(&site, &posts, SITEMAP_URLS)[0].1;
         for url in [
-            "https://example.org/blog/tags/street%20food",
-            "https://example.org/blog/tags/%E1%9E%95%E1%9F%92%E1%9E%9F%E1%9E%B6%E1%9E%9A",
+            "https://example.org/blog/tags/street%20food/",
+            "https://example.org/blog/tags/%E1%9E%95%E1%9F%92%E1%9E%9F%E1%9E%B6%E1%9E%9A/",
         ] {
             assert!(xml.contains(&format!("<loc>{url}</loc>")), "{url} in {xml}");
         }

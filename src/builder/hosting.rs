@@ -48,13 +48,8 @@ pub fn headers(manifest: &Manifest, shell_assets: &[String], policy: &str) -> St
          Cross-Origin-Opener-Policy: same-origin\n  X-Frame-Options: DENY\n"
     ));
     let mut immutable: Vec<String> = shell_assets.iter().map(|f| format!("{base}{f}")).collect();
-    immutable.extend(
-        manifest
-            .index_files
-            .iter()
-            .map(|f| format!("{base}{DATA_DIR}/{f}")),
-    );
-    for folder in ["posts", "media", "search"] {
+    immutable.push(format!("{base}{DATA_DIR}/{}", manifest.all_posts));
+    for folder in ["posts", "lists", "media", "search"] {
         immutable.push(format!("{base}{DATA_DIR}/{folder}/*"));
     }
     for path in immutable {
@@ -88,7 +83,10 @@ pub fn redirects(base: &str, posts: &[PostSummary]) -> String {
             } else {
                 format!("{base}{from}")
             };
-            out.push_str(&format!("{from} {} 301\n", Route::Post(post).href(base)));
+            out.push_str(&format!(
+                "{from} {} 301\n",
+                Route::Post(&post.slug).href(base)
+            ));
         }
     }
     out

@@ -22,6 +22,7 @@ mod error;
 mod feeds;
 mod front_matter;
 mod hosting;
+mod lists;
 mod offline;
 mod output;
 mod pages;

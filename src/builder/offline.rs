@@ -3,7 +3,7 @@
 //! precache list. The last stage of the stub step ([`super::stubs`]), once the shell, the data
 //! and the pages are final.
 
-use crate::model::{Manifest, DATA_DIR, MANIFEST_FILE};
+use crate::model::{home_file, Manifest, DATA_DIR, MANIFEST_FILE};
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -122,12 +122,8 @@ fn precached_files(shell_assets: &[String], manifest: &Manifest) -> Result<Vec<S
     let mut files = vec![SHELL_FILE.to_string(), WEB_MANIFEST_FILE.to_string()];
     files.extend(shell_assets.iter().cloned());
     files.push(format!("{DATA_DIR}/{MANIFEST_FILE}"));
-    files.extend(
-        manifest
-            .index_files
-            .iter()
-            .map(|f| format!("{DATA_DIR}/{f}")),
-    );
+    // The first page of the home list: what a reader opening the site offline sees first.
+    files.push(format!("{DATA_DIR}/{}", home_file(&manifest.lists, 1)));
     if let Some(entry) = &manifest.search_file {
         files.push(format!("{DATA_DIR}/{entry}"));
     }

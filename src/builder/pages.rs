@@ -12,11 +12,12 @@ use super::offline;
 use crate::head::PageHead;
 use crate::listing;
 use crate::markdown::{self, escape_html, RenderOptions};
-use crate::model::{Manifest, Post, PostSummary, SiteInfo};
+use crate::model::{Manifest, Post, PostLink, PostSummary, SiteInfo, DATA_DIR, UNDATED};
 use crate::routes::Route;
 use anyhow::{bail, Context, Result};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The element of `index.html` that receives each page's content.
@@ -24,6 +25,8 @@ pub const PRERENDER_SLOT: &str = r#"<div id="prerendered"></div>"#;
 /// How a filled slot starts and ends, so the step can run again on its own output.
 const PRERENDER_OPEN: &str = r#"<div id="prerendered">"#;
 const PRERENDER_CLOSE: &str = "</div><!--/prerendered-->";
+/// The name of the `<meta>` that names a page's data file, relative to the data folder.
+pub const DATA_META: &str = "fieldnotes-data";
 /// Marks the head tags this step adds, for the same reason.
 const HEAD_OPEN: &str = "<!--fieldnotes:head-->";
 const HEAD_CLOSE: &str = "<!--/fieldnotes:head-->";
@@ -55,10 +58,19 @@ impl Shell {
         })
     }
 
-    /// The shell with one page's head tags and content.
-    fn page(&self, site: &SiteInfo, head: &PageHead, content: &str) -> String {
+    /// The shell with one page's head tags and content, and the data file the page shows (relative
+    /// to the data folder), which the page names for the app and has the browser fetch at once,
+    /// beside the app itself.
+    fn page(&self, site: &SiteInfo, head: &PageHead, content: &str, data: Option<&str>) -> String {
+        let data_tags = data.map_or_else(String::new, |file| {
+            let file = escape_html(file);
+            format!(
+                "<meta name=\"{DATA_META}\" content=\"{file}\">\n<link rel=\"preload\" href=\"{}{DATA_DIR}/{file}\" as=\"fetch\" crossorigin>\n",
+                escape_html(&site.base_path)
+            )
+        });
         let tags = format!(
-            "{HEAD_OPEN}{}\n{}{HEAD_CLOSE}",
+            "{HEAD_OPEN}{}\n{}{data_tags}{HEAD_CLOSE}",
             self.head,
             head_tags(site, head)
         );
@@ -100,21 +112,31 @@ pub fn write_pages(
     for post in posts {
         written += write_alias_pages(dist, site, post)?;
     }
+    let lists = Lists::new(posts);
     for route in Route::all(site, posts) {
-        let content = match route {
-            Route::Post(summary) => post_content(site, summary, load_post(summary)?),
-            _ => list_content(&route, site, posts),
+        let (head, content, data) = match route {
+            Route::Post(slug) => {
+                let summary = lists.by_slug[slug];
+                let content = post_content(site, summary, load_post(summary)?);
+                (
+                    Route::post_head(summary, site),
+                    content,
+                    Some(summary.file.clone()),
+                )
+            }
+            _ => (
+                route.head(site),
+                list_content(&route, site, &lists),
+                route.data_file(&manifest.lists),
+            ),
         };
-        write_file(
-            dist,
-            &route.file(),
-            shell.page(site, &route.head(site), &content),
-        )?;
+        let page = shell.page(site, &head, &content, data.as_deref());
+        write_file(dist, &route.file(), page)?;
         written += 1;
     }
     // The shell with no content, for the service worker to answer navigations with offline.
     let empty = shell
-        .page(site, &Route::Home { page: 1 }.head(site), "")
+        .page(site, &Route::Home { page: 1 }.head(site), "", None)
         .replacen(
             HEAD_CLOSE,
             &format!("<meta name=\"robots\" content=\"noindex\">\n{HEAD_CLOSE}"),
@@ -122,6 +144,34 @@ pub fn write_pages(
         );
     std::fs::write(dist.join(offline::SHELL_FILE), empty)?;
     Ok(written + 1)
+}
+
+/// The posts, looked up the ways the route pages need them.
+struct Lists<'a> {
+    all: &'a [PostSummary],
+    by_slug: HashMap<&'a str, &'a PostSummary>,
+    by_tag: HashMap<&'a str, Vec<&'a PostSummary>>,
+    by_year: HashMap<&'a str, Vec<&'a PostSummary>>,
+}
+
+impl<'a> Lists<'a> {
+    fn new(all: &'a [PostSummary]) -> Self {
+        let mut lists = Lists {
+            all,
+            by_slug: HashMap::new(),
+            by_tag: HashMap::new(),
+            by_year: HashMap::new(),
+        };
+        for post in all {
+            lists.by_slug.insert(&post.slug, post);
+            for tag in &post.tags {
+                lists.by_tag.entry(tag).or_default().push(post);
+            }
+            let year = listing::year_of(post.date.as_deref());
+            lists.by_year.entry(year).or_default().push(post);
+        }
+        lists
+    }
 }
 
 /// A post's page content: its article, rendered as the app renders it.
@@ -137,25 +187,30 @@ fn post_content(site: &SiteInfo, summary: &PostSummary, post: Post) -> String {
 }
 
 /// Any other page's content: its heading, then what it lists.
-fn list_content(route: &Route, site: &SiteInfo, posts: &[PostSummary]) -> String {
+fn list_content(route: &Route, site: &SiteInfo, lists: &Lists) -> String {
     let base = site.base_path.as_str();
+    let per_page = site.posts_per_page;
     let body = match route {
         Route::Home { page } => {
-            let list = listing::page_of(posts, *page, site.posts_per_page);
+            let list = listing::page_of(lists.all, *page, per_page);
             if *page <= 1 {
                 summary_list(base, list)
             } else {
                 link_list(base, list.iter())
             }
         }
-        Route::Tags => tag_cloud(base, posts),
-        Route::Tag(tag) => link_list(base, listing::with_tag(posts, tag).into_iter()),
-        Route::Archive => archive(base, posts),
+        Route::Tags => tag_cloud(base, lists.all),
+        Route::Tag { tag, page } => {
+            let tagged = lists.by_tag.get(tag).map_or(&[][..], Vec::as_slice);
+            let start = (page.max(&1) - 1) * per_page.max(1);
+            link_list(base, tagged.iter().skip(start).take(per_page.max(1)).copied())
+        }
+        Route::Archive { year } => archive(base, lists, *year),
         // Search runs in the browser; without JavaScript the page points to the lists instead.
         Route::Search => format!(
             "<p>Search runs in your browser and needs JavaScript. Browse <a href=\"{}\">by tag</a> or <a href=\"{}\">the archive</a>.</p>",
             Route::Tags.href(base),
-            Route::Archive.href(base)
+            Route::Archive { year: None }.href(base)
         ),
         // So is saving posts for offline reading.
         Route::Offline => "<p>Posts you open are kept in your browser for reading offline; saving more needs JavaScript.</p>".into(),
@@ -203,7 +258,7 @@ fn link_list<'a>(base: &str, posts: impl Iterator<Item = &'a PostSummary>) -> St
 fn post_link(base: &str, post: &PostSummary) -> String {
     format!(
         "<a href=\"{}\">{}</a>",
-        escape_html(&Route::Post(post).href(base)),
+        escape_html(&Route::Post(&post.slug).href(base)),
         escape_html(&post.title)
     )
 }
@@ -214,7 +269,7 @@ fn tag_cloud(base: &str, posts: &[PostSummary]) -> String {
     for (tag, count) in listing::tags_by_use(posts) {
         html.push_str(&format!(
             "<li><a href=\"{}\">{}</a> {count}</li>",
-            escape_html(&Route::Tag(tag).href(base)),
+            escape_html(&Route::Tag { tag, page: 1 }.href(base)),
             escape_html(tag)
         ));
     }
@@ -222,27 +277,54 @@ fn tag_cloud(base: &str, posts: &[PostSummary]) -> String {
     html
 }
 
-/// Dated posts by year and month, then the undated ones.
-fn archive(base: &str, posts: &[PostSummary]) -> String {
-    let (years, undated) = listing::archive(posts);
-    let mut html = String::new();
-    for (year, months) in &years {
-        html.push_str(&format!("<h2>{year}</h2>"));
-        for month in months {
-            html.push_str(&format!("<h3>{}</h3>", listing::month_name(&month.month)));
-            html.push_str(&link_list(base, month.posts.iter().copied()));
-        }
+/// The archive's years, then the posts of one year (the newest when `year` is none) by month.
+fn archive(base: &str, lists: &Lists, year: Option<&str>) -> String {
+    let years = listing::archive_years(lists.all);
+    let mut html = String::from("<ul class=\"archive-years\">");
+    for (y, count) in &years {
+        html.push_str(&format!(
+            "<li><a href=\"{}\">{}</a> {count}</li>",
+            escape_html(&Route::Archive { year: Some(y) }.href(base)),
+            escape_html(&year_name(y))
+        ));
     }
-    if !undated.is_empty() {
-        html.push_str("<h2>Undated</h2>");
-        html.push_str(&link_list(base, undated.into_iter()));
+    html.push_str("</ul>");
+    let Some(shown) = year.or_else(|| years.first().map(|(y, _)| *y)) else {
+        return html;
+    };
+    html.push_str(&format!("<h2>{}</h2>", escape_html(&year_name(shown))));
+    let posts = lists.by_year.get(shown).map_or(&[][..], Vec::as_slice);
+    let links: Vec<PostLink> = posts.iter().map(|p| PostLink::to(p)).collect();
+    for month in listing::months(&links) {
+        if month.month != UNDATED {
+            html.push_str(&format!("<h3>{}</h3>", listing::month_name(&month.month)));
+        }
+        html.push_str("<ul class=\"post-list\">");
+        for link in month.posts {
+            html.push_str(&format!(
+                "<li><a href=\"{}\">{}</a> {}</li>",
+                escape_html(&Route::Post(&link.slug).href(base)),
+                escape_html(&link.title),
+                time_html(&link.date)
+            ));
+        }
+        html.push_str("</ul>");
     }
     html
 }
 
+/// A year of the archive as a heading says it.
+pub fn year_name(year: &str) -> String {
+    if year == UNDATED {
+        "Undated".into()
+    } else {
+        year.into()
+    }
+}
+
 /// A page at each old address of `post` that sends readers on to it; returns how many.
 fn write_alias_pages(dist: &Path, site: &SiteInfo, post: &PostSummary) -> Result<usize> {
-    let target = Route::Post(post).href(&site.base_path);
+    let target = Route::Post(&post.slug).href(&site.base_path);
     let mut written = 0;
     for alias in &post.aliases {
         if let Some(file) = alias_file(dist, alias) {

@@ -99,9 +99,10 @@ fn first_visit_files(dist: &Path, manifest: &Manifest) -> Result<BTreeSet<String
         "index.html".to_string(),
         format!("{DATA_DIR}/{MANIFEST_FILE}"),
     ]);
-    if let Some(first) = manifest.index_files.first() {
-        files.insert(format!("{DATA_DIR}/{first}"));
-    }
+    files.insert(format!(
+        "{DATA_DIR}/{}",
+        crate::model::home_file(&manifest.lists, 1)
+    ));
     // Every quoted local path in the shell that names a file: stylesheets, the JS glue, the WASM
     // (from preload links and the loader script), icons.
     // Every quote opens a candidate, so an apostrophe in an inline script's comment cannot throw

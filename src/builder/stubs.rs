@@ -8,7 +8,7 @@ use super::hosting;
 use super::offline::{self, Offline};
 use super::pages::{self, Shell};
 use crate::markdown;
-use crate::model::{IndexPage, Manifest, Post, PostSummary, DATA_DIR, MANIFEST_FILE};
+use crate::model::{AllPosts, Manifest, Post, PostSummary, DATA_DIR, MANIFEST_FILE};
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 
@@ -86,14 +86,10 @@ fn read_manifest(data: &Path, opts: &StubOptions) -> Result<Manifest> {
     Ok(manifest)
 }
 
-/// Every post's summary, newest first, from the post index.
+/// Every post's summary, newest first.
 fn read_posts(data: &Path, manifest: &Manifest) -> Result<Vec<PostSummary>> {
-    let mut posts = Vec::with_capacity(manifest.post_count);
-    for file in &manifest.index_files {
-        let page: IndexPage = read_json(&data.join(file))?;
-        posts.extend(page.posts);
-    }
-    Ok(posts)
+    let all: AllPosts = read_json(&data.join(&manifest.all_posts))?;
+    Ok(all.posts)
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {

@@ -1,10 +1,161 @@
-//! The post index: `data/index.<hash>.json`, the summaries every list of posts is made from.
+//! The lists readers browse, each a small file of its own so that no page of the site downloads
+//! more as the blog grows: the pages of the home list and of each tag, the tag index, the archive
+//! by year, and the summaries search results are drawn from. They sit together under one folder
+//! named by the hash of all of them (`lists/<hash>/`), so their names follow from a route alone
+//! ([`crate::routes::Route::data_file`]) and every one of them may still be cached forever.
+//!
+//! The one file that does grow with the blog, [`AllPosts`], is read only to save every post for
+//! offline reading, never to show a page.
 
 use super::PostSummary;
 use serde::{Deserialize, Serialize};
 
-/// One file of the post index: summaries, newest first.
+/// `posts.<hash>.json`: every post's summary, newest first. Only for "save all posts offline" and
+/// the builder's own later steps (route pages, feeds).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IndexPage {
+pub struct AllPosts {
     pub posts: Vec<PostSummary>,
+}
+
+/// One page of a list of posts: the home list (`home/<n>.json`) or a tag's (`tags/<tag>/<n>.json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListPage {
+    /// This page's number, from 1.
+    pub page: usize,
+    /// How many pages the list has.
+    pub pages: usize,
+    /// How many posts the whole list has.
+    pub total: usize,
+    /// What saving every post of the whole list for offline costs, uncompressed.
+    #[serde(default, skip_serializing_if = "super::is_zero")]
+    pub bytes: u64,
+    pub posts: Vec<PostSummary>,
+}
+
+/// A link to a post, for lists that show only its title and date: the archive, a post's
+/// neighbours, its series and related posts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostLink {
+    pub slug: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The post's own file, relative to the data folder, in lists (which a build replaces as a
+    /// whole). Left out in a post's own links: a post's file is named by the hash of its content,
+    /// so it cannot name its neighbours' files, whose names depend on it in turn; the app finds
+    /// those through [`SlugShard`]s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+}
+
+impl PostLink {
+    /// A link to `post` that names its file.
+    pub fn to(post: &PostSummary) -> Self {
+        PostLink {
+            file: Some(post.file.clone()),
+            ..PostLink::without_file(post)
+        }
+    }
+
+    /// A link to `post` by its slug alone.
+    pub fn without_file(post: &PostSummary) -> Self {
+        PostLink {
+            slug: post.slug.clone(),
+            title: post.title.clone(),
+            date: post.date.clone(),
+            file: None,
+        }
+    }
+}
+
+/// `slugs/<n>.json`: the files of the posts whose slugs fall in shard `n` ([`slug_shard`]), so a
+/// link that knows only a slug costs one small file to follow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlugShard {
+    pub files: std::collections::BTreeMap<String, String>,
+}
+
+/// Posts per [`SlugShard`], on average: the manifest's `slug_shards` is the post count over this.
+pub const SLUGS_PER_SHARD: usize = 64;
+
+/// The shard, of `shards`, that holds `slug`: FNV-1a over its bytes, the same in both halves.
+pub fn slug_shard(slug: &str, shards: u32) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in slug.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash % shards.max(1)
+}
+
+/// The slug shard file holding `slug`.
+pub fn slug_file(lists: &str, slug: &str, shards: u32) -> String {
+    format!("{lists}/slugs/{}.json", slug_shard(slug, shards))
+}
+
+/// `tags.json`: every tag with its number of posts, most used first, then by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagIndex {
+    pub tags: Vec<(String, usize)>,
+}
+
+/// `archive.json`: the years that have posts, newest first, with their number of posts; posts
+/// without a date are the year [`UNDATED`], last.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchiveIndex {
+    pub years: Vec<(String, usize)>,
+}
+
+/// `archive/<year>.json`: the posts of one year, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchiveYear {
+    pub year: String,
+    pub posts: Vec<PostLink>,
+}
+
+/// `docs/<n>.json`: the summaries of [`DOC_BLOCK`] posts in index order (newest first), so a
+/// search result, known by its post's number, fetches its card and little else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocBlock {
+    pub posts: Vec<PostSummary>,
+}
+
+/// Posts per [`DocBlock`]: a search's first results fetch at most this many cards each.
+pub const DOC_BLOCK: usize = 8;
+
+/// The archive's name for the posts that have no date.
+pub const UNDATED: &str = "undated";
+
+/// Folder, in the data folder, of the lists' hashed folders.
+pub const LISTS_DIR: &str = "lists";
+
+/// Page `page` of the home list, in the lists folder `lists`.
+pub fn home_file(lists: &str, page: usize) -> String {
+    format!("{lists}/home/{page}.json")
+}
+
+/// Page `page` of a tag's list; `segment` is the tag as its address spells it
+/// ([`crate::routes::tag_segment`]), which is safe as a folder name.
+pub fn tag_file(lists: &str, segment: &str, page: usize) -> String {
+    format!("{lists}/tags/{segment}/{page}.json")
+}
+
+/// The tag index.
+pub fn tags_file(lists: &str) -> String {
+    format!("{lists}/tags.json")
+}
+
+/// The archive's list of years.
+pub fn archive_file(lists: &str) -> String {
+    format!("{lists}/archive.json")
+}
+
+/// The posts of one year of the archive (or [`UNDATED`]).
+pub fn year_file(lists: &str, year: &str) -> String {
+    format!("{lists}/archive/{year}.json")
+}
+
+/// The block of summaries holding post number `doc` (its place in the index, from 0).
+pub fn doc_file(lists: &str, doc: u32) -> String {
+    format!("{lists}/docs/{}.json", doc as usize / DOC_BLOCK)
 }

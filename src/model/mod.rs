@@ -5,7 +5,7 @@
 //! old app could no longer read the new files.
 //!
 //! By concern: [`site`] (the manifest and the site settings), [`post`] (a post and its summary),
-//! [`list`] (the post index), [`search`] (the search index's files, their names and limits), and
+//! [`list`] (the lists readers browse), [`search`] (the search index's files, their names and limits), and
 //! [`display`] (how dates and languages of the model read to a person). Everything is re-exported
 //! here, so `crate::model::Manifest` names a type wherever it lives.
 
@@ -26,7 +26,9 @@ pub use site::*;
 ///
 /// 3: the search entry carries `format_version` (it had its own `version`), and the index's terms
 /// follow the one table of scripts in [`crate::text`].
-pub const FORMAT_VERSION: u32 = 3;
+/// 4: no post index on the reading path: lists in small files under `lists/<hash>/`, each post's
+/// file carries its neighbours, series and related posts, search results read cards by block.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Name of the unhashed entry file, relative to the data folder. The app fetches it with `no-cache`;
 /// every file it names is content-hashed and may be cached forever.

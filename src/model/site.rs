@@ -9,8 +9,13 @@ pub struct Manifest {
     /// Hash of every data file of this build: equal output gives an equal id.
     pub build_id: String,
     pub site: SiteInfo,
-    /// Files of the post index, newest posts first, relative to the data folder.
-    pub index_files: Vec<String>,
+    /// The folder of the lists readers browse (`lists/<hash>`), relative to the data folder: the
+    /// home list's pages, the tags, the archive, the search results' cards ([`super::list`]).
+    pub lists: String,
+    /// Every post's summary in one file ([`super::AllPosts`]), for saving all posts offline only.
+    pub all_posts: String,
+    /// How many [`super::SlugShard`] files the lists folder holds (at least one).
+    pub slug_shards: u32,
     /// Number of published posts.
     pub post_count: usize,
     /// The search index's entry file (`search/entry.<hash>.json`), relative to the data folder.

@@ -32,7 +32,7 @@ export function launchBrowser() {
 /** The posts of a built site, newest first. */
 export function postsOf(site = dist) {
   const manifest = JSON.parse(fs.readFileSync(path.join(site, 'data/manifest.json'), 'utf8'));
-  return manifest.index_files.flatMap((f) => JSON.parse(fs.readFileSync(path.join(site, 'data', f), 'utf8')).posts);
+  return JSON.parse(fs.readFileSync(path.join(site, 'data', manifest.all_posts), 'utf8')).posts;
 }
 
 /** The fieldnotes CLI, built by cargo (the same binary the Trunk hooks run). */

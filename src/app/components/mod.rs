@@ -11,7 +11,7 @@ mod site_header;
 mod status;
 
 pub use article::Article;
-pub use offline::{NotStored, OfflineMark, OfflineStatus, SaveForOffline};
+pub use offline::{NotStored, OfflineMark, OfflineStatus, PostsFuture, SaveForOffline};
 pub use post_list::{Pagination, PostList};
 pub use post_meta::PostMeta;
 pub use reader_settings::ReaderSettings;

@@ -4,6 +4,7 @@
 
 use super::Ready;
 use crate::app::address::href;
+use crate::app::net::LoadError;
 use crate::app::offline::{self, human_bytes, Offline, Progress};
 use crate::model::PostSummary;
 use crate::routes::Route;
@@ -68,36 +69,50 @@ pub fn NotStored(retry: impl Fn() + 'static) -> impl IntoView {
     }
 }
 
-/// A button that stores `posts` (and, with `with_search`, the search index) for offline reading,
-/// telling the size before and the space used after.
+/// The posts a save button stores, fetched when the reader presses it (a whole tag's pages).
+pub type PostsFuture =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Vec<PostSummary>, LoadError>>>>;
+
+/// A button that stores `count` posts (`bytes` in all), which `posts` fetches when pressed (and,
+/// with `search`, the search index) for offline reading, telling the size before and the space
+/// used after.
 #[component]
 pub fn SaveForOffline(
-    posts: Vec<PostSummary>,
+    count: usize,
+    bytes: u64,
+    posts: std::sync::Arc<dyn Fn() -> PostsFuture + Send + Sync>,
     /// What is saved, for the button: "all posts", "this tag".
     what: String,
     /// The search index entry and its size, when searching offline is part of it.
     search: Option<(String, u64)>,
+    /// The posts, when they are known already: the button then says whether all are saved.
+    #[prop(optional)]
+    known: Option<Vec<PostSummary>>,
 ) -> impl IntoView {
     let offline = expect_context::<Offline>();
-    let estimate: u64 =
-        posts.iter().map(|p| p.bytes).sum::<u64>() + search.as_ref().map_or(0, |(_, b)| *b);
-    let count = posts.len();
+    let estimate: u64 = bytes + search.as_ref().map_or(0, |(_, b)| *b);
     let (progress, set_progress) = signal(None::<Progress>);
     let (message, set_message) = signal(String::new());
     let busy = move || progress.get().is_some();
-    let all_saved = {
-        let posts = posts.clone();
-        move || posts.iter().all(|p| offline.has_saved(p))
+    let all_saved = move || {
+        known
+            .as_ref()
+            .is_some_and(|posts| posts.iter().all(|p| offline.has_saved(p)))
     };
     let save = move |_| {
-        let posts = posts.clone();
+        let posts = posts();
         let search = search.clone();
         leptos::task::spawn_local(async move {
             set_message.set(String::new());
-            let result = offline::save_posts(posts, search.map(|(entry, _)| entry), move |p| {
-                set_progress.set(Some(p))
-            })
-            .await;
+            let result = match posts.await {
+                Ok(posts) => {
+                    offline::save_posts(posts, search.map(|(entry, _)| entry), move |p| {
+                        set_progress.set(Some(p))
+                    })
+                    .await
+                }
+                Err(error) => Err(error),
+            };
             set_progress.set(None);
             let used = offline::storage_used().await;
             set_message.set(match result {

@@ -14,7 +14,7 @@ pub fn PostList(posts: Vec<PostSummary>) -> impl IntoView {
     let cards = posts
         .into_iter()
         .map(|post| {
-            let link = href(&Route::Post(&post));
+            let link = href(&Route::Post(&post.slug));
             let (lang, title, summary) =
                 (post.lang.clone(), post.title.clone(), post.summary.clone());
             // Fetch the post while the reader points at it or tabs to it.
@@ -38,10 +38,14 @@ pub fn PostList(posts: Vec<PostSummary>) -> impl IntoView {
     view! { <ul class="post-list">{cards}</ul> }
 }
 
-/// "Newer posts · Page 2 of 5 · Older posts" under a paginated list.
+/// "Newer posts · Page 2 of 5 · Older posts" under a paginated list whose page `n` is at the
+/// address `link(n)`.
 #[component]
-pub fn Pagination(page: usize, pages: usize) -> impl IntoView {
-    let link = |page: usize| href(&Route::Home { page });
+pub fn Pagination(
+    page: usize,
+    pages: usize,
+    link: std::sync::Arc<dyn Fn(usize) -> String + Send + Sync>,
+) -> impl IntoView {
     let newer =
         (page > 1).then(|| view! { <A href={link(page - 1)} attr:rel="prev">"← Newer posts"</A> });
     let older = (page < pages)

@@ -23,7 +23,7 @@ pub fn PostMeta(post: PostSummary) -> impl IntoView {
                     .tags
                     .iter()
                     .map(|t| {
-                        let (link, label) = (href(&Route::Tag(t)), t.clone());
+                        let (link, label) = (href(&Route::Tag { tag: t, page: 1 }), t.clone());
                         view! { <li><A href=link attr:class="tag">{label}</A></li> }
                     })
                     .collect_view()}

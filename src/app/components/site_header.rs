@@ -31,7 +31,7 @@ pub fn SiteHeader() -> impl IntoView {
             },
             NavLink {
                 title: "Archive".into(),
-                url: href(&Route::Archive),
+                url: href(&Route::Archive { year: None }),
             },
         ];
         // The author's links name paths of the site without its base path.

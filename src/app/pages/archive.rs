@@ -1,17 +1,21 @@
-//! `/archive`: every post by year and month.
+//! `/archive`: the years that have posts, and the newest year's posts by month;
+//! `/archive/:year`: one year's. Each year is a file of its own.
 
+use super::with_list;
 use crate::app::address::href;
 use crate::app::components::{with_site, Ready};
+use crate::app::data::load_archive;
 use crate::app::head::set_head;
-use crate::listing::{archive, month_name};
-use crate::model::{human_date, PostSummary};
+use crate::listing::{month_name, months};
+use crate::model::{human_date, PostLink, UNDATED};
 use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
 
-fn entry(post: &PostSummary) -> impl IntoView {
+fn entry(post: &PostLink) -> impl IntoView {
     let date = post.date.clone().unwrap_or_default();
-    let (link, title) = (href(&Route::Post(post)), post.title.clone());
+    let (link, title) = (href(&Route::Post(&post.slug)), post.title.clone());
     view! {
         <li>
             <time datetime=date.clone()>{human_date(&date)}</time>
@@ -21,46 +25,75 @@ fn entry(post: &PostSummary) -> impl IntoView {
     }
 }
 
+fn year_name(year: &str) -> String {
+    if year == UNDATED {
+        "Undated".into()
+    } else {
+        year.into()
+    }
+}
+
 #[component]
 pub fn ArchivePage() -> impl IntoView {
-    with_site(|data| {
-        let (years, undated) = archive(&data.posts);
-        let years = years
-            .into_iter()
-            .map(|(year, months)| {
-                let months = months
+    let params = use_params_map();
+    with_site(move |data| {
+        let year = params.read().get("year");
+        let manifest = data.manifest.clone();
+        let index = Route::Archive { year: None }
+            .data_file(&manifest.lists)
+            .unwrap_or_default();
+        let info = manifest.site.clone();
+        let wanted = year.clone();
+        with_list(
+            move || {
+                let (manifest, index, year) = (manifest.clone(), index.clone(), year.clone());
+                async move {
+                    load_archive(&manifest, &index, year.as_deref())
+                        .await
+                        .map(|found| found.map(std::sync::Arc::new))
+                }
+            },
+            move |found| {
+                let (index, shown) = (found.0.clone(), found.1.clone());
+                let years = index
+                    .years
+                    .clone()
+                    .into_iter()
+                    .map(|(y, count)| {
+                        let link = href(&Route::Archive { year: Some(&y) });
+                        let current = *y == shown.year;
+                        view! {
+                            <li><A href=link attr:aria-current=current.then_some("page")>{year_name(&y)}</A> " " <span class="count">{count}</span></li>
+                        }
+                    })
+                    .collect_view();
+                let groups = months(&shown.posts)
                     .into_iter()
                     .map(|m| {
+                        let heading = (m.month != UNDATED).then(|| view! { <h3>{month_name(&m.month)}</h3> });
                         view! {
                             <section>
-                                <h3>{month_name(&m.month)}</h3>
+                                {heading}
                                 <ul class="archive-list">{m.posts.into_iter().map(entry).collect_view()}</ul>
                             </section>
                         }
                     })
                     .collect_view();
-                view! { <section><h2>{year}</h2>{months}</section> }
-            })
-            .collect_view();
-        let undated = (!undated.is_empty()).then(|| {
-            view! {
-                <section>
-                    <h2>"Undated"</h2>
-                    <ul class="archive-list">{undated.into_iter().map(entry).collect_view()}</ul>
-                </section>
-            }
-        });
-        set_head(
-            &Route::Archive.head(&data.manifest.site),
-            &data.manifest.site,
-        );
-        view! {
-            <div class="page archive">
-                <h1 class="page-title">"Archive"</h1>
-                {years}
-                {undated}
-            </div>
-            <Ready/>
-        }
+                let route = Route::Archive {
+                    year: wanted.as_deref(),
+                };
+                set_head(&route.head(&info), &info);
+                let heading =
+                    (!shown.year.is_empty()).then(|| view! { <h2>{year_name(&shown.year)}</h2> });
+                view! {
+                    <div class="page archive">
+                        <h1 class="page-title">"Archive"</h1>
+                        <nav aria-label="Years"><ul class="archive-years">{years}</ul></nav>
+                        <section>{heading}{groups}</section>
+                    </div>
+                    <Ready/>
+                }
+            },
+        )
     })
 }

@@ -1,10 +1,12 @@
-//! `/` and `/page/:n`: the posts, newest first, a page at a time.
+//! `/` and `/page/:n`: the posts, newest first, a page at a time, each page a file of its own.
 
-use super::NotFound;
+use super::{with_list, NotFound};
+use crate::app::address::href;
 use crate::app::components::{with_site, Pagination, PostList, Ready};
-use crate::app::data::SiteData;
+use crate::app::data::load_list_page;
 use crate::app::head::set_head;
-use crate::listing::{page_count, page_of};
+use crate::listing::page_count;
+use crate::model::{ListPage, SiteInfo};
 use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -19,26 +21,39 @@ pub fn Home() -> impl IntoView {
             .read()
             .get("n")
             .map_or(Some(1), |n| n.parse::<usize>().ok());
-        let pages = page_count(data.posts.len(), data.manifest.site.posts_per_page);
+        let manifest = data.manifest.clone();
+        let pages = page_count(manifest.post_count, manifest.site.posts_per_page);
         match page {
-            Some(page) if (1..=pages).contains(&page) => view! { <HomePage data page/> }.into_any(),
+            Some(page) if (1..=pages).contains(&page) => {
+                let file = Route::Home { page }
+                    .data_file(&manifest.lists)
+                    .unwrap_or_default();
+                let info = manifest.site.clone();
+                with_list(
+                    move || {
+                        let (manifest, file) = (manifest.clone(), file.clone());
+                        async move { load_list_page(&manifest, &file).await }
+                    },
+                    move |list| view! { <HomePage info=info.clone() list/> },
+                )
+                .into_any()
+            }
             _ => view! { <NotFound/> }.into_any(),
         }
     })
 }
 
 #[component]
-fn HomePage(data: Arc<SiteData>, page: usize) -> impl IntoView {
-    let info = data.manifest.site.clone();
-    let pages = page_count(data.posts.len(), info.posts_per_page);
-    let posts = page_of(&data.posts, page, info.posts_per_page).to_vec();
+fn HomePage(info: SiteInfo, list: Arc<ListPage>) -> impl IntoView {
+    let page = list.page;
     set_head(&Route::Home { page }.head(&info), &info);
+    let link = Arc::new(|page: usize| href(&Route::Home { page }));
     view! {
         <div class="page home">
             <h1 class="page-title">{info.title}</h1>
             <p class="site-description">{info.description}</p>
-            <PostList posts/>
-            <Pagination page pages/>
+            <PostList posts=list.posts.clone()/>
+            <Pagination page pages=list.pages link/>
         </div>
         <Ready/>
     }

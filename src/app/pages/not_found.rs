@@ -1,38 +1,40 @@
-//! The view for any address that is not a page of the site, unless it is an old address of a
-//! post (an alias from its front matter): then the reader is sent on to the post.
+//! The view for any address that is not a page of the site. Reached by a link inside the app
+//! (an old address of a post in a post's text, say), the address is loaded from the host
+//! instead: the build wrote a page at each old address that sends the reader on.
 
-use crate::app::address::{base_path, href, in_app};
+use crate::app::address::href;
 use crate::app::components::{with_site, Loading, Ready};
 use crate::app::head::set_head;
-use crate::listing::by_alias;
 use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_location;
+
+thread_local! {
+    /// The address the app was started at.
+    static STARTED_AT: String = window().location().pathname().unwrap_or_default();
+}
+
+/// Notes the address the app starts at; call once, before the router runs.
+pub fn note_start() {
+    STARTED_AT.with(|_| {});
+}
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    let navigate = use_navigate();
     // The router's address: during an in-app navigation the browser's may not have changed yet.
     let location = use_location();
     with_site(move |data| {
         let path = location.pathname.get_untracked();
-        let base = base_path();
-        let below_base = path.strip_prefix(base.as_str()).unwrap_or(&path);
-        if let Some(post) = by_alias(&data.posts, below_base) {
-            // Replace, so Back does not return to the old address and bounce here again.
-            let to = in_app(&Route::Post(post).path());
-            let navigate = navigate.clone();
-            request_animation_frame(move || {
-                navigate(
-                    &to,
-                    NavigateOptions {
-                        replace: true,
-                        ..Default::default()
-                    },
-                )
-            });
+        if STARTED_AT.with(|start| *start != path) {
+            // Not the page the host answered: ask the host, which knows every old address.
+            let search = location.search.get_untracked();
+            let to = if search.is_empty() {
+                path
+            } else {
+                format!("{path}?{search}")
+            };
+            let _ = window().location().replace(&to);
             return view! { <Loading/> }.into_any();
         }
         set_head(

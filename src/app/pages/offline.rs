@@ -1,6 +1,9 @@
 //! `/offline`: what this browser can show without the network, and saving the rest.
 
-use crate::app::components::{with_site, PostList, Ready, SaveForOffline};
+use crate::app::components::{
+    with_site, LoadFailed, Loading, PostList, PostsFuture, Ready, SaveForOffline,
+};
+use crate::app::data::load_all_posts;
 use crate::app::head::set_head;
 use crate::app::offline::{self, human_bytes, Offline};
 use crate::routes::Route;
@@ -22,52 +25,75 @@ pub fn OfflinePage() -> impl IntoView {
             &Route::Offline.head(&data.manifest.site),
             &data.manifest.site,
         );
-        let all = data.posts.clone();
-        let total = all.len();
+        // Every post's summary: this page, and only this one, reads the list that grows with
+        // the blog, to offer saving it all.
+        let manifest = data.manifest.clone();
+        let all = LocalResource::new(move || {
+            let manifest = manifest.clone();
+            async move { load_all_posts(&manifest).await }
+        });
         let search = data
             .manifest
             .search_file
             .clone()
             .map(|entry| (entry, data.manifest.search_bytes));
-        let available = {
-            let all = all.clone();
-            move || {
-                all.iter()
-                    .filter(|p| offline.has_post(p))
-                    .cloned()
-                    .collect::<Vec<_>>()
+        move || {
+            let all = match all.get() {
+                None => return view! { <Loading/> }.into_any(),
+                Some(Err(error)) => {
+                    return view! { <LoadFailed error retry=move || all.refetch()/> }.into_any()
+                }
+                Some(Ok(all)) => all,
+            };
+            let all = all.posts.clone();
+            let total = all.len();
+            let bytes = all.iter().map(|p| p.bytes).sum();
+            let available = {
+                let all = all.clone();
+                move || {
+                    all.iter()
+                        .filter(|p| offline.has_post(p))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                }
+            };
+            let count = {
+                let available = available.clone();
+                move || available().len()
+            };
+            let to_save = all.clone();
+            let posts = std::sync::Arc::new(move || {
+                let posts = to_save.clone();
+                Box::pin(async move { Ok(posts) }) as PostsFuture
+            });
+            view! {
+                <div class="page offline">
+                    <h1 class="page-title">"Reading offline"</h1>
+                    <p>
+                        "Posts you open are kept in this browser, so you can read them again without a connection. "
+                        "Save them all to read anything, and search, while offline."
+                    </p>
+                    <p class="offline-summary">
+                        {move || format!("{} of {total} posts are available offline.", count())}
+                        {move || used.get().map(|u| format!(" This site uses {} of this browser's storage.", human_bytes(u)))}
+                    </p>
+                    <SaveForOffline count=total bytes posts what="all posts".to_string() search=search.clone() known=all.clone()/>
+                    <Show when=move || offline.saved.with(|s| !s.is_empty())>
+                        <button type="button" class="remove-saved" on:click=forget>"Remove saved posts"</button>
+                    </Show>
+                    <h2>"Available offline"</h2>
+                    {move || {
+                        let posts = available();
+                        if posts.is_empty() {
+                            view! { <p>"Nothing yet: open a post, or save them all above."</p> }.into_any()
+                        } else {
+                            view! { <PostList posts/> }.into_any()
+                        }
+                    }}
+                </div>
+                <Ready/>
             }
-        };
-        let count = {
-            let available = available.clone();
-            move || available().len()
-        };
-        view! {
-            <div class="page offline">
-                <h1 class="page-title">"Reading offline"</h1>
-                <p>
-                    "Posts you open are kept in this browser, so you can read them again without a connection. "
-                    "Save them all to read anything, and search, while offline."
-                </p>
-                <p class="offline-summary">
-                    {move || format!("{} of {total} posts are available offline.", count())}
-                    {move || used.get().map(|u| format!(" This site uses {} of this browser's storage.", human_bytes(u)))}
-                </p>
-                <SaveForOffline posts=all.clone() what="all posts".to_string() search=search.clone()/>
-                <Show when=move || offline.saved.with(|s| !s.is_empty())>
-                    <button type="button" class="remove-saved" on:click=forget>"Remove saved posts"</button>
-                </Show>
-                <h2>"Available offline"</h2>
-                {move || {
-                    let posts = available();
-                    if posts.is_empty() {
-                        view! { <p>"Nothing yet: open a post, or save them all above."</p> }.into_any()
-                    } else {
-                        view! { <PostList posts/> }.into_any()
-                    }
-                }}
-            </div>
-            <Ready/>
+            .into_any()
         }
     })
 }

@@ -6,14 +6,13 @@ use crate::app::address::{base_path, href};
 use crate::app::components::{
     move_focus, with_site, Article, LoadFailed, Loading, NotStored, OfflineMark, PostMeta, Ready,
 };
-use crate::app::data::{load_post, SiteData};
+use crate::app::data::{is_file_of, load_post, post_file, SiteData};
 use crate::app::head::set_head;
 use crate::app::net::LoadError;
 use crate::app::offline::{self, Offline};
 use crate::app::timing::timed;
-use crate::listing::{neighbours, related, series};
 use crate::markdown::{self, Heading, RenderOptions};
-use crate::model::{text_direction, Post, PostSummary, SeriesRef};
+use crate::model::{text_direction, Post, PostLink, PostSummary, SeriesRef};
 use crate::routes::{highlight_words, slug_of_segment, Route};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -28,19 +27,53 @@ pub fn PostPage() -> impl IntoView {
         let slug = slug_of_segment(&params.read().get("slug").unwrap_or_default());
         // `?hl=…`: words to mark, from a search result.
         let highlight = highlight_words(query.read().get("hl").as_deref());
-        match site
-            .posts
-            .iter()
-            .find(|p| p.slug == slug)
-            .map(|p| p.file.clone())
-        {
-            None => view! { <NotFound/> }.into_any(),
-            Some(file) => view! { <PostLoader site file highlight/> }.into_any(),
+        let manifest = site.manifest.clone();
+        let lookup = slug.clone();
+        let file = LocalResource::new(move || {
+            let (manifest, slug) = (manifest.clone(), lookup.clone());
+            async move { find_post_file(&manifest, &slug).await }
+        });
+        let network = expect_context::<Offline>().online;
+        move || match file.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Ok(None)) => view! { <NotFound/> }.into_any(),
+            Some(Ok(Some(file))) => {
+                view! { <PostLoader site=site.clone() file highlight=highlight.clone()/> }
+                    .into_any()
+            }
+            Some(Err(LoadError::Network(_))) if !network.get() && offline::is_controlled() => {
+                view! { <NotStored retry=move || file.refetch()/> }.into_any()
+            }
+            Some(Err(error)) => {
+                view! { <LoadFailed error retry=move || file.refetch()/> }.into_any()
+            }
         }
     })
 }
 
-/// Fetches one post's file (once: it is created only when the index names the file).
+/// The file of the post `slug`; offline, without its slug shard, whichever file of it this
+/// browser stored.
+async fn find_post_file(
+    manifest: &crate::model::Manifest,
+    slug: &str,
+) -> Result<Option<String>, LoadError> {
+    match post_file(manifest, slug).await {
+        Err(LoadError::Network(why)) if offline::is_controlled() => {
+            offline::stored_known().await;
+            let stored = offline::state().stored.get_untracked();
+            let prefix = crate::app::address::data_url("");
+            stored
+                .iter()
+                .filter_map(|url| url.strip_prefix(&prefix))
+                .find(|file| is_file_of(file, slug))
+                .map(|file| Some(file.to_string()))
+                .ok_or(LoadError::Network(why))
+        }
+        other => other,
+    }
+}
+
+/// Fetches one post's file (once: it is created only when the post's file is known).
 #[component]
 fn PostLoader(site: Arc<SiteData>, file: String, highlight: Vec<String>) -> impl IntoView {
     let file_opened = file.clone();
@@ -80,20 +113,21 @@ fn PostView(site: Arc<SiteData>, post: Post, highlight: Vec<String>) -> impl Int
     });
     let toc = (rendered.headings.iter().filter(|h| h.level >= 2).count() >= 3)
         .then(|| view! { <TableOfContents headings=rendered.headings.clone()/> });
+    let nav = post.nav;
     let series_nav = summary
         .series
         .as_ref()
-        .map(|s| series_nav(&site.posts, &summary, s));
-    let related_nav = related_nav(&site.posts, &summary);
-    let (newer, older) = neighbours(&site.posts, &summary.slug);
-    let link = |p: &PostSummary, rel: &'static str, label: &'static str| {
+        .filter(|_| !nav.series.is_empty())
+        .map(|s| series_nav(&nav.series, &summary, s));
+    let related_nav = related_nav(&nav.related);
+    let link = |p: PostLink, rel: &'static str, label: &'static str| {
         let title = p.title.clone();
-        view! { <A href={href(&Route::Post(p))} attr:rel=rel><span class="label">{label}</span>" "{title}</A> }
+        view! { <A href={href(&Route::Post(&p.slug))} attr:rel=rel><span class="label">{label}</span>" "{title}</A> }
     };
-    let older = older.map(|p| link(p, "next", "Older:"));
-    let newer = newer.map(|p| link(p, "prev", "Newer:"));
+    let older = nav.older.map(|p| link(p, "next", "Older:"));
+    let newer = nav.newer.map(|p| link(p, "prev", "Newer:"));
     set_head(
-        &Route::Post(&summary).head(&site.manifest.site),
+        &Route::post_head(&summary, &site.manifest.site),
         &site.manifest.site,
     );
     view! {
@@ -114,8 +148,7 @@ fn PostView(site: Arc<SiteData>, post: Post, highlight: Vec<String>) -> impl Int
 }
 
 /// The parts of the series the post belongs to, the post itself marked.
-fn series_nav(posts: &[PostSummary], post: &PostSummary, s: &SeriesRef) -> impl IntoView {
-    let parts = series(posts, &s.name);
+fn series_nav(parts: &[PostLink], post: &PostSummary, s: &SeriesRef) -> impl IntoView {
     let position = parts
         .iter()
         .position(|p| p.slug == post.slug)
@@ -124,7 +157,7 @@ fn series_nav(posts: &[PostSummary], post: &PostSummary, s: &SeriesRef) -> impl 
         .iter()
         .map(|p| {
             let current = p.slug == post.slug;
-            let (link, title) = (href(&Route::Post(p)), p.title.clone());
+            let (link, title) = (href(&Route::Post(&p.slug)), p.title.clone());
             let link = view! { <A href=link>{title}</A> };
             view! { <li aria-current=current.then_some("page")>{link}</li> }
         })
@@ -138,11 +171,11 @@ fn series_nav(posts: &[PostSummary], post: &PostSummary, s: &SeriesRef) -> impl 
     }
 }
 
-/// Up to three posts sharing the most tags with `post`; nothing when none shares one.
-fn related_nav(posts: &[PostSummary], post: &PostSummary) -> Option<impl IntoView> {
-    let related_posts: Vec<_> = related(posts, &post.slug, 3)
-        .into_iter()
-        .map(|p| (href(&Route::Post(p)), p.title.clone()))
+/// Up to three posts sharing the most tags with the post; nothing when none shares one.
+fn related_nav(related: &[PostLink]) -> Option<impl IntoView> {
+    let related_posts: Vec<_> = related
+        .iter()
+        .map(|p| (href(&Route::Post(&p.slug)), p.title.clone()))
         .collect();
     (!related_posts.is_empty()).then(|| {
         let items = related_posts

@@ -2,18 +2,20 @@
 //! ([`SearchQuery`]), so a search can be shared, reloaded, and walked back and forth with the
 //! browser's buttons.
 
-use crate::app::address::{base_path, href};
+use crate::app::address::{base_path, data_url, href};
 use crate::app::components::{
     arrow_keys, focus_result, with_site, LoadFailed, Loading, PostMeta, Ready,
 };
-use crate::app::data::{load_index, load_post_text, SiteData};
+use crate::app::data::{
+    load_cards, load_index, load_list_page, load_post, load_post_text, load_tags, SiteData,
+};
 use crate::app::head::set_head;
 use crate::app::net::LoadError;
 use crate::app::offline;
 use crate::app::timing::Span;
-use crate::listing::{tag_counts, with_tags};
-use crate::model::PostSummary;
-use crate::routes::{highlight_query, Route, SearchQuery};
+use crate::listing::tag_counts;
+use crate::model::{tag_file, Manifest, PostSummary};
+use crate::routes::{highlight_query, tag_segment, Route, SearchQuery};
 use crate::search::index::{search, Document, Hit};
 use crate::search::query::{parse, Clause};
 use crate::search::scan::scan;
@@ -26,6 +28,16 @@ use std::sync::Arc;
 
 /// Posts found, each with the words of the query it matched (none when only tags were chosen).
 type Results = Vec<(PostSummary, Vec<String>)>;
+
+/// Where the results of a search come from: the site's index (post numbers, best first), the
+/// posts stored in this browser (offline), the pages of a tag's list, or nowhere yet.
+#[derive(Clone)]
+enum Source {
+    Hits(Arc<Vec<Hit>>),
+    Stored(Arc<Results>),
+    Tag(String),
+    Prompt,
+}
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
@@ -50,13 +62,12 @@ fn SearchResults(site: Arc<SiteData>, query: SearchQuery) -> impl IntoView {
     let body = if clauses.iter().any(|c| !matches!(c, Clause::Excluded(_))) {
         view! { <FullText site query clauses/> }.into_any()
     } else {
-        // Tags alone filter the list; nothing to fetch.
-        let posts: Results = with_tags(&site.posts, &query.tags)
-            .into_iter()
-            .map(|p| (p.clone(), Vec::new()))
-            .collect();
-        let prompt = query.tags.is_empty();
-        view! { <Found site query posts prompt/> }.into_any()
+        // Tags alone: the first tag's list, narrowed by the others.
+        let source = query
+            .tags
+            .first()
+            .map_or(Source::Prompt, |tag| Source::Tag(tag.clone()));
+        view! { <Found site query source/> }.into_any()
     };
     view! {
         <div class="page search">
@@ -82,7 +93,7 @@ fn FullText(site: Arc<SiteData>, query: SearchQuery, clauses: Vec<Clause>) -> im
         Some(Err(error)) => {
             view! { <LoadFailed error retry=move || results.refetch()/> }.into_any()
         }
-        Some(Ok(hits)) => {
+        Some(Ok(source)) => {
             let note = from_stored.get().map(|n| {
                 view! {
                     <p class="search-offline">
@@ -90,20 +101,9 @@ fn FullText(site: Arc<SiteData>, query: SearchQuery, clauses: Vec<Clause>) -> im
                     </p>
                 }
             });
-            let posts: Results = hits
-                .into_iter()
-                .filter_map(|hit| {
-                    let post = site.posts.get(hit.doc as usize)?;
-                    query
-                        .tags
-                        .iter()
-                        .all(|t| post.tags.contains(t))
-                        .then(|| (post.clone(), hit.matched))
-                })
-                .collect();
             view! {
                 {note}
-                <Found site=site.clone() query=query.clone() posts prompt=false/>
+                <Found site=site.clone() query=query.clone() source/>
             }
             .into_any()
         }
@@ -116,60 +116,134 @@ async fn find(
     site: &SiteData,
     clauses: &[Clause],
     from_stored: WriteSignal<Option<usize>>,
-) -> Result<Vec<Hit>, LoadError> {
+) -> Result<Source, LoadError> {
     let Some(entry) = &site.manifest.search_file else {
-        return Ok(Vec::new());
+        return Ok(Source::Hits(Arc::default()));
     };
     // Measured from here to the hits, fetching included.
     let span = Span::start("fieldnotes:search");
-    let hits = match load_index(entry, clauses).await {
-        Ok(loaded) => search(clauses, &loaded),
+    let source = match load_index(entry, clauses).await {
+        Ok(loaded) => Source::Hits(Arc::new(search(clauses, &loaded))),
         Err(LoadError::Network(_)) if offline::is_controlled() => {
-            let (hits, searched) = search_stored(site, clauses).await;
+            let (results, searched) = search_stored(clauses).await;
             from_stored.set(Some(searched));
-            hits
+            Source::Stored(Arc::new(results))
         }
         Err(error) => return Err(error),
     };
     span.end();
-    Ok(hits)
+    Ok(source)
 }
 
 /// A query run over the text of the posts this browser has stored (offline, without the index
-/// files it needs); hits are numbered like the site's posts. Also returns how many posts it read.
-async fn search_stored(site: &SiteData, clauses: &[Clause]) -> (Vec<Hit>, usize) {
+/// files it needs). Also returns how many posts it read.
+async fn search_stored(clauses: &[Clause]) -> (Results, usize) {
     offline::stored_known().await;
-    let state = offline::state();
-    let stored: Vec<usize> = (0..site.posts.len())
-        .filter(|&i| state.has_post(&site.posts[i]))
+    let prefix = data_url("posts/");
+    let files: Vec<String> = offline::state()
+        .stored
+        .get_untracked()
+        .into_iter()
+        .filter_map(|url| url.strip_prefix(&prefix).map(|f| format!("posts/{f}")))
         .collect();
-    let texts = join_all(stored.iter().map(|&i| load_post_text(&site.posts[i].file))).await;
+    let posts = join_all(files.iter().map(|f| load_post(f))).await;
+    let texts = join_all(files.iter().map(|f| load_post_text(f))).await;
     let mut read = Vec::new();
-    for (&i, text) in stored.iter().zip(texts) {
-        if let Ok(text) = text {
-            read.push((i, text));
+    for ((file, post), text) in files.iter().zip(posts).zip(texts) {
+        if let (Ok(post), Ok(text)) = (post, text) {
+            let mut summary = post.summary.clone();
+            summary.file = file.clone();
+            read.push((summary, text));
         }
     }
     let docs: Vec<Document> = read
         .iter()
-        .map(|(i, body)| Document {
-            title: &site.posts[*i].title,
-            tags: &site.posts[*i].tags,
+        .map(|(summary, body)| Document {
+            title: &summary.title,
+            tags: &summary.tags,
             body,
         })
         .collect();
-    let hits = scan(clauses, &docs)
+    let results = scan(clauses, &docs)
         .into_iter()
-        .map(|hit| Hit {
-            doc: read[hit.doc as usize].0 as u32,
-            ..hit
-        })
+        .map(|hit| (read[hit.doc as usize].0.clone(), hit.matched))
         .collect();
-    (hits, read.len())
+    (results, read.len())
 }
 
-/// What the status line says: a prompt, no match, or how many posts were found.
-fn status_text(prompt: bool, count: usize, q: &str) -> String {
+/// The first `wanted` results of `source` that carry every tag of `tags`, fetching only the cards
+/// or list pages that takes, and the number of all results when it is known.
+async fn resolve(
+    manifest: &Manifest,
+    source: &Source,
+    tags: &[String],
+    wanted: usize,
+) -> Result<(Results, Option<usize>), LoadError> {
+    let keep = |p: &PostSummary| tags.iter().all(|t| p.tags.contains(t));
+    match source {
+        Source::Prompt => Ok((Vec::new(), Some(0))),
+        Source::Stored(results) => {
+            let found: Results = results.iter().filter(|(p, _)| keep(p)).cloned().collect();
+            let total = found.len();
+            Ok((found, Some(total)))
+        }
+        Source::Hits(hits) => {
+            let mut read = wanted.min(hits.len());
+            loop {
+                let docs: Vec<u32> = hits[..read].iter().map(|h| h.doc).collect();
+                let cards = load_cards(manifest, &docs).await?;
+                let found: Results = cards
+                    .into_iter()
+                    .zip(hits.iter())
+                    .filter_map(|(card, hit)| {
+                        card.filter(|c| keep(c)).map(|c| (c, hit.matched.clone()))
+                    })
+                    .collect();
+                let all_read = read == hits.len();
+                if found.len() >= wanted || all_read {
+                    let total = if tags.is_empty() {
+                        Some(hits.len())
+                    } else {
+                        all_read.then_some(found.len())
+                    };
+                    return Ok((found, total));
+                }
+                read = (read * 2).max(1).min(hits.len());
+            }
+        }
+        Source::Tag(first) => {
+            let segment = tag_segment(first);
+            let mut found = Results::new();
+            let mut page = 1;
+            loop {
+                let file = tag_file(&manifest.lists, &segment, page);
+                let Some(list) = load_list_page(manifest, &file).await? else {
+                    return Ok((found, Some(0)));
+                };
+                found.extend(
+                    list.posts
+                        .iter()
+                        .filter(|p| keep(p))
+                        .map(|p| (p.clone(), Vec::new())),
+                );
+                let all_read = page >= list.pages;
+                if found.len() >= wanted || all_read {
+                    let total = if tags.len() == 1 {
+                        Some(list.total)
+                    } else {
+                        all_read.then_some(found.len())
+                    };
+                    return Ok((found, total));
+                }
+                page += 1;
+            }
+        }
+    }
+}
+
+/// What the status line says: a prompt, no match, or how many posts were found (`total` when it
+/// is known, else at least the `count` found so far).
+fn status_text(prompt: bool, count: usize, total: Option<usize>, q: &str) -> String {
     if prompt {
         "Type words to search, or choose tags to see their posts.".to_string()
     } else if count == 0 {
@@ -179,55 +253,106 @@ fn status_text(prompt: bool, count: usize, q: &str) -> String {
             format!("“{}”", q.trim())
         };
         format!("No posts match {what}. Check the spelling, use fewer words, or remove a tag.")
+    } else if let Some(total) = total {
+        format!("{total} post{} found", if total == 1 { "" } else { "s" })
     } else {
-        format!("{count} post{} found", if count == 1 { "" } else { "s" })
+        format!("At least {count} posts found")
     }
 }
 
-/// The results: how many (announced), the tags to narrow by, and the posts.
+/// The results: how many (announced), the tags to narrow by, and the posts, a page at a time
+/// (each page fetches only the cards it shows).
 #[component]
-fn Found(site: Arc<SiteData>, query: SearchQuery, posts: Results, prompt: bool) -> impl IntoView {
-    let count = posts.len();
-    let status = status_text(prompt, count, &query.q);
-    // Tag chips: the tags of what is found now, with counts; choosing one narrows the results.
-    let found: Vec<PostSummary> = if prompt {
-        site.posts.clone()
-    } else {
-        posts.iter().map(|(p, _)| p.clone()).collect()
-    };
-    let chips = tag_chips(&query, &found);
-    // Results a page at a time, so a one-letter search does not draw hundreds of cards.
-    let list = Arc::new(posts);
-    let pages = RwSignal::new(1usize);
+fn Found(site: Arc<SiteData>, query: SearchQuery, source: Source) -> impl IntoView {
+    let prompt = matches!(source, Source::Prompt);
+    let wanted = RwSignal::new(RESULTS_PAGE);
+    let manifest = site.manifest.clone();
+    let tags = query.tags.clone();
+    let results = LocalResource::new(move || {
+        let (manifest, source, tags) = (manifest.clone(), source.clone(), tags.clone());
+        let wanted = wanted.get();
+        async move { resolve(&manifest, &source, &tags, wanted).await }
+    });
+    // With nothing typed, the chips offer the site's commonest tags.
+    let manifest = site.manifest.clone();
+    let top_tags = LocalResource::new(move || {
+        let manifest = manifest.clone();
+        async move {
+            if !prompt {
+                return Vec::new();
+            }
+            let file = Route::Tags.data_file(&manifest.lists).unwrap_or_default();
+            match load_tags(&manifest, &file).await {
+                Ok(Some(index)) => index.tags.clone(),
+                _ => Vec::new(),
+            }
+        }
+    });
     let more = move |_| {
-        let first_new = pages.get_untracked() * RESULTS_PAGE;
-        pages.update(|p| *p += 1);
+        let first_new = wanted.get_untracked();
+        wanted.update(|w| *w += RESULTS_PAGE);
         // The first new result takes the focus, so keyboard readers go on from where they were.
         request_animation_frame(move || focus_result(first_new));
     };
-    let items = view! {
-        <For each=move || 0..pages.get() key=|page| *page children=move |page| {
-            result_page(&list, page)
-        }/>
+    // The last results drawn stay while more are fetched, so the list does not blink.
+    let shown = RwSignal::new(None::<(Arc<Results>, Option<usize>)>);
+    Effect::new(move |_| {
+        if let Some(Ok((found, total))) = results.get() {
+            shown.set(Some((Arc::new(found), total)));
+        }
+    });
+    let q = query.q.clone();
+    let status = move || match shown.get() {
+        None => String::new(),
+        Some((found, total)) => status_text(prompt, found.len(), total, &q),
+    };
+    let chips = move || {
+        let found: Vec<(String, usize)> = if prompt {
+            top_tags.get().unwrap_or_default()
+        } else {
+            shown
+                .get()
+                .map(|(found, _)| {
+                    let posts: Vec<PostSummary> = found.iter().map(|(p, _)| p.clone()).collect();
+                    tag_counts(&posts)
+                })
+                .unwrap_or_default()
+        };
+        tag_chips(&query, found)
+    };
+    let items = move || {
+        shown
+            .get()
+            .map(|(found, _)| result_page(&found, 0, found.len()))
     };
     let more_button = move || {
-        (pages.get() * RESULTS_PAGE < count).then(|| {
+        let (found, total) = shown.get()?;
+        let more_left = match total {
+            Some(total) => found.len() < total,
+            None => true,
+        };
+        (found.len() >= wanted.get() && more_left).then(|| {
             view! { <button type="button" class="more-results" on:click=more>"Show more results"</button> }
         })
+    };
+    let failed = move || match results.get() {
+        Some(Err(error)) => Some(view! { <LoadFailed error retry=move || results.refetch()/> }),
+        _ => None,
     };
     view! {
         <p class="search-status" role="status" aria-live="polite">{status}</p>
         <nav aria-label="Filter by tag"><ul class="tags tag-filter">{chips}</ul></nav>
+        {failed}
         <ul class="post-list search-results" on:keydown=arrow_keys>{items}</ul>
         {more_button}
-        <Ready/>
+        {move || shown.get().map(|_| view! { <Ready/> })}
     }
 }
 
 /// The commonest tags of what is found (and those chosen), not hundreds: the tags page lists all.
 /// Each link adds its tag to the search, or takes a chosen one out.
-fn tag_chips(query: &SearchQuery, found: &[PostSummary]) -> impl IntoView {
-    tag_counts(found)
+fn tag_chips(query: &SearchQuery, counts: Vec<(String, usize)>) -> impl IntoView {
+    counts
         .into_iter()
         .enumerate()
         .filter(|(i, (tag, _))| *i < TAG_CHIPS || query.tags.contains(tag))
@@ -257,18 +382,17 @@ const TAG_CHIPS: usize = 24;
 /// Results per page.
 const RESULTS_PAGE: usize = 30;
 
-/// One page of results: their cards.
-fn result_page(posts: &Results, page: usize) -> impl IntoView {
-    let start = page * RESULTS_PAGE;
+/// Results `start..start + count`: their cards.
+fn result_page(posts: &Results, start: usize, count: usize) -> impl IntoView {
     posts
         .iter()
         .enumerate()
         .skip(start)
-        .take(RESULTS_PAGE)
+        .take(count)
         .map(|(i, (post, matched))| {
             let (post, matched) = (post.clone(), matched.clone());
             // The post marks the words that matched.
-            let link = href(&Route::Post(&post)) + &highlight_query(&matched);
+            let link = href(&Route::Post(&post.slug)) + &highlight_query(&matched);
             let lang = post.lang.clone();
             let title = marked(&post.title, &matched);
             // The summary at once; for the first results, the words around the match in the post

@@ -1,0 +1,170 @@
+//! Stage 4b, the lists readers browse ([`crate::model::list`]): the home list's pages, each tag's
+//! pages, the tag index, the archive by year, the search results' cards and the slug shards,
+//! under one folder named by the hash of them all. Also each post's links to the posts around it
+//! ([`PostNav`]), which go into the post's own file.
+
+use super::hex16;
+use crate::listing::{self, page_count, page_of};
+use crate::model::{
+    archive_file, doc_file, home_file, slug_file, tag_file, tags_file, year_file, ArchiveIndex,
+    ArchiveYear, DocBlock, ListPage, PostLink, PostNav, PostSummary, SiteInfo, SlugShard, TagIndex,
+    DOC_BLOCK, LISTS_DIR, SLUGS_PER_SHARD,
+};
+use crate::routes::tag_segment;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// Each post's links, in the order of `posts` (newest first).
+pub fn navs(posts: &[PostSummary]) -> Vec<PostNav> {
+    let related = listing::related_all(posts, 3);
+    let series = listing::series_all(posts);
+    let link = |i: usize| PostLink::without_file(&posts[i]);
+    posts
+        .iter()
+        .enumerate()
+        .map(|(i, post)| PostNav {
+            newer: i.checked_sub(1).map(link),
+            older: (i + 1 < posts.len()).then(|| link(i + 1)),
+            series: post
+                .series
+                .as_ref()
+                .and_then(|s| series.get(s.name.as_str()))
+                .map(|parts| parts.iter().map(|&j| link(j)).collect())
+                .unwrap_or_default(),
+            related: related[i].iter().map(|&j| link(j)).collect(),
+        })
+        .collect()
+}
+
+/// The number of slug shards for `count` posts.
+pub fn slug_shards(count: usize) -> u32 {
+    count.div_ceil(SLUGS_PER_SHARD).max(1) as u32
+}
+
+/// Every list file of a site whose posts (newest first, their `file` and `bytes` set) are
+/// `posts`, by path relative to the data folder, and the lists folder (`lists/<hash>`).
+pub fn list_files(info: &SiteInfo, posts: &[PostSummary]) -> (String, Vec<(String, Vec<u8>)>) {
+    // Written below a placeholder folder first: the real name is the hash of everything in it.
+    const DIR: &str = "\u{0}";
+    let per_page = info.posts_per_page.max(1);
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut put = |path: String, value: &dyn erased::Json| files.push((path, value.json()));
+
+    let total_bytes: u64 = posts.iter().map(|p| p.bytes).sum();
+    paged(posts, per_page, total_bytes, |page, list| {
+        put(home_file(DIR, page), &list)
+    });
+
+    let mut by_tag: BTreeMap<&str, Vec<&PostSummary>> = BTreeMap::new();
+    for post in posts {
+        for tag in &post.tags {
+            by_tag.entry(tag).or_default().push(post);
+        }
+    }
+    let tags = listing::tags_by_use(posts);
+    put(
+        tags_file(DIR),
+        &TagIndex {
+            tags: tags.iter().map(|(t, n)| (t.to_string(), *n)).collect(),
+        },
+    );
+    for (tag, tagged) in &by_tag {
+        let tagged: Vec<PostSummary> = tagged.iter().map(|p| (*p).clone()).collect();
+        let bytes = tagged.iter().map(|p| p.bytes).sum();
+        let segment = tag_segment(tag);
+        paged(&tagged, per_page, bytes, |page, list| {
+            put(tag_file(DIR, &segment, page), &list)
+        });
+    }
+
+    let years = listing::archive_years(posts);
+    put(
+        archive_file(DIR),
+        &ArchiveIndex {
+            years: years.iter().map(|(y, n)| (y.to_string(), *n)).collect(),
+        },
+    );
+    for (year, _) in &years {
+        let links = posts
+            .iter()
+            .filter(|p| listing::year_of(p.date.as_deref()) == *year)
+            .map(PostLink::to)
+            .collect();
+        put(
+            year_file(DIR, year),
+            &ArchiveYear {
+                year: year.to_string(),
+                posts: links,
+            },
+        );
+    }
+
+    for (n, block) in posts.chunks(DOC_BLOCK).enumerate() {
+        let doc = (n * DOC_BLOCK) as u32;
+        put(
+            doc_file(DIR, doc),
+            &DocBlock {
+                posts: block.to_vec(),
+            },
+        );
+    }
+
+    let shards = slug_shards(posts.len());
+    let mut slugs: BTreeMap<String, SlugShard> = BTreeMap::new();
+    for post in posts {
+        slugs
+            .entry(slug_file(DIR, &post.slug, shards))
+            .or_insert_with(|| SlugShard {
+                files: BTreeMap::new(),
+            })
+            .files
+            .insert(post.slug.clone(), post.file.clone());
+    }
+    for (path, shard) in &slugs {
+        put(path.clone(), shard);
+    }
+
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut hasher = Sha256::new();
+    for (path, bytes) in &files {
+        hasher.update(path.as_bytes());
+        hasher.update(b"\n");
+        hasher.update(bytes);
+    }
+    let dir = format!("{LISTS_DIR}/{}", hex16(&hasher.finalize()));
+    let files = files
+        .into_iter()
+        .map(|(path, bytes)| (path.replacen(DIR, &dir, 1), bytes))
+        .collect();
+    (dir, files)
+}
+
+/// Calls `put` with each page of `posts`, `per_page` to a page (one empty page for no posts).
+fn paged(posts: &[PostSummary], per_page: usize, bytes: u64, mut put: impl FnMut(usize, ListPage)) {
+    let pages = page_count(posts.len(), per_page);
+    for page in 1..=pages {
+        put(
+            page,
+            ListPage {
+                page,
+                pages,
+                total: posts.len(),
+                bytes,
+                posts: page_of(posts, page, per_page).to_vec(),
+            },
+        );
+    }
+}
+
+/// Serialising the list types through one function without making `put` generic.
+mod erased {
+    pub trait Json {
+        fn json(&self) -> Vec<u8>;
+    }
+    impl<T: super::Serialize> Json for T {
+        fn json(&self) -> Vec<u8> {
+            serde_json::to_vec(self).expect("lists serialise")
+        }
+    }
+}
