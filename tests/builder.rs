@@ -5,9 +5,9 @@ mod common;
 use common::{fixture, site_with, snapshot, write_shell};
 use fieldnotes::builder::{self, BuildOptions, StubOptions};
 use fieldnotes::model::{
-    chunk_file, home_file, path_of, shard_file, AllPosts, ArchiveIndex, ArchiveYear, Chunk,
-    DocBlock, ListPage, Manifest, Post, SearchEntry, Shard, SlugShard, TagIndex, FORMAT_VERSION,
-    MANIFEST_FILE,
+    chunk_file, home_file, path_of, shard_file, slug_file, AllPosts, ArchiveIndex, ArchiveYear,
+    Chunk, DocBlock, ListPage, Manifest, Post, SearchEntry, Shard, SlugShard, TagIndex,
+    FORMAT_VERSION, MANIFEST_FILE,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -59,10 +59,19 @@ fn every_output_file_parses_back_into_the_model() {
             assert_eq!(post.summary.slug, summary.slug);
             assert_eq!(post.summary.title, summary.title);
             parsed_posts += 1;
-            // The post links to the other one, by slug (a post cannot name hashed neighbours).
-            let other = post.nav.newer.as_ref().or(post.nav.older.as_ref()).unwrap();
-            assert_ne!(other.slug, post.summary.slug);
-            assert_eq!(other.file, None);
+            // Its slug shard names its file and links to the other post, by its file too.
+            let shard_file = slug_file(&manifest.lists, &summary.slug, manifest.slug_shards);
+            let shard: SlugShard = serde_json::from_slice(&files[shard_file.as_str()]).unwrap();
+            let entry = &shard.posts[&summary.slug];
+            assert_eq!(entry.file, summary.file);
+            let other = entry
+                .nav
+                .newer
+                .as_ref()
+                .or(entry.nav.older.as_ref())
+                .unwrap();
+            assert_ne!(other.slug, summary.slug);
+            assert!(files.contains_key(other.file.as_str()));
         }
         let second = &index.posts[0];
         assert_eq!(

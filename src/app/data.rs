@@ -8,8 +8,8 @@ use super::net::{fetch_json, fetch_text, parse_json, LoadError};
 use super::timing::timed;
 use crate::model::{
     chunk_file, doc_file, shard_file, slug_file, AllPosts, ArchiveIndex, ArchiveYear, Chunk,
-    DocBlock, ListPage, Manifest, Post, PostSummary, SearchEntry, Shard, SlugShard, TagIndex,
-    DOC_BLOCK, FORMAT_VERSION, MANIFEST_FILE,
+    DocBlock, ListPage, Manifest, Post, PostNav, PostSummary, SearchEntry, Shard, SlugShard,
+    TagIndex, DOC_BLOCK, FORMAT_VERSION, MANIFEST_FILE,
 };
 use crate::search::index::{chunks_for, Loaded};
 use crate::search::query::Clause;
@@ -77,9 +77,38 @@ pub async fn post_file(manifest: &Manifest, slug: &str) -> Result<Option<String>
     if let Some(file) = page_data_file().filter(|f| is_file_of(f, slug)) {
         return Ok(Some(file));
     }
-    let shard_file = slug_file(&manifest.lists, slug, manifest.slug_shards);
-    let shard: Arc<SlugShard> = fetch_once(&SLUGS, &shard_file, None).await?;
-    Ok(shard.files.get(slug).cloned())
+    let shard = load_shard(manifest, slug).await?;
+    Ok(shard.posts.get(slug).map(|entry| entry.file.clone()))
+}
+
+/// The slug shard that holds `slug`.
+async fn load_shard(manifest: &Manifest, slug: &str) -> Result<Arc<SlugShard>, LoadError> {
+    let file = slug_file(&manifest.lists, slug, manifest.slug_shards);
+    fetch_once(&SLUGS, &file, None).await
+}
+
+/// The links under the post `slug` (newer, older, series, related), from its slug shard; the
+/// files they name are remembered.
+pub async fn load_post_nav(manifest: &Manifest, slug: &str) -> Result<PostNav, LoadError> {
+    let shard = load_shard(manifest, slug).await?;
+    let nav = shard
+        .posts
+        .get(slug)
+        .map(|entry| entry.nav.clone())
+        .unwrap_or_default();
+    let links = nav
+        .newer
+        .iter()
+        .chain(&nav.older)
+        .chain(&nav.series)
+        .chain(&nav.related);
+    KNOWN.with(|k| {
+        let mut known = k.borrow_mut();
+        for link in links {
+            known.insert(link.slug.clone(), link.file.clone());
+        }
+    });
+    Ok(nav)
 }
 
 /// Whether `file` is a post file of `slug` (`posts/<slug>.<hash>.json`).

@@ -1,25 +1,25 @@
 //! Stage 4b, the lists readers browse ([`crate::model::list`]): the home list's pages, each tag's
 //! pages, the tag index, the archive by year, the search results' cards and the slug shards,
-//! under one folder named by the hash of them all. Also each post's links to the posts around it
-//! ([`PostNav`]), which go into the post's own file.
+//! under one folder named by the hash of them all. The slug shards carry each post's links to
+//! the posts around it ([`PostNav`]).
 
 use super::hex16;
 use crate::listing::{self, page_count, page_of};
 use crate::model::{
     archive_file, doc_file, home_file, slug_file, tag_file, tags_file, year_file, ArchiveIndex,
-    ArchiveYear, DocBlock, ListPage, PostLink, PostNav, PostSummary, SiteInfo, SlugShard, TagIndex,
-    DOC_BLOCK, LISTS_DIR, SLUGS_PER_SHARD,
+    ArchiveYear, DocBlock, ListPage, PostLink, PostNav, PostSummary, ShardEntry, SiteInfo,
+    SlugShard, TagIndex, DOC_BLOCK, LISTS_DIR, SLUGS_PER_SHARD,
 };
 use crate::routes::tag_segment;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
-/// Each post's links, in the order of `posts` (newest first).
-pub fn navs(posts: &[PostSummary]) -> Vec<PostNav> {
+/// Each post's links, in the order of `posts` (newest first, their `file` set).
+fn navs(posts: &[PostSummary]) -> Vec<PostNav> {
     let related = listing::related_all(posts, 3);
     let series = listing::series_all(posts);
-    let link = |i: usize| PostLink::without_file(&posts[i]);
+    let link = |i: usize| PostLink::to(&posts[i]);
     posts
         .iter()
         .enumerate()
@@ -112,14 +112,18 @@ pub fn list_files(info: &SiteInfo, posts: &[PostSummary]) -> (String, Vec<(Strin
 
     let shards = slug_shards(posts.len());
     let mut slugs: BTreeMap<String, SlugShard> = BTreeMap::new();
-    for post in posts {
+    for (post, nav) in posts.iter().zip(navs(posts)) {
+        let entry = ShardEntry {
+            file: post.file.clone(),
+            nav,
+        };
         slugs
             .entry(slug_file(DIR, &post.slug, shards))
             .or_insert_with(|| SlugShard {
-                files: BTreeMap::new(),
+                posts: BTreeMap::new(),
             })
-            .files
-            .insert(post.slug.clone(), post.file.clone());
+            .posts
+            .insert(post.slug.clone(), entry);
     }
     for (path, shard) in &slugs {
         put(path.clone(), shard);

@@ -12,7 +12,7 @@ use super::offline;
 use crate::head::PageHead;
 use crate::listing;
 use crate::markdown::{self, escape_html, RenderOptions};
-use crate::model::{Manifest, Post, PostLink, PostSummary, SiteInfo, DATA_DIR, UNDATED};
+use crate::model::{slug_file, Manifest, Post, PostLink, PostSummary, SiteInfo, DATA_DIR, UNDATED};
 use crate::routes::Route;
 use anyhow::{bail, Context, Result};
 use base64::Engine as _;
@@ -58,17 +58,24 @@ impl Shell {
         })
     }
 
-    /// The shell with one page's head tags and content, and the data file the page shows (relative
-    /// to the data folder), which the page names for the app and has the browser fetch at once,
-    /// beside the app itself.
-    fn page(&self, site: &SiteInfo, head: &PageHead, content: &str, data: Option<&str>) -> String {
-        let data_tags = data.map_or_else(String::new, |file| {
-            let file = escape_html(file);
-            format!(
-                "<meta name=\"{DATA_META}\" content=\"{file}\">\n<link rel=\"preload\" href=\"{}{DATA_DIR}/{file}\" as=\"fetch\" crossorigin>\n",
-                escape_html(&site.base_path)
-            )
-        });
+    /// The shell with one page's head tags and content, and the data files the page shows
+    /// (relative to the data folder): the page names the first for the app, and has the browser
+    /// fetch them all at once, beside the app itself.
+    fn page(&self, site: &SiteInfo, head: &PageHead, content: &str, data: &[String]) -> String {
+        let base = escape_html(&site.base_path);
+        let mut data_tags = String::new();
+        if let Some(first) = data.first() {
+            data_tags.push_str(&format!(
+                "<meta name=\"{DATA_META}\" content=\"{}\">\n",
+                escape_html(first)
+            ));
+        }
+        for file in data {
+            data_tags.push_str(&format!(
+                "<link rel=\"preload\" href=\"{base}{DATA_DIR}/{}\" as=\"fetch\" crossorigin>\n",
+                escape_html(file)
+            ));
+        }
         let tags = format!(
             "{HEAD_OPEN}{}\n{}{data_tags}{HEAD_CLOSE}",
             self.head,
@@ -118,25 +125,24 @@ pub fn write_pages(
             Route::Post(slug) => {
                 let summary = lists.by_slug[slug];
                 let content = post_content(site, summary, load_post(summary)?);
-                (
-                    Route::post_head(summary, site),
-                    content,
-                    Some(summary.file.clone()),
-                )
+                // Its links live in its slug shard: fetched at once too.
+                let shard = slug_file(&manifest.lists, slug, manifest.slug_shards);
+                let data = vec![summary.file.clone(), shard];
+                (Route::post_head(summary, site), content, data)
             }
             _ => (
                 route.head(site),
                 list_content(&route, site, &lists),
-                route.data_file(&manifest.lists),
+                route.data_file(&manifest.lists).into_iter().collect(),
             ),
         };
-        let page = shell.page(site, &head, &content, data.as_deref());
+        let page = shell.page(site, &head, &content, &data);
         write_file(dist, &route.file(), page)?;
         written += 1;
     }
     // The shell with no content, for the service worker to answer navigations with offline.
     let empty = shell
-        .page(site, &Route::Home { page: 1 }.head(site), "", None)
+        .page(site, &Route::Home { page: 1 }.head(site), "", &[])
         .replacen(
             HEAD_CLOSE,
             &format!("<meta name=\"robots\" content=\"noindex\">\n{HEAD_CLOSE}"),

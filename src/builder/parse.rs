@@ -140,7 +140,6 @@ fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
         body,
         images,
         extra: front.extra,
-        nav: Default::default(),
     };
     Ok(LoadedPost {
         path: path.to_path_buf(),

@@ -1,11 +1,10 @@
-//! Stage 4, write data: the site as files. Each post's JSON (with its links to the posts around
-//! it) under a content-hashed name, the lists readers browse ([`super::lists`]), every summary in
+//! Stage 4, write data: the site as files. Each post's JSON under a content-hashed name, the lists readers browse ([`super::lists`]), every summary in
 //! one file for saving all posts offline, the copied media, the search index and, last, the
 //! unhashed manifest that names them all and the build. Nothing touches the disk here;
 //! [`super::output`] writes the result atomically.
 
 use super::{content_hash, hex16, lists, Site};
-use crate::model::{AllPosts, Manifest, Post, PostNav, PostSummary, FORMAT_VERSION, MANIFEST_FILE};
+use crate::model::{AllPosts, Manifest, PostSummary, FORMAT_VERSION, MANIFEST_FILE};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -13,18 +12,14 @@ use std::path::PathBuf;
 
 /// Every output file of a site, by path relative to the output folder, and the build id.
 pub fn render_files(site: &Site) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
-    let summaries: Vec<PostSummary> = site.posts.iter().map(|p| p.summary.clone()).collect();
-    let navs = lists::navs(&summaries);
-    drop(summaries);
     // Serialising and hashing posts is the bulk of the work: done in parallel, in order.
     let rendered: Vec<(String, Vec<u8>, PostSummary)> = site
         .posts
         .par_iter()
-        .zip(navs.par_iter())
-        .map(|(post, nav)| {
+        .map(|post| {
             // The post file repeats its summary; its own `file` field is left empty to keep the
             // hash a function of the content alone.
-            let json = serde_json::to_vec(&PostFile::new(post, nav)).expect("posts serialise");
+            let json = serde_json::to_vec(post).expect("posts serialise");
             let file = format!("posts/{}.{}.json", post.summary.slug, content_hash(&json));
             let mut summary = post.summary.clone();
             summary.file = file.clone();
@@ -86,64 +81,4 @@ pub fn render_files(site: &Site) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
     json.push(b'\n');
     files.insert(PathBuf::from(MANIFEST_FILE), json);
     (files, build_id)
-}
-
-/// A [`Post`] as its file holds it, borrowed from the parsed post and its links, so that writing
-/// ten thousand posts does not copy them first. Serialises exactly as [`Post`] does (a test
-/// checks it).
-#[derive(serde::Serialize)]
-struct PostFile<'a> {
-    #[serde(flatten)]
-    summary: &'a PostSummary,
-    body: &'a str,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    images: &'a BTreeMap<String, crate::model::ImageRef>,
-    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
-    extra: &'a serde_json::Map<String, serde_json::Value>,
-    nav: &'a PostNav,
-}
-
-impl<'a> PostFile<'a> {
-    fn new(post: &'a Post, nav: &'a PostNav) -> Self {
-        PostFile {
-            summary: &post.summary,
-            body: &post.body,
-            images: &post.images,
-            extra: &post.extra,
-            nav,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::PostLink;
-
-    #[test]
-    fn a_post_file_serialises_as_a_post() {
-        let mut summary = PostSummary::for_test("a", Some("2025-01-01"), &["x"]);
-        summary.file = String::new();
-        let mut extra = serde_json::Map::new();
-        extra.insert("mood".into(), "calm".into());
-        let post = Post {
-            summary: summary.clone(),
-            body: "Hello".into(),
-            images: BTreeMap::new(),
-            extra,
-            nav: PostNav::default(),
-        };
-        let nav = PostNav {
-            older: Some(PostLink::without_file(&summary)),
-            ..PostNav::default()
-        };
-        let with_nav = Post {
-            nav: nav.clone(),
-            ..post.clone()
-        };
-        assert_eq!(
-            serde_json::to_string(&PostFile::new(&post, &nav)).unwrap(),
-            serde_json::to_string(&with_nav).unwrap()
-        );
-    }
 }

@@ -40,43 +40,63 @@ pub struct PostLink {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
-    /// The post's own file, relative to the data folder, in lists (which a build replaces as a
-    /// whole). Left out in a post's own links: a post's file is named by the hash of its content,
-    /// so it cannot name its neighbours' files, whose names depend on it in turn; the app finds
-    /// those through [`SlugShard`]s.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
+    /// The post's own file, relative to the data folder.
+    pub file: String,
 }
 
 impl PostLink {
-    /// A link to `post` that names its file.
+    /// A link to `post`.
     pub fn to(post: &PostSummary) -> Self {
-        PostLink {
-            file: Some(post.file.clone()),
-            ..PostLink::without_file(post)
-        }
-    }
-
-    /// A link to `post` by its slug alone.
-    pub fn without_file(post: &PostSummary) -> Self {
         PostLink {
             slug: post.slug.clone(),
             title: post.title.clone(),
             date: post.date.clone(),
-            file: None,
+            file: post.file.clone(),
         }
     }
 }
 
-/// `slugs/<n>.json`: the files of the posts whose slugs fall in shard `n` ([`slug_shard`]), so a
-/// link that knows only a slug costs one small file to follow.
+/// `slugs/<n>.json`: for each post whose slug falls in shard `n` ([`slug_shard`]), its file and
+/// the links under it. A link that knows only a slug costs this one small file to follow, and a
+/// post's page reads its links here, beside the post's own file.
+///
+/// The links are not in the post's file on purpose: that file is named by the hash of its content
+/// and cached forever, also in the reader's offline store. Were its neighbours in it, every new
+/// post would rename the post before it (and the posts it is related to), and readers would lose
+/// what they had saved of them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlugShard {
-    pub files: std::collections::BTreeMap<String, String>,
+    pub posts: std::collections::BTreeMap<String, ShardEntry>,
+}
+
+/// One post in a [`SlugShard`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardEntry {
+    /// The post's own file, relative to the data folder.
+    pub file: String,
+    #[serde(flatten)]
+    pub nav: PostNav,
+}
+
+/// The links under a post, worked out by the builder.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostNav {
+    /// The next newer post in the home list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newer: Option<PostLink>,
+    /// The next older post.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub older: Option<PostLink>,
+    /// Every part of the post's series in reading order, the post itself included.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub series: Vec<PostLink>,
+    /// Up to three posts sharing the most tags with it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<PostLink>,
 }
 
 /// Posts per [`SlugShard`], on average: the manifest's `slug_shards` is the post count over this.
-pub const SLUGS_PER_SHARD: usize = 64;
+pub const SLUGS_PER_SHARD: usize = 16;
 
 /// The shard, of `shards`, that holds `slug`: FNV-1a over its bytes, the same in both halves.
 pub fn slug_shard(slug: &str, shards: u32) -> u32 {

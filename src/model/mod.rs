@@ -26,8 +26,9 @@ pub use site::*;
 ///
 /// 3: the search entry carries `format_version` (it had its own `version`), and the index's terms
 /// follow the one table of scripts in [`crate::text`].
-/// 4: no post index on the reading path: lists in small files under `lists/<hash>/`, each post's
-/// file carries its neighbours, series and related posts, search results read cards by block.
+/// 4: no post index on the reading path: lists in small files under `lists/<hash>/` (pages of the
+/// home list and of each tag, the archive by year, search results' cards, and slug shards that
+/// hold each post's file and its neighbours, series and related posts).
 pub const FORMAT_VERSION: u32 = 4;
 
 /// Name of the unhashed entry file, relative to the data folder. The app fetches it with `no-cache`;

@@ -1,6 +1,5 @@
 //! A post: `data/posts/<slug>.<hash>.json`, and the summary of it that lists show.
 
-use super::PostLink;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -110,27 +109,6 @@ pub struct Post {
     /// Front matter fields Fieldnotes does not know, kept for themes and tools.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub extra: serde_json::Map<String, serde_json::Value>,
-    /// Where to go from here: the posts around it, its series, related posts. Carried in the
-    /// post's file so that opening a post needs nothing else.
-    #[serde(default)]
-    pub nav: PostNav,
-}
-
-/// The links under a post, worked out by the builder.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PostNav {
-    /// The next newer post in the home list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub newer: Option<PostLink>,
-    /// The next older post.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub older: Option<PostLink>,
-    /// Every part of the post's series in reading order, the post itself included.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub series: Vec<PostLink>,
-    /// Up to three posts sharing the most tags with it.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub related: Vec<PostLink>,
 }
 
 #[cfg(test)]
@@ -160,7 +138,6 @@ mod tests {
             body: "hi".into(),
             images: BTreeMap::new(),
             extra: Default::default(),
-            nav: PostNav::default(),
         };
         let json = serde_json::to_value(&post).unwrap();
         assert_eq!(json["slug"], "a");

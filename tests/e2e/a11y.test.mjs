@@ -225,26 +225,26 @@ test('a keyboard alone reaches the skip link, a post, its neighbours and the hea
     // 3. From there, Tab reaches a post link in the list (not the header's "Start at day 1", which
     // a broken skip link would pass by); Enter opens the post inside the app.
     const link = await pressUntil('Tab', (f) => f.inMain && f.tag === 'A' && /\/posts\//.test(f.href ?? ''), 'a link to a post in the list');
-    const first = posts.find((p) => link.href.endsWith('/posts/' + p.slug));
+    const first = posts.find((p) => link.href.endsWith('/posts/' + p.slug + '/'));
     assert.ok(first, `${link.href} is a published post`);
     await page.keyboard.press('Enter');
-    await page.waitForURL(site.url + '/posts/' + first.slug);
+    await page.waitForURL(site.url + '/posts/' + first.slug + '/');
     await appReady(page);
     await headingFocused(first.title);
     assert.equal(await marker(), 1, 'opening a post is not a full page load');
 
     // 4. Onward through the post to its Newer/Older links; Enter follows one.
     const next = await pressUntil('Tab', (f) => f.inPostNav && /^(Older|Newer):/.test(f.text), 'the Older/Newer post link');
-    const second = posts.find((p) => next.href.endsWith('/posts/' + p.slug));
+    const second = posts.find((p) => next.href.endsWith('/posts/' + p.slug + '/'));
     assert.ok(second, `${next.href} is a published post`);
     await page.keyboard.press('Enter');
-    await page.waitForURL(site.url + '/posts/' + second.slug);
+    await page.waitForURL(site.url + '/posts/' + second.slug + '/');
     await headingFocused(second.title);
     assert.equal(await marker(), 1, 'following Older/Newer is not a full page load');
 
     // 5. Back returns to the first post, still inside the app.
     await page.goBack();
-    await page.waitForURL(site.url + '/posts/' + first.slug);
+    await page.waitForURL(site.url + '/posts/' + first.slug + '/');
     await page.locator('main h1', { hasText: first.title }).waitFor();
     await page.locator('article.post .prose').waitFor();
     assert.equal(await marker(), 1, 'Back stays in the app');
@@ -253,16 +253,16 @@ test('a keyboard alone reaches the skip link, a post, its neighbours and the hea
     await page.waitForFunction(() => document.activeElement && document.activeElement !== document.body, null, { timeout: 5_000 })
       .catch(() => {}); // wherever the focus is, Shift+Tab walks back to the header from it
     const tags = await pressUntil('Shift+Tab', (f) => f.inHeader && f.text === 'Tags', 'the Tags link in the header');
-    assert.equal(tags.href, '/tags');
+    assert.equal(tags.href, '/tags/');
     await page.keyboard.press('Enter');
-    await page.waitForURL(site.url + '/tags');
+    await page.waitForURL(site.url + '/tags/');
     await headingFocused('Tags');
     await page.locator('.tag-cloud li').first().waitFor();
     assert.equal(await marker(), 1, 'the header links stay in the app');
 
     // 7. And Back once more returns to the post.
     await page.goBack();
-    await page.waitForURL(site.url + '/posts/' + first.slug);
+    await page.waitForURL(site.url + '/posts/' + first.slug + '/');
     await page.locator('main h1', { hasText: first.title }).waitFor();
     assert.equal(await marker(), 1, 'Back stays in the app');
 

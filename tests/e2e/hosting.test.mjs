@@ -48,7 +48,7 @@ test('every route in the sitemap answers 200 with its own page, from a host with
     assert.equal(new URL(canonical).pathname, decodeURIComponent(route), `${route}: canonical`);
   }
   for (const post of posts) {
-    assert.ok(paths.includes(`/posts/${post.slug}`), `${post.slug} is in the sitemap`);
+    assert.ok(paths.includes(`/posts/${post.slug}/`), `${post.slug} is in the sitemap`);
   }
   const missing = await fetch(site.url + '/no/such/page');
   assert.equal(missing.status, 404);
@@ -114,7 +114,7 @@ test('with JavaScript off, every kind of page still shows its text', async () =>
 
 test('no page breaks its Content-Security-Policy, which allows no inline code or eval', async () => {
   const post = postsOf(dist)[0];
-  const routes = ['/', `/posts/${post.slug}`, '/page/2', '/tags', `/tags/${post.tags[0]}`, '/archive', '/search?q=river', '/offline', '/no-such-page'];
+  const routes = ['/', `/posts/${post.slug}`, '/page/2', '/tags', `/tags/${post.tags[0]}`, '/archive', '/search/?q=river', '/offline', '/no-such-page'];
   const { page, close } = await openPage(browser);
   await page.addInitScript(() => {
     window.cspViolations = [];
@@ -147,7 +147,7 @@ test('built for /blog/, the site works under that path: links, data, search, dee
     await appReady(page);
     await page.getByRole('link', { name: posts[1].title, exact: true }).click();
     await page.locator('article.post h1', { hasText: posts[1].title }).waitFor();
-    assert.equal(new URL(page.url()).pathname, `/blog/posts/${posts[1].slug}`);
+    assert.equal(new URL(page.url()).pathname, `/blog/posts/${posts[1].slug}/`);
     // Images in the post come from the sub-path too.
     for (const src of await page.locator('article.post img').evaluateAll((imgs) => imgs.map((i) => i.src))) {
       assert.ok(new URL(src).pathname.startsWith('/blog/data/media/'), src);
@@ -156,7 +156,7 @@ test('built for /blog/, the site works under that path: links, data, search, dee
     const hrefs = await page.locator('.site-header a, .post-nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     assert.ok(hrefs.every((h) => h.startsWith('/blog/')), hrefs.join(' '));
 
-    await page.goto(`${blog.url}/blog/search?q=river`);
+    await page.goto(`${blog.url}/blog/search/?q=river`);
     await appReady(page);
     await page.locator('.search-results h2').first().waitFor();
 

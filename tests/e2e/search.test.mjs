@@ -37,7 +37,7 @@ test('typing in the header box searches as you type; "/" focuses it; the address
   await page.keyboard.press('/');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'search-box');
   await page.keyboard.type('dolph');
-  await page.waitForURL(site.url + '/search?q=dolph');
+  await page.waitForURL(site.url + '/search/?q=dolph');
   const kratie = posts.find((p) => p.slug === 'day-03-north-to-kratie');
   await page.locator('.search-results h2', { hasText: kratie.title }).waitFor();
   assert.equal((await titles(page))[0], kratie.title, 'a prefix finds the word as it is typed');
@@ -57,7 +57,7 @@ test('typing in the header box searches as you type; "/" focuses it; the address
   const fetched = searchRequests(requests);
   // Opening the result marks the matched word in the post.
   await page.keyboard.press('Enter');
-  await page.waitForURL(site.url + '/posts/' + kratie.slug + '?hl=dolphins');
+  await page.waitForURL(site.url + '/posts/' + kratie.slug + '/?hl=dolphins');
   await page.locator('article.post .prose mark').first().waitFor();
   assert.ok((await page.locator('article.post .prose mark').allTextContents()).every((t) => t.toLowerCase() === 'dolphins'));
   // The entry, then only shards on the word's path (keys "", "d", "do"…) and their chunks: far
@@ -80,31 +80,31 @@ test('ranking: a title match comes before body matches; typos and phrases; exclu
   const posts = postsOf(dist);
   const { page, problems, close } = await openPage();
   const market = posts.find((p) => p.slug === 'day-02-the-central-market');
-  await page.goto(site.url + '/search?q=' + encodeURIComponent('market '));
+  await page.goto(site.url + '/search/?q=' + encodeURIComponent('market '));
   await appReady(page);
   const all = await titles(page);
   assert.ok(all.length >= 3, `several posts mention markets: ${all}`);
   assert.equal(all[0], market.title);
   // One typo in a word of 4 to 7 letters.
-  await page.goto(site.url + '/search?q=' + encodeURIComponent('dolphns '));
+  await page.goto(site.url + '/search/?q=' + encodeURIComponent('dolphns '));
   await appReady(page);
   assert.ok((await titles(page)).includes(posts.find((p) => p.slug === 'day-03-north-to-kratie').title));
   // A phrase must appear as written; an excluded word removes its posts.
   const withPhrase = posts.filter((p) => (p.title + ' ' + bodyOf(p)).toLowerCase().includes('central market'));
   assert.ok(withPhrase.length >= 2 && withPhrase.length < all.length, 'the sample has the phrase in some posts');
-  await page.goto(site.url + '/search?q=' + encodeURIComponent('"central market"'));
+  await page.goto(site.url + '/search/?q=' + encodeURIComponent('"central market"'));
   await appReady(page);
   const phrase = await titles(page);
   assert.equal(phrase[0], market.title, 'the title match first');
   assert.deepEqual([...phrase].sort(), withPhrase.map((p) => p.title).sort());
-  await page.goto(site.url + '/search?q=' + encodeURIComponent('market -central'));
+  await page.goto(site.url + '/search/?q=' + encodeURIComponent('market -central'));
   await appReady(page);
   const without = await titles(page);
   const central = new Set(posts.filter((p) => /\bcentral\b/.test((p.title + ' ' + bodyOf(p)).toLowerCase())).map((p) => p.title));
   assert.deepEqual(without, all.filter((t) => !central.has(t)), 'the posts with "central" are left out');
   assert.ok(without.length > 0 && without.length < all.length);
   // Nothing found says so, helpfully.
-  await page.goto(site.url + '/search?q=' + encodeURIComponent('zzyzzx '));
+  await page.goto(site.url + '/search/?q=' + encodeURIComponent('zzyzzx '));
   await appReady(page);
   assert.match(await page.locator('.search-status').textContent(), /No posts match “zzyzzx”/);
   assert.deepEqual(problems, []);
@@ -114,11 +114,11 @@ test('ranking: a title match comes before body matches; typos and phrases; exclu
 test('Khmer and Thai words are found inside text written without spaces', async () => {
   const posts = postsOf(dist);
   const { page, problems, close } = await openPage();
-  await page.goto(site.url + '/search?q=' + encodeURIComponent('ផ្សារ'));
+  await page.goto(site.url + '/search/?q=' + encodeURIComponent('ផ្សារ'));
   await appReady(page);
   await page.locator('.search-results h2').first().waitFor();
   assert.ok((await titles(page)).includes(posts.find((p) => p.slug === 'day-02-the-central-market').title));
-  await page.goto(site.url + '/search?q=' + encodeURIComponent('ตลาด'));
+  await page.goto(site.url + '/search/?q=' + encodeURIComponent('ตลาด'));
   await appReady(page);
   await page.locator('.search-results h2').first().waitFor();
   assert.deepEqual(await titles(page), [posts.find((p) => p.slug === 'day-11-a-bangkok-stopover').title]);
@@ -129,7 +129,7 @@ test('Khmer and Thai words are found inside text written without spaces', async 
 test('tags filter alone and together (AND), counts follow the query, and the address round-trips', async () => {
   const posts = postsOf(dist);
   const { page, problems, close } = await openPage();
-  await page.goto(site.url + '/search?tag=food,markets');
+  await page.goto(site.url + '/search/?tag=food,markets');
   await appReady(page);
   const both = posts.filter((p) => p.tags.includes('food') && p.tags.includes('markets')).map((p) => p.title);
   assert.ok(both.length >= 1);
@@ -140,7 +140,7 @@ test('tags filter alone and together (AND), counts follow the query, and the add
   assert.equal(await chip.getAttribute('aria-current'), 'true');
   assert.equal(await chip.locator('.count').textContent(), String(both.length));
   // A query and a tag together; the box shows the query after a direct load.
-  await page.goto(site.url + '/search?q=river&tag=transport');
+  await page.goto(site.url + '/search/?q=river&tag=transport');
   await appReady(page);
   assert.equal(await page.locator('#search-box').inputValue(), 'river');
   const found = await titles(page);
@@ -151,7 +151,7 @@ test('tags filter alone and together (AND), counts follow the query, and the add
   await page.locator('.search-results h2 a').first().click();
   await page.locator('article.post').waitFor();
   await page.goBack();
-  await page.waitForURL(site.url + '/search?q=river&tag=transport');
+  await page.waitForURL(site.url + '/search/?q=river&tag=transport');
   await page.locator('.search-results h2').first().waitFor();
   assert.deepEqual(await titles(page), found);
   assert.deepEqual(problems, []);
@@ -181,7 +181,7 @@ test('many results come a page at a time; "Show more results" adds the next page
   const many = await serve(dir);
   const { page, problems, close } = await openPage();
   try {
-    await page.goto(many.url + '/search?q=ferry');
+    await page.goto(many.url + '/search/?q=ferry');
     await appReady(page);
     assert.match(await page.locator('.search-status').textContent(), /^70 posts found$/);
     assert.equal((await titles(page)).length, 30);

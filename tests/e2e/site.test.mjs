@@ -75,10 +75,10 @@ test('home lists the published posts, newest first, a page at a time, with date,
   // The header carries the nav links of site.toml.
   const nav = page.locator('header nav[aria-label="Site"] a');
   assert.deepEqual(await nav.allTextContents(), ['Tags', 'Archive', 'Start at day 1']);
-  assert.equal(await nav.last().getAttribute('href'), '/posts/day-01-arriving-in-phnom-penh');
+  assert.equal(await nav.last().getAttribute('href'), '/posts/day-01-arriving-in-phnom-penh/');
   // The second page holds the rest; Newer leads back.
   await page.locator('nav.pagination a', { hasText: 'Older posts' }).click();
-  await page.waitForURL(site.url + '/page/2');
+  await page.waitForURL(site.url + '/page/2/');
   await page.locator('.post-card h2', { hasText: posts[size].title }).waitFor();
   assert.deepEqual(await page.locator('.post-card h2').allTextContents(), posts.slice(size).map((p) => p.title));
   assert.equal(await page.locator('nav.pagination span').textContent(), 'Page 2 of 2');
@@ -100,7 +100,7 @@ test('clicking a post navigates without a page load, shows the article and its t
   const htmlRequestsBefore = requests.filter((u) => !/\.(js|wasm|css|json|svg)$/.test(new URL(u).pathname)).length;
 
   await page.locator('.post-card h2 a', { hasText: target.title }).click();
-  await page.waitForURL(site.url + '/posts/' + target.slug);
+  await page.waitForURL(site.url + '/posts/' + target.slug + '/');
   const article = page.locator('article.post');
   await article.locator('h1', { hasText: target.title }).waitFor();
   assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no full page load');
@@ -172,7 +172,7 @@ test('pointing at a post fetches it ahead; opening it then needs no request', as
 test('tags, a tag, the archive and page 2 answer 200 when loaded directly and list the right posts', async () => {
   const posts = samplePosts();
   const { page, problems, close } = await openPage();
-  let response = await page.goto(site.url + '/tags');
+  let response = await page.goto(site.url + '/tags/');
   assert.equal(response.status(), 200);
   await appReady(page);
   const counts = {};
@@ -184,7 +184,7 @@ test('tags, a tag, the archive and page 2 answer 200 when loaded directly and li
   assert.equal(await page.title(), 'Tags · Fieldnotes');
 
   await page.locator('.tag-cloud a', { hasText: 'temples' }).click();
-  await page.waitForURL(site.url + '/tags/temples');
+  await page.waitForURL(site.url + '/tags/temples/');
   await page.locator('main h1', { hasText: 'Tagged' }).waitFor();
   const tagged = posts.filter((p) => p.tags.includes('temples')).map((p) => p.title);
   assert.deepEqual(await page.locator('.post-card h2').allTextContents(), tagged);
@@ -196,7 +196,7 @@ test('tags, a tag, the archive and page 2 answer 200 when loaded directly and li
   assert.equal(await page.locator('main h3').first().textContent(), 'February 2025');
   assert.equal(await page.locator('.archive-list li').count(), posts.length);
 
-  response = await page.goto(site.url + '/page/2');
+  response = await page.goto(site.url + '/page/2/');
   assert.equal(response.status(), 200);
   await appReady(page);
   await page.locator('.post-card').first().waitFor();
@@ -254,7 +254,7 @@ test('a post has its contents, and links to the newer and older posts', async ()
   const posts = samplePosts();
   const i = posts.findIndex((p) => p.slug === 'day-06-the-long-bus');
   const { page, problems, close } = await openPage();
-  await page.goto(site.url + '/posts/day-06-the-long-bus');
+  await page.goto(site.url + '/posts/day-06-the-long-bus/');
   await appReady(page);
   const toc = page.locator('nav.toc a');
   await toc.first().waitFor();
@@ -268,19 +268,19 @@ test('a post has its contents, and links to the newer and older posts', async ()
   await page.keyboard.press('Enter');
   await page.waitForFunction((id) => document.activeElement?.id === id, headings[1][0]);
   assert.equal(new URL(page.url()).hash, '#' + headings[1][0]);
-  assert.equal(new URL(page.url()).pathname, '/posts/day-06-the-long-bus');
-  assert.equal(await page.locator('nav.post-nav a[rel=prev]').getAttribute('href'), '/posts/' + posts[i - 1].slug);
-  assert.equal(await page.locator('nav.post-nav a[rel=next]').getAttribute('href'), '/posts/' + posts[i + 1].slug);
+  assert.equal(new URL(page.url()).pathname, '/posts/day-06-the-long-bus/');
+  assert.equal(await page.locator('nav.post-nav a[rel=prev]').getAttribute('href'), '/posts/' + posts[i - 1].slug + '/');
+  assert.equal(await page.locator('nav.post-nav a[rel=next]').getAttribute('href'), '/posts/' + posts[i + 1].slug + '/');
   // Related posts share a tag with this one.
   const related = await page.locator('nav.related a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
   assert.ok(related.length >= 1 && related.length <= 3, `related: ${related}`);
   for (const href of related) {
-    const other = posts.find((p) => '/posts/' + p.slug === href);
+    const other = posts.find((p) => '/posts/' + p.slug + '/' === href);
     assert.ok(other.tags.some((t) => posts[i].tags.includes(t)), `${href} shares a tag`);
   }
   await page.screenshot({ path: path.join(artifacts, 'post-1280.png'), fullPage: true });
   await page.locator('nav.post-nav a[rel=next]').click();
-  await page.waitForURL(site.url + '/posts/' + posts[i + 1].slug);
+  await page.waitForURL(site.url + '/posts/' + posts[i + 1].slug + '/');
   await page.locator('main h1', { hasText: posts[i + 1].title }).waitFor();
   // The focus follows once the new page is painted (see Ready).
   await page.waitForFunction((title) => document.activeElement?.textContent === title, posts[i + 1].title);
@@ -290,7 +290,7 @@ test('a post has its contents, and links to the newer and older posts', async ()
 
 test('a post URL loaded directly answers 200 and renders the article, footnotes and smart quotes', async () => {
   const { page, problems, requests, close } = await openPage({ width: 375, height: 812 });
-  const response = await page.goto(site.url + '/posts/day-06-the-long-bus');
+  const response = await page.goto(site.url + '/posts/day-06-the-long-bus/');
   assert.equal(response.status(), 200);
   await appReady(page);
   const article = page.locator('article.post');
@@ -375,7 +375,7 @@ test('raw HTML and javascript: links in a post do nothing', async () => {
 
 test('no request leaves the site while reading', async () => {
   const { page, problems, requests, close } = await openPage();
-  await page.goto(site.url + '/posts/day-01-arriving-in-phnom-penh');
+  await page.goto(site.url + '/posts/day-01-arriving-in-phnom-penh/');
   await appReady(page);
   await page.locator('article.post .prose').waitFor();
   await page.waitForLoadState('networkidle');
@@ -420,7 +420,7 @@ test('each page keeps the head true to it: title, description, canonical and Ope
   const { page, problems, close } = await openPage();
   // The static page of each route states its head; after navigating there in the app, the head
   // must say the same, with one tag of each kind.
-  const routes = [`posts/${target.slug}`, 'tags', `tags/${target.tags[0]}`, 'archive', 'page/2', ''];
+  const routes = [`posts/${target.slug}/`, 'tags/', `tags/${target.tags[0]}/`, 'archive/', 'page/2/', ''];
   const expected = {};
   for (const route of routes) {
     await page.goto(site.url + '/' + route);
@@ -429,9 +429,9 @@ test('each page keeps the head true to it: title, description, canonical and Ope
     assert.equal(expected[route].canonical, base + route, `canonical of /${route}`);
     assert.equal(expected[route].ogUrl, base + route);
   }
-  assert.equal(expected[`posts/${target.slug}`].description, target.summary);
-  assert.equal(expected[`posts/${target.slug}`].ogType, 'article');
-  assert.equal(expected[`posts/${target.slug}`].title, `${target.title} · ${manifest.site.title}`);
+  assert.equal(expected[`posts/${target.slug}/`].description, target.summary);
+  assert.equal(expected[`posts/${target.slug}/`].ogType, 'article');
+  assert.equal(expected[`posts/${target.slug}/`].title, `${target.title} · ${manifest.site.title}`);
   // Now move through the same routes inside the app, from home.
   for (const route of routes) {
     await followInApp(page, '/' + route);
@@ -460,7 +460,7 @@ test("a post's old address (an alias) leads to the post, from a link in the app 
   await appReady(page);
   await page.evaluate(() => { window.__sameDocument = true; });
   await followInApp(page, alias);
-  await page.waitForURL(site.url + '/posts/' + target.slug);
+  await page.waitForURL(site.url + '/posts/' + target.slug + '/');
   await page.locator('article.post h1', { hasText: target.title }).waitFor();
   assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no page load');
   // Back does not land on the old address (it was replaced), so it returns home.
@@ -468,7 +468,7 @@ test("a post's old address (an alias) leads to the post, from a link in the app 
   await page.waitForURL(site.url + '/');
   // Loaded directly, the host serves the redirect page the build wrote for the alias.
   await page.goto(site.url + alias);
-  await page.waitForURL(site.url + '/posts/' + target.slug);
+  await page.waitForURL(site.url + '/posts/' + target.slug + '/');
   await page.locator('article.post h1', { hasText: target.title }).waitFor();
   assert.deepEqual(problems, []);
   await close();
@@ -497,7 +497,7 @@ test('images alone in a paragraph are figures with their caption; headings link 
 test('display settings (theme, text size, line width, spacing) apply at once and are kept for the next visit', async () => {
   const { page, problems, close } = await openPage();
   await page.emulateMedia({ colorScheme: 'light' });
-  await page.goto(site.url + '/posts/day-01-arriving-in-phnom-penh');
+  await page.goto(site.url + '/posts/day-01-arriving-in-phnom-penh/');
   await appReady(page);
   const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   const light = await background();
@@ -518,7 +518,7 @@ test('display settings (theme, text size, line width, spacing) apply at once and
   assert.ok((await leading()) / (await fontSize()) > before.leading / before.size, 'lines are further apart');
 
   // A new visit: the choices are applied by the page head before the app starts (no flash).
-  await page.goto(site.url + '/tags');
+  await page.goto(site.url + '/tags/');
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
   assert.equal(await background(), dark);
   await appReady(page);
@@ -587,7 +587,7 @@ test('while a post is slow to arrive a placeholder holds its place, and the page
       for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
     }).observe({ type: 'layout-shift', buffered: true });
   });
-  await page.goto(site.url + '/posts/' + target.slug);
+  await page.goto(site.url + '/posts/' + target.slug + '/');
   // The build's copy of the article is on screen from the first paint, then the app's.
   assert.equal(await page.locator('#prerendered h1').textContent(), target.title);
   await page.locator('article.post h1', { hasText: target.title }).waitFor();
@@ -606,7 +606,7 @@ test('while a post is slow to arrive a placeholder holds its place, and the page
 
 test('printing leaves out the header, menus and navigation, on white', async () => {
   const { page, close } = await openPage();
-  await page.goto(site.url + '/posts/day-06-the-long-bus');
+  await page.goto(site.url + '/posts/day-06-the-long-bus/');
   await appReady(page);
   await page.locator('article.post .prose').waitFor();
   await page.emulateMedia({ media: 'print' });

@@ -86,7 +86,6 @@ pub fn SaveForOffline(
     /// The search index entry and its size, when searching offline is part of it.
     search: Option<(String, u64)>,
     /// The posts, when they are known already: the button then says whether all are saved.
-    #[prop(optional)]
     known: Option<Vec<PostSummary>>,
 ) -> impl IntoView {
     let offline = expect_context::<Offline>();
@@ -94,10 +93,14 @@ pub fn SaveForOffline(
     let (progress, set_progress) = signal(None::<Progress>);
     let (message, set_message) = signal(String::new());
     let busy = move || progress.get().is_some();
+    // The posts, once known: given, or fetched by the last save.
+    let known = RwSignal::new(known);
     let all_saved = move || {
-        known
-            .as_ref()
-            .is_some_and(|posts| posts.iter().all(|p| offline.has_saved(p)))
+        known.with(|posts| {
+            posts
+                .as_ref()
+                .is_some_and(|posts| posts.iter().all(|p| offline.has_saved(p)))
+        })
     };
     let save = move |_| {
         let posts = posts();
@@ -106,6 +109,7 @@ pub fn SaveForOffline(
             set_message.set(String::new());
             let result = match posts.await {
                 Ok(posts) => {
+                    known.set(Some(posts.clone()));
                     offline::save_posts(posts, search.map(|(entry, _)| entry), move |p| {
                         set_progress.set(Some(p))
                     })

@@ -18,6 +18,7 @@ pub fn SearchBox() -> impl IntoView {
         location
             .pathname
             .get()
+            .trim_end_matches('/')
             .ends_with(&format!("/{}", routes::SEARCH))
     };
     // The box shows the query of the page on screen (after Back, too).

@@ -1,17 +1,20 @@
 //! The view for any address that is not a page of the site. Reached by a link inside the app
-//! (an old address of a post in a post's text, say), the address is loaded from the host
-//! instead: the build wrote a page at each old address that sends the reader on.
+//! (an old address of a post in a post's text, say), the address is asked of the host first:
+//! the build wrote a small page at each old address that names the post, and the reader is sent
+//! on to it without leaving the app.
 
-use crate::app::address::href;
+use crate::app::address::{base_path, href, in_app};
 use crate::app::components::{with_site, Loading, Ready};
 use crate::app::head::set_head;
 use crate::routes::Route;
+use gloo_net::http::Request;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
 
 thread_local! {
-    /// The address the app was started at.
+    /// The address the app was started at: the host has answered that one already.
     static STARTED_AT: String = window().location().pathname().unwrap_or_default();
 }
 
@@ -20,22 +23,56 @@ pub fn note_start() {
     STARTED_AT.with(|_| {});
 }
 
+/// Where the host's page at `path` sends readers on to (`<meta http-equiv="refresh">` of an
+/// old address's page), as a path below the base path; `None` for any other answer.
+async fn moved_to(path: &str) -> Option<String> {
+    let response = Request::get(path).send().await.ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let html = response.text().await.ok()?;
+    let marker = "http-equiv=\"refresh\" content=\"0; url=";
+    let start = html.find(marker)? + marker.len();
+    let target = &html[start..start + html[start..].find('"')?];
+    let below = target.strip_prefix(base_path().as_str())?;
+    Some(in_app(below))
+}
+
 #[component]
 pub fn NotFound() -> impl IntoView {
+    let navigate = use_navigate();
     // The router's address: during an in-app navigation the browser's may not have changed yet.
     let location = use_location();
-    with_site(move |data| {
-        let path = location.pathname.get_untracked();
-        if STARTED_AT.with(|start| *start != path) {
-            // Not the page the host answered: ask the host, which knows every old address.
-            let search = location.search.get_untracked();
-            let to = if search.is_empty() {
-                path
+    let path = location.pathname.get_untracked();
+    let asked = STARTED_AT.with(|start| *start == path);
+    let moved = LocalResource::new(move || {
+        let path = path.clone();
+        async move {
+            if asked {
+                None
             } else {
-                format!("{path}?{search}")
-            };
-            let _ = window().location().replace(&to);
-            return view! { <Loading/> }.into_any();
+                moved_to(&path).await
+            }
+        }
+    });
+    with_site(move |data| {
+        match moved.get() {
+            None => return view! { <Loading/> }.into_any(),
+            Some(Some(to)) => {
+                // Replace, so Back does not return to the old address and bounce here again.
+                let navigate = navigate.clone();
+                request_animation_frame(move || {
+                    navigate(
+                        &to,
+                        NavigateOptions {
+                            replace: true,
+                            ..Default::default()
+                        },
+                    )
+                });
+                return view! { <Loading/> }.into_any();
+            }
+            Some(None) => {}
         }
         set_head(
             &Route::NotFound.head(&data.manifest.site),

@@ -77,7 +77,7 @@ pub fn OfflinePage() -> impl IntoView {
                         {move || format!("{} of {total} posts are available offline.", count())}
                         {move || used.get().map(|u| format!(" This site uses {} of this browser's storage.", human_bytes(u)))}
                     </p>
-                    <SaveForOffline count=total bytes posts what="all posts".to_string() search=search.clone() known=all.clone()/>
+                    <SaveForOffline count=total bytes posts what="all posts".to_string() search=search.clone() known=Some(all.clone())/>
                     <Show when=move || offline.saved.with(|s| !s.is_empty())>
                         <button type="button" class="remove-saved" on:click=forget>"Remove saved posts"</button>
                     </Show>

@@ -6,13 +6,13 @@ use crate::app::address::{base_path, href};
 use crate::app::components::{
     move_focus, with_site, Article, LoadFailed, Loading, NotStored, OfflineMark, PostMeta, Ready,
 };
-use crate::app::data::{is_file_of, load_post, post_file, SiteData};
+use crate::app::data::{is_file_of, load_post, load_post_nav, post_file, SiteData};
 use crate::app::head::set_head;
 use crate::app::net::LoadError;
 use crate::app::offline::{self, Offline};
 use crate::app::timing::timed;
 use crate::markdown::{self, Heading, RenderOptions};
-use crate::model::{text_direction, Post, PostLink, PostSummary, SeriesRef};
+use crate::model::{text_direction, Post, PostLink, PostNav, PostSummary, SeriesRef};
 use crate::routes::{highlight_words, slug_of_segment, Route};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -38,7 +38,8 @@ pub fn PostPage() -> impl IntoView {
             None => view! { <Loading/> }.into_any(),
             Some(Ok(None)) => view! { <NotFound/> }.into_any(),
             Some(Ok(Some(file))) => {
-                view! { <PostLoader site=site.clone() file highlight=highlight.clone()/> }
+                let slug = slug.clone();
+                view! { <PostLoader site=site.clone() slug file highlight=highlight.clone()/> }
                     .into_any()
             }
             Some(Err(LoadError::Network(_))) if !network.get() && offline::is_controlled() => {
@@ -73,23 +74,33 @@ async fn find_post_file(
     }
 }
 
-/// Fetches one post's file (once: it is created only when the post's file is known).
+/// Fetches one post's file (once: it is created only when the post's file is known) and, at the
+/// same time, the links under it. Without its links (offline, say) the post still shows.
 #[component]
-fn PostLoader(site: Arc<SiteData>, file: String, highlight: Vec<String>) -> impl IntoView {
+fn PostLoader(
+    site: Arc<SiteData>,
+    slug: String,
+    file: String,
+    highlight: Vec<String>,
+) -> impl IntoView {
     let file_opened = file.clone();
     let network = expect_context::<Offline>().online;
+    let manifest = site.manifest.clone();
     let post = LocalResource::new(move || {
-        let file = file.clone();
-        async move { load_post(&file).await }
+        let (file, manifest, slug) = (file.clone(), manifest.clone(), slug.clone());
+        async move {
+            let (post, nav) = futures::join!(load_post(&file), load_post_nav(&manifest, &slug));
+            post.map(|post| (post, nav.unwrap_or_default()))
+        }
     });
     move || match post.get() {
         None => view! { <Loading/> }.into_any(),
-        Some(Ok(post)) => {
+        Some(Ok((post, nav))) => {
             offline::note_opened(&file_opened);
             let mut post = Post::clone(&post);
             // The post's own file leaves its name out (it is hashed from the content).
             post.summary.file = file_opened.clone();
-            view! { <PostView site=site.clone() post highlight=highlight.clone()/> }.into_any()
+            view! { <PostView site=site.clone() post nav highlight=highlight.clone()/> }.into_any()
         }
         // Offline, a post the browser has not stored is not an error to retry but a fact to say.
         Some(Err(LoadError::Network(_))) if !network.get() && offline::is_controlled() => {
@@ -100,7 +111,12 @@ fn PostLoader(site: Arc<SiteData>, file: String, highlight: Vec<String>) -> impl
 }
 
 #[component]
-fn PostView(site: Arc<SiteData>, post: Post, highlight: Vec<String>) -> impl IntoView {
+fn PostView(
+    site: Arc<SiteData>,
+    post: Post,
+    nav: PostNav,
+    highlight: Vec<String>,
+) -> impl IntoView {
     let summary = post.summary;
     let (lang, dir) = (summary.lang.clone(), text_direction(&summary.lang));
     let title = summary.title.clone();
@@ -113,7 +129,6 @@ fn PostView(site: Arc<SiteData>, post: Post, highlight: Vec<String>) -> impl Int
     });
     let toc = (rendered.headings.iter().filter(|h| h.level >= 2).count() >= 3)
         .then(|| view! { <TableOfContents headings=rendered.headings.clone()/> });
-    let nav = post.nav;
     let series_nav = summary
         .series
         .as_ref()

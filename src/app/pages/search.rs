@@ -288,17 +288,21 @@ fn Found(site: Arc<SiteData>, query: SearchQuery, source: Source) -> impl IntoVi
             }
         }
     });
+    // The first new result takes the focus once drawn, so keyboard readers go on from where
+    // they were.
+    let focus_next = RwSignal::new(None::<usize>);
     let more = move |_| {
-        let first_new = wanted.get_untracked();
+        focus_next.set(Some(wanted.get_untracked()));
         wanted.update(|w| *w += RESULTS_PAGE);
-        // The first new result takes the focus, so keyboard readers go on from where they were.
-        request_animation_frame(move || focus_result(first_new));
     };
     // The last results drawn stay while more are fetched, so the list does not blink.
     let shown = RwSignal::new(None::<(Arc<Results>, Option<usize>)>);
     Effect::new(move |_| {
         if let Some(Ok((found, total))) = results.get() {
             shown.set(Some((Arc::new(found), total)));
+            if let Some(n) = focus_next.try_update(Option::take).flatten() {
+                request_animation_frame(move || focus_result(n));
+            }
         }
     });
     let q = query.q.clone();

@@ -98,6 +98,8 @@ fn TagList(manifest: Manifest, tag: String, list: Arc<ListPage>) -> impl IntoVie
     // Saving the whole tag fetches its other pages first.
     let (lists, segment) = (manifest.lists.clone(), tag_segment(&tag));
     let first = list.clone();
+    // A tag of one page is known whole: the button can say whether it is saved.
+    let known = (list.pages == 1).then(|| list.posts.clone());
     let whole = Arc::new(move || {
         let (manifest, first) = (manifest.clone(), first.clone());
         let (lists, segment) = (lists.clone(), segment.clone());
@@ -110,7 +112,7 @@ fn TagList(manifest: Manifest, tag: String, list: Arc<ListPage>) -> impl IntoVie
         <div class="page tag">
             <h1 class="page-title">"Tagged “" {tag.clone()} "”"</h1>
             <p class="site-description">{count} " · " <A href={href(&Route::Tags)}>"All tags"</A></p>
-            <SaveForOffline count=list.total bytes=list.bytes posts=whole what="this tag".to_string() search=None/>
+            <SaveForOffline count=list.total bytes=list.bytes posts=whole what="this tag".to_string() search=None known=known/>
             <PostList posts=list.posts.clone()/>
             <Pagination page pages=list.pages link/>
         </div>
