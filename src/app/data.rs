@@ -14,7 +14,7 @@ use crate::model::{
 use crate::search::index::{chunks_for, Loaded};
 use crate::search::query::Clause;
 use futures::future::{join_all, FutureExt, LocalBoxFuture, Shared};
-use leptos::prelude::LocalResource;
+use leptos::prelude::{GetUntracked, LocalResource};
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -232,6 +232,27 @@ pub async fn load_all_posts(manifest: &Manifest) -> Result<Arc<AllPosts>, LoadEr
     Ok(Arc::new(all))
 }
 
+/// The URLs of the lists a reader who saves every post needs to browse and search offline: the
+/// home list's pages, the tag index, the archive's years, every card and every slug shard, and the
+/// list of all posts.
+pub fn offline_lists(manifest: &Manifest) -> Vec<String> {
+    let lists = &manifest.lists;
+    let per_page = manifest.site.posts_per_page;
+    let pages = crate::listing::page_count(manifest.post_count, per_page);
+    let mut files: Vec<String> = (1..=pages)
+        .map(|n| crate::model::home_file(lists, n))
+        .collect();
+    files.push(crate::model::tags_file(lists));
+    files.push(crate::model::archive_file(lists));
+    files.extend(
+        (0..manifest.post_count.div_ceil(DOC_BLOCK))
+            .map(|b| doc_file(lists, (b * DOC_BLOCK) as u32)),
+    );
+    files.extend((0..manifest.slug_shards).map(|n| crate::model::slug_shard_file(lists, n)));
+    files.push(manifest.all_posts.clone());
+    files.iter().map(|f| data_url(f)).collect()
+}
+
 /// Every page of a list after its first, fetched: for saving a whole tag offline.
 pub async fn load_whole_list(
     manifest: &Manifest,
@@ -317,10 +338,21 @@ pub async fn load_post_text(file: &str) -> Result<Arc<String>, LoadError> {
 
 /// Starts fetching a post the reader is likely to open (a link under the pointer or the focus),
 /// so it shows at once when they do.
-pub fn prefetch_post(file: String) {
+pub fn prefetch_post(site: SiteResource, slug: String, file: String) {
     // A failure here is not the reader's problem: opening the post tries again and says so.
     leptos::task::spawn_local(async move {
-        let _ = load_post(&file).await;
+        let manifest = site
+            .get_untracked()
+            .and_then(Result::ok)
+            .map(|site| site.manifest.clone());
+        match manifest {
+            Some(manifest) => {
+                let _ = futures::join!(load_post(&file), load_post_nav(&manifest, &slug));
+            }
+            None => {
+                let _ = load_post(&file).await;
+            }
+        }
     });
 }
 

@@ -289,17 +289,20 @@ pub struct Progress {
     pub bytes: u64,
 }
 
-/// Stores `posts`, with their images, in [`SAVED_CACHE`] (and the whole search index when
-/// `with_search`); `progress` hears after each post. Returns the bytes stored.
+/// Stores `posts`, with their images, in [`SAVED_CACHE`] (and, with `search_entry`, the whole
+/// search index and the lists that browsing and searching read, `lists`); `progress` hears after
+/// each post. Returns the bytes stored.
 pub async fn save_posts(
     posts: Vec<PostSummary>,
     search_entry: Option<String>,
+    lists: Vec<String>,
     progress: impl Fn(Progress),
 ) -> Result<u64, LoadError> {
     let cache = open_cache(SAVED_CACHE).await.map_err(js_error)?;
     let mut search_urls = Vec::new();
     if let Some(entry) = &search_entry {
         search_urls = data::search_index_files(entry).await?;
+        search_urls.extend(lists);
     }
     let mut report = Progress {
         done: 0,

@@ -110,7 +110,12 @@ pub fn slug_shard(slug: &str, shards: u32) -> u32 {
 
 /// The slug shard file holding `slug`.
 pub fn slug_file(lists: &str, slug: &str, shards: u32) -> String {
-    format!("{lists}/slugs/{}.json", slug_shard(slug, shards))
+    slug_shard_file(lists, slug_shard(slug, shards))
+}
+
+/// Slug shard number `n`.
+pub fn slug_shard_file(lists: &str, n: u32) -> String {
+    format!("{lists}/slugs/{n}.json")
 }
 
 /// `tags.json`: every tag with its number of posts, most used first, then by name.

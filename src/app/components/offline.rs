@@ -102,18 +102,23 @@ pub fn SaveForOffline(
                 .is_some_and(|posts| posts.iter().all(|p| offline.has_saved(p)))
         })
     };
+    let site = expect_context::<crate::app::data::SiteResource>();
     let save = move |_| {
         let posts = posts();
         let search = search.clone();
+        // With the search index go the lists that show what it finds, offline too.
+        let lists = match (&search, site.get_untracked()) {
+            (Some(_), Some(Ok(site))) => crate::app::data::offline_lists(&site.manifest),
+            _ => Vec::new(),
+        };
         leptos::task::spawn_local(async move {
             set_message.set(String::new());
             let result = match posts.await {
                 Ok(posts) => {
                     known.set(Some(posts.clone()));
-                    offline::save_posts(posts, search.map(|(entry, _)| entry), move |p| {
-                        set_progress.set(Some(p))
-                    })
-                    .await
+                    let entry = search.map(|(entry, _)| entry);
+                    offline::save_posts(posts, entry, lists, move |p| set_progress.set(Some(p)))
+                        .await
                 }
                 Err(error) => Err(error),
             };

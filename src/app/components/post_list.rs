@@ -2,7 +2,7 @@
 
 use super::{OfflineMark, PostMeta};
 use crate::app::address::href;
-use crate::app::data::prefetch_post;
+use crate::app::data::{prefetch_post, SiteResource};
 use crate::model::PostSummary;
 use crate::routes::Route;
 use leptos::prelude::*;
@@ -11,21 +11,26 @@ use leptos_router::components::A;
 /// Cards for `posts`: title, meta line, summary.
 #[component]
 pub fn PostList(posts: Vec<PostSummary>) -> impl IntoView {
+    let site = expect_context::<SiteResource>();
     let cards = posts
         .into_iter()
         .map(|post| {
             let link = href(&Route::Post(&post.slug));
             let (lang, title, summary) =
                 (post.lang.clone(), post.title.clone(), post.summary.clone());
-            // Fetch the post while the reader points at it or tabs to it.
-            let (on_point, on_focus) = (post.file.clone(), post.file.clone());
+            // Fetch the post and its links while the reader points at it or tabs to it.
+            let (slug, file) = (post.slug.clone(), post.file.clone());
+            let (on_point, on_focus) = (
+                (slug.clone(), file.clone()),
+                (slug, file),
+            );
             let mark = post.clone();
             view! {
                 <li
                     class="post-card"
                     lang=lang
-                    on:mouseenter=move |_| prefetch_post(on_point.clone())
-                    on:focusin=move |_| prefetch_post(on_focus.clone())
+                    on:mouseenter=move |_| prefetch_post(site, on_point.0.clone(), on_point.1.clone())
+                    on:focusin=move |_| prefetch_post(site, on_focus.0.clone(), on_focus.1.clone())
                 >
                     <h2><A href=link>{title}</A></h2>
                     <PostMeta post=post/>
