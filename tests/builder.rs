@@ -475,7 +475,7 @@ fn stubs_give_every_route_a_real_page() {
     );
     let archive = fs::read_to_string(dist.path().join("archive/index.html")).unwrap();
     assert!(
-        archive.contains("<h2>2025</h2><h3>March 2025</h3>"),
+        archive.contains("<h2>2025</h2><section><h3>March 2025</h3><ul class=\"archive-list\">"),
         "{archive}"
     );
 
@@ -509,7 +509,10 @@ fn stubs_give_every_route_a_real_page() {
     assert!(!post.contains("unsafe-inline"));
 
     let khmer = fs::read_to_string(dist.path().join("posts/second-day/index.html")).unwrap();
-    assert!(khmer.contains("<article lang=\"km\">"), "{khmer}");
+    assert!(
+        khmer.contains("<article class=\"page post\" lang=\"km\" dir=\"ltr\">"),
+        "{khmer}"
+    );
 
     let not_found = fs::read_to_string(dist.path().join("404.html")).unwrap();
     assert!(not_found.contains("<title>Page not found · Fixture Notes</title>"));

@@ -167,7 +167,7 @@ fn tags_that_cannot_be_folder_names_get_pages_all_the_same() {
         "/notes/tags/%E1%9E%95%E1%9F%92%E1%9E%9F%E1%9E%B6%E1%9E%9A/",
     ] {
         assert!(
-            tags.contains(&format!("<a href=\"{href}\">")),
+            tags.contains(&format!("<a class=\"tag\" href=\"{href}\">")),
             "{href}: {tags}"
         );
     }

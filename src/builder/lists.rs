@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// Each post's links, in the order of `posts` (newest first, their `file` set).
-fn navs(posts: &[PostSummary]) -> Vec<PostNav> {
+pub fn navs(posts: &[PostSummary]) -> Vec<PostNav> {
     let related = listing::related_all(posts, 3);
     let series = listing::series_all(posts);
     let link = |i: usize| PostLink::to(&posts[i]);

@@ -32,6 +32,7 @@ mod shortcodes;
 mod size_report;
 mod stubs;
 mod validate;
+mod views;
 mod write;
 
 pub use config::CONFIG_FILE;

@@ -8,11 +8,11 @@
 //! the same page itself. Every page carries a Content-Security-Policy that allows the shell's
 //! inline scripts by their hashes (never `unsafe-inline`).
 
-use super::offline;
+use super::{offline, views};
 use crate::head::PageHead;
 use crate::listing;
 use crate::markdown::{self, escape_html, RenderOptions};
-use crate::model::{slug_file, Manifest, Post, PostLink, PostSummary, SiteInfo, DATA_DIR, UNDATED};
+use crate::model::{slug_file, Manifest, Post, PostLink, PostSummary, SiteInfo, DATA_DIR};
 use crate::routes::Route;
 use anyhow::{bail, Context, Result};
 use base64::Engine as _;
@@ -120,11 +120,15 @@ pub fn write_pages(
         written += write_alias_pages(dist, site, post)?;
     }
     let lists = Lists::new(posts);
+    let navs = super::lists::navs(posts);
     for route in Route::all(site, posts) {
         let (head, content, data) = match route {
             Route::Post(slug) => {
-                let summary = lists.by_slug[slug];
-                let content = post_content(site, summary, load_post(summary)?);
+                let (i, summary) = lists.by_slug[slug];
+                let post = load_post(summary)?;
+                let options = RenderOptions::for_site(&site.base_path, post.images);
+                let rendered = markdown::render(&post.body, &options);
+                let content = views::page(site, &views::post(site, summary, &rendered, &navs[i]));
                 // Its links live in its slug shard: fetched at once too.
                 let shard = slug_file(&manifest.lists, slug, manifest.slug_shards);
                 let data = vec![summary.file.clone(), shard];
@@ -132,7 +136,7 @@ pub fn write_pages(
             }
             _ => (
                 route.head(site),
-                list_content(&route, site, &lists),
+                content(&route, site, &lists),
                 route.data_file(&manifest.lists).into_iter().collect(),
             ),
         };
@@ -155,7 +159,8 @@ pub fn write_pages(
 /// The posts, looked up the ways the route pages need them.
 struct Lists<'a> {
     all: &'a [PostSummary],
-    by_slug: HashMap<&'a str, &'a PostSummary>,
+    /// Each post with its place in `all`.
+    by_slug: HashMap<&'a str, (usize, &'a PostSummary)>,
     by_tag: HashMap<&'a str, Vec<&'a PostSummary>>,
     by_year: HashMap<&'a str, Vec<&'a PostSummary>>,
 }
@@ -168,8 +173,8 @@ impl<'a> Lists<'a> {
             by_tag: HashMap::new(),
             by_year: HashMap::new(),
         };
-        for post in all {
-            lists.by_slug.insert(&post.slug, post);
+        for (i, post) in all.iter().enumerate() {
+            lists.by_slug.insert(&post.slug, (i, post));
             for tag in &post.tags {
                 lists.by_tag.entry(tag).or_default().push(post);
             }
@@ -180,152 +185,35 @@ impl<'a> Lists<'a> {
     }
 }
 
-/// A post's page content: its article, rendered as the app renders it.
-fn post_content(site: &SiteInfo, summary: &PostSummary, post: Post) -> String {
-    let options = RenderOptions::for_site(&site.base_path, post.images);
-    let article = markdown::render(&post.body, &options).html;
-    format!(
-        "<main class=\"page\"><article lang=\"{}\"><h1>{}</h1><p>{}</p>{article}</article></main>",
-        escape_html(&summary.lang),
-        escape_html(&summary.title),
-        time_html(&summary.date),
-    )
-}
-
-/// Any other page's content: its heading, then what it lists.
-fn list_content(route: &Route, site: &SiteInfo, lists: &Lists) -> String {
-    let base = site.base_path.as_str();
-    let per_page = site.posts_per_page;
-    let body = match route {
-        Route::Home { page } => {
-            let list = listing::page_of(lists.all, *page, per_page);
-            if *page <= 1 {
-                summary_list(base, list)
-            } else {
-                link_list(base, list.iter())
-            }
-        }
-        Route::Tags => tag_cloud(base, lists.all),
+/// Any route's page content: what the app draws there ([`views`]).
+fn content(route: &Route, site: &SiteInfo, lists: &Lists) -> String {
+    let inner = match route {
+        Route::Home { page } => views::home(site, lists.all, *page),
+        Route::Tags => views::tags(site, lists.all),
         Route::Tag { tag, page } => {
             let tagged = lists.by_tag.get(tag).map_or(&[][..], Vec::as_slice);
-            let start = (page.max(&1) - 1) * per_page.max(1);
-            link_list(base, tagged.iter().skip(start).take(per_page.max(1)).copied())
+            views::tag(site, tag, tagged, *page)
         }
-        Route::Archive { year } => archive(base, lists, *year),
-        // Search runs in the browser; without JavaScript the page points to the lists instead.
-        Route::Search => format!(
-            "<p>Search runs in your browser and needs JavaScript. Browse <a href=\"{}\">by tag</a> or <a href=\"{}\">the archive</a>.</p>",
-            Route::Tags.href(base),
-            Route::Archive { year: None }.href(base)
-        ),
-        // So is saving posts for offline reading.
-        Route::Offline => "<p>Posts you open are kept in your browser for reading offline; saving more needs JavaScript.</p>".into(),
-        Route::NotFound => format!(
-            "<p><a href=\"{}\">Back to all posts</a></p>",
-            Route::Home { page: 1 }.href(base)
-        ),
+        Route::Archive { year } => {
+            let years = listing::archive_years(lists.all);
+            let shown = year
+                .or_else(|| years.first().map(|(y, _)| *y))
+                .unwrap_or("");
+            let posts: Vec<PostLink> = lists
+                .by_year
+                .get(shown)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|p| PostLink::to(p))
+                .collect();
+            views::archive(site, &years, shown, &posts)
+        }
+        Route::Search => views::search(site),
+        Route::Offline => views::offline(),
+        Route::NotFound => views::not_found(site),
         Route::Post(_) => unreachable!("a post's page is its article"),
     };
-    format!(
-        "<main class=\"page\"><h1>{}</h1>{body}</main>",
-        escape_html(&route.heading(site))
-    )
-}
-
-/// The first page of the home list: each post with its summary.
-fn summary_list(base: &str, posts: &[PostSummary]) -> String {
-    let mut html = String::from("<ul class=\"post-list\">");
-    for post in posts {
-        html.push_str(&format!(
-            "<li>{} {}<p>{}</p></li>",
-            post_link(base, post),
-            time_html(&post.date),
-            escape_html(&post.summary)
-        ));
-    }
-    html.push_str("</ul>");
-    html
-}
-
-/// A list of links to posts, with their dates.
-fn link_list<'a>(base: &str, posts: impl Iterator<Item = &'a PostSummary>) -> String {
-    let mut html = String::from("<ul class=\"post-list\">");
-    for post in posts {
-        html.push_str(&format!(
-            "<li>{} {}</li>",
-            post_link(base, post),
-            time_html(&post.date)
-        ));
-    }
-    html.push_str("</ul>");
-    html
-}
-
-fn post_link(base: &str, post: &PostSummary) -> String {
-    format!(
-        "<a href=\"{}\">{}</a>",
-        escape_html(&Route::Post(&post.slug).href(base)),
-        escape_html(&post.title)
-    )
-}
-
-/// Every tag, with its number of posts.
-fn tag_cloud(base: &str, posts: &[PostSummary]) -> String {
-    let mut html = String::from("<ul class=\"tag-cloud\">");
-    for (tag, count) in listing::tags_by_use(posts) {
-        html.push_str(&format!(
-            "<li><a href=\"{}\">{}</a> {count}</li>",
-            escape_html(&Route::Tag { tag, page: 1 }.href(base)),
-            escape_html(tag)
-        ));
-    }
-    html.push_str("</ul>");
-    html
-}
-
-/// The archive's years, then the posts of one year (the newest when `year` is none) by month.
-fn archive(base: &str, lists: &Lists, year: Option<&str>) -> String {
-    let years = listing::archive_years(lists.all);
-    let mut html = String::from("<ul class=\"archive-years\">");
-    for (y, count) in &years {
-        html.push_str(&format!(
-            "<li><a href=\"{}\">{}</a> {count}</li>",
-            escape_html(&Route::Archive { year: Some(y) }.href(base)),
-            escape_html(&year_name(y))
-        ));
-    }
-    html.push_str("</ul>");
-    let Some(shown) = year.or_else(|| years.first().map(|(y, _)| *y)) else {
-        return html;
-    };
-    html.push_str(&format!("<h2>{}</h2>", escape_html(&year_name(shown))));
-    let posts = lists.by_year.get(shown).map_or(&[][..], Vec::as_slice);
-    let links: Vec<PostLink> = posts.iter().map(|p| PostLink::to(p)).collect();
-    for month in listing::months(&links) {
-        if month.month != UNDATED {
-            html.push_str(&format!("<h3>{}</h3>", listing::month_name(&month.month)));
-        }
-        html.push_str("<ul class=\"post-list\">");
-        for link in month.posts {
-            html.push_str(&format!(
-                "<li><a href=\"{}\">{}</a> {}</li>",
-                escape_html(&Route::Post(&link.slug).href(base)),
-                escape_html(&link.title),
-                time_html(&link.date)
-            ));
-        }
-        html.push_str("</ul>");
-    }
-    html
-}
-
-/// A year of the archive as a heading says it.
-pub fn year_name(year: &str) -> String {
-    if year == UNDATED {
-        "Undated".into()
-    } else {
-        year.into()
-    }
+    views::page(site, &inner)
 }
 
 /// A page at each old address of `post` that sends readers on to it; returns how many.
@@ -388,14 +276,6 @@ fn write_file(dist: &Path, file: &str, html: String) -> Result<()> {
 }
 
 /// `<time>` for a date, nothing for an undated post.
-fn time_html(date: &Option<String>) -> String {
-    date.as_ref().map_or(String::new(), |d| {
-        format!(
-            "<time datetime=\"{d}\">{}</time>",
-            crate::model::human_date(d)
-        )
-    })
-}
 
 /// The shell as Trunk wrote it: anything an earlier run of this step added is taken out.
 fn pristine(shell: &str) -> String {

@@ -1,0 +1,395 @@
+//! The build's copy of what the app draws on each route: the same elements with the same classes
+//! (the header, the post cards, the article, the lists, the footer), so the page a host serves
+//! reads without JavaScript, and the app can take it over without anything moving or being
+//! painted larger: the largest paint is the static page's ([`super::pages`] writes it into each
+//! route's file; the stylesheet keeps the app's own copy hidden until it is drawn).
+//!
+//! Kept beside the app's views by the browser tests, which compare the head and the visible text
+//! of each route before and after the app takes over.
+
+use crate::listing::{self, page_count};
+use crate::markdown::{escape_html, reading_label, Heading, Rendered};
+use crate::model::{human_date, text_direction, PostLink, PostNav, PostSummary, SiteInfo, UNDATED};
+use crate::routes::Route;
+use std::fmt::Write as _;
+
+/// The whole visible page: the header, `main` holding `content`, the footer.
+pub fn page(site: &SiteInfo, content: &str) -> String {
+    let base = site.base_path.as_str();
+    format!("{}<main>{content}</main>{}", header(site), footer(base))
+}
+
+/// The site's banner, as the app's `SiteHeader` draws it, with a search form that works without
+/// JavaScript (the app's display settings and offline mark need it, and are left out).
+fn header(site: &SiteInfo) -> String {
+    let base = site.base_path.as_str();
+    let mut nav = vec![
+        ("Tags".to_string(), Route::Tags.href(base)),
+        (
+            "Archive".to_string(),
+            Route::Archive { year: None }.href(base),
+        ),
+    ];
+    for link in &site.nav {
+        let url = if link.url.starts_with('/') {
+            format!("{base}{}", link.url.trim_start_matches('/'))
+        } else {
+            link.url.clone()
+        };
+        nav.push((link.title.clone(), url));
+    }
+    let mut html = format!(
+        "<header class=\"site-header\"><a class=\"site-title\" href=\"{}\">{}</a><nav aria-label=\"Site\"><ul class=\"site-nav\">",
+        escape_html(&Route::Home { page: 1 }.href(base)),
+        escape_html(&site.title)
+    );
+    for (title, url) in nav {
+        let rel = if url.starts_with('/') {
+            ""
+        } else {
+            " rel=\"noopener noreferrer\""
+        };
+        let _ = write!(
+            html,
+            "<li><a href=\"{}\"{rel}>{}</a></li>",
+            escape_html(&url),
+            escape_html(&title)
+        );
+    }
+    let _ = write!(
+        html,
+        "</ul></nav><form class=\"search-box\" role=\"search\" action=\"{}\" method=\"get\"><label for=\"search-box-page\" class=\"visually-hidden\">Search posts</label><input id=\"search-box-page\" type=\"search\" name=\"q\" placeholder=\"Search posts\" autocomplete=\"off\"></form></header>",
+        escape_html(&Route::Search.href(base))
+    );
+    html
+}
+
+fn footer(base: &str) -> String {
+    format!(
+        "<footer class=\"site-footer\"><p>Made with Fieldnotes. No trackers, no third parties. <a href=\"{}\">Reading offline</a></p></footer>",
+        escape_html(&Route::Offline.href(base))
+    )
+}
+
+/// The line under a post's title: date, reading time, update, tags.
+fn post_meta(base: &str, post: &PostSummary) -> String {
+    let mut line = String::new();
+    if !post.authors.is_empty() {
+        let _ = write!(line, "By {} · ", escape_html(&post.authors.join(", ")));
+    }
+    if let Some(date) = &post.date {
+        let _ = write!(line, "{} · ", time(date));
+    }
+    line.push_str(&reading_label(post.reading_minutes));
+    if let Some(updated) = &post.updated {
+        let _ = write!(line, " · updated {}", time(updated));
+    }
+    let mut html = format!("<div class=\"post-meta\"><p>{line}</p>");
+    if !post.tags.is_empty() {
+        html.push_str("<ul class=\"tags\" aria-label=\"Tags\">");
+        for tag in &post.tags {
+            let _ = write!(
+                html,
+                "<li><a class=\"tag\" href=\"{}\">{}</a></li>",
+                escape_html(&Route::Tag { tag, page: 1 }.href(base)),
+                escape_html(tag)
+            );
+        }
+        html.push_str("</ul>");
+    }
+    html.push_str("</div>");
+    html
+}
+
+fn time(date: &str) -> String {
+    format!(
+        "<time datetime=\"{}\">{}</time>",
+        escape_html(date),
+        escape_html(&human_date(date))
+    )
+}
+
+fn post_href(base: &str, slug: &str) -> String {
+    escape_html(&Route::Post(slug).href(base))
+}
+
+/// Cards for `posts`: title, meta line, summary, as the app's `PostList`.
+fn post_list<'a>(base: &str, posts: impl Iterator<Item = &'a PostSummary>) -> String {
+    let mut html = String::from("<ul class=\"post-list\">");
+    for post in posts {
+        let _ = write!(
+            html,
+            "<li class=\"post-card\" lang=\"{}\"><h2><a href=\"{}\">{}</a></h2>{}<p class=\"summary\">{}</p></li>",
+            escape_html(&post.lang),
+            post_href(base, &post.slug),
+            escape_html(&post.title),
+            post_meta(base, post),
+            escape_html(&post.summary)
+        );
+    }
+    html.push_str("</ul>");
+    html
+}
+
+/// "Newer posts · Page 2 of 5 · Older posts", as the app's `Pagination`.
+fn pagination(page: usize, pages: usize, link: impl Fn(usize) -> String) -> String {
+    if pages <= 1 {
+        return String::new();
+    }
+    let mut html = String::from("<nav class=\"pagination\" aria-label=\"Pages\">");
+    if page > 1 {
+        let _ = write!(
+            html,
+            "<a href=\"{}\" rel=\"prev\">← Newer posts</a>",
+            escape_html(&link(page - 1))
+        );
+    }
+    let _ = write!(html, "<span>Page {page} of {pages}</span>");
+    if page < pages {
+        let _ = write!(
+            html,
+            "<a href=\"{}\" rel=\"next\">Older posts →</a>",
+            escape_html(&link(page + 1))
+        );
+    }
+    html.push_str("</nav>");
+    html
+}
+
+/// A page of the home list.
+pub fn home(site: &SiteInfo, posts: &[PostSummary], page: usize) -> String {
+    let base = site.base_path.as_str();
+    let per_page = site.posts_per_page;
+    let pages = page_count(posts.len(), per_page);
+    let list = listing::page_of(posts, page, per_page);
+    format!(
+        "<div class=\"page home\"><h1 class=\"page-title\">{}</h1><p class=\"site-description\">{}</p>{}{}</div>",
+        escape_html(&site.title),
+        escape_html(&site.description),
+        post_list(base, list.iter()),
+        pagination(page, pages, |n| Route::Home { page: n }.href(base))
+    )
+}
+
+fn posts_label(count: usize) -> String {
+    format!("{count} post{}", if count == 1 { "" } else { "s" })
+}
+
+/// The tag index.
+pub fn tags(site: &SiteInfo, posts: &[PostSummary]) -> String {
+    let base = site.base_path.as_str();
+    let mut html = String::from(
+        "<div class=\"page tags\"><h1 class=\"page-title\">Tags</h1><ul class=\"tag-cloud\">",
+    );
+    for (tag, count) in listing::tags_by_use(posts) {
+        let _ = write!(
+            html,
+            "<li><a class=\"tag\" href=\"{}\">{}</a> <span class=\"count\">{}</span></li>",
+            escape_html(&Route::Tag { tag, page: 1 }.href(base)),
+            escape_html(tag),
+            posts_label(count)
+        );
+    }
+    html.push_str("</ul></div>");
+    html
+}
+
+/// A page of one tag's list (`tagged` is every post of the tag).
+pub fn tag(site: &SiteInfo, tag: &str, tagged: &[&PostSummary], page: usize) -> String {
+    let base = site.base_path.as_str();
+    let per_page = site.posts_per_page.max(1);
+    let pages = page_count(tagged.len(), per_page);
+    let start = (page.max(1) - 1) * per_page;
+    let bytes: u64 = tagged.iter().map(|p| p.bytes).sum();
+    format!(
+        "<div class=\"page tag\"><h1 class=\"page-title\">Tagged “{}”</h1><p class=\"site-description\">{} · <a href=\"{}\">All tags</a></p><div class=\"save-offline\"><button type=\"button\" disabled>Save this tag for offline ({} posts, about {})</button><p class=\"save-status\" role=\"status\"></p></div>{}{}</div>",
+        escape_html(tag),
+        posts_label(tagged.len()),
+        escape_html(&Route::Tags.href(base)),
+        tagged.len(),
+        listing::human_bytes(bytes),
+        post_list(base, tagged.iter().skip(start).take(per_page).copied()),
+        pagination(page, pages, |n| Route::Tag { tag, page: n }.href(base))
+    )
+}
+
+fn year_name(year: &str) -> String {
+    if year == UNDATED {
+        "Undated".into()
+    } else {
+        year.into()
+    }
+}
+
+/// The archive: its years, then one year's posts by month (`shown`, its posts in `posts`).
+pub fn archive(
+    site: &SiteInfo,
+    years: &[(&str, usize)],
+    shown: &str,
+    posts: &[PostLink],
+) -> String {
+    let base = site.base_path.as_str();
+    let mut html = String::from(
+        "<div class=\"page archive\"><h1 class=\"page-title\">Archive</h1><nav aria-label=\"Years\"><ul class=\"archive-years\">",
+    );
+    for (year, count) in years {
+        let current = if *year == shown {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            html,
+            "<li><a href=\"{}\"{current}>{}</a> <span class=\"count\">{count}</span></li>",
+            escape_html(&Route::Archive { year: Some(year) }.href(base)),
+            escape_html(&year_name(year))
+        );
+    }
+    html.push_str("</ul></nav><section>");
+    if !shown.is_empty() {
+        let _ = write!(html, "<h2>{}</h2>", escape_html(&year_name(shown)));
+    }
+    for month in listing::months(posts) {
+        html.push_str("<section>");
+        if month.month != UNDATED {
+            let _ = write!(
+                html,
+                "<h3>{}</h3>",
+                escape_html(&listing::month_name(&month.month))
+            );
+        }
+        html.push_str("<ul class=\"archive-list\">");
+        for link in month.posts {
+            let date = link.date.clone().unwrap_or_default();
+            let _ = write!(
+                html,
+                "<li><time datetime=\"{}\">{}</time> <a href=\"{}\">{}</a></li>",
+                escape_html(&date),
+                escape_html(&human_date(&date)),
+                post_href(base, &link.slug),
+                escape_html(&link.title)
+            );
+        }
+        html.push_str("</ul></section>");
+    }
+    html.push_str("</section></div>");
+    html
+}
+
+/// A post: its header, series, contents, article, related posts and neighbours, as the app's
+/// post page.
+pub fn post(site: &SiteInfo, summary: &PostSummary, rendered: &Rendered, nav: &PostNav) -> String {
+    let base = site.base_path.as_str();
+    let mut html = format!(
+        "<article class=\"page post\" lang=\"{}\" dir=\"{}\"><header><h1 class=\"page-title\">{}</h1>{}</header>",
+        escape_html(&summary.lang),
+        text_direction(&summary.lang),
+        escape_html(&summary.title),
+        post_meta(base, summary)
+    );
+    if let (Some(series), false) = (&summary.series, nav.series.is_empty()) {
+        let position = nav
+            .series
+            .iter()
+            .position(|p| p.slug == summary.slug)
+            .map_or(0, |i| i + 1);
+        let _ = write!(
+            html,
+            "<nav class=\"series\" aria-label=\"Series\"><p>Part {position} of {} in “{}”</p><ol>",
+            nav.series.len(),
+            escape_html(&series.name)
+        );
+        for part in &nav.series {
+            let current = if part.slug == summary.slug {
+                " aria-current=\"page\""
+            } else {
+                ""
+            };
+            let _ = write!(
+                html,
+                "<li{current}><a href=\"{}\">{}</a></li>",
+                post_href(base, &part.slug),
+                escape_html(&part.title)
+            );
+        }
+        html.push_str("</ol></nav>");
+    }
+    html.push_str(&contents(&rendered.headings));
+    let _ = write!(
+        html,
+        "<div class=\"prose\">{}</div></article>",
+        rendered.html.as_str()
+    );
+    if !nav.related.is_empty() {
+        html.push_str(
+            "<nav class=\"related\" aria-label=\"Related posts\"><h2>Related posts</h2><ul>",
+        );
+        for link in &nav.related {
+            let _ = write!(
+                html,
+                "<li><a href=\"{}\">{}</a></li>",
+                post_href(base, &link.slug),
+                escape_html(&link.title)
+            );
+        }
+        html.push_str("</ul></nav>");
+    }
+    html.push_str("<nav class=\"post-nav\" aria-label=\"More posts\">");
+    for (link, rel, label) in [
+        (&nav.newer, "prev", "Newer:"),
+        (&nav.older, "next", "Older:"),
+    ] {
+        if let Some(link) = link {
+            let _ = write!(
+                html,
+                "<a href=\"{}\" rel=\"{rel}\"><span class=\"label\">{label}</span> {}</a>",
+                post_href(base, &link.slug),
+                escape_html(&link.title)
+            );
+        }
+    }
+    html.push_str("</nav>");
+    html
+}
+
+/// The table of contents of a long post (three sections or more), as the app draws it.
+fn contents(headings: &[Heading]) -> String {
+    if headings.iter().filter(|h| h.level >= 2).count() < 3 {
+        return String::new();
+    }
+    let mut html = String::from("<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ul>");
+    for h in headings.iter().filter(|h| (2..=3).contains(&h.level)) {
+        let _ = write!(
+            html,
+            "<li class=\"toc-level-{}\"><a href=\"#{}\">{}</a></li>",
+            h.level,
+            escape_html(&h.id),
+            escape_html(&h.text)
+        );
+    }
+    html.push_str("</ul></nav>");
+    html
+}
+
+/// The search page, which needs JavaScript; its form still sends a search to the app.
+pub fn search(site: &SiteInfo) -> String {
+    let base = site.base_path.as_str();
+    format!(
+        "<div class=\"page search\"><h1 class=\"page-title\">Search</h1><p class=\"search-status\">Search runs in your browser and needs JavaScript. Browse <a href=\"{}\">by tag</a> or <a href=\"{}\">the archive</a>.</p></div>",
+        escape_html(&Route::Tags.href(base)),
+        escape_html(&Route::Archive { year: None }.href(base))
+    )
+}
+
+/// The offline page, which needs JavaScript to save anything.
+pub fn offline() -> String {
+    "<div class=\"page offline\"><h1 class=\"page-title\">Reading offline</h1><p>Posts you open are kept in your browser for reading offline; saving more needs JavaScript.</p></div>".into()
+}
+
+/// The not-found page.
+pub fn not_found(site: &SiteInfo) -> String {
+    format!(
+        "<div class=\"page not-found\"><h1>Page not found</h1><p>There is no page at this address. It may have moved, or the link may be mistyped.</p><p><a href=\"{}\">See all posts</a></p></div>",
+        escape_html(&Route::Home { page: 1 }.href(&site.base_path))
+    )
+}
