@@ -275,8 +275,6 @@ fn write_file(dist: &Path, file: &str, html: String) -> Result<()> {
     Ok(())
 }
 
-/// `<time>` for a date, nothing for an undated post.
-
 /// The shell as Trunk wrote it: anything an earlier run of this step added is taken out.
 fn pristine(shell: &str) -> String {
     let mut out = shell.to_string();
