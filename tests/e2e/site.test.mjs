@@ -590,6 +590,7 @@ test('while a post is slow to arrive a placeholder holds its place, and the page
   await page.goto(site.url + '/posts/' + target.slug + '/');
   // The build's copy of the article is on screen from the first paint, then the app's.
   assert.equal(await page.locator('#prerendered h1').textContent(), target.title);
+  await appReady(page);
   await page.locator('article.post h1', { hasText: target.title }).waitFor();
   await page.waitForTimeout(200);
   const shift = await page.evaluate(() => window.__shift);
@@ -602,6 +603,50 @@ test('while a post is slow to arrive a placeholder holds its place, and the page
   await page.locator('.loading').waitFor({ state: 'detached' });
   assert.deepEqual(problems, []);
   await close();
+});
+
+test('the app takes over each route without moving anything or painting anything larger than the page did', async () => {
+  const posts = samplePosts();
+  const post = posts[1];
+  const routes = ['/', '/page/2/', `/posts/${post.slug}/`, '/tags/', `/tags/${post.tags[0]}/`, '/archive/'];
+  for (const route of routes) {
+    const { page, problems, close } = await openPageWithoutWorker();
+    await page.addInitScript(() => {
+      window.__paints = [];
+      window.__shift = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.__paints.push(entry.startTime);
+      }).observe({ type: 'largest-contentful-paint', buffered: true });
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
+      }).observe({ type: 'layout-shift', buffered: true });
+      // When the app removes the page's own copy: it has drawn its view by then.
+      new MutationObserver((records, observer) => {
+        if (document.readyState !== 'loading' && !document.getElementById('prerendered')) {
+          window.__takeover = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    const html = await (await fetch(site.url + route)).text();
+    const before = html.split('id="prerendered"')[1].match(/<h1[^>]*>([^<]*)<\/h1>/)[1].replaceAll('&amp;', '&');
+    await page.goto(site.url + route);
+    await appReady(page);
+    // Two frames after the takeover, so a larger paint of the app's view would be reported.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.waitForTimeout(300);
+    const after = await page.locator('main#main h1').first().innerText();
+    assert.equal(after, before, `${route}: the same heading`);
+    const { paints, shift, takeover } = await page.evaluate(() => ({
+      paints: window.__paints, shift: window.__shift, takeover: window.__takeover,
+    }));
+    assert.ok(takeover > 0, `${route}: the app took over`);
+    assert.ok(paints.length >= 1, `${route}: a largest paint`);
+    assert.ok(paints.every((t) => t < takeover), `${route}: largest paints at ${paints} ms, all before the app took over at ${takeover} ms`);
+    assert.ok(shift < 0.01, `${route}: layout shift ${shift}`);
+    assert.deepEqual(problems, []);
+    await close();
+  }
 });
 
 test('printing leaves out the header, menus and navigation, on white', async () => {
