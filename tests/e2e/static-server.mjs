@@ -54,9 +54,11 @@ function headersFor(rules, pathname) {
 /**
  * Starts serving `root`; resolves to { url, close, requests } once listening. `log` hears each
  * answer as `status content-type path`. With `prefix` (`/blog`), the folder is served under that
- * path, as a host serves a site in a sub-folder; anything outside it is not found.
+ * path, as a host serves a site in a sub-folder; anything outside it is not found. Paths under one
+ * of the `bare` prefixes (`['/bench/']`) are served without the `_headers` rules: pages a tool
+ * adds beside the site, which the site's own policy is not written for.
  */
-export function serve(root, { port = 0, log, prefix = '' } = {}) {
+export function serve(root, { port = 0, log, prefix = '', bare = [] } = {}) {
   const requests = [];
   const rules = headerRules(root);
   const server = http.createServer((req, res) => {
@@ -79,7 +81,8 @@ export function serve(root, { port = 0, log, prefix = '' } = {}) {
     }
     const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
     const body = fs.existsSync(file) ? fs.readFileSync(file) : Buffer.from('not found');
-    res.writeHead(status, { ...headersFor(rules, url.pathname), 'content-type': type });
+    const own = bare.some((p) => url.pathname.startsWith(p)) ? [] : rules;
+    res.writeHead(status, { ...headersFor(own, url.pathname), 'content-type': type });
     log?.(`${status} ${type} ${url.pathname}`);
     res.end(req.method === 'HEAD' ? undefined : body);
   });
