@@ -27,7 +27,7 @@ import zlib from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { clockFacts, servedFile, serveIsolated } from './isolated-server.mjs';
-import { root, dist, launchBrowser, postsOf, appReady } from '../../tests/e2e/harness.mjs';
+import { root, dist, launchBrowser, appReady } from '../../tests/e2e/harness.mjs';
 
 const SIZES = { '1k': 1000, '10k': 10000, '100k': 100000 };
 
@@ -200,23 +200,39 @@ function wordsOf(text) {
 }
 
 /**
- * `--minisearch-build SITE OUT MODULE`: indexes the posts of the built SITE (the post list and each
- * post's JSON, as fieldnotes wrote them) and writes OUT/index.json with JSON.stringify. Prints one
+ * The posts of a generated corpus, read from its Markdown (not from the site's data files, whose
+ * format is the product's to change): title, tags and body of each, in file order. The generator
+ * writes a simple front matter: `title: "…"`, `tags: [a, b]`, one per line.
+ */
+function corpusPosts(corpus) {
+  const dir = path.join(corpus, 'posts');
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.md')).sort().map((f) => {
+    const text = fs.readFileSync(path.join(dir, f), 'utf8');
+    const [, front = '', body = text] = text.match(/^---\n([\s\S]*?)\n---\n([\s\S]*)$/) ?? [];
+    const field = (name) => front.match(new RegExp(`^${name}:\\s*(.*)$`, 'm'))?.[1].trim() ?? '';
+    const title = field('title').replace(/^"(.*)"$/, '$1').replace(/\\"/g, '"');
+    const tags = field('tags').replace(/^\[|\]$/g, '').split(',').map((t) => t.trim().replace(/^"(.*)"$/, '$1')).filter(Boolean);
+    return { title, tags, body };
+  });
+}
+
+/**
+ * `--minisearch-build CORPUS OUT MODULE`: indexes the posts of the generated CORPUS (its Markdown)
+ * and writes OUT/index.json with JSON.stringify. Prints one
  * line of JSON: the time spent reading and stripping, indexing, and serializing and writing, and
  * (counted after the clock stops) each word's document frequency, written to OUT/../vocabulary.json.
  */
-async function minisearchBuild(site, out, modulePath) {
+async function minisearchBuild(corpus, out, modulePath) {
   const t0 = performance.now();
   const { default: MiniSearch } = await import(pathToFileURL(modulePath).href);
-  const posts = postsOf(site);
+  const posts = corpusPosts(corpus);
   const index = new MiniSearch(MINISEARCH_OPTIONS);
   const vocabulary = new Map();
   let reading = performance.now() - t0;
   let indexing = 0;
   for (const [id, post] of posts.entries()) {
     const r0 = performance.now();
-    const { body } = JSON.parse(fs.readFileSync(path.join(site, 'data', post.file), 'utf8'));
-    const doc = { id, title: post.title, tags: post.tags.join(' '), body: plainText(body) };
+    const doc = { id, title: post.title, tags: post.tags.join(' '), body: plainText(post.body) };
     const r1 = performance.now();
     index.add(doc);
     const r2 = performance.now();
@@ -441,7 +457,7 @@ async function buildSite(size, options) {
       fs.rmSync(msOut, { recursive: true, force: true });
       const { output } = run(process.execPath, [
         '--max-old-space-size=16384', fileURLToPath(import.meta.url),
-        '--minisearch-build', site, msOut, module,
+        '--minisearch-build', corpus, msOut, module,
       ]);
       const line = output.trim().split('\n').findLast((l) => l.startsWith('{'));
       const p = JSON.parse(line);
@@ -468,9 +484,8 @@ async function buildSite(size, options) {
   const vocabulary = path.join(site, 'vocabulary.json');
   if (!fs.existsSync(vocabulary)) {
     const df = new Map();
-    for (const post of postsOf(site)) {
-      const { body } = JSON.parse(fs.readFileSync(path.join(data, post.file), 'utf8'));
-      for (const w of new Set(wordsOf(`${post.title} ${plainText(body)}`))) df.set(w, (df.get(w) ?? 0) + 1);
+    for (const post of corpusPosts(corpus)) {
+      for (const w of new Set(wordsOf(`${post.title} ${plainText(post.body)}`))) df.set(w, (df.get(w) ?? 0) + 1);
     }
     fs.writeFileSync(vocabulary, JSON.stringify({ docs: n, words: [...df] }));
   }
@@ -758,7 +773,8 @@ async function coldSearch(browser, server, site, tool, word, problems) {
       await server.quiet();
       const boot = classify(server.take(), {
         code: (p) => /\.(wasm|js)$/.test(p),
-        data: (p) => p === '/data/manifest.json' || /^\/data\/index\.[^/]*\.json$/.test(p),
+        // Whatever data the app loads to start (manifest, post lists), whatever their names.
+        data: (p) => p.startsWith('/data/') && !p.startsWith('/data/search/'),
       });
       const seen = await searchFor(page, word, () => page.locator('#search-box').fill(word));
       if (seen.error) throw new Error(`the app could not search: ${seen.error.trim()}`);
@@ -963,7 +979,7 @@ function sizeSection(size, site, measured, s) {
   lines.push('');
   const f = s.fieldnotes;
   lines.push(`- Fieldnotes, keystroke → results on screen (input event to the results drawn, Leptos rendering included): p50 ${ms(f.drawn50)}, p95 ${ms(f.drawn95)}.`);
-  if (f.appData !== null) lines.push(`- Fieldnotes also loads its post list on every visit (manifest + index pages: titles, dates, summaries, tags), needed to show results: ${kb(f.appData)} brotli; not counted in (3a).`);
+  if (f.appData !== null) lines.push(`- Fieldnotes also loads the data it starts with on /search (manifest, post lists: everything under data/ but the search index), needed to show results: ${kb(f.appData)} brotli; not counted in (3a).`);
   if (f.keystrokes && f.noMeasure === f.keystrokes) {
     lines.push('- **The app recorded no `fieldnotes:search` measure**: the build in dist/ does not emit it yet, so Fieldnotes\' per-keystroke numbers are n/a.');
   } else if (f.noMeasure) {
@@ -980,7 +996,7 @@ function sizeSection(size, site, measured, s) {
   if (TOOLS.some(([t]) => s[t].lowQuality)) lines.push('- Some index files over 64 MB were compressed at brotli quality 9 instead of 11.');
   const b = site.builds;
   if (b.minisearch && !b.minisearch.failed) {
-    lines.push(`- MiniSearch build: ${(b.minisearch.reading / 1000).toFixed(2)} s reading post JSON and stripping Markdown, ${(b.minisearch.indexing / 1000).toFixed(2)} s indexing, ${(b.minisearch.writing / 1000).toFixed(2)} s JSON.stringify + write.`);
+    lines.push(`- MiniSearch build: ${(b.minisearch.reading / 1000).toFixed(2)} s reading the Markdown and stripping it, ${(b.minisearch.indexing / 1000).toFixed(2)} s indexing, ${(b.minisearch.writing / 1000).toFixed(2)} s JSON.stringify + write.`);
   }
   if (b.pagefind && !b.pagefind.failed) {
     lines.push(`- Pagefind on disk: ${kb(b.pagefind.index.bytes)} of index (${kb(b.pagefind.fragments.bytes)} of it fragments, ${b.pagefind.fragments.files} files) plus ${kb(b.pagefind.library.bytes)} of library and UI files.`);
@@ -1022,7 +1038,7 @@ function header({ options, env, chromium, versions, load, seconds }) {
   lines.push('- How each is measured:');
   lines.push('  - Fieldnotes: `fieldnotes build` of the whole site (wall; everything, not just search). In the browser, the real search box on /search, one key at a time; per keystroke the app\'s `fieldnotes:search` User Timing measure (query start to hits computed, fetching included). Index = `data/search/`; snippets = `data/posts/` files fetched for the results.');
   lines.push(`  - Pagefind: CLI \`--site <site> --glob "${PAGEFIND_GLOB}" --output-subdir pagefind\` over the HTML page \`fieldnotes stubs\` writes per post (the full article; no tags in it); in the page its JS API with \`options(${JSON.stringify(PAGEFIND_OPTIONS)})\` and defaults otherwise (its web worker on); per keystroke \`await pf.search(q)\`; snippets = \`data()\` of the first ${SNIPPETS} results (fragment files). Index size counts entry, meta, index, filter and fragment files.`);
-  lines.push(`  - MiniSearch: built in node from the post JSON that fieldnotes wrote: title, tags and body, the Markdown crudely stripped (link targets dropped, markup punctuation and HTML tags removed, code kept); options ${JSON.stringify(MINISEARCH_OPTIONS)}; \`JSON.stringify\` to one file; build time = reading + stripping + indexing + writing, in-process. In the page \`MiniSearch.loadJSON\` then \`search(q)\` per keystroke. It stores titles only: no snippet to fetch, so (3b) = (3a). Library = the unminified ES build.`);
+  lines.push(`  - MiniSearch: built in node from the corpus' Markdown (the same posts fieldnotes builds): title, tags and body, the Markdown crudely stripped (link targets dropped, markup punctuation and HTML tags removed, code kept); options ${JSON.stringify(MINISEARCH_OPTIONS)}; \`JSON.stringify\` to one file; build time = reading + stripping + indexing + writing, in-process. In the page \`MiniSearch.loadJSON\` then \`search(q)\` per keystroke. It stores titles only: no snippet to fetch, so (3b) = (3a). Library = the unminified ES build.`);
   lines.push('  - Bytes: each file requested, brotli quality 11 in node (or as stored when smaller: Pagefind\'s files are gzip-compressed already). (3c) for Fieldnotes is the app itself (wasm + JS), paid on the first visit whatever the page.');
   lines.push(`- Measured in ${seconds.toFixed(0)} s.`);
   lines.push('');

@@ -175,7 +175,8 @@ export function wordIn(content, posts) {
 
 /**
  * Records every response `page` receives until `stop()`: URL, status, bytes on the wire (the
- * encoded body, as the browser counts it) and decoded (the body itself). `quiet(ms)` resolves
+ * encoded body, as the browser counts it), decoded (the body itself), and `cached` when nothing
+ * came over the network for it (the browser's memory or disk cache answered). `quiet(ms)` resolves
  * once no request has been in flight for `ms`; `take()` returns what was recorded and forgets it.
  */
 export function recordResponses(page) {
@@ -201,7 +202,9 @@ export function recordResponses(page) {
         url: request.url(),
         status: response.status(),
         type: request.resourceType(),
-        wire: sizes ? sizes.responseBodySize : null,
+        wire: sizes ? Math.max(0, sizes.responseBodySize) : null,
+        // Nothing transferred: no headers and no body came over the network.
+        cached: sizes ? sizes.responseHeadersSize + sizes.responseBodySize <= 0 : false,
         decoded: body ? body.length : 0,
         body,
       });
@@ -239,8 +242,9 @@ export function recordResponses(page) {
  * the network is quiet; `click`, every response after the app, already open at `from` (`/`, or
  * the newest post for `/` itself), follows a link to the route, until quiet again. The link is
  * the page's own when it has one, else one added to the page (the app's router takes any link
- * inside the site). Also the size of the text in `main` once drawn (what the route shows), and
- * whether the click stayed in the app (no new document). The service worker is blocked: its
+ * inside the site). Responses the browser's cache answered are left out. Also the size of the
+ * text in `main` once drawn (what the route shows), and whether the click stayed in the app (no
+ * new document). The service worker is blocked: its
  * precache, 3 s after a first visit, is the offline feature's cost, not the route's, and a
  * response from the worker would hide the network's.
  */
@@ -255,7 +259,7 @@ export async function visitRoute(browser, base, route, from) {
       await appReady(page);
       await recorder.quiet();
       if (!target) {
-        return { responses: recorder.take(), shown: await mainText(page), inApp: true };
+        return { responses: recorder.take().filter((r) => !r.cached), shown: await mainText(page), inApp: true };
       }
       recorder.take();
       await page.evaluate((href) => {
@@ -272,7 +276,7 @@ export async function visitRoute(browser, base, route, from) {
       await page.waitForFunction(([p, q]) => location.pathname === p && location.search === q, [decodeURIComponent(want.pathname), want.search]);
       await appReady(page);
       await recorder.quiet();
-      const responses = recorder.take();
+      const responses = recorder.take().filter((r) => !r.cached);
       return { responses, shown: await mainText(page), inApp: !responses.some((r) => r.type === 'document') };
     } finally {
       recorder.stop();
