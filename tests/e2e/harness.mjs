@@ -79,7 +79,8 @@ export async function appReady(page) {
 
 /**
  * Builds the posts of `content` into the folder `out` (replaced), with the app shell of the
- * release build `shell`: its files and the folders that hold no page (icons…), then
+ * release build `shell`: its files and the folders that hold no page (icons…), but not what the
+ * shell's own posts made (sitemap, feeds, robots.txt: a site without `base_url` gets none), then
  * `fieldnotes build --out out/data` and `fieldnotes stubs --dist out`. `cli` is a fieldnotes
  * binary; without it, `cargo run` (the dev build the tests use). Returns the seconds each step took.
  */
@@ -92,6 +93,7 @@ export function buildSite({ content, out, shell = dist, cli }) {
   fs.mkdirSync(out, { recursive: true });
   for (const entry of fs.readdirSync(shell, { withFileTypes: true })) {
     const from = path.join(shell, entry.name);
+    if (entry.isFile() && /^(sitemap.*\.xml|atom\.xml|rss\.xml|feed\.json|robots\.txt)$/.test(entry.name)) continue;
     if (entry.isFile()) fs.copyFileSync(from, path.join(out, entry.name));
     else if (entry.isDirectory() && entry.name !== 'data' && !holdsPage(from)) fs.cpSync(from, path.join(out, entry.name), { recursive: true });
   }
@@ -109,6 +111,18 @@ export function sitemapPaths(site) {
   return top.includes('<sitemapindex') ? locs('sitemap.xml').flatMap((p) => locs(p.replace(/^.*\//, ''))) : locs('sitemap.xml');
 }
 
+/**
+ * Every route of a built site, as paths: its sitemap's when it has one, else one per route page
+ * (`index.html` files outside data/; a site without `base_url` has no sitemap).
+ */
+export function routePaths(site) {
+  if (fs.existsSync(path.join(site, 'sitemap.xml'))) return sitemapPaths(site);
+  return fs.readdirSync(site, { recursive: true }).map(String)
+    .filter((f) => f.endsWith('index.html') && path.basename(f) === 'index.html' && !/^(data|bench|pagefind)\//.test(f))
+    .map((f) => `/${path.dirname(f) === '.' ? '' : path.dirname(f).split(path.sep).map(encodeURIComponent).join('/')}`)
+    .sort();
+}
+
 /** The no-JavaScript copy of a route in its page (`#prerendered`), as HTML. */
 export function prerendered(site, route) {
   const file = path.join(site, decodeURIComponent(route), route.endsWith('.html') ? '' : 'index.html');
@@ -118,14 +132,14 @@ export function prerendered(site, route) {
 
 /**
  * One address of each kind of route, found in the built site: `/`, the second list page, the
- * newest post (the first post linked from `/`), `/tags`, the first tag of that post, `/archive`,
- * and a search for `word` when given. Keys name the kind.
+ * newest post (the first post linked from `/`), `/tags`, the first tag `/tags` links to (the
+ * commonest, as it lists them), `/archive`, and a search for `word` when given. Keys name the kind.
  */
 export function routeKinds(site, word) {
-  const paths = sitemapPaths(site);
+  const paths = routePaths(site);
   const links = (html, prefix) => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]).filter((h) => h.startsWith(prefix));
   const post = links(prerendered(site, '/'), '/posts/')[0] ?? paths.find((p) => p.startsWith('/posts/'));
-  const tag = links(prerendered(site, post), '/tags/')[0] ?? paths.find((p) => p.startsWith('/tags/'));
+  const tag = links(prerendered(site, '/tags'), '/tags/')[0] ?? paths.find((p) => p.startsWith('/tags/'));
   const kinds = {
     home: '/',
     page2: paths.find((p) => /^\/page\/2\/?$/.test(p)),
@@ -136,7 +150,7 @@ export function routeKinds(site, word) {
   };
   if (word) kinds.search = `/search?q=${encodeURIComponent(word)}`;
   for (const [kind, route] of Object.entries(kinds)) {
-    if (!route) throw new Error(`the site in ${site} has no ${kind} route (its sitemap lists ${paths.length} addresses)`);
+    if (!route) throw new Error(`the site in ${site} has no ${kind} route (of ${paths.length} found)`);
   }
   return kinds;
 }
