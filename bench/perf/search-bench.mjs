@@ -945,9 +945,14 @@ function summarize(size, site, measured) {
   return out;
 }
 
+/** What a tool's cell says when it has no number: skipped (not installed) or failed. */
+function failedCell(t) {
+  return t.failed.startsWith('not installed') ? 'skipped' : 'failed';
+}
+
 /** One table row: a measure for each tool, with the peers' ratios to Fieldnotes. */
 function row(name, s, value, format, goal = '') {
-  const cell = (tool) => (s[tool].failed ? 'failed' : format(value(s[tool]), s[tool]));
+  const cell = (tool) => (s[tool].failed ? failedCell(s[tool]) : format(value(s[tool]), s[tool]));
   const ours = s.fieldnotes.failed ? null : value(s.fieldnotes);
   const r = (tool) => (s[tool].failed ? '—' : ratio(value(s[tool]), ours));
   return `| ${name} | ${cell('fieldnotes')} | ${cell('pagefind')} | ${r('pagefind')} | ${cell('minisearch')} | ${r('minisearch')} | ${goal} |`;
@@ -1003,7 +1008,11 @@ function sizeSection(size, site, measured, s) {
   }
   if (b.fieldnotes) lines.push(`- Fieldnotes' whole data folder: ${kb(b.fieldnotes.data.bytes)} in ${b.fieldnotes.data.files} files (its build time covers all of it: post files, post list, search index).`);
   for (const [tool, label] of TOOLS) {
-    if (s[tool].failed) lines.push(`- **${label}'s index build failed**: ${s[tool].failed.split('\n')[0].slice(0, 400)}`);
+    if (s[tool].failed) {
+      lines.push(s[tool].failed.startsWith('not installed')
+        ? `- **${label} was skipped**: ${s[tool].failed} (npm could not install it; bench/scripts/bench-search tries again on its next run).`
+        : `- **${label}'s index build failed**: ${s[tool].failed.split('\n')[0].slice(0, 400)}`);
+    }
     if (s[tool].typingFailed) lines.push(`- **${label}'s typing session failed** (its keystroke numbers are n/a or partial): ${s[tool].typingFailed.split('\n')[0].slice(0, 400)}`);
   }
   lines.push('');
@@ -1050,7 +1059,7 @@ function summaryTable(results) {
   lines.push('| Size | p95 Fieldnotes | p95 Pagefind | p95 MiniSearch | p95 goal | cold F | cold P | cold M | cold goal | build F | build P | build M |');
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const { size, s } of results) {
-    const v = (tool, f) => (s[tool].failed ? 'failed' : f(s[tool]));
+    const v = (tool, f) => (s[tool].failed ? failedCell(s[tool]) : f(s[tool]));
     const sec = (t) => (t.buildSeconds === null ? 'n/a' : `${t.buildSeconds.toFixed(1)} s`);
     lines.push(`| ${size} | ${v('fieldnotes', (t) => ms(t.p95))} | ${v('pagefind', (t) => ms(t.p95))} | ${v('minisearch', (t) => ms(t.p95))} | ${GOALS.p95[size] ? '≤ ' + ms(GOALS.p95[size]) : '—'} `
       + `| ${v('fieldnotes', (t) => kb(t.coldWithSnippets))} | ${v('pagefind', (t) => kb(t.coldWithSnippets))} | ${v('minisearch', (t) => kb(t.coldWithSnippets))} | ${GOALS.coldBytes[size] ? '≤ ' + kb(GOALS.coldBytes[size]) : '—'} `
