@@ -8,10 +8,11 @@ import { serve } from '../../tests/e2e/static-server.mjs';
 
 /**
  * Serves `dir` cross-origin isolated on 127.0.0.1. `observe(req, res)`, when given, sees every
- * request before it is passed on.
+ * request before it is passed on. `bare` (path prefixes) is passed to the static server: pages
+ * there get no `_headers` rules, so no site Content-Security-Policy.
  */
-export async function serveIsolated(dir, observe = () => {}) {
-  const inner = await serve(dir);
+export async function serveIsolated(dir, observe = () => {}, { bare = [] } = {}) {
+  const inner = await serve(dir, { bare });
   const pool = new http.Agent({ keepAlive: true });
   const server = http.createServer((req, res) => {
     observe(req, res);

@@ -16,7 +16,9 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { clockFacts, servedFile, serveIsolated } from './isolated-server.mjs';
-import { root, dist, artifacts, TIMEOUT, launchBrowser, postsOf, fieldnotes, appReady } from '../../tests/e2e/harness.mjs';
+import {
+  root, dist, artifacts, TIMEOUT, launchBrowser, fieldnotes, appReady, sitemapPaths, prerendered,
+} from '../../tests/e2e/harness.mjs';
 
 const LONG_SLUG = 'notes-from-the-river-road';
 const LONG_TARGET_BYTES = 50 * 1024;
@@ -219,7 +221,21 @@ export function buildSite(work) {
   fieldnotes('build', '--content', content, '--out', path.join(site, 'data'));
   fs.rmSync(path.join(site, 'posts'), { recursive: true, force: true });
   fieldnotes('stubs', '--dist', site);
-  return { dir: site, posts: postsOf(site), markdownBytes: Buffer.byteLength(markdown) };
+  return { dir: site, posts: postsOfPages(site), markdownBytes: Buffer.byteLength(markdown) };
+}
+
+/**
+ * The posts of a built site, newest first, from its sitemap and route pages (not from its data
+ * files, whose format is the product's to change): slug and title (the page's heading).
+ */
+function postsOfPages(site) {
+  const entities = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  const text = (html) => html.replace(/<[^>]+>/g, '').replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e) => (
+    e[0] === '#' ? String.fromCodePoint(e[1].toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : entities[e] ?? m));
+  return sitemapPaths(site).filter((p) => p.startsWith('/posts/')).map((p) => ({
+    slug: decodeURIComponent(p.slice('/posts/'.length)),
+    title: text(prerendered(site, p).match(/<h1[^>]*>([\s\S]*?)<\/h1>/)?.[1] ?? '').trim(),
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -248,7 +264,7 @@ async function coldPage(browser, problems) {
  * measures and the post file's resource timing taken during this navigation.
  */
 function clickToPainted(page, post) {
-  return page.evaluate(({ slug, title, file, timeout }) => new Promise((resolve, reject) => {
+  return page.evaluate(({ slug, title, timeout }) => new Promise((resolve, reject) => {
     const link = [...document.querySelectorAll('main a[href]')]
       .find((a) => a.getAttribute('href').endsWith('/posts/' + slug));
     if (!link) {
@@ -270,8 +286,9 @@ function clickToPainted(page, post) {
         const painted = performance.now();
         const after = (e) => e.startTime >= t0;
         const last = (name) => performance.getEntriesByName(name).filter(after).at(-1)?.duration ?? null;
+        // The post's data file: the one under data/ named after it (whatever else is in its name).
         const resource = performance.getEntriesByType('resource')
-          .filter((e) => e.name.includes('/data/') && e.name.endsWith(file)).at(-1);
+          .filter((e) => e.name.includes('/data/') && decodeURIComponent(e.name).includes(`/${slug}.`)).at(-1);
         resolve({
           click: painted - t0,
           clickToDom: inDom - t0,
@@ -291,7 +308,7 @@ function clickToPainted(page, post) {
     observer.observe(document.body, { childList: true, subtree: true, characterData: true });
     t0 = performance.now();
     link.click();
-  }), { slug: post.slug, title: post.title, file: post.file, timeout: TIMEOUT });
+  }), { slug: post.slug, title: post.title, timeout: TIMEOUT });
 }
 
 /** One cold run: load `/`, wait for the app, click through to `post`. */
@@ -437,7 +454,10 @@ function report({ runs, env, site, sample, long, samples, files, problems, secon
   const pick = (list, key) => list.map((r) => r[key]);
   const noMarks = 'n/a (app build has no timing marks)';
   const prefetched = [...samples.sampleClick, ...samples.longClick].filter((r) => r.fetchedBeforeClick).length;
-  const longJson = fs.statSync(path.join(site.dir, 'data', long.file)).size;
+  // The long post's data file: the one under data/ named after it.
+  const longFile = fs.readdirSync(path.join(site.dir, 'data'), { recursive: true })
+    .map(String).find((f) => path.basename(f).startsWith(`${long.slug}.`) && f.endsWith('.json'));
+  const longJson = longFile ? fs.statSync(path.join(site.dir, 'data', longFile)).size : null;
 
   lines.push('# Fieldnotes measurements', '');
   lines.push(`- Browser: headless ${env.userAgent.match(/(?:Headless)?Chrome\/[\d.]+/)?.[0] ?? env.userAgent}`);
@@ -445,7 +465,7 @@ function report({ runs, env, site, sample, long, samples, files, problems, secon
   lines.push(`- Machine: ${os.cpus().length} CPUs; load average ${load.before} before, ${load.after} after (other work on the machine slows every number)`);
   lines.push(`- Runs: ${runs} per measure, each in a fresh browser context (empty cache); p50 and p95 are nearest-rank`);
   lines.push(`- Service worker: ${serviceWorkers === 'allow' ? 'on, as readers get it (a first visit installs it 3 s after the app starts)' : 'kept out (--no-worker)'}`);
-  lines.push(`- Sample post: /posts/${sample.slug}; long post: /posts/${long.slug} (${kb(site.markdownBytes)} of Markdown, ${kb(longJson)} of JSON)`);
+  lines.push(`- Sample post: /posts/${sample.slug}; long post: /posts/${long.slug} (${kb(site.markdownBytes)} of Markdown, ${longJson === null ? 'n/a' : kb(longJson)} of JSON)`);
   lines.push('- "Painted" = the text is in the DOM, then two requestAnimationFrame callbacks: it includes waiting for the next frame (up to one frame interval), so it is never below the DOM time');
   if (prefetched) lines.push(`- Note: in ${prefetched} run(s) the post had been fetched before the click`);
   lines.push('');

@@ -71,3 +71,236 @@ export async function openPage(
 export async function appReady(page) {
   await page.waitForFunction(() => !document.getElementById('prerendered'));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Other sites than dist/ (generated corpora), and what a route fetches. Shared by the bounded
+// bytes test and the comparison benchmark (bench/perf/compare.mjs); neither reads the data
+// files' format: routes come from the sitemap and the route pages, bytes from the browser.
+
+/**
+ * Builds the posts of `content` into the folder `out` (replaced), with the app shell of the
+ * release build `shell`: its files and the folders that hold no page (icons…), but not what the
+ * shell's own posts made (sitemap, feeds, robots.txt: a site without `base_url` gets none), then
+ * `fieldnotes build --out out/data` and `fieldnotes stubs --dist out`. `cli` is a fieldnotes
+ * binary; without it, `cargo run` (the dev build the tests use). Returns the seconds each step took.
+ */
+export function buildSite({ content, out, shell = dist, cli }) {
+  const run = (...args) => (cli
+    ? execFileSync(cli, args, { cwd: root, stdio: 'pipe' })
+    : execFileSync('cargo', ['run', '--quiet', '--bin', 'fieldnotes', '--', ...args], { cwd: root, stdio: 'pipe' }));
+  const holdsPage = (dir) => fs.readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith('.html'));
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.mkdirSync(out, { recursive: true });
+  for (const entry of fs.readdirSync(shell, { withFileTypes: true })) {
+    const from = path.join(shell, entry.name);
+    if (entry.isFile() && /^(sitemap.*\.xml|atom\.xml|rss\.xml|feed\.json|robots\.txt)$/.test(entry.name)) continue;
+    if (entry.isFile()) fs.copyFileSync(from, path.join(out, entry.name));
+    else if (entry.isDirectory() && entry.name !== 'data' && !holdsPage(from)) fs.cpSync(from, path.join(out, entry.name), { recursive: true });
+  }
+  const t0 = performance.now();
+  run('build', '--content', content, '--out', path.join(out, 'data'));
+  const t1 = performance.now();
+  run('stubs', '--dist', out);
+  return { build: (t1 - t0) / 1000, stubs: (performance.now() - t1) / 1000 };
+}
+
+/** Every page address of a built site's sitemap (or sitemap index), as paths, in its order. */
+export function sitemapPaths(site) {
+  const locs = (file) => [...fs.readFileSync(path.join(site, file), 'utf8').matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]).pathname);
+  const top = fs.readFileSync(path.join(site, 'sitemap.xml'), 'utf8');
+  return top.includes('<sitemapindex') ? locs('sitemap.xml').flatMap((p) => locs(p.replace(/^.*\//, ''))) : locs('sitemap.xml');
+}
+
+/**
+ * Every route of a built site, as paths: its sitemap's when it has one, else one per route page
+ * (`index.html` files outside data/; a site without `base_url` has no sitemap).
+ */
+export function routePaths(site) {
+  if (fs.existsSync(path.join(site, 'sitemap.xml'))) return sitemapPaths(site);
+  return fs.readdirSync(site, { recursive: true }).map(String)
+    .filter((f) => f.endsWith('index.html') && path.basename(f) === 'index.html' && !/^(data|bench|pagefind)\//.test(f))
+    .map((f) => `/${path.dirname(f) === '.' ? '' : path.dirname(f).split(path.sep).map(encodeURIComponent).join('/')}`)
+    .sort();
+}
+
+/** The no-JavaScript copy of a route in its page (`#prerendered`), as HTML. */
+export function prerendered(site, route) {
+  const file = path.join(site, decodeURIComponent(route), route.endsWith('.html') ? '' : 'index.html');
+  const html = fs.readFileSync(file, 'utf8');
+  return html.match(/<div id="prerendered">([\s\S]*?)<\/div><!--\/prerendered-->/)?.[1] ?? '';
+}
+
+/**
+ * One address of each kind of route, found in the built site: `/`, the second list page, the
+ * newest post (the first post linked from `/`), `/tags`, the first tag `/tags` links to (the
+ * commonest, as it lists them), `/archive`, and a search for `word` when given. Keys name the kind.
+ */
+export function routeKinds(site, word) {
+  const paths = routePaths(site);
+  const links = (html, prefix) => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]).filter((h) => h.startsWith(prefix));
+  const post = links(prerendered(site, '/'), '/posts/')[0] ?? paths.find((p) => p.startsWith('/posts/'));
+  const tag = links(prerendered(site, '/tags'), '/tags/')[0] ?? paths.find((p) => p.startsWith('/tags/'));
+  const kinds = {
+    home: '/',
+    page2: paths.find((p) => /^\/page\/2\/?$/.test(p)),
+    post,
+    tags: '/tags',
+    tag,
+    archive: '/archive',
+  };
+  if (word) kinds.search = `/search?q=${encodeURIComponent(word)}`;
+  for (const [kind, route] of Object.entries(kinds)) {
+    if (!route) throw new Error(`the site in ${site} has no ${kind} route (of ${paths.length} found)`);
+  }
+  return kinds;
+}
+
+/**
+ * Words of 4 to 10 lowercase letters, each with the number of posts (Markdown files under
+ * `content`, front matter left out) that contain it.
+ */
+export function documentFrequencies(content) {
+  const df = new Map();
+  for (const file of fs.readdirSync(content, { recursive: true })) {
+    if (!/\.(md|markdown)$/.test(String(file))) continue;
+    const text = fs.readFileSync(path.join(content, String(file)), 'utf8').replace(/^---\n[\s\S]*?\n---\n/, '');
+    for (const w of new Set(text.toLowerCase().split(/[^a-z]+/))) {
+      if (w.length >= 4 && w.length <= 10) df.set(w, (df.get(w) ?? 0) + 1);
+    }
+  }
+  return df;
+}
+
+/**
+ * A word of `content` found in as close to `posts` posts as there is (ties: alphabetical), and
+ * the start of no other word (so a search's prefix matches do not add posts to it).
+ */
+export function wordIn(content, posts) {
+  const df = documentFrequencies(content);
+  const sorted = [...df.keys()].sort();
+  const isPrefix = (w) => {
+    const next = sorted[sorted.indexOf(w) + 1];
+    return next !== undefined && next.startsWith(w);
+  };
+  const words = [...df].filter(([w]) => w.length >= 5 && !isPrefix(w))
+    .sort((a, b) => Math.abs(a[1] - posts) - Math.abs(b[1] - posts) || (a[0] < b[0] ? -1 : 1));
+  return words[0][0];
+}
+
+/**
+ * Records every response `page` receives until `stop()`: URL, status, bytes on the wire (the
+ * encoded body, as the browser counts it), decoded (the body itself), and `cached` when nothing
+ * came over the network for it (the browser's memory or disk cache answered). `quiet(ms)` resolves
+ * once no request has been in flight for `ms`; `take()` returns what was recorded and forgets it.
+ */
+export function recordResponses(page) {
+  let seen = [];
+  const pending = new Set();
+  let last = Date.now();
+  const bodies = [];
+  const onRequest = (request) => {
+    pending.add(request);
+    last = Date.now();
+  };
+  const done = (request) => {
+    pending.delete(request);
+    last = Date.now();
+  };
+  const onFinished = (request) => {
+    const record = (async () => {
+      const response = await request.response();
+      if (!response) return;
+      const sizes = await request.sizes().catch(() => null);
+      const body = await response.body().catch(() => null);
+      seen.push({
+        url: request.url(),
+        status: response.status(),
+        type: request.resourceType(),
+        wire: sizes ? Math.max(0, sizes.responseBodySize) : null,
+        // Nothing transferred: no headers and no body came over the network.
+        cached: sizes ? sizes.responseHeadersSize + sizes.responseBodySize <= 0 : false,
+        decoded: body ? body.length : 0,
+        body,
+      });
+    })().finally(() => done(request));
+    bodies.push(record);
+  };
+  page.on('request', onRequest);
+  page.on('requestfinished', onFinished);
+  page.on('requestfailed', done);
+  return {
+    async quiet(ms = 500, timeout = TIMEOUT) {
+      const until = Date.now() + timeout;
+      while (pending.size > 0 || Date.now() - last < ms) {
+        if (Date.now() > until) throw new Error(`requests still in flight after ${timeout / 1000} s: ${[...pending].map((r) => r.url()).join(' ')}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await Promise.all(bodies);
+    },
+    take() {
+      const out = seen;
+      seen = [];
+      return out;
+    },
+    stop() {
+      page.off('request', onRequest);
+      page.off('requestfinished', onFinished);
+      page.off('requestfailed', done);
+    },
+  };
+}
+
+/**
+ * What a route costs a reader, in a fresh context each (service worker blocked: see below):
+ * `first`, every response of a direct load of `base + route` until the app has drawn it and
+ * the network is quiet; `click`, every response after the app, already open at `from` (`/`, or
+ * the newest post for `/` itself), follows a link to the route, until quiet again. The link is
+ * the page's own when it has one, else one added to the page (the app's router takes any link
+ * inside the site). Responses the browser's cache answered are left out. Also the size of the
+ * text in `main` once drawn (what the route shows), and whether the click stayed in the app (no
+ * new document). The service worker is blocked: its
+ * precache, 3 s after a first visit, is the offline feature's cost, not the route's, and a
+ * response from the worker would hide the network's.
+ */
+export async function visitRoute(browser, base, route, from) {
+  const visit = async (start, target) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    const recorder = recordResponses(page);
+    try {
+      await page.goto(base + start);
+      await appReady(page);
+      await recorder.quiet();
+      if (!target) {
+        return { responses: recorder.take().filter((r) => !r.cached), shown: await mainText(page), inApp: true };
+      }
+      recorder.take();
+      await page.evaluate((href) => {
+        let link = [...document.querySelectorAll('main a[href], header a[href]')].find((a) => a.getAttribute('href') === href);
+        if (!link) {
+          link = document.createElement('a');
+          link.href = href;
+          link.textContent = 'benchmark link';
+          document.body.append(link);
+        }
+        link.click();
+      }, target);
+      const want = new URL(base + target);
+      await page.waitForFunction(([p, q]) => location.pathname === p && location.search === q, [decodeURIComponent(want.pathname), want.search]);
+      await appReady(page);
+      await recorder.quiet();
+      const responses = recorder.take().filter((r) => !r.cached);
+      return { responses, shown: await mainText(page), inApp: !responses.some((r) => r.type === 'document') };
+    } finally {
+      recorder.stop();
+      await context.close();
+    }
+  };
+  return { first: await visit(route), click: await visit(from, route) };
+}
+
+/** The size of the text the app shows in `main`, in UTF-8 bytes (as its data carries it). */
+function mainText(page) {
+  return page.evaluate(() => new TextEncoder().encode(document.querySelector('main')?.innerText ?? '').length);
+}

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -54,11 +55,27 @@ function headersFor(rules, pathname) {
 /**
  * Starts serving `root`; resolves to { url, close, requests } once listening. `log` hears each
  * answer as `status content-type path`. With `prefix` (`/blog`), the folder is served under that
- * path, as a host serves a site in a sub-folder; anything outside it is not found.
+ * path, as a host serves a site in a sub-folder; anything outside it is not found. Paths under one
+ * of the `bare` prefixes (`['/bench/']`) are served without the `_headers` rules: pages a tool
+ * adds beside the site, which the site's own policy is not written for. With `compress`, bodies are
+ * sent brotli-compressed (quality 11, as a CDN stores them) to a client that accepts it, else
+ * gzip; each file is compressed once.
  */
-export function serve(root, { port = 0, log, prefix = '' } = {}) {
+export function serve(root, { port = 0, log, prefix = '', bare = [], compress = false } = {}) {
   const requests = [];
   const rules = headerRules(root);
+  const compressed = new Map();
+  const encode = (file, body, accepts) => {
+    const encoding = /\bbr\b/.test(accepts) ? 'br' : /\bgzip\b/.test(accepts) ? 'gzip' : null;
+    if (!encoding || body.length < 256) return [body, null];
+    const key = `${encoding} ${file}`;
+    if (!compressed.has(key)) {
+      compressed.set(key, encoding === 'br'
+        ? zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } })
+        : zlib.gzipSync(body, { level: 9 }));
+    }
+    return [compressed.get(key), encoding];
+  };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     requests.push(url.pathname);
@@ -78,8 +95,16 @@ export function serve(root, { port = 0, log, prefix = '' } = {}) {
       status = 404;
     }
     const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
-    const body = fs.existsSync(file) ? fs.readFileSync(file) : Buffer.from('not found');
-    res.writeHead(status, { ...headersFor(rules, url.pathname), 'content-type': type });
+    let body = fs.existsSync(file) ? fs.readFileSync(file) : Buffer.from('not found');
+    const own = bare.some((p) => url.pathname.startsWith(p)) ? [] : rules;
+    const headers = { ...headersFor(own, url.pathname), 'content-type': type };
+    if (compress) {
+      const [sent, encoding] = encode(file, body, String(req.headers['accept-encoding'] ?? ''));
+      body = sent;
+      if (encoding) headers['content-encoding'] = encoding;
+      headers.vary = 'accept-encoding';
+    }
+    res.writeHead(status, headers);
     log?.(`${status} ${type} ${url.pathname}`);
     res.end(req.method === 'HEAD' ? undefined : body);
   });
