@@ -137,7 +137,9 @@ export function prerendered(site, route) {
  */
 export function routeKinds(site, word) {
   const paths = routePaths(site);
-  const links = (html, prefix) => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]).filter((h) => h.startsWith(prefix));
+  // Links of the page's content, not of its header (whose nav links to /tags/ and the author's pages).
+  const main = (html) => html.match(/<main>([\s\S]*)<\/main>/)?.[1] ?? html;
+  const links = (html, prefix) => [...main(html).matchAll(/href="([^"]+)"/g)].map((m) => m[1]).filter((h) => h.startsWith(prefix) && h !== prefix);
   const post = links(prerendered(site, '/'), '/posts/')[0] ?? paths.find((p) => p.startsWith('/posts/'));
   const tag = links(prerendered(site, '/tags'), '/tags/')[0] ?? paths.find((p) => p.startsWith('/tags/'));
   const kinds = {
