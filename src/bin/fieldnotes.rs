@@ -100,6 +100,17 @@ mod cli {
             /// The public URL Trunk built for; must equal base_path in site.toml.
             #[arg(long, env = "TRUNK_PUBLIC_URL")]
             public_url: Option<String>,
+            /// Then write .br and .gz copies of the text files (as `fieldnotes compress` does):
+            /// `release` does it in Trunk's release builds only (TRUNK_PROFILE=release).
+            #[arg(long, env = "FIELDNOTES_COMPRESS", value_enum, default_value_t = CompressWhen::Release)]
+            compress: CompressWhen,
+        },
+        /// Write .br (brotli) and .gz (gzip) copies of a built site's text files, for hosts that
+        /// serve stored copies (nginx gzip_static/brotli_static, Caddy precompressed, S3).
+        Compress {
+            /// The built site.
+            #[arg(long, default_value = "dist")]
+            dist: PathBuf,
         },
         /// Print each file of a built site raw, gzip and brotli, and what a first visit to / downloads.
         SizeReport {
@@ -107,6 +118,27 @@ mod cli {
             #[arg(long, default_value = "dist")]
             dist: PathBuf,
         },
+    }
+
+    /// When `fieldnotes stubs` writes compressed copies.
+    #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+    enum CompressWhen {
+        /// In Trunk's release builds (a development build's WASM is large and changes often).
+        Release,
+        Always,
+        Never,
+    }
+
+    impl CompressWhen {
+        fn now(self) -> bool {
+            match self {
+                CompressWhen::Release => {
+                    std::env::var("TRUNK_PROFILE").is_ok_and(|profile| profile == "release")
+                }
+                CompressWhen::Always => true,
+                CompressWhen::Never => false,
+            }
+        }
     }
 
     pub fn main() -> ExitCode {
@@ -138,7 +170,17 @@ mod cli {
                 }))
             }
             Command::New { title, content } => finish(new_post(&title, &content)),
-            Command::Stubs { dist, public_url } => finish(stubs(&dist, public_url)),
+            Command::Stubs {
+                dist,
+                public_url,
+                compress,
+            } => finish(stubs(&dist, public_url).and_then(|()| {
+                if compress.now() {
+                    self::compress(&dist)?;
+                }
+                Ok(())
+            })),
+            Command::Compress { dist } => finish(compress(&dist)),
             Command::SizeReport { dist } => finish(builder::size_report(&dist).map(|report| {
                 println!("{report}");
             })),
@@ -159,6 +201,20 @@ mod cli {
         for warning in &stubs.warnings {
             eprintln!("fieldnotes: warning: {warning}");
         }
+        Ok(())
+    }
+
+    /// `fieldnotes compress`: the .br and .gz copies of the text files.
+    fn compress(dist: &std::path::Path) -> anyhow::Result<()> {
+        let done = builder::compress_site(dist)?;
+        eprintln!(
+            "fieldnotes: compressed copies of {} files in {}: {} KB raw, {} KB brotli, {} KB gzip",
+            done.files,
+            dist.display(),
+            done.raw.div_ceil(1024),
+            done.brotli.div_ceil(1024),
+            done.gzip.div_ceil(1024)
+        );
         Ok(())
     }
 

@@ -17,6 +17,7 @@
 
 mod assets;
 mod collect;
+mod compress;
 mod config;
 mod error;
 mod feeds;
@@ -35,6 +36,7 @@ mod validate;
 mod views;
 mod write;
 
+pub use compress::{compress_site, Compressed};
 pub use config::CONFIG_FILE;
 pub use error::{Problem, Problems, Severity};
 pub use front_matter::{parse as parse_front_matter, parse_date, today};

@@ -6,7 +6,6 @@ use crate::model::{Manifest, DATA_DIR, MANIFEST_FILE};
 use anyhow::{Context, Result};
 use std::collections::BTreeSet;
 use std::fmt;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// One file's sizes in bytes.
@@ -83,7 +82,8 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         let path = entry.path();
         if entry.file_type()?.is_dir() {
             collect(root, &path, out)?;
-        } else {
+        } else if !super::compress::is_copy(&path) {
+            // Compressed copies are the same bytes in another form: each file is counted once.
             out.push(path.strip_prefix(root).expect("below root").to_path_buf());
         }
     }
@@ -146,20 +146,11 @@ fn offline_files(dist: &Path, base: &str) -> BTreeSet<String> {
 }
 
 fn gzip_len(bytes: &[u8]) -> usize {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes).expect("writing to memory");
-    encoder.finish().expect("writing to memory").len()
+    super::compress::gzip(bytes).len()
 }
 
 fn brotli_len(bytes: &[u8]) -> usize {
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
-    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("writing to memory");
-    out.len()
+    super::compress::brotli(bytes).len()
 }
 
 fn kb(bytes: usize) -> String {
