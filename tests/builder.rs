@@ -5,9 +5,9 @@ mod common;
 use common::{fixture, site_with, snapshot, write_shell};
 use fieldnotes::builder::{self, BuildOptions, StubOptions};
 use fieldnotes::model::{
-    chunk_file, home_file, path_of, shard_file, slug_file, AllPosts, ArchiveIndex, ArchiveYear,
-    Chunk, DocBlock, ListPage, Manifest, Post, SearchEntry, Shard, SlugShard, TagIndex,
-    FORMAT_VERSION, MANIFEST_FILE,
+    chunk_file, home_file, keys_file, path_of, shard_file, slug_file, top_key, AllPosts,
+    ArchiveIndex, ArchiveYear, Chunk, DocBlock, KeyList, ListPage, Manifest, Post, SearchEntry,
+    Shard, SlugShard, TagIndex, FORMAT_VERSION, MANIFEST_FILE,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -154,6 +154,8 @@ struct SearchFiles {
     shards: BTreeMap<String, Shard>,
     /// Chunk files, each read once.
     chunks: BTreeSet<String>,
+    /// Key lists read.
+    lists: usize,
 }
 
 /// Reads the entry the manifest names, every shard it lists and every chunk those point to,
@@ -166,7 +168,27 @@ fn read_search_index(files: &BTreeMap<String, Vec<u8>>, manifest: &Manifest) -> 
     assert!(entry.dir.starts_with("search/") && entry.dir.len() == "search/".len() + 16);
     let mut shards = BTreeMap::new();
     let mut chunks = BTreeSet::new();
+    // The entry names the keys of one letter or none; the longer ones are in a list per letter.
+    let mut keys = entry.keys.clone();
+    let mut lists = 0;
     for key in &entry.keys {
+        assert_eq!(top_key(key), None, "{key} is listed below its first letter");
+    }
+    for top in &entry.deep {
+        let list: KeyList =
+            serde_json::from_slice(&files[keys_file(&entry.dir, top).as_str()]).unwrap();
+        assert!(!list.keys.is_empty());
+        for key in &list.keys {
+            assert_eq!(
+                top_key(key).as_ref(),
+                Some(top),
+                "{key} is listed below {top}"
+            );
+        }
+        keys.extend(list.keys);
+        lists += 1;
+    }
+    for key in &keys {
         let file = shard_file(&entry.dir, key);
         let shard: Shard = serde_json::from_slice(&files[file.as_str()]).unwrap();
         assert!(
@@ -191,18 +213,28 @@ fn read_search_index(files: &BTreeMap<String, Vec<u8>>, manifest: &Manifest) -> 
         entry,
         shards,
         chunks,
+        lists,
     }
 }
 
 #[test]
 fn a_large_site_puts_postings_in_chunks_and_each_parses_back() {
     // Common words in hundreds of posts: their postings outgrow a shard and move into chunks.
+    // And words of their own (`cabe`, `cabf`…), enough for the `c` shard to split by letters.
+    let letters = |n: usize| -> String {
+        n.to_string()
+            .bytes()
+            .map(|d| char::from(b'a' + d - b'0'))
+            .collect()
+    };
     let posts: Vec<(String, Vec<u8>)> = (0..400)
         .map(|i| {
+            let own: Vec<String> = (0..12).map(|j| format!("ca{}", letters(i * 12 + j))).collect();
             let body = format!(
-                "---\ntitle: Camel {i}\ndate: 2025-01-{:02}\n---\nThe camel crossed the canal with cargo by car {}.\n",
+                "---\ntitle: Camel {i}\ndate: 2025-01-{:02}\n---\nThe camel crossed the canal with cargo by car {}. {}\n",
                 i % 28 + 1,
-                i % 50
+                i % 50,
+                own.join(" ")
             );
             (format!("p{i}.md"), body.into_bytes())
         })
@@ -222,7 +254,14 @@ fn a_large_site_puts_postings_in_chunks_and_each_parses_back() {
     assert!(!index.chunks.is_empty(), "chunks were written");
     // Every file of the index was read: the entry, its shards and chunks, nothing else.
     let search_files = files.keys().filter(|k| k.starts_with("search/")).count();
-    assert_eq!(search_files, 1 + index.shards.len() + index.chunks.len());
+    assert!(
+        index.lists > 0,
+        "a site this large has keys of two letters and more"
+    );
+    assert_eq!(
+        search_files,
+        1 + index.lists + index.shards.len() + index.chunks.len()
+    );
     let bytes: usize = files
         .iter()
         .filter(|(k, _)| k.starts_with("search/"))

@@ -7,9 +7,9 @@ use super::address::data_url;
 use super::net::{fetch_json, fetch_text, parse_json, LoadError};
 use super::timing::timed;
 use crate::model::{
-    chunk_file, doc_file, shard_file, slug_file, AllPosts, ArchiveIndex, ArchiveYear, Chunk,
-    DocBlock, ListPage, Manifest, Post, PostNav, PostSummary, SearchEntry, Shard, SlugShard,
-    TagIndex, DOC_BLOCK, FORMAT_VERSION, MANIFEST_FILE,
+    chunk_file, doc_file, keys_file, shard_file, slug_file, AllPosts, ArchiveIndex, ArchiveYear,
+    Chunk, DocBlock, KeyList, ListPage, Manifest, Post, PostNav, PostSummary, SearchEntry, Shard,
+    SlugShard, TagIndex, DOC_BLOCK, FORMAT_VERSION, MANIFEST_FILE,
 };
 use crate::search::index::{chunks_for, Loaded};
 use crate::search::query::Clause;
@@ -282,6 +282,7 @@ thread_local! {
     static SHARDS: Cache<Shard> = RefCell::new(HashMap::new());
     static CHUNKS: Cache<Chunk> = RefCell::new(HashMap::new());
     static SLUGS: Cache<SlugShard> = RefCell::new(HashMap::new());
+    static KEY_LISTS: Cache<KeyList> = RefCell::new(HashMap::new());
 }
 
 /// One hashed JSON file, fetched once per visit however many callers want it; its parsing is
@@ -356,16 +357,24 @@ pub fn prefetch_post(site: SiteResource, slug: String, file: String) {
     });
 }
 
-/// The index files a query needs, fetched if not yet in memory: the entry, the shards of its
-/// words, then the chunks holding their postings. Keys the index lacks (no post has such a term)
-/// are simply absent.
+/// The index files a query needs, fetched if not yet in memory: the entry, the key lists below
+/// its words' first letters, the shards of its words, then the chunks holding their postings.
+/// Keys the index lacks (no post has such a term) are simply absent.
 pub async fn load_index(entry_file: &str, clauses: &[Clause]) -> Result<Loaded, LoadError> {
     let entry = load_entry(entry_file).await?;
     let mut loaded = Loaded {
         dir: entry.dir.clone(),
         ..Loaded::default()
     };
-    let shards = entry.keys_for(clauses).into_iter().map(|key| {
+    let lists = join_all(entry.lists_for(clauses).into_iter().map(|key| {
+        let file = keys_file(&entry.dir, &key);
+        async move { fetch_once(&KEY_LISTS, &file, None).await }
+    }))
+    .await
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()?;
+    let deeper: Vec<&KeyList> = lists.iter().map(|list| list.as_ref()).collect();
+    let shards = entry.keys_for(clauses, &deeper).into_iter().map(|key| {
         let file = shard_file(&entry.dir, &key);
         async move { (key, fetch_once(&SHARDS, &file, None).await) }
     });
@@ -392,12 +401,20 @@ async fn load_entry(entry_file: &str) -> Result<Arc<SearchEntry>, LoadError> {
     Ok(entry)
 }
 
-/// Every file of the search index, as URLs: the entry, each shard, each chunk (the shards are
-/// read to learn their chunks). For saving the whole index for offline search.
+/// Every file of the search index, as URLs: the entry, the key lists, each shard, each chunk
+/// (the key lists are read to learn the shards, the shards to learn their chunks). For saving the
+/// whole index for offline search.
 pub async fn search_index_files(entry_file: &str) -> Result<Vec<String>, LoadError> {
     let entry = load_entry(entry_file).await?;
     let mut urls = vec![data_url(entry_file)];
-    let shards = entry.keys.iter().map(|key| {
+    let mut keys = entry.keys.clone();
+    for key in &entry.deep {
+        let file = keys_file(&entry.dir, key);
+        let list = fetch_once(&KEY_LISTS, &file, None).await?;
+        urls.push(data_url(&file));
+        keys.extend(list.keys.iter().cloned());
+    }
+    let shards = keys.iter().map(|key| {
         let file = shard_file(&entry.dir, key);
         async move { (key, fetch_once(&SHARDS, &file, None).await, file) }
     });
@@ -425,5 +442,6 @@ pub fn fetched_urls() -> Vec<String> {
     urls.extend(keys(&ENTRIES));
     urls.extend(keys(&SHARDS));
     urls.extend(keys(&CHUNKS));
+    urls.extend(keys(&KEY_LISTS));
     urls
 }

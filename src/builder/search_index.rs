@@ -5,9 +5,9 @@
 use super::{content_hash, hex16, Site};
 use crate::markdown;
 use crate::model::{
-    bucket_of, chunk_file, entry_file, index_dir, shard_file, Chunk, Posting, SearchEntry, Shard,
-    Term, CHUNK_BYTES, FORMAT_VERSION, HEAD_TERMS, MAX_KEY, MAX_POSITIONS, SHARD_BYTES,
-    TOP_POSTINGS, WEIGHT_SCALE,
+    bucket_of, chunk_file, entry_file, index_dir, keys_file, shard_file, Chunk, Posting,
+    SearchEntry, Shard, Term, CHUNK_BYTES, FORMAT_VERSION, HEAD_TERMS, MAX_KEY, MAX_POSITIONS,
+    SHARD_BYTES, TOP_POSTINGS, WEIGHT_SCALE,
 };
 use crate::search::index::Document;
 use crate::search::query::{bm25, TAG_BOOST, TITLE_BOOST};
@@ -59,14 +59,22 @@ pub(super) fn search_files(site: &Site, files: &mut BTreeMap<PathBuf, Vec<u8>>) 
         hasher.update(json);
     }
     let dir = index_dir(&hex16(&hasher.finalize()));
-    let mut entry = SearchEntry {
+    // The entry lists the keys the alphabets bound; the longer ones are in a list per first letter.
+    let (keys, deep, lists) =
+        SearchEntry::split_keys(shards.iter().map(|(key, _)| key.clone()).collect());
+    let entry = SearchEntry {
         format_version: FORMAT_VERSION,
         docs: docs.len() as u32,
         dir: dir.clone(),
-        keys: shards.iter().map(|(key, _)| key.clone()).collect(),
+        keys,
+        deep,
     };
-    entry.keys.sort();
     let mut bytes = 0;
+    for (key, list) in lists {
+        let json = serde_json::to_vec(&list).expect("key lists serialise");
+        bytes += json.len() as u64;
+        files.insert(PathBuf::from(keys_file(&dir, &key)), json);
+    }
     for (key, json) in shards {
         bytes += json.len() as u64;
         files.insert(PathBuf::from(shard_file(&dir, &key)), json);
@@ -382,6 +390,7 @@ fn json_len(term: &str, postings: &Term) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::KeyList;
     use crate::search::index::{candidates, chunks_for, search, Loaded, MAX_EXPANSIONS};
     use crate::search::query::parse;
     use std::sync::Arc;
@@ -422,15 +431,16 @@ mod tests {
         }
     }
 
-    fn entry_of(index: &Loaded) -> SearchEntry {
-        let mut keys: Vec<String> = index.shards.keys().cloned().collect();
-        keys.sort();
-        SearchEntry {
+    fn entry_of(index: &Loaded) -> (SearchEntry, BTreeMap<String, KeyList>) {
+        let (keys, deep, lists) = SearchEntry::split_keys(index.shards.keys().cloned().collect());
+        let entry = SearchEntry {
             format_version: FORMAT_VERSION,
             docs: 0,
             dir: index.dir.clone(),
             keys,
-        }
+            deep,
+        };
+        (entry, lists)
     }
 
     /// Only the files a query names, as the app fetches them: the shards of its terms' paths,
@@ -441,7 +451,13 @@ mod tests {
             dir: index.dir.clone(),
             ..Loaded::default()
         };
-        for key in entry_of(index).keys_for(&clauses) {
+        let (entry, lists) = entry_of(index);
+        let deeper: Vec<&KeyList> = entry
+            .lists_for(&clauses)
+            .iter()
+            .map(|k| &lists[k])
+            .collect();
+        for key in entry.keys_for(&clauses, &deeper) {
             out.shards.insert(key.clone(), index.shards[&key].clone());
         }
         for file in chunks_for(&clauses, &out) {

@@ -3,7 +3,10 @@
 //! ([`crate::search::index`]).
 //!
 //! Files, all in one folder named by the hash of the whole index:
-//! - the **entry** (content-hashed itself, named in the manifest) lists the shard keys;
+//! - the **entry** (content-hashed itself, named in the manifest) lists the shard keys of one
+//!   character or none, which the alphabets bound, and which of them have longer keys below;
+//! - a **key list** per such key lists the longer keys below it, so no file a search reads holds
+//!   every key of the index (which grow with the blog);
 //! - a **shard** holds the terms starting with its key, each with its number of posts. Keys form
 //!   a tree: the root shard is `""`; a shard over [`SHARD_BYTES`] keeps only its key's
 //!   [`HEAD_TERMS`] most common terms (its *head*) and hands the others to shards one letter
@@ -33,8 +36,61 @@ pub struct SearchEntry {
     pub docs: u32,
     /// The folder of the shards and chunks, relative to the data folder.
     pub dir: String,
-    /// The shard keys, sorted.
+    /// The shard keys of at most one character after their bucket (`""`, `r`, `~07`, `~07ក`),
+    /// sorted.
     pub keys: Vec<String>,
+    /// Those of [`SearchEntry::keys`] that have longer keys below them, in their [`KeyList`],
+    /// sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deep: Vec<String>,
+}
+
+/// `keys/<key>.json` in the index's folder: the shard keys longer than `key` that start with it
+/// (`ri`, `ric`… below `r`), sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyList {
+    pub keys: Vec<String>,
+}
+
+impl SearchEntry {
+    /// Splits every shard key of an index into the entry's keys and deep keys, and the key lists
+    /// below them: `(keys, deep, lists)`.
+    pub fn split_keys(all: Vec<String>) -> (Vec<String>, Vec<String>, BTreeMap<String, KeyList>) {
+        let mut top = Vec::new();
+        let mut lists: BTreeMap<String, KeyList> = BTreeMap::new();
+        for key in all {
+            match top_key(&key) {
+                Some(parent) => lists.entry(parent).or_default().keys.push(key),
+                None => top.push(key),
+            }
+        }
+        top.sort();
+        for list in lists.values_mut() {
+            list.keys.sort();
+        }
+        let deep = lists.keys().cloned().collect();
+        (top, deep, lists)
+    }
+}
+
+/// The key of one character (after its bucket) that a longer key sits below; `None` for a key of
+/// one character or none, which the entry lists itself.
+pub fn top_key(key: &str) -> Option<String> {
+    // A bucket is `~` and two digits ([`bucket_of`]); no term starts with `~`.
+    let bucket_len = match key.as_bytes() {
+        [b'~', a, b, ..] if a.is_ascii_digit() && b.is_ascii_digit() => 3,
+        _ => 0,
+    };
+    let (bucket, rest) = key.split_at(bucket_len);
+    let mut chars = rest.chars();
+    let first = chars.next()?;
+    chars.next()?;
+    Some(format!("{bucket}{first}"))
+}
+
+/// The key list below `key`, relative to the data folder.
+pub fn keys_file(dir: &str, key: &str) -> String {
+    format!("{dir}/keys/{}.json", file_key(key))
 }
 
 /// One shard: terms of its key, with their postings or the chunk that has them.
@@ -213,6 +269,19 @@ pub fn chunk_file(dir: &str, key: &str, n: u32) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_keys_sit_below_their_first_letter() {
+        use super::top_key;
+        assert_eq!(top_key(""), None);
+        assert_eq!(top_key("r"), None);
+        assert_eq!(top_key("ri").as_deref(), Some("r"));
+        assert_eq!(top_key("rice").as_deref(), Some("r"));
+        assert_eq!(top_key("~07"), None);
+        assert_eq!(top_key("~07ក"), None);
+        assert_eq!(top_key("~07កា").as_deref(), Some("~07ក"));
+        assert_eq!(top_key("éa").as_deref(), Some("é"));
+    }
+
     use super::*;
 
     #[test]

@@ -3,29 +3,50 @@
 //! them.
 
 use super::query::{matches, Clause, Match};
-use crate::model::{chunk_file, path_of, Chunk, Posting, SearchEntry, Shard, Term, WEIGHT_SCALE};
+use crate::model::{
+    chunk_file, path_of, Chunk, KeyList, Posting, SearchEntry, Shard, Term, WEIGHT_SCALE,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 // The entry's type belongs to the model; what a query needs of it is search's business.
 impl SearchEntry {
-    /// The shards a query needs first: those along the path of each of its terms.
-    pub fn keys_for(&self, clauses: &[Clause]) -> Vec<String> {
-        let mut keys: Vec<String> = clauses
-            .iter()
-            .flat_map(|clause| match clause {
-                Clause::Word { term, .. } => vec![term.as_str()],
-                Clause::Phrase(terms) | Clause::Excluded(terms) => {
-                    terms.iter().map(String::as_str).collect()
-                }
-            })
-            .flat_map(path_of)
-            .filter(|key| self.keys.binary_search(key).is_ok())
+    /// The key lists a query needs before its shards: those below the first letter of each of
+    /// its terms, when the entry says there is one.
+    pub fn lists_for(&self, clauses: &[Clause]) -> Vec<String> {
+        let mut lists: Vec<String> = terms_of(clauses)
+            .filter_map(|term| path_of(term).get(1).cloned())
+            .filter(|key| self.deep.binary_search(key).is_ok())
             .collect();
+        lists.sort();
+        lists.dedup();
+        lists
+    }
+
+    /// The shards a query needs first: those along the path of each of its terms, as the entry
+    /// and the key lists `deeper` (those of [`SearchEntry::lists_for`]) name them.
+    pub fn keys_for(&self, clauses: &[Clause], deeper: &[&KeyList]) -> Vec<String> {
+        let known = |key: &String| {
+            self.keys.binary_search(key).is_ok()
+                || deeper
+                    .iter()
+                    .any(|list| list.keys.binary_search(key).is_ok())
+        };
+        let mut keys: Vec<String> = terms_of(clauses).flat_map(path_of).filter(known).collect();
         keys.sort();
         keys.dedup();
         keys
     }
+}
+
+/// Every term of a query, in words, phrases and exclusions.
+fn terms_of(clauses: &[Clause]) -> impl Iterator<Item = &str> {
+    clauses.iter().flat_map(|clause| match clause {
+        Clause::Word { term, .. } => vec![term.as_str()],
+        Clause::Phrase(terms) | Clause::Excluded(terms) => {
+            terms.iter().map(String::as_str).collect()
+        }
+    })
 }
 
 /// Terms other than exact matches that a typed word may expand to (prefix and typo matches), the
@@ -292,12 +313,25 @@ mod tests {
             format_version: crate::model::FORMAT_VERSION,
             docs: 0,
             dir: "t".into(),
-            keys: ["", "b", "bu", "ma", "mar", "ni", "ri", "x", "~09"]
+            keys: ["", "b", "m", "n", "r", "x", "~09"]
                 .map(String::from)
                 .to_vec(),
+            deep: ["b", "m", "n", "r"].map(String::from).to_vec(),
         };
-        let keys = entry.keys_for(&parse("river \"night market\" -bus"));
-        assert_eq!(keys, ["", "b", "bu", "ma", "mar", "ni", "ri"]);
+        let all = [
+            "", "b", "bu", "m", "ma", "mar", "n", "ni", "r", "ri", "x", "~09",
+        ];
+        let (top, deep, lists) = SearchEntry::split_keys(all.map(String::from).to_vec());
+        assert_eq!((top, deep), (entry.keys.clone(), entry.deep.clone()));
+        let query = parse("river \"night market\" -bus");
+        assert_eq!(entry.lists_for(&query), ["b", "m", "n", "r"]);
+        let deeper: Vec<&KeyList> = entry.lists_for(&query).iter().map(|k| &lists[k]).collect();
+        let keys = entry.keys_for(&query, &deeper);
+        assert_eq!(
+            keys,
+            ["", "b", "bu", "m", "ma", "mar", "n", "ni", "r", "ri"]
+        );
+        assert_eq!(entry.keys_for(&query, &[]), ["", "b", "m", "n", "r"]);
     }
 
     /// A term in posts `docs`, each with weight 100 and the given position.
