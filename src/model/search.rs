@@ -3,10 +3,11 @@
 //! ([`crate::search::index`]).
 //!
 //! Files, all in one folder named by the hash of the whole index:
-//! - the **entry** (content-hashed itself, named in the manifest) lists the shard keys of one
-//!   character or none, which the alphabets bound, and which of them have longer keys below;
-//! - a **key list** per such key lists the longer keys below it, so no file a search reads holds
-//!   every key of the index (which grow with the blog);
+//! - the **entry** (content-hashed itself, named in the manifest) lists the shard keys the
+//!   alphabets bound (`""`, one letter, a bucket of an unspaced script), and which of them have
+//!   longer keys below;
+//! - a **key list** per such key lists the longer keys below it ([`top_key`]), so no file a search
+//!   reads holds every key of the index, whose number grows with the blog;
 //! - a **shard** holds the terms starting with its key, each with its number of posts. Keys form
 //!   a tree: the root shard is `""`; a shard over [`SHARD_BYTES`] keeps only its key's
 //!   [`HEAD_TERMS`] most common terms (its *head*) and hands the others to shards one letter
@@ -36,8 +37,7 @@ pub struct SearchEntry {
     pub docs: u32,
     /// The folder of the shards and chunks, relative to the data folder.
     pub dir: String,
-    /// The shard keys of at most one character after their bucket (`""`, `r`, `~07`, `~07ក`),
-    /// sorted.
+    /// The shard keys the alphabets bound (`""`, `r`, `~07`), sorted.
     pub keys: Vec<String>,
     /// Those of [`SearchEntry::keys`] that have longer keys below them, in their [`KeyList`],
     /// sorted.
@@ -73,19 +73,20 @@ impl SearchEntry {
     }
 }
 
-/// The key of one character (after its bucket) that a longer key sits below; `None` for a key of
-/// one character or none, which the entry lists itself.
+/// The key whose [`KeyList`] names `key`: a bucket's for the keys in it (`~07ក` is below `~07`:
+/// an unspaced script has thousands of first characters), else the key's first letter (`ric` is
+/// below `r`). `None` for the keys the entry lists itself: `""`, a letter, a bucket.
 pub fn top_key(key: &str) -> Option<String> {
     // A bucket is `~` and two digits ([`bucket_of`]); no term starts with `~`.
-    let bucket_len = match key.as_bytes() {
-        [b'~', a, b, ..] if a.is_ascii_digit() && b.is_ascii_digit() => 3,
-        _ => 0,
-    };
-    let (bucket, rest) = key.split_at(bucket_len);
-    let mut chars = rest.chars();
+    if let [b'~', a, b, rest @ ..] = key.as_bytes() {
+        if a.is_ascii_digit() && b.is_ascii_digit() {
+            return (!rest.is_empty()).then(|| key[..3].to_string());
+        }
+    }
+    let mut chars = key.chars();
     let first = chars.next()?;
     chars.next()?;
-    Some(format!("{bucket}{first}"))
+    Some(first.to_string())
 }
 
 /// The key list below `key`, relative to the data folder.
@@ -277,8 +278,8 @@ mod tests {
         assert_eq!(top_key("ri").as_deref(), Some("r"));
         assert_eq!(top_key("rice").as_deref(), Some("r"));
         assert_eq!(top_key("~07"), None);
-        assert_eq!(top_key("~07ក"), None);
-        assert_eq!(top_key("~07កា").as_deref(), Some("~07ក"));
+        assert_eq!(top_key("~07ក").as_deref(), Some("~07"));
+        assert_eq!(top_key("~07កា").as_deref(), Some("~07"));
         assert_eq!(top_key("éa").as_deref(), Some("é"));
     }
 

@@ -4,18 +4,18 @@
 
 use super::query::{matches, Clause, Match};
 use crate::model::{
-    chunk_file, path_of, Chunk, KeyList, Posting, SearchEntry, Shard, Term, WEIGHT_SCALE,
+    chunk_file, path_of, top_key, Chunk, KeyList, Posting, SearchEntry, Shard, Term, WEIGHT_SCALE,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
 
 // The entry's type belongs to the model; what a query needs of it is search's business.
 impl SearchEntry {
-    /// The key lists a query needs before its shards: those below the first letter of each of
-    /// its terms, when the entry says there is one.
+    /// The key lists a query needs before its shards: the one each of its terms' keys sit below
+    /// ([`top_key`]), when the entry says there is one.
     pub fn lists_for(&self, clauses: &[Clause]) -> Vec<String> {
         let mut lists: Vec<String> = terms_of(clauses)
-            .filter_map(|term| path_of(term).get(1).cloned())
+            .filter_map(|term| path_of(term).last().and_then(|key| top_key(key)))
             .filter(|key| self.deep.binary_search(key).is_ok())
             .collect();
         lists.sort();
