@@ -2,6 +2,7 @@
 //! index laid out into the files [`crate::model::search`] describes, which the app searches with
 //! [`crate::search::index`]. Both read text through the same tokenizer.
 
+use super::output::Output;
 use super::{content_hash, hex16, Site};
 use crate::markdown;
 use crate::model::{
@@ -22,11 +23,12 @@ use std::path::PathBuf;
 /// words are most of the terms, and a search for one then needs no second file.
 const INLINE_BYTES: usize = 48;
 
-/// Writes the search index (its shards, then the entry naming them) into `files`; returns the
+/// Writes the search index (its shards, then the entry naming them) to `files`; returns the
 /// entry's name and the bytes of all its files. Posts are numbered in index order, newest first.
-pub(super) fn search_files(site: &Site, files: &mut BTreeMap<PathBuf, Vec<u8>>) -> (String, u64) {
+pub(super) fn search_files(site: &Site, files: &Output) -> (String, u64) {
     // The posts' visible text in parallel; indexing it then streams through the posts, so the
     // terms of only one post are held at a time.
+    let stage = super::timings::Stage::start("search: text");
     let texts: Vec<String> = site
         .posts
         .par_iter()
@@ -42,7 +44,9 @@ pub(super) fn search_files(site: &Site, files: &mut BTreeMap<PathBuf, Vec<u8>>) 
             body: text,
         })
         .collect();
+    let stage = stage.next("search: build");
     let built = build(&docs);
+    let stage = stage.next("search: json");
     let shards: Vec<(String, Vec<u8>)> = built
         .shards
         .into_par_iter()
@@ -79,6 +83,7 @@ pub(super) fn search_files(site: &Site, files: &mut BTreeMap<PathBuf, Vec<u8>>) 
     let file = entry_file(&content_hash(&json));
     bytes += json.len() as u64;
     files.insert(PathBuf::from(&file), json);
+    stage.done();
     (file, bytes)
 }
 
