@@ -1,14 +1,18 @@
 //! Building the search index (native only): every post's title, tags and text indexed, and the
 //! index laid out into the files [`crate::model::search`] describes, which the app searches with
 //! [`crate::search::index`]. Both read text through the same tokenizer.
+//!
+//! Built for large sites: posts are read in parallel batches whose occurrences stay where they
+//! were made (one flat list per batch, grouped by term), terms are numbered once, and each term's
+//! postings are made straight into the flat numbers its JSON is written from, so a build holds
+//! little more than the occurrences themselves.
 
 use super::output::Output;
 use super::{content_hash, hex16, Site};
 use crate::markdown;
 use crate::model::{
-    bucket_of, chunk_file, entry_file, index_dir, shard_file, Chunk, Posting, SearchEntry, Shard,
-    Term, CHUNK_BYTES, FORMAT_VERSION, HEAD_TERMS, MAX_KEY, MAX_POSITIONS, SHARD_BYTES,
-    TOP_POSTINGS, WEIGHT_SCALE,
+    bucket_of, chunk_file, entry_file, index_dir, shard_file, SearchEntry, CHUNK_BYTES,
+    FORMAT_VERSION, HEAD_TERMS, MAX_KEY, MAX_POSITIONS, SHARD_BYTES, TOP_POSTINGS, WEIGHT_SCALE,
 };
 use crate::search::index::Document;
 use crate::search::query::{bm25, TAG_BOOST, TITLE_BOOST};
@@ -23,38 +27,26 @@ use std::path::PathBuf;
 /// words are most of the terms, and a search for one then needs no second file.
 const INLINE_BYTES: usize = 48;
 
-/// Writes the search index (its shards, then the entry naming them) to `files`; returns the
-/// entry's name and the bytes of all its files. Posts are numbered in index order, newest first.
+/// Writes the search index (its shards and chunks, then the entry naming them) into `files`;
+/// returns the entry's name and the bytes of all its files. Posts are numbered in index order,
+/// newest first.
 pub(super) fn search_files(site: &Site, files: &Output) -> (String, u64) {
-    // The posts' visible text in parallel; indexing it then streams through the posts, so the
-    // terms of only one post are held at a time.
-    let stage = super::timings::Stage::start("search: text");
-    let texts: Vec<String> = site
-        .posts
-        .par_iter()
-        .map(|post| markdown::analyze(&post.body).text)
-        .collect();
-    let docs: Vec<Document> = site
-        .posts
-        .iter()
-        .zip(&texts)
-        .map(|(post, text)| Document {
+    let stage = super::timings::Stage::start("search: build");
+    // Each post's visible text is made in the batch that indexes it, and dropped there: the
+    // texts of only a few posts are held at a time.
+    let built = build_from(site.posts.len(), &|i, index| {
+        let post = &site.posts[i];
+        let text = markdown::analyze(&post.body).text;
+        index(&Document {
             title: &post.summary.title,
             tags: &post.summary.tags,
-            body: text,
-        })
-        .collect();
-    let stage = stage.next("search: build");
-    let built = build(&docs);
-    let stage = stage.next("search: json");
-    let shards: Vec<(String, Vec<u8>)> = built
-        .shards
-        .into_par_iter()
-        .map(|(key, shard)| (key, serde_json::to_vec(&shard).expect("shards serialise")))
-        .collect();
+            body: &text,
+        });
+    });
+    let stage = stage.next("search: write");
     // The folder is named by the hash of every shard and chunk, so the entry need not name each.
     let mut hasher = Sha256::new();
-    for (key, json) in &shards {
+    for (key, json) in &built.shards {
         hasher.update(format!("{key}\0{}\0", json.len()));
         hasher.update(json);
     }
@@ -63,15 +55,15 @@ pub(super) fn search_files(site: &Site, files: &Output) -> (String, u64) {
         hasher.update(json);
     }
     let dir = index_dir(&hex16(&hasher.finalize()));
-    let mut entry = SearchEntry {
+    let entry = SearchEntry {
         format_version: FORMAT_VERSION,
-        docs: docs.len() as u32,
+        docs: site.posts.len() as u32,
         dir: dir.clone(),
-        keys: shards.iter().map(|(key, _)| key.clone()).collect(),
+        // Sorted already: the shards are by key.
+        keys: built.shards.keys().cloned().collect(),
     };
-    entry.keys.sort();
     let mut bytes = 0;
-    for (key, json) in shards {
+    for (key, json) in built.shards {
         bytes += json.len() as u64;
         files.insert(PathBuf::from(shard_file(&dir, &key)), json);
     }
@@ -87,14 +79,15 @@ pub(super) fn search_files(site: &Site, files: &Output) -> (String, u64) {
     (file, bytes)
 }
 
-/// An index as built: its shards by key, and their chunks' JSON by key and number.
+/// An index as built: its shards' JSON by key, and their chunks' JSON by key and number.
 #[derive(Debug, Default)]
 pub struct Built {
-    pub shards: BTreeMap<String, Shard>,
+    pub shards: BTreeMap<String, Vec<u8>>,
     pub chunks: Vec<(String, u32, Vec<u8>)>,
 }
 
-/// One term in one post, its positions in an arena.
+/// One term in one post, its positions in its batch's arena.
+#[derive(Clone, Copy)]
 struct Occurrence {
     doc: u32,
     /// In the title and tags, times their boosts.
@@ -104,57 +97,132 @@ struct Occurrence {
     count: u8,
 }
 
-/// The terms of some posts, numbered in order of first use.
+/// The terms of a batch of posts: each term's occurrences, in post order, side by side in one
+/// list (`occurrences[starts[t]..starts[t + 1]]` for the batch's term `t`).
 #[derive(Default)]
 struct Partial {
+    /// The batch's terms, in order of first use; taken by the merge.
     names: Vec<String>,
-    lists: Vec<Vec<Occurrence>>,
+    /// The site-wide number of each of the batch's terms, set by the merge.
+    ids: Vec<u32>,
+    starts: Vec<u32>,
+    occurrences: Vec<Occurrence>,
     arena: Vec<u32>,
     lengths: Vec<u32>,
+}
+
+impl Partial {
+    fn of(&self, term: usize) -> &[Occurrence] {
+        &self.occurrences[self.starts[term] as usize..self.starts[term + 1] as usize]
+    }
+}
+
+/// A term ready to lay out: its postings as the flat numbers of its JSON (see
+/// [`crate::model::Term`]), and that JSON's length.
+struct Laid {
+    name: String,
+    flat: Vec<u32>,
+    len: usize,
+}
+
+impl Laid {
+    /// Posts containing the term.
+    fn df(&self) -> u32 {
+        self.flat[0]
+    }
 }
 
 /// Posts indexed per task when building in parallel.
 const BATCH: usize = 256;
 
-/// Builds the index of `docs` (numbered in order). Posts are read in parallel batches, and
-/// shards laid out in parallel.
+/// The posts to index: `posts(i, index)` hands post `i` to `index`.
+type Posts<'a> = dyn Fn(usize, &mut dyn FnMut(&Document)) + Sync + 'a;
+
+/// Builds the index of `docs` (numbered in order).
+#[cfg(test)]
 pub fn build(docs: &[Document]) -> Built {
-    // Batches are indexed a round at a time, in parallel, then merged in post order, so each
-    // term's list stays in post order and only one round's batches are held beside the merge.
+    build_from(docs.len(), &|i, index| index(&docs[i]))
+}
+
+/// Builds the index of `count` posts. Posts are read in parallel batches, and shards laid out in
+/// parallel.
+fn build_from(count: usize, doc: &Posts) -> Built {
+    // Batches are indexed a round at a time, in parallel; each round's terms are numbered
+    // site-wide (in post order) while the next round is indexed.
+    let stage = super::timings::Stage::start("  index");
     let mut ids: FxHashMap<String, u32> = FxHashMap::default();
-    let mut all = Partial::default();
+    let mut names: Vec<String> = Vec::new();
+    let mut partials: Vec<Partial> = Vec::new();
     let round = BATCH * rayon::current_num_threads().max(1) * 2;
-    for (r, docs) in docs.chunks(round).enumerate() {
-        let partials: Vec<Partial> = docs
-            .par_chunks(BATCH)
-            .enumerate()
-            .map(|(i, batch)| index_batch((r * round + i * BATCH) as u32, batch))
-            .collect();
-        for partial in partials {
-            merge(&mut all, &mut ids, partial);
-        }
+    let mut unmerged: Vec<Partial> = Vec::new();
+    for start in (0..count).step_by(round) {
+        let end = (start + round).min(count);
+        let (indexed, ()) = rayon::join(
+            || {
+                (start..end)
+                    .step_by(BATCH)
+                    .collect::<Vec<_>>()
+                    .into_par_iter()
+                    .map(|first| index_batch(first, (first + BATCH).min(end), doc))
+                    .collect::<Vec<Partial>>()
+            },
+            || {
+                for partial in unmerged.drain(..) {
+                    partials.push(number_terms(&mut ids, &mut names, partial));
+                }
+            },
+        );
+        unmerged = indexed;
+    }
+    for partial in unmerged {
+        partials.push(number_terms(&mut ids, &mut names, partial));
     }
     drop(ids);
-    let Partial {
-        names,
-        lists,
-        arena,
-        lengths,
-    } = all;
+
+    let stage = stage.next("  terms");
+    // Where each term's occurrences are: (batch, the batch's number for it), in post order.
+    let mut starts = vec![0u32; names.len() + 1];
+    for partial in &partials {
+        for &id in &partial.ids {
+            starts[id as usize + 1] += 1;
+        }
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut places = vec![(0u32, 0u32); starts[names.len()] as usize];
+    let mut next = starts.clone();
+    for (b, partial) in partials.iter().enumerate() {
+        for (local, &id) in partial.ids.iter().enumerate() {
+            places[next[id as usize] as usize] = (b as u32, local as u32);
+            next[id as usize] += 1;
+        }
+    }
+    drop(next);
+    let lengths: Vec<u32> = partials
+        .iter()
+        .flat_map(|p| p.lengths.iter().copied())
+        .collect();
     let n = lengths.len() as u32;
     let avg_len = lengths.iter().map(|&l| l as f32).sum::<f32>() / n.max(1) as f32;
-    let terms: Vec<(String, Term)> = names
+    let terms: Vec<Laid> = names
         .into_par_iter()
-        .zip(lists.into_par_iter())
-        .map(|(term, list)| {
-            let df = list.len() as u32;
-            let mut postings: Vec<Posting> = list
-                .iter()
-                .map(|o| {
+        .enumerate()
+        .map(|(id, name)| {
+            let places = &places[starts[id] as usize..starts[id + 1] as usize];
+            let occurrences = || {
+                places.iter().flat_map(|&(b, local)| {
+                    let partial = &partials[b as usize];
+                    partial.of(local as usize).iter().map(move |o| (o, partial))
+                })
+            };
+            let df = occurrences().map(|_| 1u32).sum::<u32>();
+            let mut postings: Vec<(u32, u32, &[u32])> = occurrences()
+                .map(|(o, partial)| {
                     let weight = bm25(o.boosted, o.body, df, n, lengths[o.doc as usize], avg_len);
                     let positions =
-                        arena[o.start as usize..o.start as usize + o.count as usize].to_vec();
-                    Posting(
+                        &partial.arena[o.start as usize..o.start as usize + o.count as usize];
+                    (
                         o.doc,
                         (weight * WEIGHT_SCALE).round().max(1.0) as u32,
                         positions,
@@ -167,22 +235,37 @@ pub fn build(docs: &[Document]) -> Built {
                 postings.truncate(TOP_POSTINGS);
                 postings.sort_by_key(|p| p.0);
             }
-            (term, Term { df, postings })
+            let mut flat =
+                Vec::with_capacity(1 + postings.iter().map(|p| 3 + p.2.len()).sum::<usize>());
+            flat.push(df);
+            let mut previous = 0;
+            for (doc, weight, positions) in postings {
+                flat.extend([doc - previous, weight, positions.len() as u32]);
+                let mut last = 0;
+                for &p in positions {
+                    flat.push(p - last);
+                    last = p;
+                }
+                previous = doc;
+            }
+            let len = json_len(&name, &flat);
+            Laid { name, flat, len }
         })
         .collect();
+    drop(partials);
+
+    let stage = stage.next("  split");
     // Each bucket (pairs of unspaced scripts by first character, and the rest) down its tree.
-    let mut buckets: BTreeMap<String, Vec<(String, Term)>> = BTreeMap::new();
-    for (term, postings) in terms {
-        buckets
-            .entry(bucket_of(&term))
-            .or_default()
-            .push((term, postings));
+    let mut buckets: BTreeMap<String, Vec<Laid>> = BTreeMap::new();
+    for term in terms {
+        buckets.entry(bucket_of(&term.name)).or_default().push(term);
     }
-    let mut groups: Vec<(String, Vec<(String, Term)>)> = Vec::new();
+    let mut groups: Vec<(String, Vec<Laid>)> = Vec::new();
     for (bucket, terms) in buckets {
         split(&bucket, bucket.clone(), terms, &mut groups);
     }
-    let laid_out: Vec<(String, Shard, Vec<Vec<u8>>)> = groups
+    let stage = stage.next("  layout");
+    let laid_out: Vec<(String, Vec<u8>, Vec<Vec<u8>>)> = groups
         .into_par_iter()
         .map(|(key, terms)| {
             let (shard, chunks) = layout(terms);
@@ -196,19 +279,15 @@ pub fn build(docs: &[Document]) -> Built {
             .extend((0u32..).zip(chunks).map(|(n, json)| (key.clone(), n, json)));
         built.shards.insert(key, shard);
     }
+    stage.done();
     built
 }
 
 /// Puts `terms` (all of `bucket` and starting with the rest of `key`) in the shard `key` when they
 /// fit, else keeps the key's commonest terms there and splits the others by one more letter.
-fn split(
-    bucket: &str,
-    key: String,
-    terms: Vec<(String, Term)>,
-    out: &mut Vec<(String, Vec<(String, Term)>)>,
-) {
+fn split(bucket: &str, key: String, terms: Vec<Laid>, out: &mut Vec<(String, Vec<Laid>)>) {
     let depth = key[bucket.len()..].chars().count();
-    let size: usize = terms.iter().map(|(t, p)| dict_len(t, p)).sum();
+    let size: usize = terms.iter().map(dict_len).sum();
     if size <= SHARD_BYTES || depth >= MAX_KEY {
         out.push((key, terms));
         return;
@@ -216,177 +295,256 @@ fn split(
     // The head: the key itself if it is a term, and the commonest terms.
     let (mut head, mut rest): (Vec<_>, Vec<_>) = terms
         .into_iter()
-        .partition(|(term, _)| term.chars().count() <= depth);
-    rest.sort_by(|a, b| b.1.df.cmp(&a.1.df).then(a.0.cmp(&b.0)));
+        .partition(|term| term.name.chars().count() <= depth);
+    rest.sort_by(|a, b| b.df().cmp(&a.df()).then(a.name.cmp(&b.name)));
     let others = rest.split_off(HEAD_TERMS.min(rest.len()));
     head.extend(rest);
     out.push((key, head));
-    let mut children: BTreeMap<String, Vec<(String, Term)>> = BTreeMap::new();
-    for (term, postings) in others {
-        let child: String = term.chars().take(depth + 1).collect();
+    let mut children: BTreeMap<String, Vec<Laid>> = BTreeMap::new();
+    for term in others {
+        let child: String = term.name.chars().take(depth + 1).collect();
         children
             .entry(format!("{bucket}{child}"))
             .or_default()
-            .push((term, postings));
+            .push(term);
     }
     for (child, group) in children {
         split(bucket, child, group, out);
     }
 }
 
-/// Adds `partial` (the posts after those already merged) to `all`.
-fn merge(all: &mut Partial, ids: &mut FxHashMap<String, u32>, partial: Partial) {
-    let base = all.arena.len() as u32;
-    all.arena.extend(partial.arena);
-    all.lengths.extend(partial.lengths);
-    for (term, list) in partial.names.into_iter().zip(partial.lists) {
-        let id = match ids.get(&term) {
-            Some(id) => *id as usize,
+/// Numbers the terms of `partial` (the posts after those already numbered) site-wide, in order of
+/// first use, taking their names.
+fn number_terms(
+    ids: &mut FxHashMap<String, u32>,
+    names: &mut Vec<String>,
+    mut partial: Partial,
+) -> Partial {
+    partial.ids = std::mem::take(&mut partial.names)
+        .into_iter()
+        .map(|term| match ids.get(&term) {
+            Some(&id) => id,
             None => {
-                ids.insert(term.clone(), all.names.len() as u32);
-                all.names.push(term);
-                all.lists.push(Vec::new());
-                all.names.len() - 1
+                let id = names.len() as u32;
+                ids.insert(term.clone(), id);
+                names.push(term);
+                id
             }
-        };
-        all.lists[id].extend(list.into_iter().map(|o| Occurrence {
-            start: o.start + base,
-            ..o
-        }));
-    }
+        })
+        .collect();
+    partial
 }
 
-/// Indexes a batch of posts, the first numbered `first`.
-fn index_batch(first: u32, docs: &[Document]) -> Partial {
+/// A term in the post being indexed: its boosted and body counts and its first positions.
+struct Here {
+    term: u32,
+    boosted: f32,
+    body: f32,
+    count: u8,
+    positions: [u32; MAX_POSITIONS],
+}
+
+/// Indexes posts `first..end`.
+fn index_batch(first: usize, end: usize, doc: &Posts) -> Partial {
     // Terms are numbered once, so each post's occurrences cost a few integers, not a string.
     let mut ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut out = Partial::default();
-    let mut here: FxHashMap<u32, (f32, f32, Vec<u32>)> = FxHashMap::default();
-    for (number, doc) in (first..).zip(docs) {
-        // The title and tags come first in position order, then the body (boost 0 marks it: its
-        // occurrences are counted apart), with a gap of one position between fields so a phrase
-        // never joins the end of one to the start of the next.
-        let fields = std::iter::once((doc.title, TITLE_BOOST))
-            .chain(doc.tags.iter().map(|t| (t.as_str(), TAG_BOOST)))
-            .chain(std::iter::once((doc.body, 0.0)));
-        let mut offset = 0u32;
-        let mut body_length = 0u32;
-        for (text, boost) in fields {
-            let mut last = 0;
-            each_term(text, |term, position| {
-                let id = match ids.get(term) {
-                    Some(id) => *id,
-                    None => {
-                        let id = out.names.len() as u32;
-                        ids.insert(term.to_string(), id);
-                        out.names.push(term.to_string());
-                        out.lists.push(Vec::new());
-                        id
+    // The post's terms, and where each batch term is among them (its place + 1, 0 if absent).
+    let mut here: Vec<Here> = Vec::new();
+    let mut slot: Vec<u32> = Vec::new();
+    // The batch's occurrences by term number, before they are grouped.
+    let mut found: Vec<(u32, Occurrence)> = Vec::new();
+    for number in first..end {
+        doc(number, &mut |doc| {
+            // The title and tags come first in position order, then the body (boost 0 marks it:
+            // its occurrences are counted apart), with a gap of one position between fields so
+            // a phrase never joins the end of one to the start of the next.
+            let fields = std::iter::once((doc.title, TITLE_BOOST))
+                .chain(doc.tags.iter().map(|t| (t.as_str(), TAG_BOOST)))
+                .chain(std::iter::once((doc.body, 0.0)));
+            let mut offset = 0u32;
+            let mut body_length = 0u32;
+            for (text, boost) in fields {
+                let mut last = 0;
+                each_term(text, |term, position| {
+                    let id = match ids.get(term) {
+                        Some(id) => *id,
+                        None => {
+                            let id = out.names.len() as u32;
+                            ids.insert(term.to_string(), id);
+                            out.names.push(term.to_string());
+                            slot.push(0);
+                            id
+                        }
+                    };
+                    let entry = match slot[id as usize] {
+                        0 => {
+                            here.push(Here {
+                                term: id,
+                                boosted: 0.0,
+                                body: 0.0,
+                                count: 0,
+                                positions: [0; MAX_POSITIONS],
+                            });
+                            slot[id as usize] = here.len() as u32;
+                            here.last_mut().expect("just pushed")
+                        }
+                        place => &mut here[place as usize - 1],
+                    };
+                    if boost == 0.0 {
+                        entry.body += 1.0;
+                    } else {
+                        entry.boosted += boost;
                     }
-                };
-                let entry = here.entry(id).or_default();
+                    if (entry.count as usize) < MAX_POSITIONS {
+                        entry.positions[entry.count as usize] = offset + position;
+                        entry.count += 1;
+                    }
+                    last = position + 1;
+                });
                 if boost == 0.0 {
-                    entry.1 += 1.0;
-                } else {
-                    entry.0 += boost;
+                    body_length = last;
                 }
-                if entry.2.len() < MAX_POSITIONS {
-                    entry.2.push(offset + position);
-                }
-                last = position + 1;
-            });
-            if boost == 0.0 {
-                body_length = last;
+                offset += last + 1;
             }
-            offset += last + 1;
-        }
-        out.lengths.push(body_length);
-        for (id, (boosted, body, positions)) in here.drain() {
-            out.lists[id as usize].push(Occurrence {
-                doc: number,
-                boosted,
-                body,
-                start: out.arena.len() as u32,
-                count: positions.len() as u8,
-            });
-            out.arena.extend(positions);
+            out.lengths.push(body_length);
+        });
+        for entry in here.drain(..) {
+            slot[entry.term as usize] = 0;
+            found.push((
+                entry.term,
+                Occurrence {
+                    doc: number as u32,
+                    boosted: entry.boosted,
+                    body: entry.body,
+                    start: out.arena.len() as u32,
+                    count: entry.count,
+                },
+            ));
+            out.arena
+                .extend_from_slice(&entry.positions[..entry.count as usize]);
         }
     }
+    // Grouped by term, keeping post order within each (a counting sort).
+    let mut starts = vec![0u32; out.names.len() + 1];
+    for (term, _) in &found {
+        starts[*term as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let empty = Occurrence {
+        doc: 0,
+        boosted: 0.0,
+        body: 0.0,
+        start: 0,
+        count: 0,
+    };
+    out.occurrences = vec![empty; found.len()];
+    for (term, occurrence) in found {
+        out.occurrences[next[term as usize] as usize] = occurrence;
+        next[term as usize] += 1;
+    }
+    out.starts = starts;
+    out.arena.shrink_to_fit();
+    out.lengths.shrink_to_fit();
     out
 }
 
 /// Lays out one shard's terms: all inline when they are few, else the small ones inline and the
-/// others in chunks of about [`CHUNK_BYTES`], returned as JSON in chunk order.
-fn layout(mut terms: Vec<(String, Term)>) -> (Shard, Vec<Vec<u8>>) {
-    terms.sort_by(|a, b| a.0.cmp(&b.0));
-    let sizes: Vec<usize> = terms.iter().map(|(t, p)| json_len(t, p)).collect();
-    if sizes.iter().sum::<usize>() <= CHUNK_BYTES {
-        let shard = Shard {
-            terms: terms.into_iter().collect(),
-            ..Shard::default()
-        };
-        return (shard, Vec::new());
+/// others in chunks of about [`CHUNK_BYTES`]. Returns the shard's JSON and its chunks' in order.
+fn layout(mut terms: Vec<Laid>) -> (Vec<u8>, Vec<Vec<u8>>) {
+    terms.sort_by(|a, b| a.name.cmp(&b.name));
+    if terms.iter().map(|t| t.len).sum::<usize>() <= CHUNK_BYTES {
+        return (shard_json(terms.iter(), &[]), Vec::new());
     }
-    let mut shard = Shard::default();
+    let mut inline = Vec::new();
+    let mut refs: Vec<(&str, u32, u32)> = Vec::new();
     let mut chunks = Vec::new();
-    let mut chunk = Chunk::default();
+    let mut chunk: Vec<&Laid> = Vec::new();
     let mut filled = 0;
-    let flush = |chunk: &mut Chunk, chunks: &mut Vec<Vec<u8>>| {
-        chunks.push(serde_json::to_vec(&std::mem::take(chunk)).expect("chunks serialise"));
-    };
-    for ((term, postings), size) in terms.into_iter().zip(sizes) {
-        if size <= INLINE_BYTES {
-            shard.terms.insert(term, postings);
+    for term in &terms {
+        if term.len <= INLINE_BYTES {
+            inline.push(term);
             continue;
         }
-        if filled > 0 && filled + size > CHUNK_BYTES {
-            flush(&mut chunk, &mut chunks);
+        if filled > 0 && filled + term.len > CHUNK_BYTES {
+            chunks.push(terms_json(std::mem::take(&mut chunk).into_iter(), None));
             filled = 0;
         }
-        shard
-            .refs
-            .insert(term.clone(), (postings.df, chunks.len() as u32));
-        chunk.terms.insert(term, postings);
-        filled += size;
+        refs.push((&term.name, term.df(), chunks.len() as u32));
+        chunk.push(term);
+        filled += term.len;
     }
     if filled > 0 {
-        flush(&mut chunk, &mut chunks);
+        chunks.push(terms_json(chunk.into_iter(), None));
     }
-    (shard, chunks)
+    (shard_json(inline.into_iter(), &refs), chunks)
+}
+
+/// A shard's JSON, as [`crate::model::Shard`] is written: `{"terms":{…},"refs":{…}}`, without
+/// `refs` when there are none.
+fn shard_json<'a>(terms: impl Iterator<Item = &'a Laid>, refs: &[(&str, u32, u32)]) -> Vec<u8> {
+    terms_json(terms, Some(refs))
+}
+
+/// `{"terms":{"term":[…],…}}` (a [`crate::model::Chunk`]), with the shard's references before
+/// the closing brace when it has some. Terms come sorted, as the model's maps write them.
+fn terms_json<'a>(
+    terms: impl Iterator<Item = &'a Laid>,
+    refs: Option<&[(&str, u32, u32)]>,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(CHUNK_BYTES + 1024);
+    out.extend_from_slice(b"{\"terms\":{");
+    for (i, term) in terms.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, &term.name).expect("terms serialise");
+        out.push(b':');
+        serde_json::to_writer(&mut out, &term.flat).expect("terms serialise");
+    }
+    out.push(b'}');
+    if let Some(refs) = refs.filter(|r| !r.is_empty()) {
+        out.extend_from_slice(b",\"refs\":{");
+        for (i, (name, df, chunk)) in refs.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            serde_json::to_writer(&mut out, name).expect("terms serialise");
+            out.push(b':');
+            serde_json::to_writer(&mut out, &(df, chunk)).expect("terms serialise");
+        }
+        out.push(b'}');
+    }
+    out.push(b'}');
+    out
 }
 
 /// What a term costs its shard: its postings if they stay inline, else a reference.
-fn dict_len(term: &str, postings: &Term) -> usize {
-    let inline = json_len(term, postings);
-    if inline <= INLINE_BYTES {
-        inline
+fn dict_len(term: &Laid) -> usize {
+    if term.len <= INLINE_BYTES {
+        term.len
     } else {
-        term.len() + 16
+        term.name.len() + 16
     }
 }
 
-/// The length of a term and its postings as JSON: `"term":[…],`.
-fn json_len(term: &str, postings: &Term) -> usize {
+/// The length of a term and its postings (as flat numbers) as JSON: `"term":[…],`.
+fn json_len(term: &str, flat: &[u32]) -> usize {
     fn digits(n: u32) -> usize {
         n.checked_ilog10().unwrap_or(0) as usize + 1
     }
-    let mut len = term.len() + 6 + digits(postings.df);
-    let mut previous = 0;
-    for Posting(doc, weight, positions) in &postings.postings {
-        len += digits(doc - previous) + digits(*weight) + digits(positions.len() as u32) + 3;
-        let mut last = 0;
-        for p in positions {
-            len += digits(p - last) + 1;
-            last = *p;
-        }
-        previous = *doc;
-    }
-    len
+    // Quotes, colon and brackets, then each number and the comma after it (between numbers, or
+    // after the whole).
+    term.len() + 5 + flat.iter().map(|&n| digits(n) + 1).sum::<usize>()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Chunk, Posting, Shard, Term};
     use crate::search::index::{candidates, chunks_for, search, Loaded, MAX_EXPANSIONS};
     use crate::search::query::parse;
     use std::sync::Arc;
@@ -414,7 +572,7 @@ mod tests {
             shards: built
                 .shards
                 .into_iter()
-                .map(|(key, shard)| (key, Arc::new(shard)))
+                .map(|(key, json)| (key, Arc::new(serde_json::from_slice(&json).unwrap())))
                 .collect(),
             chunks: built
                 .chunks
@@ -621,6 +779,45 @@ mod tests {
     }
 
     #[test]
+    fn shards_and_chunks_are_written_as_the_model_writes_them() {
+        let terms: Vec<Laid> = [("a\"b", vec![3, 0, 90, 1, 4]), ("été", vec![1, 7, 80, 0])]
+            .into_iter()
+            .map(|(name, flat)| Laid {
+                name: name.to_string(),
+                len: json_len(name, &flat),
+                flat,
+            })
+            .collect();
+        let model: BTreeMap<String, Term> = terms
+            .iter()
+            .map(|t| (t.name.clone(), Term::try_from(t.flat.clone()).unwrap()))
+            .collect();
+        let chunk = Chunk {
+            terms: model.clone(),
+        };
+        assert_eq!(
+            terms_json(terms.iter(), None),
+            serde_json::to_vec(&chunk).unwrap()
+        );
+        let shard = Shard {
+            terms: model.clone(),
+            refs: BTreeMap::new(),
+        };
+        assert_eq!(
+            shard_json(terms.iter(), &[]),
+            serde_json::to_vec(&shard).unwrap()
+        );
+        let shard = Shard {
+            terms: model,
+            refs: [("x\\y".to_string(), (300, 2)), ("z".to_string(), (9, 0))].into(),
+        };
+        assert_eq!(
+            shard_json(terms.iter(), &[("x\\y", 300, 2), ("z", 9, 0)]),
+            serde_json::to_vec(&shard).unwrap()
+        );
+    }
+
+    #[test]
     fn sizes_are_estimated_exactly() {
         let term = Term {
             df: 300,
@@ -628,7 +825,7 @@ mod tests {
         };
         let json = serde_json::to_string(&term).unwrap();
         // `"":` before it and `,` after.
-        assert_eq!(json.len() + 4, json_len("", &term));
+        assert_eq!(json.len() + 4, json_len("", &Vec::<u32>::from(term)));
     }
 
     #[test]
@@ -642,7 +839,7 @@ mod tests {
             .collect();
         let input = untitled(&bodies);
         let built = build(&input);
-        let shard = &built.shards[""];
+        let shard: Shard = serde_json::from_slice(&built.shards[""]).unwrap();
         assert!(!shard.refs.is_empty(), "postings moved to chunks");
         assert!(
             shard.refs.contains_key("camel"),
