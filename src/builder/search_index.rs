@@ -86,34 +86,55 @@ pub struct Built {
     pub chunks: Vec<(String, u32, Vec<u8>)>,
 }
 
-/// One term in one post, its positions in its batch's arena.
-#[derive(Clone, Copy)]
+/// One term in one post: 12 bytes, as a large site has tens of millions of them.
+#[derive(Clone, Copy, Default)]
 struct Occurrence {
-    doc: u32,
     /// In the title and tags, times their boosts.
     boosted: f32,
     body: f32,
-    start: u32,
+    /// The post, from the batch's first.
+    doc: u8,
+    /// Positions kept, the next ones of the term's in its batch's arena.
     count: u8,
 }
 
+// A post's place in its batch fits the byte an occurrence keeps for it.
+const _: () = assert!(BATCH <= 256);
+
 /// The terms of a batch of posts: each term's occurrences, in post order, side by side in one
-/// list (`occurrences[starts[t]..starts[t + 1]]` for the batch's term `t`).
+/// list (`occurrences[starts[t]..starts[t + 1]]` for the batch's term `t`), and their positions
+/// likewise (from `positions[t]` on).
 #[derive(Default)]
 struct Partial {
+    /// The number of the batch's first post.
+    first: u32,
     /// The batch's terms, in order of first use; taken by the merge.
     names: Vec<String>,
     /// The site-wide number of each of the batch's terms, set by the merge.
     ids: Vec<u32>,
     starts: Vec<u32>,
     occurrences: Vec<Occurrence>,
+    positions: Vec<u32>,
     arena: Vec<u32>,
     lengths: Vec<u32>,
 }
 
 impl Partial {
-    fn of(&self, term: usize) -> &[Occurrence] {
-        &self.occurrences[self.starts[term] as usize..self.starts[term + 1] as usize]
+    /// The occurrences of the batch's term `term` with the post number and positions of each.
+    fn of(&self, term: usize) -> impl Iterator<Item = (u32, &Occurrence, &[u32])> {
+        let mut at = self.positions[term] as usize;
+        self.occurrences[self.starts[term] as usize..self.starts[term + 1] as usize]
+            .iter()
+            .map(move |o| {
+                let positions = &self.arena[at..at + o.count as usize];
+                at += o.count as usize;
+                (self.first + o.doc as u32, o, positions)
+            })
+    }
+
+    /// How many posts of the batch have the term `term`.
+    fn df(&self, term: usize) -> u32 {
+        self.starts[term + 1] - self.starts[term]
     }
 }
 
@@ -210,25 +231,21 @@ fn build_from(count: usize, doc: &Posts) -> Built {
         .enumerate()
         .map(|(id, name)| {
             let places = &places[starts[id] as usize..starts[id + 1] as usize];
-            let occurrences = || {
-                places.iter().flat_map(|&(b, local)| {
-                    let partial = &partials[b as usize];
-                    partial.of(local as usize).iter().map(move |o| (o, partial))
-                })
-            };
-            let df = occurrences().map(|_| 1u32).sum::<u32>();
-            let mut postings: Vec<(u32, u32, &[u32])> = occurrences()
-                .map(|(o, partial)| {
-                    let weight = bm25(o.boosted, o.body, df, n, lengths[o.doc as usize], avg_len);
-                    let positions =
-                        &partial.arena[o.start as usize..o.start as usize + o.count as usize];
-                    (
-                        o.doc,
+            let df = places
+                .iter()
+                .map(|&(b, local)| partials[b as usize].df(local as usize))
+                .sum::<u32>();
+            let mut postings: Vec<(u32, u32, &[u32])> = Vec::with_capacity(df as usize);
+            for &(b, local) in places {
+                for (doc, o, positions) in partials[b as usize].of(local as usize) {
+                    let weight = bm25(o.boosted, o.body, df, n, lengths[doc as usize], avg_len);
+                    postings.push((
+                        doc,
                         (weight * WEIGHT_SCALE).round().max(1.0) as u32,
                         positions,
-                    )
-                })
-                .collect();
+                    ));
+                }
+            }
             if postings.len() > TOP_POSTINGS {
                 // The best posts for the term, then back in post order.
                 postings.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -260,10 +277,10 @@ fn build_from(count: usize, doc: &Posts) -> Built {
     for term in terms {
         buckets.entry(bucket_of(&term.name)).or_default().push(term);
     }
-    let mut groups: Vec<(String, Vec<Laid>)> = Vec::new();
-    for (bucket, terms) in buckets {
-        split(&bucket, bucket.clone(), terms, &mut groups);
-    }
+    let groups: Vec<(String, Vec<Laid>)> = buckets
+        .into_par_iter()
+        .flat_map_iter(|(bucket, terms)| split(&bucket, bucket.clone(), terms))
+        .collect();
     let stage = stage.next("  layout");
     let laid_out: Vec<(String, Vec<u8>, Vec<Vec<u8>>)> = groups
         .into_par_iter()
@@ -285,12 +302,12 @@ fn build_from(count: usize, doc: &Posts) -> Built {
 
 /// Puts `terms` (all of `bucket` and starting with the rest of `key`) in the shard `key` when they
 /// fit, else keeps the key's commonest terms there and splits the others by one more letter.
-fn split(bucket: &str, key: String, terms: Vec<Laid>, out: &mut Vec<(String, Vec<Laid>)>) {
+/// Returns the shards, each before its children, the children in key order.
+fn split(bucket: &str, key: String, terms: Vec<Laid>) -> Vec<(String, Vec<Laid>)> {
     let depth = key[bucket.len()..].chars().count();
     let size: usize = terms.iter().map(dict_len).sum();
     if size <= SHARD_BYTES || depth >= MAX_KEY {
-        out.push((key, terms));
-        return;
+        return vec![(key, terms)];
     }
     // The head: the key itself if it is a term, and the commonest terms.
     let (mut head, mut rest): (Vec<_>, Vec<_>) = terms
@@ -299,7 +316,6 @@ fn split(bucket: &str, key: String, terms: Vec<Laid>, out: &mut Vec<(String, Vec
     rest.sort_by(|a, b| b.df().cmp(&a.df()).then(a.name.cmp(&b.name)));
     let others = rest.split_off(HEAD_TERMS.min(rest.len()));
     head.extend(rest);
-    out.push((key, head));
     let mut children: BTreeMap<String, Vec<Laid>> = BTreeMap::new();
     for term in others {
         let child: String = term.name.chars().take(depth + 1).collect();
@@ -308,9 +324,13 @@ fn split(bucket: &str, key: String, terms: Vec<Laid>, out: &mut Vec<(String, Vec
             .or_default()
             .push(term);
     }
-    for (child, group) in children {
-        split(bucket, child, group, out);
-    }
+    let mut out = vec![(key, head)];
+    out.par_extend(
+        children
+            .into_par_iter()
+            .flat_map_iter(|(child, group)| split(bucket, child, group)),
+    );
+    out
 }
 
 /// Numbers the terms of `partial` (the posts after those already numbered) site-wide, in order of
@@ -347,13 +367,19 @@ struct Here {
 /// Indexes posts `first..end`.
 fn index_batch(first: usize, end: usize, doc: &Posts) -> Partial {
     // Terms are numbered once, so each post's occurrences cost a few integers, not a string.
-    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
-    let mut out = Partial::default();
+    let mut ids: FxHashMap<String, u32> =
+        FxHashMap::with_capacity_and_hasher(16 * 1024, Default::default());
+    let mut out = Partial {
+        first: first as u32,
+        ..Partial::default()
+    };
     // The post's terms, and where each batch term is among them (its place + 1, 0 if absent).
     let mut here: Vec<Here> = Vec::new();
     let mut slot: Vec<u32> = Vec::new();
-    // The batch's occurrences by term number, before they are grouped.
-    let mut found: Vec<(u32, Occurrence)> = Vec::new();
+    // The batch's occurrences by term number, with their positions' place in `arena`, before
+    // they are grouped.
+    let mut found: Vec<(u32, Occurrence, u32)> = Vec::new();
+    let mut arena: Vec<u32> = Vec::new();
     for number in first..end {
         doc(number, &mut |doc| {
             // The title and tags come first in position order, then the body (boost 0 marks it:
@@ -414,40 +440,44 @@ fn index_batch(first: usize, end: usize, doc: &Posts) -> Partial {
             found.push((
                 entry.term,
                 Occurrence {
-                    doc: number as u32,
                     boosted: entry.boosted,
                     body: entry.body,
-                    start: out.arena.len() as u32,
+                    doc: (number - first) as u8,
                     count: entry.count,
                 },
+                arena.len() as u32,
             ));
-            out.arena
-                .extend_from_slice(&entry.positions[..entry.count as usize]);
+            arena.extend_from_slice(&entry.positions[..entry.count as usize]);
         }
     }
-    // Grouped by term, keeping post order within each (a counting sort).
-    let mut starts = vec![0u32; out.names.len() + 1];
-    for (term, _) in &found {
+    // Grouped by term, keeping post order within each (a counting sort), and their positions
+    // with them.
+    let terms = out.names.len();
+    let mut starts = vec![0u32; terms + 1];
+    let mut positions = vec![0u32; terms + 1];
+    for (term, occurrence, _) in &found {
         starts[*term as usize + 1] += 1;
+        positions[*term as usize + 1] += occurrence.count as u32;
     }
-    for i in 1..starts.len() {
+    for i in 1..=terms {
         starts[i] += starts[i - 1];
+        positions[i] += positions[i - 1];
     }
     let mut next = starts.clone();
-    let empty = Occurrence {
-        doc: 0,
-        boosted: 0.0,
-        body: 0.0,
-        start: 0,
-        count: 0,
-    };
-    out.occurrences = vec![empty; found.len()];
-    for (term, occurrence) in found {
-        out.occurrences[next[term as usize] as usize] = occurrence;
-        next[term as usize] += 1;
+    let mut next_position = positions.clone();
+    out.occurrences = vec![Occurrence::default(); found.len()];
+    out.arena = vec![0; arena.len()];
+    for (term, occurrence, at) in found {
+        let term = term as usize;
+        out.occurrences[next[term] as usize] = occurrence;
+        next[term] += 1;
+        let count = occurrence.count as usize;
+        let to = next_position[term] as usize;
+        out.arena[to..to + count].copy_from_slice(&arena[at as usize..at as usize + count]);
+        next_position[term] += count as u32;
     }
     out.starts = starts;
-    out.arena.shrink_to_fit();
+    out.positions = positions;
     out.lengths.shrink_to_fit();
     out
 }
