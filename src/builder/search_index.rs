@@ -4,7 +4,7 @@
 //!
 //! Built for large sites: posts are read in parallel batches whose occurrences stay where they
 //! were made (one flat list per batch, grouped by term), terms are numbered once, and each term's
-//! postings are made straight into the flat numbers its JSON is written from, so a build holds
+//! postings are written straight into the JSON of its flat list of numbers, so a build holds
 //! little more than the occurrences themselves.
 
 use super::output::Output;
@@ -93,13 +93,13 @@ struct Occurrence {
     boosted: f32,
     body: f32,
     /// The post, from the batch's first.
-    doc: u8,
+    doc: u16,
     /// Positions kept, the next ones of the term's in its batch's arena.
     count: u8,
 }
 
-// A post's place in its batch fits the byte an occurrence keeps for it.
-const _: () = assert!(BATCH <= 256);
+// A post's place in its batch fits the two bytes an occurrence keeps for it.
+const _: () = assert!(MAX_BATCH <= 1 << 16);
 
 /// The terms of a batch of posts: each term's occurrences, in post order, side by side in one
 /// list (`occurrences[starts[t]..starts[t + 1]]` for the batch's term `t`), and their positions
@@ -138,23 +138,58 @@ impl Partial {
     }
 }
 
-/// A term ready to lay out: its postings as the flat numbers of its JSON (see
-/// [`crate::model::Term`]), and that JSON's length.
+/// A term ready to lay out: its postings as the JSON of their flat list of numbers (see
+/// [`crate::model::Term`]), and the length of the term with them in a shard.
 struct Laid {
     name: String,
-    flat: Vec<u32>,
+    /// Posts containing the term.
+    df: u32,
+    json: Vec<u8>,
     len: usize,
 }
 
 impl Laid {
-    /// Posts containing the term.
-    fn df(&self) -> u32 {
-        self.flat[0]
+    fn new(name: String, flat: &[u32]) -> Laid {
+        // Sized exactly: a large site holds millions of these at once.
+        let digits = |n: u32| n.checked_ilog10().unwrap_or(0) as usize + 1;
+        let mut json = Vec::with_capacity(1 + flat.iter().map(|&n| digits(n) + 1).sum::<usize>());
+        json.push(b'[');
+        for (i, &n) in flat.iter().enumerate() {
+            if i > 0 {
+                json.push(b',');
+            }
+            push_number(&mut json, n);
+        }
+        json.push(b']');
+        Laid {
+            len: json_len(&name, &json),
+            name,
+            df: flat[0],
+            json,
+        }
     }
 }
 
-/// Posts indexed per task when building in parallel.
-const BATCH: usize = 256;
+/// Writes `n` in decimal.
+fn push_number(out: &mut Vec<u8>, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// Posts indexed per task when building in parallel: enough tasks for every thread on a small
+/// site, and batches of up to this many on a large one, where each batch's terms cost memory
+/// and a merge whatever its size.
+const MAX_BATCH: usize = 1024;
+const MIN_BATCH: usize = 64;
 
 /// The posts to index: `posts(i, index)` hands post `i` to `index`.
 type Posts<'a> = dyn Fn(usize, &mut dyn FnMut(&Document)) + Sync + 'a;
@@ -172,33 +207,38 @@ fn build_from(count: usize, doc: &Posts) -> Built {
     // site-wide (in post order) while the next round is indexed.
     let stage = super::timings::Stage::start("  index");
     let mut ids: FxHashMap<String, u32> = FxHashMap::default();
-    let mut names: Vec<String> = Vec::new();
     let mut partials: Vec<Partial> = Vec::new();
-    let round = BATCH * rayon::current_num_threads().max(1) * 2;
+    let threads = rayon::current_num_threads().max(1);
+    let batch = (count / (threads * 8)).clamp(MIN_BATCH, MAX_BATCH);
+    let round = batch * threads * 2;
     let mut unmerged: Vec<Partial> = Vec::new();
     for start in (0..count).step_by(round) {
         let end = (start + round).min(count);
         let (indexed, ()) = rayon::join(
             || {
                 (start..end)
-                    .step_by(BATCH)
+                    .step_by(batch)
                     .collect::<Vec<_>>()
                     .into_par_iter()
-                    .map(|first| index_batch(first, (first + BATCH).min(end), doc))
+                    .map(|first| index_batch(first, (first + batch).min(end), doc))
                     .collect::<Vec<Partial>>()
             },
             || {
                 for partial in unmerged.drain(..) {
-                    partials.push(number_terms(&mut ids, &mut names, partial));
+                    partials.push(number_terms(&mut ids, partial));
                 }
             },
         );
         unmerged = indexed;
     }
     for partial in unmerged {
-        partials.push(number_terms(&mut ids, &mut names, partial));
+        partials.push(number_terms(&mut ids, partial));
     }
-    drop(ids);
+    // The terms by number (each name is held once, in the table, until now).
+    let mut names = vec![String::new(); ids.len()];
+    for (name, id) in ids {
+        names[id as usize] = name;
+    }
 
     let stage = stage.next("  terms");
     // Where each term's occurrences are: (batch, the batch's number for it), in post order.
@@ -220,6 +260,9 @@ fn build_from(count: usize, doc: &Posts) -> Built {
         }
     }
     drop(next);
+    for partial in &mut partials {
+        partial.ids = Vec::new();
+    }
     let lengths: Vec<u32> = partials
         .iter()
         .flat_map(|p| p.lengths.iter().copied())
@@ -265,8 +308,7 @@ fn build_from(count: usize, doc: &Posts) -> Built {
                 }
                 previous = doc;
             }
-            let len = json_len(&name, &flat);
-            Laid { name, flat, len }
+            Laid::new(name, &flat)
         })
         .collect();
     drop(partials);
@@ -313,7 +355,7 @@ fn split(bucket: &str, key: String, terms: Vec<Laid>) -> Vec<(String, Vec<Laid>)
     let (mut head, mut rest): (Vec<_>, Vec<_>) = terms
         .into_iter()
         .partition(|term| term.name.chars().count() <= depth);
-    rest.sort_by(|a, b| b.df().cmp(&a.df()).then(a.name.cmp(&b.name)));
+    rest.sort_by(|a, b| b.df.cmp(&a.df).then(a.name.cmp(&b.name)));
     let others = rest.split_off(HEAD_TERMS.min(rest.len()));
     head.extend(rest);
     let mut children: BTreeMap<String, Vec<Laid>> = BTreeMap::new();
@@ -335,21 +377,12 @@ fn split(bucket: &str, key: String, terms: Vec<Laid>) -> Vec<(String, Vec<Laid>)
 
 /// Numbers the terms of `partial` (the posts after those already numbered) site-wide, in order of
 /// first use, taking their names.
-fn number_terms(
-    ids: &mut FxHashMap<String, u32>,
-    names: &mut Vec<String>,
-    mut partial: Partial,
-) -> Partial {
+fn number_terms(ids: &mut FxHashMap<String, u32>, mut partial: Partial) -> Partial {
     partial.ids = std::mem::take(&mut partial.names)
         .into_iter()
-        .map(|term| match ids.get(&term) {
-            Some(&id) => id,
-            None => {
-                let id = names.len() as u32;
-                ids.insert(term.clone(), id);
-                names.push(term);
-                id
-            }
+        .map(|term| {
+            let next = ids.len() as u32;
+            *ids.entry(term).or_insert(next)
         })
         .collect();
     partial
@@ -442,7 +475,7 @@ fn index_batch(first: usize, end: usize, doc: &Posts) -> Partial {
                 Occurrence {
                     boosted: entry.boosted,
                     body: entry.body,
-                    doc: (number - first) as u8,
+                    doc: (number - first) as u16,
                     count: entry.count,
                 },
                 arena.len() as u32,
@@ -503,7 +536,7 @@ fn layout(mut terms: Vec<Laid>) -> (Vec<u8>, Vec<Vec<u8>>) {
             chunks.push(terms_json(std::mem::take(&mut chunk).into_iter(), None));
             filled = 0;
         }
-        refs.push((&term.name, term.df(), chunks.len() as u32));
+        refs.push((&term.name, term.df, chunks.len() as u32));
         chunk.push(term);
         filled += term.len;
     }
@@ -533,7 +566,7 @@ fn terms_json<'a>(
         }
         serde_json::to_writer(&mut out, &term.name).expect("terms serialise");
         out.push(b':');
-        serde_json::to_writer(&mut out, &term.flat).expect("terms serialise");
+        out.extend_from_slice(&term.json);
     }
     out.push(b'}');
     if let Some(refs) = refs.filter(|r| !r.is_empty()) {
@@ -561,14 +594,9 @@ fn dict_len(term: &Laid) -> usize {
     }
 }
 
-/// The length of a term and its postings (as flat numbers) as JSON: `"term":[…],`.
-fn json_len(term: &str, flat: &[u32]) -> usize {
-    fn digits(n: u32) -> usize {
-        n.checked_ilog10().unwrap_or(0) as usize + 1
-    }
-    // Quotes, colon and brackets, then each number and the comma after it (between numbers, or
-    // after the whole).
-    term.len() + 5 + flat.iter().map(|&n| digits(n) + 1).sum::<usize>()
+/// The length of a term and its postings' JSON (`[…]`) in a shard: `"term":[…],`.
+fn json_len(term: &str, postings: &[u8]) -> usize {
+    term.len() + 4 + postings.len()
 }
 
 #[cfg(test)]
@@ -812,15 +840,11 @@ mod tests {
     fn shards_and_chunks_are_written_as_the_model_writes_them() {
         let terms: Vec<Laid> = [("a\"b", vec![3, 0, 90, 1, 4]), ("été", vec![1, 7, 80, 0])]
             .into_iter()
-            .map(|(name, flat)| Laid {
-                name: name.to_string(),
-                len: json_len(name, &flat),
-                flat,
-            })
+            .map(|(name, flat)| Laid::new(name.to_string(), &flat))
             .collect();
         let model: BTreeMap<String, Term> = terms
             .iter()
-            .map(|t| (t.name.clone(), Term::try_from(t.flat.clone()).unwrap()))
+            .map(|t| (t.name.clone(), serde_json::from_slice(&t.json).unwrap()))
             .collect();
         let chunk = Chunk {
             terms: model.clone(),
@@ -854,8 +878,15 @@ mod tests {
             postings: vec![Posting(4, 250, vec![3, 10, 11]), Posting(9, 80, vec![0])],
         };
         let json = serde_json::to_string(&term).unwrap();
-        // `"":` before it and `,` after.
-        assert_eq!(json.len() + 4, json_len("", &Vec::<u32>::from(term)));
+        let laid = Laid::new("ab".into(), &Vec::<u32>::from(term));
+        assert_eq!(laid.json, json.as_bytes());
+        // `"ab":` before it and `,` after.
+        assert_eq!(laid.len, json.len() + 6);
+        for n in [0, 7, 10, 99, 100, 4_294_967_295] {
+            let mut out = Vec::new();
+            push_number(&mut out, n);
+            assert_eq!(out, n.to_string().as_bytes());
+        }
     }
 
     #[test]
