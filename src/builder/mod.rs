@@ -4,8 +4,8 @@
 //! 1. [`collect`]: the settings, the post files and every other file;
 //! 2. [`parse`]: each post on its own, in parallel;
 //! 3. [`validate`]: the checks that need every post (drafts, duplicate slugs, links);
-//! 4. [`write`](mod@write): the data files ([`crate::model`] types as JSON) and the manifest, written
-//!    atomically by [`output`].
+//! 4. [`write`](mod@write): the data files ([`crate::model`] types as JSON) and the manifest, each
+//!    written as it is made into the staging folder of [`output`], swapped in atomically at the end.
 //!
 //! Those make `fieldnotes build`. Once Trunk has built the app shell, `fieldnotes stubs`
 //! ([`write_stubs`]) adds what needs the shell: route pages, feeds and sitemap, host files and
@@ -32,6 +32,7 @@ mod search_index;
 mod shortcodes;
 mod size_report;
 mod stubs;
+mod timings;
 mod validate;
 mod views;
 mod write;
@@ -108,18 +109,24 @@ pub struct Site {
 /// Builds the site in `opts.content` into `opts.out`.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Problems> {
     let site = load_site(opts)?;
-    let (files, build_id) = write::render_files(&site);
-    output::write_atomically(&opts.out, &files).map_err(|e| {
+    let cannot_write = |e: std::io::Error| {
         Problems::from(Problem::new(
             &opts.out,
             format!("cannot write the output: {e}"),
             "check that the folder is writable",
         ))
-    })?;
+    };
+    let stage = timings::Stage::start("write");
+    let files = output::Output::begin(&opts.out).map_err(cannot_write)?;
+    let build_id = write::render_files(&site, &files);
+    let count = files.len();
+    let stage = stage.next("swap");
+    files.finish().map_err(cannot_write)?;
+    stage.done();
     Ok(BuildSummary {
         posts: site.posts.len(),
         skipped: site.skipped,
-        files: files.len(),
+        files: count,
         build_id,
         warnings: site.warnings,
     })
@@ -127,9 +134,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Problems> {
 
 /// Reads and validates a content folder: every problem of the run, or the site and its warnings.
 pub fn load_site(opts: &BuildOptions) -> Result<Site, Problems> {
+    let stage = timings::Stage::start("collect");
     let collected = collect::collect(opts);
+    let stage = stage.next("parse");
     let loaded = parse::parse_all(&opts.content, &collected, opts.progress);
-    validate::validate(opts, collected, loaded)
+    let stage = stage.next("validate");
+    let site = validate::validate(opts, collected, loaded);
+    stage.done();
+    site
 }
 
 /// Content hash used in file names and the build id: the first 16 hex digits of SHA-256.

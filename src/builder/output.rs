@@ -1,58 +1,214 @@
-//! Atomic output: the new site is written beside the old one, then swapped in.
+//! Atomic output: the new site is written beside the old one, file by file as it is made, then
+//! swapped in.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-/// Replaces the folder `out` with exactly `files` (paths relative to `out`).
-///
-/// Everything is written to a sibling folder first; only when that succeeded is the old folder
-/// moved aside and the new one renamed into place. A failure before the swap leaves `out` as it was.
-pub fn write_atomically(out: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> io::Result<()> {
-    let name = out
-        .file_name()
-        .ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "the output folder needs a name",
-            )
-        })?
-        .to_string_lossy()
-        .into_owned();
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)?;
-    let staging = parent.join(format!(".{name}.new"));
-    let previous = parent.join(format!(".{name}.old"));
-    remove_if_present(&staging)?;
-    remove_if_present(&previous)?;
+/// A new output folder being written. Files go into a staging folder beside `out` as soon as they
+/// are made, so a build never holds the whole site in memory; [`Output::finish`] then moves the
+/// old folder aside and renames the new one into place. Until then `out` is untouched: a build
+/// that fails (or is dropped) before the swap leaves the previous output as it was, and removes
+/// its staging folder.
+pub struct Output {
+    out: PathBuf,
+    staging: PathBuf,
+    previous: PathBuf,
+    written: Mutex<Written>,
+    finished: bool,
+}
 
-    std::fs::create_dir_all(&staging)?;
-    let folders: BTreeSet<&Path> = files.keys().filter_map(|p| p.parent()).collect();
-    for folder in folders {
-        std::fs::create_dir_all(staging.join(folder))?;
-    }
-    // Sequential on purpose: parallel writes measured slower (file system locks), not faster.
-    for (path, bytes) in files {
-        std::fs::write(staging.join(path), bytes)?;
+#[derive(Default)]
+struct Written {
+    /// Every file written, relative to the output folder.
+    paths: BTreeSet<PathBuf>,
+    /// Folders of the staging area already created.
+    folders: HashSet<PathBuf>,
+    /// The first write that failed; reported by [`Output::finish`].
+    error: Option<io::Error>,
+}
+
+impl Output {
+    /// Starts a new output for the folder `out`, removing what an interrupted build left.
+    pub fn begin(out: &Path) -> io::Result<Output> {
+        let name = out
+            .file_name()
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "the output folder needs a name",
+                )
+            })?
+            .to_string_lossy()
+            .into_owned();
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)?;
+        let staging = parent.join(format!(".{name}.new"));
+        let previous = parent.join(format!(".{name}.old"));
+        remove_if_present(&staging)?;
+        remove_if_present(&previous)?;
+        std::fs::create_dir_all(&staging)?;
+        Ok(Output {
+            out: out.to_path_buf(),
+            staging,
+            previous,
+            written: Mutex::new(Written::default()),
+            finished: false,
+        })
     }
 
-    if out.exists() {
-        std::fs::rename(out, &previous)?;
+    /// Writes one file of the new output (`path` relative to the output folder). May be called
+    /// from several threads at once. A failure is kept and returned by [`Output::finish`].
+    pub fn insert(&self, path: impl Into<PathBuf>, bytes: impl AsRef<[u8]>) {
+        let path = path.into();
+        let folder = path.parent().filter(|f| !f.as_os_str().is_empty());
+        if let Some(folder) = folder {
+            let mut written = self.lock();
+            if !written.folders.contains(folder) {
+                match std::fs::create_dir_all(self.staging.join(folder)) {
+                    Ok(()) => {
+                        written.folders.insert(folder.to_path_buf());
+                    }
+                    Err(e) => {
+                        written.error.get_or_insert(e);
+                        return;
+                    }
+                }
+            }
+        }
+        let result = std::fs::write(self.staging.join(&path), bytes);
+        let mut written = self.lock();
+        match result {
+            Ok(()) => {
+                written.paths.insert(path);
+            }
+            Err(e) => {
+                written.error.get_or_insert(e);
+            }
+        }
     }
-    if let Err(e) = std::fs::rename(&staging, out) {
-        // Put the old site back rather than leave none.
-        let _ = std::fs::rename(&previous, out);
-        return Err(e);
+
+    /// Every file written so far, sorted.
+    pub fn keys(&self) -> Vec<PathBuf> {
+        self.lock().paths.iter().cloned().collect()
     }
-    remove_if_present(&previous)
+
+    /// How many files were written.
+    pub fn len(&self) -> usize {
+        self.lock().paths.len()
+    }
+
+    /// Swaps the new output in for the old, or reports the first write that failed (the old
+    /// output then stays).
+    pub fn finish(mut self) -> io::Result<()> {
+        if let Some(e) = self.lock().error.take() {
+            return Err(e);
+        }
+        if self.out.exists() {
+            std::fs::rename(&self.out, &self.previous)?;
+        }
+        if let Err(e) = std::fs::rename(&self.staging, &self.out) {
+            // Put the old site back rather than leave none.
+            let _ = std::fs::rename(&self.previous, &self.out);
+            return Err(e);
+        }
+        self.finished = true;
+        remove_if_present(&self.previous)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Written> {
+        // A panic while holding the lock leaves the sets usable.
+        self.written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = remove_if_present(&self.staging);
+        }
+    }
 }
 
 fn remove_if_present(path: &Path) -> io::Result<()> {
     match std::fs::remove_dir_all(path) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut found: Vec<String> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let relative = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+                format!("{relative}={}", std::fs::read_to_string(e.path()).unwrap())
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn the_new_output_replaces_the_old_only_when_finished() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("data");
+        let first = Output::begin(&out).unwrap();
+        first.insert("a/b.json", b"1");
+        first.insert("c.json", b"2");
+        first.insert("c.json", b"2");
+        assert_eq!(first.len(), 2);
+        assert!(!out.exists(), "nothing appears before the swap");
+        first.finish().unwrap();
+        assert_eq!(listing(&out), ["a/b.json=1", "c.json=2"]);
+
+        let second = Output::begin(&out).unwrap();
+        second.insert("d.json", b"3");
+        assert_eq!(listing(&out), ["a/b.json=1", "c.json=2"]);
+        second.finish().unwrap();
+        assert_eq!(listing(&out), ["d.json=3"], "exactly the new files");
+        let names: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["data"], "no staging or old folder left");
+    }
+
+    #[test]
+    fn an_output_dropped_or_failed_before_the_swap_leaves_the_old_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("data");
+        let first = Output::begin(&out).unwrap();
+        first.insert("a.json", b"1");
+        first.finish().unwrap();
+
+        let dropped = Output::begin(&out).unwrap();
+        dropped.insert("b.json", b"2");
+        drop(dropped);
+        assert_eq!(listing(&out), ["a.json=1"]);
+
+        let failed = Output::begin(&out).unwrap();
+        failed.insert("b.json", b"2");
+        // A file where a folder must go: the write fails, and so does the swap.
+        failed.insert("b.json/c.json", b"3");
+        assert!(failed.finish().is_err());
+        assert_eq!(listing(&out), ["a.json=1"]);
+        let names: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["data"], "no staging folder left");
     }
 }

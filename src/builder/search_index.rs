@@ -1,13 +1,18 @@
 //! Building the search index (native only): every post's title, tags and text indexed, and the
 //! index laid out into the files [`crate::model::search`] describes, which the app searches with
 //! [`crate::search::index`]. Both read text through the same tokenizer.
+//!
+//! Built for large sites: posts are read in parallel batches whose occurrences stay where they
+//! were made (one flat list per batch, grouped by term), terms are numbered once, and each term's
+//! postings are written straight into the JSON of its flat list of numbers, so a build holds
+//! little more than the occurrences themselves.
 
+use super::output::Output;
 use super::{content_hash, hex16, Site};
 use crate::markdown;
 use crate::model::{
-    bucket_of, chunk_file, entry_file, index_dir, keys_file, shard_file, Chunk, Posting,
-    SearchEntry, Shard, Term, CHUNK_BYTES, FORMAT_VERSION, HEAD_TERMS, MAX_KEY, MAX_POSITIONS,
-    SHARD_BYTES, TOP_POSTINGS, WEIGHT_SCALE,
+    bucket_of, chunk_file, entry_file, index_dir, keys_file, shard_file, SearchEntry, CHUNK_BYTES,
+    FORMAT_VERSION, HEAD_TERMS, MAX_KEY, MAX_POSITIONS, SHARD_BYTES, TOP_POSTINGS, WEIGHT_SCALE,
 };
 use crate::search::index::Document;
 use crate::search::query::{bm25, TAG_BOOST, TITLE_BOOST};
@@ -22,35 +27,26 @@ use std::path::PathBuf;
 /// words are most of the terms, and a search for one then needs no second file.
 const INLINE_BYTES: usize = 48;
 
-/// Writes the search index (its shards, then the entry naming them) into `files`; returns the
-/// entry's name and the bytes of all its files. Posts are numbered in index order, newest first.
-pub(super) fn search_files(site: &Site, files: &mut BTreeMap<PathBuf, Vec<u8>>) -> (String, u64) {
-    // The posts' visible text in parallel; indexing it then streams through the posts, so the
-    // terms of only one post are held at a time.
-    let texts: Vec<String> = site
-        .posts
-        .par_iter()
-        .map(|post| markdown::analyze(&post.body).text)
-        .collect();
-    let docs: Vec<Document> = site
-        .posts
-        .iter()
-        .zip(&texts)
-        .map(|(post, text)| Document {
+/// Writes the search index (its shards and chunks, then the entry naming them) into `files`;
+/// returns the entry's name and the bytes of all its files. Posts are numbered in index order,
+/// newest first.
+pub(super) fn search_files(site: &Site, files: &Output) -> (String, u64) {
+    let stage = super::timings::Stage::start("search: build");
+    // Each post's visible text is made in the batch that indexes it, and dropped there: the
+    // texts of only a few posts are held at a time.
+    let built = build_from(site.posts.len(), &|i, index| {
+        let post = &site.posts[i];
+        let text = markdown::analyze(&post.body).text;
+        index(&Document {
             title: &post.summary.title,
             tags: &post.summary.tags,
-            body: text,
-        })
-        .collect();
-    let built = build(&docs);
-    let shards: Vec<(String, Vec<u8>)> = built
-        .shards
-        .into_par_iter()
-        .map(|(key, shard)| (key, serde_json::to_vec(&shard).expect("shards serialise")))
-        .collect();
+            body: &text,
+        });
+    });
+    let stage = stage.next("search: write");
     // The folder is named by the hash of every shard and chunk, so the entry need not name each.
     let mut hasher = Sha256::new();
-    for (key, json) in &shards {
+    for (key, json) in &built.shards {
         hasher.update(format!("{key}\0{}\0", json.len()));
         hasher.update(json);
     }
@@ -60,11 +56,10 @@ pub(super) fn search_files(site: &Site, files: &mut BTreeMap<PathBuf, Vec<u8>>) 
     }
     let dir = index_dir(&hex16(&hasher.finalize()));
     // The entry lists the keys the alphabets bound; the longer ones are in a list per first letter.
-    let (keys, deep, lists) =
-        SearchEntry::split_keys(shards.iter().map(|(key, _)| key.clone()).collect());
+    let (keys, deep, lists) = SearchEntry::split_keys(built.shards.keys().cloned().collect());
     let entry = SearchEntry {
         format_version: FORMAT_VERSION,
-        docs: docs.len() as u32,
+        docs: site.posts.len() as u32,
         dir: dir.clone(),
         keys,
         deep,
@@ -75,7 +70,7 @@ pub(super) fn search_files(site: &Site, files: &mut BTreeMap<PathBuf, Vec<u8>>) 
         bytes += json.len() as u64;
         files.insert(PathBuf::from(keys_file(&dir, &key)), json);
     }
-    for (key, json) in shards {
+    for (key, json) in built.shards {
         bytes += json.len() as u64;
         files.insert(PathBuf::from(shard_file(&dir, &key)), json);
     }
@@ -87,105 +82,256 @@ pub(super) fn search_files(site: &Site, files: &mut BTreeMap<PathBuf, Vec<u8>>) 
     let file = entry_file(&content_hash(&json));
     bytes += json.len() as u64;
     files.insert(PathBuf::from(&file), json);
+    stage.done();
     (file, bytes)
 }
 
-/// An index as built: its shards by key, and their chunks' JSON by key and number.
+/// An index as built: its shards' JSON by key, and their chunks' JSON by key and number.
 #[derive(Debug, Default)]
 pub struct Built {
-    pub shards: BTreeMap<String, Shard>,
+    pub shards: BTreeMap<String, Vec<u8>>,
     pub chunks: Vec<(String, u32, Vec<u8>)>,
 }
 
-/// One term in one post, its positions in an arena.
+/// One term in one post: 12 bytes, as a large site has tens of millions of them.
+#[derive(Clone, Copy, Default)]
 struct Occurrence {
-    doc: u32,
     /// In the title and tags, times their boosts.
     boosted: f32,
     body: f32,
-    start: u32,
+    /// The post, from the batch's first.
+    doc: u16,
+    /// Positions kept, the next ones of the term's in its batch's arena.
     count: u8,
 }
 
-/// The terms of some posts, numbered in order of first use.
+// A post's place in its batch fits the two bytes an occurrence keeps for it.
+const _: () = assert!(MAX_BATCH <= 1 << 16);
+
+/// The terms of a batch of posts: each term's occurrences, in post order, side by side in one
+/// list (`occurrences[starts[t]..starts[t + 1]]` for the batch's term `t`), and their positions
+/// likewise (from `positions[t]` on).
 #[derive(Default)]
 struct Partial {
+    /// The number of the batch's first post.
+    first: u32,
+    /// The batch's terms, in order of first use; taken by the merge.
     names: Vec<String>,
-    lists: Vec<Vec<Occurrence>>,
+    /// The site-wide number of each of the batch's terms, set by the merge.
+    ids: Vec<u32>,
+    starts: Vec<u32>,
+    occurrences: Vec<Occurrence>,
+    positions: Vec<u32>,
     arena: Vec<u32>,
     lengths: Vec<u32>,
 }
 
-/// Posts indexed per task when building in parallel.
-const BATCH: usize = 256;
+impl Partial {
+    /// The occurrences of the batch's term `term` with the post number and positions of each.
+    fn of(&self, term: usize) -> impl Iterator<Item = (u32, &Occurrence, &[u32])> {
+        let mut at = self.positions[term] as usize;
+        self.occurrences[self.starts[term] as usize..self.starts[term + 1] as usize]
+            .iter()
+            .map(move |o| {
+                let positions = &self.arena[at..at + o.count as usize];
+                at += o.count as usize;
+                (self.first + o.doc as u32, o, positions)
+            })
+    }
 
-/// Builds the index of `docs` (numbered in order). Posts are read in parallel batches, and
-/// shards laid out in parallel.
-pub fn build(docs: &[Document]) -> Built {
-    // Batches are indexed a round at a time, in parallel, then merged in post order, so each
-    // term's list stays in post order and only one round's batches are held beside the merge.
-    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
-    let mut all = Partial::default();
-    let round = BATCH * rayon::current_num_threads().max(1) * 2;
-    for (r, docs) in docs.chunks(round).enumerate() {
-        let partials: Vec<Partial> = docs
-            .par_chunks(BATCH)
-            .enumerate()
-            .map(|(i, batch)| index_batch((r * round + i * BATCH) as u32, batch))
-            .collect();
-        for partial in partials {
-            merge(&mut all, &mut ids, partial);
+    /// How many posts of the batch have the term `term`.
+    fn df(&self, term: usize) -> u32 {
+        self.starts[term + 1] - self.starts[term]
+    }
+}
+
+/// A term ready to lay out: its postings as the JSON of their flat list of numbers (see
+/// [`crate::model::Term`]), and the length of the term with them in a shard.
+struct Laid {
+    name: String,
+    /// Posts containing the term.
+    df: u32,
+    json: Vec<u8>,
+    len: usize,
+}
+
+impl Laid {
+    fn new(name: String, flat: &[u32]) -> Laid {
+        // Sized exactly: a large site holds millions of these at once.
+        let digits = |n: u32| n.checked_ilog10().unwrap_or(0) as usize + 1;
+        let mut json = Vec::with_capacity(1 + flat.iter().map(|&n| digits(n) + 1).sum::<usize>());
+        json.push(b'[');
+        for (i, &n) in flat.iter().enumerate() {
+            if i > 0 {
+                json.push(b',');
+            }
+            push_number(&mut json, n);
+        }
+        json.push(b']');
+        Laid {
+            len: json_len(&name, &json),
+            name,
+            df: flat[0],
+            json,
         }
     }
-    drop(ids);
-    let Partial {
-        names,
-        lists,
-        arena,
-        lengths,
-    } = all;
+}
+
+/// Writes `n` in decimal.
+fn push_number(out: &mut Vec<u8>, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// Posts indexed per task when building in parallel: enough tasks for every thread on a small
+/// site, and batches of up to this many on a large one, where each batch's terms cost memory
+/// and a merge whatever its size.
+const MAX_BATCH: usize = 1024;
+const MIN_BATCH: usize = 64;
+
+/// The posts to index: `posts(i, index)` hands post `i` to `index`.
+type Posts<'a> = dyn Fn(usize, &mut dyn FnMut(&Document)) + Sync + 'a;
+
+/// Builds the index of `docs` (numbered in order).
+#[cfg(test)]
+pub fn build(docs: &[Document]) -> Built {
+    build_from(docs.len(), &|i, index| index(&docs[i]))
+}
+
+/// Builds the index of `count` posts. Posts are read in parallel batches, and shards laid out in
+/// parallel.
+fn build_from(count: usize, doc: &Posts) -> Built {
+    // Batches are indexed a round at a time, in parallel; each round's terms are numbered
+    // site-wide (in post order) while the next round is indexed.
+    let stage = super::timings::Stage::start("  index");
+    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+    let mut partials: Vec<Partial> = Vec::new();
+    let threads = rayon::current_num_threads().max(1);
+    let batch = (count / (threads * 8)).clamp(MIN_BATCH, MAX_BATCH);
+    let round = batch * threads * 2;
+    let mut unmerged: Vec<Partial> = Vec::new();
+    for start in (0..count).step_by(round) {
+        let end = (start + round).min(count);
+        let (indexed, ()) = rayon::join(
+            || {
+                (start..end)
+                    .step_by(batch)
+                    .collect::<Vec<_>>()
+                    .into_par_iter()
+                    .map(|first| index_batch(first, (first + batch).min(end), doc))
+                    .collect::<Vec<Partial>>()
+            },
+            || {
+                for partial in unmerged.drain(..) {
+                    partials.push(number_terms(&mut ids, partial));
+                }
+            },
+        );
+        unmerged = indexed;
+    }
+    for partial in unmerged {
+        partials.push(number_terms(&mut ids, partial));
+    }
+    // The terms by number (each name is held once, in the table, until now).
+    let mut names = vec![String::new(); ids.len()];
+    for (name, id) in ids {
+        names[id as usize] = name;
+    }
+
+    let stage = stage.next("  terms");
+    // Where each term's occurrences are: (batch, the batch's number for it), in post order.
+    let mut starts = vec![0u32; names.len() + 1];
+    for partial in &partials {
+        for &id in &partial.ids {
+            starts[id as usize + 1] += 1;
+        }
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut places = vec![(0u32, 0u32); starts[names.len()] as usize];
+    let mut next = starts.clone();
+    for (b, partial) in partials.iter().enumerate() {
+        for (local, &id) in partial.ids.iter().enumerate() {
+            places[next[id as usize] as usize] = (b as u32, local as u32);
+            next[id as usize] += 1;
+        }
+    }
+    drop(next);
+    for partial in &mut partials {
+        partial.ids = Vec::new();
+    }
+    let lengths: Vec<u32> = partials
+        .iter()
+        .flat_map(|p| p.lengths.iter().copied())
+        .collect();
     let n = lengths.len() as u32;
     let avg_len = lengths.iter().map(|&l| l as f32).sum::<f32>() / n.max(1) as f32;
-    let terms: Vec<(String, Term)> = names
+    let terms: Vec<Laid> = names
         .into_par_iter()
-        .zip(lists.into_par_iter())
-        .map(|(term, list)| {
-            let df = list.len() as u32;
-            let mut postings: Vec<Posting> = list
+        .enumerate()
+        .map(|(id, name)| {
+            let places = &places[starts[id] as usize..starts[id + 1] as usize];
+            let df = places
                 .iter()
-                .map(|o| {
-                    let weight = bm25(o.boosted, o.body, df, n, lengths[o.doc as usize], avg_len);
-                    let positions =
-                        arena[o.start as usize..o.start as usize + o.count as usize].to_vec();
-                    Posting(
-                        o.doc,
+                .map(|&(b, local)| partials[b as usize].df(local as usize))
+                .sum::<u32>();
+            let mut postings: Vec<(u32, u32, &[u32])> = Vec::with_capacity(df as usize);
+            for &(b, local) in places {
+                for (doc, o, positions) in partials[b as usize].of(local as usize) {
+                    let weight = bm25(o.boosted, o.body, df, n, lengths[doc as usize], avg_len);
+                    postings.push((
+                        doc,
                         (weight * WEIGHT_SCALE).round().max(1.0) as u32,
                         positions,
-                    )
-                })
-                .collect();
+                    ));
+                }
+            }
             if postings.len() > TOP_POSTINGS {
                 // The best posts for the term, then back in post order.
                 postings.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
                 postings.truncate(TOP_POSTINGS);
                 postings.sort_by_key(|p| p.0);
             }
-            (term, Term { df, postings })
+            let mut flat =
+                Vec::with_capacity(1 + postings.iter().map(|p| 3 + p.2.len()).sum::<usize>());
+            flat.push(df);
+            let mut previous = 0;
+            for (doc, weight, positions) in postings {
+                flat.extend([doc - previous, weight, positions.len() as u32]);
+                let mut last = 0;
+                for &p in positions {
+                    flat.push(p - last);
+                    last = p;
+                }
+                previous = doc;
+            }
+            Laid::new(name, &flat)
         })
         .collect();
+    drop(partials);
+
+    let stage = stage.next("  split");
     // Each bucket (pairs of unspaced scripts by first character, and the rest) down its tree.
-    let mut buckets: BTreeMap<String, Vec<(String, Term)>> = BTreeMap::new();
-    for (term, postings) in terms {
-        buckets
-            .entry(bucket_of(&term))
-            .or_default()
-            .push((term, postings));
+    let mut buckets: BTreeMap<String, Vec<Laid>> = BTreeMap::new();
+    for term in terms {
+        buckets.entry(bucket_of(&term.name)).or_default().push(term);
     }
-    let mut groups: Vec<(String, Vec<(String, Term)>)> = Vec::new();
-    for (bucket, terms) in buckets {
-        split(&bucket, bucket.clone(), terms, &mut groups);
-    }
-    let laid_out: Vec<(String, Shard, Vec<Vec<u8>>)> = groups
+    let groups: Vec<(String, Vec<Laid>)> = buckets
+        .into_par_iter()
+        .flat_map_iter(|(bucket, terms)| split(&bucket, bucket.clone(), terms))
+        .collect();
+    let stage = stage.next("  layout");
+    let laid_out: Vec<(String, Vec<u8>, Vec<Vec<u8>>)> = groups
         .into_par_iter()
         .map(|(key, terms)| {
             let (shard, chunks) = layout(terms);
@@ -199,198 +345,271 @@ pub fn build(docs: &[Document]) -> Built {
             .extend((0u32..).zip(chunks).map(|(n, json)| (key.clone(), n, json)));
         built.shards.insert(key, shard);
     }
+    stage.done();
     built
 }
 
 /// Puts `terms` (all of `bucket` and starting with the rest of `key`) in the shard `key` when they
 /// fit, else keeps the key's commonest terms there and splits the others by one more letter.
-fn split(
-    bucket: &str,
-    key: String,
-    terms: Vec<(String, Term)>,
-    out: &mut Vec<(String, Vec<(String, Term)>)>,
-) {
+/// Returns the shards, each before its children, the children in key order.
+fn split(bucket: &str, key: String, terms: Vec<Laid>) -> Vec<(String, Vec<Laid>)> {
     let depth = key[bucket.len()..].chars().count();
-    let size: usize = terms.iter().map(|(t, p)| dict_len(t, p)).sum();
+    let size: usize = terms.iter().map(dict_len).sum();
     if size <= SHARD_BYTES || depth >= MAX_KEY {
-        out.push((key, terms));
-        return;
+        return vec![(key, terms)];
     }
     // The head: the key itself if it is a term, and the commonest terms.
     let (mut head, mut rest): (Vec<_>, Vec<_>) = terms
         .into_iter()
-        .partition(|(term, _)| term.chars().count() <= depth);
-    rest.sort_by(|a, b| b.1.df.cmp(&a.1.df).then(a.0.cmp(&b.0)));
+        .partition(|term| term.name.chars().count() <= depth);
+    rest.sort_by(|a, b| b.df.cmp(&a.df).then(a.name.cmp(&b.name)));
     let others = rest.split_off(HEAD_TERMS.min(rest.len()));
     head.extend(rest);
-    out.push((key, head));
-    let mut children: BTreeMap<String, Vec<(String, Term)>> = BTreeMap::new();
-    for (term, postings) in others {
-        let child: String = term.chars().take(depth + 1).collect();
+    let mut children: BTreeMap<String, Vec<Laid>> = BTreeMap::new();
+    for term in others {
+        let child: String = term.name.chars().take(depth + 1).collect();
         children
             .entry(format!("{bucket}{child}"))
             .or_default()
-            .push((term, postings));
+            .push(term);
     }
-    for (child, group) in children {
-        split(bucket, child, group, out);
-    }
+    let mut out = vec![(key, head)];
+    out.par_extend(
+        children
+            .into_par_iter()
+            .flat_map_iter(|(child, group)| split(bucket, child, group)),
+    );
+    out
 }
 
-/// Adds `partial` (the posts after those already merged) to `all`.
-fn merge(all: &mut Partial, ids: &mut FxHashMap<String, u32>, partial: Partial) {
-    let base = all.arena.len() as u32;
-    all.arena.extend(partial.arena);
-    all.lengths.extend(partial.lengths);
-    for (term, list) in partial.names.into_iter().zip(partial.lists) {
-        let id = match ids.get(&term) {
-            Some(id) => *id as usize,
-            None => {
-                ids.insert(term.clone(), all.names.len() as u32);
-                all.names.push(term);
-                all.lists.push(Vec::new());
-                all.names.len() - 1
-            }
-        };
-        all.lists[id].extend(list.into_iter().map(|o| Occurrence {
-            start: o.start + base,
-            ..o
-        }));
-    }
+/// Numbers the terms of `partial` (the posts after those already numbered) site-wide, in order of
+/// first use, taking their names.
+fn number_terms(ids: &mut FxHashMap<String, u32>, mut partial: Partial) -> Partial {
+    partial.ids = std::mem::take(&mut partial.names)
+        .into_iter()
+        .map(|term| {
+            let next = ids.len() as u32;
+            *ids.entry(term).or_insert(next)
+        })
+        .collect();
+    partial
 }
 
-/// Indexes a batch of posts, the first numbered `first`.
-fn index_batch(first: u32, docs: &[Document]) -> Partial {
+/// A term in the post being indexed: its boosted and body counts and its first positions.
+struct Here {
+    term: u32,
+    boosted: f32,
+    body: f32,
+    count: u8,
+    positions: [u32; MAX_POSITIONS],
+}
+
+/// Indexes posts `first..end`.
+fn index_batch(first: usize, end: usize, doc: &Posts) -> Partial {
     // Terms are numbered once, so each post's occurrences cost a few integers, not a string.
-    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
-    let mut out = Partial::default();
-    let mut here: FxHashMap<u32, (f32, f32, Vec<u32>)> = FxHashMap::default();
-    for (number, doc) in (first..).zip(docs) {
-        // The title and tags come first in position order, then the body (boost 0 marks it: its
-        // occurrences are counted apart), with a gap of one position between fields so a phrase
-        // never joins the end of one to the start of the next.
-        let fields = std::iter::once((doc.title, TITLE_BOOST))
-            .chain(doc.tags.iter().map(|t| (t.as_str(), TAG_BOOST)))
-            .chain(std::iter::once((doc.body, 0.0)));
-        let mut offset = 0u32;
-        let mut body_length = 0u32;
-        for (text, boost) in fields {
-            let mut last = 0;
-            each_term(text, |term, position| {
-                let id = match ids.get(term) {
-                    Some(id) => *id,
-                    None => {
-                        let id = out.names.len() as u32;
-                        ids.insert(term.to_string(), id);
-                        out.names.push(term.to_string());
-                        out.lists.push(Vec::new());
-                        id
+    let mut ids: FxHashMap<String, u32> =
+        FxHashMap::with_capacity_and_hasher(16 * 1024, Default::default());
+    let mut out = Partial {
+        first: first as u32,
+        ..Partial::default()
+    };
+    // The post's terms, and where each batch term is among them (its place + 1, 0 if absent).
+    let mut here: Vec<Here> = Vec::new();
+    let mut slot: Vec<u32> = Vec::new();
+    // The batch's occurrences by term number, with their positions' place in `arena`, before
+    // they are grouped.
+    let mut found: Vec<(u32, Occurrence, u32)> = Vec::new();
+    let mut arena: Vec<u32> = Vec::new();
+    for number in first..end {
+        doc(number, &mut |doc| {
+            // The title and tags come first in position order, then the body (boost 0 marks it:
+            // its occurrences are counted apart), with a gap of one position between fields so
+            // a phrase never joins the end of one to the start of the next.
+            let fields = std::iter::once((doc.title, TITLE_BOOST))
+                .chain(doc.tags.iter().map(|t| (t.as_str(), TAG_BOOST)))
+                .chain(std::iter::once((doc.body, 0.0)));
+            let mut offset = 0u32;
+            let mut body_length = 0u32;
+            for (text, boost) in fields {
+                let mut last = 0;
+                each_term(text, |term, position| {
+                    let id = match ids.get(term) {
+                        Some(id) => *id,
+                        None => {
+                            let id = out.names.len() as u32;
+                            ids.insert(term.to_string(), id);
+                            out.names.push(term.to_string());
+                            slot.push(0);
+                            id
+                        }
+                    };
+                    let entry = match slot[id as usize] {
+                        0 => {
+                            here.push(Here {
+                                term: id,
+                                boosted: 0.0,
+                                body: 0.0,
+                                count: 0,
+                                positions: [0; MAX_POSITIONS],
+                            });
+                            slot[id as usize] = here.len() as u32;
+                            here.last_mut().expect("just pushed")
+                        }
+                        place => &mut here[place as usize - 1],
+                    };
+                    if boost == 0.0 {
+                        entry.body += 1.0;
+                    } else {
+                        entry.boosted += boost;
                     }
-                };
-                let entry = here.entry(id).or_default();
+                    if (entry.count as usize) < MAX_POSITIONS {
+                        entry.positions[entry.count as usize] = offset + position;
+                        entry.count += 1;
+                    }
+                    last = position + 1;
+                });
                 if boost == 0.0 {
-                    entry.1 += 1.0;
-                } else {
-                    entry.0 += boost;
+                    body_length = last;
                 }
-                if entry.2.len() < MAX_POSITIONS {
-                    entry.2.push(offset + position);
-                }
-                last = position + 1;
-            });
-            if boost == 0.0 {
-                body_length = last;
+                offset += last + 1;
             }
-            offset += last + 1;
-        }
-        out.lengths.push(body_length);
-        for (id, (boosted, body, positions)) in here.drain() {
-            out.lists[id as usize].push(Occurrence {
-                doc: number,
-                boosted,
-                body,
-                start: out.arena.len() as u32,
-                count: positions.len() as u8,
-            });
-            out.arena.extend(positions);
+            out.lengths.push(body_length);
+        });
+        for entry in here.drain(..) {
+            slot[entry.term as usize] = 0;
+            found.push((
+                entry.term,
+                Occurrence {
+                    boosted: entry.boosted,
+                    body: entry.body,
+                    doc: (number - first) as u16,
+                    count: entry.count,
+                },
+                arena.len() as u32,
+            ));
+            arena.extend_from_slice(&entry.positions[..entry.count as usize]);
         }
     }
+    // Grouped by term, keeping post order within each (a counting sort), and their positions
+    // with them.
+    let terms = out.names.len();
+    let mut starts = vec![0u32; terms + 1];
+    let mut positions = vec![0u32; terms + 1];
+    for (term, occurrence, _) in &found {
+        starts[*term as usize + 1] += 1;
+        positions[*term as usize + 1] += occurrence.count as u32;
+    }
+    for i in 1..=terms {
+        starts[i] += starts[i - 1];
+        positions[i] += positions[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut next_position = positions.clone();
+    out.occurrences = vec![Occurrence::default(); found.len()];
+    out.arena = vec![0; arena.len()];
+    for (term, occurrence, at) in found {
+        let term = term as usize;
+        out.occurrences[next[term] as usize] = occurrence;
+        next[term] += 1;
+        let count = occurrence.count as usize;
+        let to = next_position[term] as usize;
+        out.arena[to..to + count].copy_from_slice(&arena[at as usize..at as usize + count]);
+        next_position[term] += count as u32;
+    }
+    out.starts = starts;
+    out.positions = positions;
+    out.lengths.shrink_to_fit();
     out
 }
 
 /// Lays out one shard's terms: all inline when they are few, else the small ones inline and the
-/// others in chunks of about [`CHUNK_BYTES`], returned as JSON in chunk order.
-fn layout(mut terms: Vec<(String, Term)>) -> (Shard, Vec<Vec<u8>>) {
-    terms.sort_by(|a, b| a.0.cmp(&b.0));
-    let sizes: Vec<usize> = terms.iter().map(|(t, p)| json_len(t, p)).collect();
-    if sizes.iter().sum::<usize>() <= CHUNK_BYTES {
-        let shard = Shard {
-            terms: terms.into_iter().collect(),
-            ..Shard::default()
-        };
-        return (shard, Vec::new());
+/// others in chunks of about [`CHUNK_BYTES`]. Returns the shard's JSON and its chunks' in order.
+fn layout(mut terms: Vec<Laid>) -> (Vec<u8>, Vec<Vec<u8>>) {
+    terms.sort_by(|a, b| a.name.cmp(&b.name));
+    if terms.iter().map(|t| t.len).sum::<usize>() <= CHUNK_BYTES {
+        return (shard_json(terms.iter(), &[]), Vec::new());
     }
-    let mut shard = Shard::default();
+    let mut inline = Vec::new();
+    let mut refs: Vec<(&str, u32, u32)> = Vec::new();
     let mut chunks = Vec::new();
-    let mut chunk = Chunk::default();
+    let mut chunk: Vec<&Laid> = Vec::new();
     let mut filled = 0;
-    let flush = |chunk: &mut Chunk, chunks: &mut Vec<Vec<u8>>| {
-        chunks.push(serde_json::to_vec(&std::mem::take(chunk)).expect("chunks serialise"));
-    };
-    for ((term, postings), size) in terms.into_iter().zip(sizes) {
-        if size <= INLINE_BYTES {
-            shard.terms.insert(term, postings);
+    for term in &terms {
+        if term.len <= INLINE_BYTES {
+            inline.push(term);
             continue;
         }
-        if filled > 0 && filled + size > CHUNK_BYTES {
-            flush(&mut chunk, &mut chunks);
+        if filled > 0 && filled + term.len > CHUNK_BYTES {
+            chunks.push(terms_json(std::mem::take(&mut chunk).into_iter(), None));
             filled = 0;
         }
-        shard
-            .refs
-            .insert(term.clone(), (postings.df, chunks.len() as u32));
-        chunk.terms.insert(term, postings);
-        filled += size;
+        refs.push((&term.name, term.df, chunks.len() as u32));
+        chunk.push(term);
+        filled += term.len;
     }
     if filled > 0 {
-        flush(&mut chunk, &mut chunks);
+        chunks.push(terms_json(chunk.into_iter(), None));
     }
-    (shard, chunks)
+    (shard_json(inline.into_iter(), &refs), chunks)
+}
+
+/// A shard's JSON, as [`crate::model::Shard`] is written: `{"terms":{…},"refs":{…}}`, without
+/// `refs` when there are none.
+fn shard_json<'a>(terms: impl Iterator<Item = &'a Laid>, refs: &[(&str, u32, u32)]) -> Vec<u8> {
+    terms_json(terms, Some(refs))
+}
+
+/// `{"terms":{"term":[…],…}}` (a [`crate::model::Chunk`]), with the shard's references before
+/// the closing brace when it has some. Terms come sorted, as the model's maps write them.
+fn terms_json<'a>(
+    terms: impl Iterator<Item = &'a Laid>,
+    refs: Option<&[(&str, u32, u32)]>,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(CHUNK_BYTES + 1024);
+    out.extend_from_slice(b"{\"terms\":{");
+    for (i, term) in terms.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, &term.name).expect("terms serialise");
+        out.push(b':');
+        out.extend_from_slice(&term.json);
+    }
+    out.push(b'}');
+    if let Some(refs) = refs.filter(|r| !r.is_empty()) {
+        out.extend_from_slice(b",\"refs\":{");
+        for (i, (name, df, chunk)) in refs.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            serde_json::to_writer(&mut out, name).expect("terms serialise");
+            out.push(b':');
+            serde_json::to_writer(&mut out, &(df, chunk)).expect("terms serialise");
+        }
+        out.push(b'}');
+    }
+    out.push(b'}');
+    out
 }
 
 /// What a term costs its shard: its postings if they stay inline, else a reference.
-fn dict_len(term: &str, postings: &Term) -> usize {
-    let inline = json_len(term, postings);
-    if inline <= INLINE_BYTES {
-        inline
+fn dict_len(term: &Laid) -> usize {
+    if term.len <= INLINE_BYTES {
+        term.len
     } else {
-        term.len() + 16
+        term.name.len() + 16
     }
 }
 
-/// The length of a term and its postings as JSON: `"term":[…],`.
-fn json_len(term: &str, postings: &Term) -> usize {
-    fn digits(n: u32) -> usize {
-        n.checked_ilog10().unwrap_or(0) as usize + 1
-    }
-    let mut len = term.len() + 6 + digits(postings.df);
-    let mut previous = 0;
-    for Posting(doc, weight, positions) in &postings.postings {
-        len += digits(doc - previous) + digits(*weight) + digits(positions.len() as u32) + 3;
-        let mut last = 0;
-        for p in positions {
-            len += digits(p - last) + 1;
-            last = *p;
-        }
-        previous = *doc;
-    }
-    len
+/// The length of a term and its postings' JSON (`[…]`) in a shard: `"term":[…],`.
+fn json_len(term: &str, postings: &[u8]) -> usize {
+    term.len() + 4 + postings.len()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::KeyList;
+    use crate::model::{Chunk, KeyList, Posting, Shard, Term};
     use crate::search::index::{candidates, chunks_for, search, Loaded, MAX_EXPANSIONS};
     use crate::search::query::parse;
     use std::sync::Arc;
@@ -418,7 +637,7 @@ mod tests {
             shards: built
                 .shards
                 .into_iter()
-                .map(|(key, shard)| (key, Arc::new(shard)))
+                .map(|(key, json)| (key, Arc::new(serde_json::from_slice(&json).unwrap())))
                 .collect(),
             chunks: built
                 .chunks
@@ -632,14 +851,56 @@ mod tests {
     }
 
     #[test]
+    fn shards_and_chunks_are_written_as_the_model_writes_them() {
+        let terms: Vec<Laid> = [("a\"b", vec![3, 0, 90, 1, 4]), ("été", vec![1, 7, 80, 0])]
+            .into_iter()
+            .map(|(name, flat)| Laid::new(name.to_string(), &flat))
+            .collect();
+        let model: BTreeMap<String, Term> = terms
+            .iter()
+            .map(|t| (t.name.clone(), serde_json::from_slice(&t.json).unwrap()))
+            .collect();
+        let chunk = Chunk {
+            terms: model.clone(),
+        };
+        assert_eq!(
+            terms_json(terms.iter(), None),
+            serde_json::to_vec(&chunk).unwrap()
+        );
+        let shard = Shard {
+            terms: model.clone(),
+            refs: BTreeMap::new(),
+        };
+        assert_eq!(
+            shard_json(terms.iter(), &[]),
+            serde_json::to_vec(&shard).unwrap()
+        );
+        let shard = Shard {
+            terms: model,
+            refs: [("x\\y".to_string(), (300, 2)), ("z".to_string(), (9, 0))].into(),
+        };
+        assert_eq!(
+            shard_json(terms.iter(), &[("x\\y", 300, 2), ("z", 9, 0)]),
+            serde_json::to_vec(&shard).unwrap()
+        );
+    }
+
+    #[test]
     fn sizes_are_estimated_exactly() {
         let term = Term {
             df: 300,
             postings: vec![Posting(4, 250, vec![3, 10, 11]), Posting(9, 80, vec![0])],
         };
         let json = serde_json::to_string(&term).unwrap();
-        // `"":` before it and `,` after.
-        assert_eq!(json.len() + 4, json_len("", &term));
+        let laid = Laid::new("ab".into(), &Vec::<u32>::from(term));
+        assert_eq!(laid.json, json.as_bytes());
+        // `"ab":` before it and `,` after.
+        assert_eq!(laid.len, json.len() + 6);
+        for n in [0, 7, 10, 99, 100, 4_294_967_295] {
+            let mut out = Vec::new();
+            push_number(&mut out, n);
+            assert_eq!(out, n.to_string().as_bytes());
+        }
     }
 
     #[test]
@@ -653,7 +914,7 @@ mod tests {
             .collect();
         let input = untitled(&bodies);
         let built = build(&input);
-        let shard = &built.shards[""];
+        let shard: Shard = serde_json::from_slice(&built.shards[""]).unwrap();
         assert!(!shard.refs.is_empty(), "postings moved to chunks");
         assert!(
             shard.refs.contains_key("camel"),

@@ -1,19 +1,23 @@
-//! Stage 4, write data: the site as files. Each post's JSON under a content-hashed name, the lists readers browse ([`super::lists`]), every summary in
-//! one file for saving all posts offline, the copied media, the search index and, last, the
-//! unhashed manifest that names them all and the build. Nothing touches the disk here;
-//! [`super::output`] writes the result atomically.
+//! Stage 4, write data: the site as files. Each post's JSON under a content-hashed name, the
+//! lists readers browse ([`super::lists`]), every summary in one file for saving all posts
+//! offline, the copied media, the search index and, last, the unhashed manifest that names them
+//! all and the build. Each file goes to [`Output`] as soon as it is made, which writes it into the
+//! staging folder that replaces the output atomically at the end.
 
+use super::output::Output;
 use super::{content_hash, hex16, lists, Site};
 use crate::model::{AllPosts, Manifest, PostSummary, FORMAT_VERSION, MANIFEST_FILE};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-/// Every output file of a site, by path relative to the output folder, and the build id.
-pub fn render_files(site: &Site) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
-    // Serialising and hashing posts is the bulk of the work: done in parallel, in order.
-    let rendered: Vec<(String, Vec<u8>, PostSummary)> = site
+/// Writes every output file of a site into `files` (paths relative to the output folder);
+/// returns the build id.
+pub fn render_files(site: &Site, files: &Output) -> String {
+    // Serialising and hashing posts is the bulk of the work: done in parallel, in order, each
+    // file written as soon as it is made.
+    let summaries: Vec<PostSummary> = site
         .posts
         .par_iter()
         .map(|post| {
@@ -36,25 +40,22 @@ pub fn render_files(site: &Site) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
                     .filter_map(|src| site.media.get(*src))
                     .map(|bytes| bytes.len() as u64)
                     .sum::<u64>();
-            (file, json, summary)
+            files.insert(PathBuf::from(file), json);
+            summary
         })
         .collect();
-    let mut files = BTreeMap::new();
-    let mut summaries = Vec::with_capacity(rendered.len());
-    for (file, json, summary) in rendered {
-        files.insert(PathBuf::from(file), json);
-        summaries.push(summary);
-    }
     let (lists_dir, list_files) = lists::list_files(&site.info, &summaries);
-    files.extend(list_files.into_iter().map(|(p, b)| (PathBuf::from(p), b)));
+    for (path, bytes) in list_files {
+        files.insert(PathBuf::from(path), bytes);
+    }
     let slug_shards = lists::slug_shards(summaries.len());
     let all = serde_json::to_vec(&AllPosts { posts: summaries }).expect("summaries serialise");
     let all_posts = format!("posts.{}.json", content_hash(&all));
     files.insert(PathBuf::from(&all_posts), all);
     for (path, bytes) in &site.media {
-        files.insert(PathBuf::from(path), bytes.clone());
+        files.insert(PathBuf::from(path), bytes);
     }
-    let (search_file, search_bytes) = super::search_index::search_files(site, &mut files);
+    let (search_file, search_bytes) = super::search_index::search_files(site, files);
 
     // Every file name carries the hash of its content, so the names and the site settings
     // identify the build.
@@ -80,5 +81,5 @@ pub fn render_files(site: &Site) -> (BTreeMap<PathBuf, Vec<u8>>, String) {
     let mut json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
     json.push(b'\n');
     files.insert(PathBuf::from(MANIFEST_FILE), json);
-    (files, build_id)
+    build_id
 }
