@@ -131,83 +131,57 @@ pub fn series<'a>(posts: &'a [PostSummary], name: &str) -> Vec<&'a PostSummary> 
     list
 }
 
-/// Up to `n` other posts that share the most tags with `slug`'s post (newest first among equals);
-/// posts sharing no tag are not related.
-pub fn related<'a>(posts: &'a [PostSummary], slug: &str, n: usize) -> Vec<&'a PostSummary> {
-    let Some(post) = posts.iter().find(|p| p.slug == slug) else {
-        return Vec::new();
-    };
-    let mut scored: Vec<(usize, usize, &PostSummary)> = posts
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.slug != slug)
-        .map(|(i, p)| {
-            (
-                p.tags.iter().filter(|t| post.tags.contains(t)).count(),
-                i,
-                p,
-            )
-        })
-        .filter(|(shared, _, _)| *shared > 0)
-        .collect();
-    // Most shared tags first; the index order (newest first) breaks ties.
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().take(n).map(|(_, _, p)| p).collect()
-}
-
-/// [`related`] for every post at once, as indexes into `posts`: posts with the same tags share
-/// their candidates, so the work grows with the number of distinct sets of tags, not with the
-/// square of the number of posts.
+/// For every post, as indexes into `posts` (newest first): up to `n` other posts that share the
+/// most tags with it, the nearest in time among equals (a journal's neighbouring days go
+/// together). Only the [`RELATED_WINDOW`] posts nearest to it in each of its tags' lists are
+/// candidates, so the work grows with the number of posts, not with its square; a post with no
+/// tag has no related posts.
 pub fn related_all(posts: &[PostSummary], n: usize) -> Vec<Vec<usize>> {
-    // Each distinct set of tags, with its posts in index order (at most n + 1 are ever needed:
-    // one of them may be the post itself).
-    let mut groups: Vec<(Vec<&str>, Vec<usize>)> = Vec::new();
-    let mut group_of: HashMap<Vec<&str>, usize> = HashMap::new();
-    let mut post_group = Vec::with_capacity(posts.len());
+    let mut by_tag: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, post) in posts.iter().enumerate() {
-        let mut tags: Vec<&str> = post.tags.iter().map(String::as_str).collect();
-        tags.sort_unstable();
-        tags.dedup();
-        let g = *group_of.entry(tags.clone()).or_insert_with(|| {
-            groups.push((tags, Vec::new()));
-            groups.len() - 1
-        });
-        if groups[g].1.len() <= n {
-            groups[g].1.push(i);
-        }
-        post_group.push(g);
-    }
-    // For each set of tags, the best n + 1 candidates: most shared tags, then index order.
-    let best: Vec<Vec<usize>> = groups
-        .iter()
-        .map(|(tags, _)| {
-            let mut scored: Vec<(usize, usize)> = Vec::new();
-            for (other, members) in &groups {
-                let shared = other
-                    .iter()
-                    .filter(|t| tags.binary_search(t).is_ok())
-                    .count();
-                if shared > 0 {
-                    scored.extend(members.iter().map(|&i| (shared, i)));
-                }
+        for tag in &post.tags {
+            let list = by_tag.entry(tag.as_str()).or_default();
+            // A tag written twice on one post counts once.
+            if list.last() != Some(&i) {
+                list.push(i);
             }
-            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            scored.into_iter().take(n + 1).map(|(_, i)| i).collect()
-        })
-        .collect();
+        }
+    }
+    let half = RELATED_WINDOW / 2;
     posts
         .iter()
         .enumerate()
-        .map(|(i, _)| {
-            best[post_group[i]]
-                .iter()
-                .copied()
-                .filter(|&j| j != i)
-                .take(n)
-                .collect()
+        .map(|(i, post)| {
+            let mut shared: Vec<(usize, usize)> = Vec::new();
+            let mut seen_tags: Vec<&str> = Vec::new();
+            for tag in &post.tags {
+                if seen_tags.contains(&tag.as_str()) {
+                    continue;
+                }
+                seen_tags.push(tag);
+                let list = &by_tag[tag.as_str()];
+                let at = list.binary_search(&i).unwrap_or_else(|x| x);
+                let window = &list[at.saturating_sub(half)..(at + half + 1).min(list.len())];
+                for &j in window.iter().filter(|&&j| j != i) {
+                    match shared.iter_mut().find(|(k, _)| *k == j) {
+                        Some((_, count)) => *count += 1,
+                        None => shared.push((j, 1)),
+                    }
+                }
+            }
+            // Most shared tags first, then the nearest, then the newer.
+            shared.sort_by(|a, b| {
+                b.1.cmp(&a.1)
+                    .then(a.0.abs_diff(i).cmp(&b.0.abs_diff(i)))
+                    .then(a.0.cmp(&b.0))
+            });
+            shared.into_iter().take(n).map(|(j, _)| j).collect()
         })
         .collect()
 }
+
+/// Posts around a post in each of its tags' lists that [`related_all`] weighs.
+pub const RELATED_WINDOW: usize = 64;
 
 /// Every series with its posts in reading order ([`series`]), as indexes into `posts`.
 pub fn series_all(posts: &[PostSummary]) -> HashMap<&str, Vec<usize>> {
@@ -348,19 +322,22 @@ mod tests {
     }
 
     #[test]
-    fn related_for_all_posts_agrees_with_one_at_a_time() {
+    fn related_posts_share_the_most_tags_then_are_nearest() {
         let mut posts = sample();
         posts.push(post("f", Some("2024-01-01"), &["food", "river", "boat"]));
         posts.push(post("g", Some("2023-01-01"), &["river", "food"]));
         let all = related_all(&posts, 3);
-        for (i, p) in posts.iter().enumerate() {
-            let one: Vec<&str> = related(&posts, &p.slug, 3)
-                .iter()
-                .map(|q| q.slug.as_str())
-                .collect();
-            let many: Vec<&str> = all[i].iter().map(|&j| posts[j].slug.as_str()).collect();
-            assert_eq!(one, many, "{}", p.slug);
+        let slugs =
+            |i: usize| -> Vec<String> { all[i].iter().map(|&j| posts[j].slug.clone()).collect() };
+        // d (food, river): f and g share both, f the nearer; then e, the nearest sharing one.
+        assert_eq!(slugs(1), ["f", "g", "e"]);
+        // a has no tags: nothing is related.
+        assert!(all[4].is_empty());
+        // Never itself, never more than asked.
+        for (i, list) in all.iter().enumerate() {
+            assert!(!list.contains(&i) && list.len() <= 3);
         }
+        assert_eq!(related_all(&posts, 1)[1], [5]);
     }
 
     #[test]

@@ -17,8 +17,10 @@ use std::collections::BTreeMap;
 
 /// Each post's links, in the order of `posts` (newest first, their `file` set).
 pub fn navs(posts: &[PostSummary]) -> Vec<PostNav> {
+    let stage = super::timings::Stage::start("  lists: related");
     let related = listing::related_all(posts, 3);
     let series = listing::series_all(posts);
+    stage.done();
     let link = |i: usize| PostLink::to(&posts[i]);
     posts
         .iter()
@@ -51,11 +53,13 @@ pub fn list_files(info: &SiteInfo, posts: &[PostSummary]) -> (String, Vec<(Strin
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut put = |path: String, value: &dyn erased::Json| files.push((path, value.json()));
 
+    let stage = super::timings::Stage::start("  lists: home");
     let total_bytes: u64 = posts.iter().map(|p| p.bytes).sum();
     paged(posts, per_page, total_bytes, |page, list| {
         put(home_file(DIR, page), &list)
     });
 
+    let stage = stage.next("  lists: tags");
     let mut by_tag: BTreeMap<&str, Vec<&PostSummary>> = BTreeMap::new();
     for post in posts {
         for tag in &post.tags {
@@ -78,6 +82,7 @@ pub fn list_files(info: &SiteInfo, posts: &[PostSummary]) -> (String, Vec<(Strin
         });
     }
 
+    let stage = stage.next("  lists: archive");
     let years = listing::archive_years(posts);
     put(
         archive_file(DIR),
@@ -100,6 +105,7 @@ pub fn list_files(info: &SiteInfo, posts: &[PostSummary]) -> (String, Vec<(Strin
         );
     }
 
+    let stage = stage.next("  lists: cards");
     for (n, block) in posts.chunks(DOC_BLOCK).enumerate() {
         let doc = (n * DOC_BLOCK) as u32;
         put(
@@ -110,6 +116,7 @@ pub fn list_files(info: &SiteInfo, posts: &[PostSummary]) -> (String, Vec<(Strin
         );
     }
 
+    let stage = stage.next("  lists: slugs");
     let shards = slug_shards(posts.len());
     let mut slugs: BTreeMap<String, SlugShard> = BTreeMap::new();
     for (post, nav) in posts.iter().zip(navs(posts)) {
@@ -129,6 +136,7 @@ pub fn list_files(info: &SiteInfo, posts: &[PostSummary]) -> (String, Vec<(Strin
         put(path.clone(), shard);
     }
 
+    let stage = stage.next("  lists: hash");
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut hasher = Sha256::new();
     for (path, bytes) in &files {
@@ -137,6 +145,7 @@ pub fn list_files(info: &SiteInfo, posts: &[PostSummary]) -> (String, Vec<(Strin
         hasher.update(bytes);
     }
     let dir = format!("{LISTS_DIR}/{}", hex16(&hasher.finalize()));
+    stage.done();
     let files = files
         .into_iter()
         .map(|(path, bytes)| (path.replacen(DIR, &dir, 1), bytes))
