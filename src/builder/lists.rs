@@ -4,7 +4,8 @@
 //! the posts around it ([`PostNav`]).
 
 use super::hex16;
-use crate::listing::{self, page_count, page_of};
+use super::output::Output;
+use crate::listing::{self, page_count};
 use crate::model::{
     archive_file, doc_file, home_file, slug_file, tag_file, tags_file, year_file, ArchiveIndex,
     ArchiveYear, DocBlock, ListPage, PostLink, PostNav, PostSummary, ShardEntry, SiteInfo,
@@ -14,6 +15,7 @@ use crate::routes::tag_segment;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// Each post's links, in the order of `posts` (newest first, their `file` set).
 pub fn navs(posts: &[PostSummary]) -> Vec<PostNav> {
@@ -44,19 +46,29 @@ pub fn slug_shards(count: usize) -> u32 {
     count.div_ceil(SLUGS_PER_SHARD).max(1) as u32
 }
 
-/// Every list file of a site whose posts (newest first, their `file` and `bytes` set) are
-/// `posts`, by path relative to the data folder, and the lists folder (`lists/<hash>`).
-pub fn list_files(info: &SiteInfo, posts: &[PostSummary]) -> (String, Vec<(String, Vec<u8>)>) {
-    // Written below a placeholder folder first: the real name is the hash of everything in it.
-    const DIR: &str = "\u{0}";
+/// Writes every list file of a site whose posts (newest first, their `file` and `bytes` set) are
+/// `posts` into `files`, and returns their folder (`lists/<hash>`, relative to the data folder).
+/// Each file is written as it is made, below a temporary folder, whose name becomes the hash of
+/// them all once the last is written.
+pub fn write_lists(info: &SiteInfo, posts: &[PostSummary], files: &Output) -> String {
+    let building = Path::new(LISTS_DIR).join(".building");
+    let dir_name = building.to_string_lossy().into_owned();
+    let mut hasher = Sha256::new();
+    let mut put = |path: String, value: &dyn erased::Json| {
+        let bytes = value.json();
+        hasher.update(path.as_bytes());
+        hasher.update(b"\n");
+        hasher.update(&bytes);
+        files.insert(PathBuf::from(path), bytes);
+    };
+    let dir = dir_name.as_str();
     let per_page = info.posts_per_page.max(1);
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut put = |path: String, value: &dyn erased::Json| files.push((path, value.json()));
+    let everything: Vec<&PostSummary> = posts.iter().collect();
 
     let stage = super::timings::Stage::start("  lists: home");
     let total_bytes: u64 = posts.iter().map(|p| p.bytes).sum();
-    paged(posts, per_page, total_bytes, |page, list| {
-        put(home_file(DIR, page), &list)
+    paged(&everything, per_page, total_bytes, |page, list| {
+        put(home_file(dir, page), &list)
     });
 
     let stage = stage.next("  lists: tags");
@@ -68,36 +80,38 @@ pub fn list_files(info: &SiteInfo, posts: &[PostSummary]) -> (String, Vec<(Strin
     }
     let tags = listing::tags_by_use(posts);
     put(
-        tags_file(DIR),
+        tags_file(dir),
         &TagIndex {
             tags: tags.iter().map(|(t, n)| (t.to_string(), *n)).collect(),
         },
     );
     for (tag, tagged) in &by_tag {
-        let tagged: Vec<PostSummary> = tagged.iter().map(|p| (*p).clone()).collect();
         let bytes = tagged.iter().map(|p| p.bytes).sum();
         let segment = tag_segment(tag);
-        paged(&tagged, per_page, bytes, |page, list| {
-            put(tag_file(DIR, &segment, page), &list)
+        paged(tagged, per_page, bytes, |page, list| {
+            put(tag_file(dir, &segment, page), &list)
         });
     }
+    drop(by_tag);
 
     let stage = stage.next("  lists: archive");
     let years = listing::archive_years(posts);
     put(
-        archive_file(DIR),
+        archive_file(dir),
         &ArchiveIndex {
             years: years.iter().map(|(y, n)| (y.to_string(), *n)).collect(),
         },
     );
-    for (year, _) in &years {
-        let links = posts
-            .iter()
-            .filter(|p| listing::year_of(p.date.as_deref()) == *year)
-            .map(PostLink::to)
-            .collect();
+    let mut by_year: BTreeMap<&str, Vec<PostLink>> = BTreeMap::new();
+    for post in posts {
+        by_year
+            .entry(listing::year_of(post.date.as_deref()))
+            .or_default()
+            .push(PostLink::to(post));
+    }
+    for (year, links) in by_year {
         put(
-            year_file(DIR, year),
+            year_file(dir, year),
             &ArchiveYear {
                 year: year.to_string(),
                 posts: links,
@@ -109,7 +123,7 @@ pub fn list_files(info: &SiteInfo, posts: &[PostSummary]) -> (String, Vec<(Strin
     for (n, block) in posts.chunks(DOC_BLOCK).enumerate() {
         let doc = (n * DOC_BLOCK) as u32;
         put(
-            doc_file(DIR, doc),
+            doc_file(dir, doc),
             &DocBlock {
                 posts: block.to_vec(),
             },
@@ -125,7 +139,7 @@ pub fn list_files(info: &SiteInfo, posts: &[PostSummary]) -> (String, Vec<(Strin
             nav,
         };
         slugs
-            .entry(slug_file(DIR, &post.slug, shards))
+            .entry(slug_file(dir, &post.slug, shards))
             .or_insert_with(|| SlugShard {
                 posts: BTreeMap::new(),
             })
@@ -135,28 +149,25 @@ pub fn list_files(info: &SiteInfo, posts: &[PostSummary]) -> (String, Vec<(Strin
     for (path, shard) in &slugs {
         put(path.clone(), shard);
     }
-
-    let stage = stage.next("  lists: hash");
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut hasher = Sha256::new();
-    for (path, bytes) in &files {
-        hasher.update(path.as_bytes());
-        hasher.update(b"\n");
-        hasher.update(bytes);
-    }
-    let dir = format!("{LISTS_DIR}/{}", hex16(&hasher.finalize()));
+    drop(slugs);
     stage.done();
-    let files = files
-        .into_iter()
-        .map(|(path, bytes)| (path.replacen(DIR, &dir, 1), bytes))
-        .collect();
-    (dir, files)
+
+    let dir = format!("{LISTS_DIR}/{}", hex16(&hasher.finalize()));
+    files.rename_dir(&building, Path::new(&dir));
+    dir
 }
 
 /// Calls `put` with each page of `posts`, `per_page` to a page (one empty page for no posts).
-fn paged(posts: &[PostSummary], per_page: usize, bytes: u64, mut put: impl FnMut(usize, ListPage)) {
+fn paged(
+    posts: &[&PostSummary],
+    per_page: usize,
+    bytes: u64,
+    mut put: impl FnMut(usize, ListPage),
+) {
     let pages = page_count(posts.len(), per_page);
     for page in 1..=pages {
+        let start = (page - 1) * per_page;
+        let end = (start + per_page).min(posts.len());
         put(
             page,
             ListPage {
@@ -164,7 +175,7 @@ fn paged(posts: &[PostSummary], per_page: usize, bytes: u64, mut put: impl FnMut
                 pages,
                 total: posts.len(),
                 bytes,
-                posts: page_of(posts, page, per_page).to_vec(),
+                posts: posts[start..end].iter().map(|p| (*p).clone()).collect(),
             },
         );
     }

@@ -92,6 +92,36 @@ impl Output {
         }
     }
 
+    /// Moves the folder `from` of the new output, and every file in it, to `to` (both relative to
+    /// the output folder): for files whose folder is named by the hash of them all, written before
+    /// the hash is known.
+    pub fn rename_dir(&self, from: &Path, to: &Path) {
+        if let Some(parent) = to.parent() {
+            if let Err(e) = std::fs::create_dir_all(self.staging.join(parent)) {
+                self.lock().error.get_or_insert(e);
+                return;
+            }
+        }
+        let result = std::fs::rename(self.staging.join(from), self.staging.join(to));
+        let mut written = self.lock();
+        if let Err(e) = result {
+            written.error.get_or_insert(e);
+            return;
+        }
+        let moved: Vec<PathBuf> = written
+            .paths
+            .iter()
+            .filter(|p| p.starts_with(from))
+            .cloned()
+            .collect();
+        for path in moved {
+            written.paths.remove(&path);
+            let rest = path.strip_prefix(from).expect("filtered by prefix");
+            written.paths.insert(to.join(rest));
+        }
+        written.folders.retain(|f| !f.starts_with(from));
+    }
+
     /// Every file written so far, sorted.
     pub fn keys(&self) -> Vec<PathBuf> {
         self.lock().paths.iter().cloned().collect()
@@ -145,6 +175,29 @@ fn remove_if_present(path: &Path) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_folder_named_after_its_files_is_renamed_with_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let output = super::Output::begin(&out).unwrap();
+        output.insert("lists/.new/a/1.json", b"1");
+        output.insert("lists/.new/b.json", b"2");
+        output.insert("other.json", b"3");
+        output.rename_dir(Path::new("lists/.new"), Path::new("lists/abc"));
+        let keys: Vec<String> = output
+            .keys()
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            keys,
+            ["lists/abc/a/1.json", "lists/abc/b.json", "other.json"]
+        );
+        output.finish().unwrap();
+        assert_eq!(std::fs::read(out.join("lists/abc/a/1.json")).unwrap(), b"1");
+        assert!(!out.join("lists/.new").exists());
+    }
+
     use super::*;
 
     fn listing(dir: &Path) -> Vec<String> {

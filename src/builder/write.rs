@@ -44,10 +44,7 @@ pub fn render_files(site: &Site, files: &Output) -> String {
             summary
         })
         .collect();
-    let (lists_dir, list_files) = lists::list_files(&site.info, &summaries);
-    for (path, bytes) in list_files {
-        files.insert(PathBuf::from(path), bytes);
-    }
+    let lists_dir = lists::write_lists(&site.info, &summaries, files);
     let slug_shards = lists::slug_shards(summaries.len());
     let all = serde_json::to_vec(&AllPosts { posts: summaries }).expect("summaries serialise");
     let all_posts = format!("posts.{}.json", content_hash(&all));
