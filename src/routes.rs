@@ -9,7 +9,8 @@
 use crate::head::PageHead;
 use crate::listing;
 use crate::model::{
-    archive_file, home_file, tag_file, tags_file, year_file, PostSummary, SiteInfo, UNDATED,
+    archive_file, home_file, tag_file, tags_file, year_file, PostSummary, SiteInfo, ARCHIVE_PAGE,
+    UNDATED,
 };
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -56,9 +57,10 @@ pub enum Route<'a> {
     Tags,
     /// `tags/{segment}/` (see [`tag_segment`]), then `tags/{segment}/page/{n}/`.
     Tag { tag: &'a str, page: usize },
-    /// `archive/`: the years, and the newest year's posts; `archive/{year}/` for one year
-    /// (`archive/undated/` for posts without a date).
-    Archive { year: Option<&'a str> },
+    /// `archive/`: the years, and the newest year's first posts; `archive/{year}/` for one year
+    /// (`archive/undated/` for posts without a date), then `archive/{year}/page/{n}/`: a year of a
+    /// busy blog is long, so it comes [`crate::model::ARCHIVE_PAGE`] posts at a time.
+    Archive { year: Option<&'a str>, page: usize },
     /// `search/`, with its query in the address ([`SearchQuery`]).
     Search,
     /// `offline/`: what this browser keeps for reading offline.
@@ -81,12 +83,17 @@ impl<'a> Route<'a> {
             let pages = listing::page_count(count, per_page);
             routes.extend((1..=pages).map(|page| Route::Tag { tag, page }));
         }
-        routes.push(Route::Archive { year: None });
-        routes.extend(
-            listing::archive_years(posts)
-                .into_iter()
-                .map(|(year, _)| Route::Archive { year: Some(year) }),
-        );
+        routes.push(Route::Archive {
+            year: None,
+            page: 1,
+        });
+        for (year, count) in listing::archive_years(posts) {
+            let pages = listing::page_count(count, ARCHIVE_PAGE);
+            routes.extend((1..=pages).map(|page| Route::Archive {
+                year: Some(year),
+                page,
+            }));
+        }
         routes.extend([Route::Search, Route::Offline, Route::NotFound]);
         routes
     }
@@ -123,8 +130,15 @@ impl<'a> Route<'a> {
             Route::Tag { tag, page } => {
                 format!("{TAGS}/{}/{PAGE}/{page}", encode(&tag_segment(tag)))
             }
-            Route::Archive { year: None } => ARCHIVE.into(),
-            Route::Archive { year: Some(year) } => format!("{ARCHIVE}/{}", encode(year)),
+            Route::Archive { year: None, .. } => ARCHIVE.into(),
+            Route::Archive {
+                year: Some(year),
+                page,
+            } if *page <= 1 => format!("{ARCHIVE}/{}", encode(year)),
+            Route::Archive {
+                year: Some(year),
+                page,
+            } => format!("{ARCHIVE}/{}/{PAGE}/{page}", encode(year)),
             Route::Search => SEARCH.into(),
             Route::Offline => OFFLINE.into(),
             Route::NotFound => NOT_FOUND_FILE.into(),
@@ -155,8 +169,11 @@ impl<'a> Route<'a> {
             Route::Home { page } => Some(home_file(lists, (*page).max(1))),
             Route::Tags => Some(tags_file(lists)),
             Route::Tag { tag, page } => Some(tag_file(lists, &tag_segment(tag), (*page).max(1))),
-            Route::Archive { year: None } => Some(archive_file(lists)),
-            Route::Archive { year: Some(year) } => Some(year_file(lists, year)),
+            Route::Archive { year: None, .. } => Some(archive_file(lists)),
+            Route::Archive {
+                year: Some(year),
+                page,
+            } => Some(year_file(lists, year, (*page).max(1))),
             Route::Post(_) | Route::Search | Route::Offline | Route::NotFound => None,
         }
     }
@@ -171,9 +188,18 @@ impl<'a> Route<'a> {
             Route::Tags => "Tags".into(),
             Route::Tag { tag, page } if *page <= 1 => format!("Tagged “{tag}”"),
             Route::Tag { tag, page } => format!("Tagged “{tag}”, page {page}"),
-            Route::Archive { year: None } => "Archive".into(),
-            Route::Archive { year: Some(year) } if *year == UNDATED => "Archive: undated".into(),
-            Route::Archive { year: Some(year) } => format!("Archive: {year}"),
+            Route::Archive { year: None, .. } => "Archive".into(),
+            Route::Archive {
+                year: Some(year),
+                page,
+            } => {
+                let name = if *year == UNDATED { "undated" } else { year };
+                if *page <= 1 {
+                    format!("Archive: {name}")
+                } else {
+                    format!("Archive: {name}, page {page}")
+                }
+            }
             Route::Search => "Search".into(),
             Route::Offline => "Reading offline".into(),
             Route::NotFound => "Page not found".into(),
@@ -428,7 +454,12 @@ mod tests {
         assert_eq!(Route::NotFound.head(&s).canonical(&s), None);
         let local = site("", "/");
         assert_eq!(
-            Route::Archive { year: None }.head(&local).canonical(&local),
+            Route::Archive {
+                year: None,
+                page: 1
+            }
+            .head(&local)
+            .canonical(&local),
             None
         );
     }
@@ -484,12 +515,18 @@ mod tests {
                 "tags/street food/index.html",
             ),
             (
-                Route::Archive { year: None },
+                Route::Archive {
+                    year: None,
+                    page: 1,
+                },
                 "archive/",
                 "archive/index.html",
             ),
             (
-                Route::Archive { year: Some("2024") },
+                Route::Archive {
+                    year: Some("2024"),
+                    page: 1,
+                },
                 "archive/2024/",
                 "archive/2024/index.html",
             ),
@@ -511,6 +548,17 @@ mod tests {
             Some("lists/x/home/1.json")
         );
         assert_eq!(Route::Post("a").data_file("lists/x"), None);
+        let year = |page| Route::Archive {
+            year: Some("2024"),
+            page,
+        };
+        assert_eq!(year(2).path(), "archive/2024/page/2/");
+        assert_eq!(year(2).file(), "archive/2024/page/2/index.html");
+        assert_eq!(
+            year(2).data_file("lists/x").as_deref(),
+            Some("lists/x/archive/2024/2.json")
+        );
+        assert_eq!(year(2).heading(&site("", "/")), "Archive: 2024, page 2");
     }
 
     #[test]

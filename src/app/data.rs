@@ -177,6 +177,7 @@ pub async fn load_archive(
     manifest: &Manifest,
     index: &str,
     year: Option<&str>,
+    page: usize,
 ) -> Result<Option<(Arc<ArchiveIndex>, Arc<ArchiveYear>)>, LoadError> {
     let Some(years) = load_list::<ArchiveIndex>(manifest, index).await? else {
         return Ok(None);
@@ -184,11 +185,14 @@ pub async fn load_archive(
     let Some(shown) = year.or_else(|| years.years.first().map(|(y, _)| y.as_str())) else {
         let empty = ArchiveYear {
             year: String::new(),
+            page: 1,
+            pages: 1,
+            total: 0,
             posts: Vec::new(),
         };
         return Ok(Some((years, Arc::new(empty))));
     };
-    let file = crate::model::year_file(&manifest.lists, shown);
+    let file = crate::model::year_file(&manifest.lists, shown, page);
     Ok(load_list::<ArchiveYear>(manifest, &file)
         .await?
         .map(|posts| (years, posts)))

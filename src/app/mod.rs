@@ -45,6 +45,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment(routes::TAGS), ParamSegment("tag"), StaticSegment(routes::PAGE), ParamSegment("n")) view=pages::TagPage/>
                     <Route path=StaticSegment(routes::ARCHIVE) view=pages::ArchivePage/>
                     <Route path=(StaticSegment(routes::ARCHIVE), ParamSegment("year")) view=pages::ArchivePage/>
+                    <Route path=(StaticSegment(routes::ARCHIVE), ParamSegment("year"), StaticSegment(routes::PAGE), ParamSegment("n")) view=pages::ArchivePage/>
                     <Route path=StaticSegment(routes::SEARCH) view=pages::SearchPage/>
                     <Route path=StaticSegment(routes::OFFLINE) view=pages::OfflinePage/>
                 </Routes>

@@ -6,6 +6,7 @@
 use super::hex16;
 use super::output::Output;
 use crate::listing::{self, page_count};
+use crate::model::ARCHIVE_PAGE;
 use crate::model::{
     archive_file, doc_file, home_file, slug_file, tag_file, tags_file, year_file, ArchiveIndex,
     ArchiveYear, DocBlock, ListPage, PostLink, PostNav, PostSummary, ShardEntry, SiteInfo,
@@ -110,13 +111,19 @@ pub fn write_lists(info: &SiteInfo, posts: &[PostSummary], files: &Output) -> St
             .push(PostLink::to(post));
     }
     for (year, links) in by_year {
-        put(
-            year_file(dir, year),
-            &ArchiveYear {
-                year: year.to_string(),
-                posts: links,
-            },
-        );
+        let pages = page_count(links.len(), ARCHIVE_PAGE);
+        for (i, chunk) in links.chunks(ARCHIVE_PAGE).enumerate() {
+            put(
+                year_file(dir, year, i + 1),
+                &ArchiveYear {
+                    year: year.to_string(),
+                    page: i + 1,
+                    pages,
+                    total: links.len(),
+                    posts: chunk.to_vec(),
+                },
+            );
+        }
     }
 
     let stage = stage.next("  lists: cards");

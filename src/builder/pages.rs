@@ -12,6 +12,7 @@ use super::{offline, views};
 use crate::head::PageHead;
 use crate::listing;
 use crate::markdown::{self, escape_html, RenderOptions};
+use crate::model::ARCHIVE_PAGE;
 use crate::model::{slug_file, Manifest, Post, PostLink, PostSummary, SiteInfo, DATA_DIR};
 use crate::routes::Route;
 use anyhow::{bail, Context, Result};
@@ -194,19 +195,20 @@ fn content(route: &Route, site: &SiteInfo, lists: &Lists) -> String {
             let tagged = lists.by_tag.get(tag).map_or(&[][..], Vec::as_slice);
             views::tag(site, tag, tagged, *page)
         }
-        Route::Archive { year } => {
+        Route::Archive { year, page } => {
             let years = listing::archive_years(lists.all);
             let shown = year
                 .or_else(|| years.first().map(|(y, _)| *y))
                 .unwrap_or("");
-            let posts: Vec<PostLink> = lists
-                .by_year
-                .get(shown)
-                .map_or(&[][..], Vec::as_slice)
+            let of_year = lists.by_year.get(shown).map_or(&[][..], Vec::as_slice);
+            let pages = listing::page_count(of_year.len(), ARCHIVE_PAGE);
+            let posts: Vec<PostLink> = of_year
                 .iter()
+                .skip((page.max(&1) - 1) * ARCHIVE_PAGE)
+                .take(ARCHIVE_PAGE)
                 .map(|p| PostLink::to(p))
                 .collect();
-            views::archive(site, &years, shown, &posts)
+            views::archive(site, &years, shown, &posts, (*page, pages))
         }
         Route::Search => views::search(site),
         Route::Offline => views::offline(),

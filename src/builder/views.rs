@@ -27,7 +27,11 @@ fn header(site: &SiteInfo) -> String {
         ("Tags".to_string(), Route::Tags.href(base)),
         (
             "Archive".to_string(),
-            Route::Archive { year: None }.href(base),
+            Route::Archive {
+                year: None,
+                page: 1,
+            }
+            .href(base),
         ),
     ];
     for link in &site.nav {
@@ -221,12 +225,14 @@ fn year_name(year: &str) -> String {
     }
 }
 
-/// The archive: its years, then one year's posts by month (`shown`, its posts in `posts`).
+/// The archive: its years, then one page of one year's posts by month (`shown`, the page's posts
+/// in `posts`, page `page` of `pages`).
 pub fn archive(
     site: &SiteInfo,
     years: &[(&str, usize)],
     shown: &str,
     posts: &[PostLink],
+    (page, pages): (usize, usize),
 ) -> String {
     let base = site.base_path.as_str();
     let mut html = String::from(
@@ -241,7 +247,13 @@ pub fn archive(
         let _ = write!(
             html,
             "<li><a href=\"{}\"{current}>{}</a> <span class=\"count\">{count}</span></li>",
-            escape_html(&Route::Archive { year: Some(year) }.href(base)),
+            escape_html(
+                &Route::Archive {
+                    year: Some(year),
+                    page: 1
+                }
+                .href(base)
+            ),
             escape_html(&year_name(year))
         );
     }
@@ -272,7 +284,15 @@ pub fn archive(
         }
         html.push_str("</ul></section>");
     }
-    html.push_str("</section></div>");
+    html.push_str("</section>");
+    html.push_str(&pagination(page, pages, |n| {
+        Route::Archive {
+            year: Some(shown),
+            page: n,
+        }
+        .href(base)
+    }));
+    html.push_str("</div>");
     html
 }
 
@@ -377,7 +397,7 @@ pub fn search(site: &SiteInfo) -> String {
     format!(
         "<div class=\"page search\"><h1 class=\"page-title\">Search</h1><p class=\"search-status\">Search runs in your browser and needs JavaScript. Browse <a href=\"{}\">by tag</a> or <a href=\"{}\">the archive</a>.</p></div>",
         escape_html(&Route::Tags.href(base)),
-        escape_html(&Route::Archive { year: None }.href(base))
+        escape_html(&Route::Archive { year: None, page: 1 }.href(base))
     )
 }
 

@@ -31,7 +31,10 @@ pub fn SiteHeader() -> impl IntoView {
             },
             NavLink {
                 title: "Archive".into(),
-                url: href(&Route::Archive { year: None }),
+                url: href(&Route::Archive {
+                    year: None,
+                    page: 1,
+                }),
             },
         ];
         // The author's links name paths of the site without its base path.

@@ -3,7 +3,7 @@
 
 use super::with_list;
 use crate::app::address::href;
-use crate::app::components::{with_site, Ready};
+use crate::app::components::{with_site, Pagination, Ready};
 use crate::app::data::load_archive;
 use crate::app::head::set_head;
 use crate::listing::{month_name, months};
@@ -38,17 +38,27 @@ pub fn ArchivePage() -> impl IntoView {
     let params = use_params_map();
     with_site(move |data| {
         let year = params.read().get("year");
+        let page = params
+            .read()
+            .get("n")
+            .map_or(Some(1), |n| n.parse::<usize>().ok().filter(|n| *n >= 1));
+        let Some(page) = page else {
+            return view! { <super::NotFound/> }.into_any();
+        };
         let manifest = data.manifest.clone();
-        let index = Route::Archive { year: None }
-            .data_file(&manifest.lists)
-            .unwrap_or_default();
+        let index = Route::Archive {
+            year: None,
+            page: 1,
+        }
+        .data_file(&manifest.lists)
+        .unwrap_or_default();
         let info = manifest.site.clone();
         let wanted = year.clone();
         with_list(
             move || {
                 let (manifest, index, year) = (manifest.clone(), index.clone(), year.clone());
                 async move {
-                    load_archive(&manifest, &index, year.as_deref())
+                    load_archive(&manifest, &index, year.as_deref(), page)
                         .await
                         .map(|found| found.map(std::sync::Arc::new))
                 }
@@ -60,7 +70,7 @@ pub fn ArchivePage() -> impl IntoView {
                     .clone()
                     .into_iter()
                     .map(|(y, count)| {
-                        let link = href(&Route::Archive { year: Some(&y) });
+                        let link = href(&Route::Archive { year: Some(&y), page: 1 });
                         let current = *y == shown.year;
                         view! {
                             <li><A href=link attr:aria-current=current.then_some("page")>{year_name(&y)}</A> " " <span class="count">{count}</span></li>
@@ -81,7 +91,16 @@ pub fn ArchivePage() -> impl IntoView {
                     .collect_view();
                 let route = Route::Archive {
                     year: wanted.as_deref(),
+                    page,
                 };
+                let shown_year = shown.year.clone();
+                let link = std::sync::Arc::new(move |n: usize| {
+                    href(&Route::Archive {
+                        year: Some(&shown_year),
+                        page: n,
+                    })
+                });
+                let (page, pages) = (shown.page, shown.pages);
                 set_head(&route.head(&info), &info);
                 let heading =
                     (!shown.year.is_empty()).then(|| view! { <h2>{year_name(&shown.year)}</h2> });
@@ -90,10 +109,12 @@ pub fn ArchivePage() -> impl IntoView {
                         <h1 class="page-title">"Archive"</h1>
                         <nav aria-label="Years"><ul class="archive-years">{years}</ul></nav>
                         <section>{heading}{groups}</section>
+                        <Pagination page pages link/>
                     </div>
                     <Ready/>
                 }
             },
         )
+        .into_any()
     })
 }

@@ -383,8 +383,8 @@ fn tag_chips(query: &SearchQuery, counts: Vec<(String, usize)>) -> impl IntoView
 /// Tag chips offered to narrow a search.
 const TAG_CHIPS: usize = 24;
 
-/// Results per page.
-const RESULTS_PAGE: usize = 30;
+/// Results per page: each costs its card's block, so not more than a phone's few screens.
+const RESULTS_PAGE: usize = 20;
 
 /// Results `start..start + count`: their cards.
 fn result_page(posts: &Results, start: usize, count: usize) -> impl IntoView {
