@@ -53,139 +53,166 @@ pub fn slug_shards(count: usize) -> u32 {
 /// them all once the last is written.
 pub fn write_lists(info: &SiteInfo, posts: &[PostSummary], files: &Output) -> String {
     let building = Path::new(LISTS_DIR).join(".building");
-    let dir_name = building.to_string_lossy().into_owned();
-    let mut hasher = Sha256::new();
-    let mut put = |path: String, value: &dyn erased::Json| {
-        let bytes = value.json();
-        hasher.update(path.as_bytes());
-        hasher.update(b"\n");
-        hasher.update(&bytes);
-        files.insert(PathBuf::from(path), bytes);
+    let mut lists = Lists {
+        files,
+        dir: building.to_string_lossy().into_owned(),
+        hasher: Sha256::new(),
+        per_page: info.posts_per_page.max(1),
     };
-    let dir = dir_name.as_str();
-    let per_page = info.posts_per_page.max(1);
-    let everything: Vec<&PostSummary> = posts.iter().collect();
-
     let stage = super::timings::Stage::start("  lists: home");
-    let total_bytes: u64 = posts.iter().map(|p| p.bytes).sum();
-    paged(&everything, per_page, total_bytes, |page, list| {
-        put(home_file(dir, page), &list)
-    });
-
+    lists.home(posts);
     let stage = stage.next("  lists: tags");
-    let mut by_tag: BTreeMap<&str, Vec<&PostSummary>> = BTreeMap::new();
-    for post in posts {
-        for tag in &post.tags {
-            by_tag.entry(tag).or_default().push(post);
+    lists.tags(posts);
+    let stage = stage.next("  lists: archive");
+    lists.archive(posts);
+    let stage = stage.next("  lists: cards");
+    lists.cards(posts);
+    let stage = stage.next("  lists: slugs");
+    lists.slugs(posts);
+    stage.done();
+    let dir = format!("{LISTS_DIR}/{}", hex16(&lists.hasher.finalize()));
+    files.rename_dir(&building, Path::new(&dir));
+    dir
+}
+
+/// Writes list files below a folder, hashing each path and content in the order written.
+struct Lists<'a> {
+    files: &'a Output,
+    dir: String,
+    hasher: Sha256,
+    per_page: usize,
+}
+
+impl Lists<'_> {
+    fn put(&mut self, path: String, value: &dyn erased::Json) {
+        let bytes = value.json();
+        self.hasher.update(path.as_bytes());
+        self.hasher.update(b"\n");
+        self.hasher.update(&bytes);
+        self.files.insert(PathBuf::from(path), bytes);
+    }
+
+    /// The home list's pages.
+    fn home(&mut self, posts: &[PostSummary]) {
+        let everything: Vec<&PostSummary> = posts.iter().collect();
+        let bytes = posts.iter().map(|p| p.bytes).sum();
+        let dir = self.dir.clone();
+        for list in paged(&everything, self.per_page, bytes) {
+            self.put(home_file(&dir, list.page), &list);
         }
     }
-    let tags = listing::tags_by_use(posts);
-    put(
-        tags_file(dir),
-        &TagIndex {
-            tags: tags.iter().map(|(t, n)| (t.to_string(), *n)).collect(),
-        },
-    );
-    for (tag, tagged) in &by_tag {
-        let bytes = tagged.iter().map(|p| p.bytes).sum();
-        let segment = tag_segment(tag);
-        paged(tagged, per_page, bytes, |page, list| {
-            put(tag_file(dir, &segment, page), &list)
-        });
-    }
-    drop(by_tag);
 
-    let stage = stage.next("  lists: archive");
-    let years = listing::archive_years(posts);
-    put(
-        archive_file(dir),
-        &ArchiveIndex {
-            years: years.iter().map(|(y, n)| (y.to_string(), *n)).collect(),
-        },
-    );
-    let mut by_year: BTreeMap<&str, Vec<PostLink>> = BTreeMap::new();
-    for post in posts {
-        by_year
-            .entry(listing::year_of(post.date.as_deref()))
-            .or_default()
-            .push(PostLink::to(post));
+    /// The tag index, then each tag's pages.
+    fn tags(&mut self, posts: &[PostSummary]) {
+        let dir = self.dir.clone();
+        let index = TagIndex {
+            tags: listing::tags_by_use(posts)
+                .into_iter()
+                .map(|(t, n)| (t.to_string(), n))
+                .collect(),
+        };
+        self.put(tags_file(&dir), &index);
+        let mut by_tag: BTreeMap<&str, Vec<&PostSummary>> = BTreeMap::new();
+        for post in posts {
+            for tag in &post.tags {
+                by_tag.entry(tag).or_default().push(post);
+            }
+        }
+        for (tag, tagged) in &by_tag {
+            let bytes = tagged.iter().map(|p| p.bytes).sum();
+            let segment = tag_segment(tag);
+            for list in paged(tagged, self.per_page, bytes) {
+                self.put(tag_file(&dir, &segment, list.page), &list);
+            }
+        }
     }
-    for (year, links) in by_year {
-        let pages = page_count(links.len(), ARCHIVE_PAGE);
-        for (i, chunk) in links.chunks(ARCHIVE_PAGE).enumerate() {
-            put(
-                year_file(dir, year, i + 1),
-                &ArchiveYear {
+
+    /// The archive's years, then each year's pages.
+    fn archive(&mut self, posts: &[PostSummary]) {
+        let dir = self.dir.clone();
+        let index = ArchiveIndex {
+            years: listing::archive_years(posts)
+                .into_iter()
+                .map(|(y, n)| (y.to_string(), n))
+                .collect(),
+        };
+        self.put(archive_file(&dir), &index);
+        let mut by_year: BTreeMap<&str, Vec<PostLink>> = BTreeMap::new();
+        for post in posts {
+            by_year
+                .entry(listing::year_of(post.date.as_deref()))
+                .or_default()
+                .push(PostLink::to(post));
+        }
+        for (year, links) in by_year {
+            let pages = page_count(links.len(), ARCHIVE_PAGE);
+            for (i, chunk) in links.chunks(ARCHIVE_PAGE).enumerate() {
+                let page = ArchiveYear {
                     year: year.to_string(),
                     page: i + 1,
                     pages,
                     total: links.len(),
                     posts: chunk.to_vec(),
-                },
-            );
+                };
+                self.put(year_file(&dir, year, i + 1), &page);
+            }
         }
     }
 
-    let stage = stage.next("  lists: cards");
-    for (n, block) in posts.chunks(DOC_BLOCK).enumerate() {
-        let doc = (n * DOC_BLOCK) as u32;
-        put(
-            doc_file(dir, doc),
-            &DocBlock {
+    /// The search results' cards, [`DOC_BLOCK`] to a file.
+    fn cards(&mut self, posts: &[PostSummary]) {
+        let dir = self.dir.clone();
+        for (n, block) in posts.chunks(DOC_BLOCK).enumerate() {
+            let cards = DocBlock {
                 posts: block.to_vec(),
-            },
-        );
+            };
+            self.put(doc_file(&dir, (n * DOC_BLOCK) as u32), &cards);
+        }
     }
 
-    let stage = stage.next("  lists: slugs");
-    let shards = slug_shards(posts.len());
-    let mut slugs: BTreeMap<String, SlugShard> = BTreeMap::new();
-    for (post, nav) in posts.iter().zip(navs(posts)) {
-        let entry = ShardEntry {
-            file: post.file.clone(),
-            nav,
-        };
-        slugs
-            .entry(slug_file(dir, &post.slug, shards))
-            .or_insert_with(|| SlugShard {
-                posts: BTreeMap::new(),
-            })
-            .posts
-            .insert(post.slug.clone(), entry);
+    /// The slug shards: each post's file and links.
+    fn slugs(&mut self, posts: &[PostSummary]) {
+        let dir = self.dir.clone();
+        let shards = slug_shards(posts.len());
+        let mut slugs: BTreeMap<String, SlugShard> = BTreeMap::new();
+        for (post, nav) in posts.iter().zip(navs(posts)) {
+            let entry = ShardEntry {
+                file: post.file.clone(),
+                nav,
+            };
+            slugs
+                .entry(slug_file(&dir, &post.slug, shards))
+                .or_insert_with(|| SlugShard {
+                    posts: BTreeMap::new(),
+                })
+                .posts
+                .insert(post.slug.clone(), entry);
+        }
+        for (path, shard) in &slugs {
+            self.put(path.clone(), shard);
+        }
     }
-    for (path, shard) in &slugs {
-        put(path.clone(), shard);
-    }
-    drop(slugs);
-    stage.done();
-
-    let dir = format!("{LISTS_DIR}/{}", hex16(&hasher.finalize()));
-    files.rename_dir(&building, Path::new(&dir));
-    dir
 }
 
-/// Calls `put` with each page of `posts`, `per_page` to a page (one empty page for no posts).
-fn paged(
-    posts: &[&PostSummary],
+/// The pages of `posts`, `per_page` to a page (one empty page for no posts); `bytes` is what
+/// saving the whole list costs.
+fn paged<'a>(
+    posts: &'a [&'a PostSummary],
     per_page: usize,
     bytes: u64,
-    mut put: impl FnMut(usize, ListPage),
-) {
+) -> impl Iterator<Item = ListPage> + 'a {
     let pages = page_count(posts.len(), per_page);
-    for page in 1..=pages {
+    (1..=pages).map(move |page| {
         let start = (page - 1) * per_page;
         let end = (start + per_page).min(posts.len());
-        put(
+        ListPage {
             page,
-            ListPage {
-                page,
-                pages,
-                total: posts.len(),
-                bytes,
-                posts: posts[start..end].iter().map(|p| (*p).clone()).collect(),
-            },
-        );
-    }
+            pages,
+            total: posts.len(),
+            bytes,
+            posts: posts[start..end].iter().map(|p| (*p).clone()).collect(),
+        }
+    })
 }
 
 /// Serialising the list types through one function without making `put` generic.
