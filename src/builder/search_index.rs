@@ -210,9 +210,42 @@ pub fn build(docs: &[Document]) -> Built {
 /// Builds the index of `count` posts. Posts are read in parallel batches, and shards laid out in
 /// parallel.
 fn build_from(count: usize, doc: &Posts) -> Built {
-    // Batches are indexed a round at a time, in parallel; each round's terms are numbered
-    // site-wide (in post order) while the next round is indexed.
     let stage = super::timings::Stage::start("  index");
+    let (mut partials, names) = index_all(count, doc);
+    let stage = stage.next("  terms");
+    let (starts, places) = term_places(&partials, names.len());
+    for partial in &mut partials {
+        partial.ids = Vec::new();
+    }
+    let lengths: Vec<u32> = partials
+        .iter()
+        .flat_map(|p| p.lengths.iter().copied())
+        .collect();
+    let n = lengths.len() as u32;
+    let avg_len = lengths.iter().map(|&l| l as f32).sum::<f32>() / n.max(1) as f32;
+    let corpus = Corpus {
+        partials: &partials,
+        lengths: &lengths,
+        n,
+        avg_len,
+    };
+    let terms: Vec<Laid> = names
+        .into_par_iter()
+        .enumerate()
+        .map(|(id, name)| {
+            let places = &places[starts[id] as usize..starts[id + 1] as usize];
+            Laid::new(name, &corpus.postings(places))
+        })
+        .collect();
+    drop(partials);
+    let stage = stage.next("  split");
+    shard_tree(terms, stage)
+}
+
+/// Indexes every post, in parallel batches a round at a time; each round's terms are numbered
+/// site-wide (in post order) while the next round is indexed. Returns the batches and the terms'
+/// names by number (each name is held once, in the table, until then).
+fn index_all(count: usize, doc: &Posts) -> (Vec<Partial>, Vec<String>) {
     let mut ids: FxHashMap<String, u32> = FxHashMap::default();
     let mut partials: Vec<Partial> = Vec::new();
     let threads = rayon::current_num_threads().max(1);
@@ -241,16 +274,18 @@ fn build_from(count: usize, doc: &Posts) -> Built {
     for partial in unmerged {
         partials.push(number_terms(&mut ids, partial));
     }
-    // The terms by number (each name is held once, in the table, until now).
     let mut names = vec![String::new(); ids.len()];
     for (name, id) in ids {
         names[id as usize] = name;
     }
+    (partials, names)
+}
 
-    let stage = stage.next("  terms");
-    // Where each term's occurrences are: (batch, the batch's number for it), in post order.
-    let mut starts = vec![0u32; names.len() + 1];
-    for partial in &partials {
+/// Where each term's occurrences are: (batch, the batch's number for it), in post order, with
+/// `starts[id]..starts[id + 1]` the places of term `id`.
+fn term_places(partials: &[Partial], terms: usize) -> (Vec<u32>, Vec<(u32, u32)>) {
+    let mut starts = vec![0u32; terms + 1];
+    for partial in partials {
         for &id in &partial.ids {
             starts[id as usize + 1] += 1;
         }
@@ -258,7 +293,7 @@ fn build_from(count: usize, doc: &Posts) -> Built {
     for i in 1..starts.len() {
         starts[i] += starts[i - 1];
     }
-    let mut places = vec![(0u32, 0u32); starts[names.len()] as usize];
+    let mut places = vec![(0u32, 0u32); starts[terms] as usize];
     let mut next = starts.clone();
     for (b, partial) in partials.iter().enumerate() {
         for (local, &id) in partial.ids.iter().enumerate() {
@@ -266,62 +301,64 @@ fn build_from(count: usize, doc: &Posts) -> Built {
             next[id as usize] += 1;
         }
     }
-    drop(next);
-    for partial in &mut partials {
-        partial.ids = Vec::new();
-    }
-    let lengths: Vec<u32> = partials
-        .iter()
-        .flat_map(|p| p.lengths.iter().copied())
-        .collect();
-    let n = lengths.len() as u32;
-    let avg_len = lengths.iter().map(|&l| l as f32).sum::<f32>() / n.max(1) as f32;
-    let terms: Vec<Laid> = names
-        .into_par_iter()
-        .enumerate()
-        .map(|(id, name)| {
-            let places = &places[starts[id] as usize..starts[id + 1] as usize];
-            let df = places
-                .iter()
-                .map(|&(b, local)| partials[b as usize].df(local as usize))
-                .sum::<u32>();
-            let mut postings: Vec<(u32, u32, &[u32])> = Vec::with_capacity(df as usize);
-            for &(b, local) in places {
-                for (doc, o, positions) in partials[b as usize].of(local as usize) {
-                    let weight = bm25(o.boosted, o.body, df, n, lengths[doc as usize], avg_len);
-                    postings.push((
-                        doc,
-                        (weight * WEIGHT_SCALE).round().max(1.0) as u32,
-                        positions,
-                    ));
-                }
-            }
-            if postings.len() > TOP_POSTINGS {
-                // The best posts for the term, then back in post order.
-                postings.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                postings.truncate(TOP_POSTINGS);
-                postings.sort_by_key(|p| p.0);
-            }
-            let mut flat =
-                Vec::with_capacity(1 + postings.iter().map(|p| 3 + p.2.len()).sum::<usize>());
-            flat.push(df);
-            let mut previous = 0;
-            for (doc, weight, positions) in postings {
-                flat.extend([doc - previous, weight, positions.len() as u32]);
-                let mut last = 0;
-                for &p in positions {
-                    flat.push(p - last);
-                    last = p;
-                }
-                previous = doc;
-            }
-            Laid::new(name, &flat)
-        })
-        .collect();
-    drop(partials);
+    (starts, places)
+}
 
-    let stage = stage.next("  split");
-    // Each bucket (pairs of unspaced scripts by first character, and the rest) down its tree.
+/// What a term's weights are computed against: every post's occurrences and length.
+struct Corpus<'a> {
+    partials: &'a [Partial],
+    lengths: &'a [u32],
+    n: u32,
+    avg_len: f32,
+}
+
+impl Corpus<'_> {
+    /// A term's postings as one flat list ([`crate::model::Term`]): its number of posts, then per
+    /// post (its best [`TOP_POSTINGS`], in post order) the gap from the previous post, the weight,
+    /// the count of positions and the positions as gaps.
+    fn postings(&self, places: &[(u32, u32)]) -> Vec<u32> {
+        let df = places
+            .iter()
+            .map(|&(b, local)| self.partials[b as usize].df(local as usize))
+            .sum::<u32>();
+        let mut postings: Vec<(u32, u32, &[u32])> = Vec::with_capacity(df as usize);
+        for &(b, local) in places {
+            for (doc, o, positions) in self.partials[b as usize].of(local as usize) {
+                let length = self.lengths[doc as usize];
+                let weight = bm25(o.boosted, o.body, df, self.n, length, self.avg_len);
+                postings.push((
+                    doc,
+                    (weight * WEIGHT_SCALE).round().max(1.0) as u32,
+                    positions,
+                ));
+            }
+        }
+        if postings.len() > TOP_POSTINGS {
+            // The best posts for the term, then back in post order.
+            postings.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            postings.truncate(TOP_POSTINGS);
+            postings.sort_by_key(|p| p.0);
+        }
+        let mut flat =
+            Vec::with_capacity(1 + postings.iter().map(|p| 3 + p.2.len()).sum::<usize>());
+        flat.push(df);
+        let mut previous = 0;
+        for (doc, weight, positions) in postings {
+            flat.extend([doc - previous, weight, positions.len() as u32]);
+            let mut last = 0;
+            for &p in positions {
+                flat.push(p - last);
+                last = p;
+            }
+            previous = doc;
+        }
+        flat
+    }
+}
+
+/// Each bucket (pairs of unspaced scripts by first character, and the rest) down its tree of
+/// shards, then each shard laid out with its chunks.
+fn shard_tree(terms: Vec<Laid>, stage: super::timings::Stage) -> Built {
     let mut buckets: BTreeMap<String, Vec<Laid>> = BTreeMap::new();
     for term in terms {
         buckets.entry(bucket_of(&term.name)).or_default().push(term);
@@ -490,8 +527,15 @@ fn index_batch(first: usize, end: usize, doc: &Posts) -> Partial {
             arena.extend_from_slice(&entry.positions[..entry.count as usize]);
         }
     }
-    // Grouped by term, keeping post order within each (a counting sort), and their positions
-    // with them.
+    group_by_term(&mut out, found, &arena);
+    out.lengths.shrink_to_fit();
+    out
+}
+
+/// Puts a batch's occurrences (term number, occurrence, place of its positions in `arena`) into
+/// `out` grouped by term, keeping post order within each (a counting sort), and their positions
+/// with them.
+fn group_by_term(out: &mut Partial, found: Vec<(u32, Occurrence, u32)>, arena: &[u32]) {
     let terms = out.names.len();
     let mut starts = vec![0u32; terms + 1];
     let mut positions = vec![0u32; terms + 1];
@@ -518,8 +562,6 @@ fn index_batch(first: usize, end: usize, doc: &Posts) -> Partial {
     }
     out.starts = starts;
     out.positions = positions;
-    out.lengths.shrink_to_fit();
-    out
 }
 
 /// Lays out one shard's terms: all inline when they are few, else the small ones inline and the
