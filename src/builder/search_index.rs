@@ -480,20 +480,7 @@ fn index_batch(first: usize, end: usize, doc: &Posts) -> Partial {
                             id
                         }
                     };
-                    let entry = match slot[id as usize] {
-                        0 => {
-                            here.push(Here {
-                                term: id,
-                                boosted: 0.0,
-                                body: 0.0,
-                                count: 0,
-                                positions: [0; MAX_POSITIONS],
-                            });
-                            slot[id as usize] = here.len() as u32;
-                            here.last_mut().expect("just pushed")
-                        }
-                        place => &mut here[place as usize - 1],
-                    };
+                    let entry = entry_of(&mut here, &mut slot, id);
                     if boost == 0.0 {
                         entry.body += 1.0;
                     } else {
@@ -530,6 +517,24 @@ fn index_batch(first: usize, end: usize, doc: &Posts) -> Partial {
     group_by_term(&mut out, found, &arena);
     out.lengths.shrink_to_fit();
     out
+}
+
+/// The post's entry for term `id`, made the first time the post uses it.
+fn entry_of<'a>(here: &'a mut Vec<Here>, slot: &mut [u32], id: u32) -> &'a mut Here {
+    match slot[id as usize] {
+        0 => {
+            here.push(Here {
+                term: id,
+                boosted: 0.0,
+                body: 0.0,
+                count: 0,
+                positions: [0; MAX_POSITIONS],
+            });
+            slot[id as usize] = here.len() as u32;
+            here.last_mut().expect("just pushed")
+        }
+        place => &mut here[place as usize - 1],
+    }
 }
 
 /// Puts a batch's occurrences (term number, occurrence, place of its positions in `arena`) into
