@@ -233,7 +233,7 @@ function postsOfPages(site) {
   const text = (html) => html.replace(/<[^>]+>/g, '').replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (m, e) => (
     e[0] === '#' ? String.fromCodePoint(e[1].toLowerCase() === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : entities[e] ?? m));
   return sitemapPaths(site).filter((p) => p.startsWith('/posts/')).map((p) => ({
-    slug: decodeURIComponent(p.slice('/posts/'.length)),
+    slug: decodeURIComponent(p.slice('/posts/'.length).replace(/\/$/, '')),
     title: text(prerendered(site, p).match(/<h1[^>]*>([\s\S]*?)<\/h1>/)?.[1] ?? '').trim(),
   }));
 }
@@ -266,7 +266,7 @@ async function coldPage(browser, problems) {
 function clickToPainted(page, post) {
   return page.evaluate(({ slug, title, timeout }) => new Promise((resolve, reject) => {
     const link = [...document.querySelectorAll('main a[href]')]
-      .find((a) => a.getAttribute('href').endsWith('/posts/' + slug));
+      .find((a) => a.getAttribute('href').endsWith('/posts/' + slug + '/'));
     if (!link) {
       reject(new Error(`no link to /posts/${slug} on the page`));
       return;
@@ -317,7 +317,7 @@ async function coldClick(browser, site, post, problems) {
   try {
     await page.goto(site.url + '/');
     await appReady(page);
-    await page.locator(`main a[href$="/posts/${post.slug}"]`).first().waitFor();
+    await page.locator(`main a[href$="/posts/${post.slug}/"]`).first().waitFor();
     return await clickToPainted(page, post);
   } finally {
     await context.close();
@@ -330,10 +330,10 @@ async function warmClick(browser, site, first, second, problems) {
   try {
     await page.goto(site.url + '/');
     await appReady(page);
-    await page.locator(`main a[href$="/posts/${first.slug}"]`).first().waitFor();
+    await page.locator(`main a[href$="/posts/${first.slug}/"]`).first().waitFor();
     await clickToPainted(page, first);
     await page.goBack();
-    await page.locator(`main a[href$="/posts/${second.slug}"]`).first().waitFor();
+    await page.locator(`main a[href$="/posts/${second.slug}/"]`).first().waitFor();
     return await clickToPainted(page, second);
   } finally {
     await context.close();
