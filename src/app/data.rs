@@ -29,8 +29,7 @@ pub struct SiteData {
 /// Shared by every page through context.
 pub type SiteResource = LocalResource<Result<Arc<SiteData>, LoadError>>;
 
-/// Loads the manifest, and learns the file of the post the page was loaded at, which the page
-/// names ([`crate::builder`] writes it into every post's page).
+/// Loads the manifest, refused when another format wrote it.
 pub async fn load_site() -> Result<Arc<SiteData>, LoadError> {
     let manifest: Manifest = fetch_json(&data_url(MANIFEST_FILE), true).await?;
     if manifest.format_version != FORMAT_VERSION {
