@@ -8,9 +8,9 @@ use super::output::Output;
 use crate::listing::{self, page_count};
 use crate::model::ARCHIVE_PAGE;
 use crate::model::{
-    archive_file, doc_file, home_file, slug_file, tag_file, tags_file, year_file, ArchiveIndex,
-    ArchiveYear, DocBlock, ListPage, PostLink, PostNav, PostSummary, ShardEntry, SiteInfo,
-    SlugShard, TagIndex, DOC_BLOCK, LISTS_DIR, SLUGS_PER_SHARD,
+    archive_file, doc_file, home_file, slug_file, slug_shard_file, tag_file, tags_file, year_file,
+    ArchiveIndex, ArchiveYear, DocBlock, ListPage, PostLink, PostNav, PostSummary, ShardEntry,
+    SiteInfo, SlugShard, TagIndex, DOC_BLOCK, LISTS_DIR, SLUGS_PER_SHARD,
 };
 use crate::routes::tag_segment;
 use serde::Serialize;
@@ -188,6 +188,15 @@ impl Lists<'_> {
                 .posts
                 .insert(post.slug.clone(), entry);
         }
+        // Every shard the manifest counts exists, even empty (a blog with no posts yet), so a
+        // missing one always means a newer build.
+        for n in 0..shards {
+            slugs
+                .entry(slug_shard_file(&dir, n))
+                .or_insert_with(|| SlugShard {
+                    posts: BTreeMap::new(),
+                });
+        }
         for (path, shard) in &slugs {
             self.put(path.clone(), shard);
         }
@@ -224,5 +233,29 @@ mod erased {
         fn json(&self) -> Vec<u8> {
             serde_json::to_vec(self).expect("lists serialise")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_blog_with_no_posts_has_its_first_page_and_its_shard() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("data");
+        let files = Output::begin(&out).unwrap();
+        let info: SiteInfo = serde_json::from_str(
+            r#"{"title":"T","description":"","base_path":"/","language":"en"}"#,
+        )
+        .unwrap();
+        let dir = write_lists(&info, &[], &files);
+        files.finish().unwrap();
+        let home: ListPage =
+            serde_json::from_slice(&std::fs::read(out.join(home_file(&dir, 1))).unwrap()).unwrap();
+        assert_eq!((home.page, home.pages, home.total), (1, 1, 0));
+        let shard = out.join(slug_shard_file(&dir, 0));
+        let shard: SlugShard = serde_json::from_slice(&std::fs::read(shard).unwrap()).unwrap();
+        assert!(shard.posts.is_empty());
     }
 }
