@@ -71,7 +71,7 @@ mod cli {
 
     #[derive(Subcommand)]
     enum Command {
-        /// Build the site data (manifest, post index, one JSON file per post, media) from Markdown.
+        /// Build the site data (manifest, lists, one JSON file per post, search index, media) from Markdown.
         Build {
             #[command(flatten)]
             source: Source,

@@ -48,7 +48,7 @@ fn site_authors(site: &SiteInfo) -> Vec<String> {
 /// A post as the feeds show it.
 pub struct FeedPost<'a> {
     pub post: &'a Post,
-    /// Its summary from the post index.
+    /// Its summary from the list of all posts.
     pub summary: &'a PostSummary,
 }
 

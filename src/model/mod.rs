@@ -21,7 +21,7 @@ pub use post::*;
 pub use search::*;
 pub use site::*;
 
-/// Version of the layout of every file below: the manifest, the post index, posts and the search
+/// Version of the layout of every file below: the manifest, the lists, posts and the search
 /// index. The app refuses (and says so) a manifest or a search entry of another version.
 ///
 /// 3: the search entry carries `format_version` (it had its own `version`), and the index's terms

@@ -66,7 +66,7 @@ pub struct PostSummary {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
     /// Bytes a reader stores to read the post offline: its file plus its images, uncompressed.
-    /// Set in the post index only (0, and left out, in the post's own file).
+    /// Set in lists and cards only (0, and left out, in the post's own file).
     #[serde(default, skip_serializing_if = "super::is_zero")]
     pub bytes: u64,
 }

@@ -18,7 +18,8 @@
 //!   rarest terms move into chunks of neighbouring terms, so one common word does not make its
 //!   shard heavy.
 //!
-//! A posting holds the post's number (its place in the post index, newest first), its weight for
+//! A posting holds the post's number (its place in the list of all posts, newest first, as the
+//! cards number them), its weight for
 //! the term, already BM25 with title and tag boosts, so the browser needs no document lengths, and
 //! the positions of the term in the post, for phrases. A term's postings are written as one flat
 //! list of small numbers (see [`Term`]), which compresses well.
