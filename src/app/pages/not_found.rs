@@ -45,20 +45,21 @@ pub fn NotFound() -> impl IntoView {
     let location = use_location();
     let path = location.pathname.get_untracked();
     let asked = STARTED_AT.with(|start| *start == path);
-    let moved = LocalResource::new(move || {
+    let moved = super::any_resource(move || {
         let path = path.clone();
         async move {
-            if asked {
+            Ok(if asked {
                 None
             } else {
                 moved_to(&path).await
-            }
+            })
         }
     });
     with_site(move |data| {
-        match moved.get() {
+        match super::value::<Option<String>>(&moved) {
             None => return view! { <Loading/> }.into_any(),
-            Some(Some(to)) => {
+            Some(Ok(to)) if to.is_some() => {
+                let to = to.as_ref().clone().unwrap_or_default();
                 // Replace, so Back does not return to the old address and bounce here again.
                 let navigate = navigate.clone();
                 request_animation_frame(move || {
@@ -72,7 +73,7 @@ pub fn NotFound() -> impl IntoView {
                 });
                 return view! { <Loading/> }.into_any();
             }
-            Some(None) => {}
+            Some(_) => {}
         }
         set_head(
             &Route::NotFound.head(&data.manifest.site),

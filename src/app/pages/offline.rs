@@ -28,7 +28,7 @@ pub fn OfflinePage() -> impl IntoView {
         // Every post's summary: this page, and only this one, reads the list that grows with
         // the blog, to offer saving it all.
         let manifest = data.manifest.clone();
-        let all = LocalResource::new(move || {
+        let all = super::any_resource(move || {
             let manifest = manifest.clone();
             async move { load_all_posts(&manifest).await }
         });
@@ -38,7 +38,7 @@ pub fn OfflinePage() -> impl IntoView {
             .clone()
             .map(|entry| (entry, data.manifest.search_bytes));
         move || {
-            let all = match all.get() {
+            let all = match super::value::<std::sync::Arc<crate::model::AllPosts>>(&all) {
                 None => return view! { <Loading/> }.into_any(),
                 Some(Err(error)) => {
                     return view! { <LoadFailed error retry=move || all.refetch()/> }.into_any()

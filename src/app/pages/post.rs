@@ -1,7 +1,7 @@
 //! `/posts/:slug`: one post, fetched on its own and rendered from Markdown in the browser, with
 //! its table of contents, series, and the posts before and after it.
 
-use super::NotFound;
+use super::{any_resource, value, NotFound};
 use crate::app::address::{base_path, href};
 use crate::app::components::{
     move_focus, with_site, Article, LoadFailed, Loading, NotStored, OfflineMark, PostMeta, Ready,
@@ -29,19 +29,21 @@ pub fn PostPage() -> impl IntoView {
         let highlight = highlight_words(query.read().get("hl").as_deref());
         let manifest = site.manifest.clone();
         let lookup = slug.clone();
-        let file = LocalResource::new(move || {
+        let file = any_resource(move || {
             let (manifest, slug) = (manifest.clone(), lookup.clone());
             async move { find_post_file(&manifest, &slug).await }
         });
         let network = expect_context::<Offline>().online;
-        move || match file.get() {
+        move || match value::<Option<String>>(&file) {
             None => view! { <Loading/> }.into_any(),
-            Some(Ok(None)) => view! { <NotFound/> }.into_any(),
-            Some(Ok(Some(file))) => {
-                let slug = slug.clone();
-                view! { <PostLoader site=site.clone() slug file highlight=highlight.clone()/> }
-                    .into_any()
-            }
+            Some(Ok(found)) => match found.as_ref() {
+                None => view! { <NotFound/> }.into_any(),
+                Some(file) => {
+                    let (slug, file) = (slug.clone(), file.clone());
+                    view! { <PostLoader site=site.clone() slug file highlight=highlight.clone()/> }
+                        .into_any()
+                }
+            },
             Some(Err(LoadError::Network(_))) if !network.get() && offline::is_controlled() => {
                 view! { <NotStored retry=move || file.refetch()/> }.into_any()
             }
@@ -86,18 +88,19 @@ fn PostLoader(
     let file_opened = file.clone();
     let network = expect_context::<Offline>().online;
     let manifest = site.manifest.clone();
-    let post = LocalResource::new(move || {
+    let post = any_resource(move || {
         let (file, manifest, slug) = (file.clone(), manifest.clone(), slug.clone());
         async move {
             let (post, nav) = futures::join!(load_post(&file), load_post_nav(&manifest, &slug));
             post.map(|post| (post, nav.unwrap_or_default()))
         }
     });
-    move || match post.get() {
+    move || match value::<(Arc<Post>, PostNav)>(&post) {
         None => view! { <Loading/> }.into_any(),
-        Some(Ok((post, nav))) => {
+        Some(Ok(loaded)) => {
             offline::note_opened(&file_opened);
-            let mut post = Post::clone(&post);
+            let nav = loaded.1.clone();
+            let mut post = Post::clone(&loaded.0);
             // The post's own file leaves its name out (it is hashed from the content).
             post.summary.file = file_opened.clone();
             view! { <PostView site=site.clone() post nav highlight=highlight.clone()/> }.into_any()

@@ -3,6 +3,7 @@
 //! browser's buttons.
 
 use crate::app::address::{base_path, data_url, href};
+use super::{any_resource, value};
 use crate::app::components::{
     arrow_keys, focus_result, with_site, LoadFailed, Loading, PostMeta, Ready,
 };
@@ -83,17 +84,18 @@ fn FullText(site: Arc<SiteData>, query: SearchQuery, clauses: Vec<Clause>) -> im
     let (from_stored, set_from_stored) = signal(None::<usize>);
     let results = {
         let site = site.clone();
-        LocalResource::new(move || {
+        any_resource(move || {
             let (site, clauses) = (site.clone(), clauses.clone());
             async move { find(&site, &clauses, set_from_stored).await }
         })
     };
-    move || match results.get() {
+    move || match value::<Source>(&results) {
         None => view! { <Loading/> }.into_any(),
         Some(Err(error)) => {
             view! { <LoadFailed error retry=move || results.refetch()/> }.into_any()
         }
         Some(Ok(source)) => {
+            let source = Source::clone(&source);
             let note = from_stored.get().map(|n| {
                 view! {
                     <p class="search-offline">
@@ -268,24 +270,24 @@ fn Found(site: Arc<SiteData>, query: SearchQuery, source: Source) -> impl IntoVi
     let wanted = RwSignal::new(RESULTS_PAGE);
     let manifest = site.manifest.clone();
     let tags = query.tags.clone();
-    let results = LocalResource::new(move || {
+    let results = any_resource(move || {
         let (manifest, source, tags) = (manifest.clone(), source.clone(), tags.clone());
         let wanted = wanted.get();
         async move { resolve(&manifest, &source, &tags, wanted).await }
     });
     // With nothing typed, the chips offer the site's commonest tags.
     let manifest = site.manifest.clone();
-    let top_tags = LocalResource::new(move || {
+    let top_tags = any_resource(move || {
         let manifest = manifest.clone();
         async move {
             if !prompt {
-                return Vec::new();
+                return Ok(Vec::new());
             }
             let file = Route::Tags.data_file(&manifest.lists).unwrap_or_default();
-            match load_tags(&manifest, &file).await {
+            Ok(match load_tags(&manifest, &file).await {
                 Ok(Some(index)) => index.tags.clone(),
                 _ => Vec::new(),
-            }
+            })
         }
     });
     // The first new result takes the focus once drawn, so keyboard readers go on from where
@@ -298,8 +300,8 @@ fn Found(site: Arc<SiteData>, query: SearchQuery, source: Source) -> impl IntoVi
     // The last results drawn stay while more are fetched, so the list does not blink.
     let shown = RwSignal::new(None::<(Arc<Results>, Option<usize>)>);
     Effect::new(move |_| {
-        if let Some(Ok((found, total))) = results.get() {
-            shown.set(Some((Arc::new(found), total)));
+        if let Some(Ok(loaded)) = value::<(Results, Option<usize>)>(&results) {
+            shown.set(Some((Arc::new(loaded.0.clone()), loaded.1)));
             if let Some(n) = focus_next.try_update(Option::take).flatten() {
                 request_animation_frame(move || focus_result(n));
             }
@@ -312,7 +314,10 @@ fn Found(site: Arc<SiteData>, query: SearchQuery, source: Source) -> impl IntoVi
     };
     let chips = move || {
         let found: Vec<(String, usize)> = if prompt {
-            top_tags.get().unwrap_or_default()
+            match value::<Vec<(String, usize)>>(&top_tags) {
+                Some(Ok(tags)) => Vec::clone(&tags),
+                _ => Vec::new(),
+            }
         } else {
             shown
                 .get()
@@ -339,7 +344,7 @@ fn Found(site: Arc<SiteData>, query: SearchQuery, source: Source) -> impl IntoVi
             view! { <button type="button" class="more-results" on:click=more>"Show more results"</button> }
         })
     };
-    let failed = move || match results.get() {
+    let failed = move || match value::<(Results, Option<usize>)>(&results) {
         Some(Err(error)) => Some(view! { <LoadFailed error retry=move || results.refetch()/> }),
         _ => None,
     };
@@ -404,13 +409,13 @@ fn result_page(posts: &Results, start: usize, count: usize) -> impl IntoView {
             let summary = post.summary.clone();
             let text = (i < SNIPPETS && !matched.is_empty()).then(|| {
                 let file = post.file.clone();
-                LocalResource::new(move || {
+                any_resource(move || {
                     let file = file.clone();
                     async move { load_post_text(&file).await }
                 })
             });
             let snippet_or_summary = move || {
-                let body = text.and_then(|t| match t.get() {
+                let body = text.and_then(|t| match value::<Arc<String>>(&t) {
                     Some(Ok(text)) => snippet(&text, &matched, SNIPPET_WIDTH),
                     _ => None,
                 });
