@@ -47,13 +47,7 @@ pub fn NotFound() -> impl IntoView {
     let asked = STARTED_AT.with(|start| *start == path);
     let moved = super::any_resource(move || {
         let path = path.clone();
-        async move {
-            Ok(if asked {
-                None
-            } else {
-                moved_to(&path).await
-            })
-        }
+        async move { Ok(if asked { None } else { moved_to(&path).await }) }
     });
     with_site(move |data| {
         match super::value::<Option<String>>(&moved) {

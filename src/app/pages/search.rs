@@ -2,8 +2,8 @@
 //! ([`SearchQuery`]), so a search can be shared, reloaded, and walked back and forth with the
 //! browser's buttons.
 
-use crate::app::address::{base_path, data_url, href};
 use super::{any_resource, value};
+use crate::app::address::{base_path, data_url, href};
 use crate::app::components::{
     arrow_keys, focus_result, with_site, LoadFailed, Loading, PostMeta, Ready,
 };
