@@ -10,8 +10,8 @@ pub fn page_count(count: usize, per_page: usize) -> usize {
     count.div_ceil(per_page.max(1)).max(1)
 }
 
-/// The posts of page `page` (1-based); empty past the last page.
-pub fn page_of(posts: &[PostSummary], page: usize, per_page: usize) -> &[PostSummary] {
+/// The items of page `page` (1-based, `per_page` to a page); empty past the last page.
+pub fn page_of<T>(posts: &[T], page: usize, per_page: usize) -> &[T] {
     let per_page = per_page.max(1);
     let start = page
         .saturating_sub(1)
@@ -40,14 +40,6 @@ pub fn tags_by_use(posts: &[PostSummary]) -> Vec<(&str, usize)> {
     let mut list: Vec<(&str, usize)> = counts.into_iter().collect();
     list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     list
-}
-
-/// Posts carrying `tag`, in index order.
-pub fn with_tag<'a>(posts: &'a [PostSummary], tag: &str) -> Vec<&'a PostSummary> {
-    posts
-        .iter()
-        .filter(|p| p.tags.iter().any(|t| t == tag))
-        .collect()
 }
 
 /// One month of a year of the archive.
@@ -105,33 +97,6 @@ pub fn months(posts: &[PostLink]) -> Vec<ArchiveMonth<'_>> {
     months
 }
 
-/// The posts before and after `slug` in reading order: (newer, older).
-pub fn neighbours<'a>(
-    posts: &'a [PostSummary],
-    slug: &str,
-) -> (Option<&'a PostSummary>, Option<&'a PostSummary>) {
-    let Some(i) = posts.iter().position(|p| p.slug == slug) else {
-        return (None, None);
-    };
-    (i.checked_sub(1).map(|j| &posts[j]), posts.get(i + 1))
-}
-
-/// The posts of a series in reading order: by the author's order, then oldest first.
-pub fn series<'a>(posts: &'a [PostSummary], name: &str) -> Vec<&'a PostSummary> {
-    let mut list: Vec<&PostSummary> = posts
-        .iter()
-        .filter(|p| p.series.as_ref().is_some_and(|s| s.name == name))
-        .collect();
-    list.sort_by(|a, b| {
-        let order = |p: &PostSummary| p.series.as_ref().and_then(|s| s.order).unwrap_or(u32::MAX);
-        order(a)
-            .cmp(&order(b))
-            .then_with(|| a.date.cmp(&b.date))
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
-    list
-}
-
 /// For every post, as indexes into `posts` (newest first): up to `n` other posts that share the
 /// most tags with it, the nearest in time among equals (a journal's neighbouring days go
 /// together). Only the [`RELATED_WINDOW`] posts nearest to it in each of its tags' lists are
@@ -184,7 +149,8 @@ pub fn related_all(posts: &[PostSummary], n: usize) -> Vec<Vec<usize>> {
 /// Posts around a post in each of its tags' lists that [`related_all`] weighs.
 pub const RELATED_WINDOW: usize = 64;
 
-/// Every series with its posts in reading order ([`series`]), as indexes into `posts`.
+/// Every series with its posts in reading order (by the author's order, then oldest first), as
+/// indexes into `posts`.
 pub fn series_all(posts: &[PostSummary]) -> HashMap<&str, Vec<usize>> {
     let mut all: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, post) in posts.iter().enumerate() {
@@ -213,31 +179,18 @@ pub fn month_name(month: &str) -> String {
         .map_or_else(|| month.to_string(), |(_, rest)| rest.to_string())
 }
 
-/// Posts carrying every one of `tags`, in list order.
-pub fn with_tags<'a>(posts: &'a [PostSummary], tags: &[String]) -> Vec<&'a PostSummary> {
-    posts
-        .iter()
-        .filter(|p| tags.iter().all(|tag| p.tags.contains(tag)))
-        .collect()
+/// "3 posts", "1 post".
+pub fn posts_label(count: usize) -> String {
+    format!("{count} post{}", if count == 1 { "" } else { "s" })
 }
 
-/// The post that used to live at `path` (relative to the site's base path), by its aliases.
-/// Slashes at either end, a trailing `index.html`, a query and a fragment do not matter.
-pub fn by_alias<'a>(posts: &'a [PostSummary], path: &str) -> Option<&'a PostSummary> {
-    fn clean(path: &str) -> &str {
-        let path = path.split(['?', '#']).next().unwrap_or_default();
-        let path = path.trim_matches('/');
-        path.strip_suffix("index.html")
-            .unwrap_or(path)
-            .trim_end_matches('/')
+/// A year of the archive as its heading says it: `2024`, or "Undated".
+pub fn year_name(year: &str) -> String {
+    if year == UNDATED {
+        "Undated".into()
+    } else {
+        year.into()
     }
-    let wanted = clean(path);
-    if wanted.is_empty() {
-        return None;
-    }
-    posts
-        .iter()
-        .find(|p| p.aliases.iter().any(|a| clean(a) == wanted))
 }
 
 /// A size as a reader reads it: "840 KB", "3.2 MB" (binary units, rounded up below a megabyte
@@ -291,11 +244,8 @@ mod tests {
             tag_counts(&sample()),
             [("river".to_string(), 3), ("food".to_string(), 2)]
         );
-        let slugs: Vec<_> = with_tag(&sample(), "food")
-            .iter()
-            .map(|p| p.slug.clone())
-            .collect();
-        assert_eq!(slugs, ["d", "c"]);
+        assert_eq!(posts_label(1), "1 post");
+        assert_eq!(posts_label(3), "3 posts");
     }
 
     #[test]
@@ -320,6 +270,8 @@ mod tests {
             ]
         );
         assert_eq!(month_name("2025-02"), "February 2025");
+        assert_eq!(year_name("2025"), "2025");
+        assert_eq!(year_name(UNDATED), "Undated");
     }
 
     #[test]
@@ -342,14 +294,8 @@ mod tests {
     }
 
     #[test]
-    fn neighbours_and_series_follow_reading_order() {
+    fn series_follow_reading_order() {
         let mut posts = sample();
-        let (newer, older) = neighbours(&posts, "d");
-        assert_eq!(
-            (newer.unwrap().slug.as_str(), older.unwrap().slug.as_str()),
-            ("e", "c")
-        );
-        assert_eq!(neighbours(&posts, "e").0, None);
         for (slug, order) in [("c", Some(2)), ("b", Some(1)), ("e", None)] {
             let p = posts.iter_mut().find(|p| p.slug == slug).unwrap();
             p.series = Some(SeriesRef {
@@ -357,48 +303,9 @@ mod tests {
                 order,
             });
         }
-        let list: Vec<_> = series(&posts, "Trip")
-            .iter()
-            .map(|p| p.slug.clone())
-            .collect();
-        assert_eq!(list, ["b", "c", "e"]);
         let all = series_all(&posts);
         let list: Vec<_> = all["Trip"].iter().map(|&i| posts[i].slug.clone()).collect();
         assert_eq!(list, ["b", "c", "e"]);
-    }
-
-    #[test]
-    fn old_addresses_find_their_post() {
-        let mut posts = sample();
-        posts[1].aliases = vec!["/2019/05/old-name/".into(), "/old.html".into()];
-        let slug = posts[1].slug.clone();
-        for path in [
-            "2019/05/old-name",
-            "/2019/05/old-name/",
-            "/2019/05/old-name/index.html",
-            "old.html",
-            "/old.html?x=1",
-        ] {
-            assert_eq!(
-                by_alias(&posts, path).map(|p| &p.slug),
-                Some(&slug),
-                "{path}"
-            );
-        }
-        assert!(by_alias(&posts, "/2019/05").is_none());
-        assert!(by_alias(&posts, "/").is_none());
-    }
-
-    #[test]
-    fn several_tags_combine() {
-        let posts = sample();
-        let both: Vec<_> = with_tags(&posts, &["food".into(), "river".into()])
-            .iter()
-            .map(|p| p.slug.as_str())
-            .collect();
-        assert_eq!(both, ["d"]);
-        assert_eq!(with_tags(&posts, &[]).len(), posts.len());
-        assert!(with_tags(&posts, &["river".into(), "nope".into()]).is_empty());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::timing::timed;
 use crate::model::{
     chunk_file, doc_file, keys_file, shard_file, slug_file, AllPosts, ArchiveIndex, ArchiveYear,
     Chunk, DocBlock, KeyList, ListPage, Manifest, Post, PostNav, PostSummary, SearchEntry, Shard,
-    SlugShard, TagIndex, DOC_BLOCK, FORMAT_VERSION, MANIFEST_FILE,
+    SlugShard, DOC_BLOCK, FORMAT_VERSION, MANIFEST_FILE,
 };
 use crate::search::index::{chunks_for, Loaded};
 use crate::search::query::Clause;
@@ -161,14 +161,6 @@ pub async fn load_list_page(
         page.posts.iter().for_each(know);
     }
     Ok(page)
-}
-
-/// The tag index.
-pub async fn load_tags(
-    manifest: &Manifest,
-    file: &str,
-) -> Result<Option<Arc<TagIndex>>, LoadError> {
-    load_list(manifest, file).await
 }
 
 /// The archive's years, and one year's posts.

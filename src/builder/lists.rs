@@ -211,16 +211,15 @@ fn paged<'a>(
     bytes: u64,
 ) -> impl Iterator<Item = ListPage> + 'a {
     let pages = page_count(posts.len(), per_page);
-    (1..=pages).map(move |page| {
-        let start = (page - 1) * per_page;
-        let end = (start + per_page).min(posts.len());
-        ListPage {
-            page,
-            pages,
-            total: posts.len(),
-            bytes,
-            posts: posts[start..end].iter().map(|p| (*p).clone()).collect(),
-        }
+    (1..=pages).map(move |page| ListPage {
+        page,
+        pages,
+        total: posts.len(),
+        bytes,
+        posts: listing::page_of(posts, page, per_page)
+            .iter()
+            .map(|p| (*p).clone())
+            .collect(),
     })
 }
 
@@ -239,6 +238,57 @@ mod erased {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::SeriesRef;
+
+    fn post(slug: &str, date: &str, tags: &[&str]) -> PostSummary {
+        PostSummary::for_test(slug, Some(date), tags)
+    }
+
+    #[test]
+    fn links_follow_reading_order_and_tag_pages_the_list() {
+        let mut posts = vec![
+            post("e", "2025-03-02", &["river"]),
+            post("d", "2025-03-01", &["food", "river"]),
+            post("c", "2025-02-10", &["food"]),
+            post("b", "2024-12-31", &["river"]),
+        ];
+        for (slug, order) in [("c", Some(2)), ("b", Some(1)), ("e", None)] {
+            let p = posts.iter_mut().find(|p| p.slug == slug).unwrap();
+            p.series = Some(SeriesRef {
+                name: "Trip".into(),
+                order,
+            });
+        }
+        let slug = |link: &Option<PostLink>| link.as_ref().map(|l| l.slug.clone());
+        let navs = navs(&posts);
+        assert_eq!(
+            (slug(&navs[1].newer), slug(&navs[1].older)),
+            (Some("e".into()), Some("c".into()))
+        );
+        assert_eq!(slug(&navs[0].newer), None);
+        assert_eq!(slug(&navs[3].older), None);
+        let parts: Vec<&str> = navs[2].series.iter().map(|l| l.slug.as_str()).collect();
+        assert_eq!(parts, ["b", "c", "e"]);
+        assert!(navs[1].series.is_empty(), "d is in no series");
+
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("data");
+        let files = Output::begin(&out).unwrap();
+        let info: SiteInfo = serde_json::from_str(
+            r#"{"title":"T","description":"","base_path":"/","language":"en","posts_per_page":1}"#,
+        )
+        .unwrap();
+        let dir = write_lists(&info, &posts, &files);
+        files.finish().unwrap();
+        let page = |n| -> ListPage {
+            let file = out.join(tag_file(&dir, "food", n));
+            serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap()
+        };
+        let (first, second) = (page(1), page(2));
+        assert_eq!((first.page, first.pages, first.total), (1, 2, 2));
+        assert_eq!(first.posts[0].slug, "d");
+        assert_eq!(second.posts[0].slug, "c");
+    }
 
     #[test]
     fn a_blog_with_no_posts_has_its_first_page_and_its_shard() {

@@ -164,6 +164,8 @@ struct Lists<'a> {
     by_slug: HashMap<&'a str, (usize, &'a PostSummary)>,
     by_tag: HashMap<&'a str, Vec<&'a PostSummary>>,
     by_year: HashMap<&'a str, Vec<&'a PostSummary>>,
+    /// The archive's years with their number of posts, newest first.
+    years: Vec<(&'a str, usize)>,
 }
 
 impl<'a> Lists<'a> {
@@ -173,6 +175,7 @@ impl<'a> Lists<'a> {
             by_slug: HashMap::new(),
             by_tag: HashMap::new(),
             by_year: HashMap::new(),
+            years: listing::archive_years(all),
         };
         for (i, post) in all.iter().enumerate() {
             lists.by_slug.insert(&post.slug, (i, post));
@@ -196,19 +199,17 @@ fn content(route: &Route, site: &SiteInfo, lists: &Lists) -> String {
             views::tag(site, tag, tagged, *page)
         }
         Route::Archive { year, page } => {
-            let years = listing::archive_years(lists.all);
+            let years = &lists.years;
             let shown = year
                 .or_else(|| years.first().map(|(y, _)| *y))
                 .unwrap_or("");
             let of_year = lists.by_year.get(shown).map_or(&[][..], Vec::as_slice);
             let pages = listing::page_count(of_year.len(), ARCHIVE_PAGE);
-            let posts: Vec<PostLink> = of_year
+            let posts: Vec<PostLink> = listing::page_of(of_year, *page, ARCHIVE_PAGE)
                 .iter()
-                .skip((page.max(&1) - 1) * ARCHIVE_PAGE)
-                .take(ARCHIVE_PAGE)
                 .map(|p| PostLink::to(p))
                 .collect();
-            views::archive(site, &years, shown, &posts, (*page, pages))
+            views::archive(site, years, shown, &posts, (*page, pages))
         }
         Route::Search => views::search(site),
         Route::Offline => views::offline(),

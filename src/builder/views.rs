@@ -7,7 +7,7 @@
 //! Kept beside the app's views by the browser tests, which compare the head and the visible text
 //! of each route before and after the app takes over.
 
-use crate::listing::{self, page_count};
+use crate::listing::{self, page_count, posts_label, year_name};
 use crate::markdown::{escape_html, reading_label, Heading, Rendered};
 use crate::model::{human_date, text_direction, PostLink, PostNav, PostSummary, SiteInfo, UNDATED};
 use crate::routes::Route;
@@ -175,10 +175,6 @@ pub fn home(site: &SiteInfo, posts: &[PostSummary], page: usize) -> String {
     )
 }
 
-fn posts_label(count: usize) -> String {
-    format!("{count} post{}", if count == 1 { "" } else { "s" })
-}
-
 /// The tag index.
 pub fn tags(site: &SiteInfo, posts: &[PostSummary]) -> String {
     let base = site.base_path.as_str();
@@ -203,7 +199,6 @@ pub fn tag(site: &SiteInfo, tag: &str, tagged: &[&PostSummary], page: usize) -> 
     let base = site.base_path.as_str();
     let per_page = site.posts_per_page.max(1);
     let pages = page_count(tagged.len(), per_page);
-    let start = (page.max(1) - 1) * per_page;
     let bytes: u64 = tagged.iter().map(|p| p.bytes).sum();
     format!(
         "<div class=\"page tag\"><h1 class=\"page-title\">Tagged “{}”</h1><p class=\"site-description\">{} · <a href=\"{}\">All tags</a></p><div class=\"save-offline\"><button type=\"button\" disabled>Save this tag for offline ({} posts, about {})</button><p class=\"save-status\" role=\"status\"></p></div>{}{}</div>",
@@ -212,17 +207,9 @@ pub fn tag(site: &SiteInfo, tag: &str, tagged: &[&PostSummary], page: usize) -> 
         escape_html(&Route::Tags.href(base)),
         tagged.len(),
         listing::human_bytes(bytes),
-        post_list(base, tagged.iter().skip(start).take(per_page).copied()),
+        post_list(base, listing::page_of(tagged, page, per_page).iter().copied()),
         pagination(page, pages, |n| Route::Tag { tag, page: n }.href(base))
     )
-}
-
-fn year_name(year: &str) -> String {
-    if year == UNDATED {
-        "Undated".into()
-    } else {
-        year.into()
-    }
 }
 
 /// The archive: its years, then one page of one year's posts by month (`shown`, the page's posts

@@ -6,7 +6,7 @@ use crate::app::address::href;
 use crate::app::components::{with_site, Pagination, Ready};
 use crate::app::data::load_archive;
 use crate::app::head::set_head;
-use crate::listing::{month_name, months};
+use crate::listing::{month_name, months, year_name};
 use crate::model::{human_date, PostLink, UNDATED};
 use crate::routes::Route;
 use leptos::prelude::*;
@@ -22,14 +22,6 @@ fn entry(post: &PostLink) -> impl IntoView {
             " "
             <A href=link>{title}</A>
         </li>
-    }
-}
-
-fn year_name(year: &str) -> String {
-    if year == UNDATED {
-        "Undated".into()
-    } else {
-        year.into()
     }
 }
 

@@ -8,14 +8,14 @@ use crate::app::components::{
     arrow_keys, focus_result, with_site, LoadFailed, Loading, PostMeta, Ready,
 };
 use crate::app::data::{
-    load_cards, load_index, load_list_page, load_post, load_post_text, load_tags, SiteData,
+    load_cards, load_index, load_list, load_list_page, load_post, load_post_text, SiteData,
 };
 use crate::app::head::set_head;
 use crate::app::net::LoadError;
 use crate::app::offline;
 use crate::app::timing::Span;
 use crate::listing::tag_counts;
-use crate::model::{tag_file, Manifest, PostSummary};
+use crate::model::{tag_file, Manifest, PostSummary, TagIndex};
 use crate::routes::{highlight_query, tag_segment, Route, SearchQuery};
 use crate::search::index::{search, Document, Hit};
 use crate::search::query::{parse, Clause};
@@ -284,7 +284,7 @@ fn Found(site: Arc<SiteData>, query: SearchQuery, source: Source) -> impl IntoVi
                 return Ok(Vec::new());
             }
             let file = Route::Tags.data_file(&manifest.lists).unwrap_or_default();
-            Ok(match load_tags(&manifest, &file).await {
+            Ok(match load_list::<TagIndex>(&manifest, &file).await {
                 Ok(Some(index)) => index.tags.clone(),
                 _ => Vec::new(),
             })

@@ -4,18 +4,15 @@
 use super::with_list;
 use crate::app::address::href;
 use crate::app::components::{with_site, Pagination, PostList, Ready, SaveForOffline};
-use crate::app::data::{load_list_page, load_tags};
+use crate::app::data::{load_list, load_list_page};
 use crate::app::head::set_head;
-use crate::model::{tag_file, ListPage, Manifest};
+use crate::listing::posts_label;
+use crate::model::{tag_file, ListPage, Manifest, TagIndex};
 use crate::routes::{tag_of_segment, tag_segment, Route};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use std::sync::Arc;
-
-fn posts_label(count: usize) -> String {
-    format!("{count} post{}", if count == 1 { "" } else { "s" })
-}
 
 #[component]
 pub fn TagsPage() -> impl IntoView {
@@ -26,7 +23,7 @@ pub fn TagsPage() -> impl IntoView {
         with_list(
             move || {
                 let (manifest, file) = (manifest.clone(), file.clone());
-                async move { load_tags(&manifest, &file).await }
+                async move { load_list::<TagIndex>(&manifest, &file).await }
             },
             move |index| {
                 let items = index
