@@ -337,3 +337,196 @@ fn check_writes_nothing_and_new_scaffolds_a_draft() {
         .unwrap();
     assert_eq!(check.status.code(), Some(2));
 }
+
+/// Every warning of a site, as `file:line:col: warning: message` lines.
+fn warnings_of(site: &Site) -> Vec<String> {
+    site.warnings
+        .iter()
+        .map(|w| {
+            let file = w.path.file_name().unwrap().to_string_lossy().into_owned();
+            format!("{file}: {}", w.message)
+        })
+        .collect()
+}
+
+#[test]
+fn zola_posts_sharing_a_slug_across_years_all_build() {
+    let site = load("zola-paths");
+    let mut slugs: Vec<_> = site
+        .posts
+        .iter()
+        .map(|p| (p.summary.slug.as_str(), p.summary.aliases.clone()))
+        .collect();
+    slugs.sort();
+    assert_eq!(
+        slugs,
+        [
+            ("the-lake", vec!["/2014/03/02/the-lake/".to_string()]),
+            ("the-lake-2015", vec!["/2015/03/08/the-lake/".to_string()]),
+            (
+                "the-lake-2015-04-20",
+                vec!["/2015/04/20/the-lake/".to_string()]
+            ),
+        ],
+        "the oldest keeps the slug; the others get the year, then the date; each keeps its path as an alias"
+    );
+    let warnings = warnings_of(&site);
+    assert_eq!(warnings.len(), 3, "{warnings:#?}");
+    assert!(
+        warnings.iter().any(|w| w.starts_with("lake-2015.md: slug \"the-lake\" is also used by")
+            && w.ends_with("lake-2014.md: this post is published at /posts/the-lake-2015/; its old address /2015/03/08/the-lake/ leads there")),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.starts_with(
+            "latest.md: skipped: a page with no title and `template = \"latest.html\"`"
+        )),
+        "{warnings:#?}"
+    );
+    assert_eq!(site.skipped.not_posts, 1);
+
+    // The same content gives the same addresses, whatever order the files are read in.
+    let again = load("zola-paths");
+    let slugs_again: Vec<_> = again.posts.iter().map(|p| &p.summary.slug).collect();
+    let slugs_first: Vec<_> = site.posts.iter().map(|p| &p.summary.slug).collect();
+    assert_eq!(slugs_again, slugs_first);
+}
+
+#[test]
+fn zola_old_paths_redirect_to_the_new_addresses() {
+    let dist = tempfile::tempdir().unwrap();
+    builder::build(&BuildOptions {
+        out: dist.path().join("data"),
+        ..options(fixture("zola-paths"))
+    })
+    .unwrap();
+    write_shell(dist.path());
+    builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
+    let redirect = fs::read_to_string(dist.path().join("2015/03/08/the-lake/index.html")).unwrap();
+    assert!(redirect.contains("url=/posts/the-lake-2015/"), "{redirect}");
+    let rules = fs::read_to_string(dist.path().join(builder::REDIRECTS_FILE)).unwrap();
+    assert!(
+        rules.contains("/2014/03/02/the-lake/ /posts/the-lake/ 301"),
+        "{rules}"
+    );
+}
+
+#[test]
+fn a_jekyll_date_typo_falls_back_to_the_file_name() {
+    let site = load("jekyll-dates");
+    let market = post(&site, "night-market");
+    assert_eq!(market.summary.date.as_deref(), Some("2023-01-29"));
+    assert_eq!(
+        market.summary.aliases,
+        ["/food/2023/01/29/night-market.html"],
+        "the site's permalink pattern gives each post its old address"
+    );
+    let ferry = post(&site, "ferry-notes");
+    assert_eq!(ferry.summary.aliases, ["/2023/02/02/ferry-notes.html"]);
+
+    let warnings = warnings_of(&site);
+    assert!(
+        warnings.contains(
+            &"2023-01-29-night-market.md: date \"2023-01-29 18:30:22 2023 -0800\" is not a valid date; the date of the file name, 2023-01-29, is used".to_string()
+        ),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w
+                .starts_with("index.md: skipped: a page with no title and `layout = \"home\"`")),
+        "{warnings:#?}"
+    );
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert_eq!(
+        (site.skipped.not_posts, site.skipped.drafts),
+        (1, 1),
+        "the home page is not a post; the private post is a draft"
+    );
+
+    // A preview build with drafts shows the private post; --strict makes the typo an error.
+    let preview = builder::load_site(&BuildOptions {
+        drafts: true,
+        ..options(fixture("jekyll-dates"))
+    })
+    .unwrap();
+    assert!(preview
+        .posts
+        .iter()
+        .any(|p| p.summary.slug == "letter-home"));
+    let strict = builder::load_site(&BuildOptions {
+        strict: true,
+        ..options(fixture("jekyll-dates"))
+    })
+    .unwrap_err();
+    assert!(
+        strict.to_string().contains("is not a valid date"),
+        "{strict}"
+    );
+}
+
+#[test]
+fn two_chosen_slugs_that_clash_stay_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("site.toml"), "title = \"T\"\n").unwrap();
+    fs::write(
+        tmp.path().join("a.md"),
+        "---\ntitle: A\ndate: 2025-01-01\nslug: same\n---\n",
+    )
+    .unwrap();
+    fs::write(
+        tmp.path().join("b.md"),
+        "---\ntitle: B\ndate: 2025-01-02\nslug: same\n---\n",
+    )
+    .unwrap();
+    let problems = builder::load_site(&options(tmp.path().to_path_buf())).unwrap_err();
+    assert!(
+        problems.to_string().contains("duplicate slug \"same\""),
+        "{problems}"
+    );
+}
+
+#[test]
+fn a_bad_permalink_setting_is_explained() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("site.toml"),
+        "title = \"T\"\npermalink = \"/:year/:colour/\"\n",
+    )
+    .unwrap();
+    let problems = builder::load_site(&options(tmp.path().to_path_buf())).unwrap_err();
+    let text = problems.to_string();
+    assert!(
+        text.contains("site.toml:2:1") && text.contains(":colour"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_previous_generators_permalink_setting_is_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("site.toml"), "title = \"T\"\n").unwrap();
+    fs::write(
+        tmp.path().join("_config.yml"),
+        "title: Old\npermalink: pretty\n",
+    )
+    .unwrap();
+    fs::create_dir(tmp.path().join("_posts")).unwrap();
+    fs::write(
+        tmp.path().join("_posts/2022-07-01-rain.md"),
+        "---\ntitle: Rain\ncategories: [weather]\n---\nIt rained.\n",
+    )
+    .unwrap();
+    let site = builder::load_site(&options(tmp.path().to_path_buf())).unwrap();
+    assert_eq!(site.posts[0].summary.aliases, ["/weather/2022/07/01/rain/"]);
+
+    fs::remove_file(tmp.path().join("_config.yml")).unwrap();
+    fs::write(
+        tmp.path().join("hugo.toml"),
+        "title = \"Old\"\n[permalinks]\nposts = \"/:year/:month/:slug/\"\n",
+    )
+    .unwrap();
+    let site = builder::load_site(&options(tmp.path().to_path_buf())).unwrap();
+    assert_eq!(site.posts[0].summary.aliases, ["/2022/07/rain/"]);
+}

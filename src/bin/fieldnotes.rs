@@ -230,6 +230,7 @@ mod cli {
             (skipped.drafts, "drafts"),
             (skipped.scheduled, "scheduled"),
             (skipped.expired, "expired"),
+            (skipped.not_posts, "not posts"),
         ] {
             if n > 0 {
                 parts.push(format!("{n} {what}"));

@@ -4,6 +4,7 @@
 use super::assets::{self, Asset};
 use super::config::{self, CONFIG_FILE};
 use super::error::Problem;
+use super::permalink::Permalink;
 use super::BuildOptions;
 use crate::markdown;
 use crate::model::SiteInfo;
@@ -14,6 +15,8 @@ use std::path::{Path, PathBuf};
 pub struct Collected {
     /// `None` when `site.toml` is missing or wrong (the problem says why).
     pub info: Option<SiteInfo>,
+    /// The pattern of the posts' old addresses (`permalink` in `site.toml`).
+    pub permalink: Option<Permalink>,
     /// Markdown files that are posts, sorted by path.
     pub post_files: Vec<PathBuf>,
     /// Every other file, by its path relative to the content folder with `/`.
@@ -28,15 +31,18 @@ pub struct Collected {
 pub fn collect(opts: &BuildOptions) -> Collected {
     let content = &opts.content;
     let mut problems = Vec::new();
-    let info = config::load(content)
-        .map(|mut info| {
+    let (info, permalink) = match config::load(content) {
+        Ok(mut config) => {
             if let Some(base) = &opts.base_path {
-                info.base_path = markdown::with_slashes(base);
+                config.info.base_path = markdown::with_slashes(base);
             }
-            info
-        })
-        .map_err(|p| problems.push(p))
-        .ok();
+            (Some(config.info), config.permalink)
+        }
+        Err(problem) => {
+            problems.push(problem);
+            (None, None)
+        }
+    };
     let files = match files_below(content) {
         Ok(files) => files,
         Err(e) => {
@@ -58,6 +64,7 @@ pub fn collect(opts: &BuildOptions) -> Collected {
     problems.extend(loaded.problems);
     Collected {
         info,
+        permalink,
         post_files,
         assets: loaded.assets,
         problems,

@@ -1,6 +1,7 @@
 //! `site.toml`: the settings of a site, read once and validated here.
 
 use super::error::Problem;
+use super::permalink::Permalink;
 use crate::markdown::with_slashes;
 use crate::model::{NavLink, SiteInfo};
 use serde::Deserialize;
@@ -36,10 +37,22 @@ struct RawConfig {
     /// Header links, in order: `[[nav]]` tables with `title` and `url`.
     #[serde(default)]
     nav: Vec<NavLink>,
+    /// The addresses posts had before they moved here, as a pattern (`/:year/:month/:day/:slug/`)
+    /// or a Jekyll style name (`date`, `pretty`, `none`): each post keeps its old one as an alias.
+    #[serde(default)]
+    permalink: Option<String>,
+}
+
+/// `site.toml`, read and checked: what readers see, and the builder's own settings.
+#[derive(Debug)]
+pub struct Config {
+    pub info: SiteInfo,
+    /// The pattern of the posts' old addresses, if the site had one.
+    pub permalink: Option<Permalink>,
 }
 
 /// Reads and validates `site.toml` in `content`.
-pub fn load(content: &Path) -> Result<SiteInfo, Problem> {
+pub fn load(content: &Path) -> Result<Config, Problem> {
     let path = content.join(CONFIG_FILE);
     let text = std::fs::read_to_string(&path).map_err(|e| {
         Problem::new(
@@ -56,7 +69,7 @@ pub fn load(content: &Path) -> Result<SiteInfo, Problem> {
         Problem::new(
             &path,
             e.message().trim().to_string(),
-            "known settings: title, description, author, base_url, base_path, language, posts_per_page, [[nav]]",
+            "known settings: title, description, author, base_url, base_path, language, posts_per_page, permalink, [[nav]]",
         )
         .at(line, column)
     })?;
@@ -78,7 +91,25 @@ pub fn load(content: &Path) -> Result<SiteInfo, Problem> {
             "give the site a name: title = \"…\"",
         ));
     }
-    Ok(SiteInfo {
+    let permalink = raw
+        .permalink
+        .clone()
+        .or_else(|| inherited_permalink(content))
+        .as_deref()
+        .map(Permalink::parse)
+        .transpose()
+        .map_err(|message| {
+            let (line, column) = text
+                .find("permalink")
+                .map_or((0, 0), |i| line_column(&text, i));
+            Problem::new(
+                &path,
+                message,
+                "e.g. permalink = \"/:year/:month/:day/:slug/\"",
+            )
+            .at(line, column)
+        })?;
+    let info = SiteInfo {
         title: raw.title.trim().to_string(),
         description: raw.description.trim().to_string(),
         author: raw.author.trim().to_string(),
@@ -87,7 +118,24 @@ pub fn load(content: &Path) -> Result<SiteInfo, Problem> {
         language: raw.language.unwrap_or_else(|| "en".to_string()),
         posts_per_page: raw.posts_per_page.unwrap_or(10),
         nav: raw.nav,
-    })
+    };
+    Ok(Config { info, permalink })
+}
+
+/// The permalink setting of the blog's previous generator, when its settings file sits in the
+/// content folder and `site.toml` gives none: Jekyll's `_config.yml` `permalink`, Hugo's
+/// `[permalinks]` for `posts` (or `post`).
+fn inherited_permalink(content: &Path) -> Option<String> {
+    let read = |name: &str| std::fs::read_to_string(content.join(name)).ok();
+    if let Some(text) = read("_config.yml") {
+        let value: serde_json::Value = serde_saphyr::from_str(&text).ok()?;
+        return value.get("permalink")?.as_str().map(String::from);
+    }
+    let text = read("hugo.toml").or_else(|| read("config.toml"))?;
+    let value: toml::Table = toml::from_str(&text).ok()?;
+    let permalinks = value.get("permalinks")?.as_table()?;
+    let pattern = permalinks.get("posts").or_else(|| permalinks.get("post"))?;
+    pattern.as_str().map(String::from)
 }
 
 /// 1-based line and column (in characters) of a byte offset.

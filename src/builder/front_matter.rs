@@ -32,7 +32,8 @@ pub struct FrontMatter {
     pub categories: Vec<String>,
     /// `summary`, `description`, `excerpt`.
     pub summary: Option<String>,
-    /// `draft: true`, or Jekyll `published: false`.
+    /// `draft: true`, Jekyll `published: false`, or `private: true` (a post WordPress kept
+    /// private): published only by a preview build with drafts.
     pub draft: bool,
     /// `author` / `authors`: a name or a list of names.
     pub authors: Vec<String>,
@@ -225,6 +226,9 @@ fn interpret(mut map: Map<String, Value>, block: &str, toml: bool) -> FrontMatte
     zola_taxonomies(m, &mut front);
     if let Some(published) = take(m, &["published"]) {
         front.draft |= !truthy(&published);
+    }
+    if let Some(private) = take(m, &["private"]) {
+        front.draft |= truthy(&private);
     }
     front.authors = authors(m);
     front.series = series(m);

@@ -28,6 +28,7 @@ mod offline;
 mod output;
 mod pages;
 mod parse;
+mod permalink;
 mod search_index;
 mod shortcodes;
 mod size_report;
@@ -92,6 +93,9 @@ pub struct Skipped {
     pub drafts: usize,
     pub scheduled: usize,
     pub expired: usize,
+    /// Files that are clearly not posts (a template or section page with no title), skipped with
+    /// a warning.
+    pub not_posts: usize,
 }
 
 /// A parsed, validated site, before it is written.

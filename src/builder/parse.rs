@@ -8,6 +8,7 @@ use super::collect::Collected;
 use super::config;
 use super::error::Problem;
 use super::front_matter::{self, Field, FrontMatter, Moment};
+use super::permalink::{self, Parts, Permalink};
 use super::shortcodes;
 use crate::markdown::{self, Analysis};
 use crate::model::{Cover, ImageRef, Post, PostSummary, SeriesRef};
@@ -21,6 +22,9 @@ pub struct LoadedPost {
     pub post: Post,
     pub draft: bool,
     pub sort_key: Option<Moment>,
+    /// The slug was written in the front matter (`slug:`), not made from the file name or path:
+    /// a clash of two such slugs is the author's to settle.
+    pub slug_given: bool,
     pub publish: Option<Moment>,
     pub expiry: Option<Moment>,
     /// `/posts/<slug>` links, with their place in the file.
@@ -33,6 +37,7 @@ struct PostContext<'a> {
     root: &'a Path,
     default_lang: &'a str,
     assets: &'a BTreeMap<String, Asset>,
+    permalink: Option<&'a Permalink>,
 }
 
 /// Parses every post file of `collected`, in parallel, keeping their order.
@@ -49,6 +54,7 @@ pub fn parse_all(
         root: content,
         default_lang,
         assets: &collected.assets,
+        permalink: collected.permalink.as_ref(),
     };
     let bar = progress_bar(progress, collected.post_files.len());
     let loaded = collected
@@ -92,9 +98,11 @@ fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
         .unwrap_or_default();
     let title = title_of(path, &front)?;
     let name = FileName::of(path, relative, &front);
-    let dates = Dates::of(path, &front, &name)?;
-    let mut warnings: Vec<Problem> = dates.missing(path).into_iter().collect();
+    let mut warnings = Vec::new();
+    let dates = Dates::of(path, &front, &name, &mut warnings)?;
+    warnings.extend(dates.missing(path));
     let slug = slug_of(path, &front, &name)?;
+    let aliases = aliases_of(&front, &name, &dates, &slug, ctx.permalink);
 
     let body = shortcodes::convert(doc.body);
     let analysis = markdown::analyze(&body);
@@ -134,7 +142,7 @@ fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
                 .clone()
                 .unwrap_or_else(|| ctx.default_lang.to_string()),
             file: String::new(),
-            aliases: front.aliases.clone(),
+            aliases,
             bytes: 0,
         },
         body,
@@ -146,6 +154,7 @@ fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
         post,
         draft: front.draft || in_drafts_folder,
         sort_key: dates.date,
+        slug_given: front.slug.is_some(),
         publish: dates.publish,
         expiry: dates.expiry,
         post_links,
@@ -153,10 +162,32 @@ fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
     })
 }
 
-/// The post's title, which it must have.
+/// Front matter fields of pages that are not posts: a template to render with, or a section's
+/// list settings (Zola, Hugo, Jekyll). A `layout` of a post's kind does not count.
+const NOT_A_POST: &[&str] = &[
+    "template",
+    "layout",
+    "paginate_by",
+    "sort_by",
+    "page_template",
+];
+const POST_LAYOUTS: &[&str] = &["post", "posts", "single", "article"];
+
+/// The post's title, which it must have. A file without one that names a template or section
+/// settings (`template = "latest.html"`) is clearly not a post: a warning, and it is skipped.
 fn title_of(path: &Path, front: &FrontMatter) -> Result<String, Problem> {
     match front.title.as_deref() {
         Some(title) if !title.is_empty() => Ok(title.to_string()),
+        _ if not_a_post(front).is_some() => {
+            let (key, value) = not_a_post(front).expect("checked above");
+            Err(Problem::new(
+                path,
+                format!("skipped: a page with no title and `{key} = {value}` is a template or section page, not a post"),
+                "give it a title if it is a post",
+            )
+            .at(1, 1)
+            .warning())
+        }
         _ => Err(Problem::new(
             path,
             "the post has no title",
@@ -164,6 +195,16 @@ fn title_of(path: &Path, front: &FrontMatter) -> Result<String, Problem> {
         )
         .at(2, 1)),
     }
+}
+
+/// The field that says a file is a template or section page, with its value.
+fn not_a_post(front: &FrontMatter) -> Option<(&str, &serde_json::Value)> {
+    NOT_A_POST.iter().find_map(|key| {
+        let value = front.extra.get(*key)?;
+        let post_layout =
+            *key == "layout" && value.as_str().is_some_and(|v| POST_LAYOUTS.contains(&v));
+        (!post_layout).then_some((*key, value))
+    })
 }
 
 /// The file's text; a file that is not UTF-8 is reported where its first bad byte is.
@@ -186,6 +227,8 @@ fn read_text(path: &Path) -> Result<String, Problem> {
 /// What the file's name and `path` field say: Jekyll's `2024-03-05-slug.md`, a bundle's folder
 /// (`slug/index.md`), or a date-shaped permalink (`2020/03/12/some-post`).
 struct FileName<'a> {
+    /// The file's name without its extension (the folder's, for `index.md`).
+    stem: &'a str,
     date: Option<Moment>,
     slug: &'a str,
     /// The `path`/`permalink` field without slashes and `.html`.
@@ -220,6 +263,7 @@ impl<'a> FileName<'a> {
             .and_then(front_matter::date_prefix)
             .map(|(m, _)| m);
         FileName {
+            stem,
             date,
             slug,
             path_field,
@@ -238,7 +282,12 @@ struct Dates {
 }
 
 impl Dates {
-    fn of(path: &Path, front: &FrontMatter, name: &FileName) -> Result<Self, Problem> {
+    fn of(
+        path: &Path,
+        front: &FrontMatter,
+        name: &FileName,
+        warnings: &mut Vec<Problem>,
+    ) -> Result<Self, Problem> {
         let check = |field: &Option<Field<String>>, label: &str| {
             field
                 .as_ref()
@@ -254,8 +303,20 @@ impl Dates {
                 })
                 .transpose()
         };
-        let date =
-            check(&front.date, "date")?.or_else(|| name.date.clone().or(name.path_date.clone()));
+        let from_name = name.date.clone().or(name.path_date.clone());
+        // A date the file name or path also gives is the author's intent: an unreadable
+        // `date:` (Jekyll accepts `2023-01-29 18:30:22 2023 -0800`) falls back to it.
+        let date = match (check(&front.date, "date"), from_name) {
+            (Ok(date), from_name) => date.or(from_name),
+            (Err(problem), Some(from_name)) => {
+                let mut problem = problem.warning();
+                problem.message +=
+                    &format!("; the date of the file name, {}, is used", from_name.date);
+                warnings.push(problem);
+                Some(from_name)
+            }
+            (Err(problem), None) => return Err(problem),
+        };
         Ok(Dates {
             date,
             updated: check(&front.updated, "updated")?,
@@ -276,6 +337,29 @@ impl Dates {
             .warning()
         })
     }
+}
+
+/// Every old address of the post: its `aliases`, its own `path`/`permalink`, and the site's
+/// `permalink` pattern filled in; never its address here.
+fn aliases_of(
+    front: &FrontMatter,
+    name: &FileName,
+    dates: &Dates,
+    slug: &str,
+    permalink: Option<&Permalink>,
+) -> Vec<String> {
+    let here = format!("/posts/{slug}/");
+    let own = front.path.as_deref().and_then(permalink::path_alias);
+    let pattern = permalink.and_then(|p| {
+        p.expand(&Parts {
+            date: dates.date.as_ref(),
+            slug,
+            categories: &front.categories,
+            file_stem: name.stem,
+        })
+    });
+    let all = front.aliases.iter().cloned().chain(own).chain(pattern);
+    without_repeats(&all.filter(|a| *a != here).collect::<Vec<_>>())
 }
 
 /// The post's URL segment: `slug:`, else the last segment of its permalink, else its file name.

@@ -3,10 +3,10 @@
 //! put in reading order. Every problem of the run is returned together, sorted by file and line.
 
 use super::collect::Collected;
-use super::error::{Problem, Problems};
+use super::error::{Problem, Problems, Severity};
 use super::parse::LoadedPost;
 use super::{BuildOptions, Site, Skipped};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 /// The site, or every problem found while collecting, parsing and validating it.
@@ -18,13 +18,21 @@ pub fn validate(
     let mut problems = collected.problems;
     let mut warnings = collected.warnings;
     let mut posts = Vec::new();
+    let mut not_posts = 0;
     for result in loaded {
         match result {
+            // A file that is clearly not a post, skipped.
+            Err(problem) if problem.severity == Severity::Warning => {
+                not_posts += 1;
+                warnings.push(problem);
+            }
             Err(problem) => problems.push(problem),
             Ok(post) => posts.push(post),
         }
     }
-    let (mut posts, skipped) = published(opts, posts);
+    let (mut posts, mut skipped) = published(opts, posts);
+    skipped.not_posts = not_posts;
+    warnings.extend(unique_slugs(&mut posts));
     problems.extend(duplicate_slugs(&posts));
     for post in &posts {
         warnings.extend(post.warnings.iter().cloned());
@@ -80,6 +88,84 @@ fn published(opts: &BuildOptions, posts: Vec<LoadedPost>) -> (Vec<LoadedPost>, S
         }
     }
     (kept, skipped)
+}
+
+/// Posts that share a slug they did not choose (two Zola posts with `path = "2014/…/river"` and
+/// `path = "2015/…/river"`) each get an address of their own, deterministically: the oldest (then
+/// the first by path) keeps the slug, the others get the year, then the date, then a number
+/// added. Each has its old address as an alias already; a warning says where it went. Slugs
+/// written in two posts' `slug:` fields are left for [`duplicate_slugs`] to report.
+fn unique_slugs(posts: &mut [LoadedPost]) -> Vec<Problem> {
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, post) in posts.iter().enumerate() {
+        groups
+            .entry(post.post.summary.slug.clone())
+            .or_default()
+            .push(i);
+    }
+    let mut taken: HashSet<String> = groups.keys().cloned().collect();
+    let mut warnings = Vec::new();
+    for (slug, mut group) in groups.into_iter().filter(|(_, g)| g.len() > 1) {
+        // Chosen slugs first, then by date (undated last), then by path.
+        group.sort_by(|&a, &b| {
+            let key = |p: &LoadedPost| {
+                (
+                    !p.slug_given,
+                    p.sort_key.is_none(),
+                    p.sort_key.clone(),
+                    p.path.clone(),
+                )
+            };
+            key(&posts[a]).cmp(&key(&posts[b]))
+        });
+        let keeper = posts[group[0]].path.clone();
+        for &i in &group[1..] {
+            let post = &mut posts[i];
+            if post.slug_given {
+                continue;
+            }
+            let new = free_slug(&slug, post.sort_key.as_ref(), &taken);
+            taken.insert(new.clone());
+            let old = match post.post.summary.aliases.first() {
+                Some(alias) => format!("; its old address {alias} leads there"),
+                None => String::new(),
+            };
+            warnings.push(
+                Problem::new(
+                    &post.path,
+                    format!(
+                        "slug \"{slug}\" is also used by {}: this post is published at /posts/{new}/{old}",
+                        keeper.display()
+                    ),
+                    "give it a `slug:` of its own in its front matter to choose its address",
+                )
+                .at(1, 1)
+                .warning(),
+            );
+            post.post.summary.slug = new;
+        }
+    }
+    warnings
+}
+
+/// The first of `slug-YEAR`, `slug-YYYY-MM-DD`, `slug-2`, `slug-3`, … that no post has.
+fn free_slug(
+    slug: &str,
+    date: Option<&super::front_matter::Moment>,
+    taken: &HashSet<String>,
+) -> String {
+    let dated = date.map(|d| {
+        [
+            format!("{slug}-{}", &d.date[..4]),
+            format!("{slug}-{}", d.date),
+        ]
+    });
+    dated
+        .into_iter()
+        .flatten()
+        .chain((2..).map(|n| format!("{slug}-{n}")))
+        .find(|candidate| !taken.contains(candidate))
+        .expect("the numbers never run out")
 }
 
 /// An error for each post whose slug an earlier post already has.
