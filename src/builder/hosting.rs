@@ -74,8 +74,9 @@ pub fn redirects(base: &str, posts: &[PostSummary]) -> String {
         for alias in &post.aliases {
             let from = alias.split(['?', '#']).next().unwrap_or_default();
             // A line is split on spaces: an address with one cannot be written here (its
-            // redirect page still works).
-            if from.is_empty() || from.contains(char::is_whitespace) {
+            // redirect page still works). An address that is only a query (`/?p=12`) is the home
+            // page's: a rule for it would send every visitor of the home page away.
+            if from.trim_matches('/').is_empty() || from.contains(char::is_whitespace) {
                 continue;
             }
             let from = if from.starts_with('/') {
@@ -90,4 +91,18 @@ pub fn redirects(base: &str, posts: &[PostSummary]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_old_address_that_is_only_a_query_never_redirects_the_home_page() {
+        let mut post = PostSummary::for_test("river", Some("2024-03-05"), &[]);
+        post.aliases = vec!["/?p=12".into(), "/2024/03/05/river/".into()];
+        let rules = redirects("/", &[post]);
+        let lines: Vec<_> = rules.lines().skip(1).collect();
+        assert_eq!(lines, ["/2024/03/05/river/ /posts/river/ 301"]);
+    }
 }
