@@ -23,6 +23,9 @@ pub const TAGS: &str = "tags";
 pub const ARCHIVE: &str = "archive";
 pub const SEARCH: &str = "search";
 pub const OFFLINE: &str = "offline";
+/// The folder of the pages that stand for old addresses made of a query alone: WordPress's
+/// short links (`/?p=12` → `moved/p/12/`, [`query_alias_path`]).
+pub const MOVED: &str = "moved";
 /// The file static hosts answer every other address with.
 pub const NOT_FOUND_FILE: &str = "404.html";
 /// The service worker's file, at the root of the site so its scope is the whole site: the build
@@ -284,6 +287,20 @@ pub fn tag_of_segment(segment: &str) -> Option<String> {
     let tag = String::from_utf8(bytes).ok()?;
     // Only the spelling `tag_segment` writes is accepted, so each tag has one address.
     (tag_segment(&tag) == segment).then_some(tag)
+}
+
+/// Where the page for an old address that is only a query lives (`p=12` → `moved/p/12/`), below
+/// the base path. Static hosts cannot answer by query, so the build writes this page and the app,
+/// started at `/?p=12`, asks for it. `None` unless the query is one `key=value` of letters, digits,
+/// `-` and `_`.
+pub fn query_alias_path(query: &str) -> Option<String> {
+    let (key, value) = query.trim_start_matches('?').split_once('=')?;
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    (plain(key) && plain(value)).then(|| format!("{MOVED}/{key}/{value}/"))
 }
 
 /// A post's slug as the address holds it, decoded.
@@ -639,6 +656,18 @@ mod tests {
             .filter(|r| r.is_place())
             .count();
         assert_eq!(places, paths.len() - 1);
+    }
+
+    #[test]
+    fn old_query_addresses_have_a_page_of_their_own() {
+        assert_eq!(query_alias_path("?p=12").as_deref(), Some("moved/p/12/"));
+        assert_eq!(
+            query_alias_path("page_id=7").as_deref(),
+            Some("moved/page_id/7/")
+        );
+        for not_one in ["", "?", "p=", "=1", "p=1&q=2", "p=../x", "q=a%20b"] {
+            assert_eq!(query_alias_path(not_one), None, "{not_one}");
+        }
     }
 
     #[test]

@@ -530,3 +530,36 @@ fn the_previous_generators_permalink_setting_is_read() {
     let site = builder::load_site(&options(tmp.path().to_path_buf())).unwrap();
     assert_eq!(site.posts[0].summary.aliases, ["/2022/07/rain/"]);
 }
+
+#[test]
+fn an_old_short_link_gets_a_page_the_app_can_find() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    fs::create_dir(&content).unwrap();
+    fs::write(content.join("site.toml"), "title = \"T\"\n").unwrap();
+    fs::write(
+        content.join("river.md"),
+        "---\ntitle: River\ndate: 2024-03-05\naliases: [\"/?p=12\", \"/?page_id=x y\"]\n---\nBody\n",
+    )
+    .unwrap();
+    let dist = tmp.path().join("dist");
+    builder::build(&BuildOptions {
+        out: dist.join("data"),
+        ..options(content)
+    })
+    .unwrap();
+    write_shell(&dist);
+    builder::write_stubs(&dist, &StubOptions::default()).unwrap();
+    let page = fs::read_to_string(dist.join("moved/p/12/index.html")).unwrap();
+    assert!(page.contains("url=/posts/river/"), "{page}");
+    let rules = fs::read_to_string(dist.join(builder::REDIRECTS_FILE)).unwrap();
+    assert_eq!(
+        rules.lines().count(),
+        1,
+        "no rule for the home page: {rules}"
+    );
+    assert!(
+        !dist.join("moved/page_id").exists(),
+        "a query that is not plain has no page"
+    );
+}

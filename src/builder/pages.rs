@@ -236,9 +236,14 @@ fn write_alias_pages(dist: &Path, site: &SiteInfo, post: &PostSummary) -> Result
 }
 
 /// Where an old URL of a post lives in the built site: `/2019/05/old/` → `2019/05/old/index.html`,
-/// `/old.html` as is. `None` for paths that would leave the site or replace a real page.
+/// `/old.html` as is, `/?p=12` → `moved/p/12/index.html` (for the app to find). `None` for paths that would leave the site or replace a real page.
 fn alias_file(dist: &Path, alias: &str) -> Option<PathBuf> {
-    let clean = alias.split(['?', '#']).next()?.trim_matches('/');
+    let (path, query) = alias.split_once('?').unwrap_or((alias, ""));
+    if path.trim_matches('/').is_empty() {
+        let query = query.split('#').next().unwrap_or_default();
+        return crate::routes::query_alias_path(query).map(|p| dist.join(p).join("index.html"));
+    }
+    let clean = path.split('#').next()?.trim_matches('/');
     if clean.is_empty()
         || clean
             .split('/')

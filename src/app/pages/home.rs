@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 #[component]
 pub fn Home() -> impl IntoView {
+    super::not_found::follow_old_query();
     let params = use_params_map();
     with_site(move |data| {
         // `/` has no parameter; `/page/1` is the same page.

@@ -38,6 +38,27 @@ async fn moved_to(path: &str) -> Option<String> {
     Some(in_app(below))
 }
 
+/// At `/?p=12` (an old short link), asks the host for the page the build wrote for that query
+/// and, when it names a post, sends the reader there. Call from the home page.
+pub fn follow_old_query() {
+    let query = use_location().search.get_untracked();
+    let Some(path) = crate::routes::query_alias_path(&query) else {
+        return;
+    };
+    let navigate = use_navigate();
+    leptos::task::spawn_local(async move {
+        if let Some(to) = moved_to(&format!("{}{path}", base_path())).await {
+            navigate(
+                &to,
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+}
+
 #[component]
 pub fn NotFound() -> impl IntoView {
     let navigate = use_navigate();
