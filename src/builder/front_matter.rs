@@ -71,6 +71,36 @@ pub struct Document<'a> {
 /// Splits `text` (the contents of `path`) and parses its front matter.
 pub fn parse<'a>(path: &Path, text: &'a str) -> Result<Document<'a>, Problem> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Zola and Hugo accept blank lines before the opening fence; the lines they take are added
+    // back to every line number below.
+    let blank = text.len() - text.trim_start_matches(['\n', '\r', ' ', '\t']).len();
+    let blank = text[..blank].rfind('\n').map_or(0, |i| i + 1);
+    let lead = text[..blank].matches('\n').count();
+    let text = &text[blank..];
+    let mut doc = parse_fenced(path, text).map_err(|mut p| {
+        if p.line > 0 {
+            p.line += lead;
+        }
+        p
+    })?;
+    doc.body_line += lead;
+    let front = &mut doc.front;
+    for field in [
+        &mut front.date,
+        &mut front.updated,
+        &mut front.publish_date,
+        &mut front.expiry_date,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        field.line += lead;
+    }
+    Ok(doc)
+}
+
+/// [`parse`] for a text that starts with its fence.
+fn parse_fenced<'a>(path: &Path, text: &'a str) -> Result<Document<'a>, Problem> {
     let (fence, toml) = if text.starts_with("---") {
         ("---", false)
     } else if text.starts_with("+++") {
@@ -592,6 +622,23 @@ mod tests {
             Some(("/assets/cover.png".into(), "A cover".into()))
         );
         assert_eq!(f.extra["layout"], "post", "unknown fields are kept");
+    }
+
+    #[test]
+    fn blank_lines_before_the_front_matter_are_allowed() {
+        let text = "\n\n+++\ntitle = \"Theme\"\ndate = \"2025-13-01\"\n+++\nBody\n";
+        let doc = parse(Path::new("a.md"), text).unwrap();
+        assert_eq!(doc.front.title.as_deref(), Some("Theme"));
+        let date = doc.front.date.unwrap();
+        assert_eq!(
+            (date.line, date.column),
+            (5, 8),
+            "lines count the blank ones"
+        );
+        assert_eq!(doc.body_line, 7);
+        assert_eq!(doc.body, "Body\n");
+        let bad = parse(Path::new("a.md"), "\n---\ntitle: [x\n---\n").unwrap_err();
+        assert_eq!(bad.line, 3, "{bad}");
     }
 
     #[test]
