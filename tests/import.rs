@@ -438,11 +438,17 @@ fn a_jekyll_date_typo_falls_back_to_the_file_name() {
                 .starts_with("index.md: skipped: a page with no title and `layout = \"home\"`")),
         "{warnings:#?}"
     );
-    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(
+        warnings.contains(
+            &"README.md: skipped: README.md has no front matter; it is the repository's notes, not a post".to_string()
+        ),
+        "{warnings:#?}"
+    );
+    assert_eq!(warnings.len(), 3, "{warnings:#?}");
     assert_eq!(
         (site.skipped.not_posts, site.skipped.drafts),
-        (1, 1),
-        "the home page is not a post; the private post is a draft"
+        (2, 1),
+        "the home page and the README are not posts; the private post is a draft"
     );
 
     // A preview build with drafts shows the private post; --strict makes the typo an error.

@@ -68,6 +68,13 @@ pub struct Document<'a> {
     pub body_line: usize,
 }
 
+/// Whether `text` begins with a front matter fence (after a byte-order mark and blank lines).
+pub fn has_front_matter(text: &str) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text.trim_start_matches(['\n', '\r', ' ', '\t']);
+    text.starts_with("---") || text.starts_with("+++")
+}
+
 /// Splits `text` (the contents of `path`) and parses its front matter.
 pub fn parse<'a>(path: &Path, text: &'a str) -> Result<Document<'a>, Problem> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

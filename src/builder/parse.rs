@@ -89,6 +89,19 @@ fn progress_bar(wanted: bool, len: usize) -> Option<indicatif::ProgressBar> {
 /// Reads one post file.
 fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
     let text = read_text(path)?;
+    if !front_matter::has_front_matter(&text) {
+        if let Some(name) = repository_notes(path) {
+            return Err(Problem::new(
+                path,
+                format!(
+                    "skipped: {name} has no front matter; it is the repository's notes, not a post"
+                ),
+                "give it front matter with a title if it is a post",
+            )
+            .at(1, 1)
+            .warning());
+        }
+    }
     let doc = front_matter::parse(path, &text)?;
     let front = doc.front;
     let relative = path.strip_prefix(ctx.root).unwrap_or(path);
@@ -195,6 +208,29 @@ fn title_of(path: &Path, front: &FrontMatter) -> Result<String, Problem> {
         )
         .at(2, 1)),
     }
+}
+
+/// The file's name when it is one of the notes a repository keeps beside a blog (README, LICENSE,
+/// …): a Jekyll or Hugo site's folder holds them, and without front matter they are not posts.
+fn repository_notes(path: &Path) -> Option<&str> {
+    const NOTES: &[&str] = &[
+        "README",
+        "LICENSE",
+        "LICENCE",
+        "CHANGELOG",
+        "CHANGES",
+        "CONTRIBUTING",
+        "CODE_OF_CONDUCT",
+        "SECURITY",
+        "AUTHORS",
+        "NOTICE",
+    ];
+    let name = path.file_name()?.to_str()?;
+    let stem = path.file_stem()?.to_str()?;
+    NOTES
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(stem))
+        .then_some(name)
 }
 
 /// The field that says a file is a template or section page, with its value.
