@@ -306,7 +306,7 @@ pub fn wpautop(text: &str) -> String {
     let out = Regex::new(r"(?s)<p>(.*?)</p>")
         .expect("valid")
         .replace_all(&out, |c: &regex::Captures| {
-            format!("<p>{}</p>", c[1].trim().replace('\n', "<br />\n"))
+            format!("<p>{}</p>", c[1].trim().replace('\n', "<br />"))
         });
     let mut out = BR_AFTER_BLOCK.replace_all(&out, "$1").into_owned();
     for (i, pre) in kept.iter().enumerate() {
@@ -481,6 +481,7 @@ fn converter(notes: &Arc<Mutex<Notes>>, images: Option<Arc<ImageMap>>) -> HtmlTo
             },
         )
         .add_handler(vec!["sup"], footnote_handler)
+        .add_handler(vec!["pre"], pre_handler)
         .build()
 }
 
@@ -564,12 +565,25 @@ fn strip_markdown(text: &str) -> String {
     text.replace(['*', '_', '`'], "")
 }
 
+/// `<pre>` without `<code>` inside (the classic editor's) is a code block all the same.
+fn pre_handler(handlers: &dyn Handlers, element: Element) -> Option<HandlerResult> {
+    let content = handlers.walk_children(element.node).content;
+    let code = content.trim_matches('\n');
+    if code.trim_start().starts_with("```") {
+        return Some(format!("\n\n{code}\n\n").into());
+    }
+    let fence = if code.contains("```") { "~~~~" } else { "```" };
+    Some(format!("\n\n{fence}\n{code}\n{fence}\n\n").into())
+}
+
 /// The block editor's footnote marks (`<sup data-fn="…"><a href="#…">1</a></sup>`) become
 /// Markdown footnote references.
 fn footnote_handler(handlers: &dyn Handlers, element: Element) -> Option<HandlerResult> {
     let content = handlers.walk_children(element.node).content;
     if attr(&element, "data-fn").is_some() {
-        let number: String = content.chars().filter(char::is_ascii_digit).collect();
+        // The mark's text is its number, written as a link to the note (`[1](#id)`).
+        let label = content.trim().trim_start_matches('[');
+        let number: String = label.chars().take_while(char::is_ascii_digit).collect();
         return Some(format!("[^{number}]").into());
     }
     Some(

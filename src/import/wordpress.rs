@@ -253,12 +253,23 @@ pub fn convert(item: Item, ctx: &Context) -> Converted {
             .or_else(|| Some(item.creator.clone()).filter(|c| !c.is_empty())),
         summary: excerpt(&item.excerpt),
         cover: None,
-        aliases: aliases_of(&item.link),
+        aliases: Vec::new(),
         body,
         images,
-        comments: comments(&item.comments),
+        comments: BTreeMap::new(),
         warnings,
     };
+    // An old address that is also the new one would put a redirect where the page is.
+    let new_address = if entry.page {
+        format!("/{}/", entry.slug)
+    } else {
+        format!("/posts/{}/", entry.slug)
+    };
+    entry.aliases = aliases_of(&item.link)
+        .into_iter()
+        .filter(|a| a.trim_end_matches('/') != new_address.trim_end_matches('/'))
+        .collect();
+    entry.comments = comments(&item.comments, &mut entry.warnings);
     if entry.title.is_empty() {
         entry.title = entry.slug.clone();
         entry
@@ -386,7 +397,7 @@ fn cover(item: &Item, ctx: &Context, entry: &mut Entry) {
 }
 
 /// Every comment of the item by id; bodies converted for the approved ones only.
-fn comments(list: &[Comment]) -> BTreeMap<u64, CommentEntry> {
+fn comments(list: &[Comment], warnings: &mut Vec<String>) -> BTreeMap<u64, CommentEntry> {
     list.iter()
         .map(|c| {
             let kind = match (c.kind.as_str(), c.approved.trim()) {
@@ -398,7 +409,15 @@ fn comments(list: &[Comment]) -> BTreeMap<u64, CommentEntry> {
             };
             let body = if kind == CommentKind::Approved {
                 let prepared = html::wpautop(&html::strip_controls(&c.content));
-                html::to_markdown(&prepared, None, &[]).markdown
+                let converted = html::to_markdown(&prepared, None, &[]);
+                for warning in converted.warnings {
+                    warnings.push(format!(
+                        "comment {} by {}: {warning}",
+                        c.id,
+                        c.author.trim()
+                    ));
+                }
+                converted.markdown
             } else {
                 String::new()
             };
