@@ -263,11 +263,11 @@ static BEFORE_BLOCK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"(?i)(<(?:{BLOCK_TAGS})[\s/>])")).expect("valid"));
 static AFTER_BLOCK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"(?i)(</(?:{BLOCK_TAGS})>)")).expect("valid"));
-static PARA_AROUND_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?i)<p>\s*(</?(?:{BLOCK_TAGS})[^>]*>)|(</?(?:{BLOCK_TAGS})[^>]*>)\s*</p>"
-    ))
-    .expect("valid")
+static PARA_BEFORE_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)<p>\s*(</?(?:{BLOCK_TAGS})[^>]*>)")).expect("valid")
+});
+static PARA_AFTER_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?i)(</?(?:{BLOCK_TAGS})[^>]*>)\s*</p>")).expect("valid")
 });
 static PRE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?is)<pre[\s>].*?</pre>").expect("valid"));
@@ -300,7 +300,9 @@ pub fn wpautop(text: &str) -> String {
         out.push_str(para);
         out.push_str("</p>\n");
     }
-    let out = PARA_AROUND_BLOCK.replace_all(&out, "$1$2");
+    // A block tag is never inside a paragraph: WordPress unwraps both sides in turn.
+    let out = PARA_BEFORE_BLOCK.replace_all(&out, "$1");
+    let out = PARA_AFTER_BLOCK.replace_all(&out, "$1");
     let out = out.replace("<p></p>\n", "");
     // Single newlines inside paragraphs become line breaks.
     let out = Regex::new(r"(?s)<p>(.*?)</p>")
@@ -354,7 +356,10 @@ pub fn to_markdown(
     }
     let converter = converter(&notes, images.map(Arc::new));
     // A caption outside any figure keeps its text.
-    let (mut markdown, _) = split_caption(&converter.convert(html).unwrap_or_default());
+    let mut markdown = converter
+        .convert(html)
+        .unwrap_or_default()
+        .replace([CAPTION_START, CAPTION_END], "");
     if !footnotes.is_empty() {
         markdown.push_str("\n\n");
         for (i, (_, text)) in footnotes.iter().enumerate() {
@@ -608,7 +613,7 @@ mod tests {
             "First line\nsecond line\n\nNew paragraph\n<pre>a\n\nb</pre>\n<ul>\n<li>x</li>\n</ul>",
         );
         assert!(
-            html.contains("<p>First line<br />\nsecond line</p>"),
+            html.contains("<p>First line<br />second line</p>"),
             "{html}"
         );
         assert!(html.contains("<p>New paragraph</p>"), "{html}");

@@ -3,7 +3,7 @@
 //! what was moved, so a failed import leaves the content folder as it was. Existing files are
 //! never replaced without `--force`, and that refusal comes before anything is written.
 
-use super::wordpress::{CommentKind, Entry, Status};
+use super::wordpress::{CommentEntry, CommentKind, Entry, Status};
 use super::wxr::Channel;
 use super::WordpressOptions;
 use anyhow::{Context as _, Result};
@@ -174,35 +174,40 @@ fn plan_entry(entry: &Entry, files: &mut Vec<(PathBuf, Source)>, report: &mut Re
         if comment.kind != CommentKind::Approved {
             continue;
         }
-        let mut text = String::from("---\n");
-        line(&mut text, "id", &quoted(&format!("wp-{id}")));
-        line(&mut text, "post", &yaml(&entry.slug));
-        if approved.contains(&comment.parent) {
-            line(
-                &mut text,
-                "parent",
-                &quoted(&format!("wp-{}", comment.parent)),
-            );
-        }
-        let author = if comment.author.is_empty() {
-            "Anonymous"
-        } else {
-            &comment.author
-        };
-        line(&mut text, "author", &yaml(author));
-        if let Some(site) = &comment.website {
-            line(&mut text, "website", &yaml(site));
-        }
-        if let Some(date) = &comment.date {
-            line(&mut text, "date", &yaml(date));
-        }
-        text.push_str("---\n");
-        text.push_str(&comment.body);
         let path = PathBuf::from("comments")
             .join(&entry.slug)
             .join(format!("wp-{id}.md"));
-        files.push((path, Source::Text(text)));
+        let parent = approved.contains(&comment.parent).then_some(comment.parent);
+        files.push((
+            path,
+            Source::Text(comment_file(*id, &entry.slug, parent, comment)),
+        ));
     }
+}
+
+/// A comment as its own file (the comments contract: YAML front matter, Markdown body).
+fn comment_file(id: u64, post: &str, parent: Option<u64>, comment: &CommentEntry) -> String {
+    let mut text = String::from("---\n");
+    line(&mut text, "id", &quoted(&format!("wp-{id}")));
+    line(&mut text, "post", &yaml(post));
+    if let Some(parent) = parent {
+        line(&mut text, "parent", &quoted(&format!("wp-{parent}")));
+    }
+    let author = if comment.author.is_empty() {
+        "Anonymous"
+    } else {
+        &comment.author
+    };
+    line(&mut text, "author", &yaml(author));
+    if let Some(site) = &comment.website {
+        line(&mut text, "website", &yaml(site));
+    }
+    if let Some(date) = &comment.date {
+        line(&mut text, "date", &yaml(date));
+    }
+    text.push_str("---\n");
+    text.push_str(&comment.body);
+    text
 }
 
 /// A page's image references, which its Markdown names by file name, made relative to `pages/`.
