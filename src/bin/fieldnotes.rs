@@ -112,11 +112,38 @@ mod cli {
             #[arg(long, default_value = "dist")]
             dist: PathBuf,
         },
+        /// Bring another blog's posts, pages, images and comments into a content folder.
+        Import {
+            #[command(subcommand)]
+            from: ImportFrom,
+        },
         /// Print each file of a built site raw, gzip and brotli, and what a first visit to / downloads.
         SizeReport {
             /// The built site.
             #[arg(long, default_value = "dist")]
             dist: PathBuf,
+        },
+    }
+
+    /// The blogs `fieldnotes import` reads.
+    #[derive(Subcommand)]
+    enum ImportFrom {
+        /// WordPress export files (Tools → Export → All content): `fieldnotes import wordpress
+        /// site.WordPress.xml --content content --media wp-content/uploads`.
+        Wordpress {
+            /// The export files; several are merged by post id (a later file wins).
+            #[arg(required = true)]
+            exports: Vec<PathBuf>,
+            /// Folder to write the posts, pages, comments and site.toml into.
+            #[arg(long, default_value = "content")]
+            content: PathBuf,
+            /// The unpacked wp-content/uploads folder (holding 2024/03/photo.jpg): images are copied
+            /// from it beside their posts. Without it, images become links to their old address.
+            #[arg(long)]
+            media: Option<PathBuf>,
+            /// Replace files that already exist in the content folder.
+            #[arg(long)]
+            force: bool,
         },
     }
 
@@ -181,6 +208,30 @@ mod cli {
                 Ok(())
             })),
             Command::Compress { dist } => finish(compress(&dist)),
+            Command::Import {
+                from:
+                    ImportFrom::Wordpress {
+                        exports,
+                        content,
+                        media,
+                        force,
+                    },
+            } => {
+                let opts = fieldnotes::import::WordpressOptions {
+                    exports,
+                    content: content.clone(),
+                    media,
+                    force,
+                };
+                finish(fieldnotes::import::wordpress(&opts).map(|report| {
+                    println!("{report}");
+                    eprintln!(
+                        "fieldnotes: imported into {}; check it with `fieldnotes check --content {}`",
+                        content.display(),
+                        content.display()
+                    );
+                }))
+            }
             Command::SizeReport { dist } => finish(builder::size_report(&dist).map(|report| {
                 println!("{report}");
             })),

@@ -1,0 +1,109 @@
+//! Other blogs in. `fieldnotes import wordpress` turns WordPress exports (WXR files) into a
+//! Fieldnotes content folder: posts as `posts/<slug>/index.md` with their images beside them,
+//! pages as `pages/<slug>.md`, approved comments as `comments/<post>/<id>.md`, and `site.toml`.
+//!
+//! Stages, one file each: [`wxr`] streams the XML, [`wordpress`] turns items into entries,
+//! [`html`] turns WordPress HTML into Markdown, [`media`] finds image files in the uploads
+//! folder, [`output`] writes the folder all at once (or not at all) and the report.
+//!
+//! Crates: `quick-xml` reads the export as a stream of events (the builder already uses it for SVG
+//! sizes), so an export of any size is read one item at a time; `htmd` writes the Markdown. It
+//! parses with html5ever, the HTML parser of Servo, so the broken markup found in old posts is
+//! read the way a browser reads it, and it lets us add handlers per tag, which is where our rules
+//! (no scripts, no frames, no unsafe links, images from local copies, figures with captions) live.
+//! Only WordPress's own rules are written here: `wpautop`, block comments, shortcodes, permalinks.
+
+mod html;
+mod media;
+mod output;
+mod wordpress;
+mod wxr;
+
+pub use output::Report;
+
+use anyhow::Result;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use wordpress::{Context, Converted, Entry};
+
+/// What `fieldnotes import wordpress` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct WordpressOptions {
+    /// Export files, read in order: a later file's item replaces an earlier one's with its id.
+    pub exports: Vec<PathBuf>,
+    /// The content folder to write into.
+    pub content: PathBuf,
+    /// The unpacked `wp-content/uploads` folder, if images are to be copied.
+    pub media: Option<PathBuf>,
+    /// Replace files that already exist.
+    pub force: bool,
+}
+
+/// Imports the exports into the content folder; on any error the folder is left as it was.
+pub fn wordpress(opts: &WordpressOptions) -> Result<Report> {
+    anyhow::ensure!(
+        !opts.exports.is_empty(),
+        "name at least one export file (Tools → Export in WordPress)"
+    );
+    let ctx = first_pass(opts)?;
+    let mut entries: BTreeMap<u64, Entry> = BTreeMap::new();
+    let mut skipped: BTreeMap<u64, (String, String)> = BTreeMap::new();
+    for export in &opts.exports {
+        wxr::read(export, &mut |item| {
+            let id = item.id;
+            match wordpress::convert(item, &ctx) {
+                Converted::Entry(entry) => {
+                    skipped.remove(&id);
+                    let mut entry = *entry;
+                    if let Some(old) = entries.remove(&id) {
+                        let mut comments = old.comments;
+                        comments.append(&mut entry.comments);
+                        entry.comments = comments;
+                    }
+                    entries.insert(id, entry);
+                }
+                Converted::Skipped { what, title } => {
+                    entries.remove(&id);
+                    skipped.insert(id, (what, title));
+                }
+                Converted::Attachment => {}
+            }
+            Ok(())
+        })?;
+    }
+    output::write(
+        opts,
+        &ctx.channel,
+        entries.into_values().collect(),
+        skipped.into_values().collect(),
+    )
+}
+
+/// The channel, the attachments and the uploads folder, read before any post is converted
+/// (an attachment often comes after the post that shows it).
+fn first_pass(opts: &WordpressOptions) -> Result<Context> {
+    let mut attachments = HashMap::new();
+    let mut channel: Option<wxr::Channel> = None;
+    for export in &opts.exports {
+        let this = wxr::read(export, &mut |item| {
+            if item.kind == "attachment" && !item.attachment_url.is_empty() {
+                attachments.insert(item.id, item.attachment_url.trim().to_string());
+            }
+            Ok(())
+        })?;
+        match channel.as_mut() {
+            None => channel = Some(this),
+            Some(first) => first.authors.extend(this.authors),
+        }
+    }
+    let uploads = opts
+        .media
+        .as_deref()
+        .map(media::Uploads::scan)
+        .transpose()?;
+    Ok(Context {
+        channel: channel.unwrap_or_default(),
+        attachments,
+        uploads,
+    })
+}

@@ -1,0 +1,436 @@
+//! Writing the imported site: every file is first written into a hidden staging folder beside
+//! the content folder, then moved into place; any error removes the staging folder and puts back
+//! what was moved, so a failed import leaves the content folder as it was. Existing files are
+//! never replaced without `--force`, and that refusal comes before anything is written.
+
+use super::wordpress::{CommentEntry, CommentKind, Entry, Status};
+use super::wxr::Channel;
+use super::WordpressOptions;
+use anyhow::{Context as _, Result};
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+/// What the import did, printed at its end.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// `("posts", "published")` → count, for posts and pages.
+    pub entries: BTreeMap<(&'static str, &'static str), usize>,
+    /// Items not imported, by kind and status (`revision`, `nav_menu_item (publish)`).
+    pub skipped: BTreeMap<String, usize>,
+    /// Comments by what became of them.
+    pub comments: BTreeMap<CommentKind, usize>,
+    pub images: usize,
+    /// Files written (Markdown, images, site.toml).
+    pub files: usize,
+    pub site_toml: bool,
+    /// `(title, old address, what happened)`.
+    pub warnings: Vec<(String, String, String)>,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for ((kind, status), n) in &self.entries {
+            writeln!(f, "{kind}: {n} {status}")?;
+        }
+        for (kind, n) in &self.comments {
+            writeln!(f, "comments: {n} {}", kind.label())?;
+        }
+        writeln!(f, "images copied: {}", self.images)?;
+        if self.site_toml {
+            writeln!(
+                f,
+                "site.toml written from the export's title, description, language and address"
+            )?;
+        }
+        if !self.skipped.is_empty() {
+            writeln!(f, "not imported (not content, or in the trash):")?;
+            for (what, n) in &self.skipped {
+                writeln!(f, "  {n} × {what}")?;
+            }
+        }
+        if !self.warnings.is_empty() {
+            writeln!(f, "warnings ({}):", self.warnings.len())?;
+            for (title, link, warning) in &self.warnings {
+                writeln!(f, "  \"{title}\" ({link}): {warning}")?;
+            }
+        }
+        write!(f, "{} files written", self.files)
+    }
+}
+
+/// A file to write: text, or a copy of a file.
+enum Source {
+    Text(String),
+    Copy(PathBuf),
+}
+
+/// Writes the entries into the content folder and reports.
+pub fn write(
+    opts: &WordpressOptions,
+    channel: &Channel,
+    mut entries: Vec<Entry>,
+    skipped: Vec<(String, String)>,
+) -> Result<Report> {
+    let mut report = Report::default();
+    for (what, _) in skipped {
+        *report.skipped.entry(what).or_default() += 1;
+    }
+    unique_slugs(&mut entries);
+    let mut files: Vec<(PathBuf, Source)> = Vec::new();
+    for entry in &entries {
+        plan_entry(entry, &mut files, &mut report);
+    }
+    let site_toml = opts.content.join("site.toml");
+    if !site_toml.exists() {
+        files.push((
+            "site.toml".into(),
+            Source::Text(site_config(channel, &entries)?),
+        ));
+        report.site_toml = true;
+    }
+    let conflicts: Vec<String> = files
+        .iter()
+        .map(|(path, _)| opts.content.join(path))
+        .filter(|path| path.exists())
+        .map(|path| path.display().to_string())
+        .collect();
+    if !conflicts.is_empty() && !opts.force {
+        anyhow::bail!(
+            "{} files already exist; nothing was written. Import into an empty folder, or pass --force to replace them:\n  {}",
+            conflicts.len(),
+            conflicts.join("\n  ")
+        );
+    }
+    report.files = files.len();
+    install(&opts.content, files)?;
+    Ok(report)
+}
+
+/// Two entries with one slug: the later one gets `-2`, `-3`… (pages and posts apart).
+fn unique_slugs(entries: &mut [Entry]) {
+    let mut taken = HashSet::new();
+    for entry in entries.iter_mut() {
+        let wanted = entry.slug.clone();
+        let mut n = 2;
+        while !taken.insert((entry.page, entry.slug.clone())) {
+            entry.slug = format!("{wanted}-{n}");
+            n += 1;
+        }
+        if entry.slug != wanted {
+            entry.warnings.push(format!(
+                "another item already has the slug \"{wanted}\"; this one became \"{}\"",
+                entry.slug
+            ));
+        }
+    }
+}
+
+/// The files of one post or page, with its comments, and its lines of the report.
+fn plan_entry(entry: &Entry, files: &mut Vec<(PathBuf, Source)>, report: &mut Report) {
+    let kind = if entry.page { "pages" } else { "posts" };
+    *report
+        .entries
+        .entry((kind, entry.status.label()))
+        .or_default() += 1;
+    for warning in &entry.warnings {
+        report
+            .warnings
+            .push((entry.title.clone(), entry.link.clone(), warning.clone()));
+    }
+    // A page's images sit in a folder named after it, beside its file.
+    let (file, media_dir, prefix) = if entry.page {
+        let dir = PathBuf::from("pages");
+        (
+            dir.join(format!("{}.md", entry.slug)),
+            dir.join(&entry.slug),
+            format!("{}/", entry.slug),
+        )
+    } else {
+        let dir = PathBuf::from("posts").join(&entry.slug);
+        (dir.join("index.md"), dir, String::new())
+    };
+    let body = if prefix.is_empty() {
+        entry.body.clone()
+    } else {
+        prefixed_images(&entry.body, &entry.images, &prefix)
+    };
+    files.push((
+        file,
+        Source::Text(format!("{}{body}", front_matter(entry, &prefix))),
+    ));
+    for (source, name) in &entry.images {
+        files.push((media_dir.join(name), Source::Copy(source.clone())));
+        report.images += 1;
+    }
+    let approved: HashSet<u64> = entry
+        .comments
+        .iter()
+        .filter(|(_, c)| c.kind == CommentKind::Approved)
+        .map(|(id, _)| *id)
+        .collect();
+    for (id, comment) in &entry.comments {
+        *report.comments.entry(comment.kind).or_default() += 1;
+        if comment.kind != CommentKind::Approved {
+            continue;
+        }
+        let path = PathBuf::from("comments")
+            .join(&entry.slug)
+            .join(format!("wp-{id}.md"));
+        let parent = approved.contains(&comment.parent).then_some(comment.parent);
+        files.push((
+            path,
+            Source::Text(comment_file(*id, &entry.slug, parent, comment)),
+        ));
+    }
+}
+
+/// A comment as its own file (the comments contract: YAML front matter, Markdown body).
+fn comment_file(id: u64, post: &str, parent: Option<u64>, comment: &CommentEntry) -> String {
+    let mut text = String::from("---\n");
+    line(&mut text, "id", &quoted(&format!("wp-{id}")));
+    line(&mut text, "post", &yaml(post));
+    if let Some(parent) = parent {
+        line(&mut text, "parent", &quoted(&format!("wp-{parent}")));
+    }
+    let author = if comment.author.is_empty() {
+        "Anonymous"
+    } else {
+        &comment.author
+    };
+    line(&mut text, "author", &yaml(author));
+    if let Some(site) = &comment.website {
+        line(&mut text, "website", &yaml(site));
+    }
+    if let Some(date) = &comment.date {
+        line(&mut text, "date", &yaml(date));
+    }
+    text.push_str("---\n");
+    text.push_str(&comment.body);
+    text
+}
+
+/// A page's image references, which its Markdown names by file name, made relative to `pages/`.
+fn prefixed_images(body: &str, images: &[(PathBuf, String)], prefix: &str) -> String {
+    let mut body = body.to_string();
+    for (_, name) in images {
+        body = body.replace(&format!("]({name}"), &format!("]({prefix}{name}"));
+    }
+    body
+}
+
+fn line(out: &mut String, key: &str, value: &str) {
+    let _ = writeln!(out, "{key}: {value}");
+}
+
+/// A string as YAML: plain when it reads back as the same string, else double-quoted.
+fn yaml(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text.chars().next().is_some_and(|c| c.is_alphanumeric())
+        && text.chars().all(|c| {
+            c.is_alphanumeric() || " -_./()'".contains(c) || (!c.is_ascii() && !c.is_control())
+        })
+        && !text.ends_with(' ')
+        && !matches!(
+            text.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+        )
+        && text.parse::<f64>().is_err()
+        && !text.contains(": ")
+        && !text.contains(" #");
+    if plain {
+        text.to_string()
+    } else {
+        quoted(text)
+    }
+}
+
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).expect("a string serialises")
+}
+
+fn list(out: &mut String, key: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{key}:");
+    for item in items {
+        let _ = writeln!(out, "  - {}", yaml(item));
+    }
+}
+
+/// The post's front matter, in the order a person would write it.
+fn front_matter(entry: &Entry, prefix: &str) -> String {
+    let mut out = String::from("---\n");
+    line(&mut out, "title", &yaml(&entry.title));
+    line(&mut out, "slug", &yaml(&entry.slug));
+    if let Some(date) = &entry.date {
+        line(&mut out, "date", &yaml(date));
+    }
+    if let Some(updated) = &entry.updated {
+        line(&mut out, "updated", &yaml(updated));
+    }
+    if let Some(author) = &entry.author {
+        line(&mut out, "author", &yaml(author));
+    }
+    list(&mut out, "categories", &entry.categories);
+    list(&mut out, "tags", &entry.tags);
+    if let Some(summary) = &entry.summary {
+        line(&mut out, "summary", &yaml(summary));
+    }
+    if let Some(cover) = &entry.cover {
+        line(&mut out, "cover", &yaml(&format!("{prefix}{cover}")));
+    }
+    list(&mut out, "aliases", &entry.aliases);
+    match entry.status {
+        Status::Published => {}
+        Status::Draft => line(&mut out, "draft", "true"),
+        Status::Scheduled => {
+            line(&mut out, "draft", "true");
+            if let Some(date) = &entry.date {
+                line(&mut out, "publishDate", &yaml(date));
+            }
+        }
+        Status::Private => {
+            line(&mut out, "draft", "true");
+            line(&mut out, "private", "true");
+        }
+    }
+    out.push_str("---\n");
+    out
+}
+
+/// `site.toml` from the channel, with a header link to each published page.
+fn site_config(channel: &Channel, entries: &[Entry]) -> Result<String> {
+    #[derive(serde::Serialize)]
+    struct Nav {
+        title: String,
+        url: String,
+    }
+    #[derive(serde::Serialize)]
+    struct Config {
+        title: String,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        description: String,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        base_url: String,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        language: String,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        nav: Vec<Nav>,
+    }
+    let base = if channel.link.trim().is_empty() {
+        &channel.base_blog_url
+    } else {
+        &channel.link
+    };
+    let config = Config {
+        title: Some(channel.title.trim())
+            .filter(|t| !t.is_empty())
+            .unwrap_or("My field notes")
+            .to_string(),
+        description: channel.description.trim().to_string(),
+        base_url: base.trim().trim_end_matches('/').to_string(),
+        language: channel.language.trim().to_string(),
+        nav: entries
+            .iter()
+            .filter(|e| e.page && e.status == Status::Published)
+            .map(|e| Nav {
+                title: e.title.clone(),
+                url: format!("/{}/", e.slug),
+            })
+            .collect(),
+    };
+    Ok(format!(
+        "# Written by `fieldnotes import wordpress` from the export's channel; edit freely.\n{}",
+        toml::to_string(&config)?
+    ))
+}
+
+/// Writes `files` into a staging folder beside `content`, then moves each into place; on error
+/// the staging folder goes and `content` is restored.
+fn install(content: &Path, files: Vec<(PathBuf, Source)>) -> Result<()> {
+    let parent = match content.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    let name = content
+        .file_name()
+        .map_or("content".into(), |n| n.to_string_lossy().into_owned());
+    let staging = parent.join(format!(".{name}.import-tmp-{}", std::process::id()));
+    let result = stage(&staging, &files).and_then(|()| move_into(content, &staging, &files));
+    let _ = std::fs::remove_dir_all(&staging);
+    result
+}
+
+fn stage(staging: &Path, files: &[(PathBuf, Source)]) -> Result<()> {
+    for (path, source) in files {
+        let target = staging.join("new").join(path);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        match source {
+            Source::Text(text) => std::fs::write(&target, text),
+            Source::Copy(from) => std::fs::copy(from, &target).map(|_| ()),
+        }
+        .with_context(|| format!("cannot write {}", target.display()))?;
+    }
+    Ok(())
+}
+
+/// Moves the staged files into `content`; a replaced file is kept in the staging folder until
+/// every move succeeded, so a failure puts everything back.
+fn move_into(content: &Path, staging: &Path, files: &[(PathBuf, Source)]) -> Result<()> {
+    let content_existed = content.exists();
+    let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    let mut created_dirs: Vec<PathBuf> = Vec::new();
+    let result = (|| -> Result<()> {
+        for (i, (path, _)) in files.iter().enumerate() {
+            let target = content.join(path);
+            if let Some(dir) = target.parent() {
+                let mut missing = Vec::new();
+                let mut d = dir;
+                while !d.exists() {
+                    missing.push(d.to_path_buf());
+                    match d.parent() {
+                        Some(p) => d = p,
+                        None => break,
+                    }
+                }
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                created_dirs.extend(missing.into_iter().rev());
+            }
+            let backup = if target.exists() {
+                let backup = staging.join("old").join(i.to_string());
+                std::fs::create_dir_all(staging.join("old"))?;
+                std::fs::rename(&target, &backup)?;
+                Some(backup)
+            } else {
+                None
+            };
+            done.push((target.clone(), backup));
+            std::fs::rename(staging.join("new").join(path), &target)
+                .with_context(|| format!("cannot move into {}", target.display()))?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        for (target, backup) in done.iter().rev() {
+            let _ = std::fs::remove_file(target);
+            if let Some(backup) = backup {
+                let _ = std::fs::rename(backup, target);
+            }
+        }
+        for dir in created_dirs.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+        if !content_existed {
+            let _ = std::fs::remove_dir(content);
+        }
+    }
+    result
+}

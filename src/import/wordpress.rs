@@ -1,0 +1,476 @@
+//! WordPress items as Fieldnotes posts, pages and comments: statuses, dates, slugs, terms,
+//! authors, old addresses, featured images and comment threads.
+//!
+//! Each item is converted as soon as it is read and kept as Markdown (never as XML), by its post
+//! id, so a later export file replaces an earlier one's item and adds to its comments.
+
+use super::html::{self, ImageMap};
+use super::media::{self, Uploads};
+use super::wxr::{Channel, Comment, Item};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// What the import knows before converting items: the site, its attachments and uploads.
+pub struct Context {
+    pub channel: Channel,
+    /// Attachment post id → its file's address.
+    pub attachments: HashMap<u64, String>,
+    pub uploads: Option<Uploads>,
+}
+
+/// How a post or page is published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Published,
+    Draft,
+    Scheduled,
+    Private,
+}
+
+impl Status {
+    fn of(status: &str) -> Option<Status> {
+        Some(match status {
+            "publish" => Status::Published,
+            "draft" | "pending" => Status::Draft,
+            "future" => Status::Scheduled,
+            "private" => Status::Private,
+            _ => return None,
+        })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Published => "published",
+            Status::Draft => "draft",
+            Status::Scheduled => "scheduled",
+            Status::Private => "private",
+        }
+    }
+}
+
+/// A converted post or page, waiting to be written.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub page: bool,
+    pub status: Status,
+    pub title: String,
+    pub slug: String,
+    /// The old address, for the report.
+    pub link: String,
+    pub date: Option<String>,
+    pub updated: Option<String>,
+    pub tags: Vec<String>,
+    pub categories: Vec<String>,
+    pub author: Option<String>,
+    pub summary: Option<String>,
+    /// File name of the cover image beside the post.
+    pub cover: Option<String>,
+    pub aliases: Vec<String>,
+    pub body: String,
+    /// Files to copy beside the post: source → file name.
+    pub images: Vec<(PathBuf, String)>,
+    pub comments: BTreeMap<u64, CommentEntry>,
+    pub warnings: Vec<String>,
+}
+
+/// A comment, kept whatever its state so several exports merge; only approved ones are written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommentEntry {
+    pub kind: CommentKind,
+    pub parent: u64,
+    pub author: String,
+    pub website: Option<String>,
+    pub date: Option<String>,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CommentKind {
+    Approved,
+    Unapproved,
+    Spam,
+    Trash,
+    /// Pingbacks and trackbacks: notices from other sites, not readers' words.
+    Ping,
+}
+
+impl CommentKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            CommentKind::Approved => "approved",
+            CommentKind::Unapproved => "awaiting moderation (left out)",
+            CommentKind::Spam => "spam (left out)",
+            CommentKind::Trash => "in the trash (left out)",
+            CommentKind::Ping => "pingbacks and trackbacks (left out)",
+        }
+    }
+}
+
+/// What became of one item.
+pub enum Converted {
+    Entry(Box<Entry>),
+    /// An item that is not content to import: its kind and status, and why, for the report.
+    Skipped {
+        what: String,
+        title: String,
+    },
+    /// Attachments were read in the first pass.
+    Attachment,
+}
+
+/// WordPress's `0000-00-00 00:00:00` means "not set" (drafts have no GMT date).
+fn is_set(date: &str) -> bool {
+    !date.trim().is_empty() && !date.starts_with("0000")
+}
+
+/// A WordPress date as front matter: GMT as RFC 3339 UTC, else the local time as written.
+pub fn date_of(gmt: &str, local: &str) -> Option<String> {
+    if is_set(gmt) {
+        let gmt = gmt.trim();
+        Some(format!(
+            "{}T{}Z",
+            gmt.get(..10)?,
+            gmt.get(11..19).unwrap_or("00:00:00")
+        ))
+    } else if is_set(local) {
+        Some(local.trim().to_string())
+    } else {
+        None
+    }
+}
+
+/// `%e1%9e%80…` in a slug or term as UTF-8 text.
+pub fn decode_percent(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// Whether the builder takes `slug` as a URL slug (its own rule: letters, digits, `-`, `_`, `.`).
+pub fn slug_is_valid(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// The post's slug: its decoded `post_name`, else made from the title, else `post-<id>`.
+fn slug_of(item: &Item, warnings: &mut Vec<String>) -> String {
+    let decoded = decode_percent(item.name.trim()).to_lowercase();
+    if slug_is_valid(&decoded) {
+        return decoded;
+    }
+    let made = crate::markdown::slugify(if decoded.is_empty() {
+        &item.title
+    } else {
+        &decoded
+    });
+    if slug_is_valid(&made) {
+        if !decoded.is_empty() {
+            warnings.push(format!("the slug \"{decoded}\" has characters a URL slug cannot hold here; it became \"{made}\""));
+        }
+        return made;
+    }
+    let fallback = format!("post-{}", item.id);
+    warnings.push(format!(
+        "no usable slug (\"{decoded}\"); it became \"{fallback}\" (its old address still redirects)"
+    ));
+    fallback
+}
+
+/// Old addresses: the permalink's path as exported and its other percent-encoding form.
+fn aliases_of(link: &str) -> Vec<String> {
+    let Some(rest) = link.split_once("://").map(|(_, r)| r) else {
+        return Vec::new();
+    };
+    let path = rest.find('/').map_or("/", |i| &rest[i..]);
+    // `/?p=123` addresses all share the path `/`: they cannot be told apart by a static host.
+    if path.split(['?', '#']).next().unwrap_or("/") == "/" {
+        return Vec::new();
+    }
+    let mut aliases = vec![path.to_string()];
+    let decoded = decode_percent(path);
+    let other = if decoded != path {
+        decoded
+    } else {
+        percent_encoding::utf8_percent_encode(path, PATH_SET).to_string()
+    };
+    if other != path {
+        aliases.push(other);
+    }
+    aliases
+}
+
+/// What a URL path must escape: controls, space, non-ASCII and the characters that end a path.
+const PATH_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// Converts one item of the second pass.
+pub fn convert(item: Item, ctx: &Context) -> Converted {
+    let kind = item.kind.as_str();
+    if kind == "attachment" {
+        return Converted::Attachment;
+    }
+    let status = Status::of(&item.status);
+    let (Some(status), "post" | "page") = (status, kind) else {
+        let why = match kind {
+            "post" | "page" => format!("{kind} ({})", item.status),
+            "revision" => "revision".into(),
+            other => format!("{other} ({})", item.status),
+        };
+        return Converted::Skipped {
+            what: why,
+            title: item.title,
+        };
+    };
+    let mut warnings = Vec::new();
+    let slug = slug_of(&item, &mut warnings);
+    let (body, images) = body_of(&item, ctx, &mut warnings);
+    let mut entry = Entry {
+        page: kind == "page",
+        status,
+        title: item.title.trim().to_string(),
+        slug,
+        link: item.link.trim().to_string(),
+        date: date_of(&item.date_gmt, &item.date),
+        updated: None,
+        tags: terms(&item, "post_tag"),
+        categories: terms(&item, "category")
+            .into_iter()
+            .filter(|c| c != "Uncategorized")
+            .collect(),
+        author: ctx
+            .channel
+            .authors
+            .get(&item.creator)
+            .cloned()
+            .or_else(|| Some(item.creator.clone()).filter(|c| !c.is_empty())),
+        summary: excerpt(&item.excerpt),
+        cover: None,
+        aliases: Vec::new(),
+        body,
+        images,
+        comments: BTreeMap::new(),
+        warnings,
+    };
+    // An old address that is also the new one would put a redirect where the page is.
+    let new_address = if entry.page {
+        format!("/{}/", entry.slug)
+    } else {
+        format!("/posts/{}/", entry.slug)
+    };
+    entry.aliases = aliases_of(&item.link)
+        .into_iter()
+        .filter(|a| a.trim_end_matches('/') != new_address.trim_end_matches('/'))
+        .collect();
+    entry.comments = comments(&item.comments, &mut entry.warnings);
+    if entry.title.is_empty() {
+        entry.title = entry.slug.clone();
+        entry
+            .warnings
+            .push("it has no title; its slug is used".into());
+    }
+    let updated = date_of(&item.modified_gmt, &item.modified);
+    if updated != entry.date && entry.status == Status::Published {
+        entry.updated = updated;
+    }
+    cover(&item, ctx, &mut entry);
+    Converted::Entry(Box::new(entry))
+}
+
+fn terms(item: &Item, domain: &str) -> Vec<String> {
+    item.terms
+        .iter()
+        .filter(|(d, _, _)| d == domain)
+        .map(|(_, nicename, label)| {
+            let label = label.trim();
+            if label.is_empty() {
+                decode_percent(nicename)
+            } else {
+                label.to_string()
+            }
+        })
+        .collect()
+}
+
+fn excerpt(html: &str) -> Option<String> {
+    let text = html::to_markdown(
+        &html::prepare(html, &HashMap::new(), &mut Vec::new()),
+        None,
+        &[],
+    )
+    .markdown;
+    let text = crate::markdown::to_plain_text(&text);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!text.is_empty()).then_some(text)
+}
+
+/// The body as Markdown, and the image files it needs beside it.
+fn body_of(
+    item: &Item,
+    ctx: &Context,
+    warnings: &mut Vec<String>,
+) -> (String, Vec<(PathBuf, String)>) {
+    let prepared = html::prepare(&item.content, &ctx.attachments, warnings);
+    let mut map = ImageMap::new();
+    let mut images: Vec<(PathBuf, String)> = Vec::new();
+    for url in html::image_urls(&prepared) {
+        if map.contains_key(&url) {
+            continue;
+        }
+        let local = copy_plan(&url, ctx, &mut images);
+        if local.is_none() {
+            warnings.push(format!(
+                "image not found in the media folder: {url} (kept as a link)"
+            ));
+        }
+        map.insert(url, local);
+    }
+    let footnotes = footnotes(item.meta("footnotes"));
+    let converted = html::to_markdown(&prepared, Some(map), &footnotes);
+    warnings.extend(converted.warnings);
+    (converted.markdown, images)
+}
+
+/// Where an image is copied to (its file name beside the post), when the uploads folder has it.
+fn copy_plan(url: &str, ctx: &Context, images: &mut Vec<(PathBuf, String)>) -> Option<String> {
+    let source = ctx.uploads.as_ref()?.best(url)?;
+    if let Some((_, name)) = images.iter().find(|(s, _)| *s == source) {
+        return Some(name.clone());
+    }
+    let wanted = media::file_name(url)?;
+    let mut name = wanted.clone();
+    let mut n = 2;
+    while images.iter().any(|(_, taken)| *taken == name) {
+        name = match wanted.rsplit_once('.') {
+            Some((stem, ext)) => format!("{stem}-{n}.{ext}"),
+            None => format!("{wanted}-{n}"),
+        };
+        n += 1;
+    }
+    images.push((source, name.clone()));
+    Some(name)
+}
+
+/// The block editor keeps footnotes in the `footnotes` meta as JSON: `[{"id", "content"}]`.
+fn footnotes(meta: Option<&str>) -> Vec<(String, String)> {
+    let Some(Ok(serde_json::Value::Array(notes))) = meta.map(serde_json::from_str) else {
+        return Vec::new();
+    };
+    notes
+        .iter()
+        .filter_map(|n| {
+            Some((
+                n.get("id")?.as_str()?.to_string(),
+                n.get("content")?.as_str()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// The featured image (`_thumbnail_id`) as the cover.
+fn cover(item: &Item, ctx: &Context, entry: &mut Entry) {
+    let Some(id) = item
+        .meta("_thumbnail_id")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    else {
+        return;
+    };
+    let Some(url) = ctx.attachments.get(&id) else {
+        entry.warnings.push(format!(
+            "the featured image (attachment {id}) is not in the export"
+        ));
+        return;
+    };
+    match copy_plan(url, ctx, &mut entry.images) {
+        Some(name) => entry.cover = Some(name),
+        None => entry.warnings.push(format!(
+            "featured image not found in the media folder: {url}"
+        )),
+    }
+}
+
+/// Every comment of the item by id; bodies converted for the approved ones only.
+fn comments(list: &[Comment], warnings: &mut Vec<String>) -> BTreeMap<u64, CommentEntry> {
+    list.iter()
+        .map(|c| {
+            let kind = match (c.kind.as_str(), c.approved.trim()) {
+                ("pingback" | "trackback", _) => CommentKind::Ping,
+                (_, "1") => CommentKind::Approved,
+                (_, "spam") => CommentKind::Spam,
+                (_, "trash" | "post-trashed") => CommentKind::Trash,
+                _ => CommentKind::Unapproved,
+            };
+            let body = if kind == CommentKind::Approved {
+                let prepared = html::wpautop(&html::strip_controls(&c.content));
+                let converted = html::to_markdown(&prepared, None, &[]);
+                for warning in converted.warnings {
+                    warnings.push(format!(
+                        "comment {} by {}: {warning}",
+                        c.id,
+                        c.author.trim()
+                    ));
+                }
+                converted.markdown
+            } else {
+                String::new()
+            };
+            let website = Some(c.author_url.trim())
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+                .map(str::to_string);
+            let entry = CommentEntry {
+                kind,
+                parent: c.parent,
+                author: c.author.trim().to_string(),
+                website,
+                date: date_of(&c.date_gmt, &c.date),
+                body,
+            };
+            (c.id, entry)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_encoded_slugs_and_terms_decode() {
+        assert_eq!(decode_percent("%e1%9e%9f%e1%9f%80%e1%9e%98"), "សៀម");
+        assert!(slug_is_valid("សៀម"));
+        assert!(!slug_is_valid("a b"));
+    }
+
+    #[test]
+    fn dates_prefer_gmt() {
+        assert_eq!(
+            date_of("2024-03-05 03:20:00", "2024-03-05 10:20:00").as_deref(),
+            Some("2024-03-05T03:20:00Z")
+        );
+        assert_eq!(
+            date_of("0000-00-00 00:00:00", "2024-03-05 10:20:00").as_deref(),
+            Some("2024-03-05 10:20:00")
+        );
+        assert_eq!(date_of("", ""), None);
+    }
+
+    #[test]
+    fn aliases_keep_both_encodings_and_never_the_home_page() {
+        assert_eq!(
+            aliases_of("https://ex.org/2024/03/%e1%9e%80/"),
+            ["/2024/03/%e1%9e%80/", "/2024/03/\u{1780}/"]
+        );
+        assert_eq!(
+            aliases_of("https://ex.org/2024/03/boat/"),
+            ["/2024/03/boat/"]
+        );
+        assert!(aliases_of("https://ex.org/?p=12").is_empty());
+    }
+}

@@ -1,0 +1,320 @@
+//! `fieldnotes import wordpress`: the fixture export (a travel journal, `tests/fixtures/wordpress/`)
+//! imported and compared file by file with the reviewed expected files, plus what must never
+//! happen to a content folder (overwritten files, a half-written import).
+//!
+//! `UPDATE_EXPECT=1 cargo test --test import_wordpress` rewrites the expected files; review the
+//! diff before committing it.
+
+mod common;
+
+use common::{fixture, snapshot};
+use fieldnotes::builder::{self, BuildOptions};
+use fieldnotes::import::{self, WordpressOptions};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn export() -> PathBuf {
+    fixture("wordpress/export.xml")
+}
+
+fn options(content: &Path) -> WordpressOptions {
+    WordpressOptions {
+        exports: vec![export()],
+        content: content.to_path_buf(),
+        media: Some(fixture("wordpress/uploads")),
+        force: false,
+    }
+}
+
+/// Imports the fixture into a new temporary folder; returns it and the content folder.
+fn imported() -> (tempfile::TempDir, PathBuf, import::Report) {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    let report = import::wordpress(&options(&content)).unwrap_or_else(|e| panic!("{e:#}"));
+    (tmp, content, report)
+}
+
+#[test]
+fn the_fixture_imports_as_the_expected_files() {
+    let (_tmp, content, _) = imported();
+    let written = snapshot(&content);
+    let expected_dir = fixture("wordpress/expected");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        let _ = fs::remove_dir_all(&expected_dir);
+        for (path, bytes) in &written {
+            if path.ends_with(".md") || path.ends_with(".toml") {
+                let target = expected_dir.join(path);
+                fs::create_dir_all(target.parent().unwrap()).unwrap();
+                fs::write(target, bytes).unwrap();
+            }
+        }
+    }
+    let expected = snapshot(&expected_dir);
+    let text_files: Vec<&String> = written
+        .keys()
+        .filter(|p| p.ends_with(".md") || p.ends_with(".toml"))
+        .collect();
+    assert_eq!(
+        text_files,
+        expected.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    for (path, bytes) in &expected {
+        assert_eq!(
+            String::from_utf8_lossy(&written[path]),
+            String::from_utf8_lossy(bytes),
+            "{path} differs from tests/fixtures/wordpress/expected/{path}"
+        );
+    }
+    // Images sit beside their post: the original when present, else the largest copy.
+    let images: Vec<&str> = written
+        .keys()
+        .filter(|p| !p.ends_with(".md") && !p.ends_with(".toml"))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        images,
+        [
+            "pages/about/market.png",
+            "posts/day-1-phnom-penh/market.png",
+            "posts/day-1-phnom-penh/riverfront.jpg",
+            "posts/day-1-phnom-penh/temple.jpg",
+            "posts/kampot-pepper/tuk-tuk.png",
+            "posts/សៀមរាប/temple.jpg",
+        ]
+    );
+    let uploads = fixture("wordpress/uploads/2024/03");
+    assert_eq!(
+        written["posts/day-1-phnom-penh/riverfront.jpg"],
+        fs::read(uploads.join("riverfront.jpg")).unwrap(),
+        "the original, not the 1024x768 copy the post names"
+    );
+    assert_eq!(
+        written["posts/សៀមរាប/temple.jpg"],
+        fs::read(uploads.join("temple-300x200.jpg")).unwrap(),
+        "only a copy exists: it is used"
+    );
+}
+
+#[test]
+fn no_email_or_address_of_a_commenter_is_written() {
+    let (_tmp, content, _) = imported();
+    for (path, bytes) in snapshot(&content) {
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in [
+            "@mail.example",
+            "@slowroads.example",
+            "203.0.113.7",
+            "192.0.2.66",
+            "javascript:",
+            "<script",
+            "onerror",
+        ] {
+            assert!(!text.contains(secret), "{path} contains {secret}");
+        }
+    }
+}
+
+#[test]
+fn the_report_lists_counts_skipped_items_and_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    let out = Command::new(env!("CARGO_BIN_EXE_fieldnotes"))
+        .args(["import", "wordpress"])
+        .arg(export())
+        .arg("--content")
+        .arg(&content)
+        .arg("--media")
+        .arg(fixture("wordpress/uploads"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = String::from_utf8(out.stdout).unwrap();
+    for line in [
+        "posts: 2 published",
+        "posts: 1 draft",
+        "posts: 1 private",
+        "posts: 1 scheduled",
+        "pages: 1 published",
+        "comments: 4 approved",
+        "comments: 1 awaiting moderation (left out)",
+        "comments: 1 pingbacks and trackbacks (left out)",
+        "images copied: 6",
+        "  1 × revision",
+        "  1 × nav_menu_item (publish)",
+        "  1 × post (trash)",
+        "\"Day 1: Landing in Phnom Penh\" (https://slowroads.example/2024/03/05/day-1-phnom-penh/): image not found in the media folder: https://slowroads.example/wp-content/uploads/2024/03/lost-photo.jpg (kept as a link)",
+        "comment 506 by Mallory: <script> removed",
+        "comment 506 by Mallory: unsafe link (javascript) removed, its text kept",
+        "<iframe> removed",
+        "the shortcode [contact-form-7] has no equivalent here; it was kept as text",
+        "the block \"latest-posts\" is made by WordPress on each visit",
+    ] {
+        assert!(report.contains(line), "missing {line:?} in:\n{report}");
+    }
+}
+
+#[test]
+fn existing_files_are_never_replaced_without_force() {
+    let (_tmp, content, _) = imported();
+    let post = content.join("posts/day-1-phnom-penh/index.md");
+    fs::write(&post, "---\ntitle: Mine\n---\nMy own edit.\n").unwrap();
+    fs::remove_file(content.join("posts/kampot-pepper/index.md")).unwrap();
+    let before = snapshot(&content);
+
+    let err = import::wordpress(&options(&content)).unwrap_err();
+    let message = format!("{err:#}");
+    assert!(
+        message.contains("nothing was written") && message.contains("--force"),
+        "{message}"
+    );
+    assert!(
+        message.contains("day-1-phnom-penh/index.md"),
+        "the conflicts are listed: {message}"
+    );
+    assert_eq!(
+        snapshot(&content),
+        before,
+        "not even the missing file was written"
+    );
+
+    let forced = WordpressOptions {
+        force: true,
+        ..options(&content)
+    };
+    import::wordpress(&forced).unwrap();
+    assert!(fs::read_to_string(&post)
+        .unwrap()
+        .contains("Landing in Phnom Penh"));
+    assert!(content.join("posts/kampot-pepper/index.md").exists());
+}
+
+#[test]
+fn a_failed_import_leaves_the_folder_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    fs::create_dir_all(content.join("posts")).unwrap();
+    fs::write(content.join("posts/mine.md"), "---\ntitle: Mine\n---\n").unwrap();
+    let before = snapshot(&content);
+    let full = fs::read_to_string(export()).unwrap();
+    let cut = tmp.path().join("cut.xml");
+    // Cut inside the last attachment item, as an interrupted download would.
+    fs::write(&cut, &full[..full.rfind("<wp:attachment_url>").unwrap()]).unwrap();
+
+    let opts = WordpressOptions {
+        exports: vec![export(), cut],
+        ..options(&content)
+    };
+    let err = import::wordpress(&opts).unwrap_err();
+    assert!(format!("{err:#}").contains("cut short"), "{err:#}");
+    assert_eq!(snapshot(&content), before);
+    let left: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "no staging folder left behind: {left:?}");
+}
+
+/// A minimal export with one post and its comments.
+fn one_post_export(title: &str, comments: &[(u64, &str)]) -> String {
+    let comments: String = comments
+        .iter()
+        .map(|(id, text)| {
+            format!("<wp:comment><wp:comment_id>{id}</wp:comment_id><wp:comment_author>Reader</wp:comment_author><wp:comment_date_gmt>2024-01-02 03:04:05</wp:comment_date_gmt><wp:comment_content>{text}</wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_type>comment</wp:comment_type><wp:comment_parent>0</wp:comment_parent></wp:comment>")
+        })
+        .collect();
+    format!("<?xml version=\"1.0\"?><rss><channel><title>Two files</title><item><title>{title}</title><link>https://two.example/hello/</link><wp:post_id>1</wp:post_id><wp:post_date_gmt>2024-01-01 00:00:00</wp:post_date_gmt><wp:post_name>hello</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type><content:encoded>{title} body</content:encoded>{comments}</item></channel></rss>")
+}
+
+#[test]
+fn two_exports_merge_by_post_and_comment_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = tmp.path().join("first.xml");
+    let second = tmp.path().join("second.xml");
+    fs::write(
+        &first,
+        one_post_export("Old title", &[(1, "First"), (2, "Edited later")]),
+    )
+    .unwrap();
+    fs::write(
+        &second,
+        one_post_export("New title", &[(2, "Edited"), (3, "Third")]),
+    )
+    .unwrap();
+    let content = tmp.path().join("content");
+    let report = import::wordpress(&WordpressOptions {
+        exports: vec![first, second],
+        content: content.clone(),
+        media: None,
+        force: false,
+    })
+    .unwrap();
+    assert_eq!(
+        report.entries.values().sum::<usize>(),
+        1,
+        "one post: {report}"
+    );
+    let post = fs::read_to_string(content.join("posts/hello/index.md")).unwrap();
+    assert!(
+        post.contains("title: New title") && post.contains("New title body"),
+        "{post}"
+    );
+    let comments: Vec<String> = snapshot(&content.join("comments/hello"))
+        .into_keys()
+        .collect();
+    assert_eq!(comments, ["wp-1.md", "wp-2.md", "wp-3.md"]);
+    let edited = fs::read_to_string(content.join("comments/hello/wp-2.md")).unwrap();
+    assert!(
+        edited.ends_with("---\nEdited\n"),
+        "the later file wins: {edited}"
+    );
+}
+
+/// The imported posts build: the copy below leaves out `pages/` and `comments/`, which the
+/// builder of this branch would read as posts. Once pages and comments are merged into the
+/// builder, `the_whole_imported_folder_builds` below checks the folder as it is.
+#[test]
+fn the_imported_posts_build() {
+    let (tmp, content, _) = imported();
+    fs::remove_dir_all(content.join("pages")).unwrap();
+    fs::remove_dir_all(content.join("comments")).unwrap();
+    let opts = BuildOptions {
+        content: content.clone(),
+        out: tmp.path().join("out"),
+        today: Some("2026-01-01".into()),
+        ..BuildOptions::default()
+    };
+    let site = builder::load_site(&opts).unwrap_or_else(|p| panic!("{p}"));
+    let slugs: Vec<&str> = site.posts.iter().map(|p| p.summary.slug.as_str()).collect();
+    assert_eq!(slugs, ["សៀមរាប", "day-1-phnom-penh"]);
+    assert_eq!(site.skipped.drafts, 3, "draft, private and scheduled");
+    let day1 = &site.posts[1];
+    assert_eq!(day1.summary.cover.as_ref().unwrap().image.width, Some(16));
+    assert_eq!(day1.images.len(), 3, "{:?}", day1.images);
+    assert_eq!(day1.summary.aliases, ["/2024/03/05/day-1-phnom-penh/"]);
+    let missing: Vec<String> = site.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(missing.is_empty(), "{missing:?}");
+    builder::build(&opts).unwrap_or_else(|p| panic!("{p}"));
+}
+
+/// Depends on pages (`content/pages/`) and comments (`content/comments/`) in the builder,
+/// which other branches add; run it with `--ignored` once they are merged.
+#[test]
+#[ignore = "needs pages and comments in the builder"]
+fn the_whole_imported_folder_builds() {
+    let (tmp, content, _) = imported();
+    let opts = BuildOptions {
+        content,
+        out: tmp.path().join("out"),
+        today: Some("2026-01-01".into()),
+        ..BuildOptions::default()
+    };
+    let site = builder::load_site(&opts).unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(site.posts.len(), 2, "the About page is not a post");
+    builder::build(&opts).unwrap_or_else(|p| panic!("{p}"));
+}
