@@ -136,6 +136,7 @@ fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
             file: String::new(),
             aliases: front.aliases.clone(),
             bytes: 0,
+            comments: 0,
         },
         body,
         images,
