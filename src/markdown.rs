@@ -107,9 +107,9 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
 /// becomes its alt text (no tracking pixels, nothing fetched from elsewhere), a heading becomes a
 /// paragraph (no heading outranks the post's, none takes an id), and footnotes stay text (their
 /// ids would clash with the post's).
-pub fn render_comment(markdown: &str, base_path: &str) -> SafeHtml {
+pub fn render_comment(markdown: &str, base_path: &str) -> Rendered {
     let opts = RenderOptions::for_site(base_path, BTreeMap::new());
-    render_as(markdown, &opts, true).html
+    render_as(markdown, &opts, true)
 }
 
 fn render_as(markdown: &str, opts: &RenderOptions, comment: bool) -> Rendered {
@@ -1008,7 +1008,7 @@ mod tests {
             ![pixel](https://evil.example/track.gif) ![](https://evil.example/blank.gif)\n\n\
             [[x]](https://spam.example/) <a href=\"https://spam.example/\">raw</a>\n\n\
             # Shouting\n\n[^1]\n\n[^1]: note\n";
-        let html = render_comment(hostile, "/").into_string();
+        let html = render_comment(hostile, "/").html.into_string();
         for refused in [
             "<script",
             "<img",
@@ -1041,8 +1041,9 @@ mod tests {
         );
         assert!(html.contains("&lt;a href="), "raw links stay text: {html}");
         // Site links too: whatever a commenter links to earns nothing from the site.
-        let local =
-            render_comment("[day 1](/posts/day-01/) ![t](a.png \"T\")", "/blog/").into_string();
+        let local = render_comment("[day 1](/posts/day-01/) ![t](a.png \"T\")", "/blog/")
+            .html
+            .into_string();
         assert_eq!(
             local,
             "<p><a href=\"/blog/posts/day-01/\" rel=\"nofollow ugc noopener noreferrer\">day 1</a> t</p>\n"

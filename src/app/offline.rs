@@ -248,6 +248,20 @@ pub async fn refresh_stored() {
     STORED_READ.with(|r| r.set(true));
 }
 
+/// A data file this browser stores that `wanted` picks (relative to the data folder): how a page
+/// opened offline finds a post's files without the slug shard that names them.
+pub async fn stored_file(wanted: impl Fn(&str) -> bool) -> Option<String> {
+    stored_known().await;
+    let prefix = data_url("");
+    state().stored.with_untracked(|stored| {
+        stored
+            .iter()
+            .filter_map(|url| url.strip_prefix(&prefix))
+            .find(|file| wanted(file))
+            .map(String::from)
+    })
+}
+
 /// Makes sure [`Offline::stored`] has been read from the caches (a page loaded offline may search
 /// before the start-up read is done); reads them only the first time.
 pub async fn stored_known() {

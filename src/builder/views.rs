@@ -139,7 +139,7 @@ fn post_list<'a>(base: &str, posts: impl Iterator<Item = &'a PostSummary>) -> St
     html
 }
 
-/// "3 comments" on a post's card, as the app's `CommentCount`; nothing for none.
+/// "3 comments" on a post's card, as the app's `PostList`; nothing for none.
 fn comment_count(count: u32) -> String {
     if count == 0 {
         return String::new();
@@ -406,11 +406,11 @@ fn comment_list(base: &str, comments: &[Comment], class: &str) -> String {
         };
         let _ = write!(
             html,
-            "<li id=\"{}\"><article class=\"comment\"><header class=\"comment-meta\">{author} <time datetime=\"{}\">{}</time></header><div class=\"prose comment-body\">{}</div></article>",
+            "<li id=\"{}\"><article class=\"comment\"><header class=\"comment-meta\">{author} <time datetime=\"{}\">{}</time></header><div class=\"prose\">{}</div></article>",
             escape_html(&comment.anchor()),
             escape_html(&comment.date),
             escape_html(&human_date(comment.day())),
-            render_comment(&comment.body, base)
+            render_comment(&comment.body, base).html
         );
         if !comment.replies.is_empty() {
             html.push_str(&comment_list(base, &comment.replies, "comment-replies"));
