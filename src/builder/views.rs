@@ -312,33 +312,7 @@ pub fn post(
         escape_html(&summary.title),
         post_meta(base, summary)
     );
-    if let (Some(series), false) = (&summary.series, nav.series.is_empty()) {
-        let position = nav
-            .series
-            .iter()
-            .position(|p| p.slug == summary.slug)
-            .map_or(0, |i| i + 1);
-        let _ = write!(
-            html,
-            "<nav class=\"series\" aria-label=\"Series\"><p>Part {position} of {} in “{}”</p><ol>",
-            nav.series.len(),
-            escape_html(&series.name)
-        );
-        for part in &nav.series {
-            let current = if part.slug == summary.slug {
-                " aria-current=\"page\""
-            } else {
-                ""
-            };
-            let _ = write!(
-                html,
-                "<li{current}><a href=\"{}\">{}</a></li>",
-                post_href(base, &part.slug),
-                escape_html(&part.title)
-            );
-        }
-        html.push_str("</ol></nav>");
-    }
+    html.push_str(&series_nav(base, summary, nav));
     html.push_str(&contents(&rendered.headings));
     let _ = write!(
         html,
@@ -377,6 +351,40 @@ pub fn post(
         }
     }
     html.push_str("</nav>");
+    html
+}
+
+/// The parts of the series a post belongs to, the post itself marked, as the app draws them.
+fn series_nav(base: &str, summary: &PostSummary, nav: &PostNav) -> String {
+    let (Some(series), false) = (&summary.series, nav.series.is_empty()) else {
+        return String::new();
+    };
+    let position = nav
+        .series
+        .iter()
+        .position(|p| p.slug == summary.slug)
+        .map_or(0, |i| i + 1);
+    let mut html = String::new();
+    let _ = write!(
+        html,
+        "<nav class=\"series\" aria-label=\"Series\"><p>Part {position} of {} in “{}”</p><ol>",
+        nav.series.len(),
+        escape_html(&series.name)
+    );
+    for part in &nav.series {
+        let current = if part.slug == summary.slug {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            html,
+            "<li{current}><a href=\"{}\">{}</a></li>",
+            post_href(base, &part.slug),
+            escape_html(&part.title)
+        );
+    }
+    html.push_str("</ol></nav>");
     html
 }
 
