@@ -1,6 +1,6 @@
 // Readers' comments in a real browser: threaded under the post on the sample site, counted on its
 // card, the same thread in the page without JavaScript, hostile comments inert (a fixture site
-// over the same built app), and a post opened once shows its comments offline.
+// over the same built app), and a post opened once, or saved, shows its comments offline.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -171,6 +171,30 @@ test('a post opened once shows its comments offline', async () => {
     await page.locator('article.post h1', { hasText: post.title }).waitFor();
     assert.equal(await section(page).locator('h2').textContent(), '4 comments');
     assert.equal(await section(page).locator('li').count(), 4);
+  } finally {
+    await server.close();
+    await close();
+  }
+  const real = problems.filter((p) => !/Failed to load resource|ERR_CONNECTION_REFUSED|status of 503/.test(p));
+  assert.deepEqual(real, []);
+});
+
+test('a post saved for offline, never opened, shows its comments offline', async () => {
+  const server = await serve(dist);
+  const { page, problems, close } = await openPage();
+  const posts = postsOf(dist);
+  try {
+    await page.goto(server.url + '/offline');
+    await appReady(page);
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+    await page.getByRole('button', { name: /^Save all posts for offline/ }).click();
+    await page.locator('.save-status', { hasText: `Saved ${posts.length} posts for offline reading` }).waitFor();
+    const saved = await page.evaluate(async () => (await (await caches.open('fieldnotes-saved')).keys()).map((r) => new URL(r.url).pathname));
+    assert.ok(saved.includes(`/data/${commentFile(dist, 'day-02-the-central-market')}`), saved.join(' '));
+    await server.close();
+    await page.goto(`${server.url}/posts/day-02-the-central-market/`);
+    await appReady(page);
+    assert.equal(await section(page).locator('h2').textContent(), '3 comments');
   } finally {
     await server.close();
     await close();
