@@ -8,9 +8,9 @@
 //! - writes every `<a>` and `<img>` tag itself, with escaped attributes and no others.
 //!
 //! It also gives each heading a unique, readable `id` and collects the headings for a table of
-//! contents.
+//! contents. Readers' comments go through the same filter in a stricter mode ([`render_comment`]).
 
-use crate::model::ImageRef;
+use crate::model::{ImageRef, COMMENT_REL};
 use crate::text::{self, Class, Unspaced};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::{BTreeMap, HashSet};
@@ -99,8 +99,28 @@ pub fn options() -> Options {
 
 /// Renders untrusted Markdown to HTML that is safe to insert into the page.
 pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
-    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    render_as(markdown, opts, false)
+}
+
+/// Renders a reader's comment: the same filter as posts, stricter still. Its links carry
+/// [`COMMENT_REL`] (no weight for search engines, nothing told to the other site), an image
+/// becomes its alt text (no tracking pixels, nothing fetched from elsewhere), a heading becomes a
+/// paragraph (no heading outranks the post's, none takes an id), and footnotes stay text (their
+/// ids would clash with the post's).
+pub fn render_comment(markdown: &str, base_path: &str) -> Rendered {
+    let opts = RenderOptions::for_site(base_path, BTreeMap::new());
+    render_as(markdown, &opts, true)
+}
+
+fn render_as(markdown: &str, opts: &RenderOptions, comment: bool) -> Rendered {
+    let dialect = if comment {
+        options() - Options::ENABLE_FOOTNOTES - Options::ENABLE_HEADING_ATTRIBUTES
+    } else {
+        options()
+    };
+    let events: Vec<Event> = Parser::new_ext(markdown, dialect).collect();
     let mut renderer = Renderer {
+        comment,
         opts,
         events: &events,
         out: Vec::with_capacity(events.len()),
@@ -124,6 +144,8 @@ pub fn render(markdown: &str, opts: &RenderOptions) -> Rendered {
 
 /// The safety filter: walks the parser's events and writes only events and tags it made itself.
 struct Renderer<'a, 'e> {
+    /// A reader's comment ([`render_comment`]) rather than the author's post.
+    comment: bool,
     opts: &'a RenderOptions,
     events: &'a [Event<'e>],
     out: Vec<Event<'e>>,
@@ -146,6 +168,18 @@ impl<'e> Renderer<'_, 'e> {
             return i;
         }
         match &self.events[i] {
+            Event::Start(Tag::Heading { .. }) if self.comment => {
+                self.out.push(Event::Start(Tag::Paragraph))
+            }
+            Event::End(TagEnd::Heading(_)) if self.comment => {
+                self.out.push(Event::End(TagEnd::Paragraph))
+            }
+            Event::Start(Tag::Image { .. }) if self.comment => {
+                let end = find_end(self.events, i);
+                let alt = plain_text(&self.events[i + 1..end]);
+                self.out.push(Event::Text(alt.into()));
+                return end;
+            }
             Event::Start(Tag::Paragraph) => self.start_paragraph(i),
             Event::Start(Tag::Heading {
                 level, id, classes, ..
@@ -180,7 +214,7 @@ impl<'e> Renderer<'_, 'e> {
     }
 
     fn start_paragraph(&mut self, i: usize) {
-        match figure_caption(self.events, i) {
+        match figure_caption(self.events, i).filter(|_| !self.comment) {
             Some(caption) => {
                 self.figure = Some((find_end(self.events, i), caption));
                 self.out.push(Event::Html("<figure>".into()));
@@ -267,7 +301,11 @@ impl<'e> Renderer<'_, 'e> {
             escape_attr(&mut tag, title);
             tag.push('"');
         }
-        if is_web(&url) {
+        if self.comment {
+            tag.push_str(" rel=\"");
+            tag.push_str(COMMENT_REL);
+            tag.push('"');
+        } else if is_web(&url) {
             // Readers of this blog may need privacy: never tell other sites where they came from.
             tag.push_str(" rel=\"noopener noreferrer\"");
         }
@@ -961,6 +999,54 @@ mod tests {
             r.html.as_str().contains(r#"<p>The <mark>River</mark> &lt;b&gt;<mark>river</mark>&lt;/b&gt; and a <a href="/river"><mark>café</mark></a> by the riverside.</p>"#),
             "{}",
             r.html
+        );
+    }
+    #[test]
+    fn hostile_comments_are_inert() {
+        let hostile = "<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n\
+            [click](javascript:alert(3)) [also](JaVa\tScript:alert(4))\n\n\
+            ![pixel](https://evil.example/track.gif) ![](https://evil.example/blank.gif)\n\n\
+            [[x]](https://spam.example/) <a href=\"https://spam.example/\">raw</a>\n\n\
+            # Shouting\n\n[^1]\n\n[^1]: note\n";
+        let html = render_comment(hostile, "/").html.into_string();
+        for refused in [
+            "<script",
+            "<img",
+            "onerror=\"",
+            "<a href=\"javascript",
+            "<h1",
+            "id=\"",
+            "evil.example",
+            "<sup",
+        ] {
+            assert!(!html.contains(refused), "{refused} in {html}");
+        }
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
+        assert!(
+            html.contains("pixel"),
+            "an image becomes its alt text: {html}"
+        );
+        assert!(
+            html.contains(
+                "<a href=\"https://spam.example/\" rel=\"nofollow ugc noopener noreferrer\">"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p>Shouting</p>"),
+            "a heading is a paragraph: {html}"
+        );
+        assert!(html.contains("&lt;a href="), "raw links stay text: {html}");
+        // Site links too: whatever a commenter links to earns nothing from the site.
+        let local = render_comment("[day 1](/posts/day-01/) ![t](a.png \"T\")", "/blog/")
+            .html
+            .into_string();
+        assert_eq!(
+            local,
+            "<p><a href=\"/blog/posts/day-01/\" rel=\"nofollow ugc noopener noreferrer\">day 1</a> t</p>\n"
         );
     }
 }

@@ -8,8 +8,8 @@ use super::net::{fetch_json, fetch_text, parse_json, LoadError};
 use super::timing::timed;
 use crate::model::{
     chunk_file, doc_file, keys_file, shard_file, slug_file, AllPosts, ArchiveIndex, ArchiveYear,
-    Chunk, DocBlock, KeyList, ListPage, Manifest, Post, PostNav, PostSummary, SearchEntry, Shard,
-    SlugShard, DOC_BLOCK, FORMAT_VERSION, MANIFEST_FILE,
+    Chunk, CommentThread, DocBlock, KeyList, ListPage, Manifest, Post, PostNav, PostSummary,
+    SearchEntry, Shard, SlugShard, DOC_BLOCK, FORMAT_VERSION, MANIFEST_FILE,
 };
 use crate::search::index::{chunks_for, Loaded};
 use crate::search::query::Clause;
@@ -110,9 +110,33 @@ pub async fn load_post_nav(manifest: &Manifest, slug: &str) -> Result<PostNav, L
     Ok(nav)
 }
 
+/// The comment file of the post `slug`, from its slug shard: `None` when it has no comments.
+pub async fn comments_file(manifest: &Manifest, slug: &str) -> Result<Option<String>, LoadError> {
+    let shard = load_shard(manifest, slug).await?;
+    Ok(shard
+        .posts
+        .get(slug)
+        .and_then(|entry| entry.comments.clone()))
+}
+
+/// A post's comments, from this visit's memory or the network.
+pub async fn load_comments(file: &str) -> Result<Arc<CommentThread>, LoadError> {
+    fetch_once(&COMMENTS, file, None).await
+}
+
 /// Whether `file` is a post file of `slug` (`posts/<slug>.<hash>.json`).
 pub fn is_file_of(file: &str, slug: &str) -> bool {
-    file.strip_prefix("posts/")
+    is_in(file, "posts/", slug)
+}
+
+/// Whether `file` is the comment file of `slug` (`comments/<slug>.<hash>.json`).
+pub fn is_comments_of(file: &str, slug: &str) -> bool {
+    is_in(file, "comments/", slug)
+}
+
+/// Whether `file` is `<folder><slug>.<hash>.json`.
+fn is_in(file: &str, folder: &str, slug: &str) -> bool {
+    file.strip_prefix(folder)
         .and_then(|rest| rest.strip_prefix(slug))
         .and_then(|rest| rest.strip_prefix('.'))
         .is_some_and(|hash| hash.ends_with(".json") && !hash[..hash.len() - 5].contains('.'))
@@ -273,6 +297,7 @@ type Cache<T> = RefCell<HashMap<String, SharedFetch<T>>>;
 
 thread_local! {
     static POSTS: Cache<Post> = RefCell::new(HashMap::new());
+    static COMMENTS: Cache<CommentThread> = RefCell::new(HashMap::new());
     static ENTRIES: Cache<SearchEntry> = RefCell::new(HashMap::new());
     static SHARDS: Cache<Shard> = RefCell::new(HashMap::new());
     static CHUNKS: Cache<Chunk> = RefCell::new(HashMap::new());
@@ -428,12 +453,14 @@ pub async fn search_index_files(entry_file: &str) -> Result<Vec<String>, LoadErr
     Ok(urls)
 }
 
-/// The URLs of every file this visit has fetched and kept in memory (posts and search files).
+/// The URLs of every file this visit has fetched and kept in memory (posts, their comments and
+/// search files).
 pub fn fetched_urls() -> Vec<String> {
     fn keys<T>(cache: &'static std::thread::LocalKey<Cache<T>>) -> Vec<String> {
         cache.with(|c| c.borrow().keys().cloned().collect())
     }
     let mut urls = keys(&POSTS);
+    urls.extend(keys(&COMMENTS));
     urls.extend(keys(&ENTRIES));
     urls.extend(keys(&SHARDS));
     urls.extend(keys(&CHUNKS));

@@ -9,7 +9,7 @@ use super::data;
 use super::net::{self, LoadError};
 use super::timing::sleep;
 pub use crate::listing::human_bytes;
-use crate::model::PostSummary;
+use crate::model::{Manifest, PostSummary};
 use crate::routes::WORKER_FILE;
 use futures::future::join_all;
 use js_sys::{Array, Reflect};
@@ -248,6 +248,20 @@ pub async fn refresh_stored() {
     STORED_READ.with(|r| r.set(true));
 }
 
+/// A data file this browser stores that `wanted` picks (relative to the data folder): how a page
+/// opened offline finds a post's files without the slug shard that names them.
+pub async fn stored_file(wanted: impl Fn(&str) -> bool) -> Option<String> {
+    stored_known().await;
+    let prefix = data_url("");
+    state().stored.with_untracked(|stored| {
+        stored
+            .iter()
+            .filter_map(|url| url.strip_prefix(&prefix))
+            .find(|file| wanted(file))
+            .map(String::from)
+    })
+}
+
 /// Makes sure [`Offline::stored`] has been read from the caches (a page loaded offline may search
 /// before the start-up read is done); reads them only the first time.
 pub async fn stored_known() {
@@ -289,13 +303,14 @@ pub struct Progress {
     pub bytes: u64,
 }
 
-/// Stores `posts`, with their images, in [`SAVED_CACHE`] (and, with `search_entry`, the whole
-/// search index and the lists that browsing and searching read, `lists`); `progress` hears after
-/// each post. Returns the bytes stored.
+/// Stores `posts`, with their images and comments, in [`SAVED_CACHE`] (and, with `search_entry`,
+/// the whole search index and the lists that browsing and searching read, `lists`); `progress`
+/// hears after each post. Returns the bytes stored.
 pub async fn save_posts(
     posts: Vec<PostSummary>,
     search_entry: Option<String>,
     lists: Vec<String>,
+    manifest: Option<Manifest>,
     progress: impl Fn(Progress),
 ) -> Result<u64, LoadError> {
     let cache = open_cache(SAVED_CACHE).await.map_err(js_error)?;
@@ -312,7 +327,12 @@ pub async fn save_posts(
     progress(report);
     // A few at a time: a large site saves in minutes, not in one request after another.
     for batch in posts.chunks(PARALLEL) {
-        let saved = join_all(batch.iter().map(|summary| save_post(&cache, summary))).await;
+        let saved = join_all(
+            batch
+                .iter()
+                .map(|summary| save_post(&cache, summary, manifest.as_ref())),
+        )
+        .await;
         for bytes in saved {
             report.bytes += bytes?;
             report.done += 1;
@@ -332,10 +352,22 @@ pub async fn save_posts(
     Ok(report.bytes)
 }
 
-/// Stores one post's file and its images; returns their size.
-async fn save_post(cache: &Cache, summary: &PostSummary) -> Result<u64, LoadError> {
+/// Stores one post's file, its images and its comments (named in its slug shard, read through
+/// `manifest`); returns their size.
+async fn save_post(
+    cache: &Cache,
+    summary: &PostSummary,
+    manifest: Option<&Manifest>,
+) -> Result<u64, LoadError> {
     let post = data::load_post(&summary.file).await?;
     let mut urls = vec![data_url(&summary.file)];
+    if let (Some(manifest), true) = (manifest, summary.comments > 0) {
+        urls.extend(
+            data::comments_file(manifest, &summary.slug)
+                .await?
+                .map(|file| data_url(&file)),
+        );
+    }
     urls.extend(post.images.values().map(|image| data_url(&image.src)));
     urls.extend(summary.cover.iter().map(|c| data_url(&c.image.src)));
     let mut bytes = 0;

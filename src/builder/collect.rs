@@ -1,7 +1,9 @@
-//! Stage 1, collect: what the content folder holds. The site's settings, the post files and every
-//! other file (copied as media), found by walking the folder in a stable order.
+//! Stage 1, collect: what the content folder holds. The site's settings, the post files, the
+//! comment files and every other file (copied as media), found by walking the folder in a stable
+//! order.
 
 use super::assets::{self, Asset};
+use super::comments;
 use super::config::{self, CONFIG_FILE};
 use super::error::Problem;
 use super::permalink::Permalink;
@@ -19,6 +21,8 @@ pub struct Collected {
     pub permalink: Option<Permalink>,
     /// Markdown files that are posts, sorted by path.
     pub post_files: Vec<PathBuf>,
+    /// Files in the comments folder ([`super::comments`]), sorted by path: never posts or media.
+    pub comment_files: Vec<PathBuf>,
     /// Every other file, by its path relative to the content folder with `/`.
     pub assets: BTreeMap<String, Asset>,
     /// Errors: the build stops after parsing, with these and the posts' own.
@@ -54,6 +58,9 @@ pub fn collect(opts: &BuildOptions) -> Collected {
             Vec::new()
         }
     };
+    let (comment_files, files): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|p| comments::is_comment_path(p.strip_prefix(content).unwrap_or(p)));
     let (post_files, other_files): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|p| is_post_file(p));
     let other_files: Vec<_> = other_files
@@ -66,6 +73,7 @@ pub fn collect(opts: &BuildOptions) -> Collected {
         info,
         permalink,
         post_files,
+        comment_files,
         assets: loaded.assets,
         problems,
         warnings: loaded.warnings,

@@ -393,7 +393,7 @@ fn truthy(value: &Value) -> bool {
 }
 
 /// Line and column in the file of the value of `key` (the block starts on line 2).
-fn locate(block: &str, key: &str, toml: bool) -> (usize, usize) {
+pub(super) fn locate(block: &str, key: &str, toml: bool) -> (usize, usize) {
     let separator = if toml { '=' } else { ':' };
     for (i, line) in block.split_inclusive('\n').enumerate() {
         if let Some(rest) = line.trim_start().strip_prefix(key) {

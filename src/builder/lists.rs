@@ -51,7 +51,13 @@ pub fn slug_shards(count: usize) -> u32 {
 /// `posts` into `files`, and returns their folder (`lists/<hash>`, relative to the data folder).
 /// Each file is written as it is made, below a temporary folder, whose name becomes the hash of
 /// them all once the last is written.
-pub fn write_lists(info: &SiteInfo, posts: &[PostSummary], files: &Output) -> String {
+/// `comments` names the comment file of each post that has one, by slug (see [`ShardEntry`]).
+pub fn write_lists(
+    info: &SiteInfo,
+    posts: &[PostSummary],
+    comments: &BTreeMap<String, String>,
+    files: &Output,
+) -> String {
     let building = Path::new(LISTS_DIR).join(".building");
     let mut lists = Lists {
         files,
@@ -68,7 +74,7 @@ pub fn write_lists(info: &SiteInfo, posts: &[PostSummary], files: &Output) -> St
     let stage = stage.next("  lists: cards");
     lists.cards(posts);
     let stage = stage.next("  lists: slugs");
-    lists.slugs(posts);
+    lists.slugs(posts, comments);
     stage.done();
     let dir = format!("{LISTS_DIR}/{}", hex16(&lists.hasher.finalize()));
     files.rename_dir(&building, Path::new(&dir));
@@ -170,14 +176,15 @@ impl Lists<'_> {
         }
     }
 
-    /// The slug shards: each post's file and links.
-    fn slugs(&mut self, posts: &[PostSummary]) {
+    /// The slug shards: each post's file, comment file and links.
+    fn slugs(&mut self, posts: &[PostSummary], comments: &BTreeMap<String, String>) {
         let dir = self.dir.clone();
         let shards = slug_shards(posts.len());
         let mut slugs: BTreeMap<String, SlugShard> = BTreeMap::new();
         for (post, nav) in posts.iter().zip(navs(posts)) {
             let entry = ShardEntry {
                 file: post.file.clone(),
+                comments: comments.get(&post.slug).cloned(),
                 nav,
             };
             slugs
@@ -278,7 +285,7 @@ mod tests {
             r#"{"title":"T","description":"","base_path":"/","language":"en","posts_per_page":1}"#,
         )
         .unwrap();
-        let dir = write_lists(&info, &posts, &files);
+        let dir = write_lists(&info, &posts, &BTreeMap::new(), &files);
         files.finish().unwrap();
         let page = |n| -> ListPage {
             let file = out.join(tag_file(&dir, "food", n));
@@ -299,7 +306,7 @@ mod tests {
             r#"{"title":"T","description":"","base_path":"/","language":"en"}"#,
         )
         .unwrap();
-        let dir = write_lists(&info, &[], &files);
+        let dir = write_lists(&info, &[], &BTreeMap::new(), &files);
         files.finish().unwrap();
         let home: ListPage =
             serde_json::from_slice(&std::fs::read(out.join(home_file(&dir, 1))).unwrap()).unwrap();

@@ -2,8 +2,9 @@
 //! the app reads, in named stages, each a module of its own:
 //!
 //! 1. [`collect`]: the settings, the post files and every other file;
-//! 2. [`parse`]: each post on its own, in parallel;
-//! 3. [`validate`]: the checks that need every post (drafts, duplicate slugs, links);
+//! 2. [`parse`]: each post on its own, in parallel, and each comment file ([`comments`]);
+//! 3. [`validate`]: the checks that need every post (drafts, duplicate slugs, links, the posts
+//!    comments belong to), and each post's comments threaded;
 //! 4. [`write`](mod@write): the data files ([`crate::model`] types as JSON) and the manifest, each
 //!    written as it is made into the staging folder of [`output`], swapped in atomically at the end.
 //!
@@ -17,6 +18,7 @@
 
 mod assets;
 mod collect;
+mod comments;
 mod compress;
 mod config;
 mod error;
@@ -50,7 +52,7 @@ pub use offline::{Offline, SHELL_FILE, WEB_MANIFEST_FILE, WORKER_FILE};
 pub use stubs::{write_stubs, StubOptions, Stubs};
 pub use write::render_files;
 
-use crate::model::{Post, SiteInfo};
+use crate::model::{CommentThread, Post, SiteInfo};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -104,6 +106,8 @@ pub struct Site {
     pub info: SiteInfo,
     /// Newest first; posts without a date last.
     pub posts: Vec<Post>,
+    /// The published comments of each post that has any, by slug.
+    pub comments: BTreeMap<String, CommentThread>,
     pub skipped: Skipped,
     /// Copied files, by output path relative to the output folder.
     pub media: BTreeMap<String, Vec<u8>>,
@@ -142,8 +146,9 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site, Problems> {
     let collected = collect::collect(opts);
     let stage = stage.next("parse");
     let loaded = parse::parse_all(&opts.content, &collected, opts.progress);
+    let comments = comments::load_all(&opts.content, &collected.comment_files);
     let stage = stage.next("validate");
-    let site = validate::validate(opts, collected, loaded);
+    let site = validate::validate(opts, collected, loaded, comments);
     stage.done();
     site
 }

@@ -13,7 +13,9 @@ use crate::head::PageHead;
 use crate::listing;
 use crate::markdown::{self, escape_html, RenderOptions};
 use crate::model::ARCHIVE_PAGE;
-use crate::model::{slug_file, Manifest, Post, PostLink, PostSummary, SiteInfo, DATA_DIR};
+use crate::model::{
+    slug_file, CommentThread, Manifest, Post, PostLink, PostSummary, SiteInfo, DATA_DIR,
+};
 use crate::routes::Route;
 use anyhow::{bail, Context, Result};
 use base64::Engine as _;
@@ -106,13 +108,15 @@ impl Shell {
 }
 
 /// Writes every route's page, the alias pages and the offline shell into `dist`; `load_post`
-/// reads a post's own file. Returns how many HTML files it wrote.
+/// reads a post's own file, `load_comments` a post's comments (their file and thread) by its
+/// slug. Returns how many HTML files it wrote.
 pub fn write_pages(
     dist: &Path,
     shell: &Shell,
     manifest: &Manifest,
     posts: &[PostSummary],
     load_post: impl Fn(&PostSummary) -> Result<Post>,
+    load_comments: impl Fn(&str) -> Result<Option<(String, CommentThread)>>,
 ) -> Result<usize> {
     let site = &manifest.site;
     // Alias pages first, so a route's own page wins where an old address names the same file.
@@ -129,10 +133,15 @@ pub fn write_pages(
                 let post = load_post(summary)?;
                 let options = RenderOptions::for_site(&site.base_path, post.images);
                 let rendered = markdown::render(&post.body, &options);
-                let content = views::page(site, &views::post(site, summary, &rendered, &navs[i]));
-                // Its links live in its slug shard: fetched at once too.
+                let comments = load_comments(slug)?;
+                let thread = comments.as_ref().map(|(_, thread)| thread);
+                let view = views::post(site, summary, &rendered, &navs[i], thread);
+                let content = views::page(site, &view);
+                // Its links live in its slug shard, and its comments in their own file: fetched
+                // at once too.
                 let shard = slug_file(&manifest.lists, slug, manifest.slug_shards);
-                let data = vec![summary.file.clone(), shard];
+                let mut data = vec![summary.file.clone(), shard];
+                data.extend(comments.map(|(file, _)| file));
                 (Route::post_head(summary, site), content, data)
             }
             _ => (

@@ -157,6 +157,7 @@ fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
             file: String::new(),
             aliases,
             bytes: 0,
+            comments: 0,
         },
         body,
         images,

@@ -8,8 +8,11 @@ use super::hosting;
 use super::offline::{self, Offline};
 use super::pages::{self, Shell};
 use crate::markdown;
-use crate::model::{AllPosts, Manifest, Post, PostSummary, DATA_DIR, MANIFEST_FILE};
+use crate::model::{
+    slug_shard_file, AllPosts, Manifest, Post, PostSummary, SlugShard, DATA_DIR, MANIFEST_FILE,
+};
 use anyhow::{bail, Context, Result};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Settings of the stub step.
@@ -43,7 +46,14 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
     let assets = offline::shell_assets(&shell.html, &site.base_path);
     let warnings = shell_head(&mut shell, &manifest, &policy);
 
-    let pages = pages::write_pages(dist, &shell, &manifest, &posts, load_post)?;
+    let comment_files = comment_files(&data, &manifest)?;
+    let load_comments = |slug: &str| {
+        comment_files
+            .get(slug)
+            .map(|file| Ok((file.clone(), read_json(&data.join(file))?)))
+            .transpose()
+    };
+    let pages = pages::write_pages(dist, &shell, &manifest, &posts, load_post, load_comments)?;
     feeds::write_feeds(dist, site, &posts, load_post)?;
     hosting::write_host_files(dist, &manifest, &posts, &assets, &policy)?;
     let offline = offline::write_offline(dist, &assets, &manifest)?;
@@ -90,6 +100,20 @@ fn read_manifest(data: &Path, opts: &StubOptions) -> Result<Manifest> {
 fn read_posts(data: &Path, manifest: &Manifest) -> Result<Vec<PostSummary>> {
     let all: AllPosts = read_json(&data.join(&manifest.all_posts))?;
     Ok(all.posts)
+}
+
+/// The comment file of each post that has comments, by slug, from the slug shards.
+fn comment_files(data: &Path, manifest: &Manifest) -> Result<HashMap<String, String>> {
+    let mut files = HashMap::new();
+    for n in 0..manifest.slug_shards {
+        let shard: SlugShard = read_json(&data.join(slug_shard_file(&manifest.lists, n)))?;
+        for (slug, entry) in shard.posts {
+            if let Some(file) = entry.comments {
+                files.insert(slug, file);
+            }
+        }
+    }
+    Ok(files)
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {

@@ -1,8 +1,10 @@
 //! Stage 3, validate: the checks that need every post at once. Drafts, scheduled and expired
-//! posts are left out, slugs must be unique, links between posts must land, and the posts are
-//! put in reading order. Every problem of the run is returned together, sorted by file and line.
+//! posts are left out, slugs must be unique, links between posts must land, comments must belong
+//! to a post (and are threaded), and the posts are put in reading order. Every problem of the run
+//! is returned together, sorted by file and line.
 
 use super::collect::Collected;
+use super::comments::{self, LoadedComments};
 use super::error::{Problem, Problems, Severity};
 use super::parse::LoadedPost;
 use super::{BuildOptions, Site, Skipped};
@@ -14,9 +16,12 @@ pub fn validate(
     opts: &BuildOptions,
     collected: Collected,
     loaded: Vec<Result<LoadedPost, Problem>>,
+    comments: LoadedComments,
 ) -> Result<Site, Problems> {
     let mut problems = collected.problems;
     let mut warnings = collected.warnings;
+    problems.extend(comments.problems);
+    warnings.extend(comments.warnings);
     let mut posts = Vec::new();
     let mut not_posts = 0;
     for result in loaded {
@@ -30,10 +35,22 @@ pub fn validate(
             Ok(post) => posts.push(post),
         }
     }
+    let known: HashSet<String> = posts.iter().map(|p| p.post.summary.slug.clone()).collect();
     let (mut posts, mut skipped) = published(opts, posts);
     skipped.not_posts = not_posts;
     warnings.extend(unique_slugs(&mut posts));
     problems.extend(duplicate_slugs(&posts));
+    let comments = {
+        let known: HashSet<&str> = known.iter().map(String::as_str).collect();
+        let published: HashSet<&str> = posts.iter().map(|p| p.post.summary.slug.as_str()).collect();
+        comments::threads(
+            comments.comments,
+            &published,
+            &known,
+            &mut problems,
+            &mut warnings,
+        )
+    };
     for post in &posts {
         warnings.extend(post.warnings.iter().cloned());
     }
@@ -65,6 +82,7 @@ pub fn validate(
     Ok(Site {
         info: collected.info.expect("no problems means the config loaded"),
         posts: posts.into_iter().map(|p| p.post).collect(),
+        comments,
         skipped,
         media,
         warnings,

@@ -8,8 +8,11 @@
 //! of each route before and after the app takes over.
 
 use crate::listing::{self, page_count, posts_label, year_name};
-use crate::markdown::{escape_html, reading_label, Heading, Rendered};
-use crate::model::{human_date, text_direction, PostLink, PostNav, PostSummary, SiteInfo, UNDATED};
+use crate::markdown::{escape_html, reading_label, render_comment, Heading, Rendered};
+use crate::model::{
+    comments_label, human_date, text_direction, Comment, CommentThread, PostLink, PostNav,
+    PostSummary, SiteInfo, COMMENT_REL, UNDATED,
+};
 use crate::routes::Route;
 use std::fmt::Write as _;
 
@@ -123,16 +126,25 @@ fn post_list<'a>(base: &str, posts: impl Iterator<Item = &'a PostSummary>) -> St
     for post in posts {
         let _ = write!(
             html,
-            "<li class=\"post-card\" lang=\"{}\"><h2><a href=\"{}\">{}</a></h2>{}<p class=\"summary\">{}</p></li>",
+            "<li class=\"post-card\" lang=\"{}\"><h2><a href=\"{}\">{}</a></h2>{}<p class=\"summary\">{}</p>{}</li>",
             escape_html(&post.lang),
             post_href(base, &post.slug),
             escape_html(&post.title),
             post_meta(base, post),
-            escape_html(&post.summary)
+            escape_html(&post.summary),
+            comment_count(post.comments)
         );
     }
     html.push_str("</ul>");
     html
+}
+
+/// "3 comments" on a post's card, as the app's `PostList`; nothing for none.
+fn comment_count(count: u32) -> String {
+    if count == 0 {
+        return String::new();
+    }
+    format!("<p class=\"comment-count\">{}</p>", comments_label(count))
 }
 
 /// "Newer posts · Page 2 of 5 · Older posts", as the app's `Pagination`.
@@ -283,9 +295,15 @@ pub fn archive(
     html
 }
 
-/// A post: its header, series, contents, article, related posts and neighbours, as the app's
-/// post page.
-pub fn post(site: &SiteInfo, summary: &PostSummary, rendered: &Rendered, nav: &PostNav) -> String {
+/// A post: its header, series, contents, article, comments, related posts and neighbours, as
+/// the app's post page.
+pub fn post(
+    site: &SiteInfo,
+    summary: &PostSummary,
+    rendered: &Rendered,
+    nav: &PostNav,
+    comments: Option<&CommentThread>,
+) -> String {
     let base = site.base_path.as_str();
     let mut html = format!(
         "<article class=\"page post\" lang=\"{}\" dir=\"{}\"><header><h1 class=\"page-title\">{}</h1>{}</header>",
@@ -294,39 +312,16 @@ pub fn post(site: &SiteInfo, summary: &PostSummary, rendered: &Rendered, nav: &P
         escape_html(&summary.title),
         post_meta(base, summary)
     );
-    if let (Some(series), false) = (&summary.series, nav.series.is_empty()) {
-        let position = nav
-            .series
-            .iter()
-            .position(|p| p.slug == summary.slug)
-            .map_or(0, |i| i + 1);
-        let _ = write!(
-            html,
-            "<nav class=\"series\" aria-label=\"Series\"><p>Part {position} of {} in “{}”</p><ol>",
-            nav.series.len(),
-            escape_html(&series.name)
-        );
-        for part in &nav.series {
-            let current = if part.slug == summary.slug {
-                " aria-current=\"page\""
-            } else {
-                ""
-            };
-            let _ = write!(
-                html,
-                "<li{current}><a href=\"{}\">{}</a></li>",
-                post_href(base, &part.slug),
-                escape_html(&part.title)
-            );
-        }
-        html.push_str("</ol></nav>");
-    }
+    html.push_str(&series_nav(base, summary, nav));
     html.push_str(&contents(&rendered.headings));
     let _ = write!(
         html,
         "<div class=\"prose\">{}</div></article>",
         rendered.html.as_str()
     );
+    if let Some(thread) = comments.filter(|t| t.count > 0) {
+        html.push_str(&comment_section(base, thread));
+    }
     if !nav.related.is_empty() {
         html.push_str(
             "<nav class=\"related\" aria-label=\"Related posts\"><h2>Related posts</h2><ul>",
@@ -356,6 +351,81 @@ pub fn post(site: &SiteInfo, summary: &PostSummary, rendered: &Rendered, nav: &P
         }
     }
     html.push_str("</nav>");
+    html
+}
+
+/// The parts of the series a post belongs to, the post itself marked, as the app draws them.
+fn series_nav(base: &str, summary: &PostSummary, nav: &PostNav) -> String {
+    let (Some(series), false) = (&summary.series, nav.series.is_empty()) else {
+        return String::new();
+    };
+    let position = nav
+        .series
+        .iter()
+        .position(|p| p.slug == summary.slug)
+        .map_or(0, |i| i + 1);
+    let mut html = String::new();
+    let _ = write!(
+        html,
+        "<nav class=\"series\" aria-label=\"Series\"><p>Part {position} of {} in “{}”</p><ol>",
+        nav.series.len(),
+        escape_html(&series.name)
+    );
+    for part in &nav.series {
+        let current = if part.slug == summary.slug {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            html,
+            "<li{current}><a href=\"{}\">{}</a></li>",
+            post_href(base, &part.slug),
+            escape_html(&part.title)
+        );
+    }
+    html.push_str("</ol></nav>");
+    html
+}
+
+/// A post's comments, threaded, as the app's `CommentSection`.
+pub fn comment_section(base: &str, thread: &CommentThread) -> String {
+    format!(
+        "<section class=\"comments\" id=\"comments\" aria-labelledby=\"comments-heading\"><h2 id=\"comments-heading\">{}</h2>{}</section>",
+        comments_label(thread.count),
+        comment_list(base, &thread.comments, "comment-list")
+    )
+}
+
+/// One level of a thread: each comment, then the list of its replies.
+fn comment_list(base: &str, comments: &[Comment], class: &str) -> String {
+    let mut html = format!("<ol class=\"{class}\">");
+    for comment in comments {
+        let author = match &comment.website {
+            Some(site) => format!(
+                "<a class=\"comment-author\" href=\"{}\" rel=\"{COMMENT_REL}\">{}</a>",
+                escape_html(site),
+                escape_html(&comment.author)
+            ),
+            None => format!(
+                "<span class=\"comment-author\">{}</span>",
+                escape_html(&comment.author)
+            ),
+        };
+        let _ = write!(
+            html,
+            "<li id=\"{}\"><article class=\"comment\"><header class=\"comment-meta\">{author} <time datetime=\"{}\">{}</time></header><div class=\"prose\">{}</div></article>",
+            escape_html(&comment.anchor()),
+            escape_html(&comment.date),
+            escape_html(&human_date(comment.day())),
+            render_comment(&comment.body, base).html
+        );
+        if !comment.replies.is_empty() {
+            html.push_str(&comment_list(base, &comment.replies, "comment-replies"));
+        }
+        html.push_str("</li>");
+    }
+    html.push_str("</ol>");
     html
 }
 

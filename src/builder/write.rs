@@ -1,20 +1,21 @@
-//! Stage 4, write data: the site as files. Each post's JSON under a content-hashed name, the
-//! lists readers browse ([`super::lists`]), every summary in one file for saving all posts
-//! offline, the copied media, the search index and, last, the unhashed manifest that names them
-//! all and the build. Each file goes to [`Output`] as soon as it is made, which writes it into the
-//! staging folder that replaces the output atomically at the end.
+//! Stage 4, write data: the site as files. Each post's JSON under a content-hashed name, and its
+//! comments' beside it, the lists readers browse ([`super::lists`]), every summary in one file for
+//! saving all posts offline, the copied media, the search index and, last, the unhashed manifest
+//! that names them all and the build. Each file goes to [`Output`] as soon as it is made, which
+//! writes it into the staging folder that replaces the output atomically at the end.
 
 use super::output::Output;
 use super::{content_hash, hex16, lists, Site};
-use crate::model::{AllPosts, Manifest, PostSummary, FORMAT_VERSION, MANIFEST_FILE};
+use crate::model::{comments_file, AllPosts, Manifest, PostSummary, FORMAT_VERSION, MANIFEST_FILE};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// Writes every output file of a site into `files` (paths relative to the output folder);
 /// returns the build id.
 pub fn render_files(site: &Site, files: &Output) -> String {
+    let comment_files = write_comments(site, files);
     // Serialising and hashing posts is the bulk of the work: done in parallel, in order, each
     // file written as soon as it is made.
     let summaries: Vec<PostSummary> = site
@@ -27,6 +28,7 @@ pub fn render_files(site: &Site, files: &Output) -> String {
             let file = format!("posts/{}.{}.json", post.summary.slug, content_hash(&json));
             let mut summary = post.summary.clone();
             summary.file = file.clone();
+            summary.comments = site.comments.get(&summary.slug).map_or(0, |t| t.count);
             // What saving it for offline stores: the file and each image once.
             let images: BTreeSet<&str> = post
                 .images
@@ -44,7 +46,7 @@ pub fn render_files(site: &Site, files: &Output) -> String {
             summary
         })
         .collect();
-    let lists_dir = lists::write_lists(&site.info, &summaries, files);
+    let lists_dir = lists::write_lists(&site.info, &summaries, &comment_files, files);
     let slug_shards = lists::slug_shards(summaries.len());
     let all = serde_json::to_vec(&AllPosts { posts: summaries }).expect("summaries serialise");
     let all_posts = format!("posts.{}.json", content_hash(&all));
@@ -79,4 +81,18 @@ pub fn render_files(site: &Site, files: &Output) -> String {
     json.push(b'\n');
     files.insert(PathBuf::from(MANIFEST_FILE), json);
     build_id
+}
+
+/// Writes each post's comments under a content-hashed name ([`comments_file`]); returns the file
+/// of each post that has comments, by slug, for its slug shard.
+fn write_comments(site: &Site, files: &Output) -> BTreeMap<String, String> {
+    site.comments
+        .iter()
+        .map(|(slug, thread)| {
+            let json = serde_json::to_vec(thread).expect("comments serialise");
+            let file = comments_file(slug, &content_hash(&json));
+            files.insert(PathBuf::from(&file), json);
+            (slug.clone(), file)
+        })
+        .collect()
 }

@@ -74,6 +74,9 @@ pub struct SlugShard {
 pub struct ShardEntry {
     /// The post's own file, relative to the data folder.
     pub file: String,
+    /// Its comment file ([`super::comments_file`]), when it has published comments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
     #[serde(flatten)]
     pub nav: PostNav,
 }

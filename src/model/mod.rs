@@ -5,16 +5,19 @@
 //! old app could no longer read the new files.
 //!
 //! By concern: [`site`] (the manifest and the site settings), [`post`] (a post and its summary),
-//! [`list`] (the lists readers browse), [`search`] (the search index's files, their names and limits), and
+//! [`comments`] (a post's published comments), [`list`] (the lists readers browse), [`search`]
+//! (the search index's files, their names and limits), and
 //! [`display`] (how dates and languages of the model read to a person). Everything is re-exported
 //! here, so `crate::model::Manifest` names a type wherever it lives.
 
+pub mod comments;
 pub mod display;
 pub mod list;
 pub mod post;
 pub mod search;
 pub mod site;
 
+pub use comments::*;
 pub use display::*;
 pub use list::*;
 pub use post::*;
@@ -29,7 +32,9 @@ pub use site::*;
 /// 4: no post index on the reading path: lists in small files under `lists/<hash>/` (pages of the
 /// home list and of each tag, the archive by year, search results' cards, and slug shards that
 /// hold each post's file and its neighbours, series and related posts).
-pub const FORMAT_VERSION: u32 = 4;
+/// 5: comments: a post's slug shard entry names its comment file (`comments/<slug>.<hash>.json`),
+/// and list cards carry its number of comments.
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Name of the unhashed entry file, relative to the data folder. The app fetches it with `no-cache`;
 /// every file it names is content-hashed and may be cached forever.
@@ -40,5 +45,10 @@ pub const DATA_DIR: &str = "data";
 
 /// For `skip_serializing_if`: sizes left out when unknown.
 fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// For `skip_serializing_if`: counts left out when zero.
+fn is_zero_u32(n: &u32) -> bool {
     *n == 0
 }

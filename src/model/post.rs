@@ -69,6 +69,10 @@ pub struct PostSummary {
     /// Set in lists and cards only (0, and left out, in the post's own file).
     #[serde(default, skip_serializing_if = "super::is_zero")]
     pub bytes: u64,
+    /// Published comments on the post. Set in lists and cards only (0, and left out, in the
+    /// post's own file, so a new comment does not rename the post).
+    #[serde(default, skip_serializing_if = "super::is_zero_u32")]
+    pub comments: u32,
 }
 
 #[cfg(test)]
@@ -91,6 +95,7 @@ impl PostSummary {
             file: String::new(),
             aliases: vec![],
             bytes: 0,
+            comments: 0,
         }
     }
 }
@@ -134,6 +139,7 @@ mod tests {
                 file: "posts/a.0.json".into(),
                 aliases: vec![],
                 bytes: 0,
+                comments: 0,
             },
             body: "hi".into(),
             images: BTreeMap::new(),

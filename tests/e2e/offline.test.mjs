@@ -178,7 +178,7 @@ test('"Save this tag" stores exactly that tag\'s posts; after "Save all posts", 
       saved.filter((p) => p.startsWith('/data/posts/')),
       tagged.map((p) => `/data/${p.file}`).sort(),
     );
-    assert.ok(saved.every((p) => p.startsWith('/data/posts/') || p.startsWith('/data/media/')), saved.join(' '));
+    assert.ok(saved.every((p) => /^\/data\/(posts|media|comments)\//.test(p)), saved.join(' '));
     await page.getByRole('button', { name: 'Saved: this tag (2 posts)' }).waitFor();
 
     await page.getByRole('link', { name: 'Reading offline' }).click();

@@ -1,6 +1,7 @@
 //! Small pieces the pages are made of, each named for what the reader sees.
 
 mod article;
+mod comments;
 mod offline;
 mod post_list;
 mod post_meta;
@@ -11,6 +12,7 @@ mod site_header;
 mod status;
 
 pub use article::Article;
+pub use comments::CommentSection;
 pub use offline::{NotStored, OfflineMark, OfflineStatus, PostsFuture, SaveForOffline};
 pub use post_list::{Pagination, PostList};
 pub use post_meta::PostMeta;

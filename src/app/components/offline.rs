@@ -107,8 +107,12 @@ pub fn SaveForOffline(
         let posts = posts();
         let search = search.clone();
         // With the search index go the lists that show what it finds, offline too.
-        let lists = match (&search, site.get_untracked()) {
-            (Some(_), Some(Ok(site))) => crate::app::data::offline_lists(&site.manifest),
+        let manifest = site
+            .get_untracked()
+            .and_then(Result::ok)
+            .map(|site| site.manifest.clone());
+        let lists = match (&search, &manifest) {
+            (Some(_), Some(manifest)) => crate::app::data::offline_lists(manifest),
             _ => Vec::new(),
         };
         leptos::task::spawn_local(async move {
@@ -117,8 +121,10 @@ pub fn SaveForOffline(
                 Ok(posts) => {
                     known.set(Some(posts.clone()));
                     let entry = search.map(|(entry, _)| entry);
-                    offline::save_posts(posts, entry, lists, move |p| set_progress.set(Some(p)))
-                        .await
+                    offline::save_posts(posts, entry, lists, manifest, move |p| {
+                        set_progress.set(Some(p))
+                    })
+                    .await
                 }
                 Err(error) => Err(error),
             };

@@ -3,12 +3,12 @@
 use super::{OfflineMark, PostMeta};
 use crate::app::address::href;
 use crate::app::data::{prefetch_post, SiteResource};
-use crate::model::PostSummary;
+use crate::model::{comments_label, PostSummary};
 use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// Cards for `posts`: title, meta line, summary.
+/// Cards for `posts`: title, meta line, summary, number of comments.
 #[component]
 pub fn PostList(posts: Vec<PostSummary>) -> impl IntoView {
     let site = expect_context::<SiteResource>();
@@ -25,6 +25,9 @@ pub fn PostList(posts: Vec<PostSummary>) -> impl IntoView {
                 (slug, file),
             );
             let mark = post.clone();
+            let count = (post.comments > 0).then(|| {
+                view! { <p class="comment-count">{comments_label(post.comments)}</p> }
+            });
             view! {
                 <li
                     class="post-card"
@@ -35,6 +38,7 @@ pub fn PostList(posts: Vec<PostSummary>) -> impl IntoView {
                     <h2><A href=link>{title}</A></h2>
                     <PostMeta post=post/>
                     <p class="summary">{summary}</p>
+                    {count}
                     <OfflineMark post=mark/>
                 </li>
             }

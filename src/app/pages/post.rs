@@ -1,10 +1,11 @@
 //! `/posts/:slug`: one post, fetched on its own and rendered from Markdown in the browser, with
-//! its table of contents, series, and the posts before and after it.
+//! its table of contents, series, comments, and the posts before and after it.
 
 use super::{any_resource, value, NotFound};
 use crate::app::address::{base_path, href};
 use crate::app::components::{
-    move_focus, with_site, Article, LoadFailed, Loading, NotStored, OfflineMark, PostMeta, Ready,
+    move_focus, with_site, Article, CommentSection, LoadFailed, Loading, NotStored, OfflineMark,
+    PostMeta, Ready,
 };
 use crate::app::data::{is_file_of, load_post, load_post_nav, post_file, SiteData};
 use crate::app::head::set_head;
@@ -62,14 +63,9 @@ async fn find_post_file(
 ) -> Result<Option<String>, LoadError> {
     match post_file(manifest, slug).await {
         Err(LoadError::Network(why)) if offline::is_controlled() => {
-            offline::stored_known().await;
-            let stored = offline::state().stored.get_untracked();
-            let prefix = crate::app::address::data_url("");
-            stored
-                .iter()
-                .filter_map(|url| url.strip_prefix(&prefix))
-                .find(|file| is_file_of(file, slug))
-                .map(|file| Some(file.to_string()))
+            offline::stored_file(|file| is_file_of(file, slug))
+                .await
+                .map(Some)
                 .ok_or(LoadError::Network(why))
         }
         other => other,
@@ -122,7 +118,7 @@ fn PostView(
 ) -> impl IntoView {
     let summary = post.summary;
     let (lang, dir) = (summary.lang.clone(), text_direction(&summary.lang));
-    let title = summary.title.clone();
+    let (title, summary_slug) = (summary.title.clone(), summary.slug.clone());
     let options = RenderOptions {
         highlight,
         ..RenderOptions::for_site(&base_path(), post.images)
@@ -159,6 +155,7 @@ fn PostView(
             {toc}
             <Article rendered/>
         </article>
+        <CommentSection site=site.clone() slug=summary_slug/>
         {related_nav}
         <nav class="post-nav" aria-label="More posts">{newer}{older}</nav>
         <Ready/>
