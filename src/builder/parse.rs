@@ -20,6 +20,8 @@ pub struct LoadedPost {
     pub path: PathBuf,
     pub post: Post,
     pub draft: bool,
+    /// A standalone page (under `pages/`, or `layout: page` / `type: page`), not a post.
+    pub is_page: bool,
     pub sort_key: Option<Moment>,
     pub publish: Option<Moment>,
     pub expiry: Option<Moment>,
@@ -93,7 +95,13 @@ fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
     let title = title_of(path, &front)?;
     let name = FileName::of(path, relative, &front);
     let dates = Dates::of(path, &front, &name)?;
-    let mut warnings: Vec<Problem> = dates.missing(path).into_iter().collect();
+    let is_page = is_page(relative, &front);
+    // A page has no date by nature; only a post without one is worth a word.
+    let mut warnings: Vec<Problem> = dates
+        .missing(path)
+        .filter(|_| !is_page)
+        .into_iter()
+        .collect();
     let slug = slug_of(path, &front, &name)?;
 
     let body = shortcodes::convert(doc.body);
@@ -145,12 +153,29 @@ fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
         path: path.to_path_buf(),
         post,
         draft: front.draft || in_drafts_folder,
+        is_page,
         sort_key: dates.date,
         publish: dates.publish,
         expiry: dates.expiry,
         post_links,
         warnings,
     })
+}
+
+/// The folder of standalone pages, in the content folder (any depth below it).
+pub const PAGES_DIR: &str = "pages";
+
+/// Whether a file is a standalone page rather than a post: it sits under [`PAGES_DIR`], or its
+/// front matter says `layout: page` (Jekyll) or `type: page` (Hugo, WordPress exports).
+fn is_page(relative: &Path, front: &FrontMatter) -> bool {
+    let in_pages = relative
+        .components()
+        .next()
+        .is_some_and(|c| c.as_os_str() == PAGES_DIR);
+    let says_page = ["layout", "type"]
+        .iter()
+        .any(|key| front.extra.get(*key).and_then(|v| v.as_str()) == Some("page"));
+    in_pages || says_page
 }
 
 /// The post's title, which it must have.

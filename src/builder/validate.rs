@@ -1,11 +1,14 @@
 //! Stage 3, validate: the checks that need every post at once. Drafts, scheduled and expired
-//! posts are left out, slugs must be unique, links between posts must land, and the posts are
-//! put in reading order. Every problem of the run is returned together, sorted by file and line.
+//! posts are left out, standalone pages are set apart from posts (their slugs must not take an
+//! address of the site's own), slugs must be unique, links between posts must land, and the posts
+//! are put in reading order. Every problem of the run is returned together, sorted by file and line.
 
 use super::collect::Collected;
 use super::error::{Problem, Problems};
 use super::parse::LoadedPost;
 use super::{BuildOptions, Site, Skipped};
+use crate::model::{Page, Post};
+use crate::routes;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -24,9 +27,12 @@ pub fn validate(
             Ok(post) => posts.push(post),
         }
     }
-    let (mut posts, skipped) = published(opts, posts);
+    let (published, skipped) = published(opts, posts);
+    let (pages, mut posts): (Vec<_>, Vec<_>) = published.into_iter().partition(|p| p.is_page);
     problems.extend(duplicate_slugs(&posts));
-    for post in &posts {
+    problems.extend(duplicate_slugs(&pages));
+    problems.extend(reserved_page_slugs(&pages));
+    for post in posts.iter().chain(&pages) {
         warnings.extend(post.warnings.iter().cloned());
     }
     warnings.extend(broken_post_links(&posts));
@@ -57,6 +63,7 @@ pub fn validate(
     Ok(Site {
         info: collected.info.expect("no problems means the config loaded"),
         posts: posts.into_iter().map(|p| p.post).collect(),
+        pages: pages.into_iter().map(|p| page_of(p.post)).collect(),
         skipped,
         media,
         warnings,
@@ -80,6 +87,40 @@ fn published(opts: &BuildOptions, posts: Vec<LoadedPost>) -> (Vec<LoadedPost>, S
         }
     }
     (kept, skipped)
+}
+
+/// A standalone page from what was read as a post: what a page shows, nothing else.
+fn page_of(post: Post) -> Page {
+    Page {
+        slug: post.summary.slug,
+        title: post.summary.title,
+        summary: post.summary.summary,
+        lang: post.summary.lang,
+        aliases: post.summary.aliases,
+        body: post.body,
+        images: post.images,
+    }
+}
+
+/// An error for each page whose slug is a folder or file of the site's own: the page would hide
+/// it, or be hidden by it.
+fn reserved_page_slugs(pages: &[LoadedPost]) -> Vec<Problem> {
+    pages
+        .iter()
+        .filter(|page| routes::is_reserved(&page.post.summary.slug))
+        .map(|page| {
+            let slug = &page.post.summary.slug;
+            Problem::new(
+                &page.path,
+                format!("the page's address /{slug}/ is taken by the site itself"),
+                format!(
+                    "give the page another `slug:` in its front matter (e.g. slug: about-{slug}) or rename the file; reserved: {}",
+                    routes::RESERVED_SEGMENTS.join(", ")
+                ),
+            )
+            .at(1, 1)
+        })
+        .collect()
 }
 
 /// An error for each post whose slug an earlier post already has.

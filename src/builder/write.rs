@@ -1,4 +1,4 @@
-//! Stage 4, write data: the site as files. Each post's JSON under a content-hashed name, the
+//! Stage 4, write data: the site as files. Each post's and page's JSON under a content-hashed name, the
 //! lists readers browse ([`super::lists`]), every summary in one file for saving all posts
 //! offline, the copied media, the search index and, last, the unhashed manifest that names them
 //! all and the build. Each file goes to [`Output`] as soon as it is made, which writes it into the
@@ -6,10 +6,10 @@
 
 use super::output::Output;
 use super::{content_hash, hex16, lists, Site};
-use crate::model::{AllPosts, Manifest, PostSummary, FORMAT_VERSION, MANIFEST_FILE};
+use crate::model::{page_file, AllPosts, Manifest, PostSummary, FORMAT_VERSION, MANIFEST_FILE};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// Writes every output file of a site into `files` (paths relative to the output folder);
@@ -49,6 +49,7 @@ pub fn render_files(site: &Site, files: &Output) -> String {
     let all = serde_json::to_vec(&AllPosts { posts: summaries }).expect("summaries serialise");
     let all_posts = format!("posts.{}.json", content_hash(&all));
     files.insert(PathBuf::from(&all_posts), all);
+    let pages = write_pages(site, files);
     for (path, bytes) in &site.media {
         files.insert(PathBuf::from(path), bytes);
     }
@@ -72,6 +73,7 @@ pub fn render_files(site: &Site, files: &Output) -> String {
         all_posts,
         slug_shards,
         post_count: site.posts.len(),
+        pages,
         search_file: Some(search_file),
         search_bytes,
     };
@@ -79,4 +81,18 @@ pub fn render_files(site: &Site, files: &Output) -> String {
     json.push(b'\n');
     files.insert(PathBuf::from(MANIFEST_FILE), json);
     build_id
+}
+
+/// Writes each standalone page under a content-hashed name; returns their files by slug, for the
+/// manifest.
+fn write_pages(site: &Site, files: &Output) -> BTreeMap<String, String> {
+    site.pages
+        .iter()
+        .map(|page| {
+            let json = serde_json::to_vec(page).expect("pages serialise");
+            let file = page_file(&page.slug, &content_hash(&json));
+            files.insert(PathBuf::from(&file), json);
+            (page.slug.clone(), file)
+        })
+        .collect()
 }
