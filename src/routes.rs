@@ -609,11 +609,6 @@ mod tests {
             term,
             page,
         };
-        let category = |term, page| Route::Term {
-            taxonomy: Taxonomy::Categories,
-            term,
-            page,
-        };
         let cases = [
             (Route::Home { page: 1 }, "", "index.html"),
             (Route::Home { page: 2 }, "page/2/", "page/2/index.html"),
@@ -623,22 +618,6 @@ mod tests {
                 "posts/day-1/index.html",
             ),
             (Route::Terms(Taxonomy::Tags), "tags/", "tags/index.html"),
-            (
-                Route::Terms(Taxonomy::Categories),
-                "categories/",
-                "categories/index.html",
-            ),
-            (
-                category("Day by day", 1),
-                "categories/Day%20by%20day/",
-                "categories/Day by day/index.html",
-            ),
-            (
-                category("Cambodia", 2),
-                "categories/Cambodia/page/2/",
-                "categories/Cambodia/page/2/index.html",
-            ),
-            (Route::Page("about"), "about/", "about/index.html"),
             (tag("food", 1), "tags/food/", "tags/food/index.html"),
             (
                 tag("food", 3),
@@ -685,6 +664,55 @@ mod tests {
             Some("lists/x/home/1.json")
         );
         assert_eq!(Route::Post("a").data_file("lists/x"), None);
+        let year = |page| Route::Archive {
+            year: Some("2024"),
+            page,
+        };
+        assert_eq!(year(2).path(), "archive/2024/page/2/");
+        assert_eq!(year(2).file(), "archive/2024/page/2/index.html");
+        assert_eq!(
+            year(2).data_file("lists/x").as_deref(),
+            Some("lists/x/archive/2024/2.json")
+        );
+        assert_eq!(year(2).heading(&site("", "/")), "Archive: 2024, page 2");
+    }
+
+    #[test]
+    fn pages_and_categories_have_paths_files_and_lists() {
+        let category = |term, page| Route::Term {
+            taxonomy: Taxonomy::Categories,
+            term,
+            page,
+        };
+        let cases = [
+            (
+                Route::Terms(Taxonomy::Categories),
+                "categories/",
+                "categories/index.html",
+            ),
+            (
+                category("Day by day", 1),
+                "categories/Day%20by%20day/",
+                "categories/Day by day/index.html",
+            ),
+            (
+                category("Cambodia", 2),
+                "categories/Cambodia/page/2/",
+                "categories/Cambodia/page/2/index.html",
+            ),
+            (Route::Page("about"), "about/", "about/index.html"),
+        ];
+        for (route, path, file) in cases {
+            assert_eq!(route.path(), path, "{route:?}");
+            assert_eq!(route.file(), file, "{route:?}");
+            assert_eq!(route.href("/blog/"), format!("/blog/{path}"));
+        }
+        // The app reads the segments back to the route's own.
+        let segment = Route::Page("a b").path();
+        assert_eq!(slug_of_segment(segment.trim_end_matches('/')), "a b");
+        let path = category("Mekong / Laos", 1).path();
+        let segment = path.trim_end_matches('/').rsplit('/').next().unwrap();
+        assert_eq!(tag_of_segment(segment).as_deref(), Some("Mekong / Laos"));
         assert_eq!(Route::Page("about").data_file("lists/x"), None);
         assert_eq!(
             category("Cambodia", 2).data_file("lists/x").as_deref(),
@@ -700,17 +728,6 @@ mod tests {
             category("Cambodia", 2).heading(&site("", "/")),
             "In “Cambodia”, page 2"
         );
-        let year = |page| Route::Archive {
-            year: Some("2024"),
-            page,
-        };
-        assert_eq!(year(2).path(), "archive/2024/page/2/");
-        assert_eq!(year(2).file(), "archive/2024/page/2/index.html");
-        assert_eq!(
-            year(2).data_file("lists/x").as_deref(),
-            Some("lists/x/archive/2024/2.json")
-        );
-        assert_eq!(year(2).heading(&site("", "/")), "Archive: 2024, page 2");
     }
 
     #[test]
