@@ -267,6 +267,13 @@ async fn resolve(
 /// The term `filter` names as the site spells it (a reader may type `category:cambodia` for
 /// "Cambodia"), from the taxonomy's index; `None` when no post carries it.
 async fn spelled(manifest: &Manifest, filter: &Filter) -> Result<Option<String>, LoadError> {
+    // Mostly it is spelled so (a chosen tag always is): then its first page is there, and is kept
+    // for the caller; the index is fetched only for the other spellings.
+    let segment = tag_segment(&filter.term);
+    let exact = filter.taxonomy.term_file(&manifest.lists, &segment, 1);
+    if load_list_page(manifest, &exact).await?.is_some() {
+        return Ok(Some(filter.term.clone()));
+    }
     let file = filter.taxonomy.index_file(&manifest.lists);
     let index = load_list::<TermIndex>(manifest, &file).await?;
     Ok(index.and_then(|index| {
