@@ -38,7 +38,12 @@ type Results = Vec<(PostSummary, Vec<String>)>;
 enum Source {
     Hits(Arc<Vec<Hit>>),
     Stored(Arc<Results>),
-    Term(Filter),
+    /// The list of the first filter's term; `spelled` when the filter names it as the site spells
+    /// it (a chosen tag), else its spelling is looked up in the taxonomy's index.
+    Term {
+        first: Filter,
+        spelled: bool,
+    },
     Prompt,
 }
 
@@ -61,7 +66,7 @@ fn SearchResults(site: Arc<SiteData>, query: SearchQuery) -> impl IntoView {
         head.retitled(&format!("Search: {}", query.q), info)
     };
     set_head(&head, info);
-    let (words, filters) = filters_of(&query);
+    let (words, filters, typed) = filters_of(&query);
     let clauses = parse(&words);
     let body = if clauses.iter().any(|c| !matches!(c, Clause::Excluded(_))) {
         view! { <FullText site query filters clauses/> }.into_any()
@@ -69,7 +74,10 @@ fn SearchResults(site: Arc<SiteData>, query: SearchQuery) -> impl IntoView {
         // Filters alone: the first one's list, narrowed by the others.
         let source = filters
             .first()
-            .map_or(Source::Prompt, |first| Source::Term(first.clone()));
+            .map_or(Source::Prompt, |first| Source::Term {
+                first: first.clone(),
+                spelled: typed == 0,
+            });
         view! { <Found site query filters source/> }.into_any()
     };
     view! {
@@ -80,14 +88,16 @@ fn SearchResults(site: Arc<SiteData>, query: SearchQuery) -> impl IntoView {
     }
 }
 
-/// The words of a search and its filters: those typed among the words, then the chosen tags.
-fn filters_of(query: &SearchQuery) -> (String, Vec<Filter>) {
+/// The words of a search and its filters: those typed among the words, then the chosen tags;
+/// and how many were typed.
+fn filters_of(query: &SearchQuery) -> (String, Vec<Filter>, usize) {
     let (words, mut filters) = filter::split(&query.q);
+    let typed = filters.len();
     filters.extend(query.tags.iter().map(|tag| Filter {
         taxonomy: Taxonomy::Tags,
         term: tag.clone(),
     }));
-    (words, filters)
+    (words, filters, typed)
 }
 
 /// A search for words: the index files it needs are fetched, then the results drawn.
@@ -230,9 +240,13 @@ async fn resolve(
                 read = (read * 2).max(1).min(hits.len());
             }
         }
-        Source::Term(first) => {
+        Source::Term { first, spelled } => {
             // The term as the site spells it, which names its list.
-            let Some(term) = spelled(manifest, first).await? else {
+            let term = match spelled {
+                true => Some(first.term.clone()),
+                false => spelling(manifest, first).await?,
+            };
+            let Some(term) = term else {
                 return Ok((Vec::new(), Some(0)));
             };
             let segment = tag_segment(&term);
@@ -266,14 +280,7 @@ async fn resolve(
 
 /// The term `filter` names as the site spells it (a reader may type `category:cambodia` for
 /// "Cambodia"), from the taxonomy's index; `None` when no post carries it.
-async fn spelled(manifest: &Manifest, filter: &Filter) -> Result<Option<String>, LoadError> {
-    // Mostly it is spelled so (a chosen tag always is): then its first page is there, and is kept
-    // for the caller; the index is fetched only for the other spellings.
-    let segment = tag_segment(&filter.term);
-    let exact = filter.taxonomy.term_file(&manifest.lists, &segment, 1);
-    if load_list_page(manifest, &exact).await?.is_some() {
-        return Ok(Some(filter.term.clone()));
-    }
+async fn spelling(manifest: &Manifest, filter: &Filter) -> Result<Option<String>, LoadError> {
     let file = filter.taxonomy.index_file(&manifest.lists);
     let index = load_list::<TermIndex>(manifest, &file).await?;
     Ok(index.and_then(|index| {
