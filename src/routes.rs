@@ -602,13 +602,26 @@ mod tests {
         assert_eq!(head.description, post.summary);
     }
 
-    #[test]
-    fn paths_links_and_files_agree() {
-        let tag = |term, page| Route::Term {
-            taxonomy: Taxonomy::Tags,
+    fn term(taxonomy: Taxonomy, term: &str, page: usize) -> Route<'_> {
+        Route::Term {
+            taxonomy,
             term,
             page,
-        };
+        }
+    }
+
+    /// Each route has its path, its file, and its link under a base path.
+    fn paths_and_files_are(cases: &[(Route, &str, &str)]) {
+        for (route, path, file) in cases {
+            assert_eq!(route.path(), *path, "{route:?}");
+            assert_eq!(route.file(), *file, "{route:?}");
+            assert_eq!(route.href("/blog/"), format!("/blog/{path}"));
+        }
+    }
+
+    #[test]
+    fn paths_links_and_files_agree() {
+        let tag = |t, page| term(Taxonomy::Tags, t, page);
         let cases = [
             (Route::Home { page: 1 }, "", "index.html"),
             (Route::Home { page: 2 }, "page/2/", "page/2/index.html"),
@@ -650,11 +663,7 @@ mod tests {
             (Route::Offline, "offline/", "offline/index.html"),
             (Route::NotFound, "404.html", "404.html"),
         ];
-        for (route, path, file) in cases {
-            assert_eq!(route.path(), path, "{route:?}");
-            assert_eq!(route.file(), file, "{route:?}");
-            assert_eq!(route.href("/blog/"), format!("/blog/{path}"));
-        }
+        paths_and_files_are(&cases);
         assert_eq!(
             tag("street food", 2).data_file("lists/x").as_deref(),
             Some("lists/x/tags/street food/2.json")
@@ -679,11 +688,7 @@ mod tests {
 
     #[test]
     fn pages_and_categories_have_paths_files_and_lists() {
-        let category = |term, page| Route::Term {
-            taxonomy: Taxonomy::Categories,
-            term,
-            page,
-        };
+        let category = |t, page| term(Taxonomy::Categories, t, page);
         let cases = [
             (
                 Route::Terms(Taxonomy::Categories),
@@ -702,11 +707,7 @@ mod tests {
             ),
             (Route::Page("about"), "about/", "about/index.html"),
         ];
-        for (route, path, file) in cases {
-            assert_eq!(route.path(), path, "{route:?}");
-            assert_eq!(route.file(), file, "{route:?}");
-            assert_eq!(route.href("/blog/"), format!("/blog/{path}"));
-        }
+        paths_and_files_are(&cases);
         // The app reads the segments back to the route's own.
         let segment = Route::Page("a b").path();
         assert_eq!(slug_of_segment(segment.trim_end_matches('/')), "a b");
