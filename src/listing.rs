@@ -1,6 +1,6 @@
 //! Lists of posts a reader browses by: pages of the home list, tags and categories, the archive,
-//! neighbours and series. Plain functions over the list of all posts, used by the builder to write the lists and
-//! route pages, and by the app to group what a list file holds.
+//! neighbours and series. Plain functions over the list of all posts, used by the builder to write
+//! the lists and route pages, and by the app to group what a list file holds.
 
 use crate::model::{PostLink, PostSummary, Taxonomy, UNDATED};
 use std::collections::HashMap;

@@ -227,9 +227,9 @@ pub async fn load_all_posts(manifest: &Manifest) -> Result<Arc<AllPosts>, LoadEr
     Ok(Arc::new(all))
 }
 
-/// The URLs of the lists a reader who saves every post needs to browse and search offline: the
-/// home list's pages, the tag and category indexes, the archive's years, every card and every slug shard, and the
-/// list of all posts.
+/// The URLs of the lists a reader who saves every post needs to browse and search offline: the home
+/// list's pages, the tag and category indexes, the archive's years, every card and every slug
+/// shard, and the list of all posts.
 pub fn offline_lists(manifest: &Manifest) -> Vec<String> {
     let lists = &manifest.lists;
     let per_page = manifest.site.posts_per_page;

@@ -1,7 +1,7 @@
 //! Stage 4b, the lists readers browse ([`crate::model::list`]): the home list's pages, each tag's
-//! and category's pages, their indexes, the archive by year, the search results' cards and the slug shards,
-//! under one folder named by the hash of them all. The slug shards carry each post's links to
-//! the posts around it ([`PostNav`]).
+//! and category's pages, their indexes, the archive by year, the search results' cards and the slug
+//! shards, under one folder named by the hash of them all. The slug shards carry each post's links
+//! to the posts around it ([`PostNav`]).
 
 use super::hex16;
 use super::output::Output;

@@ -1,7 +1,7 @@
-//! Stage 3, validate: the checks that need every post at once. Drafts, scheduled and expired
-//! posts are left out, standalone pages are set apart from posts (their slugs must not take an
-//! address of the site's own), slugs must be unique, links between posts must land, and the posts
-//! are put in reading order. Every problem of the run is returned together, sorted by file and line.
+//! Stage 3, validate: the checks that need every post at once. Drafts, scheduled and expired posts
+//! are left out, standalone pages are set apart from posts (their slugs must not take an address of
+//! the site's own), slugs must be unique, links between posts must land, and the posts are put in
+//! reading order. Every problem of the run is returned together, sorted by file and line.
 
 use super::collect::Collected;
 use super::error::{Problem, Problems};

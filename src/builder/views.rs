@@ -1,8 +1,8 @@
 //! The build's copy of what the app draws on each route: the same elements with the same classes
-//! (the header, the post cards, the article, a standalone page, the lists, the footer), so the page a host serves
-//! reads without JavaScript, and the app can take it over without anything moving or being
-//! painted larger: the largest paint is the static page's ([`super::pages`] writes it into each
-//! route's file; the stylesheet keeps the app's own copy hidden until it is drawn).
+//! (the header, the post cards, the article, a standalone page, the lists, the footer), so the page
+//! a host serves reads without JavaScript, and the app can take it over without anything moving or
+//! being painted larger: the largest paint is the static page's ([`super::pages`] writes it into
+//! each route's file; the stylesheet keeps the app's own copy hidden until it is drawn).
 //!
 //! Kept beside the app's views by the browser tests, which compare the head and the visible text
 //! of each route before and after the app takes over.

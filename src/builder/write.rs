@@ -1,7 +1,7 @@
-//! Stage 4, write data: the site as files. Each post's and page's JSON under a content-hashed name, the
-//! lists readers browse ([`super::lists`]), every summary in one file for saving all posts
-//! offline, the copied media, the search index and, last, the unhashed manifest that names them
-//! all and the build. Each file goes to [`Output`] as soon as it is made, which writes it into the
+//! Stage 4, write data: the site as files. Each post's and page's JSON under a content-hashed name,
+//! the lists readers browse ([`super::lists`]), every summary in one file for saving all posts
+//! offline, the copied media, the search index and, last, the unhashed manifest that names them all
+//! and the build. Each file goes to [`Output`] as soon as it is made, which writes it into the
 //! staging folder that replaces the output atomically at the end.
 
 use super::output::Output;

@@ -1,8 +1,9 @@
 //! The lists readers browse, each a small file of its own so that no page of the site downloads
 //! more as the blog grows: the pages of the home list and of each tag and category ([`Taxonomy`]),
-//! their indexes, the archive by year, and the summaries search results are drawn from. They sit together under one folder
-//! named by the hash of all of them (`lists/<hash>/`), so their names follow from a route alone
-//! ([`crate::routes::Route::data_file`]) and every one of them may still be cached forever.
+//! their indexes, the archive by year, and the summaries search results are drawn from. They sit
+//! together under one folder named by the hash of all of them (`lists/<hash>/`), so their names
+//! follow from a route alone ([`crate::routes::Route::data_file`]) and every one of them may still
+//! be cached forever.
 //!
 //! The one file that does grow with the blog, [`AllPosts`], is read only to save every post for
 //! offline reading, never to show a page.

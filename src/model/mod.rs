@@ -5,10 +5,10 @@
 //! old app could no longer read the new files.
 //!
 //! By concern: [`site`] (the manifest and the site settings), [`post`] (a post and its summary),
-//! [`page`] (a standalone page: About, Contact),
-//! [`list`] (the lists readers browse), [`search`] (the search index's files, their names and limits), and
-//! [`display`] (how dates and languages of the model read to a person). Everything is re-exported
-//! here, so `crate::model::Manifest` names a type wherever it lives.
+//! [`page`] (a standalone page: About, Contact), [`list`] (the lists readers browse), [`search`]
+//! (the search index's files, their names and limits), and [`display`] (how dates and languages of
+//! the model read to a person). Everything is re-exported here, so `crate::model::Manifest` names a
+//! type wherever it lives.
 
 pub mod display;
 pub mod list;

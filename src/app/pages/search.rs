@@ -1,6 +1,6 @@
 //! `/search?q=…&tag=a,b`: full-text search and filtering by tag and category (`tag=` in the
-//! address, `tag:` and `category:` typed among the words, [`filter`]). The address holds the whole state
-//! ([`SearchQuery`]), so a search can be shared, reloaded, and walked back and forth with the
+//! address, `tag:` and `category:` typed among the words, [`filter`]). The address holds the whole
+//! state ([`SearchQuery`]), so a search can be shared, reloaded, and walked back and forth with the
 //! browser's buttons.
 
 use super::{any_resource, value};
