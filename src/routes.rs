@@ -289,15 +289,6 @@ impl<'a> Route<'a> {
             og_type,
         }
     }
-
-    /// A tag's first page (the commonest link to one).
-    pub fn tag(tag: &'a str) -> Route<'a> {
-        Route::Term {
-            taxonomy: Taxonomy::Tags,
-            term: tag,
-            page: 1,
-        }
-    }
 }
 
 /// The first segments of the site's own addresses and files, which a standalone page's slug
