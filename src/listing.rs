@@ -1,8 +1,8 @@
-//! Lists of posts a reader browses by: pages of the home list, tags, the archive, neighbours and
-//! series. Plain functions over the list of all posts, used by the builder to write the lists and
-//! route pages, and by the app to group what a list file holds.
+//! Lists of posts a reader browses by: pages of the home list, tags and categories, the archive,
+//! neighbours and series. Plain functions over the list of all posts, used by the builder to write
+//! the lists and route pages, and by the app to group what a list file holds.
 
-use crate::model::{PostLink, PostSummary, UNDATED};
+use crate::model::{PostLink, PostSummary, Taxonomy, UNDATED};
 use std::collections::HashMap;
 
 /// Number of pages of a list of `count` posts, `per_page` to a page (at least one page).
@@ -21,20 +21,20 @@ pub fn page_of<T>(posts: &[T], page: usize, per_page: usize) -> &[T] {
     &posts[start..end]
 }
 
-/// Every tag with the number of posts that carry it, most used first, then by name.
-pub fn tag_counts(posts: &[PostSummary]) -> Vec<(String, usize)> {
-    tags_by_use(posts)
+/// Every term of `taxonomy` with the number of posts that carry it, most used first, then by name.
+pub fn term_counts(taxonomy: Taxonomy, posts: &[PostSummary]) -> Vec<(String, usize)> {
+    terms_by_use(taxonomy, posts)
         .into_iter()
         .map(|(t, n)| (t.to_string(), n))
         .collect()
 }
 
-/// [`tag_counts`], borrowing the tags from the posts.
-pub fn tags_by_use(posts: &[PostSummary]) -> Vec<(&str, usize)> {
+/// [`term_counts`], borrowing the terms from the posts.
+pub fn terms_by_use(taxonomy: Taxonomy, posts: &[PostSummary]) -> Vec<(&str, usize)> {
     let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
     for post in posts {
-        for tag in &post.tags {
-            *counts.entry(tag).or_default() += 1;
+        for term in taxonomy.terms_of(post) {
+            *counts.entry(term).or_default() += 1;
         }
     }
     let mut list: Vec<(&str, usize)> = counts.into_iter().collect();
@@ -241,8 +241,15 @@ mod tests {
     #[test]
     fn tags_are_counted_most_used_first() {
         assert_eq!(
-            tag_counts(&sample()),
+            term_counts(Taxonomy::Tags, &sample()),
             [("river".to_string(), 3), ("food".to_string(), 2)]
+        );
+        let mut posts = sample();
+        posts[0].categories = vec!["Cambodia".into()];
+        posts[2].categories = vec!["Cambodia".into(), "Thailand".into()];
+        assert_eq!(
+            term_counts(Taxonomy::Categories, &posts),
+            [("Cambodia".to_string(), 2), ("Thailand".to_string(), 1)]
         );
         assert_eq!(posts_label(1), "1 post");
         assert_eq!(posts_label(3), "3 posts");

@@ -9,7 +9,7 @@
 use crate::head::PageHead;
 use crate::listing;
 use crate::model::{
-    archive_file, home_file, tag_file, tags_file, year_file, PostSummary, SiteInfo, ARCHIVE_PAGE,
+    archive_file, home_file, year_file, PostSummary, SiteInfo, Taxonomy, ARCHIVE_PAGE, DATA_DIR,
     UNDATED,
 };
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -20,12 +20,16 @@ pub const PAGE: &str = "page";
 pub const POSTS: &str = "posts";
 /// The tags page, and the folder of each tag's page: `tags/{segment}`.
 pub const TAGS: &str = "tags";
+/// The categories page, and the folder of each category's page: `categories/{segment}`.
+pub const CATEGORIES: &str = "categories";
 pub const ARCHIVE: &str = "archive";
 pub const SEARCH: &str = "search";
 pub const OFFLINE: &str = "offline";
 /// The folder of the pages that stand for old addresses made of a query alone: WordPress's
 /// short links (`/?p=12` → `moved/p/12/`, [`query_alias_path`]).
 pub const MOVED: &str = "moved";
+/// The folder copied media are served from, beside the data folder.
+pub const MEDIA: &str = "media";
 /// The file static hosts answer every other address with.
 pub const NOT_FOUND_FILE: &str = "404.html";
 /// The service worker's file, at the root of the site so its scope is the whole site: the build
@@ -56,10 +60,17 @@ pub enum Route<'a> {
     Home { page: usize },
     /// `posts/{slug}/`.
     Post(&'a str),
-    /// `tags/`.
-    Tags,
-    /// `tags/{segment}/` (see [`tag_segment`]), then `tags/{segment}/page/{n}/`.
-    Tag { tag: &'a str, page: usize },
+    /// `{slug}/`: a standalone page (About), at the top level.
+    Page(&'a str),
+    /// `tags/`, `categories/`: every term of a taxonomy with its number of posts.
+    Terms(Taxonomy),
+    /// `tags/{segment}/` (see [`tag_segment`]), then `tags/{segment}/page/{n}/`; the same under
+    /// `categories/`.
+    Term {
+        taxonomy: Taxonomy,
+        term: &'a str,
+        page: usize,
+    },
     /// `archive/`: the years, and the newest year's first posts; `archive/{year}/` for one year
     /// (`archive/undated/` for posts without a date), then `archive/{year}/page/{n}/`: a year of a
     /// busy blog is long, so it comes [`crate::model::ARCHIVE_PAGE`] posts at a time.
@@ -73,18 +84,30 @@ pub enum Route<'a> {
 }
 
 impl<'a> Route<'a> {
-    /// Every route of a site with these posts (newest first), the not-found page last: the home
-    /// list's pages, the posts, the tags page and each tag's pages (most used first), the
-    /// archive and each of its years, search and the offline page.
-    pub fn all(site: &SiteInfo, posts: &'a [PostSummary]) -> Vec<Route<'a>> {
+    /// Every route of a site with these posts (newest first) and standalone pages (their slugs),
+    /// the not-found page last: the home list's pages, the posts, the pages, the tags page and
+    /// each tag's pages (most used first), the same for categories, the archive and each of its
+    /// years, search and the offline page.
+    pub fn all(
+        site: &SiteInfo,
+        posts: &'a [PostSummary],
+        pages: impl IntoIterator<Item = &'a String>,
+    ) -> Vec<Route<'a>> {
         let per_page = site.posts_per_page;
-        let pages = listing::page_count(posts.len(), per_page);
-        let mut routes: Vec<Route> = (1..=pages).map(|page| Route::Home { page }).collect();
+        let home_pages = listing::page_count(posts.len(), per_page);
+        let mut routes: Vec<Route> = (1..=home_pages).map(|page| Route::Home { page }).collect();
         routes.extend(posts.iter().map(|p| Route::Post(&p.slug)));
-        routes.push(Route::Tags);
-        for (tag, count) in listing::tags_by_use(posts) {
-            let pages = listing::page_count(count, per_page);
-            routes.extend((1..=pages).map(|page| Route::Tag { tag, page }));
+        routes.extend(pages.into_iter().map(|slug| Route::Page(slug)));
+        for taxonomy in Taxonomy::ALL {
+            routes.push(Route::Terms(taxonomy));
+            for (term, count) in listing::terms_by_use(taxonomy, posts) {
+                let pages = listing::page_count(count, per_page);
+                routes.extend((1..=pages).map(|page| Route::Term {
+                    taxonomy,
+                    term,
+                    page,
+                }));
+            }
         }
         routes.push(Route::Archive {
             year: None,
@@ -126,12 +149,19 @@ impl<'a> Route<'a> {
         match self {
             Route::Home { page } => format!("{PAGE}/{page}"),
             Route::Post(slug) => format!("{POSTS}/{}", encode(slug)),
-            Route::Tags => TAGS.into(),
-            Route::Tag { tag, page } if *page <= 1 => {
-                format!("{TAGS}/{}", encode(&tag_segment(tag)))
-            }
-            Route::Tag { tag, page } => {
-                format!("{TAGS}/{}/{PAGE}/{page}", encode(&tag_segment(tag)))
+            Route::Page(slug) => encode(slug),
+            Route::Terms(taxonomy) => taxonomy.folder().into(),
+            Route::Term {
+                taxonomy,
+                term,
+                page,
+            } => {
+                let folder = format!("{}/{}", taxonomy.folder(), encode(&tag_segment(term)));
+                if *page <= 1 {
+                    folder
+                } else {
+                    format!("{folder}/{PAGE}/{page}")
+                }
             }
             Route::Archive { year: None, .. } => ARCHIVE.into(),
             Route::Archive {
@@ -165,32 +195,46 @@ impl<'a> Route<'a> {
     }
 
     /// The list file the route's page shows, in the lists folder `lists` (the manifest's
-    /// [`crate::model::Manifest::lists`]); none for a post (its file is named by its page and by
-    /// every link to it) and for pages that list nothing.
+    /// [`crate::model::Manifest::lists`]); none for a post or a standalone page (its file is named
+    /// by its page and by every link to it, or by the manifest) and for pages that list nothing.
     pub fn data_file(&self, lists: &str) -> Option<String> {
         match self {
             Route::Home { page } => Some(home_file(lists, (*page).max(1))),
-            Route::Tags => Some(tags_file(lists)),
-            Route::Tag { tag, page } => Some(tag_file(lists, &tag_segment(tag), (*page).max(1))),
+            Route::Terms(taxonomy) => Some(taxonomy.index_file(lists)),
+            Route::Term {
+                taxonomy,
+                term,
+                page,
+            } => Some(taxonomy.term_file(lists, &tag_segment(term), (*page).max(1))),
             Route::Archive { year: None, .. } => Some(archive_file(lists)),
             Route::Archive {
                 year: Some(year),
                 page,
             } => Some(year_file(lists, year, (*page).max(1))),
-            Route::Post(_) | Route::Search | Route::Offline | Route::NotFound => None,
+            Route::Post(_) | Route::Page(_) | Route::Search | Route::Offline | Route::NotFound => {
+                None
+            }
         }
     }
 
-    /// The page's heading, as its list page shows it (`Tagged “food”`); the post's title is not
-    /// known to the route, so a post's heading is its slug.
+    /// The page's heading, as its list page shows it (`Tagged “food”`); the post's or page's
+    /// title is not known to the route, so their heading is their slug.
     pub fn heading(&self, site: &SiteInfo) -> String {
         match self {
             Route::Home { page } if *page <= 1 => site.title.clone(),
             Route::Home { page } => format!("Page {page}"),
-            Route::Post(slug) => slug.to_string(),
-            Route::Tags => "Tags".into(),
-            Route::Tag { tag, page } if *page <= 1 => format!("Tagged “{tag}”"),
-            Route::Tag { tag, page } => format!("Tagged “{tag}”, page {page}"),
+            Route::Post(slug) | Route::Page(slug) => slug.to_string(),
+            Route::Terms(taxonomy) => taxonomy.title().into(),
+            Route::Term {
+                taxonomy,
+                term,
+                page,
+            } if *page <= 1 => taxonomy.term_heading(term),
+            Route::Term {
+                taxonomy,
+                term,
+                page,
+            } => format!("{}, page {page}", taxonomy.term_heading(term)),
             Route::Archive { year: None, .. } => "Archive".into(),
             Route::Archive {
                 year: Some(year),
@@ -225,13 +269,68 @@ impl<'a> Route<'a> {
 
     /// A post's head: its title and summary.
     pub fn post_head(post: &PostSummary, site: &SiteInfo) -> PageHead {
+        Route::Post(&post.slug).titled(&post.title, &post.summary, "article", site)
+    }
+
+    /// A standalone page's head: its title and summary.
+    pub fn page_head(page: &crate::model::Page, site: &SiteInfo) -> PageHead {
+        Route::Page(&page.slug).titled(&page.title, &page.summary, "website", site)
+    }
+
+    /// The head of this route for a document of its own title and description.
+    fn titled(
+        &self,
+        title: &str,
+        description: &str,
+        og_type: &'static str,
+        site: &SiteInfo,
+    ) -> PageHead {
         PageHead {
-            title: format!("{} · {}", post.title, site.title),
-            description: post.summary.clone(),
-            route: Some(Route::Post(&post.slug).path()),
-            og_type: "article",
+            title: format!("{title} · {}", site.title),
+            description: description.to_string(),
+            route: Some(self.path()),
+            og_type,
         }
     }
+}
+
+/// The first segments of the site's own addresses and files, which a standalone page's slug
+/// (`/{slug}/`) must not take: the folders of the routes, the data and media folders, and the
+/// files every build writes at the top level beside the route pages (feeds, sitemap, host and
+/// offline files). Compared without regard to case, as some hosts' file systems do.
+pub const RESERVED_SEGMENTS: &[&str] = &[
+    PAGE,
+    POSTS,
+    TAGS,
+    CATEGORIES,
+    ARCHIVE,
+    SEARCH,
+    OFFLINE,
+    DATA_DIR,
+    MEDIA,
+    MOVED,
+    "icons",
+    "index.html",
+    NOT_FOUND_FILE,
+    WORKER_FILE,
+    "shell.html",
+    "manifest.webmanifest",
+    "favicon.svg",
+    "sitemap.xml",
+    "robots.txt",
+    "atom.xml",
+    "rss.xml",
+    "feed.json",
+    "_headers",
+    "_redirects",
+];
+
+/// Whether `slug` would put a standalone page where the site has an address or file of its own.
+pub fn is_reserved(slug: &str) -> bool {
+    RESERVED_SEGMENTS
+        .iter()
+        .any(|reserved| reserved.eq_ignore_ascii_case(slug))
+        || slug.starts_with("sitemap-")
 }
 
 /// A tag's segment in `tags/{segment}`, before percent-encoding, which is also the name of its
@@ -451,7 +550,10 @@ mod tests {
     fn canonical_urls_join_base_url_base_path_and_route() {
         let s = site("https://example.org/", "/blog/");
         assert_eq!(
-            Route::Tags.head(&s).canonical(&s).as_deref(),
+            Route::Terms(Taxonomy::Tags)
+                .head(&s)
+                .canonical(&s)
+                .as_deref(),
             Some("https://example.org/blog/tags/")
         );
         assert_eq!(
@@ -459,8 +561,9 @@ mod tests {
             Some("https://example.org/blog/")
         );
         assert_eq!(
-            Route::Tag {
-                tag: "street food",
+            Route::Term {
+                taxonomy: Taxonomy::Tags,
+                term: "street food",
                 page: 1
             }
             .head(&s)
@@ -491,8 +594,9 @@ mod tests {
             Some("page/3/")
         );
         assert_eq!(
-            Route::Tag {
-                tag: "boats",
+            Route::Term {
+                taxonomy: Taxonomy::Tags,
+                term: "boats",
                 page: 1
             }
             .head(&s)
@@ -507,9 +611,26 @@ mod tests {
         assert_eq!(head.description, post.summary);
     }
 
+    fn term(taxonomy: Taxonomy, term: &str, page: usize) -> Route<'_> {
+        Route::Term {
+            taxonomy,
+            term,
+            page,
+        }
+    }
+
+    /// Each route has its path, its file, and its link under a base path.
+    fn paths_and_files_are(cases: &[(Route, &str, &str)]) {
+        for (route, path, file) in cases {
+            assert_eq!(route.path(), *path, "{route:?}");
+            assert_eq!(route.file(), *file, "{route:?}");
+            assert_eq!(route.href("/blog/"), format!("/blog/{path}"));
+        }
+    }
+
     #[test]
     fn paths_links_and_files_agree() {
-        let tag = |tag, page| Route::Tag { tag, page };
+        let tag = |t, page| term(Taxonomy::Tags, t, page);
         let cases = [
             (Route::Home { page: 1 }, "", "index.html"),
             (Route::Home { page: 2 }, "page/2/", "page/2/index.html"),
@@ -518,7 +639,7 @@ mod tests {
                 "posts/day-1/",
                 "posts/day-1/index.html",
             ),
-            (Route::Tags, "tags/", "tags/index.html"),
+            (Route::Terms(Taxonomy::Tags), "tags/", "tags/index.html"),
             (tag("food", 1), "tags/food/", "tags/food/index.html"),
             (
                 tag("food", 3),
@@ -551,11 +672,7 @@ mod tests {
             (Route::Offline, "offline/", "offline/index.html"),
             (Route::NotFound, "404.html", "404.html"),
         ];
-        for (route, path, file) in cases {
-            assert_eq!(route.path(), path, "{route:?}");
-            assert_eq!(route.file(), file, "{route:?}");
-            assert_eq!(route.href("/blog/"), format!("/blog/{path}"));
-        }
+        paths_and_files_are(&cases);
         assert_eq!(
             tag("street food", 2).data_file("lists/x").as_deref(),
             Some("lists/x/tags/street food/2.json")
@@ -576,6 +693,51 @@ mod tests {
             Some("lists/x/archive/2024/2.json")
         );
         assert_eq!(year(2).heading(&site("", "/")), "Archive: 2024, page 2");
+    }
+
+    #[test]
+    fn pages_and_categories_have_paths_files_and_lists() {
+        let category = |t, page| term(Taxonomy::Categories, t, page);
+        let cases = [
+            (
+                Route::Terms(Taxonomy::Categories),
+                "categories/",
+                "categories/index.html",
+            ),
+            (
+                category("Day by day", 1),
+                "categories/Day%20by%20day/",
+                "categories/Day by day/index.html",
+            ),
+            (
+                category("Cambodia", 2),
+                "categories/Cambodia/page/2/",
+                "categories/Cambodia/page/2/index.html",
+            ),
+            (Route::Page("about"), "about/", "about/index.html"),
+        ];
+        paths_and_files_are(&cases);
+        // The app reads the segments back to the route's own.
+        let segment = Route::Page("a b").path();
+        assert_eq!(slug_of_segment(segment.trim_end_matches('/')), "a b");
+        let path = category("Mekong / Laos", 1).path();
+        let segment = path.trim_end_matches('/').rsplit('/').next().unwrap();
+        assert_eq!(tag_of_segment(segment).as_deref(), Some("Mekong / Laos"));
+        assert_eq!(Route::Page("about").data_file("lists/x"), None);
+        assert_eq!(
+            category("Cambodia", 2).data_file("lists/x").as_deref(),
+            Some("lists/x/categories/Cambodia/2.json")
+        );
+        assert_eq!(
+            Route::Terms(Taxonomy::Categories)
+                .data_file("lists/x")
+                .as_deref(),
+            Some("lists/x/categories.json")
+        );
+        assert_eq!(
+            category("Cambodia", 2).heading(&site("", "/")),
+            "In “Cambodia”, page 2"
+        );
     }
 
     #[test]
@@ -625,12 +787,17 @@ mod tests {
     #[test]
     fn a_site_lists_every_route_once() {
         let s = site("https://example.org", "/");
-        let posts = vec![
+        let mut posts = vec![
             PostSummary::for_test("c", Some("2025-03-01"), &["river", "a/b"]),
             PostSummary::for_test("b", Some("2025-02-01"), &["river"]),
             PostSummary::for_test("a", None, &["river"]),
         ];
-        let paths: Vec<String> = Route::all(&s, &posts).iter().map(Route::path).collect();
+        posts[1].categories = vec!["Cambodia".into()];
+        let pages = vec!["about".to_string()];
+        let paths: Vec<String> = Route::all(&s, &posts, &pages)
+            .iter()
+            .map(Route::path)
+            .collect();
         assert_eq!(
             paths,
             [
@@ -639,10 +806,13 @@ mod tests {
                 "posts/c/",
                 "posts/b/",
                 "posts/a/",
+                "about/",
                 "tags/",
                 "tags/river/",
                 "tags/river/page/2/",
                 "tags/a~2Fb/",
+                "categories/",
+                "categories/Cambodia/",
                 "archive/",
                 "archive/2025/",
                 "archive/undated/",
@@ -651,7 +821,7 @@ mod tests {
                 "404.html"
             ]
         );
-        let places = Route::all(&s, &posts)
+        let places = Route::all(&s, &posts, &pages)
             .iter()
             .filter(|r| r.is_place())
             .count();
@@ -668,6 +838,28 @@ mod tests {
         for not_one in ["", "?", "p=", "=1", "p=1&q=2", "p=../x", "q=a%20b"] {
             assert_eq!(query_alias_path(not_one), None, "{not_one}");
         }
+    }
+
+    #[test]
+    fn page_slugs_may_not_take_the_site_s_own_addresses() {
+        for taken in [
+            "posts",
+            "Tags",
+            "categories",
+            "data",
+            "media",
+            "search",
+            "sitemap.xml",
+            "404.html",
+            "sitemap-2.xml",
+        ] {
+            assert!(is_reserved(taken), "{taken}");
+        }
+        for free in ["about", "contact", "postscript", "tagsoup"] {
+            assert!(!is_reserved(free), "{free}");
+        }
+        let every_route_folder = [PAGE, POSTS, TAGS, CATEGORIES, ARCHIVE, SEARCH, OFFLINE];
+        assert!(every_route_folder.iter().all(|f| is_reserved(f)));
     }
 
     #[test]

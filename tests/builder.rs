@@ -7,7 +7,7 @@ use fieldnotes::builder::{self, BuildOptions, StubOptions};
 use fieldnotes::model::{
     chunk_file, home_file, keys_file, path_of, shard_file, slug_file, top_key, AllPosts,
     ArchiveIndex, ArchiveYear, Chunk, DocBlock, KeyList, ListPage, Manifest, Post, SearchEntry,
-    Shard, SlugShard, TagIndex, FORMAT_VERSION, MANIFEST_FILE,
+    Shard, SlugShard, TermIndex, FORMAT_VERSION, MANIFEST_FILE,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -101,8 +101,8 @@ fn every_output_file_parses_back_into_the_model() {
         let rest = &file[manifest.lists.len() + 1..];
         let ok = match rest.split('/').next().unwrap() {
             "home" => serde_json::from_slice::<ListPage>(bytes).is_ok(),
-            "tags" => serde_json::from_slice::<ListPage>(bytes).is_ok(),
-            "tags.json" => serde_json::from_slice::<TagIndex>(bytes).is_ok(),
+            "tags" | "categories" => serde_json::from_slice::<ListPage>(bytes).is_ok(),
+            "tags.json" | "categories.json" => serde_json::from_slice::<TermIndex>(bytes).is_ok(),
             "archive.json" => serde_json::from_slice::<ArchiveIndex>(bytes).is_ok(),
             "archive" => serde_json::from_slice::<ArchiveYear>(bytes).is_ok(),
             "docs" => serde_json::from_slice::<DocBlock>(bytes).is_ok(),
@@ -495,8 +495,8 @@ fn stubs_give_every_route_a_real_page() {
     write_shell(dist.path());
     let written = builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
     assert_eq!(
-        written.pages, 12,
-        "home, two posts, tags, two tag pages, archive and its one year, search, offline, 404, the offline shell"
+        written.pages, 13,
+        "home, two posts, tags, two tag pages, categories, archive and its one year, search, offline, 404, the offline shell"
     );
     let search = fs::read_to_string(dist.path().join("search/index.html")).unwrap();
     assert!(

@@ -76,8 +76,9 @@ fn every_sitemap_address_has_a_page_and_every_page_is_in_the_sitemap() {
     let listed = sitemap_paths(dist);
     let unique: BTreeSet<&String> = listed.iter().collect();
     assert_eq!(unique.len(), listed.len(), "no address twice: {listed:?}");
-    // Home, page 2, 3 posts, tags, 12 tags, archive and its one year, search, offline.
-    assert_eq!(listed.len(), 22, "{listed:?}");
+    // Home, page 2, 3 posts, a page, tags, 12 tags, categories, 2 categories, archive and its
+    // one year, search, offline.
+    assert_eq!(listed.len(), 26, "{listed:?}");
     for path in &listed {
         let file = if path.is_empty() {
             dist.join("index.html")
@@ -110,8 +111,8 @@ fn every_sitemap_address_has_a_page_and_every_page_is_in_the_sitemap() {
     assert_eq!(checked, listed.len());
     assert_eq!(
         stubs.pages,
-        listed.len() + 3,
-        "the places, 404.html, the offline shell and one alias page: {pages:?}"
+        listed.len() + 4,
+        "the places, 404.html, the offline shell and two alias pages: {pages:?}"
     );
 }
 
@@ -176,4 +177,47 @@ fn tags_that_cannot_be_folder_names_get_pages_all_the_same() {
         redirects.contains("/notes/2019/05/slashes/ /notes/posts/slashes/ 301"),
         "{redirects}"
     );
+}
+
+#[test]
+fn pages_and_categories_have_their_addresses_and_files() {
+    let (dist, _) = built_site();
+    let read = |file: &str| {
+        fs::read_to_string(dist.path().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+    };
+    let listed = sitemap_paths(dist.path());
+    // Each address of the sitemap is the path of its file, and back.
+    for (path, file, title) in [
+        ("about/", "about/index.html", "About these routes"),
+        ("categories/", "categories/index.html", "Categories"),
+        (
+            "categories/Mekong ~2F Laos/",
+            "categories/Mekong ~2F Laos/index.html",
+            "In “Mekong / Laos”",
+        ),
+        (
+            "categories/Day by day/",
+            "categories/Day by day/index.html",
+            "In “Day by day”",
+        ),
+    ] {
+        assert!(listed.iter().any(|p| p == path), "{path} in {listed:?}");
+        let page = read(file);
+        assert!(
+            page.contains(&format!("<title>{title} · Route Fixture</title>")),
+            "{file}: {page}"
+        );
+    }
+    let about = read("about/index.html");
+    assert!(
+        about.contains("<link rel=\"canonical\" href=\"https://routes.example.org/notes/about/\">")
+    );
+    assert!(about.contains("<link rel=\"preload\" href=\"/notes/data/pages/about."));
+    let post = read("posts/slashes/index.html");
+    assert!(
+        post.contains("href=\"/notes/categories/Mekong%20~2F%20Laos/\">Mekong / Laos</a>"),
+        "{post}"
+    );
+    assert!(read("who/index.html").contains("url=/notes/about/"));
+    assert!(read(builder::REDIRECTS_FILE).contains("/notes/who/ /notes/about/ 301"));
 }

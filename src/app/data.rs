@@ -251,9 +251,9 @@ pub async fn load_all_posts(manifest: &Manifest) -> Result<Arc<AllPosts>, LoadEr
     Ok(Arc::new(all))
 }
 
-/// The URLs of the lists a reader who saves every post needs to browse and search offline: the
-/// home list's pages, the tag index, the archive's years, every card and every slug shard, and the
-/// list of all posts.
+/// The URLs of the lists a reader who saves every post needs to browse and search offline: the home
+/// list's pages, the tag and category indexes, the archive's years, every card and every slug
+/// shard, and the list of all posts.
 pub fn offline_lists(manifest: &Manifest) -> Vec<String> {
     let lists = &manifest.lists;
     let per_page = manifest.site.posts_per_page;
@@ -261,7 +261,7 @@ pub fn offline_lists(manifest: &Manifest) -> Vec<String> {
     let mut files: Vec<String> = (1..=pages)
         .map(|n| crate::model::home_file(lists, n))
         .collect();
-    files.push(crate::model::tags_file(lists));
+    files.extend(crate::model::Taxonomy::ALL.map(|t| t.index_file(lists)));
     files.push(crate::model::archive_file(lists));
     files.extend(
         (0..manifest.post_count.div_ceil(DOC_BLOCK))

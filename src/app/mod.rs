@@ -13,6 +13,7 @@ mod offline;
 mod pages;
 mod timing;
 
+use crate::model::Taxonomy;
 use crate::routes::{self, Route as Page};
 use components::SiteHeader;
 use data::SiteResource;
@@ -40,14 +41,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::Home/>
                     <Route path=(StaticSegment(routes::PAGE), ParamSegment("n")) view=pages::Home/>
                     <Route path=(StaticSegment(routes::POSTS), ParamSegment("slug")) view=pages::PostPage/>
-                    <Route path=StaticSegment(routes::TAGS) view=pages::TagsPage/>
-                    <Route path=(StaticSegment(routes::TAGS), ParamSegment("tag")) view=pages::TagPage/>
-                    <Route path=(StaticSegment(routes::TAGS), ParamSegment("tag"), StaticSegment(routes::PAGE), ParamSegment("n")) view=pages::TagPage/>
+                    <Route path=StaticSegment(routes::TAGS) view=|| view! { <pages::TermsPage taxonomy=Taxonomy::Tags/> }/>
+                    <Route path=(StaticSegment(routes::TAGS), ParamSegment("term")) view=|| view! { <pages::TermPage taxonomy=Taxonomy::Tags/> }/>
+                    <Route path=(StaticSegment(routes::TAGS), ParamSegment("term"), StaticSegment(routes::PAGE), ParamSegment("n")) view=|| view! { <pages::TermPage taxonomy=Taxonomy::Tags/> }/>
+                    <Route path=StaticSegment(routes::CATEGORIES) view=|| view! { <pages::TermsPage taxonomy=Taxonomy::Categories/> }/>
+                    <Route path=(StaticSegment(routes::CATEGORIES), ParamSegment("term")) view=|| view! { <pages::TermPage taxonomy=Taxonomy::Categories/> }/>
+                    <Route path=(StaticSegment(routes::CATEGORIES), ParamSegment("term"), StaticSegment(routes::PAGE), ParamSegment("n")) view=|| view! { <pages::TermPage taxonomy=Taxonomy::Categories/> }/>
                     <Route path=StaticSegment(routes::ARCHIVE) view=pages::ArchivePage/>
                     <Route path=(StaticSegment(routes::ARCHIVE), ParamSegment("year")) view=pages::ArchivePage/>
                     <Route path=(StaticSegment(routes::ARCHIVE), ParamSegment("year"), StaticSegment(routes::PAGE), ParamSegment("n")) view=pages::ArchivePage/>
                     <Route path=StaticSegment(routes::SEARCH) view=pages::SearchPage/>
                     <Route path=StaticSegment(routes::OFFLINE) view=pages::OfflinePage/>
+                    // Last: a standalone page (About) takes any other top-level segment.
+                    <Route path=ParamSegment("slug") view=pages::StandalonePage/>
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -57,7 +57,7 @@ pub struct FeedPost<'a> {
 pub fn write_feeds(
     dist: &Path,
     site: &SiteInfo,
-    posts: &[PostSummary],
+    (posts, pages): (&[PostSummary], &[String]),
     load_post: impl Fn(&PostSummary) -> Result<Post>,
 ) -> Result<()> {
     if site_url(site).is_some() {
@@ -78,7 +78,7 @@ pub fn write_feeds(
         for (file, text) in feed_files(site, &feed_posts)? {
             std::fs::write(dist.join(file), text)?;
         }
-        for (file, xml) in sitemaps(site, posts, SITEMAP_URLS) {
+        for (file, xml) in sitemaps(site, (posts, pages), SITEMAP_URLS) {
             std::fs::write(dist.join(file), xml)?;
         }
     }
@@ -349,16 +349,21 @@ fn json_feed(site: &SiteInfo, root: &str, entries: &[Entry]) -> Result<String> {
 /// URLs one sitemap file may list (the sitemaps protocol's limit).
 pub const SITEMAP_URLS: usize = 50_000;
 
-/// The sitemap: every route's page ([`Route::all`]), posts with their last change, as `(file, XML)` pairs. Up to
+/// The sitemap: every route's page ([`Route::all`]: the posts and the standalone pages, whose
+/// slugs are `pages`), posts with their last change, as `(file, XML)` pairs. Up to
 /// `per_file` URLs it is `sitemap.xml` alone; past that, `sitemap-1.xml`, `sitemap-2.xml`… and
 /// `sitemap.xml` is their index. Empty without a `base_url`.
-pub fn sitemaps(site: &SiteInfo, posts: &[PostSummary], per_file: usize) -> Vec<(String, String)> {
+pub fn sitemaps(
+    site: &SiteInfo,
+    (posts, pages): (&[PostSummary], &[String]),
+    per_file: usize,
+) -> Vec<(String, String)> {
     let Some(root) = site_url(site) else {
         return Vec::new();
     };
     let by_slug: std::collections::HashMap<&str, &PostSummary> =
         posts.iter().map(|p| (p.slug.as_str(), p)).collect();
-    let urls: Vec<(String, Option<String>)> = Route::all(site, posts)
+    let urls: Vec<(String, Option<String>)> = Route::all(site, posts, pages)
         .into_iter()
         .filter(Route::is_place)
         .map(|route| {
@@ -440,8 +445,10 @@ mod tests {
         let posts: Vec<PostSummary> = (0..5)
             .map(|i| PostSummary::for_test(&format!("p{i}"), Some("2025-01-01"), &[]))
             .collect();
-        // Home, 5 posts, tags, the archive and its one year, search, offline: 11 URLs, 4 to a file.
-        let files = sitemaps(&site, &posts, 4);
+        // Home, 5 posts, a page, tags, categories, the archive and its one year, search, offline:
+        // 13 URLs, 4 to a file.
+        let pages = ["about".to_string()];
+        let files = sitemaps(&site, (&posts, &pages), 4);
         let names: Vec<_> = files.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(
             names,
@@ -449,15 +456,17 @@ mod tests {
                 "sitemap-1.xml",
                 "sitemap-2.xml",
                 "sitemap-3.xml",
+                "sitemap-4.xml",
                 "sitemap.xml"
             ]
         );
-        let index = &files[3].1;
+        assert!(files[1].1.contains("<loc>https://example.org/about/</loc>"));
+        let index = &files[4].1;
         assert!(index.contains("<sitemapindex"), "{index}");
         assert!(index.contains("<loc>https://example.org/sitemap-2.xml</loc>"));
         assert_eq!(files[0].1.matches("<url>").count(), 4);
-        assert_eq!(files[2].1.matches("<url>").count(), 3);
-        assert_eq!(sitemaps(&site, &posts, SITEMAP_URLS).len(), 1);
+        assert_eq!(files[3].1.matches("<url>").count(), 1);
+        assert_eq!(sitemaps(&site, (&posts, &[]), SITEMAP_URLS).len(), 1);
     }
 
     #[test]
@@ -477,7 +486,7 @@ mod tests {
             Some("2025-01-01"),
             &["street food", "ផ្សារ"],
         )];
-        let xml = &sitemaps(&site, &posts, SITEMAP_URLS)[0].1;
+        let xml = &sitemaps(&site, (&posts, &[]), SITEMAP_URLS)[0].1;
         for url in [
             "https://example.org/blog/tags/street%20food/",
             "https://example.org/blog/tags/%E1%9E%95%E1%9F%92%E1%9E%9F%E1%9E%B6%E1%9E%9A/",

@@ -2,7 +2,7 @@
 //! `_headers` (caching and security headers) and `_redirects` (old addresses of posts). Other
 //! hosts ignore both files; the README says what to set there instead.
 
-use crate::model::{Manifest, PostSummary, DATA_DIR, MANIFEST_FILE};
+use crate::model::{Manifest, Page, PostSummary, DATA_DIR, MANIFEST_FILE};
 use crate::routes::Route;
 use anyhow::Result;
 use std::path::Path;
@@ -19,7 +19,7 @@ const REVALIDATE: &str = "no-cache";
 pub fn write_host_files(
     dist: &Path,
     manifest: &Manifest,
-    posts: &[PostSummary],
+    moved: (&[PostSummary], &[Page]),
     shell_assets: &[String],
     policy: &str,
 ) -> Result<()> {
@@ -29,7 +29,7 @@ pub fn write_host_files(
     )?;
     std::fs::write(
         dist.join(REDIRECTS_FILE),
-        redirects(&manifest.site.base_path, posts),
+        redirects(&manifest.site.base_path, moved),
     )?;
     Ok(())
 }
@@ -49,7 +49,7 @@ pub fn headers(manifest: &Manifest, shell_assets: &[String], policy: &str) -> St
     ));
     let mut immutable: Vec<String> = shell_assets.iter().map(|f| format!("{base}{f}")).collect();
     immutable.push(format!("{base}{DATA_DIR}/{}", manifest.all_posts));
-    for folder in ["posts", "lists", "media", "search"] {
+    for folder in ["posts", "pages", "lists", "media", "search"] {
         immutable.push(format!("{base}{DATA_DIR}/{folder}/*"));
     }
     for path in immutable {
@@ -65,13 +65,17 @@ pub fn headers(manifest: &Manifest, shell_assets: &[String], policy: &str) -> St
     out
 }
 
-/// `_redirects`: each old address of a post (`aliases`) to the post, permanently. The build also
-/// writes a page at each old address that redirects, for hosts without this file.
-pub fn redirects(base: &str, posts: &[PostSummary]) -> String {
+/// `_redirects`: each old address (`aliases`) of a post or a standalone page to it, permanently.
+/// The build also writes a page at each old address that redirects, for hosts without this file.
+pub fn redirects(base: &str, (posts, pages): (&[PostSummary], &[Page])) -> String {
     let mut out =
         String::from("# Written by `fieldnotes stubs`. Read by Netlify and Cloudflare Pages.\n");
-    for post in posts {
-        for alias in &post.aliases {
+    let moved = posts
+        .iter()
+        .map(|p| (Route::Post(&p.slug), &p.aliases))
+        .chain(pages.iter().map(|p| (Route::Page(&p.slug), &p.aliases)));
+    for (route, aliases) in moved {
+        for alias in aliases {
             let from = alias.split(['?', '#']).next().unwrap_or_default();
             // A line is split on spaces: an address with one cannot be written here (its
             // redirect page still works). An address that is only a query (`/?p=12`) is the home
@@ -84,10 +88,7 @@ pub fn redirects(base: &str, posts: &[PostSummary]) -> String {
             } else {
                 format!("{base}{from}")
             };
-            out.push_str(&format!(
-                "{from} {} 301\n",
-                Route::Post(&post.slug).href(base)
-            ));
+            out.push_str(&format!("{from} {} 301\n", route.href(base)));
         }
     }
     out
@@ -101,7 +102,7 @@ mod tests {
     fn an_old_address_that_is_only_a_query_never_redirects_the_home_page() {
         let mut post = PostSummary::for_test("river", Some("2024-03-05"), &[]);
         post.aliases = vec!["/?p=12".into(), "/2024/03/05/river/".into()];
-        let rules = redirects("/", &[post]);
+        let rules = redirects("/", (&[post], &[]));
         let lines: Vec<_> = rules.lines().skip(1).collect();
         assert_eq!(lines, ["/2024/03/05/river/ /posts/river/ 301"]);
     }

@@ -1,16 +1,16 @@
 //! Stage 4b, the lists readers browse ([`crate::model::list`]): the home list's pages, each tag's
-//! pages, the tag index, the archive by year, the search results' cards and the slug shards,
-//! under one folder named by the hash of them all. The slug shards carry each post's links to
-//! the posts around it ([`PostNav`]).
+//! and category's pages, their indexes, the archive by year, the search results' cards and the slug
+//! shards, under one folder named by the hash of them all. The slug shards carry each post's links
+//! to the posts around it ([`PostNav`]).
 
 use super::hex16;
 use super::output::Output;
 use crate::listing::{self, page_count};
 use crate::model::ARCHIVE_PAGE;
 use crate::model::{
-    archive_file, doc_file, home_file, slug_file, slug_shard_file, tag_file, tags_file, year_file,
-    ArchiveIndex, ArchiveYear, DocBlock, ListPage, PostLink, PostNav, PostSummary, ShardEntry,
-    SiteInfo, SlugShard, TagIndex, DOC_BLOCK, LISTS_DIR, SLUGS_PER_SHARD,
+    archive_file, doc_file, home_file, slug_file, slug_shard_file, year_file, ArchiveIndex,
+    ArchiveYear, DocBlock, ListPage, PostLink, PostNav, PostSummary, ShardEntry, SiteInfo,
+    SlugShard, Taxonomy, TermIndex, DOC_BLOCK, LISTS_DIR, SLUGS_PER_SHARD,
 };
 use crate::routes::tag_segment;
 use serde::Serialize;
@@ -68,7 +68,9 @@ pub fn write_lists(
     let stage = super::timings::Stage::start("  lists: home");
     lists.home(posts);
     let stage = stage.next("  lists: tags");
-    lists.tags(posts);
+    for taxonomy in Taxonomy::ALL {
+        lists.terms(taxonomy, posts);
+    }
     let stage = stage.next("  lists: archive");
     lists.archive(posts);
     let stage = stage.next("  lists: cards");
@@ -108,27 +110,24 @@ impl Lists<'_> {
         }
     }
 
-    /// The tag index, then each tag's pages.
-    fn tags(&mut self, posts: &[PostSummary]) {
+    /// The index of a taxonomy's terms, then each term's pages.
+    fn terms(&mut self, taxonomy: Taxonomy, posts: &[PostSummary]) {
         let dir = self.dir.clone();
-        let index = TagIndex {
-            tags: listing::tags_by_use(posts)
-                .into_iter()
-                .map(|(t, n)| (t.to_string(), n))
-                .collect(),
+        let index = TermIndex {
+            terms: listing::term_counts(taxonomy, posts),
         };
-        self.put(tags_file(&dir), &index);
-        let mut by_tag: BTreeMap<&str, Vec<&PostSummary>> = BTreeMap::new();
+        self.put(taxonomy.index_file(&dir), &index);
+        let mut by_term: BTreeMap<&str, Vec<&PostSummary>> = BTreeMap::new();
         for post in posts {
-            for tag in &post.tags {
-                by_tag.entry(tag).or_default().push(post);
+            for term in taxonomy.terms_of(post) {
+                by_term.entry(term).or_default().push(post);
             }
         }
-        for (tag, tagged) in &by_tag {
-            let bytes = tagged.iter().map(|p| p.bytes).sum();
-            let segment = tag_segment(tag);
-            for list in paged(tagged, self.per_page, bytes) {
-                self.put(tag_file(&dir, &segment, list.page), &list);
+        for (term, listed) in &by_term {
+            let bytes = listed.iter().map(|p| p.bytes).sum();
+            let segment = tag_segment(term);
+            for list in paged(listed, self.per_page, bytes) {
+                self.put(taxonomy.term_file(&dir, &segment, list.page), &list);
             }
         }
     }
@@ -288,7 +287,7 @@ mod tests {
         let dir = write_lists(&info, &posts, &BTreeMap::new(), &files);
         files.finish().unwrap();
         let page = |n| -> ListPage {
-            let file = out.join(tag_file(&dir, "food", n));
+            let file = out.join(Taxonomy::Tags.term_file(&dir, "food", n));
             serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap()
         };
         let (first, second) = (page(1), page(2));

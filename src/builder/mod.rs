@@ -2,9 +2,10 @@
 //! the app reads, in named stages, each a module of its own:
 //!
 //! 1. [`collect`]: the settings, the post files and every other file;
-//! 2. [`parse`]: each post on its own, in parallel, and each comment file ([`comments`]);
-//! 3. [`validate`]: the checks that need every post (drafts, duplicate slugs, links, the posts
-//!    comments belong to), and each post's comments threaded;
+//! 2. [`parse`]: each post (or standalone page) on its own, in parallel, and each comment file
+//!    ([`comments`]);
+//! 3. [`validate`]: the checks that need every post (drafts, pages set apart, duplicate slugs,
+//!    links, the posts comments belong to), and each post's comments threaded;
 //! 4. [`write`](mod@write): the data files ([`crate::model`] types as JSON) and the manifest, each
 //!    written as it is made into the staging folder of [`output`], swapped in atomically at the end.
 //!
@@ -52,7 +53,7 @@ pub use offline::{Offline, SHELL_FILE, WEB_MANIFEST_FILE, WORKER_FILE};
 pub use stubs::{write_stubs, StubOptions, Stubs};
 pub use write::render_files;
 
-use crate::model::{CommentThread, Post, SiteInfo};
+use crate::model::{CommentThread, Page, Post, SiteInfo};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -82,6 +83,8 @@ pub struct BuildOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildSummary {
     pub posts: usize,
+    /// Standalone pages.
+    pub pages: usize,
     /// Drafts, scheduled and expired posts left out.
     pub skipped: Skipped,
     pub files: usize,
@@ -108,6 +111,8 @@ pub struct Site {
     pub posts: Vec<Post>,
     /// The published comments of each post that has any, by slug.
     pub comments: BTreeMap<String, CommentThread>,
+    /// Standalone pages (About), by file path order.
+    pub pages: Vec<Page>,
     pub skipped: Skipped,
     /// Copied files, by output path relative to the output folder.
     pub media: BTreeMap<String, Vec<u8>>,
@@ -133,6 +138,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Problems> {
     stage.done();
     Ok(BuildSummary {
         posts: site.posts.len(),
+        pages: site.pages.len(),
         skipped: site.skipped,
         files: count,
         build_id,

@@ -14,7 +14,8 @@ use crate::listing;
 use crate::markdown::{self, escape_html, RenderOptions};
 use crate::model::ARCHIVE_PAGE;
 use crate::model::{
-    slug_file, CommentThread, Manifest, Post, PostLink, PostSummary, SiteInfo, DATA_DIR,
+    slug_file, CommentThread, Manifest, Page, Post, PostLink, PostSummary, SiteInfo, Taxonomy,
+    DATA_DIR,
 };
 use crate::routes::Route;
 use anyhow::{bail, Context, Result};
@@ -108,13 +109,14 @@ impl Shell {
 }
 
 /// Writes every route's page, the alias pages and the offline shell into `dist`; `load_post`
-/// reads a post's own file, `load_comments` a post's comments (their file and thread) by its
-/// slug. Returns how many HTML files it wrote.
+/// reads a post's own file, `pages` are the standalone pages (in the manifest's order),
+/// `load_comments` a post's comments (their file and thread) by its slug. Returns how many HTML
+/// files it wrote.
 pub fn write_pages(
     dist: &Path,
     shell: &Shell,
     manifest: &Manifest,
-    posts: &[PostSummary],
+    (posts, pages): (&[PostSummary], &[Page]),
     load_post: impl Fn(&PostSummary) -> Result<Post>,
     load_comments: impl Fn(&str) -> Result<Option<(String, CommentThread)>>,
 ) -> Result<usize> {
@@ -122,12 +124,26 @@ pub fn write_pages(
     // Alias pages first, so a route's own page wins where an old address names the same file.
     let mut written = 0;
     for post in posts {
-        written += write_alias_pages(dist, site, post)?;
+        let target = Route::Post(&post.slug);
+        written += write_alias_pages(dist, site, (target, &post.title), &post.aliases)?;
     }
+    for page in pages {
+        let target = Route::Page(&page.slug);
+        written += write_alias_pages(dist, site, (target, &page.title), &page.aliases)?;
+    }
+    let by_slug: HashMap<&str, &Page> = pages.iter().map(|p| (p.slug.as_str(), p)).collect();
     let lists = Lists::new(posts);
     let navs = super::lists::navs(posts);
-    for route in Route::all(site, posts) {
+    for route in Route::all(site, posts, manifest.pages.keys()) {
         let (head, content, data) = match route {
+            Route::Page(slug) => {
+                let page = by_slug[slug];
+                let options = RenderOptions::for_site(&site.base_path, page.images.clone());
+                let rendered = markdown::render(&page.body, &options);
+                let content = views::page(site, &views::standalone(page, &rendered));
+                let data = vec![manifest.pages[slug].clone()];
+                (Route::page_head(page, site), content, data)
+            }
             Route::Post(slug) => {
                 let (i, summary) = lists.by_slug[slug];
                 let post = load_post(summary)?;
@@ -171,7 +187,8 @@ struct Lists<'a> {
     all: &'a [PostSummary],
     /// Each post with its place in `all`.
     by_slug: HashMap<&'a str, (usize, &'a PostSummary)>,
-    by_tag: HashMap<&'a str, Vec<&'a PostSummary>>,
+    /// Each tag's and category's posts.
+    by_term: HashMap<(Taxonomy, &'a str), Vec<&'a PostSummary>>,
     by_year: HashMap<&'a str, Vec<&'a PostSummary>>,
     /// The archive's years with their number of posts, newest first.
     years: Vec<(&'a str, usize)>,
@@ -182,14 +199,20 @@ impl<'a> Lists<'a> {
         let mut lists = Lists {
             all,
             by_slug: HashMap::new(),
-            by_tag: HashMap::new(),
+            by_term: HashMap::new(),
             by_year: HashMap::new(),
             years: listing::archive_years(all),
         };
         for (i, post) in all.iter().enumerate() {
             lists.by_slug.insert(&post.slug, (i, post));
-            for tag in &post.tags {
-                lists.by_tag.entry(tag).or_default().push(post);
+            for taxonomy in Taxonomy::ALL {
+                for term in taxonomy.terms_of(post) {
+                    lists
+                        .by_term
+                        .entry((taxonomy, term))
+                        .or_default()
+                        .push(post);
+                }
             }
             let year = listing::year_of(post.date.as_deref());
             lists.by_year.entry(year).or_default().push(post);
@@ -202,10 +225,17 @@ impl<'a> Lists<'a> {
 fn content(route: &Route, site: &SiteInfo, lists: &Lists) -> String {
     let inner = match route {
         Route::Home { page } => views::home(site, lists.all, *page),
-        Route::Tags => views::tags(site, lists.all),
-        Route::Tag { tag, page } => {
-            let tagged = lists.by_tag.get(tag).map_or(&[][..], Vec::as_slice);
-            views::tag(site, tag, tagged, *page)
+        Route::Terms(taxonomy) => views::terms(site, *taxonomy, lists.all),
+        Route::Term {
+            taxonomy,
+            term,
+            page,
+        } => {
+            let listed = lists
+                .by_term
+                .get(&(*taxonomy, *term))
+                .map_or(&[][..], Vec::as_slice);
+            views::term(site, (*taxonomy, term), listed, *page)
         }
         Route::Archive { year, page } => {
             let years = &lists.years;
@@ -223,21 +253,27 @@ fn content(route: &Route, site: &SiteInfo, lists: &Lists) -> String {
         Route::Search => views::search(site),
         Route::Offline => views::offline(),
         Route::NotFound => views::not_found(site),
-        Route::Post(_) => unreachable!("a post's page is its article"),
+        Route::Post(_) | Route::Page(_) => unreachable!("a post's or page's route is its article"),
     };
     views::page(site, &inner)
 }
 
-/// A page at each old address of `post` that sends readers on to it; returns how many.
-fn write_alias_pages(dist: &Path, site: &SiteInfo, post: &PostSummary) -> Result<usize> {
-    let target = Route::Post(&post.slug).href(&site.base_path);
+/// A page at each old address (`aliases`) of a post or a standalone page (its route and title)
+/// that sends readers on to it; returns how many.
+fn write_alias_pages(
+    dist: &Path,
+    site: &SiteInfo,
+    (route, title): (Route, &str),
+    aliases: &[String],
+) -> Result<usize> {
+    let target = route.href(&site.base_path);
     let mut written = 0;
-    for alias in &post.aliases {
+    for alias in aliases {
         if let Some(file) = alias_file(dist, alias) {
             if let Some(parent) = file.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            std::fs::write(file, redirect_page(&target, &post.title))?;
+            std::fs::write(file, redirect_page(&target, title))?;
             written += 1;
         }
     }
@@ -277,7 +313,7 @@ fn alias_file(dist: &Path, alias: &str) -> Option<PathBuf> {
 fn redirect_page(target: &str, title: &str) -> String {
     let target = escape_html(target);
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n<link rel=\"icon\" href=\"data:,\">\n</head>\n<body>\n<p>This post has moved to <a href=\"{target}\">{target}</a>.</p>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n<link rel=\"icon\" href=\"data:,\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{target}\">{target}</a>.</p>\n</body>\n</html>\n",
         escape_html(title)
     )
 }

@@ -21,6 +21,8 @@ pub struct LoadedPost {
     pub path: PathBuf,
     pub post: Post,
     pub draft: bool,
+    /// A standalone page (under `pages/`, or `layout: page` / `type: page`), not a post.
+    pub is_page: bool,
     pub sort_key: Option<Moment>,
     /// The slug was written in the front matter (`slug:`), not made from the file name or path:
     /// a clash of two such slugs is the author's to settle.
@@ -113,7 +115,9 @@ fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
     let name = FileName::of(path, relative, &front);
     let mut warnings = Vec::new();
     let dates = Dates::of(path, &front, &name, &mut warnings)?;
-    warnings.extend(dates.missing(path));
+    let is_page = is_page(relative, &front);
+    // A page has no date by nature; only a post without one is worth a word.
+    warnings.extend(dates.missing(path).filter(|_| !is_page));
     let slug = slug_of(path, &front, &name)?;
     let aliases = aliases_of(&front, &name, &dates, &slug, ctx.permalink);
 
@@ -167,6 +171,7 @@ fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
         path: path.to_path_buf(),
         post,
         draft: front.draft || in_drafts_folder,
+        is_page,
         sort_key: dates.date,
         slug_given: front.slug.is_some(),
         publish: dates.publish,
@@ -174,6 +179,22 @@ fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
         post_links,
         warnings,
     })
+}
+
+/// The folder of standalone pages, in the content folder (any depth below it).
+pub const PAGES_DIR: &str = "pages";
+
+/// Whether a file is a standalone page rather than a post: it sits under [`PAGES_DIR`], or its
+/// front matter says `layout: page` (Jekyll) or `type: page` (Hugo, WordPress exports).
+fn is_page(relative: &Path, front: &FrontMatter) -> bool {
+    let in_pages = relative
+        .components()
+        .next()
+        .is_some_and(|c| c.as_os_str() == PAGES_DIR);
+    let says_page = ["layout", "type"]
+        .iter()
+        .any(|key| front.extra.get(*key).and_then(|v| v.as_str()) == Some("page"));
+    in_pages || says_page
 }
 
 /// Front matter fields of pages that are not posts: a template to render with, or a section's

@@ -9,7 +9,8 @@ use super::offline::{self, Offline};
 use super::pages::{self, Shell};
 use crate::markdown;
 use crate::model::{
-    slug_shard_file, AllPosts, Manifest, Post, PostSummary, SlugShard, DATA_DIR, MANIFEST_FILE,
+    slug_shard_file, AllPosts, Manifest, Page, Post, PostSummary, SlugShard, DATA_DIR,
+    MANIFEST_FILE,
 };
 use anyhow::{bail, Context, Result};
 use std::collections::HashMap;
@@ -40,6 +41,11 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
     let data = dist.join(DATA_DIR);
     let manifest = read_manifest(&data, opts)?;
     let posts = read_posts(&data, &manifest)?;
+    let standalone = manifest
+        .pages
+        .values()
+        .map(|file| read_json::<Page>(&data.join(file)))
+        .collect::<Result<Vec<Page>>>()?;
     let load_post = |summary: &PostSummary| read_json::<Post>(&data.join(&summary.file));
     let site = &manifest.site;
     let policy = pages::content_security_policy(&shell.html);
@@ -53,9 +59,17 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
             .map(|file| Ok((file.clone(), read_json(&data.join(file))?)))
             .transpose()
     };
-    let pages = pages::write_pages(dist, &shell, &manifest, &posts, load_post, load_comments)?;
-    feeds::write_feeds(dist, site, &posts, load_post)?;
-    hosting::write_host_files(dist, &manifest, &posts, &assets, &policy)?;
+    let pages = pages::write_pages(
+        dist,
+        &shell,
+        &manifest,
+        (&posts, &standalone),
+        load_post,
+        load_comments,
+    )?;
+    let page_slugs: Vec<String> = manifest.pages.keys().cloned().collect();
+    feeds::write_feeds(dist, site, (&posts, &page_slugs), load_post)?;
+    hosting::write_host_files(dist, &manifest, (&posts, &standalone), &assets, &policy)?;
     let offline = offline::write_offline(dist, &assets, &manifest)?;
     Ok(Stubs {
         pages,

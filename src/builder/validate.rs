@@ -1,13 +1,16 @@
-//! Stage 3, validate: the checks that need every post at once. Drafts, scheduled and expired
-//! posts are left out, slugs must be unique, links between posts must land, comments must belong
-//! to a post (and are threaded), and the posts are put in reading order. Every problem of the run
-//! is returned together, sorted by file and line.
+//! Stage 3, validate: the checks that need every post at once. Drafts, scheduled and expired posts
+//! are left out, standalone pages are set apart from posts (their slugs must not take an address of
+//! the site's own), slugs must be unique, links between posts must land, comments must belong to a
+//! post (and are threaded), and the posts are put in reading order. Every problem of the run is
+//! returned together, sorted by file and line.
 
 use super::collect::Collected;
 use super::comments::{self, LoadedComments};
 use super::error::{Problem, Problems, Severity};
 use super::parse::LoadedPost;
 use super::{BuildOptions, Site, Skipped};
+use crate::model::{Page, Post};
+use crate::routes;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
@@ -36,10 +39,13 @@ pub fn validate(
         }
     }
     let known: HashSet<String> = posts.iter().map(|p| p.post.summary.slug.clone()).collect();
-    let (mut posts, mut skipped) = published(opts, posts);
+    let (published, mut skipped) = published(opts, posts);
     skipped.not_posts = not_posts;
+    let (pages, mut posts): (Vec<_>, Vec<_>) = published.into_iter().partition(|p| p.is_page);
     warnings.extend(unique_slugs(&mut posts));
     problems.extend(duplicate_slugs(&posts));
+    problems.extend(duplicate_slugs(&pages));
+    problems.extend(reserved_page_slugs(&pages));
     let comments = {
         let known: HashSet<&str> = known.iter().map(String::as_str).collect();
         let published: HashSet<&str> = posts.iter().map(|p| p.post.summary.slug.as_str()).collect();
@@ -51,7 +57,7 @@ pub fn validate(
             &mut warnings,
         )
     };
-    for post in &posts {
+    for post in posts.iter().chain(&pages) {
         warnings.extend(post.warnings.iter().cloned());
     }
     warnings.extend(broken_post_links(&posts));
@@ -83,6 +89,7 @@ pub fn validate(
         info: collected.info.expect("no problems means the config loaded"),
         posts: posts.into_iter().map(|p| p.post).collect(),
         comments,
+        pages: pages.into_iter().map(|p| page_of(p.post)).collect(),
         skipped,
         media,
         warnings,
@@ -184,6 +191,40 @@ fn free_slug(
         .chain((2..).map(|n| format!("{slug}-{n}")))
         .find(|candidate| !taken.contains(candidate))
         .expect("the numbers never run out")
+}
+
+/// A standalone page from what was read as a post: what a page shows, nothing else.
+fn page_of(post: Post) -> Page {
+    Page {
+        slug: post.summary.slug,
+        title: post.summary.title,
+        summary: post.summary.summary,
+        lang: post.summary.lang,
+        aliases: post.summary.aliases,
+        body: post.body,
+        images: post.images,
+    }
+}
+
+/// An error for each page whose slug is a folder or file of the site's own: the page would hide
+/// it, or be hidden by it.
+fn reserved_page_slugs(pages: &[LoadedPost]) -> Vec<Problem> {
+    pages
+        .iter()
+        .filter(|page| routes::is_reserved(&page.post.summary.slug))
+        .map(|page| {
+            let slug = &page.post.summary.slug;
+            Problem::new(
+                &page.path,
+                format!("the page's address /{slug}/ is taken by the site itself"),
+                format!(
+                    "give the page another `slug:` in its front matter (e.g. slug: about-{slug}) or rename the file; reserved: {}",
+                    routes::RESERVED_SEGMENTS.join(", ")
+                ),
+            )
+            .at(1, 1)
+        })
+        .collect()
 }
 
 /// An error for each post whose slug an earlier post already has.

@@ -1,8 +1,8 @@
 //! The build's copy of what the app draws on each route: the same elements with the same classes
-//! (the header, the post cards, the article, the lists, the footer), so the page a host serves
-//! reads without JavaScript, and the app can take it over without anything moving or being
-//! painted larger: the largest paint is the static page's ([`super::pages`] writes it into each
-//! route's file; the stylesheet keeps the app's own copy hidden until it is drawn).
+//! (the header, the post cards, the article, a standalone page, the lists, the footer), so the page
+//! a host serves reads without JavaScript, and the app can take it over without anything moving or
+//! being painted larger: the largest paint is the static page's ([`super::pages`] writes it into
+//! each route's file; the stylesheet keeps the app's own copy hidden until it is drawn).
 //!
 //! Kept beside the app's views by the browser tests, which compare the head and the visible text
 //! of each route before and after the app takes over.
@@ -10,8 +10,8 @@
 use crate::listing::{self, page_count, posts_label, year_name};
 use crate::markdown::{escape_html, reading_label, render_comment, Heading, Rendered};
 use crate::model::{
-    comments_label, human_date, text_direction, Comment, CommentThread, PostLink, PostNav,
-    PostSummary, SiteInfo, COMMENT_REL, UNDATED,
+    comments_label, human_date, text_direction, Comment, CommentThread, Page, PostLink, PostNav,
+    PostSummary, SiteInfo, Taxonomy, COMMENT_REL, UNDATED,
 };
 use crate::routes::Route;
 use std::fmt::Write as _;
@@ -27,7 +27,10 @@ pub fn page(site: &SiteInfo, content: &str) -> String {
 fn header(site: &SiteInfo) -> String {
     let base = site.base_path.as_str();
     let mut nav = vec![
-        ("Tags".to_string(), Route::Tags.href(base)),
+        (
+            Taxonomy::Tags.title().to_string(),
+            Route::Terms(Taxonomy::Tags).href(base),
+        ),
         (
             "Archive".to_string(),
             Route::Archive {
@@ -78,7 +81,7 @@ fn footer(base: &str) -> String {
     )
 }
 
-/// The line under a post's title: date, reading time, update, tags.
+/// The line under a post's title: date, reading time, update, then its categories and tags.
 fn post_meta(base: &str, post: &PostSummary) -> String {
     let mut line = String::new();
     if !post.authors.is_empty() {
@@ -92,20 +95,40 @@ fn post_meta(base: &str, post: &PostSummary) -> String {
         let _ = write!(line, " · updated {}", time(updated));
     }
     let mut html = format!("<div class=\"post-meta\"><p>{line}</p>");
-    if !post.tags.is_empty() {
-        html.push_str("<ul class=\"tags\" aria-label=\"Tags\">");
-        for tag in &post.tags {
+    for taxonomy in [Taxonomy::Categories, Taxonomy::Tags] {
+        let terms = taxonomy.terms_of(post);
+        if terms.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            html,
+            "<ul class=\"{}\" aria-label=\"{}\">",
+            taxonomy.folder(),
+            taxonomy.title()
+        );
+        for term in terms {
+            let route = Route::Term {
+                taxonomy,
+                term,
+                page: 1,
+            };
             let _ = write!(
                 html,
-                "<li><a class=\"tag\" href=\"{}\">{}</a></li>",
-                escape_html(&Route::Tag { tag, page: 1 }.href(base)),
-                escape_html(tag)
+                "<li><a class=\"{}\" href=\"{}\">{}</a></li>",
+                term_class(taxonomy),
+                escape_html(&route.href(base)),
+                escape_html(term)
             );
         }
         html.push_str("</ul>");
     }
     html.push_str("</div>");
     html
+}
+
+/// The class of a link to a term, as the app gives it: `tag`, `category`.
+pub fn term_class(taxonomy: Taxonomy) -> &'static str {
+    taxonomy.singular()
 }
 
 fn time(date: &str) -> String {
@@ -187,18 +210,26 @@ pub fn home(site: &SiteInfo, posts: &[PostSummary], page: usize) -> String {
     )
 }
 
-/// The tag index.
-pub fn tags(site: &SiteInfo, posts: &[PostSummary]) -> String {
+/// The index of a taxonomy: every term with its number of posts.
+pub fn terms(site: &SiteInfo, taxonomy: Taxonomy, posts: &[PostSummary]) -> String {
     let base = site.base_path.as_str();
-    let mut html = String::from(
-        "<div class=\"page tags\"><h1 class=\"page-title\">Tags</h1><ul class=\"tag-cloud\">",
+    let mut html = format!(
+        "<div class=\"page {}\"><h1 class=\"page-title\">{}</h1><ul class=\"tag-cloud\">",
+        taxonomy.folder(),
+        taxonomy.title()
     );
-    for (tag, count) in listing::tags_by_use(posts) {
+    for (term, count) in listing::terms_by_use(taxonomy, posts) {
+        let route = Route::Term {
+            taxonomy,
+            term,
+            page: 1,
+        };
         let _ = write!(
             html,
-            "<li><a class=\"tag\" href=\"{}\">{}</a> <span class=\"count\">{}</span></li>",
-            escape_html(&Route::Tag { tag, page: 1 }.href(base)),
-            escape_html(tag),
+            "<li><a class=\"{}\" href=\"{}\">{}</a> <span class=\"count\">{}</span></li>",
+            term_class(taxonomy),
+            escape_html(&route.href(base)),
+            escape_html(term),
             posts_label(count)
         );
     }
@@ -206,21 +237,29 @@ pub fn tags(site: &SiteInfo, posts: &[PostSummary]) -> String {
     html
 }
 
-/// A page of one tag's list (`tagged` is every post of the tag).
-pub fn tag(site: &SiteInfo, tag: &str, tagged: &[&PostSummary], page: usize) -> String {
+/// A page of one term's list (`listed` is every post of the term).
+pub fn term(
+    site: &SiteInfo,
+    (taxonomy, term): (Taxonomy, &str),
+    listed: &[&PostSummary],
+    page: usize,
+) -> String {
     let base = site.base_path.as_str();
     let per_page = site.posts_per_page.max(1);
-    let pages = page_count(tagged.len(), per_page);
-    let bytes: u64 = tagged.iter().map(|p| p.bytes).sum();
+    let pages = page_count(listed.len(), per_page);
+    let bytes: u64 = listed.iter().map(|p| p.bytes).sum();
     format!(
-        "<div class=\"page tag\"><h1 class=\"page-title\">Tagged “{}”</h1><p class=\"site-description\">{} · <a href=\"{}\">All tags</a></p><div class=\"save-offline\"><button type=\"button\" disabled>Save this tag for offline ({} posts, about {})</button><p class=\"save-status\" role=\"status\"></p></div>{}{}</div>",
-        escape_html(tag),
-        posts_label(tagged.len()),
-        escape_html(&Route::Tags.href(base)),
-        tagged.len(),
+        "<div class=\"page {}\"><h1 class=\"page-title\">{}</h1><p class=\"site-description\">{} · <a href=\"{}\">All {}</a></p><div class=\"save-offline\"><button type=\"button\" disabled>Save this {} for offline ({} posts, about {})</button><p class=\"save-status\" role=\"status\"></p></div>{}{}</div>",
+        taxonomy.singular(),
+        escape_html(&taxonomy.term_heading(term)),
+        posts_label(listed.len()),
+        escape_html(&Route::Terms(taxonomy).href(base)),
+        taxonomy.folder(),
+        taxonomy.singular(),
+        listed.len(),
         listing::human_bytes(bytes),
-        post_list(base, listing::page_of(tagged, page, per_page).iter().copied()),
-        pagination(page, pages, |n| Route::Tag { tag, page: n }.href(base))
+        post_list(base, listing::page_of(listed, page, per_page).iter().copied()),
+        pagination(page, pages, |n| Route::Term { taxonomy, term, page: n }.href(base))
     )
 }
 
@@ -429,6 +468,19 @@ fn comment_list(base: &str, comments: &[Comment], class: &str) -> String {
     html
 }
 
+/// A standalone page (About): its title, contents and text, without a post's date, tags or
+/// neighbours, as the app's page view.
+pub fn standalone(page: &Page, rendered: &Rendered) -> String {
+    format!(
+        "<article class=\"page standalone\" lang=\"{}\" dir=\"{}\"><header><h1 class=\"page-title\">{}</h1></header>{}<div class=\"prose\">{}</div></article>",
+        escape_html(&page.lang),
+        text_direction(&page.lang),
+        escape_html(&page.title),
+        contents(&rendered.headings),
+        rendered.html.as_str()
+    )
+}
+
 /// The table of contents of a long post (three sections or more), as the app draws it.
 fn contents(headings: &[Heading]) -> String {
     if headings.iter().filter(|h| h.level >= 2).count() < 3 {
@@ -453,7 +505,7 @@ pub fn search(site: &SiteInfo) -> String {
     let base = site.base_path.as_str();
     format!(
         "<div class=\"page search\"><h1 class=\"page-title\">Search</h1><p class=\"search-status\">Search runs in your browser and needs JavaScript. Browse <a href=\"{}\">by tag</a> or <a href=\"{}\">the archive</a>.</p></div>",
-        escape_html(&Route::Tags.href(base)),
+        escape_html(&Route::Terms(Taxonomy::Tags).href(base)),
         escape_html(&Route::Archive { year: None, page: 1 }.href(base))
     )
 }

@@ -1,12 +1,14 @@
-//! Stage 4, write data: the site as files. Each post's JSON under a content-hashed name, and its
-//! comments' beside it, the lists readers browse ([`super::lists`]), every summary in one file for
-//! saving all posts offline, the copied media, the search index and, last, the unhashed manifest
-//! that names them all and the build. Each file goes to [`Output`] as soon as it is made, which
-//! writes it into the staging folder that replaces the output atomically at the end.
+//! Stage 4, write data: the site as files. Each post's and page's JSON under a content-hashed name,
+//! and each post's comments beside it, the lists readers browse ([`super::lists`]), every summary
+//! in one file for saving all posts offline, the copied media, the search index and, last, the
+//! unhashed manifest that names them all and the build. Each file goes to [`Output`] as soon as it
+//! is made, which writes it into the staging folder that replaces the output atomically at the end.
 
 use super::output::Output;
 use super::{content_hash, hex16, lists, Site};
-use crate::model::{comments_file, AllPosts, Manifest, PostSummary, FORMAT_VERSION, MANIFEST_FILE};
+use crate::model::{
+    comments_file, page_file, AllPosts, Manifest, PostSummary, FORMAT_VERSION, MANIFEST_FILE,
+};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -51,6 +53,7 @@ pub fn render_files(site: &Site, files: &Output) -> String {
     let all = serde_json::to_vec(&AllPosts { posts: summaries }).expect("summaries serialise");
     let all_posts = format!("posts.{}.json", content_hash(&all));
     files.insert(PathBuf::from(&all_posts), all);
+    let pages = write_pages(site, files);
     for (path, bytes) in &site.media {
         files.insert(PathBuf::from(path), bytes);
     }
@@ -74,6 +77,7 @@ pub fn render_files(site: &Site, files: &Output) -> String {
         all_posts,
         slug_shards,
         post_count: site.posts.len(),
+        pages,
         search_file: Some(search_file),
         search_bytes,
     };
@@ -93,6 +97,20 @@ fn write_comments(site: &Site, files: &Output) -> BTreeMap<String, String> {
             let file = comments_file(slug, &content_hash(&json));
             files.insert(PathBuf::from(&file), json);
             (slug.clone(), file)
+        })
+        .collect()
+}
+
+/// Writes each standalone page under a content-hashed name; returns their files by slug, for the
+/// manifest.
+fn write_pages(site: &Site, files: &Output) -> BTreeMap<String, String> {
+    site.pages
+        .iter()
+        .map(|page| {
+            let json = serde_json::to_vec(page).expect("pages serialise");
+            let file = page_file(&page.slug, &content_hash(&json));
+            files.insert(PathBuf::from(&file), json);
+            (page.slug.clone(), file)
         })
         .collect()
 }

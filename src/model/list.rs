@@ -1,8 +1,9 @@
 //! The lists readers browse, each a small file of its own so that no page of the site downloads
-//! more as the blog grows: the pages of the home list and of each tag, the tag index, the archive
-//! by year, and the summaries search results are drawn from. They sit together under one folder
-//! named by the hash of all of them (`lists/<hash>/`), so their names follow from a route alone
-//! ([`crate::routes::Route::data_file`]) and every one of them may still be cached forever.
+//! more as the blog grows: the pages of the home list and of each tag and category ([`Taxonomy`]),
+//! their indexes, the archive by year, and the summaries search results are drawn from. They sit
+//! together under one folder named by the hash of all of them (`lists/<hash>/`), so their names
+//! follow from a route alone ([`crate::routes::Route::data_file`]) and every one of them may still
+//! be cached forever.
 //!
 //! The one file that does grow with the blog, [`AllPosts`], is read only to save every post for
 //! offline reading, never to show a page.
@@ -121,10 +122,77 @@ pub fn slug_shard_file(lists: &str, n: u32) -> String {
     format!("{lists}/slugs/{n}.json")
 }
 
-/// `tags.json`: every tag with its number of posts, most used first, then by name.
+/// A way posts are grouped by their author: tags or categories. Both work alike: an index of
+/// every term with its number of posts (`tags.json`, `categories.json`) and each term's paged list
+/// (`tags/<term>/<n>.json`), at the addresses `tags/`, `tags/<term>/` and the same under
+/// `categories/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Taxonomy {
+    Tags,
+    Categories,
+}
+
+impl Taxonomy {
+    /// Both, in the order pages and route lists show them.
+    pub const ALL: [Taxonomy; 2] = [Taxonomy::Tags, Taxonomy::Categories];
+
+    /// The folder of its lists and of its pages' addresses: `tags`, `categories`.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Taxonomy::Tags => "tags",
+            Taxonomy::Categories => "categories",
+        }
+    }
+
+    /// The terms of this taxonomy a post carries.
+    pub fn terms_of(self, post: &PostSummary) -> &[String] {
+        match self {
+            Taxonomy::Tags => &post.tags,
+            Taxonomy::Categories => &post.categories,
+        }
+    }
+
+    /// The index page's heading: `Tags`, `Categories`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Taxonomy::Tags => "Tags",
+            Taxonomy::Categories => "Categories",
+        }
+    }
+
+    /// The heading of a term's list: `Tagged “food”`, `In “Cambodia”`.
+    pub fn term_heading(self, term: &str) -> String {
+        match self {
+            Taxonomy::Tags => format!("Tagged “{term}”"),
+            Taxonomy::Categories => format!("In “{term}”"),
+        }
+    }
+
+    /// What the reader saves or looks at, for buttons and labels: `this tag`, `this category`.
+    pub fn singular(self) -> &'static str {
+        match self {
+            Taxonomy::Tags => "tag",
+            Taxonomy::Categories => "category",
+        }
+    }
+
+    /// Page `page` of a term's list; `segment` is the term as its address spells it
+    /// ([`crate::routes::tag_segment`]), which is safe as a folder name.
+    pub fn term_file(self, lists: &str, segment: &str, page: usize) -> String {
+        format!("{lists}/{}/{segment}/{page}.json", self.folder())
+    }
+
+    /// The index of every term ([`TermIndex`]).
+    pub fn index_file(self, lists: &str) -> String {
+        format!("{lists}/{}.json", self.folder())
+    }
+}
+
+/// `tags.json`, `categories.json`: every term of a [`Taxonomy`] with its number of posts, most
+/// used first, then by name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TagIndex {
-    pub tags: Vec<(String, usize)>,
+pub struct TermIndex {
+    pub terms: Vec<(String, usize)>,
 }
 
 /// `archive.json`: the years that have posts, newest first, with their number of posts; posts
@@ -173,15 +241,9 @@ pub fn home_file(lists: &str, page: usize) -> String {
     format!("{lists}/home/{page}.json")
 }
 
-/// Page `page` of a tag's list; `segment` is the tag as its address spells it
-/// ([`crate::routes::tag_segment`]), which is safe as a folder name.
+/// Page `page` of a tag's list ([`Taxonomy::term_file`]).
 pub fn tag_file(lists: &str, segment: &str, page: usize) -> String {
-    format!("{lists}/tags/{segment}/{page}.json")
-}
-
-/// The tag index.
-pub fn tags_file(lists: &str) -> String {
-    format!("{lists}/tags.json")
+    Taxonomy::Tags.term_file(lists, segment, page)
 }
 
 /// The archive's list of years.

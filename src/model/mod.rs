@@ -5,14 +5,15 @@
 //! old app could no longer read the new files.
 //!
 //! By concern: [`site`] (the manifest and the site settings), [`post`] (a post and its summary),
-//! [`comments`] (a post's published comments), [`list`] (the lists readers browse), [`search`]
-//! (the search index's files, their names and limits), and
-//! [`display`] (how dates and languages of the model read to a person). Everything is re-exported
-//! here, so `crate::model::Manifest` names a type wherever it lives.
+//! [`comments`] (a post's published comments), [`page`] (a standalone page: About, Contact),
+//! [`list`] (the lists readers browse), [`search`] (the search index's files, their names and
+//! limits), and [`display`] (how dates and languages of the model read to a person). Everything is
+//! re-exported here, so `crate::model::Manifest` names a type wherever it lives.
 
 pub mod comments;
 pub mod display;
 pub mod list;
+pub mod page;
 pub mod post;
 pub mod search;
 pub mod site;
@@ -20,6 +21,7 @@ pub mod site;
 pub use comments::*;
 pub use display::*;
 pub use list::*;
+pub use page::*;
 pub use post::*;
 pub use search::*;
 pub use site::*;
@@ -33,7 +35,9 @@ pub use site::*;
 /// home list and of each tag, the archive by year, search results' cards, and slug shards that
 /// hold each post's file and its neighbours, series and related posts).
 /// 5: comments: a post's slug shard entry names its comment file (`comments/<slug>.<hash>.json`),
-/// and list cards carry its number of comments.
+/// and list cards carry its number of comments; standalone pages (`pages/<slug>.<hash>.json`,
+/// named in the manifest's `pages`), and categories listed like tags (`categories.json`,
+/// `categories/<term>/<n>.json`); the tag index is a [`TermIndex`] (`terms`, was `tags`).
 pub const FORMAT_VERSION: u32 = 5;
 
 /// Name of the unhashed entry file, relative to the data folder. The app fetches it with `no-cache`;

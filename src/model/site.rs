@@ -1,6 +1,7 @@
 //! `data/manifest.json` and the site settings it carries.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// `data/manifest.json`: what the site is and where its data lives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +19,11 @@ pub struct Manifest {
     pub slug_shards: u32,
     /// Number of published posts.
     pub post_count: usize,
+    /// Every published page ([`super::Page`]) by its slug: its file (`pages/<slug>.<hash>.json`),
+    /// relative to the data folder. A blog has a handful of pages, so the manifest names them
+    /// all and a page's address costs no list file.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pages: BTreeMap<String, String>,
     /// The search index's entry file (`search/entry.<hash>.json`), relative to the data folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_file: Option<String>,

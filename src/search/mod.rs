@@ -1,8 +1,10 @@
-//! Search, shared by both halves: the builder indexes posts with its tokenizer and the app
-//! answers queries with it, so both see text the same way. `tokenize` turns text into terms,
-//! `query` understands what a reader types, `index` runs a query over the index files (described
-//! in [`crate::model::search`], built by the builder), and `scan` runs one over stored posts.
+//! Search, shared by both halves: the builder indexes posts with its tokenizer and the app answers
+//! queries with it, so both see text the same way. `tokenize` turns text into terms, `query`
+//! understands what a reader types (`filter` takes out its `tag:` and `category:`), `index` runs a
+//! query over the index files (described in [`crate::model::search`], built by the builder), and
+//! `scan` runs one over stored posts.
 
+pub mod filter;
 pub mod index;
 pub mod query;
 pub mod scan;

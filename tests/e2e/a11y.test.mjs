@@ -78,6 +78,8 @@ const ROUTES = [
   { route: '/tags', status: 200, content: '.tag-cloud li' },
   { route: `/tags/${aTag}`, status: 200, content: '.post-list .post-card' },
   { route: '/archive', status: 200, content: '.archive-list li' },
+  { route: '/about', status: 200, content: 'article.standalone .prose' },
+  { route: '/categories', status: 200, content: '.tag-cloud li' },
   { route: '/offline', status: 200, content: '.save-offline button' },
   // A static host answers an unknown address with 404.html; the app then shows its own view.
   { route: '/no-such-page', status: 404, content: 'main h1:text("Page not found")' },

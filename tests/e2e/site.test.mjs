@@ -74,8 +74,9 @@ test('home lists the published posts, newest first, a page at a time, with date,
   await page.setViewportSize({ width: 1280, height: 900 });
   // The header carries the nav links of site.toml.
   const nav = page.locator('header nav[aria-label="Site"] a');
-  assert.deepEqual(await nav.allTextContents(), ['Tags', 'Archive', 'Start at day 1']);
-  assert.equal(await nav.last().getAttribute('href'), '/posts/day-01-arriving-in-phnom-penh/');
+  assert.deepEqual(await nav.allTextContents(), ['Tags', 'Archive', 'Start at day 1', 'About']);
+  assert.equal(await nav.nth(2).getAttribute('href'), '/posts/day-01-arriving-in-phnom-penh/');
+  assert.equal(await nav.last().getAttribute('href'), '/about/');
   // The second page holds the rest; Newer leads back.
   await page.locator('nav.pagination a', { hasText: 'Older posts' }).click();
   await page.waitForURL(site.url + '/page/2/');

@@ -1,8 +1,8 @@
-//! The line under a post title: date, update, reading time and tags.
+//! The line under a post title: date, update, reading time, then its categories and tags.
 
 use crate::app::address::href;
 use crate::markdown::reading_label;
-use crate::model::{human_date, PostSummary};
+use crate::model::{human_date, PostSummary, Taxonomy};
 use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -16,20 +16,7 @@ pub fn PostMeta(post: PostSummary) -> impl IntoView {
         view! { <time datetime=d.clone()>{human_date(&d)}</time> " · " }
     });
     let authors = (!post.authors.is_empty()).then(|| format!("By {} · ", post.authors.join(", ")));
-    let tags = (!post.tags.is_empty()).then(|| {
-        view! {
-            <ul class="tags" aria-label="Tags">
-                {post
-                    .tags
-                    .iter()
-                    .map(|t| {
-                        let (link, label) = (href(&Route::Tag { tag: t, page: 1 }), t.clone());
-                        view! { <li><A href=link attr:class="tag">{label}</A></li> }
-                    })
-                    .collect_view()}
-            </ul>
-        }
-    });
+    let terms = [Taxonomy::Categories, Taxonomy::Tags].map(|taxonomy| terms(&post, taxonomy));
     view! {
         <div class="post-meta">
             <p>
@@ -38,7 +25,28 @@ pub fn PostMeta(post: PostSummary) -> impl IntoView {
                 {reading_label(post.reading_minutes)}
                 {updated}
             </p>
-            {tags}
+            {terms}
         </div>
     }
+}
+
+/// The post's terms of one taxonomy, each a link to its list; nothing when it has none.
+fn terms(post: &PostSummary, taxonomy: Taxonomy) -> Option<impl IntoView> {
+    let terms = taxonomy.terms_of(post);
+    (!terms.is_empty()).then(|| {
+        let class = taxonomy.singular();
+        let items = terms
+            .iter()
+            .map(|term| {
+                let route = Route::Term {
+                    taxonomy,
+                    term,
+                    page: 1,
+                };
+                let (link, label) = (href(&route), term.clone());
+                view! { <li><A href=link attr:class=class>{label}</A></li> }
+            })
+            .collect_view();
+        view! { <ul class=taxonomy.folder() aria-label=taxonomy.title()>{items}</ul> }
+    })
 }

@@ -3,7 +3,7 @@
 use super::{OfflineStatus, ReaderSettings, SearchBox};
 use crate::app::address::{href, site_path};
 use crate::app::data::SiteResource;
-use crate::model::NavLink;
+use crate::model::{NavLink, Taxonomy};
 use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -26,8 +26,8 @@ pub fn SiteHeader() -> impl IntoView {
     let nav = move || {
         let mut links = vec![
             NavLink {
-                title: "Tags".into(),
-                url: href(&Route::Tags),
+                title: Taxonomy::Tags.title().into(),
+                url: href(&Route::Terms(Taxonomy::Tags)),
             },
             NavLink {
                 title: "Archive".into(),

@@ -1,5 +1,6 @@
-//! `/search?q=…&tag=a,b`: full-text search and tag filtering. The address holds the whole state
-//! ([`SearchQuery`]), so a search can be shared, reloaded, and walked back and forth with the
+//! `/search?q=…&tag=a,b`: full-text search and filtering by tag and category (`tag=` in the
+//! address, `tag:` and `category:` typed among the words, [`filter`]). The address holds the whole
+//! state ([`SearchQuery`]), so a search can be shared, reloaded, and walked back and forth with the
 //! browser's buttons.
 
 use super::{any_resource, value};
@@ -14,9 +15,10 @@ use crate::app::head::set_head;
 use crate::app::net::LoadError;
 use crate::app::offline;
 use crate::app::timing::Span;
-use crate::listing::tag_counts;
-use crate::model::{tag_file, Manifest, PostSummary, TagIndex};
+use crate::listing::term_counts;
+use crate::model::{Manifest, PostSummary, Taxonomy, TermIndex};
 use crate::routes::{highlight_query, tag_segment, Route, SearchQuery};
+use crate::search::filter::{self, Filter};
 use crate::search::index::{search, Document, Hit};
 use crate::search::query::{parse, Clause};
 use crate::search::scan::scan;
@@ -31,12 +33,17 @@ use std::sync::Arc;
 type Results = Vec<(PostSummary, Vec<String>)>;
 
 /// Where the results of a search come from: the site's index (post numbers, best first), the
-/// posts stored in this browser (offline), the pages of a tag's list, or nowhere yet.
+/// posts stored in this browser (offline), the pages of a tag's or category's list, or nowhere yet.
 #[derive(Clone)]
 enum Source {
     Hits(Arc<Vec<Hit>>),
     Stored(Arc<Results>),
-    Tag(String),
+    /// The list of the first filter's term; `spelled` when the filter names it as the site spells
+    /// it (a chosen tag), else its spelling is looked up in the taxonomy's index.
+    Term {
+        first: Filter,
+        spelled: bool,
+    },
     Prompt,
 }
 
@@ -59,16 +66,19 @@ fn SearchResults(site: Arc<SiteData>, query: SearchQuery) -> impl IntoView {
         head.retitled(&format!("Search: {}", query.q), info)
     };
     set_head(&head, info);
-    let clauses = parse(&query.q);
+    let (words, filters, typed) = filters_of(&query);
+    let clauses = parse(&words);
     let body = if clauses.iter().any(|c| !matches!(c, Clause::Excluded(_))) {
-        view! { <FullText site query clauses/> }.into_any()
+        view! { <FullText site query filters clauses/> }.into_any()
     } else {
-        // Tags alone: the first tag's list, narrowed by the others.
-        let source = query
-            .tags
+        // Filters alone: the first one's list, narrowed by the others.
+        let source = filters
             .first()
-            .map_or(Source::Prompt, |tag| Source::Tag(tag.clone()));
-        view! { <Found site query source/> }.into_any()
+            .map_or(Source::Prompt, |first| Source::Term {
+                first: first.clone(),
+                spelled: typed == 0,
+            });
+        view! { <Found site query filters source/> }.into_any()
     };
     view! {
         <div class="page search">
@@ -78,9 +88,26 @@ fn SearchResults(site: Arc<SiteData>, query: SearchQuery) -> impl IntoView {
     }
 }
 
+/// The words of a search and its filters: those typed among the words, then the chosen tags;
+/// and how many were typed.
+fn filters_of(query: &SearchQuery) -> (String, Vec<Filter>, usize) {
+    let (words, mut filters) = filter::split(&query.q);
+    let typed = filters.len();
+    filters.extend(query.tags.iter().map(|tag| Filter {
+        taxonomy: Taxonomy::Tags,
+        term: tag.clone(),
+    }));
+    (words, filters, typed)
+}
+
 /// A search for words: the index files it needs are fetched, then the results drawn.
 #[component]
-fn FullText(site: Arc<SiteData>, query: SearchQuery, clauses: Vec<Clause>) -> impl IntoView {
+fn FullText(
+    site: Arc<SiteData>,
+    query: SearchQuery,
+    filters: Vec<Filter>,
+    clauses: Vec<Clause>,
+) -> impl IntoView {
     let (from_stored, set_from_stored) = signal(None::<usize>);
     let results = {
         let site = site.clone();
@@ -105,7 +132,7 @@ fn FullText(site: Arc<SiteData>, query: SearchQuery, clauses: Vec<Clause>) -> im
             });
             view! {
                 {note}
-                <Found site=site.clone() query=query.clone() source/>
+                <Found site=site.clone() query=query.clone() filters=filters.clone() source/>
             }
             .into_any()
         }
@@ -173,15 +200,15 @@ async fn search_stored(clauses: &[Clause]) -> (Results, usize) {
     (results, read.len())
 }
 
-/// The first `wanted` results of `source` that carry every tag of `tags`, fetching only the cards
-/// or list pages that takes, and the number of all results when it is known.
+/// The first `wanted` results of `source` that pass every filter, fetching only the cards or list
+/// pages that takes, and the number of all results when it is known.
 async fn resolve(
     manifest: &Manifest,
     source: &Source,
-    tags: &[String],
+    filters: &[Filter],
     wanted: usize,
 ) -> Result<(Results, Option<usize>), LoadError> {
-    let keep = |p: &PostSummary| tags.iter().all(|t| p.tags.contains(t));
+    let keep = |p: &PostSummary| filter::keeps_all(filters, p);
     match source {
         Source::Prompt => Ok((Vec::new(), Some(0))),
         Source::Stored(results) => {
@@ -203,7 +230,7 @@ async fn resolve(
                     .collect();
                 let all_read = read == hits.len();
                 if found.len() >= wanted || all_read {
-                    let total = if tags.is_empty() {
+                    let total = if filters.is_empty() {
                         Some(hits.len())
                     } else {
                         all_read.then_some(found.len())
@@ -213,12 +240,20 @@ async fn resolve(
                 read = (read * 2).max(1).min(hits.len());
             }
         }
-        Source::Tag(first) => {
-            let segment = tag_segment(first);
+        Source::Term { first, spelled } => {
+            // The term as the site spells it, which names its list.
+            let term = match spelled {
+                true => Some(first.term.clone()),
+                false => spelling(manifest, first).await?,
+            };
+            let Some(term) = term else {
+                return Ok((Vec::new(), Some(0)));
+            };
+            let segment = tag_segment(&term);
             let mut found = Results::new();
             let mut page = 1;
             loop {
-                let file = tag_file(&manifest.lists, &segment, page);
+                let file = first.taxonomy.term_file(&manifest.lists, &segment, page);
                 let Some(list) = load_list_page(manifest, &file).await? else {
                     return Ok((found, Some(0)));
                 };
@@ -230,7 +265,7 @@ async fn resolve(
                 );
                 let all_read = page >= list.pages;
                 if found.len() >= wanted || all_read {
-                    let total = if tags.len() == 1 {
+                    let total = if filters.len() == 1 {
                         Some(list.total)
                     } else {
                         all_read.then_some(found.len())
@@ -241,6 +276,20 @@ async fn resolve(
             }
         }
     }
+}
+
+/// The term `filter` names as the site spells it (a reader may type `category:cambodia` for
+/// "Cambodia"), from the taxonomy's index; `None` when no post carries it.
+async fn spelling(manifest: &Manifest, filter: &Filter) -> Result<Option<String>, LoadError> {
+    let file = filter.taxonomy.index_file(&manifest.lists);
+    let index = load_list::<TermIndex>(manifest, &file).await?;
+    Ok(index.and_then(|index| {
+        index
+            .terms
+            .iter()
+            .find(|(term, _)| filter.matches(term))
+            .map(|(term, _)| term.clone())
+    }))
 }
 
 /// What the status line says: a prompt, no match, or how many posts were found (`total` when it
@@ -265,15 +314,19 @@ fn status_text(prompt: bool, count: usize, total: Option<usize>, q: &str) -> Str
 /// The results: how many (announced), the tags to narrow by, and the posts, a page at a time
 /// (each page fetches only the cards it shows).
 #[component]
-fn Found(site: Arc<SiteData>, query: SearchQuery, source: Source) -> impl IntoView {
+fn Found(
+    site: Arc<SiteData>,
+    query: SearchQuery,
+    filters: Vec<Filter>,
+    source: Source,
+) -> impl IntoView {
     let prompt = matches!(source, Source::Prompt);
     let wanted = RwSignal::new(RESULTS_PAGE);
     let manifest = site.manifest.clone();
-    let tags = query.tags.clone();
     let results = any_resource(move || {
-        let (manifest, source, tags) = (manifest.clone(), source.clone(), tags.clone());
+        let (manifest, source, filters) = (manifest.clone(), source.clone(), filters.clone());
         let wanted = wanted.get();
-        async move { resolve(&manifest, &source, &tags, wanted).await }
+        async move { resolve(&manifest, &source, &filters, wanted).await }
     });
     // With nothing typed, the chips offer the site's commonest tags.
     let manifest = site.manifest.clone();
@@ -283,9 +336,9 @@ fn Found(site: Arc<SiteData>, query: SearchQuery, source: Source) -> impl IntoVi
             if !prompt {
                 return Ok(Vec::new());
             }
-            let file = Route::Tags.data_file(&manifest.lists).unwrap_or_default();
-            Ok(match load_list::<TagIndex>(&manifest, &file).await {
-                Ok(Some(index)) => index.tags.clone(),
+            let file = Taxonomy::Tags.index_file(&manifest.lists);
+            Ok(match load_list::<TermIndex>(&manifest, &file).await {
+                Ok(Some(index)) => index.terms.clone(),
                 _ => Vec::new(),
             })
         }
@@ -323,7 +376,7 @@ fn Found(site: Arc<SiteData>, query: SearchQuery, source: Source) -> impl IntoVi
                 .get()
                 .map(|(found, _)| {
                     let posts: Vec<PostSummary> = found.iter().map(|(p, _)| p.clone()).collect();
-                    tag_counts(&posts)
+                    term_counts(Taxonomy::Tags, &posts)
                 })
                 .unwrap_or_default()
         };

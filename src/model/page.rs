@@ -1,0 +1,32 @@
+//! A standalone page (About, Contact): `data/pages/<slug>.<hash>.json`, at the address
+//! `/<slug>/`. Written like a post, but outside the blog's stream: no date, tags or categories,
+//! never in a list, a feed, the archive or search.
+
+use super::ImageRef;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// `data/pages/{slug}.{hash}.json`: one page, ready to render.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page {
+    /// URL segment: the page lives at `/{slug}/`.
+    pub slug: String,
+    pub title: String,
+    /// Plain text, for the page's description and link previews.
+    pub summary: String,
+    /// BCP 47 language of the page.
+    pub lang: String,
+    /// Old paths of the page that must keep working, as a post's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// The Markdown body, rendered by [`crate::markdown`].
+    pub body: String,
+    /// Images of the body, by the URL written in the Markdown.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub images: BTreeMap<String, ImageRef>,
+}
+
+/// The file name of a page whose JSON hashes to `hash`, relative to the data folder.
+pub fn page_file(slug: &str, hash: &str) -> String {
+    format!("pages/{slug}.{hash}.json")
+}
