@@ -300,7 +300,11 @@ pub fn wpautop(text: &str) -> String {
         out.push_str(para);
         out.push_str("</p>\n");
     }
-    // A block tag is never inside a paragraph: WordPress unwraps both sides in turn.
+    // A block tag is never inside a paragraph: WordPress unwraps both sides in turn, list
+    // items (which hold a nested list) first.
+    let out = Regex::new(r"(?s)<p>(<li.+?)</p>")
+        .expect("valid")
+        .replace_all(&out, "$1");
     let out = PARA_BEFORE_BLOCK.replace_all(&out, "$1");
     let out = PARA_AFTER_BLOCK.replace_all(&out, "$1");
     let out = out.replace("<p></p>\n", "");
