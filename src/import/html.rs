@@ -257,7 +257,7 @@ fn bare_urls(text: &str) -> String {
     out
 }
 
-const BLOCK_TAGS: &str = "table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary|script|iframe|object|video|audio";
+const BLOCK_TAGS: &str = "table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary";
 
 static BEFORE_BLOCK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"(?i)(<(?:{BLOCK_TAGS})[\s/>])")).expect("valid"));
@@ -321,6 +321,15 @@ pub fn wpautop(text: &str) -> String {
     out
 }
 
+/// Elements whose content is never text to keep; taken out before parsing so that they leave no
+/// paragraph break behind (the parser treats them as blocks).
+static HIDDEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?is)<(script|style|iframe|noscript)\b[^>]*>.*?</(?:script|style|iframe|noscript)\s*>",
+    )
+    .expect("valid")
+});
+
 static IMG_SRC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i)<img\b[^>]*?\ssrc\s*=\s*["']([^"']+)["']"#).expect("valid"));
 static EVENT_ATTR: LazyLock<Regex> =
@@ -358,10 +367,18 @@ pub fn to_markdown(
             "event handler attributes (on…=) were removed".into(),
         );
     }
+    let mut removed = Vec::new();
+    let html = HIDDEN.replace_all(html, |c: &regex::Captures| {
+        removed.push(format!("<{}> removed", c[1].to_ascii_lowercase()));
+        ""
+    });
+    for warning in removed {
+        note(&notes, warning);
+    }
     let converter = converter(&notes, images.map(Arc::new));
     // A caption outside any figure keeps its text.
     let mut markdown = converter
-        .convert(html)
+        .convert(&html)
         .unwrap_or_default()
         .replace([CAPTION_START, CAPTION_END], "");
     if !footnotes.is_empty() {
