@@ -21,6 +21,8 @@ pub struct Report {
     /// Comments by what became of them.
     pub comments: BTreeMap<CommentKind, usize>,
     pub images: usize,
+    /// Attachment items: not posts, read to find the files of galleries and featured images.
+    pub attachments: usize,
     /// Files written (Markdown, images, site.toml).
     pub files: usize,
     pub site_toml: bool,
@@ -36,7 +38,11 @@ impl fmt::Display for Report {
         for (kind, n) in &self.comments {
             writeln!(f, "comments: {n} {}", kind.label())?;
         }
-        writeln!(f, "images copied: {}", self.images)?;
+        writeln!(
+            f,
+            "images copied: {} ({} attachments in the export)",
+            self.images, self.attachments
+        )?;
         if self.site_toml {
             writeln!(
                 f,
@@ -71,8 +77,12 @@ pub fn write(
     channel: &Channel,
     mut entries: Vec<Entry>,
     skipped: Vec<(String, String)>,
+    attachments: usize,
 ) -> Result<Report> {
-    let mut report = Report::default();
+    let mut report = Report {
+        attachments,
+        ..Report::default()
+    };
     for (what, _) in skipped {
         *report.skipped.entry(what).or_default() += 1;
     }
