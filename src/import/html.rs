@@ -454,7 +454,6 @@ fn converter(notes: &Arc<Mutex<Notes>>, images: Option<Arc<ImageMap>>) -> HtmlTo
     };
     let dropped = Arc::clone(notes);
     let links = Arc::clone(notes);
-    let pictures = Arc::clone(notes);
     HtmlToMarkdown::builder()
         .options(options)
         .add_handler(
@@ -496,7 +495,7 @@ fn converter(notes: &Arc<Mutex<Notes>>, images: Option<Arc<ImageMap>>) -> HtmlTo
             let src = decode_entities(&attr(&element, "src")?);
             let alt = attr(&element, "alt").unwrap_or_default();
             let title = attr(&element, "title");
-            Some(image_markdown(&src, &alt, title.as_deref(), images.as_deref(), &pictures).into())
+            Some(image_markdown(&src, &alt, title.as_deref(), images.as_deref()).into())
         })
         .add_handler(vec!["figure"], figure_handler)
         .add_handler(
@@ -513,13 +512,7 @@ fn converter(notes: &Arc<Mutex<Notes>>, images: Option<Arc<ImageMap>>) -> HtmlTo
 
 /// An image as Markdown: the copied file, or a link to its old address (never an image from
 /// another site: no third-party request).
-fn image_markdown(
-    src: &str,
-    alt: &str,
-    title: Option<&str>,
-    images: Option<&ImageMap>,
-    notes: &Mutex<Notes>,
-) -> String {
+fn image_markdown(src: &str, alt: &str, title: Option<&str>, images: Option<&ImageMap>) -> String {
     let alt = alt.replace(['[', ']'], "").replace('\n', " ");
     let local = images.and_then(|m| m.get(src).cloned().flatten());
     match local {
@@ -529,7 +522,6 @@ fn image_markdown(
         },
         None if images.is_none() => alt,
         None => {
-            let _ = notes;
             let text = if alt.trim().is_empty() {
                 "image"
             } else {
@@ -612,12 +604,8 @@ fn footnote_handler(handlers: &dyn Handlers, element: Element) -> Option<Handler
         let number: String = label.chars().take_while(char::is_ascii_digit).collect();
         return Some(format!("[^{number}]").into());
     }
-    Some(
-        format!("<sup>{content}</sup>")
-            .replace("<sup>", "^")
-            .replace("</sup>", "")
-            .into(),
-    )
+    // Markdown has no superscript and our renderer shows no raw HTML: the text stays (m2).
+    Some(content.into())
 }
 
 #[cfg(test)]
