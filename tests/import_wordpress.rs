@@ -144,7 +144,7 @@ fn the_report_lists_counts_skipped_items_and_warnings() {
         "comments: 4 approved",
         "comments: 1 awaiting moderation (left out)",
         "comments: 1 pingbacks and trackbacks (left out)",
-        "images copied: 6",
+        "images copied: 6 (3 attachments in the export)",
         "  1 × revision",
         "  1 × nav_menu_item (publish)",
         "  1 × post (trash)",

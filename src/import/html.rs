@@ -257,7 +257,7 @@ fn bare_urls(text: &str) -> String {
     out
 }
 
-const BLOCK_TAGS: &str = "table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary|script|iframe|object|video|audio";
+const BLOCK_TAGS: &str = "table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary";
 
 static BEFORE_BLOCK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"(?i)(<(?:{BLOCK_TAGS})[\s/>])")).expect("valid"));
@@ -300,7 +300,11 @@ pub fn wpautop(text: &str) -> String {
         out.push_str(para);
         out.push_str("</p>\n");
     }
-    // A block tag is never inside a paragraph: WordPress unwraps both sides in turn.
+    // A block tag is never inside a paragraph: WordPress unwraps both sides in turn, list
+    // items (which hold a nested list) first.
+    let out = Regex::new(r"(?s)<p>(<li.+?)</p>")
+        .expect("valid")
+        .replace_all(&out, "$1");
     let out = PARA_BEFORE_BLOCK.replace_all(&out, "$1");
     let out = PARA_AFTER_BLOCK.replace_all(&out, "$1");
     let out = out.replace("<p></p>\n", "");
@@ -316,6 +320,15 @@ pub fn wpautop(text: &str) -> String {
     }
     out
 }
+
+/// Elements whose content is never text to keep; taken out before parsing so that they leave no
+/// paragraph break behind (the parser treats them as blocks).
+static HIDDEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?is)<(script|style|iframe|noscript)\b[^>]*>.*?</(?:script|style|iframe|noscript)\s*>",
+    )
+    .expect("valid")
+});
 
 static IMG_SRC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i)<img\b[^>]*?\ssrc\s*=\s*["']([^"']+)["']"#).expect("valid"));
@@ -354,10 +367,18 @@ pub fn to_markdown(
             "event handler attributes (on…=) were removed".into(),
         );
     }
+    let mut removed = Vec::new();
+    let html = HIDDEN.replace_all(html, |c: &regex::Captures| {
+        removed.push(format!("<{}> removed", c[1].to_ascii_lowercase()));
+        ""
+    });
+    for warning in removed {
+        note(&notes, warning);
+    }
     let converter = converter(&notes, images.map(Arc::new));
     // A caption outside any figure keeps its text.
     let mut markdown = converter
-        .convert(html)
+        .convert(&html)
         .unwrap_or_default()
         .replace([CAPTION_START, CAPTION_END], "");
     if !footnotes.is_empty() {
@@ -433,7 +454,6 @@ fn converter(notes: &Arc<Mutex<Notes>>, images: Option<Arc<ImageMap>>) -> HtmlTo
     };
     let dropped = Arc::clone(notes);
     let links = Arc::clone(notes);
-    let pictures = Arc::clone(notes);
     HtmlToMarkdown::builder()
         .options(options)
         .add_handler(
@@ -475,7 +495,7 @@ fn converter(notes: &Arc<Mutex<Notes>>, images: Option<Arc<ImageMap>>) -> HtmlTo
             let src = decode_entities(&attr(&element, "src")?);
             let alt = attr(&element, "alt").unwrap_or_default();
             let title = attr(&element, "title");
-            Some(image_markdown(&src, &alt, title.as_deref(), images.as_deref(), &pictures).into())
+            Some(image_markdown(&src, &alt, title.as_deref(), images.as_deref()).into())
         })
         .add_handler(vec!["figure"], figure_handler)
         .add_handler(
@@ -492,13 +512,7 @@ fn converter(notes: &Arc<Mutex<Notes>>, images: Option<Arc<ImageMap>>) -> HtmlTo
 
 /// An image as Markdown: the copied file, or a link to its old address (never an image from
 /// another site: no third-party request).
-fn image_markdown(
-    src: &str,
-    alt: &str,
-    title: Option<&str>,
-    images: Option<&ImageMap>,
-    notes: &Mutex<Notes>,
-) -> String {
+fn image_markdown(src: &str, alt: &str, title: Option<&str>, images: Option<&ImageMap>) -> String {
     let alt = alt.replace(['[', ']'], "").replace('\n', " ");
     let local = images.and_then(|m| m.get(src).cloned().flatten());
     match local {
@@ -508,7 +522,6 @@ fn image_markdown(
         },
         None if images.is_none() => alt,
         None => {
-            let _ = notes;
             let text = if alt.trim().is_empty() {
                 "image"
             } else {
@@ -591,12 +604,8 @@ fn footnote_handler(handlers: &dyn Handlers, element: Element) -> Option<Handler
         let number: String = label.chars().take_while(char::is_ascii_digit).collect();
         return Some(format!("[^{number}]").into());
     }
-    Some(
-        format!("<sup>{content}</sup>")
-            .replace("<sup>", "^")
-            .replace("</sup>", "")
-            .into(),
-    )
+    // Markdown has no superscript and our renderer shows no raw HTML: the text stays (m2).
+    Some(content.into())
 }
 
 #[cfg(test)]

@@ -76,6 +76,7 @@ pub fn wordpress(opts: &WordpressOptions) -> Result<Report> {
         &ctx.channel,
         entries.into_values().collect(),
         skipped.into_values().collect(),
+        ctx.attachments.len(),
     )
 }
 

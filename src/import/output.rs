@@ -1,7 +1,8 @@
 //! Writing the imported site: every file is first written into a hidden staging folder beside
-//! the content folder, then moved into place; any error removes the staging folder and puts back
-//! what was moved, so a failed import leaves the content folder as it was. Existing files are
-//! never replaced without `--force`, and that refusal comes before anything is written.
+//! the content folder (as soon as it is converted), then moved into place; any error removes the
+//! staging folder and puts back what was moved, so a failed import leaves the content folder as it
+//! was. Existing files are never replaced without `--force`, and that refusal comes before
+//! anything enters the content folder.
 
 use super::wordpress::{CommentEntry, CommentKind, Entry, Status};
 use super::wxr::Channel;
@@ -21,6 +22,8 @@ pub struct Report {
     /// Comments by what became of them.
     pub comments: BTreeMap<CommentKind, usize>,
     pub images: usize,
+    /// Attachment items: not posts, read to find the files of galleries and featured images.
+    pub attachments: usize,
     /// Files written (Markdown, images, site.toml).
     pub files: usize,
     pub site_toml: bool,
@@ -36,7 +39,11 @@ impl fmt::Display for Report {
         for (kind, n) in &self.comments {
             writeln!(f, "comments: {n} {}", kind.label())?;
         }
-        writeln!(f, "images copied: {}", self.images)?;
+        writeln!(
+            f,
+            "images copied: {} ({} attachments in the export)",
+            self.images, self.attachments
+        )?;
         if self.site_toml {
             writeln!(
                 f,
@@ -59,39 +66,99 @@ impl fmt::Display for Report {
     }
 }
 
-/// A file to write: text, or a copy of a file.
+/// What a file is made of: text, or a copy of a file.
 enum Source {
     Text(String),
     Copy(PathBuf),
 }
 
-/// Writes the entries into the content folder and reports.
+/// The hidden folder beside the content folder where each file is written as soon as it is
+/// converted (so the converted text is not held twice), before anything is moved into place.
+struct Staging {
+    dir: PathBuf,
+    /// Paths relative to the content folder, in the order written.
+    files: Vec<PathBuf>,
+}
+
+impl Staging {
+    fn create(content: &Path) -> Result<Self> {
+        let parent = match content.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = content
+            .file_name()
+            .map_or("content".into(), |n| n.to_string_lossy().into_owned());
+        let dir = parent.join(format!(".{name}.import-tmp-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("new"))
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Staging {
+            dir,
+            files: Vec::new(),
+        })
+    }
+
+    fn put(&mut self, path: PathBuf, source: Source) -> Result<()> {
+        let target = self.dir.join("new").join(&path);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        match source {
+            Source::Text(text) => std::fs::write(&target, text),
+            Source::Copy(from) => std::fs::copy(&from, &target).map(|_| ()),
+        }
+        .with_context(|| format!("cannot write {}", target.display()))?;
+        self.files.push(path);
+        Ok(())
+    }
+}
+
+/// Writes the entries into the content folder and reports; on any error the content folder is
+/// left as it was and the staging folder removed.
 pub fn write(
     opts: &WordpressOptions,
     channel: &Channel,
-    mut entries: Vec<Entry>,
+    entries: Vec<Entry>,
     skipped: Vec<(String, String)>,
+    attachments: usize,
 ) -> Result<Report> {
-    let mut report = Report::default();
+    let mut report = Report {
+        attachments,
+        ..Report::default()
+    };
     for (what, _) in skipped {
         *report.skipped.entry(what).or_default() += 1;
     }
+    let mut staging = Staging::create(&opts.content)?;
+    let result = stage_and_install(opts, channel, entries, &mut staging, &mut report);
+    let _ = std::fs::remove_dir_all(&staging.dir);
+    result.map(|()| report)
+}
+
+fn stage_and_install(
+    opts: &WordpressOptions,
+    channel: &Channel,
+    mut entries: Vec<Entry>,
+    staging: &mut Staging,
+    report: &mut Report,
+) -> Result<()> {
     unique_slugs(&mut entries);
-    let mut files: Vec<(PathBuf, Source)> = Vec::new();
-    for entry in &entries {
-        plan_entry(entry, &mut files, &mut report);
-    }
     let site_toml = opts.content.join("site.toml");
     if !site_toml.exists() {
-        files.push((
+        staging.put(
             "site.toml".into(),
             Source::Text(site_config(channel, &entries)?),
-        ));
+        )?;
         report.site_toml = true;
     }
-    let conflicts: Vec<String> = files
+    for entry in entries {
+        stage_entry(entry, staging, report)?;
+    }
+    let conflicts: Vec<String> = staging
+        .files
         .iter()
-        .map(|(path, _)| opts.content.join(path))
+        .map(|path| opts.content.join(path))
         .filter(|path| path.exists())
         .map(|path| path.display().to_string())
         .collect();
@@ -102,9 +169,8 @@ pub fn write(
             conflicts.join("\n  ")
         );
     }
-    report.files = files.len();
-    install(&opts.content, files)?;
-    Ok(report)
+    report.files = staging.files.len();
+    move_into(&opts.content, &staging.dir, &staging.files)
 }
 
 /// Two entries with one slug: the later one gets `-2`, `-3`… (pages and posts apart).
@@ -127,7 +193,7 @@ fn unique_slugs(entries: &mut [Entry]) {
 }
 
 /// The files of one post or page, with its comments, and its lines of the report.
-fn plan_entry(entry: &Entry, files: &mut Vec<(PathBuf, Source)>, report: &mut Report) {
+fn stage_entry(entry: Entry, staging: &mut Staging, report: &mut Report) -> Result<()> {
     let kind = if entry.page { "pages" } else { "posts" };
     *report
         .entries
@@ -150,17 +216,15 @@ fn plan_entry(entry: &Entry, files: &mut Vec<(PathBuf, Source)>, report: &mut Re
         let dir = PathBuf::from("posts").join(&entry.slug);
         (dir.join("index.md"), dir, String::new())
     };
-    let body = if prefix.is_empty() {
-        entry.body.clone()
+    let mut text = front_matter(&entry, &prefix);
+    if prefix.is_empty() {
+        text.push_str(&entry.body);
     } else {
-        prefixed_images(&entry.body, &entry.images, &prefix)
-    };
-    files.push((
-        file,
-        Source::Text(format!("{}{body}", front_matter(entry, &prefix))),
-    ));
+        text.push_str(&prefixed_images(&entry.body, &entry.images, &prefix));
+    }
+    staging.put(file, Source::Text(text))?;
     for (source, name) in &entry.images {
-        files.push((media_dir.join(name), Source::Copy(source.clone())));
+        staging.put(media_dir.join(name), Source::Copy(source.clone()))?;
         report.images += 1;
     }
     let approved: HashSet<u64> = entry
@@ -178,11 +242,12 @@ fn plan_entry(entry: &Entry, files: &mut Vec<(PathBuf, Source)>, report: &mut Re
             .join(&entry.slug)
             .join(format!("wp-{id}.md"));
         let parent = approved.contains(&comment.parent).then_some(comment.parent);
-        files.push((
+        staging.put(
             path,
             Source::Text(comment_file(*id, &entry.slug, parent, comment)),
-        ));
+        )?;
     }
+    Ok(())
 }
 
 /// A comment as its own file (the comments contract: YAML front matter, Markdown body).
@@ -347,48 +412,14 @@ fn site_config(channel: &Channel, entries: &[Entry]) -> Result<String> {
     ))
 }
 
-/// Writes `files` into a staging folder beside `content`, then moves each into place; on error
-/// the staging folder goes and `content` is restored.
-fn install(content: &Path, files: Vec<(PathBuf, Source)>) -> Result<()> {
-    let parent = match content.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = content
-        .file_name()
-        .map_or("content".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.import-tmp-{}", std::process::id()));
-    let result = stage(&staging, &files).and_then(|()| move_into(content, &staging, &files));
-    let _ = std::fs::remove_dir_all(&staging);
-    result
-}
-
-fn stage(staging: &Path, files: &[(PathBuf, Source)]) -> Result<()> {
-    for (path, source) in files {
-        let target = staging.join("new").join(path);
-        if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        match source {
-            Source::Text(text) => std::fs::write(&target, text),
-            Source::Copy(from) => std::fs::copy(from, &target).map(|_| ()),
-        }
-        .with_context(|| format!("cannot write {}", target.display()))?;
-    }
-    Ok(())
-}
-
 /// Moves the staged files into `content`; a replaced file is kept in the staging folder until
 /// every move succeeded, so a failure puts everything back.
-fn move_into(content: &Path, staging: &Path, files: &[(PathBuf, Source)]) -> Result<()> {
+fn move_into(content: &Path, staging: &Path, files: &[PathBuf]) -> Result<()> {
     let content_existed = content.exists();
     let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
     let mut created_dirs: Vec<PathBuf> = Vec::new();
     let result = (|| -> Result<()> {
-        for (i, (path, _)) in files.iter().enumerate() {
+        for (i, path) in files.iter().enumerate() {
             let target = content.join(path);
             if let Some(dir) = target.parent() {
                 let mut missing = Vec::new();
