@@ -275,14 +275,10 @@ fn two_exports_merge_by_post_and_comment_id() {
     );
 }
 
-/// The imported posts build: the copy below leaves out `pages/` and `comments/`, which the
-/// builder of this branch would read as posts. Once pages and comments are merged into the
-/// builder, `the_whole_imported_folder_builds` below checks the folder as it is.
+/// The imported folder builds as it is: posts, the About page, the comments threaded.
 #[test]
-fn the_imported_posts_build() {
+fn the_imported_folder_builds() {
     let (tmp, content, _) = imported();
-    fs::remove_dir_all(content.join("pages")).unwrap();
-    fs::remove_dir_all(content.join("comments")).unwrap();
     let opts = BuildOptions {
         content: content.clone(),
         out: tmp.path().join("out"),
@@ -291,30 +287,27 @@ fn the_imported_posts_build() {
     };
     let site = builder::load_site(&opts).unwrap_or_else(|p| panic!("{p}"));
     let slugs: Vec<&str> = site.posts.iter().map(|p| p.summary.slug.as_str()).collect();
-    assert_eq!(slugs, ["សៀមរាប", "day-1-phnom-penh"]);
+    assert_eq!(
+        slugs,
+        ["សៀមរាប", "day-1-phnom-penh"],
+        "the About page is not a post"
+    );
     assert_eq!(site.skipped.drafts, 3, "draft, private and scheduled");
+    let pages: Vec<&str> = site.pages.iter().map(|p| p.slug.as_str()).collect();
+    assert_eq!(pages, ["about"]);
     let day1 = &site.posts[1];
     assert_eq!(day1.summary.cover.as_ref().unwrap().image.width, Some(16));
     assert_eq!(day1.images.len(), 3, "{:?}", day1.images);
-    assert_eq!(day1.summary.aliases, ["/2024/03/05/day-1-phnom-penh/"]);
-    let missing: Vec<String> = site.warnings.iter().map(|w| w.to_string()).collect();
-    assert!(missing.is_empty(), "{missing:?}");
-    builder::build(&opts).unwrap_or_else(|p| panic!("{p}"));
-}
-
-/// Depends on pages (`content/pages/`) and comments (`content/comments/`) in the builder,
-/// which other branches add; run it with `--ignored` once they are merged.
-#[test]
-#[ignore = "needs pages and comments in the builder"]
-fn the_whole_imported_folder_builds() {
-    let (tmp, content, _) = imported();
-    let opts = BuildOptions {
-        content,
-        out: tmp.path().join("out"),
-        today: Some("2026-01-01".into()),
-        ..BuildOptions::default()
-    };
-    let site = builder::load_site(&opts).unwrap_or_else(|p| panic!("{p}"));
-    assert_eq!(site.posts.len(), 2, "the About page is not a post");
+    assert_eq!(
+        day1.summary.aliases,
+        ["/2024/03/05/day-1-phnom-penh/", "/?p=10"]
+    );
+    let thread = &site.comments["day-1-phnom-penh"];
+    assert_eq!(thread.count, 4, "approved comments only");
+    let first = &thread.comments[0];
+    assert_eq!(first.author, "Sophea");
+    assert_eq!(first.replies[0].replies[0].author, "Sophea", "three levels");
+    let warnings: Vec<String> = site.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(warnings.is_empty(), "{warnings:?}");
     builder::build(&opts).unwrap_or_else(|p| panic!("{p}"));
 }

@@ -7,6 +7,7 @@
 use super::wordpress::{CommentEntry, CommentKind, Entry, Status};
 use super::wxr::Channel;
 use super::WordpressOptions;
+use crate::model::NavLink;
 use anyhow::{Context as _, Result};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::{self, Write as _};
@@ -368,11 +369,6 @@ fn front_matter(entry: &Entry, prefix: &str) -> String {
 /// `site.toml` from the channel, with a header link to each published page.
 fn site_config(channel: &Channel, entries: &[Entry]) -> Result<String> {
     #[derive(serde::Serialize)]
-    struct Nav {
-        title: String,
-        url: String,
-    }
-    #[derive(serde::Serialize)]
     struct Config {
         title: String,
         #[serde(skip_serializing_if = "String::is_empty")]
@@ -382,7 +378,7 @@ fn site_config(channel: &Channel, entries: &[Entry]) -> Result<String> {
         #[serde(skip_serializing_if = "String::is_empty")]
         language: String,
         #[serde(skip_serializing_if = "Vec::is_empty")]
-        nav: Vec<Nav>,
+        nav: Vec<NavLink>,
     }
     let base = if channel.link.trim().is_empty() {
         &channel.base_blog_url
@@ -397,19 +393,28 @@ fn site_config(channel: &Channel, entries: &[Entry]) -> Result<String> {
         description: channel.description.trim().to_string(),
         base_url: base.trim().trim_end_matches('/').to_string(),
         language: channel.language.trim().to_string(),
-        nav: entries
-            .iter()
-            .filter(|e| e.page && e.status == Status::Published)
-            .map(|e| Nav {
-                title: e.title.clone(),
-                url: format!("/{}/", e.slug),
-            })
-            .collect(),
+        nav: nav_of(entries),
     };
     Ok(format!(
         "# Written by `fieldnotes import wordpress` from the export's channel; edit freely.\n{}",
         toml::to_string(&config)?
     ))
+}
+
+/// The header's links: the published pages at the top of WordPress's page tree, in their menu
+/// order (a theme's test site has twenty pages, most of them under others).
+fn nav_of(entries: &[Entry]) -> Vec<NavLink> {
+    let mut top: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| e.page && !e.subpage && e.status == Status::Published)
+        .collect();
+    top.sort_by_key(|e| e.menu_order);
+    top.into_iter()
+        .map(|e| NavLink {
+            title: e.title.clone(),
+            url: format!("/{}/", e.slug),
+        })
+        .collect()
 }
 
 /// Moves the staged files into `content`; a replaced file is kept in the staging folder until

@@ -52,6 +52,10 @@ impl Status {
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub page: bool,
+    /// A page under another page (WordPress's page tree): not linked from the header.
+    pub subpage: bool,
+    /// A page's place among the header's links (`wp:menu_order`).
+    pub menu_order: i64,
     pub status: Status,
     pub title: String,
     pub slug: String,
@@ -178,13 +182,25 @@ fn slug_of(item: &Item, warnings: &mut Vec<String>) -> String {
     fallback
 }
 
-/// Old addresses: the permalink's path as exported and its other percent-encoding form.
-fn aliases_of(link: &str) -> Vec<String> {
+/// Old addresses: the permalink's path as exported and its other percent-encoding form, then the
+/// short link WordPress gives every item (`/?p=12` for a post, `/?page_id=7` for a page), which
+/// the build turns into a page the app finds ([`crate::routes::query_alias_path`]).
+fn aliases_of(link: &str, id: u64, page: bool) -> Vec<String> {
+    let mut aliases = permalink_aliases(link);
+    let short = format!("/?{}={id}", if page { "page_id" } else { "p" });
+    if id > 0 && !aliases.contains(&short) {
+        aliases.push(short);
+    }
+    aliases
+}
+
+/// The permalink's path as exported and its other percent-encoding form; none when the permalink
+/// is itself a short link (the path `/` with a query).
+fn permalink_aliases(link: &str) -> Vec<String> {
     let Some(rest) = link.split_once("://").map(|(_, r)| r) else {
         return Vec::new();
     };
     let path = rest.find('/').map_or("/", |i| &rest[i..]);
-    // `/?p=123` addresses all share the path `/`: they cannot be told apart by a static host.
     if path.split(['?', '#']).next().unwrap_or("/") == "/" {
         return Vec::new();
     }
@@ -234,6 +250,8 @@ pub fn convert(item: Item, ctx: &Context) -> Converted {
     let (body, images) = body_of(&item, ctx, &mut warnings);
     let mut entry = Entry {
         page: kind == "page",
+        subpage: item.parent != 0,
+        menu_order: item.menu_order,
         status,
         title: item.title.trim().to_string(),
         slug,
@@ -265,7 +283,7 @@ pub fn convert(item: Item, ctx: &Context) -> Converted {
     } else {
         format!("/posts/{}/", entry.slug)
     };
-    entry.aliases = aliases_of(&item.link)
+    entry.aliases = aliases_of(&item.link, item.id, entry.page)
         .into_iter()
         .filter(|a| a.trim_end_matches('/') != new_address.trim_end_matches('/'))
         .collect();
@@ -473,15 +491,15 @@ mod tests {
     }
 
     #[test]
-    fn aliases_keep_both_encodings_and_never_the_home_page() {
+    fn aliases_keep_both_encodings_and_the_short_link() {
         assert_eq!(
-            aliases_of("https://ex.org/2024/03/%e1%9e%80/"),
-            ["/2024/03/%e1%9e%80/", "/2024/03/\u{1780}/"]
+            aliases_of("https://ex.org/2024/03/%e1%9e%80/", 12, false),
+            ["/2024/03/%e1%9e%80/", "/2024/03/\u{1780}/", "/?p=12"]
         );
         assert_eq!(
-            aliases_of("https://ex.org/2024/03/boat/"),
-            ["/2024/03/boat/"]
+            aliases_of("https://ex.org/about/", 7, true),
+            ["/about/", "/?page_id=7"]
         );
-        assert!(aliases_of("https://ex.org/?p=12").is_empty());
+        assert_eq!(aliases_of("https://ex.org/?p=12", 12, false), ["/?p=12"]);
     }
 }

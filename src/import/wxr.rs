@@ -33,6 +33,10 @@ pub struct Item {
     pub content: String,
     pub excerpt: String,
     pub id: u64,
+    /// `wp:post_parent`: the page a page sits under (0 at the top).
+    pub parent: u64,
+    /// `wp:menu_order`: a page's place among its siblings.
+    pub menu_order: i64,
     pub date: String,
     pub date_gmt: String,
     pub modified: String,
@@ -251,6 +255,14 @@ fn close_item_field(item: &mut Item, name: &str, text: String) {
         "wp:attachment_url" => &mut item.attachment_url,
         "wp:post_id" => {
             item.id = text.trim().parse().unwrap_or(0);
+            return;
+        }
+        "wp:post_parent" => {
+            item.parent = text.trim().parse().unwrap_or(0);
+            return;
+        }
+        "wp:menu_order" => {
+            item.menu_order = text.trim().parse().unwrap_or(0);
             return;
         }
         _ => return,
