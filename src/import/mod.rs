@@ -2,9 +2,9 @@
 //! Fieldnotes content folder: posts as `posts/<slug>/index.md` with their images beside them,
 //! pages as `pages/<slug>.md`, approved comments as `comments/<post>/<id>.md`, and `site.toml`.
 //!
-//! Stages, one file each: [`wxr`] streams the XML, [`wordpress`] turns items into entries,
-//! [`html`] turns WordPress HTML into Markdown, [`media`] finds image files in the uploads
-//! folder, [`output`] writes the folder all at once (or not at all) and the report.
+//! Stages, one file each: [`wxr`] streams the XML, [`wordpress`](mod@wordpress) turns items into
+//! entries, [`html`] turns WordPress HTML into Markdown, [`media`] finds image files in the
+//! uploads folder, [`output`] writes the folder all at once (or not at all) and the report.
 //!
 //! Crates: `quick-xml` reads the export as a stream of events (the builder already uses it for SVG
 //! sizes), so an export of any size is read one item at a time; `htmd` writes the Markdown. It
