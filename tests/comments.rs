@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::{fixture, site_with, snapshot, write_shell};
-use fieldnotes::builder::{self, BuildOptions, StubOptions};
+use common::{build_to as build, fixture, site_with, snapshot, write_shell};
+use fieldnotes::builder::{self, StubOptions};
 use fieldnotes::model::{
     home_file, slug_file, CommentThread, ListPage, Manifest, Post, SlugShard, FORMAT_VERSION,
     MANIFEST_FILE,
@@ -12,15 +12,6 @@ use fieldnotes::model::{
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-
-fn build(content: &Path, out: &Path) -> Result<builder::BuildSummary, builder::Problems> {
-    builder::build(&BuildOptions {
-        content: content.to_path_buf(),
-        out: out.to_path_buf(),
-        today: Some("2026-01-01".into()),
-        ..BuildOptions::default()
-    })
-}
 
 fn json<T: serde::de::DeserializeOwned>(files: &BTreeMap<String, Vec<u8>>, file: &str) -> T {
     serde_json::from_slice(&files[file]).unwrap_or_else(|e| panic!("{file}: {e}"))

@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::{fixture, site_with, write_shell};
-use fieldnotes::builder::{self, BuildOptions, StubOptions};
+use common::{build_to as build, fixture, site_with, write_shell};
+use fieldnotes::builder::{self, StubOptions};
 use fieldnotes::model::{
     doc_file, AllPosts, DocBlock, ListPage, Manifest, Page, Taxonomy, TermIndex, DOC_BLOCK,
     MANIFEST_FILE,
@@ -13,15 +13,6 @@ use fieldnotes::model::{
 use fieldnotes::search::filter;
 use std::fs;
 use std::path::Path;
-
-fn build(content: &Path, out: &Path) -> Result<builder::BuildSummary, builder::Problems> {
-    builder::build(&BuildOptions {
-        content: content.to_path_buf(),
-        out: out.to_path_buf(),
-        today: Some("2026-01-01".into()),
-        ..BuildOptions::default()
-    })
-}
 
 fn read<T: serde::de::DeserializeOwned>(data: &Path, file: &str) -> T {
     let bytes = fs::read(data.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));

@@ -91,19 +91,7 @@ fn progress_bar(wanted: bool, len: usize) -> Option<indicatif::ProgressBar> {
 /// Reads one post file.
 fn load_post(path: &Path, ctx: &PostContext) -> Result<LoadedPost, Problem> {
     let text = read_text(path)?;
-    if !front_matter::has_front_matter(&text) {
-        if let Some(name) = repository_notes(path) {
-            return Err(Problem::new(
-                path,
-                format!(
-                    "skipped: {name} has no front matter; it is the repository's notes, not a post"
-                ),
-                "give it front matter with a title if it is a post",
-            )
-            .at(1, 1)
-            .warning());
-        }
-    }
+    skip_repository_notes(path, &text)?;
     let doc = front_matter::parse(path, &text)?;
     let front = doc.front;
     let relative = path.strip_prefix(ctx.root).unwrap_or(path);
@@ -229,6 +217,22 @@ fn title_of(path: &Path, front: &FrontMatter) -> Result<String, Problem> {
             "add a line to the front matter: title: \"Day 1: Arrival\"",
         )
         .at(2, 1)),
+    }
+}
+
+/// A warning, and the file skipped, when it is a repository's notes without front matter.
+fn skip_repository_notes(path: &Path, text: &str) -> Result<(), Problem> {
+    match repository_notes(path) {
+        Some(name) if !front_matter::has_front_matter(text) => Err(Problem::new(
+            path,
+            format!(
+                "skipped: {name} has no front matter; it is the repository's notes, not a post"
+            ),
+            "give it front matter with a title if it is a post",
+        )
+        .at(1, 1)
+        .warning()),
+        _ => Ok(()),
     }
 }
 

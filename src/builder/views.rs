@@ -107,23 +107,27 @@ fn post_meta(base: &str, post: &PostSummary) -> String {
             taxonomy.title()
         );
         for term in terms {
-            let route = Route::Term {
-                taxonomy,
-                term,
-                page: 1,
-            };
-            let _ = write!(
-                html,
-                "<li><a class=\"{}\" href=\"{}\">{}</a></li>",
-                term_class(taxonomy),
-                escape_html(&route.href(base)),
-                escape_html(term)
-            );
+            let _ = write!(html, "<li>{}</li>", term_link(base, taxonomy, term));
         }
         html.push_str("</ul>");
     }
     html.push_str("</div>");
     html
+}
+
+/// A link to a tag's or category's first page, as the app draws it.
+fn term_link(base: &str, taxonomy: Taxonomy, term: &str) -> String {
+    let route = Route::Term {
+        taxonomy,
+        term,
+        page: 1,
+    };
+    format!(
+        "<a class=\"{}\" href=\"{}\">{}</a>",
+        term_class(taxonomy),
+        escape_html(&route.href(base)),
+        escape_html(term)
+    )
 }
 
 /// The class of a link to a term, as the app gives it: `tag`, `category`.
@@ -219,17 +223,10 @@ pub fn terms(site: &SiteInfo, taxonomy: Taxonomy, posts: &[PostSummary]) -> Stri
         taxonomy.title()
     );
     for (term, count) in listing::terms_by_use(taxonomy, posts) {
-        let route = Route::Term {
-            taxonomy,
-            term,
-            page: 1,
-        };
         let _ = write!(
             html,
-            "<li><a class=\"{}\" href=\"{}\">{}</a> <span class=\"count\">{}</span></li>",
-            term_class(taxonomy),
-            escape_html(&route.href(base)),
-            escape_html(term),
+            "<li>{} <span class=\"count\">{}</span></li>",
+            term_link(base, taxonomy, term),
             posts_label(count)
         );
     }

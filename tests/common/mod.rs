@@ -67,3 +67,16 @@ pub fn write_shell(dist: &Path) {
         fs::copy(&path, dist.join("icons").join(path.file_name().unwrap())).unwrap();
     }
 }
+
+/// Builds `content` into `out` as of 2026-01-01 (so scheduled and expired posts are stable).
+pub fn build_to(
+    content: &Path,
+    out: &Path,
+) -> Result<fieldnotes::builder::BuildSummary, fieldnotes::builder::Problems> {
+    fieldnotes::builder::build(&fieldnotes::builder::BuildOptions {
+        content: content.to_path_buf(),
+        out: out.to_path_buf(),
+        today: Some("2026-01-01".into()),
+        ..Default::default()
+    })
+}
