@@ -84,11 +84,17 @@ pub fn wordpress(opts: &WordpressOptions) -> Result<Report> {
 /// (an attachment often comes after the post that shows it).
 fn first_pass(opts: &WordpressOptions) -> Result<Context> {
     let mut attachments = HashMap::new();
+    let mut links = Vec::new();
     let mut channel: Option<wxr::Channel> = None;
     for export in &opts.exports {
         let this = wxr::read(export, &mut |item| {
             if item.kind == "attachment" && !item.attachment_url.is_empty() {
                 attachments.insert(item.id, item.attachment_url.trim().to_string());
+            }
+            if let Some(address) = wordpress::new_address(&item) {
+                let short = if item.kind == "page" { "page_id" } else { "p" };
+                links.push((item.link, address.clone()));
+                links.push((format!("/?{short}={}", item.id), address));
             }
             Ok(())
         })?;
@@ -102,9 +108,24 @@ fn first_pass(opts: &WordpressOptions) -> Result<Context> {
         .as_deref()
         .map(media::Uploads::scan)
         .transpose()?;
+    let channel = channel.unwrap_or_default();
+    // Old addresses are read relative to the blog: its own links and its short links.
+    let sites = [channel.link.as_str(), channel.base_blog_url.as_str()];
+    let addresses = links
+        .into_iter()
+        .filter_map(|(old, new)| {
+            let absolute = if old.starts_with('/') {
+                format!("{}{old}", sites[0].trim_end_matches('/'))
+            } else {
+                old
+            };
+            Some((wordpress::address_key(&absolute, &sites)?, new))
+        })
+        .collect();
     Ok(Context {
-        channel: channel.unwrap_or_default(),
+        channel,
         attachments,
         uploads,
+        addresses,
     })
 }

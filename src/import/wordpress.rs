@@ -7,8 +7,10 @@
 use super::html::{self, ImageMap};
 use super::media::{self, Uploads};
 use super::wxr::{Channel, Comment, Item};
+use regex::Regex;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
 /// What the import knows before converting items: the site, its attachments and uploads.
 pub struct Context {
@@ -16,6 +18,68 @@ pub struct Context {
     /// Attachment post id → its file's address.
     pub attachments: HashMap<u64, String>,
     pub uploads: Option<Uploads>,
+    /// Each post's and page's old address on the blog ([`address_key`]) → its new one, so links
+    /// between posts land here instead of on the old site.
+    pub addresses: HashMap<String, String>,
+}
+
+/// The new address of a post or page item (`/posts/<slug>/`, `/<slug>/`); `None` for other items.
+pub fn new_address(item: &Item) -> Option<String> {
+    let slug = slug_of(item, &mut Vec::new());
+    match (item.kind.as_str(), Status::of(&item.status)) {
+        ("post", Some(_)) => Some(format!("/posts/{slug}/")),
+        ("page", Some(_)) => Some(format!("/{slug}/")),
+        _ => None,
+    }
+}
+
+/// How an old address is looked up: its path, percent-decoded, without the trailing slash, or
+/// its short link's query (`p=12`, `page_id=7`); `None` for an address of another site than one of
+/// `sites` (the blog's own addresses, scheme and `www.` aside).
+pub fn address_key(url: &str, sites: &[&str]) -> Option<String> {
+    let bare = |u: &str| {
+        let u = u.split_once("://").map_or(u, |(_, rest)| rest);
+        u.strip_prefix("www.").unwrap_or(u).to_string()
+    };
+    let url = bare(url.trim());
+    let rest = sites
+        .iter()
+        .map(|site| bare(site.trim().trim_end_matches('/')))
+        .filter(|site| !site.is_empty())
+        .find_map(|site| url.strip_prefix(&site).map(str::to_string))?;
+    if !(rest.is_empty() || rest.starts_with(['/', '?', '#'])) {
+        return None;
+    }
+    let rest = rest.split('#').next().unwrap_or_default();
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let path = decode_percent(path.trim_end_matches('/'));
+    let short = query
+        .split('&')
+        .find(|q| q.starts_with("p=") || q.starts_with("page_id="));
+    match (path.as_str(), short) {
+        ("", Some(q)) => Some(q.to_string()),
+        ("", None) => None,
+        (path, _) => Some(path.to_string()),
+    }
+}
+
+/// Links of `markdown` to the old blog's posts and pages, pointed at their new addresses.
+fn link_here(markdown: &str, ctx: &Context) -> String {
+    static LINK: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\]\((https?://[^\s)]+)").expect("a valid pattern"));
+    let sites = [
+        ctx.channel.link.as_str(),
+        ctx.channel.base_blog_url.as_str(),
+    ];
+    LINK.replace_all(markdown, |c: &regex::Captures| {
+        let here = address_key(&c[1], &sites).and_then(|key| ctx.addresses.get(&key));
+        let fragment = c[1].find('#').map_or("", |i| &c[1][i..]);
+        match here {
+            Some(address) => format!("]({address}{fragment}"),
+            None => c[0].to_string(),
+        }
+    })
+    .into_owned()
 }
 
 /// How a post or page is published.
@@ -353,7 +417,7 @@ fn body_of(
     let footnotes = footnotes(item.meta("footnotes"));
     let converted = html::to_markdown(&prepared, Some(map), &footnotes);
     warnings.extend(converted.warnings);
-    (converted.markdown, images)
+    (link_here(&converted.markdown, ctx), images)
 }
 
 /// Where an image is copied to (its file name beside the post), when the uploads folder has it.
@@ -488,6 +552,34 @@ mod tests {
             Some("2024-03-05 10:20:00")
         );
         assert_eq!(date_of("", ""), None);
+    }
+
+    #[test]
+    fn old_addresses_of_the_blog_are_known_in_every_spelling() {
+        let sites = ["https://slowroads.example", "https://slowroads.example/"];
+        let key = |url: &str| address_key(url, &sites);
+        let day1 = Some("/2024/03/05/day-1".to_string());
+        assert_eq!(key("https://slowroads.example/2024/03/05/day-1/"), day1);
+        assert_eq!(key("http://www.slowroads.example/2024/03/05/day-1"), day1);
+        assert_eq!(
+            key("https://slowroads.example/2024/03/05/day-1/#comments"),
+            day1
+        );
+        assert_eq!(
+            key("https://slowroads.example/2024/03/07/%e1%9e%80/"),
+            Some("/2024/03/07/\u{1780}".into())
+        );
+        assert_eq!(
+            key("https://slowroads.example/?p=12").as_deref(),
+            Some("p=12")
+        );
+        assert_eq!(
+            key("https://slowroads.example/?page_id=7&lang=km").as_deref(),
+            Some("page_id=7")
+        );
+        assert_eq!(key("https://slowroads.example/"), None, "the home page");
+        assert_eq!(key("https://slowroads.example.org/2024/03/05/day-1/"), None);
+        assert_eq!(key("https://elsewhere.example/2024/03/05/day-1/"), None);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 // `fieldnotes import wordpress`, built with the app shell of the release build, and served. The
 // imported post shows its nested lists, its captioned figure and its readers' comments threaded;
 // the comment that tried to run a script is inert; the post's old WordPress addresses (its
-// permalink and its `/?p=ID` short link) land on it; the About page and a category page work.
+// permalink and its `/?p=ID` short link) land on it, and so does a link another post wrote with
+// the old blog's address; the About page and a category page work.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -85,6 +86,12 @@ test('the readers\' comments are under the post, threaded three deep, and the ho
 test('old WordPress addresses land on the post: its permalink and its ?p= short link', async () => {
   const { page, problems, close } = await openPage(browser);
   await page.goto(`${site.url}/2024/03/05/${POST}/`);
+  await page.waitForURL(`${site.url}/posts/${POST}/`);
+  await page.locator('article.post h1', { hasText: 'Day 1' }).waitFor();
+  // A link between two posts, written with the old blog's address, stays inside the site.
+  await page.goto(`${site.url}/posts/${encodeURIComponent('សៀមរាប')}/`);
+  await appReady(page);
+  await page.locator('article.post .prose').getByRole('link', { name: 'day one' }).click();
   await page.waitForURL(`${site.url}/posts/${POST}/`);
   await page.locator('article.post h1', { hasText: 'Day 1' }).waitFor();
   await page.goto(`${site.url}/?p=10`);
