@@ -35,6 +35,16 @@ pub enum Unspaced {
     Syllabic,
 }
 
+/// Whether `ch` may stand in a post's or page's slug (its URL segment): a letter or digit of any
+/// script with the combining marks that belong to it (Khmer's subscript sign in `ភ្នំពេញ`, Thai
+/// vowels, accents), `-`, `_` and `.`.
+pub fn in_slug(ch: char) -> bool {
+    ch.is_alphanumeric()
+        || matches!(ch, '-' | '_' | '.')
+        || matches!(class(ch), Class::Mark | Class::Diacritic)
+            && !matches!(ch, '\u{200c}' | '\u{200d}')
+}
+
 /// The class of `ch`.
 pub fn class(ch: char) -> Class {
     if ch.is_ascii() {
@@ -132,6 +142,17 @@ fn unspaced(ch: char) -> Option<Unspaced> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn slugs_take_the_marks_of_their_words() {
+        for slug in ["ភ្នំពេញ", "สวัสดี", "café", "क्या", "day-1_a.b"] {
+            assert!(slug.chars().all(in_slug), "{slug}");
+        }
+        for not_one in [' ', '/', '?', '#', '%', '\u{200d}'] {
+            assert!(!in_slug(not_one), "{not_one:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

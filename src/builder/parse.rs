@@ -431,8 +431,7 @@ fn slug_of(path: &Path, front: &FrontMatter, name: &FileName) -> Result<String, 
         (None, Some(p)) if !p.is_empty() => p.rsplit('/').next().unwrap_or(p).to_string(),
         _ => name.slug.to_string(),
     };
-    let allowed = |c: char| c.is_alphanumeric() || c == '-' || c == '_' || c == '.';
-    if slug.is_empty() || !slug.chars().all(allowed) {
+    if slug.is_empty() || !slug.chars().all(crate::text::in_slug) {
         return Err(Problem::new(
             path,
             format!("\"{slug}\" cannot be used as a URL slug"),

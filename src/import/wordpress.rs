@@ -216,10 +216,7 @@ pub fn decode_percent(text: &str) -> String {
 
 /// Whether the builder takes `slug` as a URL slug (its own rule: letters, digits, `-`, `_`, `.`).
 pub fn slug_is_valid(slug: &str) -> bool {
-    !slug.is_empty()
-        && slug
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    !slug.is_empty() && slug.chars().all(crate::text::in_slug)
 }
 
 /// The post's slug: its decoded `post_name`, else made from the title, else `post-<id>`.
@@ -527,17 +524,23 @@ mod tests {
     fn percent_encoded_slugs_and_terms_decode() {
         assert_eq!(decode_percent("%e1%9e%9f%e1%9f%80%e1%9e%98"), "សៀម");
         assert!(slug_is_valid("សៀម"));
-        // The builder's slug rule takes letters and digits only; Khmer's subscript sign (coeng,
-        // U+17D2, in ភ្នំពេញ) is a combining mark, so such a slug falls back to `post-<id>`.
-        assert!(!slug_is_valid("ភ្នំពេញ"));
+        // Khmer's subscript sign (coeng, U+17D2, in ភ្នំពេញ) is a combining mark of the word.
+        assert!(slug_is_valid("ភ្នំពេញ"));
         let item = Item {
             id: 9,
             name: "%e1%9e%97%e1%9f%92%e1%9e%93%e1%9f%86%e1%9e%96%e1%9f%81%e1%9e%89".into(),
             ..Item::default()
         };
         let mut warnings = Vec::new();
-        assert_eq!(slug_of(&item, &mut warnings), "post-9");
-        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(slug_of(&item, &mut warnings), "ភ្នំពេញ");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let spaced = Item {
+            id: 9,
+            name: "a%20b".into(),
+            title: "A b".into(),
+            ..Item::default()
+        };
+        assert_eq!(slug_of(&spaced, &mut warnings), "a-b");
         assert!(!slug_is_valid("a b"));
     }
 
