@@ -145,7 +145,8 @@ mod tests {
 
     #[test]
     fn slugs_take_the_marks_of_their_words() {
-        for slug in ["ភ្នំពេញ", "สวัสดี", "café", "क्या", "day-1_a.b"] {
+        for slug in ["ភ្នំពេញ", "สวัสดี", "café", "क्या", "day-1_a.b"]
+        {
             assert!(slug.chars().all(in_slug), "{slug}");
         }
         for not_one in [' ', '/', '?', '#', '%', '\u{200d}'] {

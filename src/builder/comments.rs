@@ -210,15 +210,29 @@ fn when(
 /// error). Problems and warnings go to the given lists.
 pub fn threads(
     loaded: Vec<LoadedComment>,
-    published: &HashSet<&str>,
+    (published, pages): (&HashSet<&str>, &HashSet<&str>),
     known: &HashSet<&str>,
     problems: &mut Vec<Problem>,
     warnings: &mut Vec<Problem>,
 ) -> BTreeMap<String, CommentThread> {
     let mut by_post: BTreeMap<String, Vec<LoadedComment>> = BTreeMap::new();
+    let mut on_pages = HashSet::new();
     for comment in loaded {
         let (slug, line) = &comment.post;
-        if !known.contains(slug.as_str()) {
+        if pages.contains(slug.as_str()) {
+            // Kept in the content folder (an import brings them), said once per page.
+            if on_pages.insert(slug.clone()) {
+                warnings.push(
+                    Problem::new(
+                        &comment.path,
+                        format!("comments on the page /{slug}/ are kept but not shown: pages have no comments"),
+                        "move the page's comments to a post, or leave them here for later",
+                    )
+                    .at(*line, 1)
+                    .warning(),
+                );
+            }
+        } else if !known.contains(slug.as_str()) {
             problems.push(
                 Problem::new(
                     &comment.path,
@@ -438,11 +452,12 @@ mod tests {
         let (dir, paths) = comments(&borrowed);
         let loaded = load_all(dir.path(), &paths);
         let (mut problems, mut warnings) = (loaded.problems, loaded.warnings);
-        let slugs: HashSet<&str> = ["p", "q", "draft"].into_iter().collect();
+        let slugs: HashSet<&str> = ["p", "q", "draft", "about"].into_iter().collect();
         let published: HashSet<&str> = ["p", "q"].into_iter().collect();
+        let pages: HashSet<&str> = ["about"].into_iter().collect();
         let threads = threads(
             loaded.comments,
-            &published,
+            (&published, &pages),
             &slugs,
             &mut problems,
             &mut warnings,
@@ -536,6 +551,16 @@ mod tests {
                 "d".into(),
                 "post: draft\nauthor: A\ndate: 2024-03-05".into(),
             ),
+            (
+                "about",
+                "a1".into(),
+                "post: about\nauthor: A\ndate: 2024-03-05".into(),
+            ),
+            (
+                "about",
+                "a2".into(),
+                "post: about\nauthor: B\ndate: 2024-03-06".into(),
+            ),
         ];
         let (threads, problems, warnings) = build(&files);
         let said: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
@@ -561,11 +586,17 @@ mod tests {
             "{said:#?}"
         );
         assert!(said.iter().all(|s| s.contains("hint: ")), "{said:#?}");
-        assert!(warnings.is_empty(), "{warnings:?}");
+        let warned: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(warned.len(), 1, "once per page: {warned:#?}");
+        assert!(
+            warned[0].contains("comments on the page /about/ are kept but not shown"),
+            "{warned:#?}"
+        );
         assert!(
             !threads.contains_key("draft"),
             "a draft's comments wait with it"
         );
+        assert!(!threads.contains_key("about"));
     }
 
     #[test]

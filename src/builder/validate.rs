@@ -49,9 +49,10 @@ pub fn validate(
     let comments = {
         let known: HashSet<&str> = known.iter().map(String::as_str).collect();
         let published: HashSet<&str> = posts.iter().map(|p| p.post.summary.slug.as_str()).collect();
+        let pages: HashSet<&str> = pages.iter().map(|p| p.post.summary.slug.as_str()).collect();
         comments::threads(
             comments.comments,
-            &published,
+            (&published, &pages),
             &known,
             &mut problems,
             &mut warnings,
