@@ -543,6 +543,7 @@ mod tests {
             language: "en".into(),
             posts_per_page: 2,
             nav: vec![],
+            comments_endpoint: None,
         }
     }
 

@@ -41,6 +41,18 @@ struct RawConfig {
     /// or a Jekyll style name (`date`, `pretty`, `none`): each post keeps its old one as an alias.
     #[serde(default)]
     permalink: Option<String>,
+    /// `[comments]`: where readers' new comments go.
+    #[serde(default)]
+    comments: Option<RawComments>,
+}
+
+/// `[comments]` in `site.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawComments {
+    /// The intake server's `/api/comments`: a path on this site (`/api/comments`, behind the same
+    /// host) or a full `https://` URL.
+    endpoint: String,
 }
 
 /// `site.toml`, read and checked: what readers see, and the builder's own settings.
@@ -69,7 +81,7 @@ pub fn load(content: &Path) -> Result<Config, Problem> {
         Problem::new(
             &path,
             e.message().trim().to_string(),
-            "known settings: title, description, author, base_url, base_path, language, posts_per_page, permalink, [[nav]]",
+            "known settings: title, description, author, base_url, base_path, language, posts_per_page, permalink, [[nav]], [comments] endpoint",
         )
         .at(line, column)
     })?;
@@ -90,6 +102,19 @@ pub fn load(content: &Path) -> Result<Config, Problem> {
             "title is empty",
             "give the site a name: title = \"…\"",
         ));
+    }
+    if let Some(comments) = &raw.comments {
+        if !endpoint_is_allowed(comments.endpoint.trim()) {
+            let (line, column) = text
+                .find("endpoint")
+                .map_or((0, 0), |i| line_column(&text, i));
+            return Err(Problem::new(
+                &path,
+                format!("[comments] endpoint \"{}\" is not an address readers' browsers may send comments to", comments.endpoint),
+                "a path on this site (endpoint = \"/api/comments\") or an https:// URL (http:// only for localhost)",
+            )
+            .at(line, column));
+        }
     }
     let permalink = raw
         .permalink
@@ -118,8 +143,25 @@ pub fn load(content: &Path) -> Result<Config, Problem> {
         language: raw.language.unwrap_or_else(|| "en".to_string()),
         posts_per_page: raw.posts_per_page.unwrap_or(10),
         nav: raw.nav,
+        comments_endpoint: raw.comments.map(|c| c.endpoint.trim().to_string()),
     };
     Ok(Config { info, permalink })
+}
+
+/// A comments endpoint readers' browsers may use: a path on the site, an `https://` URL, or an
+/// `http://` one on this machine (for trying the intake server out).
+fn endpoint_is_allowed(endpoint: &str) -> bool {
+    let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"];
+    let starts_host = |prefix: &str| {
+        endpoint
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
+    };
+    (endpoint.starts_with('/') && !endpoint.starts_with("//"))
+        || endpoint
+            .strip_prefix("https://")
+            .is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
+        || local.iter().any(|l| starts_host(l))
 }
 
 /// The permalink setting of the blog's previous generator, when its settings file sits in the
@@ -144,4 +186,53 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
     (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> Result<Config, Problem> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(CONFIG_FILE), text).unwrap();
+        load(dir.path())
+    }
+
+    #[test]
+    fn a_comments_endpoint_is_a_path_here_or_an_https_url() {
+        for endpoint in [
+            "/api/comments",
+            "https://talk.example.org/api/comments",
+            "http://127.0.0.1:8787/api/comments",
+            "http://localhost/api/comments",
+        ] {
+            let config = load_text(&format!(
+                "title = \"T\"\n[comments]\nendpoint = \"{endpoint}\"\n"
+            ))
+            .unwrap();
+            assert_eq!(config.info.comments_endpoint.as_deref(), Some(endpoint));
+        }
+        for endpoint in [
+            "//talk.example.org/api",
+            "http://talk.example.org/api",
+            "javascript:alert(1)",
+            "https:///x",
+            "http://localhost.evil.example/",
+        ] {
+            let problem = load_text(&format!(
+                "title = \"T\"\n\n[comments]\nendpoint = \"{endpoint}\"\n"
+            ))
+            .unwrap_err();
+            assert_eq!(
+                (problem.line, problem.column),
+                (4, 1),
+                "{endpoint}: {problem}"
+            );
+            assert!(problem.message.contains("[comments] endpoint"), "{problem}");
+        }
+        assert_eq!(
+            load_text("title = \"T\"\n").unwrap().info.comments_endpoint,
+            None
+        );
+    }
 }

@@ -441,6 +441,7 @@ mod tests {
             language: "en".into(),
             posts_per_page: 10,
             nav: vec![],
+            comments_endpoint: None,
         };
         let posts: Vec<PostSummary> = (0..5)
             .map(|i| PostSummary::for_test(&format!("p{i}"), Some("2025-01-01"), &[]))
@@ -480,6 +481,7 @@ mod tests {
             language: "en".into(),
             posts_per_page: 10,
             nav: vec![],
+            comments_endpoint: None,
         };
         let posts = [PostSummary::for_test(
             "p",

@@ -394,7 +394,7 @@ pub fn security_tags(policy: &str, base: &str) -> String {
 
 /// The site's Content-Security-Policy: only the site itself, and exactly the shell's inline
 /// scripts (by SHA-256), never `unsafe-inline` or `unsafe-eval`.
-pub fn content_security_policy(shell: &str) -> String {
+pub fn content_security_policy(shell: &str, site: &SiteInfo) -> String {
     let mut hashes = String::new();
     let mut rest = shell;
     while let Some(open) = rest.find("<script") {
@@ -417,10 +417,14 @@ pub fn content_security_policy(shell: &str) -> String {
         }
         rest = &after_open[body_start + close..];
     }
-    // No third-party scripts, styles, fonts, images or connections.
+    // No third-party scripts, styles, fonts, images or connections; the one exception is the
+    // comment intake server the author configured on another origin.
+    let comments = site
+        .comments_origin()
+        .map_or(String::new(), |origin| format!(" {origin}"));
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
-         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'{comments}; object-src 'none'; \
          base-uri 'none'; form-action 'self'"
     )
 }
@@ -432,7 +436,26 @@ mod tests {
     #[test]
     fn inline_scripts_are_allowed_by_hash_only() {
         let shell = "<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>x</title></head><body><script type=\"module\">import init from '/a.js';</script><script src=\"/b.js\"></script></body></html>";
-        let out = security_tags(&content_security_policy(shell), "/");
+        let site: SiteInfo = serde_json::from_str(
+            r#"{"title":"T","description":"","base_path":"/","language":"en"}"#,
+        )
+        .unwrap();
+        let out = security_tags(&content_security_policy(shell, &site), "/");
+        assert!(out.contains("connect-src 'self';"), "{out}");
+        let with_comments = SiteInfo {
+            comments_endpoint: Some("https://talk.example.org/api/comments".into()),
+            ..site.clone()
+        };
+        let policy = content_security_policy(shell, &with_comments);
+        assert!(
+            policy.contains("connect-src 'self' https://talk.example.org;"),
+            "{policy}"
+        );
+        let same_origin = SiteInfo {
+            comments_endpoint: Some("/api/comments".into()),
+            ..site
+        };
+        assert!(content_security_policy(shell, &same_origin).contains("connect-src 'self';"));
         let expected = base64::engine::general_purpose::STANDARD
             .encode(Sha256::digest("import init from '/a.js';".as_bytes()));
         assert!(out.contains(&format!("'sha256-{expected}'")), "{out}");

@@ -48,7 +48,7 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
         .collect::<Result<Vec<Page>>>()?;
     let load_post = |summary: &PostSummary| read_json::<Post>(&data.join(&summary.file));
     let site = &manifest.site;
-    let policy = pages::content_security_policy(&shell.html);
+    let policy = pages::content_security_policy(&shell.html, &manifest.site);
     let assets = offline::shell_assets(&shell.html, &site.base_path);
     let warnings = shell_head(&mut shell, &manifest, &policy);
 

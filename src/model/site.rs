@@ -52,6 +52,23 @@ pub struct SiteInfo {
     /// Links in the site's header, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub nav: Vec<NavLink>,
+    /// Where readers' new comments go (`[comments] endpoint` in `site.toml`): the comment intake
+    /// server's `/api/comments`, on the site's own origin (`/api/comments`) or another
+    /// (`https://comments.example.org/api/comments`). None: no comment form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments_endpoint: Option<String>,
+}
+
+impl SiteInfo {
+    /// The origin (`https://comments.example.org`) of the comments endpoint when it is on another
+    /// site than this one: the one connection the Content-Security-Policy then allows.
+    pub fn comments_origin(&self) -> Option<String> {
+        let endpoint = self.comments_endpoint.as_deref()?;
+        let (scheme, rest) = endpoint.split_once("://")?;
+        let host = rest.split(['/', '?', '#']).next()?;
+        (matches!(scheme, "http" | "https") && !host.is_empty())
+            .then(|| format!("{scheme}://{host}"))
+    }
 }
 
 fn default_posts_per_page() -> usize {
