@@ -7,7 +7,7 @@
 //! reader's form makes first (what the spam checks cost a reader: that one request, plus the
 //! token's wait, which overlaps the writing). Under `cargo test` it runs a small round.
 
-use fieldnotes::comments::{start, ServeOptions, Store};
+use fieldnotes::comments::{start, Limits, ServeOptions, Store};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -119,6 +119,11 @@ async fn main() {
     opts.listen = "127.0.0.1:0".parse().unwrap();
     opts.wait_ms = 0;
     opts.trust_proxy = true;
+    // The load is the point here: rate limits would turn it away (they are tested elsewhere).
+    opts.limits = Limits {
+        per_10_min: u32::MAX,
+        per_day: u32::MAX,
+    };
     let server = start(opts).await.unwrap();
     let base = format!("http://{}/api/comments", server.addr);
     let http = reqwest::Client::new();
