@@ -581,3 +581,41 @@ async fn notify_gets_the_comment_on_stdin_without_the_email() {
     assert!(!text.contains("s@example.org") && got.get("email").is_none());
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_command_line_lists_approves_and_names_unknown_ids() {
+    let fx = Fixture::new();
+    let server = fx.serve().await;
+    let (_, v, _) = post(
+        &server,
+        &comment(&server, "Through the command line.").await,
+    )
+    .await;
+    server.stop().await.unwrap();
+    let id = v["id"].as_str().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_fieldnotes"))
+            .arg("comments")
+            .args(args)
+            .arg("--db")
+            .arg(fx.db())
+            .output()
+            .unwrap()
+    };
+    let out = run(&["list", "--pending"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with(&format!("{id}\tpending\triver\tSophea\tThrough")),
+        "{text}"
+    );
+    assert!(run(&["approve", id]).status.success());
+    assert_eq!(run(&["list", "--pending"]).stdout, b"");
+    let out = run(&["reject", "c-nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("c-nope"));
+    let content = fx.dir.path().join("exported");
+    let out = run(&["export", "--content", content.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(content.join(format!("comments/river/{id}.md")).is_file());
+}
