@@ -4,6 +4,7 @@
 //!   site), [`markdown`], [`search`] and [`text`] (what a word is, in every script) are plain
 //!   Rust used by both halves.
 //! - `builder` (native only) turns `content/` into the static data the app reads.
+//! - `comments` (native only) is the comment intake server and its moderation commands.
 //! - `import` (native only) turns other blogs' exports (WordPress) into a content folder.
 //! - `app` (WASM only) is the Leptos reader.
 
@@ -20,6 +21,9 @@ pub mod builder;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod import;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod comments;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

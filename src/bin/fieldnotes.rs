@@ -117,12 +117,119 @@ mod cli {
             #[command(subcommand)]
             from: ImportFrom,
         },
+        /// Comments: the intake server readers send comments to, and moderating them.
+        Comments {
+            #[command(subcommand)]
+            action: CommentsAction,
+        },
         /// Print each file of a built site raw, gzip and brotli, and what a first visit to / downloads.
         SizeReport {
             /// The built site.
             #[arg(long, default_value = "dist")]
             dist: PathBuf,
         },
+    }
+
+    /// `fieldnotes comments …`.
+    #[derive(Subcommand)]
+    enum CommentsAction {
+        /// Take new comments at /api/comments, storing them as pending (creates the database).
+        Serve {
+            #[arg(long, default_value = "comments.sqlite")]
+            db: PathBuf,
+            /// The built site, to know its posts and published comments.
+            #[arg(long, default_value = "dist")]
+            site: PathBuf,
+            #[arg(long, default_value = "127.0.0.1:8787")]
+            listen: std::net::SocketAddr,
+            /// The site's origin (https://example.org), when it calls from another origin.
+            #[arg(long)]
+            origin: Option<String>,
+            /// A shell command run for each new comment, with the comment as JSON on its stdin.
+            #[arg(long)]
+            notify: Option<String>,
+            /// Behind a reverse proxy: the client's address is the last X-Forwarded-For entry.
+            #[arg(long)]
+            trust_proxy: bool,
+        },
+        /// One comment a line: id, status, post, author, the start of the text.
+        List {
+            #[arg(long, default_value = "comments.sqlite")]
+            db: PathBuf,
+            /// Only the comments waiting for moderation.
+            #[arg(long)]
+            pending: bool,
+        },
+        /// Approve comments by id (then `export` them).
+        Approve {
+            #[arg(long, default_value = "comments.sqlite")]
+            db: PathBuf,
+            #[arg(required = true)]
+            ids: Vec<String>,
+        },
+        /// Reject comments by id.
+        Reject {
+            #[arg(long, default_value = "comments.sqlite")]
+            db: PathBuf,
+            #[arg(required = true)]
+            ids: Vec<String>,
+        },
+        /// Write the approved comments as content files, content/comments/<post>/<id>.md.
+        Export {
+            #[arg(long, default_value = "comments.sqlite")]
+            db: PathBuf,
+            #[arg(long, default_value = "content")]
+            content: PathBuf,
+        },
+        /// Drop rejected comments and address hashes older than an age; draw a new salt.
+        Purge {
+            #[arg(long, default_value = "comments.sqlite")]
+            db: PathBuf,
+            #[arg(long, default_value = "90d")]
+            older_than: String,
+        },
+    }
+
+    /// `fieldnotes comments …`.
+    fn comments(action: CommentsAction) -> anyhow::Result<()> {
+        use fieldnotes::comments::{cli, ServeOptions, Status};
+        match action {
+            CommentsAction::Serve {
+                db,
+                site,
+                listen,
+                origin,
+                notify,
+                trust_proxy,
+            } => {
+                let mut opts = ServeOptions::new(db, site);
+                opts.listen = listen;
+                opts.origin = origin;
+                opts.notify = notify;
+                opts.trust_proxy = trust_proxy;
+                cli::serve(opts)
+            }
+            CommentsAction::List { db, pending } => {
+                for line in cli::list(&db, pending)? {
+                    println!("{line}");
+                }
+                Ok(())
+            }
+            CommentsAction::Approve { db, ids } => cli::decide(&db, &ids, Status::Approved),
+            CommentsAction::Reject { db, ids } => cli::decide(&db, &ids, Status::Rejected),
+            CommentsAction::Export { db, content } => {
+                let (written, current) = cli::export_to(&db, &content)?;
+                eprintln!(
+                    "fieldnotes comments: wrote {written} comment files, {current} already current"
+                );
+                Ok(())
+            }
+            CommentsAction::Purge { db, older_than } => {
+                let (dropped, forgotten) = cli::purge(&db, &older_than)?;
+                eprintln!("fieldnotes comments: dropped {dropped} rejected comments, forgot {forgotten} address hashes, new salt drawn");
+                Ok(())
+            }
+        }
     }
 
     /// The blogs `fieldnotes import` reads.
@@ -232,6 +339,7 @@ mod cli {
                     );
                 }))
             }
+            Command::Comments { action } => finish(comments(action)),
             Command::SizeReport { dist } => finish(builder::size_report(&dist).map(|report| {
                 println!("{report}");
             })),

@@ -1,0 +1,77 @@
+//! What the server knows of the built site: its posts, and the ids of each post's published
+//! comments (a reply may answer one). Read from the site's data folder, through the same model
+//! types the app reads, and read again whenever the manifest's `build_id` changes.
+
+use crate::model::{slug_shard_file, AllPosts, Comment, CommentThread, Manifest, SlugShard};
+use anyhow::{Context, Result};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// The posts of one build and their published comment ids.
+#[derive(Debug, Default)]
+pub struct SiteIndex {
+    pub build_id: String,
+    pub posts: HashMap<String, HashSet<String>>,
+}
+
+/// The data folder of `site`: `site/data` for a built site (`dist`), or `site` itself when it
+/// holds the manifest (the builder's output folder).
+pub fn data_dir(site: &Path) -> PathBuf {
+    let nested = site.join("data");
+    if nested.join("manifest.json").is_file() {
+        nested
+    } else {
+        site.to_path_buf()
+    }
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let text = std::fs::read(path).with_context(|| {
+        format!(
+            "cannot read {}: build the site first (`fieldnotes build`) and pass its folder as --site",
+            path.display()
+        )
+    })?;
+    serde_json::from_slice(&text).with_context(|| format!("{} is not valid", path.display()))
+}
+
+/// The manifest's build id, read cheaply to learn whether the site was rebuilt.
+pub fn build_id(data: &Path) -> Result<String> {
+    Ok(read_json::<Manifest>(&data.join("manifest.json"))?.build_id)
+}
+
+fn collect_ids(comments: &[Comment], out: &mut HashSet<String>) {
+    for c in comments {
+        out.insert(c.id.clone());
+        collect_ids(&c.replies, out);
+    }
+}
+
+/// Reads the posts and published comments of the site in `data`.
+pub fn load(data: &Path) -> Result<SiteIndex> {
+    let manifest: Manifest = read_json(&data.join("manifest.json"))?;
+    let all: AllPosts = read_json(&data.join(&manifest.all_posts))?;
+    let mut posts: HashMap<String, HashSet<String>> = all
+        .posts
+        .into_iter()
+        .map(|p| (p.slug, HashSet::new()))
+        .collect();
+    for n in 0..manifest.slug_shards.max(1) {
+        let path = data.join(slug_shard_file(&manifest.lists, n));
+        if !path.is_file() {
+            continue;
+        }
+        let shard: SlugShard = read_json(&path)?;
+        for (slug, entry) in shard.posts {
+            let (Some(file), Some(ids)) = (entry.comments, posts.get_mut(&slug)) else {
+                continue;
+            };
+            let thread: CommentThread = read_json(&data.join(file))?;
+            collect_ids(&thread.comments, ids);
+        }
+    }
+    Ok(SiteIndex {
+        build_id: manifest.build_id,
+        posts,
+    })
+}
