@@ -103,19 +103,7 @@ pub fn load(content: &Path) -> Result<Config, Problem> {
             "give the site a name: title = \"…\"",
         ));
     }
-    if let Some(comments) = &raw.comments {
-        if !endpoint_is_allowed(comments.endpoint.trim()) {
-            let (line, column) = text
-                .find("endpoint")
-                .map_or((0, 0), |i| line_column(&text, i));
-            return Err(Problem::new(
-                &path,
-                format!("[comments] endpoint \"{}\" is not an address readers' browsers may send comments to", comments.endpoint),
-                "a path on this site (endpoint = \"/api/comments\") or an https:// URL (http:// only for localhost)",
-            )
-            .at(line, column));
-        }
-    }
+    check_endpoint(&path, &text, raw.comments.as_ref())?;
     let permalink = raw
         .permalink
         .clone()
@@ -146,6 +134,24 @@ pub fn load(content: &Path) -> Result<Config, Problem> {
         comments_endpoint: raw.comments.map(|c| c.endpoint.trim().to_string()),
     };
     Ok(Config { info, permalink })
+}
+
+/// An error, at its line, for a `[comments] endpoint` readers' browsers may not use.
+fn check_endpoint(path: &Path, text: &str, comments: Option<&RawComments>) -> Result<(), Problem> {
+    match comments {
+        Some(comments) if !endpoint_is_allowed(comments.endpoint.trim()) => {
+            let (line, column) = text
+                .find("endpoint")
+                .map_or((0, 0), |i| line_column(text, i));
+            Err(Problem::new(
+                path,
+                format!("[comments] endpoint \"{}\" is not an address readers' browsers may send comments to", comments.endpoint),
+                "a path on this site (endpoint = \"/api/comments\") or an https:// URL (http:// only for localhost)",
+            )
+            .at(line, column))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A comments endpoint readers' browsers may use: a path on the site, an `https://` URL, or an

@@ -1,5 +1,5 @@
 //! `fieldnotes comments export --content DIR`: approved comments written as content files,
-//! `DIR/comments/<post>/<id>.md`, in the format the builder reads ([`crate::builder::comments`]).
+//! `DIR/comments/<post>/<id>.md`, in the format the builder reads (README, "Comments").
 //! Never the email, never an address hash. The same database gives the same bytes, and a file
 //! that already says the same is left untouched, so the content folder's history stays clean.
 

@@ -1,6 +1,6 @@
 //! Comments' intake: a small HTTP server that takes new comments from readers' browsers, keeps them
 //! in an embedded SQLite database for the author to moderate, and the moderation commands that
-//! list, approve, reject, export (as content files, [`crate::builder::comments`]) and purge them.
+//! list, approve, reject, export (as the content files the builder reads) and purge them.
 //!
 //! Nothing here is sent anywhere: spam is kept out by a honeypot field, a signed form token that
 //! must be a few seconds old, per-client rate limits keyed by a salted hash of the address (never
