@@ -119,9 +119,20 @@ pub async fn comments_file(manifest: &Manifest, slug: &str) -> Result<Option<Str
         .and_then(|entry| entry.comments.clone()))
 }
 
-/// A post's comments, from this visit's memory or the network.
+thread_local! {
+    /// The comment files this visit read, for the service worker to store on a first visit.
+    static COMMENT_URLS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A post's comments. Fetched plainly rather than through [`fetch_once`]: a post asks for them
+/// once, the HTTP cache keeps them (their name is hashed), and one more type through `fetch_once`
+/// would add its shared-future machinery to the WASM again.
 pub async fn load_comments(file: &str) -> Result<Arc<CommentThread>, LoadError> {
-    fetch_once(&COMMENTS, file, None).await
+    let url = data_url(file);
+    let text = fetch_text(&url, false).await?;
+    let thread = parse_json::<CommentThread>(&url, &text)?;
+    COMMENT_URLS.with(|urls| urls.borrow_mut().push(url));
+    Ok(Arc::new(thread))
 }
 
 /// Whether `file` is a post file of `slug` (`posts/<slug>.<hash>.json`).
@@ -297,7 +308,6 @@ type Cache<T> = RefCell<HashMap<String, SharedFetch<T>>>;
 
 thread_local! {
     static POSTS: Cache<Post> = RefCell::new(HashMap::new());
-    static COMMENTS: Cache<CommentThread> = RefCell::new(HashMap::new());
     static ENTRIES: Cache<SearchEntry> = RefCell::new(HashMap::new());
     static SHARDS: Cache<Shard> = RefCell::new(HashMap::new());
     static CHUNKS: Cache<Chunk> = RefCell::new(HashMap::new());
@@ -460,7 +470,7 @@ pub fn fetched_urls() -> Vec<String> {
         cache.with(|c| c.borrow().keys().cloned().collect())
     }
     let mut urls = keys(&POSTS);
-    urls.extend(keys(&COMMENTS));
+    urls.extend(COMMENT_URLS.with(|c| c.borrow().clone()));
     urls.extend(keys(&ENTRIES));
     urls.extend(keys(&SHARDS));
     urls.extend(keys(&CHUNKS));
