@@ -145,6 +145,8 @@ function focused(page) {
       inMain: !!el.closest('main#main'),
       inHeader: !!el.closest('header.site-header'),
       inPostNav: !!el.closest('nav.post-nav'),
+      // tabindex="-1": out of the Tab order, so only the app's own focus management put it here.
+      byApp: el.getAttribute('tabindex') === '-1',
       outline: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`,
       // A ring counts when it is drawn: an outline with width and a colour that is not fully
       // transparent, or any box-shadow.
@@ -176,7 +178,9 @@ test('a keyboard alone reaches the skip link, a post, its neighbours and the hea
     await page.keyboard.press(key);
     const f = await focused(page);
     seen.push(`${key} → ${label(f)}`);
-    if (f.tag !== 'BODY' && !f.ring) invisible.push(`${label(f)} (outline: ${f.outline}, no box-shadow)`);
+    // The app may move the focus to a heading while a key is pressed (a page that finished loading
+    // just then): that is not a stop of Tab, so it is not judged here.
+    if (f.tag !== 'BODY' && !f.byApp && !f.ring) invisible.push(`${label(f)} (outline: ${f.outline}, no box-shadow)`);
     return f;
   }
   /** Presses `key` until `wanted(focus)` holds; fails after `limit` presses. */
@@ -247,7 +251,7 @@ test('a keyboard alone reaches the skip link, a post, its neighbours and the hea
     // 5. Back returns to the first post, still inside the app.
     await page.goBack();
     await page.waitForURL(site.url + '/posts/' + first.slug + '/');
-    await page.locator('main h1', { hasText: first.title }).waitFor();
+    await headingFocused(first.title);
     await page.locator('article.post .prose').waitFor();
     assert.equal(await marker(), 1, 'Back stays in the app');
 
