@@ -10,6 +10,7 @@ mod data;
 mod head;
 mod net;
 mod offline;
+mod outbox;
 mod pages;
 mod timing;
 

@@ -151,6 +151,12 @@ mod cli {
             /// Behind a reverse proxy: the client's address is the last X-Forwarded-For entry.
             #[arg(long)]
             trust_proxy: bool,
+            /// Most comments one client may send in ten minutes.
+            #[arg(long, default_value_t = 5)]
+            per_10_minutes: u32,
+            /// Most comments one client may send in a day.
+            #[arg(long, default_value_t = 30)]
+            per_day: u32,
         },
         /// One comment a line: id, status, post, author, the start of the text.
         List {
@@ -201,8 +207,14 @@ mod cli {
                 origin,
                 notify,
                 trust_proxy,
+                per_10_minutes,
+                per_day,
             } => {
                 let mut opts = ServeOptions::new(db, site);
+                opts.limits = fieldnotes::comments::Limits {
+                    per_10_min: per_10_minutes,
+                    per_day,
+                };
                 opts.listen = listen;
                 opts.origin = origin;
                 opts.notify = notify;

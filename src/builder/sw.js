@@ -9,6 +9,8 @@
 //   fieldnotes-search         search index files a search used (limited)
 //   fieldnotes-media          images of opened posts (limited)
 //   fieldnotes-saved          posts the reader saved for offline; written by the app, never evicted
+//   fieldnotes-outbox         comments the reader wrote, one JSON record each (written by the app,
+//                             see app/outbox.rs); queued ones are sent from here by Background Sync
 const BUILD = '__BUILD__';
 const BASE = '__BASE__';
 const PRECACHE = __PRECACHE__;
@@ -69,6 +71,76 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(cacheFirst(event, storeFor(url.pathname)));
   }
 });
+
+// Comments written while the comment server could not be reached: the app asked the browser to
+// wake this worker when the connection returns. Each record is sent once its form token is old
+// enough; its client key makes the server store it once even if the app sends it too.
+const OUTBOX = 'fieldnotes-outbox';
+self.addEventListener('sync', (event) => {
+  if (event.tag === 'fieldnotes-comments') event.waitUntil(sendQueued());
+});
+
+async function sendQueued() {
+  const cache = await caches.open(OUTBOX);
+  let waiting = false;
+  let changed = false;
+  for (const key of await cache.keys()) {
+    const stored = await cache.match(key);
+    const comment = stored ? await stored.json().catch(() => null) : null;
+    if (!comment || comment.state !== 'queued') continue;
+    const answer = await sendComment(comment);
+    if (!answer) {
+      waiting = true;
+      continue;
+    }
+    Object.assign(comment, answer.id ? { state: 'pending', id: answer.id } : { state: 'refused', error: answer.error });
+    await cache.put(key, new Response(JSON.stringify(comment), { headers: { 'content-type': 'application/json' } }));
+    changed = true;
+  }
+  if (changed) for (const client of await self.clients.matchAll()) client.postMessage({ outbox: true });
+  // Failing the event makes the browser try again later.
+  if (waiting) throw new Error('the comment server is not reachable yet');
+}
+
+/** Sends one comment: `{id}` when stored, `{error}` when refused, null when not reachable. The
+ * same reading of the server's answers as the app's (model/outgoing.rs). */
+async function sendComment(comment) {
+  for (let retried = false; ; retried = true) {
+    let token;
+    let response;
+    try {
+      const issued = await fetch(`${comment.endpoint}/token`, { cache: 'no-store' });
+      if (!issued.ok) return null;
+      token = await issued.json();
+      await new Promise((resolve) => setTimeout(resolve, token.wait_ms + 250));
+      const { post, author, body, client_key } = comment;
+      response = await fetch(comment.endpoint, {
+        method: 'POST',
+        cache: 'no-store',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          post, author, body, client_key,
+          parent: comment.parent ?? null,
+          email: comment.email ?? null,
+          website: comment.website ?? null,
+          token: token.token,
+          hp: comment.hp ?? '',
+        }),
+      });
+    } catch (error) {
+      return null;
+    }
+    const answer = await response.json().catch(() => ({}));
+    const status = response.status;
+    if (status >= 200 && status < 300) return answer.id ? { id: answer.id } : null;
+    if (status === 404 || status === 408 || status >= 500) return null;
+    const error = answer.error || `the server answered ${status}.`;
+    const again = (status === 400 && error.startsWith('Please wait')) || (status === 403 && error.includes('reload the page'));
+    if (again && !retried) continue;
+    const field = /^[a-z_]+: (.*)$/s.exec(error);
+    return { error: field ? field[1].charAt(0).toUpperCase() + field[1].slice(1) : error };
+  }
+}
 
 /** The runtime cache a file belongs in; none for the shell's assets (precached) and others. */
 function storeFor(path) {

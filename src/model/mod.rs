@@ -13,6 +13,7 @@
 pub mod comments;
 pub mod display;
 pub mod list;
+pub mod outgoing;
 pub mod page;
 pub mod post;
 pub mod search;

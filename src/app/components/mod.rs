@@ -1,6 +1,7 @@
 //! Small pieces the pages are made of, each named for what the reader sees.
 
 mod article;
+mod comment_form;
 mod comments;
 mod offline;
 mod post_list;

@@ -1,0 +1,340 @@
+// "Leave a Reply" in a real browser, against the real intake server on 127.0.0.1: the sample
+// blog built with `[comments] endpoint` pointing at it. A reader posts a comment and sees it
+// waiting; the author approves and exports it with the command line and rebuilds; the comment is
+// published, and a reply to it lands under it. A refusal shows its message at the field at fault;
+// hostile text stays text; a comment written while the server is down is kept, and sent once
+// when it is back; "remember me" keeps the reader's details only when ticked.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { serve } from './static-server.mjs';
+import { root, dist, launchBrowser, postsOf, fieldnotes, buildSite, openPage as open, appReady } from './harness.mjs';
+
+let browser;
+let site;
+let intake;
+let work;
+let content;
+let out;
+let db;
+let port;
+
+const openPage = (options = {}) => open(browser, options);
+const cli = path.join(root, 'target/debug/fieldnotes');
+/** `fieldnotes comments …` on the test's database; its standard output. */
+const comments = (...args) => execFileSync(cli, ['comments', ...args, '--db', db], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+/** The comments the server holds, as `comments list` prints them: one a line, the id first. */
+const listed = (...flags) => comments('list', ...flags).split('\n').filter((l) => /^c-[0-9a-f]{16}\b/.test(l));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port: found } = server.address();
+      server.close(() => resolve(found));
+    });
+  });
+}
+
+/** Starts `fieldnotes comments serve` on the test's port and waits until it answers. */
+async function startIntake() {
+  const child = spawn(cli, ['comments', 'serve', '--db', db, '--site', out, '--listen', `127.0.0.1:${port}`, '--origin', site.url,
+    // One reader (127.0.0.1) sends every comment of this file: more than a reader's default limit.
+    '--per-10-minutes', '100', '--per-day', '1000'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/comments/token`);
+      if (res.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the intake server did not start:\n${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+/** Builds the content folder into the served folder again (after an export). */
+function rebuild() {
+  buildSite({ content, out });
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'build the site first: trunk build --release --offline');
+  fieldnotes('--version'); // builds the binary the tests run
+  browser = await launchBrowser();
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldnotes-form-'));
+  content = path.join(work, 'content');
+  out = path.join(work, 'site');
+  db = path.join(work, 'comments.sqlite');
+  port = await freePort();
+  fs.cpSync(path.join(root, 'content'), content, { recursive: true });
+  fs.appendFileSync(path.join(content, 'site.toml'), `\n[comments]\nendpoint = "http://127.0.0.1:${port}/api/comments"\n`);
+  rebuild();
+  site = await serve(out);
+  intake = await startIntake();
+});
+
+after(async () => {
+  await browser?.close();
+  await intake?.stop();
+  await site?.close();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+/** A published post without comments in the sample. */
+function quietPost() {
+  return postsOf(out).find((p) => !p.comments);
+}
+
+async function openPost(page, slug) {
+  await page.goto(`${site.url}/posts/${slug}/`);
+  await appReady(page);
+  await page.locator('form.comment-form').waitFor();
+}
+
+/** Fills the form and sends it; resolves once the form said how it went. */
+async function send(page, { name = 'Dara', email = '', website = '', body }) {
+  const form = page.locator('form.comment-form');
+  await form.getByLabel('Comment', { exact: true }).fill(body);
+  await form.getByLabel('Name', { exact: true }).fill(name);
+  await form.getByLabel(/^Email/).fill(email);
+  await form.getByLabel(/^Website/).fill(website);
+  await form.getByRole('button', { name: 'Post Comment' }).click();
+  await page.waitForFunction(() => {
+    const status = document.querySelector('.comment-status')?.textContent ?? '';
+    const error = document.querySelector('.comment-error')?.textContent ?? '';
+    return error !== '' || (status !== '' && status !== 'Sending…');
+  }, null, { timeout: 20_000 });
+  return {
+    status: await form.locator('.comment-status').textContent(),
+    error: await form.locator('.comment-error').textContent(),
+  };
+}
+
+/** Every file of the served site, read as text, holds none of `secrets`. */
+function assertNotPublished(secrets) {
+  for (const file of fs.readdirSync(out, { recursive: true })) {
+    const full = path.join(out, String(file));
+    if (!fs.statSync(full).isFile() || /\.(wasm|png|br|gz)$/.test(full)) continue;
+    const text = fs.readFileSync(full, 'utf8');
+    for (const secret of secrets) assert.ok(!text.includes(secret), `${file} holds ${secret}`);
+  }
+}
+
+test('the form has labelled fields, a preview by the safe renderer, and a comment sent waits for moderation', { timeout: 90_000 }, async () => {
+  const post = quietPost();
+  const { page, problems, close } = await openPage();
+  try {
+    await openPost(page, post.slug);
+    const form = page.locator('form.comment-form');
+    assert.equal(await form.locator('h3').textContent(), 'Leave a Reply ');
+    for (const label of [/^Email \(optional, never published\)/, /^Website/, /^Remember my name/]) {
+      assert.equal(await form.getByLabel(label).count(), 1, `a field labelled ${label}`);
+    }
+    assert.equal(await form.getByLabel('Name', { exact: true }).getAttribute('autocomplete'), 'name');
+    // Preview: the same renderer as published comments (Markdown drawn, raw HTML inert).
+    await form.getByLabel('Comment', { exact: true }).fill('We met **Sokha** at the pier. <img src=x onerror="window.__pwned=1">');
+    await form.getByRole('button', { name: 'Preview' }).click();
+    const preview = form.locator('.comment-preview');
+    assert.equal(await preview.locator('strong').textContent(), 'Sokha');
+    assert.equal(await preview.locator('img, [onerror]').count(), 0);
+    assert.equal(await form.getByRole('button', { name: 'Preview' }).getAttribute('aria-pressed'), 'true');
+
+    const said = await send(page, { name: 'Dara', email: 'dara@example.org', body: 'We met **Sokha** at the pier, and she waved.' });
+    assert.equal(said.error, '');
+    assert.equal(said.status, 'Thank you. Your comment is awaiting moderation.');
+    // The reader's own comment shows under the post, marked, until it is published.
+    const mine = page.locator('section.comments .comment-mine');
+    await mine.waitFor();
+    assert.match(await mine.locator('.comment-state').textContent(), /awaiting moderation/);
+    assert.equal(await mine.locator('.prose strong').textContent(), 'Sokha');
+    assert.equal(await form.getByLabel('Comment', { exact: true }).inputValue(), '', 'the form is ready for another');
+    // Still there after a reload: kept in this browser, checked with the server.
+    await openPost(page, post.slug);
+    await page.locator('section.comments .comment-mine .comment-state', { hasText: 'awaiting moderation' }).waitFor();
+    // The server holds it once, pending; the email is in its database only.
+    const pending = listed('--pending').filter((l) => l.includes('she waved'));
+    assert.equal(pending.length, 1, listed('--pending').join('\n'));
+    assert.ok(pending[0].includes(post.slug) && pending[0].includes('Dara'), pending[0]);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('approved and exported, the comment is published on the next build; a reply to it lands under it', { timeout: 120_000 }, async () => {
+  const post = quietPost();
+  const { page, problems, close } = await openPage();
+  try {
+    await openPost(page, post.slug);
+    await send(page, { name: 'Vanna', email: 'vanna@example.org', body: 'The boat left at dawn.' });
+    const [line] = listed('--pending').filter((l) => l.includes('boat left at dawn'));
+    const id = line.split(/\s/)[0];
+    comments('approve', id);
+    // Approved but not yet built: the reader is told so.
+    await openPost(page, post.slug);
+    await page.locator(`section.comments .comment-mine .comment-state`, { hasText: 'Approved' }).waitFor();
+
+    comments('export', '--content', content);
+    assert.ok(fs.existsSync(path.join(content, 'comments', post.slug, `${id}.md`)), 'exported as a content file');
+    rebuild();
+    assertNotPublished(['vanna@example.org', 'dara@example.org']);
+    await openPost(page, post.slug);
+    const published = page.locator(`section.comments li#comment-${id}`);
+    await published.waitFor();
+    assert.equal(await published.locator(':scope > article .comment-author').textContent(), 'Vanna');
+    assert.equal(await published.locator('.comment-mine').count(), 0, 'no longer marked as the reader\'s own');
+
+    // Reply to it: the form says whom it answers, and the reply waits under its parent.
+    await published.getByRole('button', { name: 'Reply to Vanna' }).click();
+    const form = page.locator('form.comment-form');
+    assert.equal(await form.locator('h3').textContent(), 'Reply to Vanna Cancel reply');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'comment-body');
+    const said = await send(page, { name: 'Dara', body: 'Did it come back the same day?' });
+    assert.match(said.status, /awaiting moderation/);
+    await published.locator('ol.comment-replies .comment-mine', { hasText: 'come back the same day' }).waitFor();
+
+    const [reply] = listed('--pending').filter((l) => l.includes('come back the same day'));
+    comments('approve', reply.split(/\s/)[0]);
+    comments('export', '--content', content);
+    rebuild();
+    await openPost(page, post.slug);
+    const nested = page.locator(`section.comments li#comment-${id} > ol.comment-replies > li`);
+    await nested.waitFor();
+    assert.match(await nested.textContent(), /come back the same day/);
+    assert.equal(await page.locator('section.comments .comment-mine').count(), 0);
+    // The card counts both.
+    assert.equal(postsOf(out).find((p) => p.slug === post.slug).comments, 2);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a refusal names the field at fault and keeps what was written; hostile text stays text', { timeout: 90_000 }, async () => {
+  const post = postsOf(out).find((p) => !p.comments && p.slug !== quietPost().slug) ?? quietPost();
+  const { page, problems, close } = await openPage();
+  try {
+    await openPost(page, post.slug);
+    const form = page.locator('form.comment-form');
+    // A website the browser takes as a URL but the server does not (only http and https).
+    const said = await send(page, { website: 'ftp://files.example.org', body: 'Photos are on my server.' });
+    assert.match(said.error, /^Your comment was not sent: Give an address starting with http:\/\/ or https:\/\//);
+    assert.equal(await form.locator('.comment-error').getAttribute('role'), 'alert');
+    const website = form.getByLabel(/^Website/);
+    assert.equal(await website.getAttribute('aria-invalid'), 'true');
+    assert.equal(await website.getAttribute('aria-describedby'), 'comment-error');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'comment-website');
+    assert.equal(await form.getByLabel('Comment', { exact: true }).inputValue(), 'Photos are on my server.', 'nothing written is lost');
+    assert.equal(await page.locator('section.comments .comment-mine').count(), 0, 'a refused comment is not shown as sent');
+
+    // Hostile text: sent, shown back to its writer as text.
+    const hostile = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> [click](javascript:window.__pwned=3)';
+    const sent = await send(page, { website: '', body: hostile });
+    assert.match(sent.status, /awaiting moderation/);
+    const mine = page.locator('section.comments .comment-mine');
+    await mine.waitFor();
+    assert.equal(await mine.locator('script, img, [onerror], a[href^="javascript"]').count(), 0);
+    assert.match(await mine.locator('.prose').textContent(), /<script>window.__pwned=1<\/script>/);
+    await mine.locator('.prose').getByText('click').click().catch(() => {});
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    // The refusal's own response is logged by the browser; nothing else may be.
+    assert.deepEqual(problems.filter((p) => !p.includes('status of 422')), []);
+  } finally {
+    await close();
+  }
+});
+
+test('a comment written while the server is down is kept, and sent once when it is back', { timeout: 120_000 }, async () => {
+  const post = quietPost();
+  const { page, problems, close } = await openPage();
+  try {
+    await openPost(page, post.slug);
+    await intake.stop();
+    const said = await send(page, { name: 'Rithy', body: 'Written on the night bus, no signal.' });
+    assert.equal(said.status, 'Saved — it will be sent when you are back online.');
+    const queued = page.locator('section.comments .comment-mine', { hasText: 'night bus' });
+    await queued.waitFor();
+    assert.match(await queued.locator('.comment-state').textContent(), /^Saved/);
+    // A reload does not lose it.
+    await openPost(page, post.slug);
+    await queued.locator('.comment-state', { hasText: 'Saved' }).waitFor();
+    assert.equal(listed().filter((l) => l.includes('night bus')).length, 0);
+
+    intake = await startIntake();
+    // The next visit sends it.
+    await openPost(page, post.slug);
+    await queued.locator('.comment-state', { hasText: 'awaiting moderation' }).waitFor({ timeout: 20_000 });
+    await openPost(page, post.slug);
+    await queued.locator('.comment-state', { hasText: 'awaiting moderation' }).waitFor();
+    assert.equal(listed().filter((l) => l.includes('night bus')).length, 1, 'stored exactly once');
+    // The failed requests while the server was down are the only console errors.
+    assert.deepEqual(problems.filter((p) => !/Failed to load resource|ERR_CONNECTION_REFUSED/.test(p)), []);
+  } finally {
+    await close();
+  }
+});
+
+test('"remember me" keeps name, email and website in this browser only when ticked', { timeout: 90_000 }, async () => {
+  const post = quietPost();
+  const { page, problems, close } = await openPage();
+  try {
+    await openPost(page, post.slug);
+    const form = page.locator('form.comment-form');
+    assert.equal(await form.getByLabel(/^Remember my name/).isChecked(), false, 'off unless the reader ticks it');
+    await send(page, { name: 'Chenda', email: 'chenda@example.org', body: 'First time here.' });
+    await openPost(page, post.slug);
+    assert.equal(await form.getByLabel('Name', { exact: true }).inputValue(), '', 'nothing kept without the tick');
+    assert.equal(await page.evaluate(() => localStorage.getItem('fieldnotes:commenter')), null);
+
+    await form.getByLabel(/^Remember my name/).check();
+    await send(page, { name: 'Chenda', email: 'chenda@example.org', website: 'https://chenda.example.org', body: 'Second time here.' });
+    await openPost(page, post.slug);
+    assert.equal(await form.getByLabel('Name', { exact: true }).inputValue(), 'Chenda');
+    assert.equal(await form.getByLabel(/^Email/).inputValue(), 'chenda@example.org');
+    assert.equal(await form.getByLabel(/^Website/).inputValue(), 'https://chenda.example.org');
+    assert.equal(await form.getByLabel(/^Remember my name/).isChecked(), true);
+    // Unticking forgets at once.
+    await form.getByLabel(/^Remember my name/).uncheck();
+    assert.equal(await page.evaluate(() => localStorage.getItem('fieldnotes:commenter')), null);
+    // No cookie, ever.
+    assert.deepEqual(await page.context().cookies(), []);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a site without an endpoint shows no form', async () => {
+  const servedDist = await serve(dist);
+  const { page, close } = await openPage();
+  try {
+    await page.goto(`${servedDist.url}/posts/day-04-a-river-village/`);
+    await appReady(page);
+    await page.locator('section.comments').waitFor();
+    assert.equal(await page.locator('form.comment-form, button.comment-reply').count(), 0);
+  } finally {
+    await close();
+    await servedDist.close();
+  }
+});
