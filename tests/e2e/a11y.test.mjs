@@ -7,13 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve } from './static-server.mjs';
-import { root, dist, launchBrowser, postsOf, openPage as open, appReady } from './harness.mjs';
-
-// axe is read once and evaluated in each page: the site's Content-Security-Policy forbids inline
-// scripts, so a <script> tag carrying it would be blocked (and would test a weakened page).
-const AXE_SOURCE = fs.readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
-// WCAG 2.0 and 2.1, levels A and AA, plus axe's best practices (landmarks, one h1, skip links…).
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+import { dist, launchBrowser, postsOf, openPage as open, appReady, axeViolations, describe } from './harness.mjs';
 
 let browser;
 let site;
@@ -37,34 +31,6 @@ after(async () => {
 
 // ---------------------------------------------------------------------------------------------
 // axe-core on every kind of page, light and dark.
-
-/** Runs axe over the whole document; resolves to its violations, made small enough to print. */
-async function axeViolations(page) {
-  // A string is evaluated as a script in the page (through the DevTools protocol, which the
-  // page's CSP does not govern), defining `window.axe`.
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(
-    (values) => window.axe.run(document, { runOnly: { type: 'tag', values }, resultTypes: ['violations'] })
-      .then((r) => r.violations),
-    AXE_TAGS,
-  );
-  return violations.map((v) => ({
-    id: v.id,
-    impact: v.impact,
-    help: v.help,
-    targets: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
-  }));
-}
-
-/** One line per violation and one per element it names, for an assertion message. */
-function describe(violations) {
-  return violations
-    .map((v) => [
-      `${v.id} (${v.impact}): ${v.help}`,
-      ...v.targets.map((t) => `    ${t.target}\n      ${(t.summary ?? '').replace(/\n/g, '\n      ')}`),
-    ].join('\n'))
-    .join('\n');
-}
 
 // What each route must show before it is checked: the app's view with its content, not a
 // placeholder (axe on a loading skeleton would pass while missing what readers see).

@@ -12,7 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { serve } from './static-server.mjs';
-import { root, dist, launchBrowser, postsOf, fieldnotes, buildSite, openPage as open, appReady } from './harness.mjs';
+import { root, dist, launchBrowser, postsOf, fieldnotes, buildSite, openPage as open, appReady, axeViolations, describe } from './harness.mjs';
 
 let browser;
 let site;
@@ -295,6 +295,47 @@ test('a comment written while the server is down is kept, and sent once when it 
   }
 });
 
+test('with no page open, the service worker sends a queued comment when the browser wakes it (Background Sync)', { timeout: 120_000 }, async () => {
+  const post = quietPost();
+  const { page, context, problems, close } = await openPage();
+  try {
+    await openPost(page, post.slug);
+    // A first visit installs the worker after a few seconds; the next load is under its control.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await openPost(page, post.slug);
+    assert.ok(await page.evaluate(() => !!navigator.serviceWorker.controller), 'the worker controls the page');
+    await intake.stop();
+    const said = await send(page, { name: 'Bopha', body: 'Sent by the worker while no page was open.' });
+    assert.match(said.status, /^Saved/);
+    // The page goes away: only the worker can send it now.
+    const cdp = await context.newCDPSession(page);
+    await page.goto('about:blank');
+    const registrations = new Promise((resolve) => cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations: r }) => {
+      const ours = r.find((x) => x.scopeURL.startsWith(site.url) && !x.isDeleted);
+      if (ours) resolve(ours);
+    }));
+    await cdp.send('ServiceWorker.enable');
+    const registration = await registrations;
+    intake = await startIntake();
+    await cdp.send('ServiceWorker.dispatchSyncEvent', {
+      origin: site.url, registrationId: registration.registrationId, tag: 'fieldnotes-comments', lastChance: false,
+    });
+    const deadline = Date.now() + 20_000;
+    while (listed().filter((l) => l.includes('while no page was open')).length === 0) {
+      assert.ok(Date.now() < deadline, 'the worker sent the queued comment');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // Back on the post: the comment waits for moderation, and is not sent again.
+    await openPost(page, post.slug);
+    await page.locator('section.comments .comment-mine .comment-state', { hasText: 'awaiting moderation' }).waitFor();
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.equal(listed().filter((l) => l.includes('while no page was open')).length, 1, 'stored exactly once');
+    assert.deepEqual(problems.filter((p) => !/Failed to load resource|ERR_CONNECTION_REFUSED/.test(p)), []);
+  } finally {
+    await close();
+  }
+});
+
 test('"remember me" keeps name, email and website in this browser only when ticked', { timeout: 90_000 }, async () => {
   const post = quietPost();
   const { page, problems, close } = await openPage();
@@ -320,6 +361,44 @@ test('"remember me" keeps name, email and website in this browser only when tick
     // No cookie, ever.
     assert.deepEqual(await page.context().cookies(), []);
     assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('axe finds no violations in the form, its preview, an error and a waiting comment (light and dark); Tab reaches every field in order', { timeout: 90_000 }, async () => {
+  const post = quietPost();
+  for (const colorScheme of ['light', 'dark']) {
+    const { page, problems, close } = await openPage({ colorScheme });
+    try {
+      await page.emulateMedia({ colorScheme });
+      await openPost(page, post.slug);
+      const form = page.locator('form.comment-form');
+      await send(page, { name: 'Sophal', body: `A comment with a *preview* (${colorScheme}).` });
+      await page.locator('section.comments .comment-mine').first().waitFor();
+      await send(page, { name: 'Sophal', website: 'ftp://x.example.org', body: 'Refused for its *website*.' });
+      await form.getByRole('button', { name: 'Preview' }).click();
+      await form.locator('.comment-preview em').waitFor();
+      const violations = await axeViolations(page);
+      assert.equal(violations.length, 0, `axe (${colorScheme}):\n${describe(violations)}`);
+      assert.deepEqual(problems.filter((p) => !p.includes('status of 422')), []);
+    } finally {
+      await close();
+    }
+  }
+  // The keyboard: from the comment text, Tab walks the fields and buttons in reading order and
+  // never stops on the hidden honeypot field.
+  const { page, close } = await openPage();
+  try {
+    await openPost(page, post.slug);
+    await page.locator('#comment-body').focus();
+    const order = [];
+    for (let i = 0; i < 7; i++) {
+      await page.keyboard.press('Tab');
+      order.push(await page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent));
+    }
+    assert.deepEqual(order, ['comment-author', 'comment-email', 'comment-website', 'comment-remember', 'Preview', 'Post Comment', order[6]]);
+    assert.notEqual(order[6], 'comment-hp');
   } finally {
     await close();
   }

@@ -306,3 +306,41 @@ export async function visitRoute(browser, base, route, from) {
 function mainText(page) {
   return page.evaluate(() => new TextEncoder().encode(document.querySelector('main')?.innerText ?? '').length);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Accessibility: axe-core in the page.
+
+// axe is read once and evaluated in each page: the site's Content-Security-Policy forbids inline
+// scripts, so a <script> tag carrying it would be blocked (and would test a weakened page).
+let axeSource;
+// WCAG 2.0 and 2.1, levels A and AA, plus axe's best practices (landmarks, one h1, skip links…).
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+/** Runs axe over the whole document; resolves to its violations, made small enough to print. */
+export async function axeViolations(page) {
+  // A string is evaluated as a script in the page (through the DevTools protocol, which the
+  // page's CSP does not govern), defining `window.axe`.
+  axeSource ??= fs.readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
+  const violations = await page.evaluate(
+    (values) => window.axe.run(document, { runOnly: { type: 'tag', values }, resultTypes: ['violations'] })
+      .then((r) => r.violations),
+    AXE_TAGS,
+  );
+  return violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    targets: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
+  }));
+}
+
+/** One line per violation and one per element it names, for an assertion message. */
+export function describe(violations) {
+  return violations
+    .map((v) => [
+      `${v.id} (${v.impact}): ${v.help}`,
+      ...v.targets.map((t) => `    ${t.target}\n      ${(t.summary ?? '').replace(/\n/g, '\n      ')}`),
+    ].join('\n'))
+    .join('\n');
+}
