@@ -5,7 +5,8 @@
 //! old app could no longer read the new files.
 //!
 //! By concern: [`site`] (the manifest and the site settings), [`post`] (a post and its summary),
-//! [`comments`] (a post's published comments), [`page`] (a standalone page: About, Contact),
+//! [`comments`] (a post's published comments), [`outgoing`] (a comment a reader sends, until
+//! it is published), [`page`] (a standalone page: About, Contact),
 //! [`list`] (the lists readers browse), [`search`] (the search index's files, their names and
 //! limits), and [`display`] (how dates and languages of the model read to a person). Everything is
 //! re-exported here, so `crate::model::Manifest` names a type wherever it lives.

@@ -177,18 +177,7 @@ pub fn CommentForm(
             }
         })
     };
-    let invalid = move |field: &'static str| {
-        move || {
-            matches!(said.get(), Said::Refused { field: Some(f), .. } if f == field)
-                .then_some("true")
-        }
-    };
-    let described = move |field: &'static str| {
-        move || {
-            matches!(said.get(), Said::Refused { field: Some(f), .. } if f == field)
-                .then_some("comment-error")
-        }
-    };
+    let (body_invalid, body_described) = at_fault(said, "body");
     let preview = move || {
         previewing.get().then(|| {
             let text = fields.body.get();
@@ -213,14 +202,14 @@ pub fn CommentForm(
             <div class="field">
                 <label for=field_id("body")>"Comment"</label>
                 <textarea id=field_id("body") name="comment" rows="6" required maxlength=MAX_BODY
-                    aria-invalid=invalid("body") aria-describedby=described("body")
+                    aria-invalid=body_invalid aria-describedby=body_described
                     prop:value=move || fields.body.get()
                     on:input=move |ev| fields.body.set(event_target_value(&ev))></textarea>
             </div>
             {preview}
-            {text_field("author", "Name", "text", "name", 80, true, fields.author, invalid("author"), described("author"))}
-            {text_field("email", "Email (optional, never published)", "email", "email", 254, false, fields.email, invalid("email"), described("email"))}
-            {text_field("website", "Website (optional)", "url", "url", 200, false, fields.website, invalid("website"), described("website"))}
+            {text_field("author", "Name", ("text", "name", 80), true, fields.author, said)}
+            {text_field("email", "Email (optional, never published)", ("email", "email", 254), false, fields.email, said)}
+            {text_field("website", "Website (optional)", ("url", "url", 200), false, fields.website, said)}
             <div class="comment-hp" aria-hidden="true">
                 <label for="comment-hp">"Leave this field empty"</label>
                 <input id="comment-hp" name="hp" type="text" tabindex="-1" autocomplete="off"
@@ -251,19 +240,29 @@ pub fn CommentForm(
     }
 }
 
-/// One labelled input bound to `value`.
-#[allow(clippy::too_many_arguments)]
+/// Whether the server refused the comment for `field`: then `aria-invalid` and the error's id.
+fn at_fault(
+    said: RwSignal<Said>,
+    field: &'static str,
+) -> (Signal<Option<&'static str>>, Signal<Option<&'static str>>) {
+    let faulty = move || matches!(said.get(), Said::Refused { field: Some(f), .. } if f == field);
+    (
+        Signal::derive(move || faulty().then_some("true")),
+        Signal::derive(move || faulty().then_some("comment-error")),
+    )
+}
+
+/// One labelled input bound to `value`: `kind`, `autocomplete` and the longest value the server
+/// takes.
 fn text_field(
     field: &'static str,
     label: &'static str,
-    kind: &'static str,
-    autocomplete: &'static str,
-    max: u32,
+    (kind, autocomplete, max): (&'static str, &'static str, u32),
     required: bool,
     value: RwSignal<String>,
-    invalid: impl Fn() -> Option<&'static str> + Send + Sync + 'static,
-    described: impl Fn() -> Option<&'static str> + Send + Sync + 'static,
+    said: RwSignal<Said>,
 ) -> impl IntoView {
+    let (invalid, described) = at_fault(said, field);
     view! {
         <div class="field">
             <label for=field_id(field)>{label}</label>
