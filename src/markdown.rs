@@ -567,6 +567,9 @@ pub struct Analysis {
     pub links: Vec<(String, usize)>,
     /// Image sources with the byte offset of their image in the body.
     pub images: Vec<(String, usize)>,
+    /// Those of them with no alt text (`![](photo.jpg)`): a reader who cannot see them is told
+    /// nothing.
+    pub unlabelled: Vec<(String, usize)>,
 }
 
 /// Reads a Markdown body once for its text, first paragraph, links and images.
@@ -574,9 +577,14 @@ pub fn analyze(markdown: &str) -> Analysis {
     let mut a = Analysis::default();
     let mut paragraph: Option<String> = None;
     let mut first_done = false;
+    // The image being read: its source, place and alt text so far.
+    let mut image: Option<(String, usize, String)> = None;
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         match event {
             Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, alt)) = image.as_mut() {
+                    alt.push_str(&t);
+                }
                 a.text.push_str(&t);
                 if let Some(p) = paragraph.as_mut() {
                     p.push_str(&t);
@@ -610,7 +618,15 @@ pub fn analyze(markdown: &str) -> Analysis {
                 a.links.push((dest_url.to_string(), range.start))
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
-                a.images.push((dest_url.to_string(), range.start))
+                a.images.push((dest_url.to_string(), range.start));
+                image = Some((dest_url.to_string(), range.start, String::new()));
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((url, offset, alt)) = image.take() {
+                    if alt.trim().is_empty() {
+                        a.unlabelled.push((url, offset));
+                    }
+                }
             }
             _ => {}
         }

@@ -212,6 +212,49 @@ fn site_with(posts: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 #[test]
+fn images_without_alt_text_warn_at_their_place_and_fail_with_strict() {
+    let png: &[u8] = &[
+        0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0,
+        0, 4, 0, 0, 0, 3, 8, 2, 0, 0, 0, 0, 0, 0, 0,
+    ];
+    let content = common::site_with(&[
+        (
+            "a/index.md",
+            b"---\ntitle: A\ndate: 2025-01-01\ncover: boat.png\n---\nIntro.\n\n![](boat.png)\n\n![A boat](boat.png)\n\n![ ](boat.png \"only a title\")\n",
+        ),
+        ("a/boat.png", png),
+    ]);
+    let site = builder::load_site(&options(content.path().to_path_buf())).unwrap();
+    let warnings: Vec<_> = site.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("index.md:2:1: warning: cover image without alt text: boat.png")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("index.md:8:1: warning: image without alt text: boat.png")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("index.md:12:1: warning: image without alt text: boat.png")),
+        "{warnings:?}"
+    );
+    let strict = builder::build(&BuildOptions {
+        strict: true,
+        out: content.path().join("out"),
+        ..options(content.path().to_path_buf())
+    })
+    .unwrap_err();
+    assert_eq!(strict.0.len(), 3);
+}
+
+#[test]
 fn broken_links_and_missing_images_warn_and_fail_with_strict() {
     let content = site_with(&[
         ("a.md", "---\ntitle: A\ndate: 2025-01-01\n---\nSee [b](/posts/b) and [gone](/posts/gone).\n\n![x](media/none.png)\n"),

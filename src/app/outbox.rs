@@ -387,11 +387,12 @@ async fn reload() {
         for request in Array::from(&keys).iter() {
             let request: web_sys::Request = request.unchecked_into();
             if let Some(comment) = read(&cache, &request.url()).await {
-                found.push(comment);
+                // Oldest first; kept in order as they come (no sort: its code would ship too).
+                let at = found.partition_point(|c: &Outgoing| c.written <= comment.written);
+                found.insert(at, comment);
             }
         }
     }
-    found.sort_by(|a, b| a.written.cmp(&b.written));
     LOADED.with(|l| l.set(true));
     mine().set(found);
 }

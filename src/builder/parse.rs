@@ -480,6 +480,18 @@ impl PostMedia<'_> {
                 }
             }
         }
+        for (url, offset) in &analysis.unlabelled {
+            let (line, column) = place(*offset);
+            warnings.push(
+                Problem::new(
+                    self.path,
+                    format!("image without alt text: {url}"),
+                    "say what it shows between the brackets, ![a boat on the Mekong at dawn](photo.jpg), for readers who cannot see it",
+                )
+                .at(line, column)
+                .warning(),
+            );
+        }
         images
     }
 
@@ -490,6 +502,17 @@ impl PostMedia<'_> {
         warnings: &mut Vec<Problem>,
     ) -> Option<Cover> {
         let (src, alt) = cover?;
+        if alt.trim().is_empty() {
+            warnings.push(
+                Problem::new(
+                    self.path,
+                    format!("cover image without alt text: {src}"),
+                    "add cover_alt: \"what it shows\" to the front matter, for readers who cannot see it",
+                )
+                .at(2, 1)
+                .warning(),
+            );
+        }
         match resolve_asset(src, self.folder, self.assets) {
             Resolved::Found(asset) => Some(Cover {
                 image: asset.image.clone(),

@@ -8,6 +8,8 @@
 //! or a link to the old address) and figures (an image whose title is the caption, which our
 //! renderer shows as `<figure>`).
 
+use super::media::{original_of, uploads_path};
+use super::wordpress::Attachment;
 use htmd::element_handler::{HandlerResult, Handlers};
 use htmd::options::{BulletListMarker, Options};
 use htmd::{Element, HtmlToMarkdown};
@@ -38,7 +40,7 @@ pub fn strip_controls(text: &str) -> String {
 /// The body as HTML a browser would get from WordPress, minus blocks and shortcodes.
 pub fn prepare(
     raw: &str,
-    attachments: &HashMap<u64, String>,
+    attachments: &HashMap<u64, Attachment>,
     warnings: &mut Vec<String>,
 ) -> String {
     let text = strip_controls(raw);
@@ -133,7 +135,7 @@ fn shortcode_attrs(text: &str) -> HashMap<String, String> {
 /// that looks like one (it has attributes or a closing tag) stays as text with a warning.
 pub fn shortcodes(
     text: &str,
-    attachments: &HashMap<u64, String>,
+    attachments: &HashMap<u64, Attachment>,
     warnings: &mut Vec<String>,
 ) -> String {
     let mut out = String::with_capacity(text.len());
@@ -202,6 +204,31 @@ static IMG_OR_LINKED_IMG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?s)^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$").expect("valid")
 });
 
+static IMG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<img\b[^>]*>").expect("valid"));
+
+/// The alt text an `<img>` of `html` gives the upload at `url` (or any size of it), if one does.
+pub fn alt_in(html: &str, url: &str) -> Option<String> {
+    let original = |u: &str| uploads_path(u).map(|p| original_of(&p).0);
+    let wanted = original(url)?;
+    IMG.find_iter(html).find_map(|tag| {
+        let attrs = shortcode_attrs(tag.as_str());
+        let alt = attrs
+            .get("alt")
+            .map(|a| a.trim())
+            .filter(|a| !a.is_empty())?;
+        (original(attrs.get("src")?)? == wanted).then(|| unescape(alt))
+    })
+}
+
+/// The five entities HTML attribute values most often carry, decoded.
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#039;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 /// `[caption …]<img …> The text[/caption]`: a figure, the text its caption.
 fn caption(args: &str, inner: &str) -> Option<String> {
     let caps = IMG_OR_LINKED_IMG.captures(inner)?;
@@ -220,7 +247,7 @@ fn caption(args: &str, inner: &str) -> Option<String> {
 /// `[gallery ids="1,2"]`: the attachments' images, one after the other.
 fn gallery(
     args: &str,
-    attachments: &HashMap<u64, String>,
+    attachments: &HashMap<u64, Attachment>,
     warnings: &mut Vec<String>,
 ) -> Option<String> {
     let attrs = shortcode_attrs(args);
@@ -228,9 +255,10 @@ fn gallery(
     let mut html = String::from("\n\n");
     for id in ids.split(',').filter_map(|s| s.trim().parse::<u64>().ok()) {
         match attachments.get(&id) {
-            Some(url) => html.push_str(&format!(
-                "<p><img src=\"{}\" alt=\"\"></p>\n\n",
-                escape_attr(url)
+            Some(a) => html.push_str(&format!(
+                "<p><img src=\"{}\" alt=\"{}\"></p>\n\n",
+                escape_attr(&a.url),
+                escape_attr(&a.alt)
             )),
             None => warnings.push(format!(
                 "the gallery names attachment {id}, which is not in the export"
@@ -651,11 +679,31 @@ mod tests {
     }
 
     #[test]
+    fn the_alt_text_of_an_upload_is_found_in_any_size_of_it() {
+        let html = r#"<p><img src="https://b.example/wp-content/uploads/2024/03/boat-1024x768.jpg" alt="A boat &amp; its net"></p>"#;
+        assert_eq!(
+            alt_in(
+                html,
+                "https://b.example/wp-content/uploads/2024/03/boat.jpg"
+            )
+            .as_deref(),
+            Some("A boat & its net")
+        );
+        assert_eq!(
+            alt_in(html, "https://b.example/wp-content/uploads/2024/03/car.jpg"),
+            None
+        );
+    }
+
+    #[test]
     fn shortcodes_become_html_or_stay_as_text() {
         let mut warnings = Vec::new();
         let attachments = HashMap::from([(
             5,
-            "https://old.example/wp-content/uploads/a.jpg".to_string(),
+            Attachment {
+                url: "https://old.example/wp-content/uploads/a.jpg".to_string(),
+                alt: "A \"quoted\" view".to_string(),
+            },
         )]);
         let html = shortcodes(
             "[caption id=\"x\" width=\"300\"]<img src=\"b.jpg\" alt=\"B\"> The boat[/caption] [gallery ids=\"5,9\"] [youtube https://youtu.be/q] [contact-form to=\"me\"] a [1] note",
@@ -668,7 +716,10 @@ mod tests {
             ),
             "{html}"
         );
-        assert!(html.contains("uploads/a.jpg"), "{html}");
+        assert!(
+            html.contains("uploads/a.jpg\" alt=\"A &quot;quoted&quot; view\""),
+            "{html}"
+        );
         assert!(html.contains("<a href=\"https://youtu.be/q\">"), "{html}");
         assert!(
             html.contains("[contact-form to=\"me\"]") && html.contains("a [1] note"),

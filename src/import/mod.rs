@@ -89,7 +89,7 @@ fn first_pass(opts: &WordpressOptions) -> Result<Context> {
     for export in &opts.exports {
         let this = wxr::read(export, &mut |item| {
             if item.kind == "attachment" && !item.attachment_url.is_empty() {
-                attachments.insert(item.id, item.attachment_url.trim().to_string());
+                attachments.insert(item.id, wordpress::Attachment::of(&item));
             }
             if let Some(address) = wordpress::new_address(&item) {
                 let short = if item.kind == "page" { "page_id" } else { "p" };

@@ -346,6 +346,9 @@ fn front_matter(entry: &Entry, prefix: &str) -> String {
     }
     if let Some(cover) = &entry.cover {
         line(&mut out, "cover", &yaml(&format!("{prefix}{cover}")));
+        if !entry.cover_alt.is_empty() {
+            line(&mut out, "cover_alt", &yaml(&entry.cover_alt));
+        }
     }
     list(&mut out, "aliases", &entry.aliases);
     match entry.status {

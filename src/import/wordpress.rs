@@ -12,11 +12,34 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
+/// An uploaded file of the media library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub url: String,
+    /// Its alt text in the library (`_wp_attachment_image_alt`), else its caption; may be empty.
+    pub alt: String,
+}
+
+impl Attachment {
+    /// The attachment `item` describes.
+    pub fn of(item: &Item) -> Attachment {
+        let alt = item
+            .meta("_wp_attachment_image_alt")
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .unwrap_or_else(|| item.excerpt.trim());
+        Attachment {
+            url: item.attachment_url.trim().to_string(),
+            alt: alt.to_string(),
+        }
+    }
+}
+
 /// What the import knows before converting items: the site, its attachments and uploads.
 pub struct Context {
     pub channel: Channel,
-    /// Attachment post id → its file's address.
-    pub attachments: HashMap<u64, String>,
+    /// Attachment post id → its file's address and alt text.
+    pub attachments: HashMap<u64, Attachment>,
     pub uploads: Option<Uploads>,
     /// Each post's and page's old address on the blog ([`address_key`]) → its new one, so links
     /// between posts land here instead of on the old site.
@@ -133,6 +156,8 @@ pub struct Entry {
     pub summary: Option<String>,
     /// File name of the cover image beside the post.
     pub cover: Option<String>,
+    /// Its alt text: the library's, else the one the same image has in the body.
+    pub cover_alt: String,
     pub aliases: Vec<String>,
     pub body: String,
     /// Files to copy beside the post: source → file name.
@@ -332,6 +357,7 @@ pub fn convert(item: Item, ctx: &Context) -> Converted {
             .or_else(|| Some(item.creator.clone()).filter(|c| !c.is_empty())),
         summary: excerpt(&item.excerpt),
         cover: None,
+        cover_alt: String::new(),
         aliases: Vec::new(),
         body,
         images,
@@ -461,14 +487,22 @@ fn cover(item: &Item, ctx: &Context, entry: &mut Entry) {
     else {
         return;
     };
-    let Some(url) = ctx.attachments.get(&id) else {
+    let Some(attachment) = ctx.attachments.get(&id) else {
         entry.warnings.push(format!(
             "the featured image (attachment {id}) is not in the export"
         ));
         return;
     };
+    let url = &attachment.url;
     match copy_plan(url, ctx, &mut entry.images) {
-        Some(name) => entry.cover = Some(name),
+        Some(name) => {
+            entry.cover_alt = if attachment.alt.is_empty() {
+                html::alt_in(&item.content, url).unwrap_or_default()
+            } else {
+                attachment.alt.clone()
+            };
+            entry.cover = Some(name);
+        }
         None => entry.warnings.push(format!(
             "featured image not found in the media folder: {url}"
         )),
