@@ -10,7 +10,7 @@
 //! It also gives each heading a unique, readable `id` and collects the headings for a table of
 //! contents. Readers' comments go through the same filter in a stricter mode ([`render_comment`]).
 
-use crate::model::{ImageRef, COMMENT_REL};
+use crate::model::{ImageRef, COMMENT_REL, IMAGE_SIZES};
 use crate::text::{self, Class, Unspaced};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::collections::{BTreeMap, HashSet};
@@ -328,29 +328,64 @@ impl<'e> Renderer<'_, 'e> {
             self.out.push(Event::Text(alt.into()));
             return end;
         };
-        let mut tag = String::from("<img src=\"");
-        escape_attr(&mut tag, &src);
-        tag.push_str("\" alt=\"");
-        escape_attr(&mut tag, &alt);
-        tag.push('"');
-        // In a figure the title is the caption, shown once.
-        if !title.is_empty() && self.figure.is_none() {
-            tag.push_str(" title=\"");
-            escape_attr(&mut tag, title);
-            tag.push('"');
+        let mut tag = String::new();
+        let placeholder = copied.and_then(|c| c.placeholder.as_deref());
+        let size = copied.and_then(|c| Some((c.width?, c.height?)));
+        // The placeholder sits under the photo, in the same box, until the photo covers it.
+        if let Some(placeholder) = placeholder {
+            tag.push_str("<span class=\"photo\"><img class=\"photo-placeholder\" src=\"");
+            escape_attr(&mut tag, placeholder);
+            tag.push_str("\" alt=\"\"");
+            push_size(&mut tag, size);
+            tag.push('>');
         }
-        if let Some(ImageRef {
-            width: Some(w),
-            height: Some(h),
-            ..
-        }) = copied
-        {
-            // Lets the page reserve the image's space before it arrives.
-            tag.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+        let prefix = format!("{}{}", opts.origin, opts.media_prefix);
+        let formats = copied.map(ImageRef::formats).unwrap_or_default();
+        if let (Some(image), Some((last, modern))) = (copied, formats.split_last()) {
+            tag.push_str("<picture>");
+            for format in modern {
+                tag.push_str(&format!("<source type=\"image/{format}\" srcset=\""));
+                escape_attr(&mut tag, &image.srcset(format, &prefix));
+                tag.push_str(&format!("\" sizes=\"{IMAGE_SIZES}\">"));
+            }
+            self.img(&mut tag, &src, &alt, title, size);
+            tag.push_str(" srcset=\"");
+            escape_attr(&mut tag, &image.srcset(last, &prefix));
+            tag.push_str(&format!("\" sizes=\"{IMAGE_SIZES}\">"));
+            tag.push_str("</picture>");
+        } else {
+            self.img(&mut tag, &src, &alt, title, size);
+            tag.push('>');
         }
-        tag.push_str(" loading=\"lazy\" decoding=\"async\">");
+        if placeholder.is_some() {
+            tag.push_str("</span>");
+        }
         self.out.push(Event::InlineHtml(tag.into()));
         end
+    }
+
+    /// An `<img` tag without its closing `>`: source, alt text, title (unless it is the
+    /// figure's caption, shown once), size, and lazy loading.
+    fn img(&self, tag: &mut String, src: &str, alt: &str, title: &str, size: Option<(u32, u32)>) {
+        tag.push_str("<img src=\"");
+        escape_attr(tag, src);
+        tag.push_str("\" alt=\"");
+        escape_attr(tag, alt);
+        tag.push('"');
+        if !title.is_empty() && self.figure.is_none() {
+            tag.push_str(" title=\"");
+            escape_attr(tag, title);
+            tag.push('"');
+        }
+        push_size(tag, size);
+        tag.push_str(" loading=\"lazy\" decoding=\"async\"");
+    }
+}
+
+/// Lets the page reserve an image's space before it arrives.
+fn push_size(tag: &mut String, size: Option<(u32, u32)>) {
+    if let Some((w, h)) = size {
+        tag.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
     }
 }
 
@@ -815,6 +850,45 @@ mod tests {
     }
 
     #[test]
+    fn photos_with_variants_are_pictures_with_a_placeholder_under_them() {
+        use crate::model::Variant;
+        let variant = |width: u32, format: &str| Variant {
+            src: format!("media/boat-{width}.h.{format}"),
+            width,
+            format: format.into(),
+            bytes: 1,
+        };
+        let images = BTreeMap::from([(
+            "boat.jpg".to_string(),
+            ImageRef {
+                src: "media/boat-800.h.jpeg".into(),
+                width: Some(800),
+                height: Some(600),
+                variants: vec![
+                    variant(480, "jpeg"),
+                    variant(800, "jpeg"),
+                    variant(480, "webp"),
+                    variant(800, "webp"),
+                ],
+                placeholder: Some("data:image/webp;base64,UklGRg==".into()),
+            },
+        )]);
+        let out = render(
+            "![A boat](boat.jpg \"At dawn\")",
+            &RenderOptions::for_site("/blog/", images),
+        )
+        .html
+        .into_string();
+        let expected = concat!(
+            r#"<figure><span class="photo"><img class="photo-placeholder" src="data:image/webp;base64,UklGRg==" alt="" width="800" height="600">"#,
+            r#"<picture><source type="image/webp" srcset="/blog/data/media/boat-480.h.webp 480w, /blog/data/media/boat-800.h.webp 800w" sizes="(min-width: 42rem) 40rem, 100vw">"#,
+            r#"<img src="/blog/data/media/boat-800.h.jpeg" alt="A boat" width="800" height="600" loading="lazy" decoding="async" srcset="/blog/data/media/boat-480.h.jpeg 480w, /blog/data/media/boat-800.h.jpeg 800w" sizes="(min-width: 42rem) 40rem, 100vw"></picture></span>"#,
+            r#"<figcaption>At dawn</figcaption></figure>"#,
+        );
+        assert!(out.contains(expected), "{out}");
+    }
+
+    #[test]
     fn copied_images_use_their_hashed_name_and_size() {
         let mut images = BTreeMap::new();
         images.insert(
@@ -823,6 +897,7 @@ mod tests {
                 src: "media/map.0123456789abcdef.svg".into(),
                 width: Some(800),
                 height: Some(450),
+                ..ImageRef::default()
             },
         );
         let out = render(

@@ -83,7 +83,12 @@ pub fn load(root: &Path, files: &[std::path::PathBuf]) -> Loaded {
             relative,
             Asset {
                 bytes,
-                image: ImageRef { src, width, height },
+                image: ImageRef {
+                    src,
+                    width,
+                    height,
+                    ..ImageRef::default()
+                },
             },
         );
     }

@@ -4,15 +4,94 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// An image the builder copied, under a content-hashed name, with its size when known so the
-/// page can reserve its space before it loads.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// page can reserve its space before it loads; for photos, smaller copies the browser chooses
+/// from for the reader's screen, and a placeholder shown while it loads.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImageRef {
-    /// Relative to the data folder (`media/map.3f2a….svg`).
+    /// Relative to the data folder (`media/map.3f2a….svg`): the image for a browser that takes
+    /// no `srcset` (the largest copy in the original's format, or the file itself).
     pub src: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<u32>,
+    /// Copies at several widths, in the original's format and in a smaller modern one; empty
+    /// for an image kept as it is (GIF, SVG, or one the builder could not decode).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<Variant>,
+    /// A `data:` URL drawn in the image's place until it arrives (a few hundred bytes at most).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
+}
+
+/// One resized copy of an image.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Variant {
+    /// Relative to the data folder.
+    pub src: String,
+    pub width: u32,
+    /// `webp`, `avif`, `jpeg` or `png`.
+    pub format: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+}
+
+/// The width of the text column a photo fills, in CSS pixels (the page's default `--measure`
+/// of 40rem), and the `sizes` attribute that tells the browser so.
+pub const COLUMN_PX: u32 = 640;
+pub const IMAGE_SIZES: &str = "(min-width: 42rem) 40rem, 100vw";
+
+/// Formats browsers take without asking, best first: a `<source>` is written for each but the
+/// last, which is the `<img>`'s own.
+const MODERN: [&str; 2] = ["avif", "webp"];
+
+impl ImageRef {
+    /// The formats of its variants, modern ones first.
+    pub fn formats(&self) -> Vec<&str> {
+        let mut formats: Vec<&str> = Vec::new();
+        for v in &self.variants {
+            if !formats.contains(&v.format.as_str()) {
+                formats.push(&v.format);
+            }
+        }
+        formats.sort_by_key(|f| MODERN.iter().position(|m| m == f).unwrap_or(MODERN.len()));
+        formats
+    }
+
+    /// `srcset` for one format: `src 480w, src 800w, …`, with `prefix` before each file.
+    pub fn srcset(&self, format: &str, prefix: &str) -> String {
+        let mut widths: Vec<&Variant> = self.variants.iter().filter(|v| v.format == format).collect();
+        widths.sort_by_key(|v| v.width);
+        widths
+            .iter()
+            .map(|v| format!("{prefix}{} {}w", v.src, v.width))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The copy a browser showing it `css_px` wide on a screen of `dpr` device pixels per CSS
+    /// pixel fetches, in the first of `formats` it has: the narrowest at least that many device
+    /// pixels wide, else the widest. The file itself when it has no variants.
+    pub fn pick(&self, css_px: f64, dpr: f64, formats: &[&str]) -> &str {
+        let needed = (css_px * dpr).ceil() as u32;
+        let format = formats.iter().find(|f| self.variants.iter().any(|v| v.format == **f));
+        let Some(format) = format else {
+            return &self.src;
+        };
+        let mut copies: Vec<&Variant> = self.variants.iter().filter(|v| v.format == *format).collect();
+        copies.sort_by_key(|v| v.width);
+        copies
+            .iter()
+            .find(|v| v.width >= needed)
+            .or(copies.last())
+            .map_or(&self.src, |v| &v.src)
+    }
+
+    /// Bytes of the copy [`Self::pick`] chooses, when a variant: for size estimates.
+    pub fn picked_bytes(&self, css_px: f64, dpr: f64, formats: &[&str]) -> Option<u64> {
+        let src = self.pick(css_px, dpr, formats);
+        self.variants.iter().find(|v| v.src == src).map(|v| v.bytes)
+    }
 }
 
 /// A post's cover image.
@@ -119,6 +198,53 @@ pub struct Post {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn photo() -> ImageRef {
+        let variant = |width: u32, format: &str| Variant {
+            src: format!("media/boat.{width}.h.{format}"),
+            width,
+            format: format.to_string(),
+            bytes: u64::from(width) * if format == "webp" { 50 } else { 80 },
+        };
+        ImageRef {
+            src: "media/boat.1200.h.jpeg".into(),
+            width: Some(1200),
+            height: Some(800),
+            variants: vec![
+                variant(480, "jpeg"),
+                variant(800, "jpeg"),
+                variant(1200, "jpeg"),
+                variant(1200, "webp"),
+                variant(480, "webp"),
+                variant(800, "webp"),
+            ],
+            placeholder: None,
+        }
+    }
+
+    #[test]
+    fn a_photo_offers_each_format_by_width_and_picks_as_a_browser_would() {
+        let image = photo();
+        assert_eq!(image.formats(), ["webp", "jpeg"]);
+        assert_eq!(
+            image.srcset("webp", "/data/"),
+            "/data/media/boat.480.h.webp 480w, /data/media/boat.800.h.webp 800w, /data/media/boat.1200.h.webp 1200w"
+        );
+        // A phone 375 px wide at 2 device pixels per px needs 750: the 800 copy.
+        assert_eq!(image.pick(375.0, 2.0, &["webp", "jpeg"]), "media/boat.800.h.webp");
+        assert_eq!(image.pick(375.0, 1.0, &["webp", "jpeg"]), "media/boat.480.h.webp");
+        assert_eq!(image.pick(640.0, 3.0, &["jpeg"]), "media/boat.1200.h.jpeg", "the widest");
+        assert_eq!(image.picked_bytes(375.0, 2.0, &["webp"]), Some(40_000));
+        let plain = ImageRef {
+            src: "media/map.h.svg".into(),
+            ..ImageRef::default()
+        };
+        assert_eq!(plain.pick(375.0, 2.0, &["webp"]), "media/map.h.svg");
+        assert!(plain.formats().is_empty());
+        // Old files (no variants, no placeholder) read as before.
+        let old: ImageRef = serde_json::from_str(r#"{"src":"media/a.h.png","width":4,"height":3}"#).unwrap();
+        assert!(old.variants.is_empty() && old.placeholder.is_none());
+    }
 
     #[test]
     fn post_flattens_its_summary() {
