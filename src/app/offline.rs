@@ -9,7 +9,7 @@ use super::data;
 use super::net::{self, LoadError};
 use super::timing::sleep;
 pub use crate::listing::human_bytes;
-use crate::model::{Manifest, PostSummary};
+use crate::model::{ImageRef, Manifest, PostSummary, COLUMN_PX};
 use crate::routes::WORKER_FILE;
 use futures::future::join_all;
 use js_sys::{Array, Reflect};
@@ -368,13 +368,35 @@ async fn save_post(
                 .map(|file| data_url(&file)),
         );
     }
-    urls.extend(post.images.values().map(|image| data_url(&image.src)));
-    urls.extend(summary.cover.iter().map(|c| data_url(&c.image.src)));
+    urls.extend(
+        post.images
+            .values()
+            .map(|image| data_url(screen_copy(image))),
+    );
+    urls.extend(
+        summary
+            .cover
+            .iter()
+            .map(|c| data_url(screen_copy(&c.image))),
+    );
     let mut bytes = 0;
     for url in urls {
         bytes += store(cache, &url).await?;
     }
     Ok(bytes)
+}
+
+/// The copy of an image this screen shows (the one its page's `srcset` makes the browser fetch):
+/// what saving a post stores.
+fn screen_copy(image: &ImageRef) -> &str {
+    let win = window();
+    let width = win
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .unwrap_or(f64::from(COLUMN_PX));
+    let column = width.min(f64::from(COLUMN_PX));
+    image.pick(column, win.device_pixel_ratio(), &image.formats())
 }
 
 /// Fetches one file (through the worker, so a stored copy serves) and keeps it; returns its size.

@@ -31,12 +31,13 @@ pub fn render_files(site: &Site, files: &Output) -> String {
             let mut summary = post.summary.clone();
             summary.file = file.clone();
             summary.comments = site.comments.get(&summary.slug).map_or(0, |t| t.count);
-            // What saving it for offline stores: the file and each image once.
+            // What saving it for offline stores: the file and each image once, in the copy a
+            // phone's screen takes (375 px at 2 device pixels per px).
             let images: BTreeSet<&str> = post
                 .images
                 .values()
                 .chain(post.summary.cover.as_ref().map(|c| &c.image))
-                .map(|image| image.src.as_str())
+                .map(|image| image.pick(375.0, 2.0, &image.formats()))
                 .collect();
             summary.bytes = json.len() as u64
                 + images

@@ -60,7 +60,11 @@ impl ImageRef {
 
     /// `srcset` for one format: `src 480w, src 800w, …`, with `prefix` before each file.
     pub fn srcset(&self, format: &str, prefix: &str) -> String {
-        let mut widths: Vec<&Variant> = self.variants.iter().filter(|v| v.format == format).collect();
+        let mut widths: Vec<&Variant> = self
+            .variants
+            .iter()
+            .filter(|v| v.format == format)
+            .collect();
         widths.sort_by_key(|v| v.width);
         widths
             .iter()
@@ -74,11 +78,17 @@ impl ImageRef {
     /// pixels wide, else the widest. The file itself when it has no variants.
     pub fn pick(&self, css_px: f64, dpr: f64, formats: &[&str]) -> &str {
         let needed = (css_px * dpr).ceil() as u32;
-        let format = formats.iter().find(|f| self.variants.iter().any(|v| v.format == **f));
+        let format = formats
+            .iter()
+            .find(|f| self.variants.iter().any(|v| v.format == **f));
         let Some(format) = format else {
             return &self.src;
         };
-        let mut copies: Vec<&Variant> = self.variants.iter().filter(|v| v.format == *format).collect();
+        let mut copies: Vec<&Variant> = self
+            .variants
+            .iter()
+            .filter(|v| v.format == *format)
+            .collect();
         copies.sort_by_key(|v| v.width);
         copies
             .iter()
@@ -231,9 +241,19 @@ mod tests {
             "/data/media/boat.480.h.webp 480w, /data/media/boat.800.h.webp 800w, /data/media/boat.1200.h.webp 1200w"
         );
         // A phone 375 px wide at 2 device pixels per px needs 750: the 800 copy.
-        assert_eq!(image.pick(375.0, 2.0, &["webp", "jpeg"]), "media/boat.800.h.webp");
-        assert_eq!(image.pick(375.0, 1.0, &["webp", "jpeg"]), "media/boat.480.h.webp");
-        assert_eq!(image.pick(640.0, 3.0, &["jpeg"]), "media/boat.1200.h.jpeg", "the widest");
+        assert_eq!(
+            image.pick(375.0, 2.0, &["webp", "jpeg"]),
+            "media/boat.800.h.webp"
+        );
+        assert_eq!(
+            image.pick(375.0, 1.0, &["webp", "jpeg"]),
+            "media/boat.480.h.webp"
+        );
+        assert_eq!(
+            image.pick(640.0, 3.0, &["jpeg"]),
+            "media/boat.1200.h.jpeg",
+            "the widest"
+        );
         assert_eq!(image.picked_bytes(375.0, 2.0, &["webp"]), Some(40_000));
         let plain = ImageRef {
             src: "media/map.h.svg".into(),
@@ -242,7 +262,8 @@ mod tests {
         assert_eq!(plain.pick(375.0, 2.0, &["webp"]), "media/map.h.svg");
         assert!(plain.formats().is_empty());
         // Old files (no variants, no placeholder) read as before.
-        let old: ImageRef = serde_json::from_str(r#"{"src":"media/a.h.png","width":4,"height":3}"#).unwrap();
+        let old: ImageRef =
+            serde_json::from_str(r#"{"src":"media/a.h.png","width":4,"height":3}"#).unwrap();
         assert!(old.variants.is_empty() && old.placeholder.is_none());
     }
 
