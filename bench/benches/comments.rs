@@ -7,10 +7,13 @@
 //! reader's form makes first (what the spam checks cost a reader: that one request, plus the
 //! token's wait, which overlaps the writing). Under `cargo test` it runs a small round.
 //!
-//! `-- --peer isso` then drives the same load against Isso, a self-hosted comment server, given
-//! its executable (`FIELDNOTES_ISSO=PATH` or `--isso PATH`; without one the peer run is skipped
-//! with a message): a config in a temp folder (its SQLite database there too, moderation on, its
-//! rate limits lifted as ours are), started on a free port of 127.0.0.1, stopped after the run.
+//! `-- --peer isso` then drives the same load against Isso, a self-hosted comment server: its own
+//! built-in server given its executable (`FIELDNOTES_ISSO=PATH` or `--isso PATH`), and/or Isso
+//! served by gunicorn, as its container image does, given gunicorn's executable from the same
+//! Python environment (`FIELDNOTES_ISSO_GUNICORN=PATH` or `--isso-gunicorn PATH`, with
+//! `--isso-workers N`, 4 by default). Without either the peer run is skipped with a message. Each:
+//! a config in a temp folder (its SQLite database there too, moderation on, its rate limits lifted
+//! as ours are), started on a free port of 127.0.0.1, stopped after the run.
 //! It prints both servers' figures and their ratios, and how many rows Isso stored: Isso has no
 //! client key, so each retry is stored as a second comment. Never part of `cargo test`.
 
@@ -243,6 +246,29 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// How Isso is started.
+enum Launch {
+    /// `isso -c CONFIG run`: Isso's built-in server.
+    BuiltIn(PathBuf),
+    /// `gunicorn --preload -w N isso.run` with `ISSO_SETTINGS=CONFIG`.
+    Gunicorn(PathBuf, usize),
+}
+
+impl Launch {
+    fn exe(&self) -> &Path {
+        match self {
+            Launch::BuiltIn(exe) | Launch::Gunicorn(exe, _) => exe,
+        }
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Launch::BuiltIn(_) => "isso".into(),
+            Launch::Gunicorn(_, workers) => format!("isso+gunicorn({workers})"),
+        }
+    }
+}
+
 /// A running Isso, its config and database in a temp folder; stopped when dropped.
 struct Isso {
     child: Child,
@@ -252,7 +278,7 @@ struct Isso {
 }
 
 impl Isso {
-    fn start(exe: &Path) -> Isso {
+    fn start(launch: &Launch) -> Isso {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         // The site's origin: comments are posted from it. Nothing answers there, which Isso only
@@ -280,10 +306,17 @@ impl Isso {
         let cfg = dir.path().join("isso.cfg");
         std::fs::write(&cfg, config).unwrap();
         let log = std::fs::File::create(dir.path().join("isso.log")).unwrap();
-        let child = Command::new(exe)
-            .arg("-c")
-            .arg(&cfg)
-            .arg("run")
+        let exe = launch.exe();
+        let mut command = Command::new(exe);
+        match launch {
+            Launch::BuiltIn(_) => command.arg("-c").arg(&cfg).arg("run"),
+            Launch::Gunicorn(_, workers) => command
+                .args(["--preload", "-w", &workers.to_string(), "-b"])
+                .arg(format!("127.0.0.1:{port}"))
+                .arg("isso.run")
+                .env("ISSO_SETTINGS", &cfg),
+        };
+        let child = command
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
             .stderr(log)
@@ -373,8 +406,9 @@ fn isso_rows(exe: &Path, db: &Path) -> Result<(u64, u64, u64), String> {
 }
 
 /// The same load against Isso, then both servers' figures side by side.
-async fn isso_run(exe: PathBuf, ours: &Run, clients: usize, per: usize) {
-    let mut isso = Isso::start(&exe);
+async fn isso_run(launch: Launch, ours: &Run, clients: usize, per: usize) {
+    let name = launch.name();
+    let mut isso = Isso::start(&launch);
     isso.ready().await;
     let target = Target::Isso {
         base: isso.base.clone(),
@@ -384,7 +418,7 @@ async fn isso_run(exe: PathBuf, ours: &Run, clients: usize, per: usize) {
     let _ = isso.child.kill();
     let _ = isso.child.wait();
     println!();
-    println!("isso: {}", run.headline(clients, per));
+    println!("{name}: {}", run.headline(clients, per));
     report("config", &run.opens);
     report("post", &run.firsts);
     report("retry", &run.retries);
@@ -398,19 +432,19 @@ async fn isso_run(exe: PathBuf, ours: &Run, clients: usize, per: usize) {
         .filter(|(a, b)| a == b)
         .count();
     println!(
-        "isso answered {} distinct ids for {} comments sent twice; {same} retries got the first send's id",
+        "{name} answered {} distinct ids for {} comments sent twice; {same} retries got the first send's id",
         ids.len(),
         run.firsts.len()
     );
-    match isso_rows(&exe, &isso.dir.path().join("isso.sqlite")) {
+    match isso_rows(launch.exe(), &isso.dir.path().join("isso.sqlite")) {
         Ok((rows, texts, held)) => println!(
-            "isso stored {rows} rows ({held} held for moderation) for {texts} distinct comments: {} retries stored as a second comment",
+            "{name} stored {rows} rows ({held} held for moderation) for {texts} distinct comments: {} retries stored as a second comment",
             rows.saturating_sub(texts)
         ),
-        Err(e) => println!("isso's database could not be read: {e}"),
+        Err(e) => println!("{name}'s database could not be read: {e}"),
     }
     println!();
-    println!("same load, same driver     fieldnotes        isso  isso/fieldnotes");
+    println!("same load, same driver     fieldnotes        isso  isso/fieldnotes   ({name})");
     let rate = |name: &str, a: f64, b: f64| {
         println!("{name:<24} {a:>12.0} {b:>11.0} {:>16.2}", b / a);
     };
@@ -439,12 +473,28 @@ async fn main() {
         None => {}
         Some(_) if !benching => println!("\npeer run skipped: only under `cargo bench`"),
         Some("isso") => {
-            let exe = text_arg("--isso").or_else(|| std::env::var("FIELDNOTES_ISSO").ok());
-            match exe.filter(|e| !e.is_empty()) {
-                Some(exe) => isso_run(PathBuf::from(exe), &ours, clients, per).await,
-                None => println!(
-                    "\nisso peer run skipped: no Isso executable given (set FIELDNOTES_ISSO=PATH or pass --isso PATH)"
-                ),
+            let given = |flag: &str, var: &str| {
+                text_arg(flag)
+                    .or_else(|| std::env::var(var).ok())
+                    .filter(|e| !e.is_empty())
+                    .map(PathBuf::from)
+            };
+            let mut launches = Vec::new();
+            if let Some(exe) = given("--isso", "FIELDNOTES_ISSO") {
+                launches.push(Launch::BuiltIn(exe));
+            }
+            if let Some(exe) = given("--isso-gunicorn", "FIELDNOTES_ISSO_GUNICORN") {
+                launches.push(Launch::Gunicorn(exe, arg("--isso-workers", 4)));
+            }
+            if launches.is_empty() {
+                println!(
+                    "\nisso peer run skipped: no Isso executable given (set FIELDNOTES_ISSO=PATH or \
+                     pass --isso PATH; for Isso under gunicorn FIELDNOTES_ISSO_GUNICORN=PATH or \
+                     --isso-gunicorn PATH)"
+                );
+            }
+            for launch in launches {
+                isso_run(launch, &ours, clients, per).await;
             }
         }
         Some(other) => println!("\npeer run skipped: unknown peer {other:?} (known: isso)"),
