@@ -86,21 +86,30 @@ enum Target {
     Isso { base: String, origin: String },
 }
 
-/// What one run measured: the request the form makes when it opens, first sends, retries, and
-/// the ids the server answered for first sends and for retries.
+/// What one run measured: the request the form makes when it opens, first sends, retries, the
+/// ids the server answered to each comment's first send and retry (none: not accepted), and the
+/// requests that failed (only a peer's may: ours must answer each one as expected).
 #[derive(Default)]
 struct Run {
     wall: Duration,
     opens: Vec<Duration>,
     firsts: Vec<Duration>,
     retries: Vec<Duration>,
-    first_ids: Vec<String>,
-    retry_ids: Vec<String>,
+    answers: Vec<(Option<String>, Option<String>)>,
+    failures: Vec<String>,
 }
 
 impl Run {
+    /// Comments accepted by the first send or the retry.
+    fn accepted(&self) -> usize {
+        self.answers
+            .iter()
+            .filter(|(a, b)| a.is_some() || b.is_some())
+            .count()
+    }
+
     fn comments_per_s(&self) -> f64 {
-        self.firsts.len() as f64 / self.wall.as_secs_f64()
+        self.accepted() as f64 / self.wall.as_secs_f64()
     }
 
     fn requests_per_s(&self) -> f64 {
@@ -123,6 +132,7 @@ fn forwarded_for(n: usize) -> String {
 
 /// One client: opens the form, then sends its comments, each twice.
 async fn client(http: reqwest::Client, target: Target, n: usize, per: usize) -> Run {
+    let peer = !matches!(target, Target::Fieldnotes { .. });
     let mut run = Run::default();
     for k in 0..per {
         let t = Instant::now();
@@ -132,10 +142,16 @@ async fn client(http: reqwest::Client, target: Target, n: usize, per: usize) -> 
                 (format!("{base}/config"), format!("{base}/new?uri=/busy/"))
             }
         };
-        let res = http.get(open_url).send().await.unwrap();
-        assert_eq!(res.status().as_u16(), 200, "the form's first request");
-        let v: Value = res.json().await.unwrap();
+        let (status, v) = match http.get(open_url).send().await {
+            Ok(res) => (res.status().as_u16(), res.text().await.unwrap_or_default()),
+            Err(e) => (0, e.to_string()),
+        };
         run.opens.push(t.elapsed());
+        if status != 200 {
+            assert!(peer, "the form's first request: {status} {v}");
+            run.failures.push(failure("form opens", status, &v));
+        }
+        let v: Value = serde_json::from_str(&v).unwrap_or_default();
         let (author, text) = (format!("Reader {n}"), format!("Comment {k} of reader {n}."));
         let body = match &target {
             Target::Fieldnotes { .. } => json!({
@@ -160,24 +176,38 @@ async fn client(http: reqwest::Client, target: Target, n: usize, per: usize) -> 
                 req = req.header("origin", origin);
             }
             let t = Instant::now();
-            let res = req.send().await.unwrap();
-            let status = res.status().as_u16();
-            let answer: Value = res.json().await.unwrap();
+            let (status, text) = match req.send().await {
+                Ok(res) => (res.status().as_u16(), res.text().await.unwrap_or_default()),
+                Err(e) => (0, e.to_string()),
+            };
             times.push(t.elapsed());
             // Both servers hold a new comment for moderation and answer 202.
-            assert_eq!(status, 202, "{answer}");
-            answers.push(match &answer["id"] {
-                Value::String(id) => id.clone(),
-                id => id.to_string(),
-            });
+            let answer: Value = serde_json::from_str(&text).unwrap_or_default();
+            match &answer["id"] {
+                Value::String(id) if status == 202 => answers.push(Some(id.clone())),
+                Value::Number(id) if status == 202 => answers.push(Some(id.to_string())),
+                _ => {
+                    assert!(peer, "{status} {text}");
+                    run.failures.push(failure("post", status, &text));
+                    answers.push(None);
+                }
+            }
         }
-        if let Target::Fieldnotes { .. } = target {
+        if !peer {
             assert_eq!(answers[0], answers[1], "a retry gets the same id");
         }
-        run.retry_ids.push(answers.pop().unwrap());
-        run.first_ids.push(answers.pop().unwrap());
+        run.answers.push((answers.remove(0), answers.remove(0)));
     }
     run
+}
+
+/// A failed request, in one line: what, the status (0: no answer) and the answer's start.
+fn failure(what: &str, status: u16, text: &str) -> String {
+    let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    format!(
+        "{what}: {status} {}",
+        text.chars().take(100).collect::<String>()
+    )
 }
 
 /// `clients` concurrent clients, each sending `per` comments twice.
@@ -193,8 +223,8 @@ async fn drive(target: &Target, clients: usize, per: usize) -> Run {
         run.opens.extend(one.opens);
         run.firsts.extend(one.firsts);
         run.retries.extend(one.retries);
-        run.first_ids.extend(one.first_ids);
-        run.retry_ids.extend(one.retry_ids);
+        run.answers.extend(one.answers);
+        run.failures.extend(one.failures);
     }
     run.wall = wall.elapsed();
     run.opens.sort();
@@ -230,7 +260,7 @@ async fn fieldnotes_run(clients: usize, per: usize) -> Run {
     let stored = Store::open(&db).unwrap().list(false).unwrap();
     let mut got: Vec<String> = stored.into_iter().map(|c| c.id).collect();
     got.sort();
-    let mut ids = run.first_ids.clone();
+    let mut ids: Vec<String> = run.answers.iter().flat_map(|a| a.0.clone()).collect();
     ids.sort();
     assert_eq!(got, ids, "every accepted comment stored exactly once");
     println!("stored {} comments, each exactly once", got.len());
@@ -422,20 +452,37 @@ async fn isso_run(launch: Launch, ours: &Run, clients: usize, per: usize) {
     report("config", &run.opens);
     report("post", &run.firsts);
     report("retry", &run.retries);
-    let mut ids: Vec<&String> = run.first_ids.iter().chain(&run.retry_ids).collect();
-    ids.sort();
-    ids.dedup();
-    let same = run
-        .first_ids
+    let ids: Vec<&String> = run
+        .answers
         .iter()
-        .zip(&run.retry_ids)
-        .filter(|(a, b)| a == b)
+        .flat_map(|(a, b)| a.iter().chain(b))
+        .collect();
+    let mut distinct = ids.clone();
+    distinct.sort();
+    distinct.dedup();
+    let same = run
+        .answers
+        .iter()
+        .filter(|(a, b)| a.is_some() && a == b)
         .count();
     println!(
-        "{name} answered {} distinct ids for {} comments sent twice; {same} retries got the first send's id",
+        "{name} accepted {} of {} comments: {} of {} sends answered 202, naming {} distinct ids ({} answers named an id given to another send); {same} retries got the first send's id",
+        run.accepted(),
+        run.answers.len(),
         ids.len(),
-        run.firsts.len()
+        run.firsts.len() + run.retries.len(),
+        distinct.len(),
+        ids.len() - distinct.len(),
     );
+    if !run.failures.is_empty() {
+        let mut kinds = run.failures.clone();
+        kinds.sort();
+        kinds.dedup();
+        println!("{name}: {} requests failed, e.g.", run.failures.len());
+        for kind in kinds.iter().take(3) {
+            println!("  {kind}");
+        }
+    }
     match isso_rows(launch.exe(), &isso.dir.path().join("isso.sqlite")) {
         Ok((rows, texts, held)) => println!(
             "{name} stored {rows} rows ({held} held for moderation) for {texts} distinct comments: {} retries stored as a second comment",
