@@ -387,10 +387,30 @@ impl Isso {
     }
 }
 
-impl Drop for Isso {
-    fn drop(&mut self) {
+impl Isso {
+    /// Asks Isso to stop (SIGTERM: gunicorn then stops its workers too), kills it after 10 s.
+    fn stop(&mut self) {
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let until = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < until {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+impl Drop for Isso {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 
@@ -445,8 +465,7 @@ async fn isso_run(launch: Launch, ours: &Run, clients: usize, per: usize) {
         origin: isso.origin.clone(),
     };
     let run = drive(&target, clients, per).await;
-    let _ = isso.child.kill();
-    let _ = isso.child.wait();
+    isso.stop();
     println!();
     println!("{name}: {}", run.headline(clients, per));
     report("config", &run.opens);
