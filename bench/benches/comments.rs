@@ -501,6 +501,17 @@ async fn isso_run(launch: Launch, ours: &Run, clients: usize, per: usize) {
         for kind in kinds.iter().take(3) {
             println!("  {kind}");
         }
+        // What Isso logged about them: the last line of each traceback.
+        let log = isso.log();
+        let mut errors: Vec<&str> = log
+            .lines()
+            .filter(|l| !l.starts_with(' ') && l.contains("Error:"))
+            .collect();
+        errors.sort();
+        errors.dedup();
+        for error in errors.iter().take(3) {
+            println!("  isso logged: {error}");
+        }
     }
     match isso_rows(launch.exe(), &isso.dir.path().join("isso.sqlite")) {
         Ok((rows, texts, held)) => println!(
