@@ -193,8 +193,10 @@ fn is_site_reference(url: &str) -> bool {
     if url.contains('\\') || url.starts_with("//") {
         return false;
     }
-    let before_path = url.split(['/', '?', '#']).next().unwrap_or_default();
-    match before_path.split_once(':') {
+    // A scheme is what comes before a colon that no `/`, `?` or `#` precedes.
+    let path_start = url.find(['/', '?', '#']).unwrap_or(url.len());
+    let scheme = url.find(':').filter(|&colon| colon < path_start);
+    match scheme.map(|colon| (&url[..colon], &url[colon + 1..])) {
         None => true,
         Some(("data", rest)) => {
             let kind = rest.split([';', ',']).next().unwrap_or_default();
