@@ -26,6 +26,7 @@ mod error;
 mod feeds;
 mod front_matter;
 mod hosting;
+pub mod images;
 mod lists;
 mod offline;
 mod output;
