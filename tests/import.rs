@@ -53,7 +53,13 @@ fn jekyll_posts_build_unchanged() {
     let cover = s.cover.as_ref().expect("cover image");
     assert_eq!(cover.alt, "The ferry at the landing");
     assert_eq!((cover.image.width, cover.image.height), (Some(6), Some(4)));
-    assert!(cover.image.src.starts_with("media/boat.") && cover.image.src.ends_with(".png"));
+    // Published as resized copies: a WebP and a fallback every browser reads.
+    assert!(
+        cover.image.src.starts_with("media/boat."),
+        "{}",
+        cover.image.src
+    );
+    assert_eq!(cover.image.formats(), ["webp", "jpeg"]);
     assert_eq!(
         crossing.summary.aliases,
         ["/2024/03/05/river-crossing.html"]
@@ -213,16 +219,17 @@ fn site_with(posts: &[(&str, &str)]) -> tempfile::TempDir {
 
 #[test]
 fn images_without_alt_text_warn_at_their_place_and_fail_with_strict() {
-    let png: &[u8] = &[
-        0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0,
-        0, 4, 0, 0, 0, 3, 8, 2, 0, 0, 0, 0, 0, 0, 0,
-    ];
+    let png = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/jekyll/assets/boat.png"),
+    )
+    .unwrap();
     let content = common::site_with(&[
         (
             "a/index.md",
             b"---\ntitle: A\ndate: 2025-01-01\ncover: boat.png\n---\nIntro.\n\n![](boat.png)\n\n![A boat](boat.png)\n\n![ ](boat.png \"only a title\")\n",
         ),
-        ("a/boat.png", png),
+        ("a/boat.png", &png),
     ]);
     let site = builder::load_site(&options(content.path().to_path_buf())).unwrap();
     let warnings: Vec<_> = site.warnings.iter().map(|w| w.to_string()).collect();

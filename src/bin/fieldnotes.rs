@@ -51,6 +51,14 @@ mod cli {
         /// Trunk with the same --public-url.
         #[arg(long, env = "FIELDNOTES_BASE_PATH")]
         base_path: Option<String>,
+        /// Where resized photos are kept between builds, so an unchanged one costs nothing;
+        /// safe to delete.
+        #[arg(
+            long,
+            env = "FIELDNOTES_IMAGE_CACHE",
+            default_value = ".fieldnotes-cache/images"
+        )]
+        image_cache: PathBuf,
     }
 
     impl Source {
@@ -65,6 +73,7 @@ mod cli {
                 today: None,
                 progress: true,
                 base_path: self.base_path,
+                image_cache: Some(self.image_cache),
             }
         }
     }
@@ -308,6 +317,17 @@ mod cli {
                 let opts = source.options(PathBuf::new());
                 report(builder::load_site(&opts).map(|site| {
                     print_warnings(&site.warnings);
+                    if !site.located.is_empty() {
+                        eprintln!(
+                            "fieldnotes: {} image(s) in the content folder carry a GPS position \
+                             (the site publishes copies without it; remove it from the originals \
+                             before sharing them elsewhere):",
+                            site.located.len()
+                        );
+                        for path in &site.located {
+                            eprintln!("  {path}");
+                        }
+                    }
                     eprintln!(
                         "fieldnotes: {} posts checked, no errors{}",
                         site.posts.len(),

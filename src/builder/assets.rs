@@ -1,20 +1,33 @@
-//! Files beside the posts (images, PDFs, …): copied under content-hashed names so they can be
+//! Files beside the posts (images, PDFs, …): published under content-hashed names so they can be
 //! cached forever, with the width and height of images so pages reserve their space.
+//!
+//! Images are never published as the author's camera wrote them: JPEG, PNG and WebP photos are
+//! decoded, turned upright and encoded again at a few widths ([`super::images`]), which leaves
+//! every byte of metadata behind (GPS position, camera serial, owner); SVG is rewritten without
+//! scripts or external references; GIF is kept as it is. An image that cannot be processed is
+//! left out with a warning rather than published with what it may carry. The work runs in
+//! parallel and, given a cache folder, is done once per image and options.
 
 use super::error::Problem;
-use crate::model::ImageRef;
+use super::images::{self, Cache, Format, ImageOptions, Processed};
+use crate::model::{ImageRef, Variant};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Folder of the output that holds the copies.
 pub const MEDIA_DIR: &str = "media";
 
-/// One copied file.
+/// One file of the content folder, as published.
 #[derive(Debug, Clone)]
 pub struct Asset {
-    pub bytes: Vec<u8>,
-    /// Where the copy goes and, for images, their size.
+    /// Every file it publishes, by path under the data folder: the file itself, or an image's
+    /// copies at each width and format.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// Where pages point and, for images, their size, copies and placeholder.
     pub image: ImageRef,
+    /// The source carries a GPS position (left out of every published copy).
+    pub had_gps: bool,
 }
 
 /// The collected files, and what went wrong reading them.
@@ -23,8 +36,7 @@ pub struct Loaded {
     pub assets: BTreeMap<String, Asset>,
     /// Files that could not be read: errors.
     pub problems: Vec<Problem>,
-    /// Images whose size could not be read: copied all the same, but the page cannot reserve
-    /// their space.
+    /// Images that could not be processed (left out) or whose size is unknown.
     pub warnings: Vec<Problem>,
 }
 
@@ -32,67 +44,170 @@ pub struct Loaded {
 /// or not what its name says.
 const IMAGE_EXTENSIONS: [&str; 7] = ["png", "jpg", "jpeg", "gif", "webp", "avif", "svg"];
 
-/// Reads `files` (paths below `root`) into assets, by their path relative to `root` with `/`.
-pub fn load(root: &Path, files: &[std::path::PathBuf]) -> Loaded {
+/// Reads `files` (paths below `root`) into assets, by their path relative to `root` with `/`;
+/// images are processed (through `cache` when given), several at once.
+pub fn load(root: &Path, files: &[PathBuf], cache: Option<&Cache>) -> Loaded {
+    let opts = ImageOptions::default();
+    let results: Vec<(String, Result<Asset, Problem>, Option<Problem>)> = files
+        .par_iter()
+        .map(|path| {
+            let relative = path
+                .strip_prefix(root)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let (asset, warning) = match std::fs::read(path) {
+                Ok(bytes) => load_one(path, bytes, cache, &opts),
+                Err(e) => (
+                    Err(Problem::new(path, format!("cannot read: {e}"), "")),
+                    None,
+                ),
+            };
+            (relative, asset, warning)
+        })
+        .collect();
     let mut loaded = Loaded {
         assets: BTreeMap::new(),
         problems: Vec::new(),
         warnings: Vec::new(),
     };
-    for path in files {
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                loaded
-                    .problems
-                    .push(Problem::new(path, format!("cannot read: {e}"), ""));
-                continue;
+    for (relative, asset, warning) in results {
+        loaded.warnings.extend(warning);
+        match asset {
+            Ok(asset) => {
+                loaded.assets.insert(relative, asset);
             }
-        };
-        let relative = path
-            .strip_prefix(root)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        let name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let extension = path
-            .extension()
-            .map(|e| format!(".{}", e.to_string_lossy()))
-            .unwrap_or_default();
-        let src = format!(
-            "{MEDIA_DIR}/{}.{}{extension}",
-            url_safe(&name),
-            super::content_hash(&bytes)
-        );
-        let size = dimensions(&extension, &bytes);
-        if size.is_none() && is_image(&extension) {
-            loaded.warnings.push(
-                Problem::new(
-                    path,
-                    "cannot read the size of this image; it is copied as it is, and pages cannot reserve its space",
-                    "check that the file opens in an image viewer (save it again if not); an SVG needs width and height or a viewBox on its <svg> element",
-                )
-                .warning(),
-            );
+            Err(problem) if problem.severity == super::error::Severity::Warning => {
+                loaded.warnings.push(problem);
+            }
+            Err(problem) => loaded.problems.push(problem),
         }
-        let (width, height) = size.map_or((None, None), |(w, h)| (Some(w), Some(h)));
-        loaded.assets.insert(
-            relative,
-            Asset {
-                bytes,
-                image: ImageRef {
-                    src,
-                    width,
-                    height,
-                    ..ImageRef::default()
-                },
-            },
-        );
     }
     loaded
+}
+
+/// One file: an image processed, anything else as it is. A warning may come with it.
+fn load_one(
+    path: &Path,
+    bytes: Vec<u8>,
+    cache: Option<&Cache>,
+    opts: &ImageOptions,
+) -> (Result<Asset, Problem>, Option<Problem>) {
+    let stem = path
+        .file_stem()
+        .map(|s| url_safe(&s.to_string_lossy()))
+        .unwrap_or_default();
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !is_image(&extension) {
+        let src = format!(
+            "{MEDIA_DIR}/{stem}.{}.{extension}",
+            super::content_hash(&bytes)
+        );
+        let src = src.trim_end_matches('.').to_string();
+        let image = ImageRef {
+            src: src.clone(),
+            ..ImageRef::default()
+        };
+        let asset = Asset {
+            files: vec![(src, bytes)],
+            image,
+            had_gps: false,
+        };
+        return (Ok(asset), None);
+    }
+    let processed = match cache {
+        Some(cache) => cache.process(&bytes, &extension, opts),
+        None => images::process(&bytes, &extension, opts),
+    };
+    match processed {
+        Ok(processed) => {
+            let asset = published(&stem, processed);
+            let no_size = asset.image.width.is_none().then(|| {
+                Problem::new(
+                    path,
+                    "cannot read the size of this image; pages cannot reserve its space",
+                    "an SVG needs width and height or a viewBox on its <svg> element",
+                )
+                .warning()
+            });
+            (Ok(asset), no_size)
+        }
+        Err(e) => (
+            Err(Problem::new(
+                path,
+                format!("{e}: it is left out of the site"),
+                "JPEG, PNG, WebP, GIF and SVG images are published; an image that does not open is never published as it is",
+            )
+            .warning()),
+            None,
+        ),
+    }
+}
+
+/// The files and the reference of a processed image: each copy named by its width and hash.
+fn published(stem: &str, processed: Processed) -> Asset {
+    let raster = processed.placeholder.is_some()
+        || processed
+            .variants
+            .iter()
+            .any(|v| matches!(v.format, Format::Webp | Format::Jpeg | Format::Png));
+    let mut files = Vec::new();
+    let mut variants = Vec::new();
+    for v in &processed.variants {
+        let ext = v.format.extension();
+        let hash = super::content_hash(&v.bytes);
+        let src = if raster {
+            format!("{MEDIA_DIR}/{stem}.{}.{hash}.{ext}", v.width)
+        } else {
+            format!("{MEDIA_DIR}/{stem}.{hash}.{ext}")
+        };
+        variants.push(Variant {
+            src: src.clone(),
+            width: v.width,
+            format: ext.to_string(),
+            bytes: v.bytes.len() as u64,
+        });
+        files.push((src, v.bytes.clone()));
+    }
+    // The page's plain `src`: the widest copy in the format every browser reads.
+    let fallback = processed
+        .variants
+        .iter()
+        .zip(&variants)
+        .filter(|(v, _)| v.format != Format::Webp)
+        .max_by_key(|(v, _)| v.width)
+        .or_else(|| {
+            processed
+                .variants
+                .iter()
+                .zip(&variants)
+                .max_by_key(|(v, _)| v.width)
+        });
+    let (src, size) = fallback.map_or((String::new(), None), |(v, r)| {
+        (r.src.clone(), Some((v.width, v.height)))
+    });
+    let size = size.filter(|(w, h)| *w > 0 && *h > 0);
+    // A transparent image shows what is under it: no placeholder there.
+    let transparent = processed.in_format(Format::Png).next().is_some();
+    let placeholder = processed
+        .placeholder
+        .as_ref()
+        .filter(|_| !transparent)
+        .and_then(|p| p.preview.clone());
+    Asset {
+        files,
+        image: ImageRef {
+            src,
+            width: size.map(|s| s.0),
+            height: size.map(|s| s.1),
+            variants: if raster { variants } else { Vec::new() },
+            placeholder,
+        },
+        had_gps: processed.metadata.had_gps,
+    }
 }
 
 /// Whether a file with this extension (`.jpg`) is an image whose size pages need.
@@ -207,7 +322,7 @@ mod tests {
     }
 
     #[test]
-    fn a_damaged_image_is_copied_with_a_warning() {
+    fn a_damaged_image_is_left_out_with_a_warning_other_files_are_copied() {
         let tmp = tempfile::tempdir().unwrap();
         let files: Vec<_> = [
             ("broken.jpg", &b"not a jpeg"[..]),
@@ -220,11 +335,16 @@ mod tests {
             path
         })
         .collect();
-        let loaded = load(tmp.path(), &files);
+        let loaded = load(tmp.path(), &files, None);
         assert!(loaded.problems.is_empty());
-        assert_eq!(loaded.assets.len(), 2);
+        // Published as it is, it could carry what the author never meant to share.
+        assert_eq!(loaded.assets.keys().collect::<Vec<_>>(), ["notes.pdf"]);
+        let pdf = &loaded.assets["notes.pdf"];
+        assert!(pdf.image.src.starts_with("media/notes.") && pdf.image.src.ends_with(".pdf"));
+        assert_eq!(pdf.files[0].1, b"%PDF-1.4");
         assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
         assert!(loaded.warnings[0].path.ends_with("broken.jpg"));
+        assert!(loaded.warnings[0].message.contains("left out"));
         assert_eq!(
             loaded.warnings[0].severity,
             crate::builder::Severity::Warning

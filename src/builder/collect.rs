@@ -67,7 +67,8 @@ pub fn collect(opts: &BuildOptions) -> Collected {
         .into_iter()
         .filter(|p| p.strip_prefix(content).ok() != Some(Path::new(CONFIG_FILE)))
         .collect();
-    let loaded = assets::load(content, &other_files);
+    let cache = opts.image_cache.as_ref().map(super::images::Cache::new);
+    let loaded = assets::load(content, &other_files, cache.as_ref());
     problems.extend(loaded.problems);
     Collected {
         info,

@@ -78,6 +78,9 @@ pub struct BuildOptions {
     pub progress: bool,
     /// Serve the site under this path instead of `site.toml`'s `base_path` (`/blog/`).
     pub base_path: Option<String>,
+    /// Where processed images are kept between builds ([`images::Cache`]); none: every build
+    /// processes every image.
+    pub image_cache: Option<PathBuf>,
 }
 
 /// What a successful build wrote.
@@ -117,6 +120,9 @@ pub struct Site {
     pub skipped: Skipped,
     /// Copied files, by output path relative to the output folder.
     pub media: BTreeMap<String, Vec<u8>>,
+    /// Images of the content folder whose file carries a GPS position (relative paths, with
+    /// `/`); what the site publishes of them never does.
+    pub located: Vec<String>,
     pub warnings: Vec<Problem>,
 }
 

@@ -81,10 +81,16 @@ pub fn validate(
         }
         .then_with(|| a.post.summary.slug.cmp(&b.post.summary.slug))
     });
+    let located = collected
+        .assets
+        .iter()
+        .filter(|(_, a)| a.had_gps)
+        .map(|(path, _)| path.clone())
+        .collect();
     let media = collected
         .assets
         .into_values()
-        .map(|a| (a.image.src, a.bytes))
+        .flat_map(|a| a.files)
         .collect();
     Ok(Site {
         info: collected.info.expect("no problems means the config loaded"),
@@ -93,6 +99,7 @@ pub fn validate(
         pages: pages.into_iter().map(|p| page_of(p.post)).collect(),
         skipped,
         media,
+        located,
         warnings,
     })
 }
