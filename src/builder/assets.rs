@@ -8,6 +8,7 @@
 //! left out with a warning rather than published with what it may carry. The work runs in
 //! parallel and, given a cache folder, is done once per image and options.
 
+use super::credit::{kept_exif, with_exif, Keep};
 use super::error::Problem;
 use super::images::{self, Cache, Format, ImageOptions, Processed};
 use crate::model::{ImageRef, Variant};
@@ -46,7 +47,7 @@ const IMAGE_EXTENSIONS: [&str; 7] = ["png", "jpg", "jpeg", "gif", "webp", "avif"
 
 /// Reads `files` (paths below `root`) into assets, by their path relative to `root` with `/`;
 /// images are processed (through `cache` when given), several at once.
-pub fn load(root: &Path, files: &[PathBuf], cache: Option<&Cache>) -> Loaded {
+pub fn load(root: &Path, files: &[PathBuf], cache: Option<&Cache>, keep: &[Keep]) -> Loaded {
     let opts = ImageOptions::default();
     let results: Vec<(String, Result<Asset, Problem>, Option<Problem>)> = files
         .par_iter()
@@ -57,7 +58,7 @@ pub fn load(root: &Path, files: &[PathBuf], cache: Option<&Cache>) -> Loaded {
                 .to_string_lossy()
                 .replace('\\', "/");
             let (asset, warning) = match std::fs::read(path) {
-                Ok(bytes) => load_one(path, bytes, cache, &opts),
+                Ok(bytes) => load_one(path, bytes, cache, &opts, keep),
                 Err(e) => (
                     Err(Problem::new(path, format!("cannot read: {e}"), "")),
                     None,
@@ -92,6 +93,7 @@ fn load_one(
     bytes: Vec<u8>,
     cache: Option<&Cache>,
     opts: &ImageOptions,
+    keep: &[Keep],
 ) -> (Result<Asset, Problem>, Option<Problem>) {
     let stem = path
         .file_stem()
@@ -124,7 +126,8 @@ fn load_one(
     };
     match processed {
         Ok(processed) => {
-            let asset = published(&stem, processed);
+            let exif = kept_exif(&bytes, keep);
+            let asset = published(&stem, processed, exif.as_deref());
             let no_size = asset.image.width.is_none().then(|| {
                 Problem::new(
                     path,
@@ -147,8 +150,9 @@ fn load_one(
     }
 }
 
-/// The files and the reference of a processed image: each copy named by its width and hash.
-fn published(stem: &str, processed: Processed) -> Asset {
+/// The files and the reference of a processed image: each copy named by its width and hash,
+/// with `exif` (the fields the author keeps) written into its JPEG and WebP copies.
+fn published(stem: &str, processed: Processed, exif: Option<&[u8]>) -> Asset {
     let raster = processed.placeholder.is_some()
         || processed
             .variants
@@ -158,7 +162,11 @@ fn published(stem: &str, processed: Processed) -> Asset {
     let mut variants = Vec::new();
     for v in &processed.variants {
         let ext = v.format.extension();
-        let hash = super::content_hash(&v.bytes);
+        let bytes = match exif {
+            Some(exif) => with_exif(v.bytes.clone(), ext, exif),
+            None => v.bytes.clone(),
+        };
+        let hash = super::content_hash(&bytes);
         let src = if raster {
             format!("{MEDIA_DIR}/{stem}.{}.{hash}.{ext}", v.width)
         } else {
@@ -168,9 +176,9 @@ fn published(stem: &str, processed: Processed) -> Asset {
             src: src.clone(),
             width: v.width,
             format: ext.to_string(),
-            bytes: v.bytes.len() as u64,
+            bytes: bytes.len() as u64,
         });
-        files.push((src, v.bytes.clone()));
+        files.push((src, bytes));
     }
     // The page's plain `src`: the widest copy in the format every browser reads.
     let fallback = processed
@@ -335,7 +343,7 @@ mod tests {
             path
         })
         .collect();
-        let loaded = load(tmp.path(), &files, None);
+        let loaded = load(tmp.path(), &files, None, &[]);
         assert!(loaded.problems.is_empty());
         // Published as it is, it could carry what the author never meant to share.
         assert_eq!(loaded.assets.keys().collect::<Vec<_>>(), ["notes.pdf"]);

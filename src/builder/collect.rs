@@ -35,16 +35,16 @@ pub struct Collected {
 pub fn collect(opts: &BuildOptions) -> Collected {
     let content = &opts.content;
     let mut problems = Vec::new();
-    let (info, permalink) = match config::load(content) {
+    let (info, permalink, keep) = match config::load(content) {
         Ok(mut config) => {
             if let Some(base) = &opts.base_path {
                 config.info.base_path = markdown::with_slashes(base);
             }
-            (Some(config.info), config.permalink)
+            (Some(config.info), config.permalink, config.keep)
         }
         Err(problem) => {
             problems.push(problem);
-            (None, None)
+            (None, None, Vec::new())
         }
     };
     let files = match files_below(content) {
@@ -68,7 +68,7 @@ pub fn collect(opts: &BuildOptions) -> Collected {
         .filter(|p| p.strip_prefix(content).ok() != Some(Path::new(CONFIG_FILE)))
         .collect();
     let cache = opts.image_cache.as_ref().map(super::images::Cache::new);
-    let loaded = assets::load(content, &other_files, cache.as_ref());
+    let loaded = assets::load(content, &other_files, cache.as_ref(), &keep);
     problems.extend(loaded.problems);
     Collected {
         info,

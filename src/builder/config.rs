@@ -1,5 +1,6 @@
 //! `site.toml`: the settings of a site, read once and validated here.
 
+use super::credit::Keep;
 use super::error::Problem;
 use super::permalink::Permalink;
 use crate::markdown::with_slashes;
@@ -44,6 +45,19 @@ struct RawConfig {
     /// `[comments]`: where readers' new comments go.
     #[serde(default)]
     comments: Option<RawComments>,
+    /// `[images]`: what published photos keep of their metadata.
+    #[serde(default)]
+    images: Option<RawImages>,
+}
+
+/// `[images]` in `site.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawImages {
+    /// `["copyright", "caption"]`: the EXIF fields to write back into every published copy.
+    /// Nothing else can be kept: location, serial numbers and owner names never are.
+    #[serde(default)]
+    keep: Vec<Keep>,
 }
 
 /// `[comments]` in `site.toml`.
@@ -59,6 +73,8 @@ struct RawComments {
 #[derive(Debug)]
 pub struct Config {
     pub info: SiteInfo,
+    /// The metadata fields published photos keep (`[images] keep`).
+    pub keep: Vec<Keep>,
     /// The pattern of the posts' old addresses, if the site had one.
     pub permalink: Option<Permalink>,
 }
@@ -81,7 +97,7 @@ pub fn load(content: &Path) -> Result<Config, Problem> {
         Problem::new(
             &path,
             e.message().trim().to_string(),
-            "known settings: title, description, author, base_url, base_path, language, posts_per_page, permalink, [[nav]], [comments] endpoint",
+            "known settings: title, description, author, base_url, base_path, language, posts_per_page, permalink, [[nav]], [comments] endpoint, [images] keep (\"copyright\", \"caption\")",
         )
         .at(line, column)
     })?;
@@ -133,7 +149,12 @@ pub fn load(content: &Path) -> Result<Config, Problem> {
         nav: raw.nav,
         comments_endpoint: raw.comments.map(|c| c.endpoint.trim().to_string()),
     };
-    Ok(Config { info, permalink })
+    let keep = raw.images.map(|i| i.keep).unwrap_or_default();
+    Ok(Config {
+        info,
+        permalink,
+        keep,
+    })
 }
 
 /// An error, at its line, for a `[comments] endpoint` readers' browsers may not use.

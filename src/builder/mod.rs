@@ -22,6 +22,7 @@ mod collect;
 mod comments;
 mod compress;
 mod config;
+pub mod credit;
 mod error;
 mod feeds;
 mod front_matter;
