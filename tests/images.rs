@@ -503,3 +503,59 @@ fn svgs_that_cannot_be_read_safely_are_refused() {
     assert!(sanitise_svg("<html><script/></html>").is_err());
     assert!(sanitise_svg("").is_err());
 }
+
+/// Times one 12-megapixel photo through the pipeline and prints each variant's size. Not a
+/// check: run it with
+/// `cargo test --profile builder --test images -- --ignored --nocapture measure`, and set
+/// `FIELDNOTES_BENCH_PHOTO` to a JPEG's path to measure a real photo instead of the made one.
+#[test]
+#[ignore]
+fn measure_a_12_megapixel_photo() {
+    let source = match std::env::var_os("FIELDNOTES_BENCH_PHOTO") {
+        Some(path) => std::fs::read(path).unwrap(),
+        None => jpeg(4000, 3000, Some(1)),
+    };
+    let started = std::time::Instant::now();
+    let decoded = image::load_from_memory(&source).unwrap();
+    println!(
+        "source: {}x{}, {} bytes; decode alone {:.2} s",
+        decoded.width(),
+        decoded.height(),
+        source.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let opts = ImageOptions::default();
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let processed = pool.install(|| process(&source, "jpg", &opts)).unwrap();
+        println!(
+            "process, {threads} thread(s): {:.2} s wall",
+            started.elapsed().as_secs_f64()
+        );
+        if threads == 1 {
+            for (webp, fallback) in processed
+                .in_format(Format::Webp)
+                .zip(processed.in_format(Format::Jpeg))
+            {
+                println!(
+                    "  {:>4}x{:<4} webp {:>8} bytes, jpeg {:>8} bytes ({:.0}%)",
+                    webp.width,
+                    webp.height,
+                    webp.bytes.len(),
+                    fallback.bytes.len(),
+                    100.0 * webp.bytes.len() as f64 / fallback.bytes.len() as f64
+                );
+            }
+            let placeholder = processed.placeholder.unwrap();
+            println!(
+                "  placeholder {} and a {}-byte preview",
+                placeholder.color,
+                placeholder.preview.map_or(0, |p| p.len())
+            );
+        }
+    }
+}
