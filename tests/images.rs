@@ -316,6 +316,22 @@ fn gps_is_found_only_where_it_is() {
     assert!(!has_gps(&jpeg(64, 48, None)));
     assert!(!has_gps(&transparent_png()));
     assert!(!has_gps(b"not an image"));
+    // A position in XMP only.
+    let mut xmp = b"http://ns.adobe.com/xap/1.0/\0".to_vec();
+    xmp.extend_from_slice(
+        br#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="51,30.0N" exif:GPSLongitude="0,7.65W"/></rdf:RDF></x:xmpmeta>"#,
+    );
+    let mut bytes = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut bytes, 80);
+    encoder.add_app_segment(1, xmp).unwrap();
+    encoder
+        .encode(&photo_pixels(64, 48), 64, 48, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    assert!(has_gps(&bytes));
+    let processed = process(&bytes, "jpg", &ImageOptions::default()).unwrap();
+    assert!(processed.metadata.had_gps);
+    assert!(processed.metadata.dropped.contains(&"XMP".to_string()));
+    assert_variants(&processed, Format::Jpeg, 64);
 }
 
 #[test]
@@ -559,4 +575,70 @@ fn measure_a_12_megapixel_photo() {
             );
         }
     }
+}
+
+#[test]
+fn metadata_in_png_and_webp_sources_is_dropped_too() {
+    use img_parts::ImageEXIF;
+    let exif = img_parts::Bytes::from(exif_block(1));
+    let mut png = img_parts::png::Png::from_bytes(transparent_png().into()).unwrap();
+    png.set_exif(Some(exif.clone()));
+    let png = png.encoder().bytes().to_vec();
+    let plain = process(&jpeg(640, 480, None), "jpg", &ImageOptions::default()).unwrap();
+    let webp = plain.in_format(Format::Webp).next().unwrap().bytes.clone();
+    let mut webp = img_parts::webp::WebP::from_bytes(webp.into()).unwrap();
+    webp.set_exif(Some(exif));
+    let webp = webp.encoder().bytes().to_vec();
+    for (source, extension, fallback) in [(png, "png", Format::Png), (webp, "webp", Format::Jpeg)] {
+        assert!(has_gps(&source), "{extension} fixture has no GPS");
+        let processed = process(&source, extension, &ImageOptions::default()).unwrap();
+        assert!(processed.metadata.had_gps, "{extension}");
+        assert_variants(&processed, fallback, processed.width);
+    }
+}
+
+#[test]
+fn the_same_bytes_give_the_same_files() {
+    let source = jpeg(1000, 700, Some(3));
+    let opts = ImageOptions::default();
+    assert_eq!(
+        process(&source, "jpg", &opts).unwrap(),
+        process(&source, "jpg", &opts).unwrap()
+    );
+    // Processed compares everything but the bytes (they are stored beside the cache entry).
+    let bytes = |p: Processed| p.variants.into_iter().map(|v| v.bytes).collect::<Vec<_>>();
+    assert_eq!(
+        bytes(process(&source, "jpg", &opts).unwrap()),
+        bytes(process(&source, "jpg", &opts).unwrap())
+    );
+}
+
+#[test]
+fn a_damaged_cache_entry_is_processed_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = jpeg(500, 300, None);
+    let opts = ImageOptions::default();
+    let first = Cache::new(dir.path())
+        .process(&source, "jpg", &opts)
+        .unwrap();
+    // Lose one variant file of the only entry.
+    let entry = std::fs::read_dir(dir.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let variant = std::fs::read_dir(&entry)
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "webp"))
+        .unwrap();
+    std::fs::remove_file(variant).unwrap();
+    let cache = Cache::new(dir.path());
+    let again = cache.process(&source, "jpg", &opts).unwrap();
+    assert_eq!(cache.stats(), CacheStats { hits: 0, misses: 1 });
+    assert_eq!(again.variants.len(), first.variants.len());
+    let cache = Cache::new(dir.path());
+    cache.process(&source, "jpg", &opts).unwrap();
+    assert_eq!(cache.stats(), CacheStats { hits: 1, misses: 0 });
 }

@@ -3,7 +3,7 @@
 //! through a streaming XML parser, element by element, keeping the drawing and leaving out:
 //!
 //! - `<script>`, `<foreignObject>` (HTML inside SVG), `<iframe>`, `<embed>`, `<object>`,
-//!   `<handler>` and `<listener>`, with everything inside them;
+//!   `<handler>`, `<listener>` and `<base>`, with everything inside them;
 //! - every `on*` attribute (event handlers) and `xml:base`;
 //! - `href`/`xlink:href` unless it points into the document (`#id`), to a path on the site
 //!   (`images/a.png`, `/media/b.svg`), or is an inline raster image (`data:image/png`, `jpeg`,
