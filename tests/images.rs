@@ -391,6 +391,7 @@ const HOSTILE_SVG: &str = r##"<?xml version="1.0" encoding="UTF-8"?>
   <animate attributeName="xlink:href" values="javascript:alert(5)"/>
   <animate attributeName="onclick" to="alert(6)"/>
   <iframe src="https://evil.example"/>
+  <h:img xmlns:h="http://www.w3.org/1999/xhtml" src="https://evil.example/t.png" alt=""/>
   <g xml:base="https://evil.example/"><use href="sprite.svg#ok"/></g>
 </svg>"##;
 
