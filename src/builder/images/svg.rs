@@ -3,11 +3,11 @@
 //! through a streaming XML parser, element by element, keeping the drawing and leaving out:
 //!
 //! - `<script>`, `<foreignObject>` (HTML inside SVG), `<iframe>`, `<embed>`, `<object>`,
-//!   `<handler>` and `<listener>`, with everything inside them;
+//!   `<handler>`, `<listener>` and `<base>`, with everything inside them;
 //! - every `on*` attribute (event handlers) and `xml:base`;
-//! - `href`/`xlink:href` unless it points into the document (`#id`), to a path on the site
-//!   (`images/a.png`, `/media/b.svg`), or is an inline raster image (`data:image/png`, `jpeg`,
-//!   `gif`, `webp`); so no `http:`, `https:`, `//host`, `javascript:` or other `data:`;
+//! - `href`/`xlink:href` (and `src`) unless it points into the document (`#id`), to a path on
+//!   the site (`images/a.png`, `/media/b.svg`), or is an inline raster image (`data:image/png`,
+//!   `jpeg`, `gif`, `webp`); so no `http:`, `https:`, `//host`, `javascript:` or other `data:`;
 //! - attributes whose `url(…)` points elsewhere (`fill="url(https://…)"`);
 //! - `<style>` with `@import`, an external `url(…)`, a CSS escape or an entity that could hide
 //!   either;
@@ -176,7 +176,8 @@ fn is_safe_attribute(local: &[u8], qualified: &[u8], value: &str) -> bool {
     if local.starts_with("on") || qualified.eq_ignore_ascii_case(b"xml:base") {
         return false;
     }
-    if local == "href" {
+    // `src` does nothing in SVG, but HTML elements slipped in under their namespace have it.
+    if local == "href" || local == "src" {
         return is_site_reference(value);
     }
     css_urls_stay_on_site(value)
