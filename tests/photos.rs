@@ -186,3 +186,63 @@ fn check_names_the_originals_that_carry_a_gps_position() {
     // The processed copies are kept for the next run.
     assert!(std::fs::read_dir(cache.path()).unwrap().count() > 0);
 }
+
+#[test]
+fn a_display_p3_photo_is_converted_to_srgb_before_its_profile_is_left_behind() {
+    use img_parts::ImageICC;
+    use moxcms::{ColorProfile, Layout, TransformOptions};
+    let p3 = [200u8, 100, 50];
+    let flat = image::RgbImage::from_pixel(600, 400, image::Rgb(p3));
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 95)
+        .encode_image(&flat)
+        .unwrap();
+    let profile = ColorProfile::new_display_p3().encode().unwrap();
+    let mut parts = Jpeg::from_bytes(Bytes::from(jpeg)).unwrap();
+    parts.set_icc_profile(Some(Bytes::from(profile)));
+    let photo = parts.encoder().bytes().to_vec();
+    // What the colour is in sRGB, by the colour management library itself.
+    let mut expected = [0u8; 3];
+    ColorProfile::new_display_p3()
+        .create_transform_8bit(
+            Layout::Rgb,
+            &ColorProfile::new_srgb(),
+            Layout::Rgb,
+            TransformOptions::default(),
+        )
+        .unwrap()
+        .transform(&p3, &mut expected)
+        .unwrap();
+    assert!(
+        expected.iter().zip(p3).any(|(e, s)| e.abs_diff(s) > 8),
+        "the test colour must differ between the two spaces: {expected:?}"
+    );
+    let content = common::site_with(&[
+        (
+            "posts/wall/index.md",
+            b"---\ntitle: Wall\ndate: 2025-02-01\n---\n![An orange wall](wall.jpg)\n",
+        ),
+        ("posts/wall/wall.jpg", &photo),
+    ]);
+    let site = builder::load_site(&BuildOptions {
+        content: content.path().to_path_buf(),
+        ..BuildOptions::default()
+    })
+    .unwrap_or_else(|p| panic!("{p}"));
+    let copies: Vec<_> = site
+        .media
+        .iter()
+        .filter(|(p, _)| p.starts_with("media/wall."))
+        .collect();
+    assert!(!copies.is_empty());
+    for (path, bytes) in copies {
+        let decoded = image::load_from_memory(bytes).unwrap().to_rgb8();
+        let centre = decoded
+            .get_pixel(decoded.width() / 2, decoded.height() / 2)
+            .0;
+        assert!(
+            centre.iter().zip(expected).all(|(c, e)| c.abs_diff(e) <= 4),
+            "{path}: {centre:?}, expected about {expected:?} (the P3 values were {p3:?})"
+        );
+    }
+}

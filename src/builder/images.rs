@@ -9,7 +9,8 @@
 //!   and a fallback that every browser reads, JPEG for opaque images or PNG where some pixel is
 //!   transparent. Encoding from decoded pixels writes only pixels, so **no metadata survives by
 //!   construction**: EXIF (GPS position, camera and lens serial numbers, owner name, dates), XMP,
-//!   IPTC, comments and the ICC profile are all left behind. [`Metadata`] says what the source
+//!   IPTC, comments and the ICC profile are all left behind (the pixels are first converted from
+//!   the profile's colour space to sRGB, which is what a browser assumes without one). [`Metadata`] says what the source
 //!   carried, for the author's information; the tests read every output back with metadata
 //!   parsers to prove the rest.
 //! - **GIF** is kept byte for byte (animation is the point of most GIFs; re-encoding them is

@@ -19,7 +19,7 @@ pub const CACHE_DIR: &str = ".fieldnotes-cache/images";
 
 /// Changes whenever the output for the same input and options would change (an encoder
 /// upgraded, a new kind of variant): every entry then misses.
-const CACHE_FORMAT: &str = "images-1";
+const CACHE_FORMAT: &str = "images-2";
 
 const ENTRY_FILE: &str = "processed.json";
 

@@ -68,8 +68,9 @@ pub(super) fn raster(bytes: &[u8], opts: &ImageOptions) -> Result<Processed> {
     if is_animated_webp(bytes) {
         bail!("animated WebP images cannot be published yet; save the animation as a GIF");
     }
-    let (image, metadata) = decode(bytes)?;
-    let pixels = to_pixels(image);
+    let (image, metadata, icc) = decode(bytes)?;
+    let mut pixels = to_pixels(image);
+    to_srgb(&mut pixels, icc.as_deref());
     let widths = widths_for(pixels.width, &opts.widths);
     let per_width: Vec<[Variant; 2]> = widths
         .par_iter()
@@ -91,18 +92,48 @@ pub(super) fn raster(bytes: &[u8], opts: &ImageOptions) -> Result<Processed> {
     })
 }
 
-/// The upright picture and what the file said about itself.
-fn decode(bytes: &[u8]) -> Result<(DynamicImage, super::Metadata)> {
+/// The upright picture, what the file said about itself, and its colour profile.
+fn decode(bytes: &[u8]) -> Result<(DynamicImage, super::Metadata, Option<Vec<u8>>)> {
     let reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;
     let mut decoder = reader.into_decoder().context(
         "this image cannot be opened; check that it opens in an image viewer, and save it again if not",
     )?;
-    let metadata = Blocks::read(&mut decoder).summary();
+    let blocks = Blocks::read(&mut decoder);
+    let metadata = blocks.summary();
     let orientation = decoder.orientation()?;
     let mut image = DynamicImage::from_decoder(decoder)
         .context("this image is damaged: its pixels cannot be read; save it again")?;
     image.apply_orientation(orientation);
-    Ok((image, metadata))
+    Ok((image, metadata, blocks.icc))
+}
+
+/// Converts pixels from the colour space their profile `icc` describes to sRGB. The copies carry
+/// no profile (it is metadata, left behind with the rest), and a browser shows pixels without one
+/// as sRGB: a phone's Display P3 photo would otherwise look dull. A profile that cannot be read,
+/// or that is not an RGB one, leaves the pixels as they are.
+fn to_srgb(pixels: &mut Pixels, icc: Option<&[u8]>) {
+    use moxcms::{ColorProfile, DataColorSpace, Layout, TransformOptions};
+    let Some(source) = icc.and_then(|icc| ColorProfile::new_from_slice(icc).ok()) else {
+        return;
+    };
+    if source.color_space != DataColorSpace::Rgb {
+        return;
+    }
+    let layout = if pixels.alpha {
+        Layout::Rgba
+    } else {
+        Layout::Rgb
+    };
+    let srgb = ColorProfile::new_srgb();
+    let Ok(transform) =
+        source.create_transform_8bit(layout, &srgb, layout, TransformOptions::default())
+    else {
+        return;
+    };
+    let mut converted = vec![0u8; pixels.data.len()];
+    if transform.transform(&pixels.data, &mut converted).is_ok() {
+        pixels.data = converted;
+    }
 }
 
 /// An extended WebP whose header sets the animation flag (VP8X chunk, flags byte, bit 1).
