@@ -71,16 +71,7 @@ pub fn validate(
         return Err(Problems(problems));
     }
     sort_by_place(&mut warnings);
-    posts.sort_by(|a, b| {
-        // Newest first; undated posts last; the slug breaks ties so the order is stable.
-        match (&a.sort_key, &b.sort_key) {
-            (Some(x), Some(y)) => y.cmp(x),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        }
-        .then_with(|| a.post.summary.slug.cmp(&b.post.summary.slug))
-    });
+    newest_first(&mut posts);
     let located = collected
         .assets
         .iter()
@@ -102,6 +93,19 @@ pub fn validate(
         located,
         warnings,
     })
+}
+
+/// Newest first; undated posts last; the slug breaks ties so the order is stable.
+fn newest_first(posts: &mut [LoadedPost]) {
+    posts.sort_by(|a, b| {
+        match (&a.sort_key, &b.sort_key) {
+            (Some(x), Some(y)) => y.cmp(x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+        .then_with(|| a.post.summary.slug.cmp(&b.post.summary.slug))
+    });
 }
 
 /// The posts this build publishes, and how many were left out for each reason.
