@@ -190,8 +190,12 @@ test('many results come a page at a time; "Show more results" adds the next page
     const more = page.getByRole('button', { name: 'Show more results' });
     await more.click();
     await page.waitForFunction(() => document.querySelectorAll('.search-results h2').length === 40);
+    // The focus moves on the frame after the new results are drawn.
+    const first = (await titles(page))[20];
+    await page.waitForFunction((t) => document.activeElement?.textContent === t, first, { timeout: 5_000 })
+      .catch(() => {});
     const focused = await page.evaluate(() => document.activeElement?.textContent);
-    assert.equal(focused, (await titles(page))[20], 'the first new result has the focus');
+    assert.equal(focused, first, 'the first new result has the focus');
     await more.click();
     await page.waitForFunction(() => document.querySelectorAll('.search-results h2').length === 60);
     // 70 tags among the results shown: only the commonest two dozen are offered as chips.
