@@ -202,6 +202,8 @@ test('approved and exported, the comment is published on the next build; a reply
     await openPost(page, post.slug);
     const published = page.locator(`section.comments li#comment-${id}`);
     await published.waitFor();
+    // Shown once: published, not also as the reader's own copy.
+    assert.equal(await page.locator('section.comments .comment-mine').count(), 0);
     assert.equal(await published.locator(':scope > article .comment-author').textContent(), 'Vanna');
     assert.equal(await published.locator('.comment-mine').count(), 0, 'no longer marked as the reader\'s own');
 
@@ -220,7 +222,8 @@ test('approved and exported, the comment is published on the next build; a reply
     rebuild();
     await openPost(page, post.slug);
     const nested = page.locator(`section.comments li#comment-${id} > ol.comment-replies > li`);
-    await nested.waitFor();
+    await nested.first().waitFor();
+    assert.equal(await nested.count(), 1, 'the reply shows once');
     assert.match(await nested.textContent(), /come back the same day/);
     assert.equal(await page.locator('section.comments .comment-mine').count(), 0);
     // The card counts both.

@@ -78,9 +78,16 @@ pub fn CommentSection(site: Arc<SiteData>, slug: String) -> impl IntoView {
             .flatten()
             .map(|t| t.comments.clone())
             .unwrap_or_default();
-        let mine: Vec<Outgoing> =
-            outbox::mine().with(|all| all.iter().filter(|c| c.post == post).cloned().collect());
         let mut on_page = published_ids(&comments);
+        // A comment of the reader's that the thread now holds shows once, as published (its
+        // copy in the browser is dropped as the thread settles).
+        let mine: Vec<Outgoing> = outbox::mine().with(|all| {
+            all.iter()
+                .filter(|c| c.post == post)
+                .filter(|c| !c.id.as_ref().is_some_and(|id| on_page.contains(id)))
+                .cloned()
+                .collect()
+        });
         on_page.extend(mine.iter().filter_map(|c| c.id.clone()));
         let context = Thread {
             mine,
