@@ -230,7 +230,12 @@ async fn statuses(endpoint: &str, post: &str, ids: &[&str]) -> Option<Vec<Commen
         js_sys::encode_uri_component(post),
         js_sys::encode_uri_component(&ids.join(","))
     );
-    let response = Request::get(&url)
+    get_json::<StatusList>(&url).await.map(|l| l.comments)
+}
+
+/// A JSON answer of the intake server, never from a cache; none when it did not answer well.
+async fn get_json<T: DeserializeOwned>(url: &str) -> Option<T> {
+    let response = Request::get(url)
         .cache(RequestCache::NoStore)
         .send()
         .await
@@ -238,7 +243,7 @@ async fn statuses(endpoint: &str, post: &str, ids: &[&str]) -> Option<Vec<Commen
     if !response.ok() {
         return None;
     }
-    parse::<StatusList>(&response.text().await.ok()?).map(|l| l.comments)
+    parse(&response.text().await.ok()?)
 }
 
 /// Sends one comment: a token old enough, then the comment; a token sent too early or refused
@@ -306,15 +311,7 @@ fn fresh_token() -> Option<(FormToken, f64)> {
 }
 
 async fn fetch_token(endpoint: &str) -> Option<(FormToken, f64)> {
-    let response = Request::get(&format!("{endpoint}/token"))
-        .cache(RequestCache::NoStore)
-        .send()
-        .await
-        .ok()?;
-    if !response.ok() {
-        return None;
-    }
-    let token: FormToken = parse(&response.text().await.ok()?)?;
+    let token: FormToken = get_json(&format!("{endpoint}/token")).await?;
     let got = (token, js_sys::Date::now());
     TOKEN.with(|t| *t.borrow_mut() = Some(got.clone()));
     Some(got)

@@ -153,18 +153,26 @@ fn load_one(
 /// The files and the reference of a processed image: each copy named by its width and hash,
 /// with `exif` (the fields the author keeps) written into its JPEG and WebP copies.
 fn published(stem: &str, processed: Processed, exif: Option<&[u8]>) -> Asset {
-    let raster = processed.placeholder.is_some()
-        || processed
-            .variants
-            .iter()
-            .any(|v| matches!(v.format, Format::Webp | Format::Jpeg | Format::Png));
+    let raster = processed
+        .variants
+        .iter()
+        .any(|v| matches!(v.format, Format::Webp | Format::Jpeg | Format::Png));
+    // A transparent image shows what is under it: no placeholder there.
+    let transparent = processed.in_format(Format::Png).next().is_some();
+    let placeholder = processed
+        .placeholder
+        .filter(|_| !transparent)
+        .and_then(|p| p.preview);
     let mut files = Vec::new();
     let mut variants = Vec::new();
-    for v in &processed.variants {
+    // The page's plain `src`: the widest copy in a format every browser reads (WebP only when
+    // there is nothing else), with its size.
+    let mut fallback: Option<((bool, u32), String, u32)> = None;
+    for v in processed.variants {
         let ext = v.format.extension();
         let bytes = match exif {
-            Some(exif) => with_exif(v.bytes.clone(), ext, exif),
-            None => v.bytes.clone(),
+            Some(exif) => with_exif(v.bytes, ext, exif),
+            None => v.bytes,
         };
         let hash = super::content_hash(&bytes);
         let src = if raster {
@@ -172,6 +180,10 @@ fn published(stem: &str, processed: Processed, exif: Option<&[u8]>) -> Asset {
         } else {
             format!("{MEDIA_DIR}/{stem}.{hash}.{ext}")
         };
+        let rank = (v.format != Format::Webp, v.width);
+        if fallback.as_ref().is_none_or(|(best, _, _)| rank > *best) {
+            fallback = Some((rank, src.clone(), v.height));
+        }
         variants.push(Variant {
             src: src.clone(),
             width: v.width,
@@ -180,31 +192,10 @@ fn published(stem: &str, processed: Processed, exif: Option<&[u8]>) -> Asset {
         });
         files.push((src, bytes));
     }
-    // The page's plain `src`: the widest copy in the format every browser reads.
-    let fallback = processed
-        .variants
-        .iter()
-        .zip(&variants)
-        .filter(|(v, _)| v.format != Format::Webp)
-        .max_by_key(|(v, _)| v.width)
-        .or_else(|| {
-            processed
-                .variants
-                .iter()
-                .zip(&variants)
-                .max_by_key(|(v, _)| v.width)
-        });
-    let (src, size) = fallback.map_or((String::new(), None), |(v, r)| {
-        (r.src.clone(), Some((v.width, v.height)))
+    let (src, size) = fallback.map_or((String::new(), None), |((_, width), src, height)| {
+        (src, Some((width, height)))
     });
     let size = size.filter(|(w, h)| *w > 0 && *h > 0);
-    // A transparent image shows what is under it: no placeholder there.
-    let transparent = processed.in_format(Format::Png).next().is_some();
-    let placeholder = processed
-        .placeholder
-        .as_ref()
-        .filter(|_| !transparent)
-        .and_then(|p| p.preview.clone());
     Asset {
         files,
         image: ImageRef {

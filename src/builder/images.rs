@@ -167,18 +167,7 @@ pub fn process(bytes: &[u8], extension: &str, opts: &ImageOptions) -> Result<Pro
             let clean = sanitise_svg(text)?;
             let (width, height) =
                 super::assets::dimensions(".svg", clean.as_bytes()).unwrap_or((0, 0));
-            Ok(Processed {
-                width,
-                height,
-                variants: vec![Variant {
-                    width,
-                    height,
-                    format: Format::Svg,
-                    bytes: clean.into_bytes(),
-                }],
-                placeholder: None,
-                metadata: Metadata::default(),
-            })
+            Ok(kept(width, height, Format::Svg, clean.into_bytes()))
         }
         other => bail!(
             "`.{other}` images cannot be processed; save the image as JPEG, PNG, WebP, GIF or SVG"
@@ -191,18 +180,23 @@ fn kept_gif(bytes: &[u8]) -> Result<Processed> {
     let size = imagesize::blob_size(bytes).context("this GIF's size cannot be read")?;
     let width = u32::try_from(size.width)?;
     let height = u32::try_from(size.height)?;
-    Ok(Processed {
+    Ok(kept(width, height, Format::Gif, bytes.to_vec()))
+}
+
+/// An image published as one file, with no placeholder and nothing left behind.
+fn kept(width: u32, height: u32, format: Format, bytes: Vec<u8>) -> Processed {
+    Processed {
         width,
         height,
         variants: vec![Variant {
             width,
             height,
-            format: Format::Gif,
-            bytes: bytes.to_vec(),
+            format,
+            bytes,
         }],
         placeholder: None,
         metadata: Metadata::default(),
-    })
+    }
 }
 
 /// The widths to make for an image `original` pixels wide, widest first: the original (capped
