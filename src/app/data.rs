@@ -7,11 +7,13 @@ use super::address::data_url;
 use super::net::{fetch_json, fetch_text, parse_json, LoadError};
 use super::timing::timed;
 use crate::model::{
-    chunk_file, doc_file, keys_file, shard_file, slug_file, AllPosts, ArchiveIndex, ArchiveYear,
-    Chunk, CommentThread, DocBlock, KeyList, ListPage, Manifest, Post, PostNav, PostSummary,
-    SearchEntry, Shard, SlugShard, DOC_BLOCK, FORMAT_VERSION, MANIFEST_FILE,
+    chunk_file, doc_file, filter_file, keys_file, shard_file, slug_file, tail_file, tail_tiers,
+    AllPosts, ArchiveIndex, ArchiveYear, Chunk, CommentThread, DocBlock, Docs, KeyList, ListPage,
+    Manifest, Post, PostNav, PostSummary, SearchEntry, Shard, SlugShard, Taxonomy, Term, DOC_BLOCK,
+    FORMAT_VERSION, MANIFEST_FILE,
 };
-use crate::search::index::{chunks_for, Loaded};
+use crate::search::filter::{folded, Filter};
+use crate::search::index::{needs, File, Loaded, Need};
 use crate::search::query::Clause;
 use futures::future::{join_all, FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::{GetUntracked, LocalResource};
@@ -313,6 +315,8 @@ thread_local! {
     static CHUNKS: Cache<Chunk> = RefCell::new(HashMap::new());
     static SLUGS: Cache<SlugShard> = RefCell::new(HashMap::new());
     static KEY_LISTS: Cache<KeyList> = RefCell::new(HashMap::new());
+    static TAILS: Cache<Term> = RefCell::new(HashMap::new());
+    static FILTERS: Cache<Docs> = RefCell::new(HashMap::new());
 }
 
 /// One hashed JSON file, fetched once per visit however many callers want it; its parsing is
@@ -387,37 +391,48 @@ pub fn prefetch_post(site: SiteResource, slug: String, file: String) {
     });
 }
 
-/// The index files a query needs, fetched if not yet in memory: the entry, the key lists below
-/// its words' first letters, the shards of its words, then the chunks holding their postings.
-/// Keys the index lacks (no post has such a term) are simply absent.
-pub async fn load_index(entry_file: &str, clauses: &[Clause]) -> Result<Loaded, LoadError> {
+/// Loads the search index files a query needs for its first `wanted` results, round after
+/// round as [`needs`] names them (each file fetched once per visit, so asking again for more
+/// results fetches only what is new).
+pub async fn load_index(
+    entry_file: &str,
+    clauses: &[Clause],
+    filters: &[Filter],
+    wanted: usize,
+) -> Result<Loaded, LoadError> {
     let entry = load_entry(entry_file).await?;
     let mut loaded = Loaded {
         dir: entry.dir.clone(),
         ..Loaded::default()
     };
-    let lists = join_all(entry.lists_for(clauses).into_iter().map(|key| {
-        let file = keys_file(&entry.dir, &key);
-        async move { fetch_once(&KEY_LISTS, &file, None).await }
-    }))
-    .await
-    .into_iter()
-    .collect::<Result<Vec<_>, _>>()?;
-    let deeper: Vec<&KeyList> = lists.iter().map(|list| list.as_ref()).collect();
-    let shards = entry.keys_for(clauses, &deeper).into_iter().map(|key| {
-        let file = shard_file(&entry.dir, &key);
-        async move { (key, fetch_once(&SHARDS, &file, None).await) }
-    });
-    for (key, shard) in join_all(shards).await {
-        loaded.shards.insert(key, shard?);
+    loop {
+        let round = needs(&entry, clauses, filters, &loaded, wanted);
+        if round.is_empty() {
+            return Ok(loaded);
+        }
+        let files = join_all(round.into_iter().map(|need| {
+            let file = need.file(&entry.dir);
+            async move {
+                let got = index_file(&need, &file).await;
+                (need, got)
+            }
+        }))
+        .await;
+        for (need, file) in files {
+            loaded.insert(need, file?);
+        }
     }
-    let chunks = chunks_for(clauses, &loaded)
-        .into_iter()
-        .map(|file| async move { (file.clone(), fetch_once(&CHUNKS, &file, None).await) });
-    for (file, chunk) in join_all(chunks).await {
-        loaded.chunks.insert(file, chunk?);
-    }
-    Ok(loaded)
+}
+
+/// One file of the search index, of the kind `need` names.
+async fn index_file(need: &Need, file: &str) -> Result<File, LoadError> {
+    Ok(match need {
+        Need::List(_) => File::List(fetch_once(&KEY_LISTS, file, None).await?),
+        Need::Shard(_) => File::Shard(fetch_once(&SHARDS, file, None).await?),
+        Need::Chunk(..) => File::Chunk(fetch_once(&CHUNKS, file, None).await?),
+        Need::Tail(..) => File::Tail(fetch_once(&TAILS, file, None).await?),
+        Need::Filter(..) => File::Filter(fetch_once(&FILTERS, file, None).await?),
+    })
 }
 
 /// The search index's entry, refused (as the manifest is) when another build's format wrote it.
@@ -434,7 +449,10 @@ async fn load_entry(entry_file: &str) -> Result<Arc<SearchEntry>, LoadError> {
 /// Every file of the search index, as URLs: the entry, the key lists, each shard, each chunk
 /// (the key lists are read to learn the shards, the shards to learn their chunks). For saving the
 /// whole index for offline search.
-pub async fn search_index_files(entry_file: &str) -> Result<Vec<String>, LoadError> {
+pub async fn search_index_files(
+    entry_file: &str,
+    posts: &[PostSummary],
+) -> Result<Vec<String>, LoadError> {
     let entry = load_entry(entry_file).await?;
     let mut urls = vec![data_url(entry_file)];
     let mut keys = entry.keys.clone();
@@ -459,7 +477,35 @@ pub async fn search_index_files(entry_file: &str) -> Result<Vec<String>, LoadErr
                 .into_iter()
                 .map(|n| data_url(&chunk_file(&entry.dir, key, n))),
         );
+        // The tails of common terms; the reversed tree's terms have none (only their counts).
+        if key.starts_with(crate::model::REVERSED) {
+            continue;
+        }
+        let terms = shard.terms.iter().map(|(name, term)| (name, term.df));
+        let referred = shard.refs.iter().map(|(name, (df, _))| (name, *df));
+        for (name, df) in terms.chain(referred) {
+            urls.extend(
+                (1..=tail_tiers(df)).map(|tier| data_url(&tail_file(&entry.dir, name, tier))),
+            );
+        }
     }
+    // The filters of the posts' tags and categories.
+    let dir = entry.dir.as_str();
+    let mut filters: Vec<String> = posts
+        .iter()
+        .flat_map(|post| {
+            Taxonomy::ALL.into_iter().flat_map(move |taxonomy| {
+                taxonomy
+                    .terms_of(post)
+                    .iter()
+                    .map(move |term| filter_file(dir, taxonomy, &folded(term)))
+            })
+        })
+        .map(|file| data_url(&file))
+        .collect();
+    filters.sort();
+    filters.dedup();
+    urls.extend(filters);
     Ok(urls)
 }
 
@@ -475,5 +521,7 @@ pub fn fetched_urls() -> Vec<String> {
     urls.extend(keys(&SHARDS));
     urls.extend(keys(&CHUNKS));
     urls.extend(keys(&KEY_LISTS));
+    urls.extend(keys(&TAILS));
+    urls.extend(keys(&FILTERS));
     urls
 }

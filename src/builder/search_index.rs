@@ -11,9 +11,12 @@ use super::output::Output;
 use super::{content_hash, hex16, Site};
 use crate::markdown;
 use crate::model::{
-    bucket_of, chunk_file, entry_file, index_dir, keys_file, shard_file, SearchEntry, CHUNK_BYTES,
-    FORMAT_VERSION, HEAD_TERMS, MAX_KEY, MAX_POSITIONS, SHARD_BYTES, TOP_POSTINGS, WEIGHT_SCALE,
+    bucket_of, chunk_file, entry_file, filter_file, index_dir, is_reversible, keys_file, reversed,
+    shard_file, tail_file, tail_tiers, tier_end, Docs, SearchEntry, Taxonomy, CHUNK_BYTES,
+    FORMAT_VERSION, HEAD_TERMS, MAX_KEY, MAX_POSITIONS, REVERSED, SHARD_BYTES, TOP_POSTINGS,
+    WEIGHT_SCALE,
 };
+use crate::search::filter::folded;
 use crate::search::index::Document;
 use crate::search::query::{bm25, TAG_BOOST, TITLE_BOOST};
 use crate::search::tokenize::each_term;
@@ -44,14 +47,19 @@ pub(super) fn search_files(site: &Site, files: &Output) -> (String, u64) {
         });
     });
     let stage = stage.next("search: write");
-    // The folder is named by the hash of every shard and chunk, so the entry need not name each.
+    let filters = filters_of(site);
+    // The folder is named by the hash of every file in it, so the entry need not name each.
     let mut hasher = Sha256::new();
     for (key, json) in &built.shards {
         hasher.update(format!("{key}\0{}\0", json.len()));
         hasher.update(json);
     }
-    for (key, n, json) in &built.chunks {
+    for (key, n, json) in built.chunks.iter().chain(&built.tails) {
         hasher.update(format!("{key}\0{n}\0{}\0", json.len()));
+        hasher.update(json);
+    }
+    for ((taxonomy, term), json) in &filters {
+        hasher.update(format!("{}\0{term}\0{}\0", taxonomy.folder(), json.len()));
         hasher.update(json);
     }
     let dir = index_dir(&hex16(&hasher.finalize()));
@@ -78,6 +86,14 @@ pub(super) fn search_files(site: &Site, files: &Output) -> (String, u64) {
         bytes += json.len() as u64;
         files.insert(PathBuf::from(chunk_file(&dir, &key, n)), json);
     }
+    for (term, tier, json) in built.tails {
+        bytes += json.len() as u64;
+        files.insert(PathBuf::from(tail_file(&dir, &term, tier)), json);
+    }
+    for ((taxonomy, term), json) in filters {
+        bytes += json.len() as u64;
+        files.insert(PathBuf::from(filter_file(&dir, taxonomy, &term)), json);
+    }
     let json = serde_json::to_vec(&entry).expect("the search entry serialises");
     let file = entry_file(&content_hash(&json));
     bytes += json.len() as u64;
@@ -86,11 +102,35 @@ pub(super) fn search_files(site: &Site, files: &Output) -> (String, u64) {
     (file, bytes)
 }
 
-/// An index as built: its shards' JSON by key, and their chunks' JSON by key and number.
+/// Every tag's and category's posts, by the term as filters compare it (two spellings that fold
+/// alike are one filter), as the JSON of [`Docs`].
+fn filters_of(site: &Site) -> BTreeMap<(Taxonomy, String), Vec<u8>> {
+    let mut docs: BTreeMap<(Taxonomy, String), Vec<u32>> = BTreeMap::new();
+    for (n, post) in site.posts.iter().enumerate() {
+        for taxonomy in Taxonomy::ALL {
+            for term in taxonomy.terms_of(&post.summary) {
+                let list = docs.entry((taxonomy, folded(term))).or_default();
+                if list.last() != Some(&(n as u32)) {
+                    list.push(n as u32);
+                }
+            }
+        }
+    }
+    docs.into_iter()
+        .map(|(key, list)| {
+            let json = serde_json::to_vec(&Docs(list)).expect("filters serialise");
+            (key, json)
+        })
+        .collect()
+}
+
+/// An index as built: its shards' JSON by key (the reversed tree's among them), their chunks'
+/// JSON by key and number, and the tails of common terms by term and tier.
 #[derive(Debug, Default)]
 pub struct Built {
     pub shards: BTreeMap<String, Vec<u8>>,
     pub chunks: Vec<(String, u32, Vec<u8>)>,
+    pub tails: Vec<(String, u32, Vec<u8>)>,
 }
 
 /// One term in one post: 12 bytes, as a large site has tens of millions of them.
@@ -156,25 +196,42 @@ struct Laid {
 }
 
 impl Laid {
-    fn new(name: String, flat: &[u32]) -> Laid {
-        // Sized exactly: a large site holds millions of these at once.
-        let digits = |n: u32| n.checked_ilog10().unwrap_or(0) as usize + 1;
-        let mut json = Vec::with_capacity(1 + flat.iter().map(|&n| digits(n) + 1).sum::<usize>());
-        json.push(b'[');
-        for (i, &n) in flat.iter().enumerate() {
-            if i > 0 {
-                json.push(b',');
-            }
-            push_number(&mut json, n);
-        }
-        json.push(b']');
-        Laid {
+    /// A term with its tiers of postings ([`Corpus::postings`]): the first stays with it, the
+    /// others are its tail files.
+    fn new(name: String, tiers: Vec<Vec<u32>>) -> (Laid, Vec<Vec<u8>>) {
+        let mut tiers = tiers.iter().map(|tier| numbers_json(tier));
+        let json = tiers.next().expect("a term has postings");
+        let laid = Laid {
             len: json_len(&name, &json),
+            df: json_df(&json),
             name,
-            df: flat[0],
             json,
-        }
+        };
+        (laid, tiers.collect())
     }
+}
+
+/// The first number of a flat list's JSON (a term's number of posts).
+fn json_df(json: &[u8]) -> u32 {
+    json[1..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .fold(0, |n, b| n * 10 + u32::from(b - b'0'))
+}
+
+/// `[1,2,3]`, sized exactly: a large site holds millions of these at once.
+fn numbers_json(numbers: &[u32]) -> Vec<u8> {
+    let digits = |n: u32| n.checked_ilog10().unwrap_or(0) as usize + 1;
+    let mut json = Vec::with_capacity(1 + numbers.iter().map(|&n| digits(n) + 1).sum::<usize>());
+    json.push(b'[');
+    for (i, &n) in numbers.iter().enumerate() {
+        if i > 0 {
+            json.push(b',');
+        }
+        push_number(&mut json, n);
+    }
+    json.push(b']');
+    json
 }
 
 /// Writes `n` in decimal.
@@ -191,6 +248,9 @@ fn push_number(out: &mut Vec<u8>, mut n: u32) {
     }
     out.extend_from_slice(&digits[at..]);
 }
+
+/// A term's tail files' JSON, tier 1 first.
+type Tails = (String, Vec<Vec<u8>>);
 
 /// Posts indexed per task when building in parallel: enough tasks for every thread on a small
 /// site, and batches of up to this many on a large one, where each batch's terms cost memory
@@ -229,17 +289,30 @@ fn build_from(count: usize, doc: &Posts) -> Built {
         n,
         avg_len,
     };
-    let terms: Vec<Laid> = names
+    let (terms, tails): (Vec<Laid>, Vec<Option<Tails>>) = names
         .into_par_iter()
         .enumerate()
         .map(|(id, name)| {
             let places = &places[starts[id] as usize..starts[id + 1] as usize];
-            Laid::new(name, &corpus.postings(places))
+            let (laid, tails) = Laid::new(name, corpus.postings(places));
+            let tails = (!tails.is_empty()).then(|| (laid.name.clone(), tails));
+            (laid, tails)
         })
-        .collect();
+        .unzip();
     drop(partials);
     let stage = stage.next("  split");
-    shard_tree(terms, stage)
+    let mut built = shard_tree(terms, stage);
+    built.tails = tails
+        .into_iter()
+        .flatten()
+        .flat_map(|(name, tails)| {
+            (1u32..)
+                .zip(tails)
+                .map(move |(tier, json)| (name.clone(), tier, json))
+        })
+        .collect();
+    built.tails.sort();
+    built
 }
 
 /// Indexes every post, in parallel batches a round at a time; each round's terms are numbered
@@ -313,10 +386,11 @@ struct Corpus<'a> {
 }
 
 impl Corpus<'_> {
-    /// A term's postings as one flat list ([`crate::model::Term`]): its number of posts, then per
-    /// post (its best [`TOP_POSTINGS`], in post order) the gap from the previous post, the weight,
-    /// the count of positions and the positions as gaps.
-    fn postings(&self, places: &[(u32, u32)]) -> Vec<u32> {
+    /// A term's postings as flat lists ([`crate::model::Term`]): its best [`TOP_POSTINGS`] (tier
+    /// 0), then each tier of its tail ([`tier_end`]). Each list holds the term's number of posts,
+    /// then per post, in post order, the gap from the previous post, the weight, the count of
+    /// positions and the positions as gaps.
+    fn postings(&self, places: &[(u32, u32)]) -> Vec<Vec<u32>> {
         let df = places
             .iter()
             .map(|&(b, local)| self.partials[b as usize].df(local as usize))
@@ -333,33 +407,62 @@ impl Corpus<'_> {
                 ));
             }
         }
-        if postings.len() > TOP_POSTINGS {
-            // The best posts for the term, then back in post order.
-            postings.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            postings.truncate(TOP_POSTINGS);
-            postings.sort_by_key(|p| p.0);
+        if postings.len() <= TOP_POSTINGS {
+            return vec![flat(df, &postings)];
         }
-        let mut flat =
-            Vec::with_capacity(1 + postings.iter().map(|p| 3 + p.2.len()).sum::<usize>());
-        flat.push(df);
-        let mut previous = 0;
-        for (doc, weight, positions) in postings {
-            flat.extend([doc - previous, weight, positions.len() as u32]);
-            let mut last = 0;
-            for &p in positions {
-                flat.push(p - last);
-                last = p;
-            }
-            previous = doc;
-        }
-        flat
+        // Best first, each tier then back in post order.
+        postings.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        (0..=tail_tiers(df))
+            .map(|tier| {
+                let start = if tier == 0 { 0 } else { tier_end(tier - 1) };
+                let end = tier_end(tier).min(postings.len());
+                let mut this = postings[start..end].to_vec();
+                this.sort_by_key(|p| p.0);
+                flat(df, &this)
+            })
+            .collect()
     }
+}
+
+/// Postings `(post, weight, positions)`, in post order, as a flat list after `df`.
+fn flat(df: u32, postings: &[(u32, u32, &[u32])]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(1 + postings.iter().map(|p| 3 + p.2.len()).sum::<usize>());
+    out.push(df);
+    let mut previous = 0;
+    for &(doc, weight, positions) in postings {
+        out.extend([doc - previous, weight, positions.len() as u32]);
+        let mut last = 0;
+        for &p in positions {
+            out.push(p - last);
+            last = p;
+        }
+        previous = doc;
+    }
+    out
 }
 
 /// Each bucket (pairs of unspaced scripts by first character, and the rest) down its tree of
 /// shards, then each shard laid out with its chunks.
 fn shard_tree(terms: Vec<Laid>, stage: super::timings::Stage) -> Built {
     let mut buckets: BTreeMap<String, Vec<Laid>> = BTreeMap::new();
+    // The reversed tree: long words spelled backwards, with their number of posts alone.
+    let back: Vec<Laid> = terms
+        .iter()
+        .filter(|term| is_reversible(&term.name))
+        .map(|term| {
+            let json = numbers_json(&[term.df]);
+            let name = reversed(&term.name);
+            Laid {
+                len: json_len(&name, &json),
+                df: term.df,
+                name,
+                json,
+            }
+        })
+        .collect();
+    if !back.is_empty() {
+        buckets.insert(REVERSED.to_string(), back);
+    }
     for term in terms {
         buckets.entry(bucket_of(&term.name)).or_default().push(term);
     }
@@ -656,8 +759,11 @@ fn json_len(term: &str, postings: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Chunk, KeyList, Posting, Shard, Term};
-    use crate::search::index::{candidates, chunks_for, search, Loaded, MAX_EXPANSIONS};
+    use crate::model::{Chunk, Posting, Shard, Term};
+    use crate::search::filter::Filter;
+    use crate::search::index::{
+        candidates, needs, search, File, Hit, Loaded, Need, MAX_EXPANSIONS,
+    };
     use crate::search::query::parse;
     use std::sync::Arc;
 
@@ -678,58 +784,118 @@ mod tests {
         loaded(build(docs))
     }
 
+    /// The whole index, every file loaded.
     fn loaded(built: Built) -> Loaded {
+        fn parse<T: serde::de::DeserializeOwned>(json: &[u8]) -> T {
+            serde_json::from_slice(json).unwrap()
+        }
+        let (_, _, lists) = SearchEntry::split_keys(built.shards.keys().cloned().collect());
         Loaded {
             dir: "t".into(),
+            lists: lists
+                .into_iter()
+                .map(|(key, list)| (key, Arc::new(list)))
+                .collect(),
             shards: built
                 .shards
-                .into_iter()
-                .map(|(key, json)| (key, Arc::new(serde_json::from_slice(&json).unwrap())))
+                .iter()
+                .map(|(key, json)| (key.clone(), Arc::new(parse(json))))
                 .collect(),
             chunks: built
                 .chunks
-                .into_iter()
-                .map(|(key, n, json)| {
-                    let chunk = serde_json::from_slice(&json).unwrap();
-                    (chunk_file("t", &key, n), Arc::new(chunk))
-                })
+                .iter()
+                .map(|(key, n, json)| ((key.clone(), *n), Arc::new(parse(json))))
                 .collect(),
+            tails: built
+                .tails
+                .iter()
+                .map(|(term, tier, json)| ((term.clone(), *tier), Arc::new(parse(json))))
+                .collect(),
+            filters: Default::default(),
         }
     }
 
-    fn entry_of(index: &Loaded) -> (SearchEntry, BTreeMap<String, KeyList>) {
-        let (keys, deep, lists) = SearchEntry::split_keys(index.shards.keys().cloned().collect());
-        let entry = SearchEntry {
+    fn entry_of(index: &Loaded) -> SearchEntry {
+        let (keys, deep, _) = SearchEntry::split_keys(index.shards.keys().cloned().collect());
+        SearchEntry {
             format_version: FORMAT_VERSION,
             docs: 0,
             dir: index.dir.clone(),
             keys,
             deep,
-        };
-        (entry, lists)
+        }
     }
 
-    /// Only the files a query names, as the app fetches them: the shards of its terms' paths,
-    /// then the chunks those shards point to.
-    fn fetched_for(index: &Loaded, query: &str) -> Loaded {
+    /// Loads what [`needs`] asks for, round after round, from the whole index `from`; returns the
+    /// rounds.
+    pub(crate) fn load_rounds(
+        entry: &SearchEntry,
+        query: &str,
+        filters: &[Filter],
+        from: &Loaded,
+        into: &mut Loaded,
+        wanted: usize,
+    ) -> Vec<Vec<Need>> {
         let clauses = parse(query);
+        let mut rounds = Vec::new();
+        loop {
+            let round = needs(entry, &clauses, filters, into, wanted);
+            if round.is_empty() {
+                return rounds;
+            }
+            for need in &round {
+                let file = match need {
+                    Need::List(key) => File::List(from.lists[key].clone()),
+                    Need::Shard(key) => File::Shard(from.shards[key].clone()),
+                    Need::Chunk(key, n) => File::Chunk(from.chunks[&(key.clone(), *n)].clone()),
+                    Need::Tail(term, tier) => {
+                        File::Tail(from.tails[&(term.clone(), *tier)].clone())
+                    }
+                    Need::Filter(taxonomy, term) => File::Filter(
+                        from.filters
+                            .get(&(*taxonomy, term.clone()))
+                            .cloned()
+                            .unwrap_or_default(),
+                    ),
+                };
+                into.insert(need.clone(), file);
+            }
+            rounds.push(round);
+            assert!(rounds.len() < 50, "a search that never ends: {rounds:?}");
+        }
+    }
+
+    /// Only the files a query needs for its first `wanted` results, as the app fetches them.
+    fn fetched_for(index: &Loaded, query: &str, wanted: usize) -> Loaded {
         let mut out = Loaded {
             dir: index.dir.clone(),
             ..Loaded::default()
         };
-        let (entry, lists) = entry_of(index);
-        let deeper: Vec<&KeyList> = entry
-            .lists_for(&clauses)
-            .iter()
-            .map(|k| &lists[k])
-            .collect();
-        for key in entry.keys_for(&clauses, &deeper) {
-            out.shards.insert(key.clone(), index.shards[&key].clone());
-        }
-        for file in chunks_for(&clauses, &out) {
-            out.chunks.insert(file.clone(), index.chunks[&file].clone());
-        }
+        load_rounds(&entry_of(index), query, &[], index, &mut out, wanted);
         out
+    }
+
+    /// The posts a query finds in the whole index, best first.
+    fn hits(query: &str, index: &Loaded) -> Vec<Hit> {
+        search(&parse(query), &[], index).hits
+    }
+
+    /// The first results a query finds with only the files it fetched are the first of all.
+    fn same_first(index: &Loaded, query: &str, wanted: usize) -> Vec<Hit> {
+        let fetched = search(&parse(query), &[], &fetched_for(index, query, wanted)).hits;
+        let all = hits(query, index);
+        assert!(fetched.len() >= wanted.min(all.len()), "{query}");
+        // The same posts and scores (a post may show fewer of the terms it matched, those in
+        // tails not fetched); among the lowest score, posts found later may come first.
+        let last = fetched.last().map_or(0.0, |h| h.score);
+        let key = |h: &Hit| (h.doc, h.score);
+        let above = |hits: &[Hit]| -> Vec<(u32, f32)> {
+            hits.iter().filter(|h| h.score > last).map(key).collect()
+        };
+        assert_eq!(above(&fetched), above(&all[..fetched.len()]), "{query}");
+        let scores = |hits: &[Hit]| hits.iter().map(|h| h.score).collect::<Vec<_>>();
+        assert_eq!(scores(&fetched), scores(&all[..fetched.len()]), "{query}");
+        fetched
     }
 
     fn docs() -> Vec<(String, Vec<String>, String)> {
@@ -761,7 +927,7 @@ mod tests {
             .iter()
             .map(|(title, tags, body)| Document { title, tags, body })
             .collect();
-        search(&parse(query), &index_of(&input))
+        hits(query, &index_of(&input))
             .into_iter()
             .map(|h| h.doc)
             .collect()
@@ -785,8 +951,8 @@ mod tests {
             },
         ];
         let index = index_of(&input);
-        let hits = search(&parse("ferry "), &index);
-        assert_eq!(hits.iter().map(|h| h.doc).collect::<Vec<_>>(), [1, 0]);
+        let found = hits("ferry ", &index);
+        assert_eq!(found.iter().map(|h| h.doc).collect::<Vec<_>>(), [1, 0]);
         // And a tag counts more than the body too.
         let boats = vec!["boats".to_string()];
         let input = [
@@ -802,7 +968,7 @@ mod tests {
             },
         ];
         let index = index_of(&input);
-        assert_eq!(search(&parse("boats "), &index)[0].doc, 1);
+        assert_eq!(hits("boats ", &index)[0].doc, 1);
     }
 
     #[test]
@@ -855,11 +1021,11 @@ mod tests {
             },
         ];
         let index = index_of(&input);
-        let hits = search(&parse("boat"), &index);
-        assert_eq!(hits.iter().map(|h| h.doc).collect::<Vec<_>>(), [1, 0, 2]);
-        assert_eq!(hits[0].matched, ["boat"]);
-        assert_eq!(hits[1].matched, ["boats"]);
-        assert_eq!(hits[2].matched, ["bost"]);
+        let found = hits("boat", &index);
+        assert_eq!(found.iter().map(|h| h.doc).collect::<Vec<_>>(), [1, 0, 2]);
+        assert_eq!(found[0].matched, ["boat"]);
+        assert_eq!(found[1].matched, ["boats"]);
+        assert_eq!(found[2].matched, ["bost"]);
     }
 
     #[test]
@@ -871,37 +1037,118 @@ mod tests {
     }
 
     #[test]
-    fn a_word_in_too_many_posts_ranks_but_does_not_filter() {
+    fn a_word_in_every_post_lists_every_post_a_tier_at_a_time() {
+        // Posts of different lengths, so the word weighs differently in each.
         let bodies: Vec<String> = (0..TOP_POSTINGS + 20)
             .map(|i| {
                 if i == TOP_POSTINGS + 10 {
                     "the ferry left the pier".to_string()
                 } else {
-                    format!("the day {i} was long")
+                    format!("the day {i} was long{}", " and".repeat(i % 7))
                 }
             })
             .collect();
         let input = untitled(&bodies);
-        let index = index_of(&input);
+        let built = build(&input);
+        let tails: Vec<(&str, u32)> = built.tails.iter().map(|t| (t.0.as_str(), t.1)).collect();
+        assert!(
+            tails.contains(&("the", 1)) && !tails.contains(&("ferry", 1)),
+            "the posts past the best {TOP_POSTINGS} are in a tail: {tails:?}"
+        );
+        let index = loaded(built);
         let the = index.term("the").unwrap();
         assert!(the.is_cut());
         assert_eq!(the.postings.len(), TOP_POSTINGS);
         assert_eq!(the.df as usize, TOP_POSTINGS + 20);
-        // The ferry post is found with "the" even if "the" did not keep it in its list.
-        let hits = search(&parse("the ferry "), &index);
+        assert_eq!(index.tails[&("the".to_string(), 1)].postings.len(), 20);
+        // With a rarer word, every post with both.
+        let both = hits("the ferry ", &index);
         assert_eq!(
-            hits.iter().map(|h| h.doc).collect::<Vec<_>>(),
+            both.iter().map(|h| h.doc).collect::<Vec<_>>(),
             [(TOP_POSTINGS + 10) as u32]
         );
-        // Alone, the common word still answers, with its best posts.
-        assert_eq!(search(&parse("the "), &index).len(), TOP_POSTINGS);
+        // Alone, every post, and the first page needs no tail; its count is known at once.
+        assert_eq!(hits("the ", &index).len(), TOP_POSTINGS + 20);
+        let first = fetched_for(&index, "the ", 20);
+        assert!(first.tails.is_empty());
+        let found = search(&parse("the "), &[], &first);
+        assert_eq!(found.total, Some(TOP_POSTINGS + 20));
+        assert!(!found.whole);
+        same_first(&index, "the ", 20);
+        // Asking for more than the first tier holds fetches the next.
+        let more = fetched_for(&index, "the ", TOP_POSTINGS + 5);
+        assert_eq!(more.tails.len(), 1);
+        assert_eq!(
+            same_first(&index, "the ", TOP_POSTINGS + 5).len(),
+            TOP_POSTINGS + 20
+        );
+    }
+
+    #[test]
+    fn a_filter_is_exact_even_for_a_post_deep_in_a_common_words_tail() {
+        let bodies: Vec<String> = (0..TOP_POSTINGS + 20)
+            .map(|i| format!("the day {i} was long"))
+            .collect();
+        let index = index_of(&untitled(&bodies));
+        // Equal weights: the first tier is the first posts, so the last ones are in the tail.
+        let deep = (TOP_POSTINGS + 15) as u32;
+        let filter = Filter {
+            taxonomy: Taxonomy::Tags,
+            term: "Street-Food".into(),
+        };
+        let mut whole = index.clone();
+        whole.filters.insert(
+            (Taxonomy::Tags, "street food".into()),
+            Arc::new(Docs(vec![3, deep])),
+        );
+        let mut fetched = Loaded::default();
+        let rounds = load_rounds(
+            &entry_of(&index),
+            "the ",
+            std::slice::from_ref(&filter),
+            &whole,
+            &mut fetched,
+            20,
+        );
+        assert!(rounds
+            .iter()
+            .flatten()
+            .any(|need| *need == Need::Filter(Taxonomy::Tags, "street food".into())));
+        let found = search(&parse("the "), std::slice::from_ref(&filter), &fetched);
+        assert_eq!(
+            found.hits.iter().map(|h| h.doc).collect::<Vec<_>>(),
+            [3, deep]
+        );
+        assert_eq!(found.total, Some(2));
+        // An exclusion is exact too: every post with the excluded word is known first.
+        let bodies: Vec<String> = (0..TOP_POSTINGS + 20)
+            .map(|i| {
+                format!(
+                    "the day {i} was long{}",
+                    if i > TOP_POSTINGS { " rain" } else { "" }
+                )
+            })
+            .collect();
+        let index = index_of(&untitled(&bodies));
+        let found = search(
+            &parse("day -the"),
+            &[],
+            &fetched_for(&index, "day -the", 20),
+        );
+        assert!(found.hits.is_empty() && found.whole);
+        let kept = search(
+            &parse("long -rain"),
+            &[],
+            &fetched_for(&index, "long -rain", 500),
+        );
+        assert_eq!(kept.hits.len(), TOP_POSTINGS + 1);
     }
 
     #[test]
     fn shards_and_chunks_are_written_as_the_model_writes_them() {
         let terms: Vec<Laid> = [("a\"b", vec![3, 0, 90, 1, 4]), ("été", vec![1, 7, 80, 0])]
             .into_iter()
-            .map(|(name, flat)| Laid::new(name.to_string(), &flat))
+            .map(|(name, flat)| Laid::new(name.to_string(), vec![flat]).0)
             .collect();
         let model: BTreeMap<String, Term> = terms
             .iter()
@@ -939,7 +1186,8 @@ mod tests {
             postings: vec![Posting(4, 250, vec![3, 10, 11]), Posting(9, 80, vec![0])],
         };
         let json = serde_json::to_string(&term).unwrap();
-        let laid = Laid::new("ab".into(), &Vec::<u32>::from(term));
+        let laid = Laid::new("ab".into(), vec![Vec::<u32>::from(term)]).0;
+        assert_eq!(laid.df, 300);
         assert_eq!(laid.json, json.as_bytes());
         // `"ab":` before it and `,` after.
         assert_eq!(laid.len, json.len() + 6);
@@ -976,18 +1224,15 @@ mod tests {
         }
         let index = loaded(built);
         // A rare word needs its shard only.
-        assert!(chunks_for(&parse("caravanserai "), &index).is_empty());
-        assert_eq!(search(&parse("caravanserai "), &index).len(), 1);
+        assert!(fetched_for(&index, "caravanserai ", 20).chunks.is_empty());
+        assert_eq!(hits("caravanserai ", &index).len(), 1);
         // A common word needs one chunk, not all of them.
-        let needed = chunks_for(&parse("camel "), &index);
-        assert_eq!(needed.len(), 1);
+        assert_eq!(fetched_for(&index, "camel ", 20).chunks.len(), 1);
         assert!(index.chunks.len() > 1);
-        // Searching with only the files it named gives the same answer as with everything.
-        assert_eq!(
-            search(&parse("camel "), &fetched_for(&index, "camel ")),
-            search(&parse("camel "), &index)
-        );
-        assert_eq!(search(&parse("camel canal "), &index).len(), TOP_POSTINGS);
+        // Searching with only the files it named gives the same first answers as with everything.
+        same_first(&index, "camel ", 20);
+        same_first(&index, "camel canal ", 20);
+        assert_eq!(hits("camel canal ", &index).len(), 600);
     }
 
     #[test]
@@ -1014,29 +1259,42 @@ mod tests {
         let root = &index.shards[""];
         assert!(root.terms.len() + root.refs.len() <= HEAD_TERMS);
         for query in [
-            "w1234a ", "w2a ", "wb5c ", "walk ", "river ", "w12", "w", "rivr ",
+            "w1234a ", "w2a ", "wb5c ", "walk ", "river ", "w12", "w", "rivr ", "x1234a ",
         ] {
-            let fetched = fetched_for(&index, query);
+            let fetched = fetched_for(&index, query, 20);
             assert!(fetched.shards.len() < index.shards.len(), "{query}");
-            assert_eq!(
-                search(&parse(query), &fetched),
-                search(&parse(query), &index),
-                "{query}"
-            );
+            same_first(&index, query, 20);
         }
-        let hits = search(&parse("w1234a "), &index);
+        let found = hits("w1234a ", &index);
         assert_eq!(
-            (hits[0].doc, hits[0].matched.as_slice()),
+            (found[0].doc, found[0].matched.as_slice()),
             (1234, ["w1234a".to_string()].as_slice())
         );
-        assert!(hits.len() > 1, "and its neighbours by one typo");
-        assert_eq!(
-            search(&parse("rivr "), &index).len(),
-            TOP_POSTINGS,
-            "a typo"
-        );
+        assert!(found.len() > 1, "and its neighbours by one typo");
+        assert_eq!(hits("rivr ", &index).len(), 3000, "a typo");
         // One letter typed already finds the commonest words.
-        assert!(!search(&parse("w"), &fetched_for(&index, "w")).is_empty());
+        assert!(!search(&parse("w"), &[], &fetched_for(&index, "w", 20))
+            .hits
+            .is_empty());
+        // A typo in the first letter: the word's last letters find it in the reversed tree, which
+        // a word spelled right never fetches.
+        let typo = hits("x1234a ", &index);
+        assert_eq!(typo[0].doc, 1234);
+        assert_eq!(typo[0].matched, ["w1234a"]);
+        let reversed_keys = |query: &str| {
+            fetched_for(&index, query, 20)
+                .shards
+                .into_keys()
+                .filter(|key| key.starts_with(REVERSED))
+                .count()
+        };
+        assert!(reversed_keys("x1234a ") > 0);
+        assert_eq!(reversed_keys("w1234a "), 0);
+        assert_eq!(
+            reversed_keys("walk "),
+            0,
+            "a short word has no reversed path"
+        );
         // Every shard file is under its limit (a head, or a shard small enough).
         for shard in index.shards.values() {
             let json = serde_json::to_vec(shard.as_ref()).unwrap();

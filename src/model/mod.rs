@@ -40,7 +40,9 @@ pub use site::*;
 /// and list cards carry its number of comments; standalone pages (`pages/<slug>.<hash>.json`,
 /// named in the manifest's `pages`), and categories listed like tags (`categories.json`,
 /// `categories/<term>/<n>.json`); the tag index is a [`TermIndex`] (`terms`, was `tags`).
-pub const FORMAT_VERSION: u32 = 5;
+/// 6: search: every posting of a common term, in tail files ([`tail_file`]); a filter file per
+/// tag and category ([`filter_file`]); the reversed tree of long words (keys from [`REVERSED`]).
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Name of the unhashed entry file, relative to the data folder. The app fetches it with `no-cache`;
 /// every file it names is content-hashed and may be cached forever.

@@ -18,6 +18,17 @@
 //!   rarest terms move into chunks of neighbouring terms, so one common word does not make its
 //!   shard heavy.
 //!
+//! - a **tail** holds more of a common term's postings: a term keeps its best [`TOP_POSTINGS`]
+//!   in its shard or chunk, and the rest, best first, in tiers of growing size ([`tier_end`]),
+//!   one file each, fetched only when a search needs them (a reader asks for more results, or
+//!   another word or a filter must be checked against every post that has it);
+//! - a **filter** file per tag and per category lists every post that carries it, so a filter
+//!   narrows any search exactly;
+//! - the **reversed** tree (keys starting with [`REVERSED`]) holds every word of
+//!   [`TYPO_MIN_CHARS`] letters or more spelled backwards, with its number of posts only: a typo
+//!   in a word's first letters sends it down the wrong branch of the tree above, but its last
+//!   letters still find it here.
+//!
 //! A posting holds the post's number (its place in the list of all posts, newest first, as the
 //! cards number them), its weight for
 //! the term, already BM25 with title and tag boosts, so the browser needs no document lengths, and
@@ -78,6 +89,12 @@ impl SearchEntry {
 /// an unspaced script has thousands of first characters), else the key's first letter (`ric` is
 /// below `r`). `None` for the keys the entry lists itself: `""`, a letter, a bucket.
 pub fn top_key(key: &str) -> Option<String> {
+    // The reversed tree: `^` and its one-letter keys are the entry's; longer ones sit below
+    // their first letter's (`^tek` below `^t`).
+    if let Some(rest) = key.strip_prefix(REVERSED) {
+        let first = rest.chars().next()?;
+        return (rest.chars().nth(1).is_some()).then(|| format!("{REVERSED}{first}"));
+    }
     // A bucket is `~` and two digits ([`bucket_of`]); no term starts with `~`.
     if let [b'~', a, b, rest @ ..] = key.as_bytes() {
         if a.is_ascii_digit() && b.is_ascii_digit() {
@@ -111,7 +128,8 @@ pub struct Chunk {
     pub terms: BTreeMap<String, Term>,
 }
 
-/// A term's postings: the posts it weighs most in, at most [`TOP_POSTINGS`], in post order.
+/// A term's postings: the posts it weighs most in, at most [`TOP_POSTINGS`], in post order. A
+/// tail file holds the same: the next tier of postings by weight ([`tier_end`]), in post order.
 ///
 /// Written as one list of numbers: the number of posts containing the term, then for each
 /// posting the gap from the previous post number, the weight, the count of positions and the
@@ -176,6 +194,102 @@ impl TryFrom<Vec<u32>> for Term {
         }
         Ok(Term { df, postings })
     }
+}
+
+/// Tiers of a term's postings, by weight: tier 0 (its best [`TOP_POSTINGS`]) is in its shard or
+/// chunk, and tier `n` holds those ranked from `tier_end(n - 1)` to `tier_end(n)` (each tier five
+/// times the postings of all before it: 200, 1,000, 5,000, 25,000…), so a word in every post of a
+/// site of 100,000 is whole after five tail files, and a reader asking for the next page of
+/// results rarely waits for more than one.
+pub fn tier_end(tier: u32) -> usize {
+    TOP_POSTINGS.saturating_mul(5usize.saturating_pow(tier))
+}
+
+/// The number of tail files of a term in `df` posts (0 when its postings fit in tier 0).
+pub fn tail_tiers(df: u32) -> u32 {
+    (1..).find(|&n| tier_end(n - 1) >= df as usize).unwrap_or(1) - 1
+}
+
+/// The tail file `tier` (from 1) of `term`, relative to the data folder.
+pub fn tail_file(dir: &str, term: &str, tier: u32) -> String {
+    format!("{dir}/more/{}.{tier}.json", file_key(term))
+}
+
+/// Every post carrying a tag or category: post numbers, in order, written as gaps (the first
+/// from 0).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "Vec<u32>", try_from = "Vec<u32>")]
+pub struct Docs(pub Vec<u32>);
+
+impl From<Docs> for Vec<u32> {
+    fn from(docs: Docs) -> Vec<u32> {
+        let mut previous = 0;
+        docs.0
+            .into_iter()
+            .map(|doc| {
+                let gap = doc - previous;
+                previous = doc;
+                gap
+            })
+            .collect()
+    }
+}
+
+impl TryFrom<Vec<u32>> for Docs {
+    type Error = String;
+
+    fn try_from(gaps: Vec<u32>) -> Result<Docs, String> {
+        let mut doc = 0u32;
+        let mut docs = Vec::with_capacity(gaps.len());
+        for (i, gap) in gaps.into_iter().enumerate() {
+            // Posts are listed once each, in order: only the first may be post 0.
+            if i > 0 && gap == 0 {
+                return Err("a filter's posts are malformed".to_string());
+            }
+            doc = doc
+                .checked_add(gap)
+                .ok_or_else(|| "a filter's posts are malformed".to_string())?;
+            docs.push(doc);
+        }
+        Ok(Docs(docs))
+    }
+}
+
+/// The filter file of the tag or category `folded` (as filters compare terms: lower case, spaces
+/// for hyphens; see `crate::search::filter`), relative to the data folder.
+pub fn filter_file(dir: &str, taxonomy: super::Taxonomy, folded: &str) -> String {
+    format!(
+        "{dir}/filters/{}/{}.json",
+        taxonomy.folder(),
+        file_key(folded)
+    )
+}
+
+/// The first character of every key of the reversed tree; no term starts with it.
+pub const REVERSED: char = '^';
+
+/// Words at least this long are in the reversed tree, and a typo in their first letters is
+/// found: a shorter word has too few letters left after a typo to tell it from others.
+pub const TYPO_MIN_CHARS: usize = 5;
+
+/// Whether `term` has a place in the reversed tree: a word of a spaced script, long enough.
+pub fn is_reversible(term: &str) -> bool {
+    bucket_of(term).is_empty() && term.chars().count() >= TYPO_MIN_CHARS
+}
+
+/// `term` spelled backwards, as the reversed tree names it (without [`REVERSED`]).
+pub fn reversed(term: &str) -> String {
+    term.chars().rev().collect()
+}
+
+/// The keys along `term`'s path in the reversed tree: [`REVERSED`], then it and every prefix of
+/// the reversed term (`^`, `^t`, `^te`… for `market`).
+pub fn reversed_path(term: &str) -> Vec<String> {
+    let back = reversed(term);
+    std::iter::once(0)
+        .chain(back.char_indices().map(|(i, c)| i + c.len_utf8()))
+        .map(|end| format!("{REVERSED}{}", &back[..end]))
+        .collect()
 }
 
 /// A term in one post: `(post number, weight, positions)`.
@@ -282,6 +396,48 @@ mod tests {
         assert_eq!(top_key("~07ក").as_deref(), Some("~07"));
         assert_eq!(top_key("~07កា").as_deref(), Some("~07"));
         assert_eq!(top_key("éa").as_deref(), Some("é"));
+        assert_eq!(top_key("^"), None);
+        assert_eq!(top_key("^t"), None);
+        assert_eq!(top_key("^te").as_deref(), Some("^t"));
+        assert_eq!(top_key("^tekram").as_deref(), Some("^t"));
+    }
+
+    #[test]
+    fn tiers_grow_fivefold_and_a_term_has_as_many_tails_as_its_posts_need() {
+        use super::{tail_tiers, tier_end};
+        assert_eq!(
+            (0..4).map(tier_end).collect::<Vec<_>>(),
+            [200, 1000, 5000, 25000]
+        );
+        assert_eq!(tail_tiers(1), 0);
+        assert_eq!(tail_tiers(200), 0);
+        assert_eq!(tail_tiers(201), 1);
+        assert_eq!(tail_tiers(1000), 1);
+        assert_eq!(tail_tiers(7743), 3);
+        assert_eq!(tail_tiers(100_000), 4);
+    }
+
+    #[test]
+    fn a_filters_posts_are_gaps_and_a_repeated_post_is_refused() {
+        use super::Docs;
+        let docs = Docs(vec![0, 3, 4, 10]);
+        let json = serde_json::to_string(&docs).unwrap();
+        assert_eq!(json, "[0,3,1,6]");
+        assert_eq!(serde_json::from_str::<Docs>(&json).unwrap(), docs);
+        assert!(serde_json::from_str::<Docs>("[2,0]").is_err());
+        assert!(serde_json::from_str::<Docs>("[4294967295,1]").is_err());
+    }
+
+    #[test]
+    fn the_reversed_tree_spells_words_backwards() {
+        use super::{is_reversible, reversed_path};
+        assert_eq!(reversed_path("cafe"), ["^", "^e", "^ef", "^efa", "^efac"]);
+        assert!(is_reversible("market"));
+        assert!(!is_reversible("boat"));
+        assert!(
+            !is_reversible("ផ្សារ"),
+            "pairs of an unspaced script are not words"
+        );
     }
 
     use super::*;
@@ -310,6 +466,14 @@ mod tests {
         assert_eq!(chunk_file("search/abc", "ab", 2), "search/abc/ab.2.json");
         assert_eq!(index_dir("abc"), "search/abc");
         assert_eq!(entry_file("abc"), "search/entry.abc.json");
+        assert_eq!(
+            tail_file("search/abc", "the", 2),
+            "search/abc/more/the.2.json"
+        );
+        assert_eq!(
+            filter_file("search/abc", crate::model::Taxonomy::Tags, "street food"),
+            "search/abc/filters/tags/street_20_food.json"
+        );
     }
 
     #[test]

@@ -87,7 +87,7 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
 
 /// A term as filters compare it: lower case, hyphens and underscores as spaces, runs of spaces as
 /// one.
-fn folded(term: &str) -> String {
+pub fn folded(term: &str) -> String {
     term.to_lowercase()
         .replace(['-', '_'], " ")
         .split_whitespace()

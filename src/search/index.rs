@@ -1,45 +1,166 @@
 //! Searching the index: which of its files a query needs, and the query run over them once they
 //! are loaded. The files themselves are described in [`crate::model::search`]; the builder writes
 //! them.
+//!
+//! A search loads in rounds ([`needs`]): the key lists and shards along its words' paths, the
+//! reversed tree when a long word is not in the index as typed (a typo in its first letters),
+//! the chunks holding its terms' postings, its filters, and then, only while the first results
+//! cannot yet be told apart from posts further down a common term's tail, the next tier of that
+//! tail. [`search`] then lists every post that matches, best first, with how far it is sure.
 
+use super::filter::{folded, Filter};
 use super::query::{matches, Clause, Match};
 use crate::model::{
-    chunk_file, path_of, top_key, Chunk, KeyList, Posting, SearchEntry, Shard, Term, WEIGHT_SCALE,
+    chunk_file, filter_file, is_reversible, keys_file, path_of, reversed, reversed_path,
+    shard_file, tail_file, tail_tiers, top_key, Chunk, Docs, KeyList, Posting, SearchEntry, Shard,
+    Taxonomy, Term, WEIGHT_SCALE,
 };
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
-// The entry's type belongs to the model; what a query needs of it is search's business.
-impl SearchEntry {
-    /// The key lists a query needs before its shards: the one each of its terms' keys sit below
-    /// ([`top_key`]), when the entry says there is one.
-    pub fn lists_for(&self, clauses: &[Clause]) -> Vec<String> {
-        let mut lists: Vec<String> = terms_of(clauses)
-            .filter_map(|term| path_of(term).last().and_then(|key| top_key(key)))
-            .filter(|key| self.deep.binary_search(key).is_ok())
-            .collect();
-        lists.sort();
-        lists.dedup();
-        lists
-    }
+/// Terms other than exact matches that a typed word may expand to (prefix and typo matches), the
+/// ones in most posts first: a search for `s` fetches the postings of a few words, not hundreds.
+pub const MAX_EXPANSIONS: usize = 12;
 
-    /// The shards a query needs first: those along the path of each of its terms, as the entry
-    /// and the key lists `deeper` (those of [`SearchEntry::lists_for`]) name them.
-    pub fn keys_for(&self, clauses: &[Clause], deeper: &[&KeyList]) -> Vec<String> {
-        let known = |key: &String| {
-            self.keys.binary_search(key).is_ok()
-                || deeper
-                    .iter()
-                    .any(|list| list.keys.binary_search(key).is_ok())
-        };
-        let mut keys: Vec<String> = terms_of(clauses).flat_map(path_of).filter(known).collect();
-        keys.sort();
-        keys.dedup();
-        keys
+/// A file of the index a search needs next.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Need {
+    /// The key list below a key ([`top_key`]).
+    List(String),
+    Shard(String),
+    /// Chunk `n` of the shard `key`.
+    Chunk(String, u32),
+    /// Tail `tier` (from 1) of a term.
+    Tail(String, u32),
+    /// The posts of a tag or category, by its folded term.
+    Filter(Taxonomy, String),
+}
+
+impl Need {
+    /// The file, relative to the data folder.
+    pub fn file(&self, dir: &str) -> String {
+        match self {
+            Need::List(key) => keys_file(dir, key),
+            Need::Shard(key) => shard_file(dir, key),
+            Need::Chunk(key, n) => chunk_file(dir, key, *n),
+            Need::Tail(term, tier) => tail_file(dir, term, *tier),
+            Need::Filter(taxonomy, term) => filter_file(dir, *taxonomy, term),
+        }
     }
 }
 
-/// Every term of a query, in words, phrases and exclusions.
+/// The index files a search has in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub dir: String,
+    pub lists: HashMap<String, Arc<KeyList>>,
+    pub shards: HashMap<String, Arc<Shard>>,
+    /// By shard key and number.
+    pub chunks: HashMap<(String, u32), Arc<Chunk>>,
+    /// By term and tier.
+    pub tails: HashMap<(String, u32), Arc<Term>>,
+    pub filters: HashMap<(Taxonomy, String), Arc<Docs>>,
+}
+
+/// A loaded file, to keep in [`Loaded`].
+pub enum File {
+    List(Arc<KeyList>),
+    Shard(Arc<Shard>),
+    Chunk(Arc<Chunk>),
+    Tail(Arc<Term>),
+    Filter(Arc<Docs>),
+}
+
+impl Loaded {
+    /// Keeps a file the search needed; a file of another kind than `need` names is ignored.
+    pub fn insert(&mut self, need: Need, file: File) {
+        match (need, file) {
+            (Need::List(key), File::List(list)) => drop(self.lists.insert(key, list)),
+            (Need::Shard(key), File::Shard(shard)) => drop(self.shards.insert(key, shard)),
+            (Need::Chunk(key, n), File::Chunk(chunk)) => drop(self.chunks.insert((key, n), chunk)),
+            (Need::Tail(term, tier), File::Tail(tail)) => {
+                drop(self.tails.insert((term, tier), tail))
+            }
+            (Need::Filter(taxonomy, term), File::Filter(docs)) => {
+                drop(self.filters.insert((taxonomy, term), docs))
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether `need` is loaded.
+    fn has(&self, need: &Need) -> bool {
+        match need {
+            Need::List(key) => self.lists.contains_key(key),
+            Need::Shard(key) => self.shards.contains_key(key),
+            Need::Chunk(key, n) => self.chunks.contains_key(&(key.clone(), *n)),
+            Need::Tail(term, tier) => self.tails.contains_key(&(term.clone(), *tier)),
+            Need::Filter(taxonomy, term) => self.filters.contains_key(&(*taxonomy, term.clone())),
+        }
+    }
+
+    /// The loaded shards along a path of keys.
+    fn along<'a>(&'a self, keys: Vec<String>) -> impl Iterator<Item = (String, &'a Shard)> + 'a {
+        keys.into_iter()
+            .filter_map(|key| Some((key.clone(), self.shards.get(&key)?.as_ref())))
+    }
+
+    /// The first tier of `name`'s postings, if its shard (and chunk) are loaded.
+    pub(crate) fn term(&self, name: &str) -> Option<&Term> {
+        for (key, shard) in self.along(path_of(name)) {
+            if let Some(term) = shard.terms.get(name) {
+                return Some(term);
+            }
+            if let Some((_, n)) = shard.refs.get(name) {
+                return self.chunks.get(&(key, *n))?.terms.get(name);
+            }
+        }
+        None
+    }
+
+    /// The chunk holding `name`'s postings, when they are not inline: `(key, number)`.
+    fn chunk_of(&self, name: &str) -> Option<(String, u32)> {
+        self.along(path_of(name)).find_map(|(key, shard)| {
+            let (_, n) = shard.refs.get(name)?;
+            Some((key, *n))
+        })
+    }
+
+    /// `name`'s postings as far as they are loaded (its first tier, then its tails in order), and
+    /// whether that is all of them.
+    fn postings(&self, name: &str) -> Option<(Vec<&Posting>, Reach)> {
+        let first = self.term(name)?;
+        let mut postings: Vec<&Posting> = first.postings.iter().collect();
+        let mut floor = first.postings.iter().map(|p| p.1).min().unwrap_or(0);
+        let tiers = tail_tiers(first.df);
+        for tier in 1..=tiers {
+            match self.tails.get(&(name.to_string(), tier)) {
+                Some(tail) => {
+                    postings.extend(tail.postings.iter());
+                    floor = tail.postings.iter().map(|p| p.1).min().unwrap_or(0);
+                }
+                None => {
+                    let reach = Reach::Partial { floor, next: tier };
+                    return Some((postings, reach));
+                }
+            }
+        }
+        Some((postings, Reach::Whole))
+    }
+}
+
+/// How much of a term's postings is loaded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Reach {
+    Whole,
+    /// Tiers before `next` are loaded; posts not among them weigh at most `floor`.
+    Partial {
+        floor: u32,
+        next: u32,
+    },
+}
+
+/// Every term of a query, in words (as typed), phrases and exclusions.
 fn terms_of(clauses: &[Clause]) -> impl Iterator<Item = &str> {
     clauses.iter().flat_map(|clause| match clause {
         Clause::Word { term, .. } => vec![term.as_str()],
@@ -49,61 +170,136 @@ fn terms_of(clauses: &[Clause]) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Terms other than exact matches that a typed word may expand to (prefix and typo matches), the
-/// ones in most posts first: a search for `s` fetches the postings of a few words, not hundreds.
-pub const MAX_EXPANSIONS: usize = 12;
-
-/// The index files a search has in memory: shards by key, chunks by file.
-#[derive(Debug, Clone, Default)]
-pub struct Loaded {
-    pub dir: String,
-    pub shards: HashMap<String, Arc<Shard>>,
-    pub chunks: HashMap<String, Arc<Chunk>>,
-}
-
-impl Loaded {
-    /// The loaded shards along a term's path.
-    fn path<'a>(&'a self, term: &str) -> impl Iterator<Item = (String, &'a Shard)> + 'a {
-        path_of(term)
-            .into_iter()
-            .filter_map(|key| Some((key.clone(), self.shards.get(&key)?.as_ref())))
+/// The files a search must load next to answer `wanted` results, in one round (fetched
+/// together); none when what is loaded answers it. Call again once they are loaded.
+pub fn needs(
+    entry: &SearchEntry,
+    clauses: &[Clause],
+    filters: &[Filter],
+    loaded: &Loaded,
+    wanted: usize,
+) -> Vec<Need> {
+    let typed: Vec<&str> = terms_of(clauses).collect();
+    // 1. The paths of the words as typed.
+    let paths: Vec<Vec<String>> = typed.iter().map(|term| path_of(term)).collect();
+    if let Some(round) = missing_along(entry, &paths, loaded) {
+        return round;
     }
-
-    /// The postings of `name`, if its shard (and chunk) are loaded.
-    pub(crate) fn term(&self, name: &str) -> Option<&Term> {
-        for (key, shard) in self.path(name) {
-            if let Some(term) = shard.terms.get(name) {
-                return Some(term);
+    // 2. Long words not in the index as typed: the reversed tree, then the paths of the words
+    // it finds.
+    let unknown: Vec<&str> = clauses
+        .iter()
+        .filter_map(|clause| match clause {
+            Clause::Word { term, .. } if is_reversible(term) && loaded.term(term).is_none() => {
+                Some(term.as_str())
             }
-            if let Some((_, n)) = shard.refs.get(name) {
-                return self
-                    .chunks
-                    .get(&chunk_file(&self.dir, &key, *n))?
-                    .terms
-                    .get(name);
+            _ => None,
+        })
+        .collect();
+    let back: Vec<Vec<String>> = unknown.iter().map(|term| reversed_path(term)).collect();
+    if let Some(round) = missing_along(entry, &back, loaded) {
+        return round;
+    }
+    let found: Vec<Vec<String>> = unknown
+        .iter()
+        .flat_map(|term| reversed_candidates(term, loaded))
+        .map(|(name, _, _)| path_of(&name))
+        .collect();
+    if let Some(round) = missing_along(entry, &found, loaded) {
+        return round;
+    }
+    // 3. The chunks of every term the query uses, and its filters.
+    let mut round: BTreeSet<Need> = clauses
+        .iter()
+        .flat_map(|clause| clause_terms(clause, loaded))
+        .filter_map(|name| loaded.chunk_of(&name))
+        .map(|(key, n)| Need::Chunk(key, n))
+        .chain(
+            filters
+                .iter()
+                .map(|f| Need::Filter(f.taxonomy, folded(&f.term))),
+        )
+        .filter(|need| !loaded.has(need))
+        .collect();
+    if !round.is_empty() {
+        return round.into_iter().collect();
+    }
+    // 4. Exclusions are exact: every post with an excluded term is known.
+    for clause in clauses {
+        if let Clause::Excluded(terms) = clause {
+            for term in terms {
+                if let Some(first) = loaded.term(term) {
+                    round.extend(
+                        (1..=tail_tiers(first.df))
+                            .map(|tier| Need::Tail(term.clone(), tier))
+                            .filter(|need| !loaded.has(need)),
+                    );
+                }
             }
         }
-        None
     }
-
-    /// The chunk file holding `name`'s postings, when they are not inline.
-    fn chunk_of(&self, name: &str) -> Option<String> {
-        self.path(name).find_map(|(key, shard)| {
-            let (_, n) = shard.refs.get(name)?;
-            Some(chunk_file(&self.dir, &key, *n))
-        })
+    if !round.is_empty() {
+        return round.into_iter().collect();
     }
+    // 5. The next tier of each term still cut short, while the best `wanted` are not sure.
+    let found = search(clauses, filters, loaded);
+    if found.hits.len() >= wanted || found.whole {
+        return Vec::new();
+    }
+    found.next.into_iter().collect()
 }
 
-/// Terms of the index a typed word matches, in the shards along its path: exact first, then at
-/// most [`MAX_EXPANSIONS`] others, better matches first and, among equals, those in more posts.
-pub(crate) fn candidates<'a>(
-    typed: &str,
-    prefix: bool,
-    loaded: &'a Loaded,
-) -> Vec<(&'a str, Match)> {
-    let mut found: Vec<(&str, Match, u32)> = Vec::new();
-    for (_, shard) in loaded.path(typed) {
+/// The key lists, else the shards, missing along `paths` of keys (those the entry and the loaded
+/// key lists know); `None` when all are loaded.
+fn missing_along(entry: &SearchEntry, paths: &[Vec<String>], loaded: &Loaded) -> Option<Vec<Need>> {
+    let lists: BTreeSet<Need> = paths
+        .iter()
+        .filter_map(|path| path.last().and_then(|key| top_key(key)))
+        .filter(|key| entry.deep.binary_search(key).is_ok())
+        .map(Need::List)
+        .filter(|need| !loaded.has(need))
+        .collect();
+    if !lists.is_empty() {
+        return Some(lists.into_iter().collect());
+    }
+    let known = |key: &String| {
+        entry.keys.binary_search(key).is_ok()
+            || top_key(key)
+                .and_then(|top| loaded.lists.get(&top))
+                .is_some_and(|list| list.keys.binary_search(key).is_ok())
+    };
+    let shards: BTreeSet<Need> = paths
+        .iter()
+        .flatten()
+        .filter(|key| known(key))
+        .map(|key| Need::Shard(key.clone()))
+        .filter(|need| !loaded.has(need))
+        .collect();
+    (!shards.is_empty()).then(|| shards.into_iter().collect())
+}
+
+/// Terms of the reversed tree's loaded shards within a typo of `typed`: `(term, match, posts)`.
+fn reversed_candidates(typed: &str, loaded: &Loaded) -> Vec<(String, Match, u32)> {
+    if !is_reversible(typed) {
+        return Vec::new();
+    }
+    let back = reversed(typed);
+    loaded
+        .along(reversed_path(typed))
+        .flat_map(|(_, shard)| shard.terms.iter())
+        .filter_map(|(name, term)| {
+            let kind = matches(&back, name, false)?;
+            Some((reversed(name), kind, term.df))
+        })
+        .collect()
+}
+
+/// Terms of the index a typed word matches: along its path, and in the reversed tree when the
+/// word itself is not in the index (a typo in the first letters); exact first, then at most [`MAX_EXPANSIONS`] others,
+/// better matches first and, among equals, those in more posts.
+pub(crate) fn candidates(typed: &str, prefix: bool, loaded: &Loaded) -> Vec<(String, Match)> {
+    let mut found: Vec<(String, Match, u32)> = Vec::new();
+    for (_, shard) in loaded.along(path_of(typed)) {
         let with_df = shard
             .terms
             .iter()
@@ -111,10 +307,24 @@ pub(crate) fn candidates<'a>(
             .chain(shard.refs.iter().map(|(name, (df, _))| (name, *df)));
         found.extend(
             with_df
-                .filter_map(|(name, df)| Some((name.as_str(), matches(typed, name, prefix)?, df))),
+                .filter_map(|(name, df)| Some((name.clone(), matches(typed, name, prefix)?, df))),
         );
     }
-    found.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(b.0)));
+    // The reversed tree only for a word the index does not have as typed (as [`needs`] fetches
+    // it), so the answer does not depend on what else happens to be loaded.
+    let known = found.iter().any(|f| f.1 == Match::Exact);
+    let mut seen: HashSet<String> = found.iter().map(|f| f.0.clone()).collect();
+    let back = if known {
+        Vec::new()
+    } else {
+        reversed_candidates(typed, loaded)
+    };
+    for candidate in back {
+        if seen.insert(candidate.0.clone()) {
+            found.push(candidate);
+        }
+    }
+    found.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
     let exact = found.iter().filter(|f| f.1 == Match::Exact).count();
     found.truncate(exact + MAX_EXPANSIONS);
     found
@@ -124,28 +334,14 @@ pub(crate) fn candidates<'a>(
 }
 
 /// The terms a clause needs postings for.
-fn clause_terms<'a>(clause: &'a Clause, loaded: &'a Loaded) -> Vec<&'a str> {
+fn clause_terms(clause: &Clause, loaded: &Loaded) -> Vec<String> {
     match clause {
         Clause::Word { term, prefix } => candidates(term, *prefix, loaded)
             .into_iter()
             .map(|(name, _)| name)
             .collect(),
-        Clause::Phrase(terms) | Clause::Excluded(terms) => {
-            terms.iter().map(String::as_str).collect()
-        }
+        Clause::Phrase(terms) | Clause::Excluded(terms) => terms.clone(),
     }
-}
-
-/// The chunk files a query needs next, once its shards are loaded.
-pub fn chunks_for(clauses: &[Clause], loaded: &Loaded) -> Vec<String> {
-    let mut files: Vec<String> = clauses
-        .iter()
-        .flat_map(|clause| clause_terms(clause, loaded))
-        .filter_map(|name| loaded.chunk_of(name))
-        .collect();
-    files.sort();
-    files.dedup();
-    files
 }
 
 /// What is indexed of a post.
@@ -163,127 +359,212 @@ pub struct Hit {
     pub matched: Vec<String>,
 }
 
-type Matches = HashMap<u32, (f32, Vec<String>)>;
+/// What a search found in the files loaded so far.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Found {
+    /// The posts known to match and known to rank at least as high as any post not yet known,
+    /// best first (ties in post order: newest first).
+    pub hits: Vec<Hit>,
+    /// Whether `hits` is every post that matches.
+    pub whole: bool,
+    /// How many posts match, when that is known.
+    pub total: Option<usize>,
+    /// The tail files that would tell more, when `hits` is not whole.
+    pub next: Vec<Need>,
+}
 
-/// Runs a parsed query over the index files it needs ([`SearchEntry::keys_for`], then [`chunks_for`]):
-/// posts must match every word and phrase and no exclusion. A word so common that its list was
-/// cut (see [`TOP_POSTINGS`](crate::model::TOP_POSTINGS)) cannot decide which posts match: it only adds to their scores, unless
-/// the query has nothing else. Best first; ties keep post order (newest first).
-pub fn search(clauses: &[Clause], loaded: &Loaded) -> Vec<Hit> {
-    let mut required: Option<Matches> = None;
-    let mut scoring_only: Vec<Matches> = Vec::new();
-    let mut excluded: Vec<u32> = Vec::new();
+/// A clause's posts as far as they are known: the score of each, the terms that matched, and
+/// the most a post not among them could score (`None` when none can: the clause is whole).
+struct Known {
+    scores: HashMap<u32, (f32, Vec<String>)>,
+    beyond: Option<f32>,
+    next: Vec<Need>,
+}
+
+/// Runs a parsed query over the loaded index files (see [`needs`]): posts must match every word
+/// and phrase, carry every filter and have no exclusion.
+pub fn search(clauses: &[Clause], filters: &[Filter], loaded: &Loaded) -> Found {
+    let mut known: Vec<Known> = Vec::new();
+    let mut excluded: HashSet<u32> = HashSet::new();
     for clause in clauses {
-        let (matches_here, cut) = match clause {
-            Clause::Word { term, prefix } => word_matches(term, *prefix, loaded),
-            Clause::Phrase(terms) => phrase_matches(terms, loaded),
+        match clause {
+            Clause::Word { term, prefix } => known.push(word_matches(term, *prefix, loaded)),
+            Clause::Phrase(terms) => known.push(phrase_matches(terms, loaded)),
             Clause::Excluded(terms) => {
-                excluded.extend(phrase_matches(terms, loaded).0.into_keys());
-                continue;
+                excluded.extend(phrase_matches(terms, loaded).scores.into_keys())
             }
-        };
-        if cut {
-            scoring_only.push(matches_here);
-            continue;
         }
-        required = Some(match required {
-            None => matches_here,
-            Some(so_far) => so_far
-                .into_iter()
-                .filter_map(|(doc, (score, mut terms))| {
-                    let (more, more_terms) = matches_here.get(&doc)?;
-                    terms.extend(more_terms.iter().cloned());
-                    Some((doc, (score + more, terms)))
-                })
-                .collect(),
-        });
     }
-    let found = match required {
-        Some(mut found) => {
-            for extra in scoring_only {
-                for (doc, (score, terms)) in extra {
-                    if let Some(entry) = found.get_mut(&doc) {
-                        entry.0 += score;
-                        entry.1.extend(terms);
-                    }
-                }
-            }
-            found
-        }
-        // Only very common words: their best posts, by all of them together.
-        None => {
-            let mut union: Matches = HashMap::new();
-            for extra in scoring_only {
-                for (doc, (score, terms)) in extra {
-                    let entry = union.entry(doc).or_default();
-                    entry.0 += score;
-                    entry.1.extend(terms);
-                }
-            }
-            union
-        }
-    };
-    let mut hits: Vec<Hit> = found
-        .into_iter()
-        .filter(|(doc, _)| !excluded.contains(doc))
-        .map(|(doc, (score, matched))| Hit {
-            doc,
-            score,
-            matched,
+    let allowed: Vec<HashSet<u32>> = filters
+        .iter()
+        .map(|f| {
+            let docs = loaded.filters.get(&(f.taxonomy, folded(&f.term)));
+            docs.map(|d| d.0.iter().copied().collect())
+                .unwrap_or_default()
         })
         .collect();
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
-    hits
+    let keep = |doc: &u32| !excluded.contains(doc) && allowed.iter().all(|a| a.contains(doc));
+    let mut found = rank(known, keep);
+    // One word with one term: as many posts as the term is in, known before they are all loaded.
+    if let ([Clause::Word { term, prefix }], []) = (clauses, filters) {
+        if let [(name, _)] = candidates(term, *prefix, loaded).as_slice() {
+            found.total = loaded.term(name).map(|t| t.df as usize);
+        }
+    }
+    found
 }
 
-/// Posts with a term near `typed`: for each post the best match, weighted by its kind; and
-/// whether every matching term's list was cut.
-fn word_matches(typed: &str, prefix: bool, loaded: &Loaded) -> (Matches, bool) {
-    let mut best: Matches = HashMap::new();
-    let mut all_cut = true;
+/// Combines the clauses' known posts: a post known in every clause is sure; one known in some
+/// could still match, up to a bound; posts known in none, up to the sum of every bound.
+fn rank(known: Vec<Known>, keep: impl Fn(&u32) -> bool) -> Found {
+    if known.is_empty() {
+        return Found {
+            whole: true,
+            total: Some(0),
+            ..Found::default()
+        };
+    }
+    let seen: BTreeSet<u32> = known
+        .iter()
+        .flat_map(|k| k.scores.keys().copied())
+        .filter(|doc| keep(doc))
+        .collect();
+    let mut sure: Vec<Hit> = Vec::new();
+    // The most any post not yet sure could score: those known in no clause first.
+    let mut unsure = known
+        .iter()
+        .map(|k| k.beyond)
+        .sum::<Option<f32>>()
+        .unwrap_or(f32::NEG_INFINITY);
+    for doc in seen {
+        let mut score = 0.0;
+        let mut bound = 0.0;
+        let mut matched = Vec::new();
+        let mut possible = true;
+        for clause in &known {
+            match (clause.scores.get(&doc), clause.beyond) {
+                (Some((s, terms)), _) => {
+                    score += s;
+                    matched.extend(terms.iter().cloned());
+                }
+                (None, Some(b)) => bound += b,
+                (None, None) => possible = false,
+            }
+        }
+        if !possible {
+            continue;
+        }
+        if bound == 0.0 && known.iter().all(|k| k.scores.contains_key(&doc)) {
+            sure.push(Hit {
+                doc,
+                score,
+                matched,
+            });
+        } else {
+            unsure = unsure.max(score + bound);
+        }
+    }
+    sure.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+    let whole = known.iter().all(|k| k.beyond.is_none());
+    let total = whole.then_some(sure.len());
+    if !whole {
+        // Only those that rank at least as high as any post still unsure. A post of the same
+        // score found later may then come before one already listed: for one term it cannot,
+        // as each tier ends with the posts of its lowest weight in post order; and a word in
+        // almost every post weighs the same in most of them, so a strict bound would fetch all.
+        sure.retain(|hit| hit.score >= unsure);
+    }
+    let mut next: Vec<Need> = known.into_iter().flat_map(|k| k.next).collect();
+    next.sort();
+    next.dedup();
+    Found {
+        hits: sure,
+        whole,
+        total,
+        next,
+    }
+}
+
+/// Posts with a term near `typed`: for each post the best match, weighted by its kind.
+fn word_matches(typed: &str, prefix: bool, loaded: &Loaded) -> Known {
+    let mut scores: HashMap<u32, (f32, Vec<String>)> = HashMap::new();
+    let mut beyond: Option<f32> = None;
+    let mut next = Vec::new();
     for (name, kind) in candidates(typed, prefix, loaded) {
-        let Some(term) = loaded.term(name) else {
+        let Some((postings, reach)) = loaded.postings(&name) else {
             continue;
         };
-        all_cut &= term.is_cut();
-        for Posting(doc, weight, _) in &term.postings {
+        for Posting(doc, weight, _) in postings {
             let score = *weight as f32 / WEIGHT_SCALE * kind.weight();
-            let entry = best.entry(*doc).or_insert((0.0, Vec::new()));
-            if score > entry.0 {
-                entry.0 = score;
-            }
-            entry.1.push(name.to_string());
+            let entry = scores.entry(*doc).or_insert((0.0, Vec::new()));
+            entry.0 = entry.0.max(score);
+            entry.1.push(name.clone());
+        }
+        if let Reach::Partial { floor, next: tier } = reach {
+            let most = floor as f32 / WEIGHT_SCALE * kind.weight();
+            beyond = Some(beyond.unwrap_or(0.0).max(most));
+            next.push(Need::Tail(name.clone(), tier));
         }
     }
-    let cut = all_cut && !best.is_empty();
-    (best, cut)
+    Known {
+        scores,
+        beyond,
+        next,
+    }
 }
 
-/// Posts where `terms` stand side by side, exactly; and whether every term's list was cut.
-fn phrase_matches(terms: &[String], loaded: &Loaded) -> (Matches, bool) {
+/// Posts where `terms` stand side by side, exactly.
+fn phrase_matches(terms: &[String], loaded: &Loaded) -> Known {
     let mut lists = Vec::with_capacity(terms.len());
     for term in terms {
-        match loaded.term(term) {
-            Some(t) => lists.push(t),
-            None => return (HashMap::new(), false),
+        match loaded.postings(term) {
+            Some(list) => lists.push(list),
+            None => {
+                return Known {
+                    scores: HashMap::new(),
+                    beyond: None,
+                    next: Vec::new(),
+                }
+            }
         }
     }
-    let cut = lists.iter().all(|t| t.is_cut());
-    let Some((first, rest)) = lists.split_first() else {
-        return (HashMap::new(), false);
+    // A post missing from a term cut short may still have it: it could score up to every
+    // term's most.
+    let mut beyond = None;
+    let mut next = Vec::new();
+    let mut most = 0.0;
+    for (term, (postings, reach)) in terms.iter().zip(&lists) {
+        match reach {
+            Reach::Partial { floor, next: tier } => {
+                beyond = Some(());
+                most += *floor as f32;
+                next.push(Need::Tail(term.clone(), *tier));
+            }
+            Reach::Whole => most += postings.iter().map(|p| p.1).max().unwrap_or(0) as f32,
+        }
+    }
+    let by_doc: Vec<HashMap<u32, &Posting>> = lists
+        .iter()
+        .map(|(postings, _)| postings.iter().map(|p| (p.0, *p)).collect())
+        .collect();
+    let mut scores = HashMap::new();
+    let Some((first, rest)) = by_doc.split_first() else {
+        return Known {
+            scores,
+            beyond: None,
+            next,
+        };
     };
-    let mut out = HashMap::new();
-    'posts: for Posting(doc, weight, positions) in &first.postings {
+    'posts: for (doc, Posting(_, weight, positions)) in first {
         let mut score = *weight as f32;
         let mut others = Vec::with_capacity(rest.len());
         for list in rest {
-            // Postings are in post order.
-            match list.postings.binary_search_by_key(doc, |p| p.0) {
-                Ok(i) => {
-                    score += list.postings[i].1 as f32;
-                    others.push(&list.postings[i].2);
+            match list.get(doc) {
+                Some(p) => {
+                    score += p.1 as f32;
+                    others.push(&p.2);
                 }
-                Err(_) => continue 'posts,
+                None => continue 'posts,
             }
         }
         let side_by_side = positions.iter().any(|start| {
@@ -293,13 +574,17 @@ fn phrase_matches(terms: &[String], loaded: &Loaded) -> (Matches, bool) {
                 .all(|(i, list)| list.contains(&(start + i as u32 + 1)))
         });
         if side_by_side {
-            out.insert(
+            scores.insert(
                 *doc,
                 (score / WEIGHT_SCALE * Match::Exact.weight(), terms.to_vec()),
             );
         }
     }
-    (out, cut)
+    Known {
+        scores,
+        beyond: beyond.map(|()| most / WEIGHT_SCALE * Match::Exact.weight()),
+        next,
+    }
 }
 
 #[cfg(test)]
@@ -324,14 +609,21 @@ mod tests {
         let (top, deep, lists) = SearchEntry::split_keys(all.map(String::from).to_vec());
         assert_eq!((top, deep), (entry.keys.clone(), entry.deep.clone()));
         let query = parse("river \"night market\" -bus");
-        assert_eq!(entry.lists_for(&query), ["b", "m", "n", "r"]);
-        let deeper: Vec<&KeyList> = entry.lists_for(&query).iter().map(|k| &lists[k]).collect();
-        let keys = entry.keys_for(&query, &deeper);
+        let mut loaded = Loaded::default();
+        let lists_needed = needs(&entry, &query, &[], &loaded, 20);
         assert_eq!(
-            keys,
-            ["", "b", "bu", "m", "ma", "mar", "n", "ni", "r", "ri"]
+            lists_needed,
+            ["b", "m", "n", "r"].map(|k| Need::List(k.into()))
         );
-        assert_eq!(entry.keys_for(&query, &[]), ["", "b", "m", "n", "r"]);
+        for need in lists_needed {
+            let Need::List(key) = &need else { panic!() };
+            loaded.insert(need.clone(), File::List(Arc::new(lists[key].clone())));
+        }
+        let shards = needs(&entry, &query, &[], &loaded, 20);
+        assert_eq!(
+            shards,
+            ["", "b", "bu", "m", "ma", "mar", "n", "ni", "r", "ri"].map(|k| Need::Shard(k.into()))
+        );
     }
 
     /// A term in posts `docs`, each with weight 100 and the given position.
@@ -360,17 +652,25 @@ mod tests {
             ..Loaded::default()
         };
         loaded.shards.insert(String::new(), Arc::new(shard));
-        assert_eq!(chunks_for(&parse("river "), &loaded), ["t/_.0.json"]);
-        assert!(chunks_for(&parse("ferry "), &loaded).is_empty());
+        let entry = SearchEntry {
+            format_version: crate::model::FORMAT_VERSION,
+            docs: 2,
+            dir: "t".into(),
+            keys: vec![String::new()],
+            deep: vec![],
+        };
+        let river = needs(&entry, &parse("river "), &[], &loaded, 20);
+        assert_eq!(river, [Need::Chunk(String::new(), 0)]);
+        assert_eq!(river[0].file("t"), "t/_.0.json");
+        assert!(needs(&entry, &parse("ferry "), &[], &loaded, 20).is_empty());
         assert!(
-            search(&parse("river "), &loaded).is_empty(),
+            search(&parse("river "), &[], &loaded).hits.is_empty(),
             "not loaded yet"
         );
-        loaded
-            .chunks
-            .insert(chunk_file("t", "", 0), Arc::new(chunk));
+        loaded.insert(river[0].clone(), File::Chunk(Arc::new(chunk)));
         let docs = |query: &str| -> Vec<u32> {
-            search(&parse(query), &loaded)
+            search(&parse(query), &[], &loaded)
+                .hits
                 .into_iter()
                 .map(|h| h.doc)
                 .collect()

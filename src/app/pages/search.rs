@@ -19,7 +19,7 @@ use crate::listing::term_counts;
 use crate::model::{Manifest, PostSummary, Taxonomy, TermIndex};
 use crate::routes::{highlight_query, tag_segment, Route, SearchQuery};
 use crate::search::filter::{self, Filter};
-use crate::search::index::{search, Document, Hit};
+use crate::search::index::{self, search, Document};
 use crate::search::query::{parse, Clause};
 use crate::search::scan::scan;
 use crate::search::{highlight, snippet};
@@ -32,11 +32,16 @@ use std::sync::Arc;
 /// Posts found, each with the words of the query it matched (none when only tags were chosen).
 type Results = Vec<(PostSummary, Vec<String>)>;
 
-/// Where the results of a search come from: the site's index (post numbers, best first), the
-/// posts stored in this browser (offline), the pages of a tag's or category's list, or nowhere yet.
+/// Where the results of a search come from: the site's index (what it found for the first page;
+/// more is loaded on demand), the posts stored in this browser (offline), the pages of a tag's
+/// or category's list, or nowhere yet.
 #[derive(Clone)]
 enum Source {
-    Hits(Arc<Vec<Hit>>),
+    Index {
+        entry: String,
+        clauses: Arc<Vec<Clause>>,
+        first: Arc<index::Found>,
+    },
     Stored(Arc<Results>),
     /// The list of the first filter's term; `spelled` when the filter names it as the site spells
     /// it (a chosen tag), else its spelling is looked up in the taxonomy's index.
@@ -110,10 +115,10 @@ fn FullText(
 ) -> impl IntoView {
     let (from_stored, set_from_stored) = signal(None::<usize>);
     let results = {
-        let site = site.clone();
+        let (site, filters) = (site.clone(), filters.clone());
         any_resource(move || {
-            let (site, clauses) = (site.clone(), clauses.clone());
-            async move { find(&site, &clauses, set_from_stored).await }
+            let (site, clauses, filters) = (site.clone(), clauses.clone(), filters.clone());
+            async move { find(&site, clauses, &filters, set_from_stored).await }
         })
     };
     move || match value::<Source>(&results) {
@@ -139,22 +144,28 @@ fn FullText(
     }
 }
 
-/// The hits of `clauses`, from the site's index; offline, without the index files it needs, from
-/// the posts this browser holds instead (then `from_stored` hears how many it read).
+/// The first page of hits of `clauses` and `filters`, from the site's index; offline, without the
+/// index files it needs, from the posts this browser holds instead (then `from_stored` hears how
+/// many it read).
 async fn find(
     site: &SiteData,
-    clauses: &[Clause],
+    clauses: Vec<Clause>,
+    filters: &[Filter],
     from_stored: WriteSignal<Option<usize>>,
 ) -> Result<Source, LoadError> {
     let Some(entry) = &site.manifest.search_file else {
-        return Ok(Source::Hits(Arc::default()));
+        return Ok(Source::Stored(Arc::default()));
     };
     // Measured from here to the hits, fetching included.
     let span = Span::start("fieldnotes:search");
-    let source = match load_index(entry, clauses).await {
-        Ok(loaded) => Source::Hits(Arc::new(search(clauses, &loaded))),
+    let source = match load_index(entry, &clauses, filters, RESULTS_PAGE).await {
+        Ok(loaded) => Source::Index {
+            entry: entry.clone(),
+            first: Arc::new(search(&clauses, filters, &loaded)),
+            clauses: Arc::new(clauses),
+        },
         Err(LoadError::Network(_)) if offline::is_controlled() => {
-            let (results, searched) = search_stored(clauses).await;
+            let (results, searched) = search_stored(&clauses).await;
             from_stored.set(Some(searched));
             Source::Stored(Arc::new(results))
         }
@@ -216,29 +227,29 @@ async fn resolve(
             let total = found.len();
             Ok((found, Some(total)))
         }
-        Source::Hits(hits) => {
-            let mut read = wanted.min(hits.len());
-            loop {
-                let docs: Vec<u32> = hits[..read].iter().map(|h| h.doc).collect();
-                let cards = load_cards(manifest, &docs).await?;
-                let found: Results = cards
-                    .into_iter()
-                    .zip(hits.iter())
-                    .filter_map(|(card, hit)| {
-                        card.filter(|c| keep(c)).map(|c| (c, hit.matched.clone()))
-                    })
-                    .collect();
-                let all_read = read == hits.len();
-                if found.len() >= wanted || all_read {
-                    let total = if filters.is_empty() {
-                        Some(hits.len())
-                    } else {
-                        all_read.then_some(found.len())
-                    };
-                    return Ok((found, total));
-                }
-                read = (read * 2).max(1).min(hits.len());
-            }
+        Source::Index {
+            entry,
+            clauses,
+            first,
+        } => {
+            // The first page is found already; more may need the next tier of a common word.
+            let found = if first.whole || first.hits.len() >= wanted {
+                first.clone()
+            } else {
+                let loaded = load_index(entry, clauses, filters, wanted).await?;
+                Arc::new(search(clauses, filters, &loaded))
+            };
+            let hits = &found.hits[..wanted.min(found.hits.len())];
+            let docs: Vec<u32> = hits.iter().map(|h| h.doc).collect();
+            let cards = load_cards(manifest, &docs).await?;
+            // Filters were applied by the index, on every post that carries them.
+            let results: Results = cards
+                .into_iter()
+                .zip(hits)
+                .filter_map(|(card, hit)| card.map(|c| (c, hit.matched.clone())))
+                .collect();
+            let total = found.total.or(found.whole.then_some(found.hits.len()));
+            Ok((results, total))
         }
         Source::Term { first, spelled } => {
             // The term as the site spells it, which names its list.
