@@ -255,8 +255,10 @@ async function minisearchBuild(corpus, out, modulePath) {
 
 /**
  * ~20 words of 4 to 10 letters at fixed ranks of the document-frequency order (common, middling,
- * rare: at least 2 posts), plus 2 middling words with one letter changed (a typo), a warm-up word
- * and 3 words for the cold searches. Deterministic for a given corpus.
+ * rare: at least 2 posts), plus 2 middling words with their middle letter changed (a typo) and 2
+ * of 5 letters or more with their second letter changed (a typo in the first letters, which a
+ * prefix-sharded index cannot find by its first letters), a warm-up word and 3 words for the cold
+ * searches. Deterministic for a given corpus.
  */
 function chooseWords(vocabularyFile) {
   const { docs, words } = JSON.parse(fs.readFileSync(vocabularyFile, 'utf8'));
@@ -278,10 +280,11 @@ function chooseWords(vocabularyFile) {
   const rare = [0.5, 0.6, 0.7, 0.8, 0.9, 1].map(at);
   // A typo: the middle letter replaced by the next one in the alphabet, unless that makes a word
   // of the corpus (then the next letter along).
-  const typo = (fraction) => {
-    const { word, posts } = at(fraction);
+  const typo = (fraction, early = false) => {
+    let { word, posts } = at(fraction);
+    for (let k = 1; early && word.length < 5; k++) ({ word, posts } = at(Math.min(1, fraction + 0.005 * k)));
     for (let shift = 1; shift < 26; shift++) {
-      const i = Math.floor(word.length / 2);
+      const i = early ? 1 : Math.floor(word.length / 2);
       const letter = String.fromCharCode(97 + ((word.charCodeAt(i) - 97 + shift) % 26));
       const wrong = word.slice(0, i) + letter + word.slice(i + 1);
       if (!known.has(wrong)) return { word: wrong, posts: 0, typoOf: word, typoOfPosts: posts };
@@ -289,12 +292,13 @@ function chooseWords(vocabularyFile) {
     throw new Error(`no typo of ${word} outside the vocabulary`);
   };
   const typos = [typo(0.075), typo(0.25)];
+  const early = [typo(0.12, true), typo(0.35, true)];
   // Interleaved (common, middling, rare, ..., a typo after each third), so a session cut short by
   // its time budget still has words of every kind.
   const list = [];
   for (let i = 0; i < common.length; i++) {
     list.push(common[i], middling[i], rare[i]);
-    if (i % 3 === 2) list.push(typos[(i - 2) / 3]);
+    if (i % 3 === 2) list.push(typos[(i - 2) / 3], early[(i - 2) / 3]);
   }
   // Cold searches: a common, a middling and a rare word.
   return { docs, warmup, list, cold: [common[3], middling[1], rare[1]] };
@@ -631,11 +635,14 @@ const WATCH_SEARCH = (timeout) => {
   };
 };
 
-/** The number of posts the status line announces. */
+/**
+ * The number of posts the status line announces; `≥N` when it says "At least N" (the app counts a
+ * common word's posts as it loads them).
+ */
 function hitsOf(status) {
   if (status === null) return null;
-  const found = status.match(/(\d+) posts? found/);
-  if (found) return Number(found[1]);
+  const found = status.match(/(At least )?(\d+) posts? found/);
+  if (found) return found[1] ? `≥${found[2]}` : Number(found[2]);
   return /No posts match/.test(status) ? 0 : null;
 }
 

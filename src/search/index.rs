@@ -190,7 +190,9 @@ pub fn needs(
     let unknown: Vec<&str> = clauses
         .iter()
         .filter_map(|clause| match clause {
-            Clause::Word { term, .. } if is_reversible(term) && loaded.term(term).is_none() => {
+            Clause::Word { term, prefix }
+                if is_reversible(term) && !known(term, *prefix, loaded) =>
+            {
                 Some(term.as_str())
             }
             _ => None,
@@ -294,8 +296,33 @@ fn reversed_candidates(typed: &str, loaded: &Loaded) -> Vec<(String, Match, u32)
         .collect()
 }
 
+/// Terms along a typed word's path that it matches: `(term, match, posts)`.
+fn forward_candidates(typed: &str, prefix: bool, loaded: &Loaded) -> Vec<(String, Match, u32)> {
+    let mut found = Vec::new();
+    for (_, shard) in loaded.along(path_of(typed)) {
+        let with_df = shard
+            .terms
+            .iter()
+            .map(|(name, term)| (name, term.df))
+            .chain(shard.refs.iter().map(|(name, (df, _))| (name, *df)));
+        found.extend(
+            with_df
+                .filter_map(|(name, df)| Some((name.clone(), matches(typed, name, prefix)?, df))),
+        );
+    }
+    found
+}
+
+/// Whether a typed word is in the index as typed, or begins a word of it while it is being
+/// typed: then a typo in its first letters is not looked for.
+fn known(typed: &str, prefix: bool, loaded: &Loaded) -> bool {
+    forward_candidates(typed, prefix, loaded)
+        .iter()
+        .any(|f| matches!(f.1, Match::Exact | Match::Prefix))
+}
+
 /// Terms of the index a typed word matches: along its path, and in the reversed tree when the
-/// word itself is not in the index (a typo in the first letters); exact first, then at most [`MAX_EXPANSIONS`] others,
+/// word is not [`known`] (a typo in the first letters); exact first, then at most [`MAX_EXPANSIONS`] others,
 /// better matches first and, among equals, those in more posts.
 pub(crate) fn candidates(typed: &str, prefix: bool, loaded: &Loaded) -> Vec<(String, Match)> {
     let mut found: Vec<(String, Match, u32)> = Vec::new();
@@ -369,6 +396,9 @@ pub struct Found {
     pub whole: bool,
     /// How many posts match, when that is known.
     pub total: Option<usize>,
+    /// How many posts match at least, when not all are known: those listed, or the number of
+    /// posts of the commonest term a one-word query matched.
+    pub at_least: usize,
     /// The tail files that would tell more, when `hits` is not whole.
     pub next: Vec<Need>,
 }
@@ -405,9 +435,16 @@ pub fn search(clauses: &[Clause], filters: &[Filter], loaded: &Loaded) -> Found 
         .collect();
     let keep = |doc: &u32| !excluded.contains(doc) && allowed.iter().all(|a| a.contains(doc));
     let mut found = rank(known, keep);
-    // One word with one term: as many posts as the term is in, known before they are all loaded.
+    // One word: each term it matched is in as many posts as its count says, known before they
+    // are all loaded; the whole count when it is one term.
+    found.at_least = found.hits.len();
     if let ([Clause::Word { term, prefix }], []) = (clauses, filters) {
-        if let [(name, _)] = candidates(term, *prefix, loaded).as_slice() {
+        let terms = candidates(term, *prefix, loaded);
+        let counts = terms
+            .iter()
+            .filter_map(|(name, _)| loaded.term(name).map(|t| t.df as usize));
+        found.at_least = found.at_least.max(counts.max().unwrap_or(0));
+        if let [(name, _)] = terms.as_slice() {
             found.total = loaded.term(name).map(|t| t.df as usize);
         }
     }
@@ -478,6 +515,7 @@ fn rank(known: Vec<Known>, keep: impl Fn(&u32) -> bool) -> Found {
     next.sort();
     next.dedup();
     Found {
+        at_least: sure.len(),
         hits: sure,
         whole,
         total,

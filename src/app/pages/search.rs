@@ -32,6 +32,21 @@ use std::sync::Arc;
 /// Posts found, each with the words of the query it matched (none when only tags were chosen).
 type Results = Vec<(PostSummary, Vec<String>)>;
 
+/// How many posts a search found: all of them counted, or at least so many (a common word's
+/// posts are counted as they are loaded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Count {
+    Exact(usize),
+    AtLeast(usize),
+}
+
+impl Count {
+    /// `Exact` when `total` is known, else at least `found`.
+    fn of(total: Option<usize>, found: usize) -> Count {
+        total.map_or(Count::AtLeast(found), Count::Exact)
+    }
+}
+
 /// Where the results of a search come from: the site's index (what it found for the first page;
 /// more is loaded on demand), the posts stored in this browser (offline), the pages of a tag's
 /// or category's list, or nowhere yet.
@@ -218,14 +233,14 @@ async fn resolve(
     source: &Source,
     filters: &[Filter],
     wanted: usize,
-) -> Result<(Results, Option<usize>), LoadError> {
+) -> Result<(Results, Count), LoadError> {
     let keep = |p: &PostSummary| filter::keeps_all(filters, p);
     match source {
-        Source::Prompt => Ok((Vec::new(), Some(0))),
+        Source::Prompt => Ok((Vec::new(), Count::Exact(0))),
         Source::Stored(results) => {
             let found: Results = results.iter().filter(|(p, _)| keep(p)).cloned().collect();
             let total = found.len();
-            Ok((found, Some(total)))
+            Ok((found, Count::Exact(total)))
         }
         Source::Index {
             entry,
@@ -248,8 +263,11 @@ async fn resolve(
                 .zip(hits)
                 .filter_map(|(card, hit)| card.map(|c| (c, hit.matched.clone())))
                 .collect();
-            let total = found.total.or(found.whole.then_some(found.hits.len()));
-            Ok((results, total))
+            let count = match found.total {
+                Some(total) => Count::Exact(total),
+                None => Count::AtLeast(found.at_least.max(found.hits.len())),
+            };
+            Ok((results, count))
         }
         Source::Term { first, spelled } => {
             // The term as the site spells it, which names its list.
@@ -258,7 +276,7 @@ async fn resolve(
                 false => spelling(manifest, first).await?,
             };
             let Some(term) = term else {
-                return Ok((Vec::new(), Some(0)));
+                return Ok((Vec::new(), Count::Exact(0)));
             };
             let segment = tag_segment(&term);
             let mut found = Results::new();
@@ -266,7 +284,7 @@ async fn resolve(
             loop {
                 let file = first.taxonomy.term_file(&manifest.lists, &segment, page);
                 let Some(list) = load_list_page(manifest, &file).await? else {
-                    return Ok((found, Some(0)));
+                    return Ok((found, Count::Exact(0)));
                 };
                 found.extend(
                     list.posts
@@ -281,7 +299,8 @@ async fn resolve(
                     } else {
                         all_read.then_some(found.len())
                     };
-                    return Ok((found, total));
+                    let count = Count::of(total, found.len());
+                    return Ok((found, count));
                 }
                 page += 1;
             }
@@ -303,9 +322,13 @@ async fn spelling(manifest: &Manifest, filter: &Filter) -> Result<Option<String>
     }))
 }
 
-/// What the status line says: a prompt, no match, or how many posts were found (`total` when it
-/// is known, else at least the `count` found so far).
-fn status_text(prompt: bool, count: usize, total: Option<usize>, q: &str) -> String {
+/// What the status line says: a prompt, no match, or how many posts were found (`count` of which
+/// are listed).
+fn status_text(prompt: bool, listed: usize, count: Count, q: &str) -> String {
+    let (count, total) = match count {
+        Count::Exact(total) => (listed, Some(total)),
+        Count::AtLeast(n) => (n.max(listed), None),
+    };
     if prompt {
         "Type words to search, or choose tags to see their posts.".to_string()
     } else if count == 0 {
@@ -362,9 +385,9 @@ fn Found(
         wanted.update(|w| *w += RESULTS_PAGE);
     };
     // The last results drawn stay while more are fetched, so the list does not blink.
-    let shown = RwSignal::new(None::<(Arc<Results>, Option<usize>)>);
+    let shown = RwSignal::new(None::<(Arc<Results>, Count)>);
     Effect::new(move |_| {
-        if let Some(Ok(loaded)) = value::<(Results, Option<usize>)>(&results) {
+        if let Some(Ok(loaded)) = value::<(Results, Count)>(&results) {
             shown.set(Some((Arc::new(loaded.0.clone()), loaded.1)));
             if let Some(n) = focus_next.try_update(Option::take).flatten() {
                 request_animation_frame(move || focus_result(n));
@@ -401,14 +424,14 @@ fn Found(
     let more_button = move || {
         let (found, total) = shown.get()?;
         let more_left = match total {
-            Some(total) => found.len() < total,
-            None => true,
+            Count::Exact(total) => found.len() < total,
+            Count::AtLeast(_) => true,
         };
         (found.len() >= wanted.get() && more_left).then(|| {
             view! { <button type="button" class="more-results" on:click=more>"Show more results"</button> }
         })
     };
-    let failed = move || match value::<(Results, Option<usize>)>(&results) {
+    let failed = move || match value::<(Results, Count)>(&results) {
         Some(Err(error)) => Some(view! { <LoadFailed error retry=move || results.refetch()/> }),
         _ => None,
     };
