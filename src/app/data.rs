@@ -431,7 +431,11 @@ async fn index_file(need: &Need, file: &str) -> Result<File, LoadError> {
         Need::Shard(_) => File::Shard(fetch_once(&SHARDS, file, None).await?),
         Need::Chunk(..) => File::Chunk(fetch_once(&CHUNKS, file, None).await?),
         Need::Tail(..) => File::Tail(fetch_once(&TAILS, file, None).await?),
-        Need::Filter(..) => File::Filter(fetch_once(&FILTERS, file, None).await?),
+        // A term no post carries has no file: nothing passes that filter.
+        Need::Filter(..) => match fetch_once(&FILTERS, file, None).await {
+            Err(LoadError::Replaced) => File::Filter(Arc::default()),
+            found => File::Filter(found?),
+        },
     })
 }
 

@@ -299,8 +299,9 @@ pub struct Posting(pub u32, pub u32, pub Vec<u32>);
 /// Weights are stored as integers: BM25 × this.
 pub const WEIGHT_SCALE: f32 = 100.0;
 
-/// Postings kept per term: a word in more posts than this says little about any one of them, and
-/// only its best posts are worth listing. Keeps files small however large the site.
+/// Postings a term keeps in its shard or chunk (its first tier): the first page of a search for
+/// it, and far more, without its tail. Keeps the files of a search's first answer small however
+/// large the site.
 pub const TOP_POSTINGS: usize = 200;
 
 /// Positions kept per posting, for phrases: a phrase is found among a term's first occurrences.

@@ -425,16 +425,19 @@ pub fn search(clauses: &[Clause], filters: &[Filter], loaded: &Loaded) -> Found 
             }
         }
     }
-    let allowed: Vec<HashSet<u32>> = filters
-        .iter()
-        .map(|f| {
-            let docs = loaded.filters.get(&(f.taxonomy, folded(&f.term)));
-            docs.map(|d| d.0.iter().copied().collect())
-                .unwrap_or_default()
+    // The posts every filter lets through, when there are filters.
+    let allowed = filters.iter().fold(None::<HashSet<u32>>, |so_far, f| {
+        let docs = loaded.filters.get(&(f.taxonomy, folded(&f.term)));
+        let these = docs
+            .map(|d| d.0.iter().copied().collect())
+            .unwrap_or_default();
+        Some(match so_far {
+            None => these,
+            Some(before) => before.intersection(&these).copied().collect(),
         })
-        .collect();
-    let keep = |doc: &u32| !excluded.contains(doc) && allowed.iter().all(|a| a.contains(doc));
-    let mut found = rank(known, keep);
+    });
+    let allowed = allowed.map(|set| &set - &excluded);
+    let mut found = rank(known, &excluded, allowed.as_ref());
     // One word: each term it matched is in as many posts as its count says, known before they
     // are all loaded; the whole count when it is one term.
     found.at_least = found.hits.len();
@@ -452,8 +455,9 @@ pub fn search(clauses: &[Clause], filters: &[Filter], loaded: &Loaded) -> Found 
 }
 
 /// Combines the clauses' known posts: a post known in every clause is sure; one known in some
-/// could still match, up to a bound; posts known in none, up to the sum of every bound.
-fn rank(known: Vec<Known>, keep: impl Fn(&u32) -> bool) -> Found {
+/// could still match, up to a bound; posts known in none, up to the sum of every bound. Posts
+/// `excluded` never match, and only those `allowed` (by the filters, when there are any) do.
+fn rank(known: Vec<Known>, excluded: &HashSet<u32>, allowed: Option<&HashSet<u32>>) -> Found {
     if known.is_empty() {
         return Found {
             whole: true,
@@ -461,37 +465,44 @@ fn rank(known: Vec<Known>, keep: impl Fn(&u32) -> bool) -> Found {
             ..Found::default()
         };
     }
+    let keep = |doc: &u32| !excluded.contains(doc) && allowed.is_none_or(|a| a.contains(doc));
     let seen: BTreeSet<u32> = known
         .iter()
         .flat_map(|k| k.scores.keys().copied())
-        .filter(|doc| keep(doc))
         .collect();
-    let mut sure: Vec<Hit> = Vec::new();
-    // The most any post not yet sure could score: those known in no clause first.
+    // The most any post not yet sure could score: first those known in no clause, if any may be
+    // left (with filters, only their posts may).
+    let unseen_left = allowed.is_none_or(|a| a.iter().any(|doc| !seen.contains(doc)));
     let mut unsure = known
         .iter()
         .map(|k| k.beyond)
         .sum::<Option<f32>>()
+        .filter(|_| unseen_left)
         .unwrap_or(f32::NEG_INFINITY);
-    for doc in seen {
+    let mut sure: Vec<Hit> = Vec::new();
+    for doc in seen.into_iter().filter(|doc| keep(doc)) {
         let mut score = 0.0;
         let mut bound = 0.0;
         let mut matched = Vec::new();
         let mut possible = true;
+        let mut everywhere = true;
         for clause in &known {
             match (clause.scores.get(&doc), clause.beyond) {
                 (Some((s, terms)), _) => {
                     score += s;
                     matched.extend(terms.iter().cloned());
                 }
-                (None, Some(b)) => bound += b,
+                (None, Some(b)) => {
+                    bound += b;
+                    everywhere = false;
+                }
                 (None, None) => possible = false,
             }
         }
         if !possible {
             continue;
         }
-        if bound == 0.0 && known.iter().all(|k| k.scores.contains_key(&doc)) {
+        if everywhere {
             sure.push(Hit {
                 doc,
                 score,
@@ -502,7 +513,8 @@ fn rank(known: Vec<Known>, keep: impl Fn(&u32) -> bool) -> Found {
         }
     }
     sure.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
-    let whole = known.iter().all(|k| k.beyond.is_none());
+    // Nothing left to find: every post that may match is sure.
+    let whole = unsure == f32::NEG_INFINITY;
     let total = whole.then_some(sure.len());
     if !whole {
         // Only those that rank at least as high as any post still unsure. A post of the same
