@@ -5,9 +5,10 @@ mod common;
 use common::{fixture, site_with, snapshot, write_shell};
 use fieldnotes::builder::{self, BuildOptions, StubOptions};
 use fieldnotes::model::{
-    chunk_file, home_file, keys_file, path_of, shard_file, slug_file, top_key, AllPosts,
-    ArchiveIndex, ArchiveYear, Chunk, DocBlock, KeyList, ListPage, Manifest, Post, SearchEntry,
-    Shard, SlugShard, TermIndex, FORMAT_VERSION, MANIFEST_FILE,
+    chunk_file, filter_file, home_file, keys_file, path_of, reversed, reversed_path, shard_file,
+    slug_file, tail_file, tail_tiers, top_key, AllPosts, ArchiveIndex, ArchiveYear, Chunk,
+    DocBlock, Docs, KeyList, ListPage, Manifest, Post, SearchEntry, Shard, SlugShard, Taxonomy,
+    Term, TermIndex, FORMAT_VERSION, MANIFEST_FILE, REVERSED,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -134,8 +135,15 @@ fn every_output_file_parses_back_into_the_model() {
     let json_files = files.keys().filter(|k| k.ends_with(".json")).count();
     assert_eq!(
         json_files,
-        1 + 1 + list_files + parsed_posts / 2 + 1 + shards + index.chunks.len()
+        1 + 1
+            + list_files
+            + parsed_posts / 2
+            + 1
+            + shards
+            + index.chunks.len()
+            + index.filters.len()
     );
+    assert!(!index.filters.is_empty(), "the fixture's tags have filters");
     let media: Vec<_> = files.keys().filter(|k| k.starts_with("media/")).collect();
     assert_eq!(media.len(), 1, "{media:?}");
     assert!(
@@ -156,10 +164,14 @@ struct SearchFiles {
     chunks: BTreeSet<String>,
     /// Key lists read.
     lists: usize,
+    /// Tail files and filter files, each read once.
+    tails: BTreeSet<String>,
+    filters: BTreeSet<String>,
 }
 
-/// Reads the entry the manifest names, every shard it lists and every chunk those point to,
-/// checking that each term is where its key says.
+/// Reads the entry the manifest names, every shard it lists, every chunk and tail those point to
+/// and the filter of every tag and category, checking that each term is where its key says and
+/// that a term's postings, its tails included, are every post that has it.
 fn read_search_index(files: &BTreeMap<String, Vec<u8>>, manifest: &Manifest) -> SearchFiles {
     let entry_file = manifest.search_file.as_deref().expect("a search index");
     assert!(entry_file.starts_with("search/entry."), "{entry_file}");
@@ -188,9 +200,22 @@ fn read_search_index(files: &BTreeMap<String, Vec<u8>>, manifest: &Manifest) -> 
         keys.extend(list.keys);
         lists += 1;
     }
+    let mut tails = BTreeSet::new();
     for key in &keys {
         let file = shard_file(&entry.dir, key);
         let shard: Shard = serde_json::from_slice(&files[file.as_str()]).unwrap();
+        if key.starts_with(REVERSED) {
+            // The reversed tree: words spelled backwards, with their counts only.
+            for (name, term) in &shard.terms {
+                assert!(
+                    reversed_path(&reversed(name)).contains(key),
+                    "{key}: {name}"
+                );
+                assert!(term.postings.is_empty() && term.df > 0, "{key}: {name}");
+            }
+            shards.insert(key.clone(), shard);
+            continue;
+        }
         assert!(
             shard
                 .terms
@@ -199,21 +224,58 @@ fn read_search_index(files: &BTreeMap<String, Vec<u8>>, manifest: &Manifest) -> 
                 .all(|t| path_of(t).contains(key)),
             "{key}: {file}"
         );
+        let mut first_tiers: Vec<(String, Term)> = shard
+            .terms
+            .iter()
+            .map(|(name, term)| (name.clone(), term.clone()))
+            .collect();
         for (term, (df, n)) in &shard.refs {
             let file = chunk_file(&entry.dir, key, *n);
             let chunk: Chunk = serde_json::from_slice(&files[file.as_str()]).unwrap();
             let postings = &chunk.terms[term];
             assert_eq!(postings.df, *df, "{term} in {file}");
             assert!(!postings.postings.is_empty(), "{term} in {file}");
+            first_tiers.push((term.clone(), postings.clone()));
             chunks.insert(file);
         }
+        for (name, first) in first_tiers {
+            let mut docs: BTreeSet<u32> = first.postings.iter().map(|p| p.0).collect();
+            for tier in 1..=tail_tiers(first.df) {
+                let file = tail_file(&entry.dir, &name, tier);
+                let tail: Term = serde_json::from_slice(&files[file.as_str()]).unwrap();
+                assert_eq!(tail.df, first.df, "{file}");
+                docs.extend(tail.postings.iter().map(|p| p.0));
+                tails.insert(file);
+            }
+            assert_eq!(
+                docs.len(),
+                first.df as usize,
+                "every post with {name}, once"
+            );
+        }
         shards.insert(key.clone(), shard);
+    }
+    // Every tag and category of the posts has the list of posts carrying it.
+    let all: AllPosts = serde_json::from_slice(&files[manifest.all_posts.as_str()]).unwrap();
+    let mut filters = BTreeSet::new();
+    for (n, post) in all.posts.iter().enumerate() {
+        for taxonomy in Taxonomy::ALL {
+            for term in taxonomy.terms_of(post) {
+                let folded = fieldnotes::search::filter::folded(term);
+                let file = filter_file(&entry.dir, taxonomy, &folded);
+                let docs: Docs = serde_json::from_slice(&files[file.as_str()]).unwrap();
+                assert!(docs.0.contains(&(n as u32)), "{file} lists post {n}");
+                filters.insert(file);
+            }
+        }
     }
     SearchFiles {
         entry,
         shards,
         chunks,
         lists,
+        tails,
+        filters,
     }
 }
 
@@ -252,7 +314,14 @@ fn a_large_site_puts_postings_in_chunks_and_each_parses_back() {
     let index = read_search_index(&files, &manifest);
     assert_eq!(index.entry.docs, 400);
     assert!(!index.chunks.is_empty(), "chunks were written");
-    // Every file of the index was read: the entry, its shards and chunks, nothing else.
+    assert!(
+        index
+            .tails
+            .iter()
+            .any(|f| f.ends_with("/more/camel.1.json")),
+        "a word in every post keeps the posts past its best 200 in a tail"
+    );
+    // Every file of the index was read: the entry, its shards, chunks and tails, nothing else.
     let search_files = files.keys().filter(|k| k.starts_with("search/")).count();
     assert!(
         index.lists > 0,
@@ -260,7 +329,11 @@ fn a_large_site_puts_postings_in_chunks_and_each_parses_back() {
     );
     assert_eq!(
         search_files,
-        1 + index.lists + index.shards.len() + index.chunks.len()
+        1 + index.lists
+            + index.shards.len()
+            + index.chunks.len()
+            + index.tails.len()
+            + index.filters.len()
     );
     let bytes: usize = files
         .iter()
