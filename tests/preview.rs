@@ -319,3 +319,39 @@ fn the_preview_never_writes_into_dist() {
         }
     }
 }
+
+#[test]
+fn the_site_in_memory_is_the_site_on_disk() {
+    let (tmp, content, app, _) = workspace();
+    let dist = tmp.path().join("dist");
+    common::build_to(&content, &dist.join("data")).unwrap();
+    common::write_shell(&dist);
+    fieldnotes::builder::write_stubs(&dist, &Default::default()).unwrap();
+
+    let site = fieldnotes::builder::load_site(&fieldnotes::builder::BuildOptions {
+        content: content.clone(),
+        today: Some("2026-01-01".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    let (_, data) = fieldnotes::builder::render_in_memory(&site);
+    let data = data
+        .into_iter()
+        .map(|(p, b)| (format!("data/{p}"), b))
+        .collect();
+    let memory = fieldnotes::builder::InMemory::new(&app, data);
+    fieldnotes::builder::write_stubs_to(&memory, &Default::default()).unwrap();
+    let mut in_memory = memory.into_files();
+    // The app's own files are read from the app folder, not written.
+    for (path, bytes) in common::snapshot(&app) {
+        in_memory.entry(path).or_insert(bytes);
+    }
+    let on_disk = common::snapshot(&dist);
+    assert_eq!(
+        in_memory.keys().collect::<Vec<_>>(),
+        on_disk.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &on_disk {
+        assert!(in_memory[path] == *bytes, "{path} differs in memory");
+    }
+}

@@ -166,12 +166,16 @@ fn rebuild(site: &mut Site, server: &Server, what: &str) {
 /// The console line of a rebuild.
 fn summary(what: &str, done: &Rebuild) -> String {
     let mut line = format!(
-        "serve: {what}: {} files changed, {} removed, {} posts ({} read again) in {} ms",
+        "serve: {what}: {} files changed, {} removed, {} posts ({} read again) in {} ms \
+         (content {} ms, data {} ms, pages {} ms)",
         done.changed.len(),
         done.removed.len(),
         done.posts,
         done.parsed,
-        done.took.as_millis()
+        done.took.as_millis(),
+        done.stages[0].as_millis(),
+        done.stages[1].as_millis(),
+        done.stages[2].as_millis(),
     );
     if done.warnings > 0 {
         line.push_str(&format!(

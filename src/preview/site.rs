@@ -35,6 +35,9 @@ pub struct Rebuild {
     pub removed: Vec<String>,
     pub warnings: usize,
     pub took: Duration,
+    /// Where the time went: reading and checking the content, making the data files, making the
+    /// route pages, feeds and host files.
+    pub stages: [Duration; 3],
 }
 
 impl Site {
@@ -60,7 +63,9 @@ impl Site {
         let start = Instant::now();
         let site =
             builder::load_site_cached(&self.opts, &mut self.cache).map_err(|p| p.to_string())?;
+        let read = start.elapsed();
         let (_, data) = builder::render_in_memory(&site);
+        let rendered = start.elapsed();
         let data = data
             .into_iter()
             .map(|(path, bytes)| (format!("{DATA}/{path}"), bytes))
@@ -77,6 +82,7 @@ impl Site {
             removed,
             warnings: site.warnings.len(),
             took: start.elapsed(),
+            stages: [read, rendered - read, start.elapsed() - rendered],
         })
     }
 
