@@ -5,6 +5,8 @@
 //!   Rust used by both halves.
 //! - `builder` (native only) turns `content/` into the static data the app reads.
 //! - `comments` (native only) is the comment intake server and its moderation commands.
+//! - `preview` (native only) is `fieldnotes serve`: the site built in memory, served, rebuilt
+//!   after each edit.
 //! - `import` (native only) turns other blogs' exports (WordPress) into a content folder.
 //! - `app` (WASM only) is the Leptos reader.
 
@@ -24,6 +26,9 @@ pub mod import;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod comments;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod preview;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

@@ -1,4 +1,5 @@
-//! The `fieldnotes` command: builds a site from Markdown, writes route pages, reports sizes.
+//! The `fieldnotes` command: builds a site from Markdown, writes route pages, previews a site while
+//! it is written, reports sizes.
 
 /// The builder makes millions of small allocations (words, terms, JSON); mimalloc serves them
 /// faster than the system allocator.
@@ -87,6 +88,23 @@ mod cli {
             /// Folder to write; it is replaced as a whole, atomically. Trunk copies public/ into dist/.
             #[arg(long, default_value = "public/data")]
             out: PathBuf,
+        },
+        /// Preview the site while writing it: build it in memory, serve it at http://127.0.0.1:8080
+        /// and rebuild after every edit of the content, reloading open pages. Writes nothing of the
+        /// site to disk (never dist/); edits of the builder's code need a restart.
+        Serve {
+            #[command(flatten)]
+            source: Source,
+            /// The port on 127.0.0.1 (0: any free port).
+            #[arg(long, default_value_t = 8080)]
+            port: u16,
+            /// The app shell's folder (index.html and the app's files), built by Trunk; never dist/.
+            #[arg(long, default_value = "target/preview/app")]
+            app: PathBuf,
+            /// How to build the app shell into --app, and again after edits of the app's code or
+            /// style: `debug` builds quickest, `never` serves --app as it is.
+            #[arg(long, value_enum, default_value_t = AppBuildArg::Debug)]
+            app_build: AppBuildArg,
         },
         /// Check every post and report problems, without writing anything.
         Check {
@@ -275,6 +293,17 @@ mod cli {
         },
     }
 
+    /// How `fieldnotes serve` builds the app shell.
+    #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+    enum AppBuildArg {
+        /// `trunk build`: a debug WASM, quickest to build again after an edit.
+        Debug,
+        /// `trunk build --release`, as deployed.
+        Release,
+        /// Not at all: serve --app as it is, and do not watch the app's code.
+        Never,
+    }
+
     /// When `fieldnotes stubs` writes compressed copies.
     #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
     enum CompressWhen {
@@ -334,6 +363,27 @@ mod cli {
                         left_out(&site.skipped)
                     );
                 }))
+            }
+            Command::Serve {
+                source,
+                port,
+                app,
+                app_build,
+            } => {
+                let mut build = source.options(PathBuf::new());
+                build.progress = false;
+                finish(fieldnotes::preview::serve(
+                    fieldnotes::preview::ServeOptions {
+                        build,
+                        port,
+                        app,
+                        app_build: match app_build {
+                            AppBuildArg::Debug => fieldnotes::preview::AppBuild::Debug,
+                            AppBuildArg::Release => fieldnotes::preview::AppBuild::Release,
+                            AppBuildArg::Never => fieldnotes::preview::AppBuild::Never,
+                        },
+                    },
+                ))
             }
             Command::New { title, content } => finish(new_post(&title, &content)),
             Command::Stubs {

@@ -2,12 +2,12 @@
 //! of every route, and `robots.txt` pointing at it. All URLs in them are absolute, so they need
 //! the site's `base_url`.
 
+use super::site_files::SiteFiles;
 use crate::markdown::{self, escape_html, RenderOptions};
 use crate::model::{Post, PostSummary, SiteInfo};
 use crate::routes::Route;
 use anyhow::Result;
 use serde::Serialize;
-use std::path::Path;
 
 /// How many of the newest posts the feeds carry.
 pub const FEED_ENTRIES: usize = 20;
@@ -55,7 +55,7 @@ pub struct FeedPost<'a> {
 /// The second output stage: writes the feeds, the sitemap and `robots.txt` at the site's root;
 /// `load_post` reads a post's own file (the feeds carry the newest posts in full).
 pub fn write_feeds(
-    dist: &Path,
+    files: &dyn SiteFiles,
     site: &SiteInfo,
     (posts, pages): (&[PostSummary], &[String]),
     load_post: impl Fn(&PostSummary) -> Result<Post>,
@@ -76,13 +76,13 @@ pub fn write_feeds(
             .map(|(post, summary)| FeedPost { post, summary })
             .collect();
         for (file, text) in feed_files(site, &feed_posts)? {
-            std::fs::write(dist.join(file), text)?;
+            files.write(file, text.into_bytes())?;
         }
         for (file, xml) in sitemaps(site, (posts, pages), SITEMAP_URLS) {
-            std::fs::write(dist.join(file), xml)?;
+            files.write(&file, xml.into_bytes())?;
         }
     }
-    std::fs::write(dist.join(ROBOTS_FILE), robots(site))?;
+    files.write(ROBOTS_FILE, robots(site).into_bytes())?;
     Ok(())
 }
 

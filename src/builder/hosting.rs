@@ -2,10 +2,10 @@
 //! `_headers` (caching and security headers) and `_redirects` (old addresses of posts). Other
 //! hosts ignore both files; the README says what to set there instead.
 
+use super::site_files::SiteFiles;
 use crate::model::{Manifest, Page, PostSummary, DATA_DIR, MANIFEST_FILE};
 use crate::routes::Route;
 use anyhow::Result;
-use std::path::Path;
 
 pub const HEADERS_FILE: &str = "_headers";
 pub const REDIRECTS_FILE: &str = "_redirects";
@@ -17,19 +17,19 @@ const REVALIDATE: &str = "no-cache";
 
 /// The third output stage: writes `_headers` and `_redirects` at the site's root.
 pub fn write_host_files(
-    dist: &Path,
+    files: &dyn SiteFiles,
     manifest: &Manifest,
     moved: (&[PostSummary], &[Page]),
     shell_assets: &[String],
     policy: &str,
 ) -> Result<()> {
-    std::fs::write(
-        dist.join(HEADERS_FILE),
-        headers(manifest, shell_assets, policy),
+    files.write(
+        HEADERS_FILE,
+        headers(manifest, shell_assets, policy).into_bytes(),
     )?;
-    std::fs::write(
-        dist.join(REDIRECTS_FILE),
-        redirects(&manifest.site.base_path, moved),
+    files.write(
+        REDIRECTS_FILE,
+        redirects(&manifest.site.base_path, moved).into_bytes(),
     )?;
     Ok(())
 }

@@ -36,6 +36,7 @@ mod parse;
 mod permalink;
 mod search_index;
 mod shortcodes;
+mod site_files;
 mod size_report;
 mod stubs;
 mod timings;
@@ -52,7 +53,9 @@ pub use size_report::{size_report, SizeReport};
 pub use feeds::{ATOM_FILE, FEED_ENTRIES, JSON_FEED_FILE, ROBOTS_FILE, RSS_FILE, SITEMAP_FILE};
 pub use hosting::{HEADERS_FILE, REDIRECTS_FILE};
 pub use offline::{Offline, SHELL_FILE, WEB_MANIFEST_FILE, WORKER_FILE};
-pub use stubs::{write_stubs, StubOptions, Stubs};
+pub use parse::ParseCache;
+pub use site_files::{Folder, InMemory, SiteFiles};
+pub use stubs::{write_stubs, write_stubs_to, StubOptions, Stubs};
 pub use write::render_files;
 
 use crate::model::{CommentThread, Page, Post, SiteInfo};
@@ -165,6 +168,23 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site, Problems> {
     let site = validate::validate(opts, collected, loaded, comments);
     stage.done();
     site
+}
+
+/// Reads and validates a content folder like [`load_site`], parsing again only the post files
+/// whose text changed since the last call with the same `cache` (`fieldnotes serve`).
+pub fn load_site_cached(opts: &BuildOptions, cache: &mut ParseCache) -> Result<Site, Problems> {
+    let collected = collect::collect(opts);
+    let loaded = parse::parse_all_cached(&opts.content, &collected, cache);
+    let comments = comments::load_all(&opts.content, &collected.comment_files);
+    validate::validate(opts, collected, loaded, comments)
+}
+
+/// Every data file of `site` (what `fieldnotes build` writes into `public/data`), in memory, by
+/// path relative to the data folder with `/`; and the build id.
+pub fn render_in_memory(site: &Site) -> (String, BTreeMap<String, Vec<u8>>) {
+    let files = output::Output::in_memory();
+    let build_id = write::render_files(site, &files);
+    (build_id, files.into_files())
 }
 
 /// Content hash used in file names and the build id: the first 16 hex digits of SHA-256.

@@ -3,10 +3,10 @@
 //! precache list. The last stage of the stub step ([`super::stubs`]), once the shell, the data
 //! and the pages are final.
 
+use super::site_files::SiteFiles;
 use crate::model::{home_file, Manifest, DATA_DIR, MANIFEST_FILE};
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
-use std::path::Path;
 
 /// The service worker, with `__BUILD__`, `__BASE__`, `__PRECACHE__` and `__UNHASHED__` to fill in.
 const WORKER_TEMPLATE: &str = include_str!("sw.js");
@@ -46,15 +46,20 @@ pub fn head_tags(base: &str) -> String {
 /// The last output stage: writes the manifest and the worker into `dist`, where the first stage
 /// has already written [`SHELL_FILE`]; `shell_assets` are the files the app shell loads
 /// ([`shell_assets`]).
-pub fn write_offline(dist: &Path, shell_assets: &[String], manifest: &Manifest) -> Result<Offline> {
-    write_web_manifest(dist, manifest)?;
-    let files = precached_files(shell_assets, manifest)?;
+pub fn write_offline(
+    files: &dyn SiteFiles,
+    shell_assets: &[String],
+    manifest: &Manifest,
+) -> Result<Offline> {
+    write_web_manifest(files, manifest)?;
+    let precached = precached_files(shell_assets, manifest)?;
     let base = manifest.site.base_path.as_str();
     let mut hasher = Sha256::new();
     hasher.update(WORKER_TEMPLATE.as_bytes());
     let mut bytes = 0;
-    for file in &files {
-        let content = std::fs::read(dist.join(file))
+    for file in &precached {
+        let content = files
+            .read(file)
             .with_context(|| format!("the precached file {file} is missing from the site"))?;
         bytes += content.len() as u64;
         hasher.update(file.as_bytes());
@@ -63,7 +68,7 @@ pub fn write_offline(dist: &Path, shell_assets: &[String], manifest: &Manifest) 
     }
     let digest = hasher.finalize();
     let build_id: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    let precache: Vec<String> = files.iter().map(|f| format!("{base}{f}")).collect();
+    let precache: Vec<String> = precached.iter().map(|f| format!("{base}{f}")).collect();
     // Files whose names carry no hash could be stale in the HTTP cache, so the worker fetches them
     // past it; hashed ones may come from it (a first visit has just downloaded them).
     let mut unhashed: Vec<String> = [SHELL_FILE, WEB_MANIFEST_FILE]
@@ -78,7 +83,7 @@ pub fn write_offline(dist: &Path, shell_assets: &[String], manifest: &Manifest) 
         .replace("__BASE__", base)
         .replace("__PRECACHE__", &serde_json::to_string(&precache)?)
         .replace("__UNHASHED__", &serde_json::to_string(&unhashed)?);
-    std::fs::write(dist.join(WORKER_FILE), worker)?;
+    files.write(WORKER_FILE, worker.into_bytes())?;
     Ok(Offline {
         build_id,
         precache,
@@ -87,7 +92,7 @@ pub fn write_offline(dist: &Path, shell_assets: &[String], manifest: &Manifest) 
 }
 
 /// `manifest.webmanifest`: what installing the site shows.
-fn write_web_manifest(dist: &Path, manifest: &Manifest) -> Result<()> {
+fn write_web_manifest(files: &dyn SiteFiles, manifest: &Manifest) -> Result<()> {
     let site = &manifest.site;
     let base = site.base_path.as_str();
     let icons: Vec<serde_json::Value> = ICONS
@@ -110,7 +115,7 @@ fn write_web_manifest(dist: &Path, manifest: &Manifest) -> Result<()> {
     });
     let mut text = serde_json::to_string_pretty(&web_manifest)?;
     text.push('\n');
-    std::fs::write(dist.join(WEB_MANIFEST_FILE), text)?;
+    files.write(WEB_MANIFEST_FILE, text.into_bytes())?;
     Ok(())
 }
 

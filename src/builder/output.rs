@@ -1,5 +1,6 @@
 //! Atomic output: the new site is written beside the old one, file by file as it is made, then
-//! swapped in.
+//! swapped in. Or, for `fieldnotes serve`, kept in memory ([`Output::in_memory`]), where a preview
+//! holds the site and writes nothing to disk.
 
 use std::collections::{BTreeSet, HashSet};
 use std::io;
@@ -17,6 +18,8 @@ pub struct Output {
     previous: PathBuf,
     written: Mutex<Written>,
     finished: bool,
+    /// Files are kept in [`Written::bytes`] instead of the staging folder.
+    in_memory: bool,
 }
 
 #[derive(Default)]
@@ -27,6 +30,8 @@ struct Written {
     folders: HashSet<PathBuf>,
     /// The first write that failed; reported by [`Output::finish`].
     error: Option<io::Error>,
+    /// Every file's bytes, for an output in memory.
+    bytes: std::collections::BTreeMap<PathBuf, Vec<u8>>,
 }
 
 impl Output {
@@ -58,13 +63,40 @@ impl Output {
             previous,
             written: Mutex::new(Written::default()),
             finished: false,
+            in_memory: false,
         })
+    }
+
+    /// An output that keeps every file in memory, for [`Output::into_files`].
+    pub fn in_memory() -> Output {
+        Output {
+            out: PathBuf::new(),
+            staging: PathBuf::new(),
+            previous: PathBuf::new(),
+            written: Mutex::new(Written::default()),
+            finished: true,
+            in_memory: true,
+        }
+    }
+
+    /// The files of an output in memory, by path relative to the output folder with `/`.
+    pub fn into_files(self) -> std::collections::BTreeMap<String, Vec<u8>> {
+        std::mem::take(&mut self.lock().bytes)
+            .into_iter()
+            .map(|(path, bytes)| (path.to_string_lossy().replace('\\', "/"), bytes))
+            .collect()
     }
 
     /// Writes one file of the new output (`path` relative to the output folder). May be called
     /// from several threads at once. A failure is kept and returned by [`Output::finish`].
     pub fn insert(&self, path: impl Into<PathBuf>, bytes: impl AsRef<[u8]>) {
         let path = path.into();
+        if self.in_memory {
+            let mut written = self.lock();
+            written.bytes.insert(path.clone(), bytes.as_ref().to_vec());
+            written.paths.insert(path);
+            return;
+        }
         let folder = path.parent().filter(|f| !f.as_os_str().is_empty());
         if let Some(folder) = folder {
             let mut written = self.lock();
@@ -96,6 +128,23 @@ impl Output {
     /// the output folder): for files whose folder is named by the hash of them all, written before
     /// the hash is known.
     pub fn rename_dir(&self, from: &Path, to: &Path) {
+        if self.in_memory {
+            let mut written = self.lock();
+            let moved: Vec<PathBuf> = written
+                .bytes
+                .keys()
+                .filter(|p| p.starts_with(from))
+                .cloned()
+                .collect();
+            for path in moved {
+                let bytes = written.bytes.remove(&path).expect("listed above");
+                written.paths.remove(&path);
+                let new = to.join(path.strip_prefix(from).expect("filtered by prefix"));
+                written.paths.insert(new.clone());
+                written.bytes.insert(new, bytes);
+            }
+            return;
+        }
         if let Some(parent) = to.parent() {
             if let Err(e) = std::fs::create_dir_all(self.staging.join(parent)) {
                 self.lock().error.get_or_insert(e);

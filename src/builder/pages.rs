@@ -8,6 +8,7 @@
 //! the same page itself. Every page carries a Content-Security-Policy that allows the shell's
 //! inline scripts by their hashes (never `unsafe-inline`).
 
+use super::site_files::SiteFiles;
 use super::{offline, views};
 use crate::head::PageHead;
 use crate::listing;
@@ -22,7 +23,6 @@ use anyhow::{bail, Context, Result};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 /// The element of `index.html` that receives each page's content.
 pub const PRERENDER_SLOT: &str = r#"<div id="prerendered"></div>"#;
@@ -44,10 +44,13 @@ pub struct Shell {
 }
 
 impl Shell {
-    /// Reads the shell from `dist/index.html`.
-    pub fn read(dist: &Path) -> Result<Shell> {
-        let path = dist.join("index.html");
-        let html = std::fs::read_to_string(&path)
+    /// Reads the shell from the built site's `index.html`.
+    pub fn read(files: &dyn SiteFiles) -> Result<Shell> {
+        let path = files.location("index.html");
+        let html = files
+            .read("index.html")
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
             .with_context(|| format!("cannot read the app shell {}", path.display()))?;
         let html = pristine(&html);
         if !html.contains(PRERENDER_SLOT) {
@@ -113,7 +116,7 @@ impl Shell {
 /// `load_comments` a post's comments (their file and thread) by its slug. Returns how many HTML
 /// files it wrote.
 pub fn write_pages(
-    dist: &Path,
+    files: &dyn SiteFiles,
     shell: &Shell,
     manifest: &Manifest,
     (posts, pages): (&[PostSummary], &[Page]),
@@ -125,11 +128,11 @@ pub fn write_pages(
     let mut written = 0;
     for post in posts {
         let target = Route::Post(&post.slug);
-        written += write_alias_pages(dist, site, (target, &post.title), &post.aliases)?;
+        written += write_alias_pages(files, site, (target, &post.title), &post.aliases)?;
     }
     for page in pages {
         let target = Route::Page(&page.slug);
-        written += write_alias_pages(dist, site, (target, &page.title), &page.aliases)?;
+        written += write_alias_pages(files, site, (target, &page.title), &page.aliases)?;
     }
     let by_slug: HashMap<&str, &Page> = pages.iter().map(|p| (p.slug.as_str(), p)).collect();
     let lists = Lists::new(posts);
@@ -167,7 +170,7 @@ pub fn write_pages(
             ),
         };
         let page = shell.page(site, &head, &content, &data);
-        write_file(dist, &route.file(), page)?;
+        files.write(&route.file(), page.into_bytes())?;
         written += 1;
     }
     // The shell with no content, for the service worker to answer navigations with offline.
@@ -178,7 +181,7 @@ pub fn write_pages(
             &format!("<meta name=\"robots\" content=\"noindex\">\n{HEAD_CLOSE}"),
             1,
         );
-    std::fs::write(dist.join(offline::SHELL_FILE), empty)?;
+    files.write(offline::SHELL_FILE, empty.into_bytes())?;
     Ok(written + 1)
 }
 
@@ -261,7 +264,7 @@ fn content(route: &Route, site: &SiteInfo, lists: &Lists) -> String {
 /// A page at each old address (`aliases`) of a post or a standalone page (its route and title)
 /// that sends readers on to it; returns how many.
 fn write_alias_pages(
-    dist: &Path,
+    files: &dyn SiteFiles,
     site: &SiteInfo,
     (route, title): (Route, &str),
     aliases: &[String],
@@ -269,11 +272,8 @@ fn write_alias_pages(
     let target = route.href(&site.base_path);
     let mut written = 0;
     for alias in aliases {
-        if let Some(file) = alias_file(dist, alias) {
-            if let Some(parent) = file.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(file, redirect_page(&target, title))?;
+        if let Some(file) = alias_file(alias) {
+            files.write(&file, redirect_page(&target, title).into_bytes())?;
             written += 1;
         }
     }
@@ -282,11 +282,11 @@ fn write_alias_pages(
 
 /// Where an old URL of a post lives in the built site: `/2019/05/old/` → `2019/05/old/index.html`,
 /// `/old.html` as is, `/?p=12` → `moved/p/12/index.html` (for the app to find). `None` for paths that would leave the site or replace a real page.
-fn alias_file(dist: &Path, alias: &str) -> Option<PathBuf> {
+fn alias_file(alias: &str) -> Option<String> {
     let (path, query) = alias.split_once('?').unwrap_or((alias, ""));
     if path.trim_matches('/').is_empty() {
         let query = query.split('#').next().unwrap_or_default();
-        return crate::routes::query_alias_path(query).map(|p| dist.join(p).join("index.html"));
+        return crate::routes::query_alias_path(query).map(|p| format!("{p}index.html"));
     }
     let clean = path.split('#').next()?.trim_matches('/');
     if clean.is_empty()
@@ -304,7 +304,7 @@ fn alias_file(dist: &Path, alias: &str) -> Option<PathBuf> {
     } else {
         format!("{clean}/index.html")
     };
-    Some(dist.join(relative))
+    Some(relative)
 }
 
 /// A page that sends readers (and search engines) from an old URL to the post's new one; it
@@ -316,16 +316,6 @@ fn redirect_page(target: &str, title: &str) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n<link rel=\"icon\" href=\"data:,\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{target}\">{target}</a>.</p>\n</body>\n</html>\n",
         escape_html(title)
     )
-}
-
-/// Writes `html` at `file`, relative to `dist`, making its folders.
-fn write_file(dist: &Path, file: &str, html: String) -> Result<()> {
-    let path = dist.join(file);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(path, html)?;
-    Ok(())
 }
 
 /// The shell as Trunk wrote it: anything an earlier run of this step added is taken out.

@@ -7,6 +7,7 @@ use super::feeds;
 use super::hosting;
 use super::offline::{self, Offline};
 use super::pages::{self, Shell};
+use super::site_files::{Folder, SiteFiles};
 use crate::markdown;
 use crate::model::{
     slug_shard_file, AllPosts, Manifest, Page, Post, PostSummary, SlugShard, DATA_DIR,
@@ -37,16 +38,21 @@ pub struct Stubs {
 
 /// Writes everything the built site `dist` needs beside the app and its data.
 pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
-    let mut shell = Shell::read(dist)?;
-    let data = dist.join(DATA_DIR);
+    write_stubs_to(&Folder(dist), opts)
+}
+
+/// [`write_stubs`] over any [`SiteFiles`]: a folder, or the memory of `fieldnotes serve`.
+pub fn write_stubs_to(files: &dyn SiteFiles, opts: &StubOptions) -> Result<Stubs> {
+    let mut shell = Shell::read(files)?;
+    let data = Data(files);
     let manifest = read_manifest(&data, opts)?;
     let posts = read_posts(&data, &manifest)?;
     let standalone = manifest
         .pages
         .values()
-        .map(|file| read_json::<Page>(&data.join(file)))
+        .map(|file| data.json::<Page>(file))
         .collect::<Result<Vec<Page>>>()?;
-    let load_post = |summary: &PostSummary| read_json::<Post>(&data.join(&summary.file));
+    let load_post = |summary: &PostSummary| data.json::<Post>(&summary.file);
     let site = &manifest.site;
     let policy = pages::content_security_policy(&shell.html, &manifest.site);
     let assets = offline::shell_assets(&shell.html, &site.base_path);
@@ -56,11 +62,11 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
     let load_comments = |slug: &str| {
         comment_files
             .get(slug)
-            .map(|file| Ok((file.clone(), read_json(&data.join(file))?)))
+            .map(|file| Ok((file.clone(), data.json(file)?)))
             .transpose()
     };
     let pages = pages::write_pages(
-        dist,
+        files,
         &shell,
         &manifest,
         (&posts, &standalone),
@@ -68,9 +74,9 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
         load_comments,
     )?;
     let page_slugs: Vec<String> = manifest.pages.keys().cloned().collect();
-    feeds::write_feeds(dist, site, (&posts, &page_slugs), load_post)?;
-    hosting::write_host_files(dist, &manifest, (&posts, &standalone), &assets, &policy)?;
-    let offline = offline::write_offline(dist, &assets, &manifest)?;
+    feeds::write_feeds(files, site, (&posts, &page_slugs), load_post)?;
+    hosting::write_host_files(files, &manifest, (&posts, &standalone), &assets, &policy)?;
+    let offline = offline::write_offline(files, &assets, &manifest)?;
     Ok(Stubs {
         pages,
         offline,
@@ -95,8 +101,8 @@ fn shell_head(shell: &mut Shell, manifest: &Manifest, policy: &str) -> Vec<Strin
 }
 
 /// The data manifest, once it is sure the app was built for the same base path as the data.
-fn read_manifest(data: &Path, opts: &StubOptions) -> Result<Manifest> {
-    let manifest: Manifest = read_json(&data.join(MANIFEST_FILE))?;
+fn read_manifest(data: &Data, opts: &StubOptions) -> Result<Manifest> {
+    let manifest: Manifest = data.json(MANIFEST_FILE)?;
     let base = &manifest.site.base_path;
     if let Some(public_url) = &opts.public_url {
         if &markdown::with_slashes(public_url) != base {
@@ -111,16 +117,16 @@ fn read_manifest(data: &Path, opts: &StubOptions) -> Result<Manifest> {
 }
 
 /// Every post's summary, newest first.
-fn read_posts(data: &Path, manifest: &Manifest) -> Result<Vec<PostSummary>> {
-    let all: AllPosts = read_json(&data.join(&manifest.all_posts))?;
+fn read_posts(data: &Data, manifest: &Manifest) -> Result<Vec<PostSummary>> {
+    let all: AllPosts = data.json(&manifest.all_posts)?;
     Ok(all.posts)
 }
 
 /// The comment file of each post that has comments, by slug, from the slug shards.
-fn comment_files(data: &Path, manifest: &Manifest) -> Result<HashMap<String, String>> {
+fn comment_files(data: &Data, manifest: &Manifest) -> Result<HashMap<String, String>> {
     let mut files = HashMap::new();
     for n in 0..manifest.slug_shards {
-        let shard: SlugShard = read_json(&data.join(slug_shard_file(&manifest.lists, n)))?;
+        let shard: SlugShard = data.json(&slug_shard_file(&manifest.lists, n))?;
         for (slug, entry) in shard.posts {
             if let Some(file) = entry.comments {
                 files.insert(slug, file);
@@ -130,8 +136,19 @@ fn comment_files(data: &Path, manifest: &Manifest) -> Result<HashMap<String, Str
     Ok(files)
 }
 
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_slice(&bytes)
-        .with_context(|| format!("{} does not match the data format", path.display()))
+/// The data folder of a built site.
+struct Data<'a>(&'a dyn SiteFiles);
+
+impl Data<'_> {
+    /// The data file `file` (relative to the data folder), read as its model type.
+    fn json<T: serde::de::DeserializeOwned>(&self, file: &str) -> Result<T> {
+        let path = format!("{DATA_DIR}/{file}");
+        let bytes = self.0.read(&path)?;
+        serde_json::from_slice(&bytes).with_context(|| {
+            format!(
+                "{} does not match the data format",
+                self.0.location(&path).display()
+            )
+        })
+    }
 }

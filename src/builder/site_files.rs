@@ -1,0 +1,90 @@
+//! Where the stub step ([`super::write_stubs_to`]) reads the built site and writes what it adds:
+//! a folder on disk ([`Folder`], what `fieldnotes stubs` writes into Trunk's output), or memory
+//! ([`InMemory`], what `fieldnotes serve` holds, so a preview never writes a site to disk). One
+//! trait, so the route pages, feeds, host files and worker are made by the same code either way.
+
+use anyhow::{Context, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The files of a built site, by path relative to its root with `/`.
+pub trait SiteFiles {
+    /// The bytes of `path`; an error names the file.
+    fn read(&self, path: &str) -> Result<Vec<u8>>;
+    /// Writes `path`, replacing what was there.
+    fn write(&self, path: &str, bytes: Vec<u8>) -> Result<()>;
+    /// Where `path` is, for messages.
+    fn location(&self, path: &str) -> PathBuf;
+}
+
+/// A built site on disk.
+pub struct Folder<'a>(pub &'a Path);
+
+impl SiteFiles for Folder<'_> {
+    fn read(&self, path: &str) -> Result<Vec<u8>> {
+        let full = self.location(path);
+        std::fs::read(&full).with_context(|| format!("cannot read {}", full.display()))
+    }
+
+    fn write(&self, path: &str, bytes: Vec<u8>) -> Result<()> {
+        let full = self.location(path);
+        if let Some(dir) = full.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&full, bytes).with_context(|| format!("cannot write {}", full.display()))
+    }
+
+    fn location(&self, path: &str) -> PathBuf {
+        self.0.join(path)
+    }
+}
+
+/// A built site in memory: the files given and written, over an app folder that is only read
+/// (the shell `index.html` and the assets it loads, which the worker's precache list hashes).
+pub struct InMemory {
+    app: PathBuf,
+    files: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl InMemory {
+    /// `files` (the data, under `data/`) over the app folder `app`.
+    pub fn new(app: &Path, files: BTreeMap<String, Vec<u8>>) -> InMemory {
+        InMemory {
+            app: app.to_path_buf(),
+            files: Mutex::new(files),
+        }
+    }
+
+    /// Every file held: the ones given and the ones written.
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.files
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Vec<u8>>> {
+        self.files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl SiteFiles for InMemory {
+    fn read(&self, path: &str) -> Result<Vec<u8>> {
+        if let Some(bytes) = self.lock().get(path) {
+            return Ok(bytes.clone());
+        }
+        let full = self.location(path);
+        std::fs::read(&full).with_context(|| format!("cannot read {}", full.display()))
+    }
+
+    fn write(&self, path: &str, bytes: Vec<u8>) -> Result<()> {
+        self.lock().insert(path.to_string(), bytes);
+        Ok(())
+    }
+
+    fn location(&self, path: &str) -> PathBuf {
+        self.app.join(path)
+    }
+}
