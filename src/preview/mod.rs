@@ -58,6 +58,9 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         opts.app.display(),
         opts.app.display()
     );
+    // Watching starts before the first build: an edit made from here on is never missed, even
+    // one saved while the site is built or just as the server announces itself.
+    let watching = Watching::start(&opts)?;
     let listener = TcpListener::bind(("127.0.0.1", opts.port)).with_context(|| {
         format!(
             "cannot listen on 127.0.0.1:{}: pass another --port",
@@ -72,18 +75,44 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
     println!("serve: serving the site at http://{address}{base} (Ctrl-C stops)");
     let running = server.clone();
     std::thread::spawn(move || running.run(listener));
-    watch_and_rebuild(&opts, &mut site, &server)
+    watch_and_rebuild(&opts, watching, &mut site, &server)
+}
+
+/// The folders watched: the content, and the app's code when the server builds the app.
+struct Watching {
+    watch: watch::Watch,
+    content: PathBuf,
+    project: PathBuf,
+}
+
+impl Watching {
+    fn start(opts: &ServeOptions) -> Result<Watching> {
+        let content = canonical(&opts.build.content)?;
+        let project = canonical(Path::new("."))?;
+        let mut roots = vec![content.clone()];
+        if opts.app_build != AppBuild::Never {
+            roots.extend(["src", "style", "index.html", "public"].map(|p| project.join(p)));
+        }
+        Ok(Watching {
+            watch: watch::Watch::new(&roots)?,
+            content,
+            project,
+        })
+    }
 }
 
 /// Rebuilds the site after each batch of edits, and the app shell after app edits.
-fn watch_and_rebuild(opts: &ServeOptions, site: &mut Site, server: &Server) -> Result<()> {
-    let content = canonical(&opts.build.content)?;
-    let project = canonical(Path::new("."))?;
-    let mut roots = vec![content.clone()];
-    if opts.app_build != AppBuild::Never {
-        roots.extend(["src", "style", "index.html", "public"].map(|p| project.join(p)));
-    }
-    let watch = watch::Watch::new(&roots)?;
+fn watch_and_rebuild(
+    opts: &ServeOptions,
+    watching: Watching,
+    site: &mut Site,
+    server: &Server,
+) -> Result<()> {
+    let Watching {
+        watch,
+        content,
+        project,
+    } = watching;
     while let Some(batch) = watch.next_batch() {
         let (edited, code): (BTreeSet<_>, BTreeSet<_>) =
             batch.into_iter().partition(|p| p.starts_with(&content));
