@@ -39,7 +39,14 @@ test('bench-search runs on a 40-post corpus and prints its report', { timeout: 1
   for (const measure of ['(1) Index build, wall', '(2) Per keystroke, p95', '(3b) Cold search: + snippets of the first 5']) {
     assert.ok(stdout.includes(`| ${measure} |`), `the report has the row "${measure}"`);
   }
-  assert.match(stdout, /^\| Word \| Posts with it \| Fieldnotes \| Pagefind \| MiniSearch \|$/m);
+  assert.match(stdout, /^\| Word \| Posts with it \| Fieldnotes \(its count\) \| Fieldnotes \(every page\) \| Pagefind \| MiniSearch \|$/m);
+  // Every word a post has is listed in all its posts once every page is shown (more with typos).
+  const words = stdout.split('\n').filter((l) => /^\| [a-z]+ \| \d+ \|/.test(l));
+  assert.ok(words.length >= 10, `the word table has rows:\n${words.join('\n')}`);
+  for (const line of words) {
+    const [, , posts, , every] = line.split('|').map((c) => c.trim());
+    assert.ok(Number(every) >= Number(posts), `every post with the word is listed: ${line}`);
+  }
   // Fieldnotes itself is never skipped: its cold search and its typing produced numbers.
   const row = stdout.split('\n').find((l) => l.startsWith('| (3b) Cold search'));
   assert.match(row.split('|')[2], /\d+(\.\d+)? KB/, row);
