@@ -342,49 +342,13 @@ mod cli {
                     );
                 }))
             }
-            Command::Check { source } => {
-                let opts = source.options(PathBuf::new());
-                report(builder::load_site(&opts).map(|site| {
-                    print_warnings(&site.warnings);
-                    if !site.located.is_empty() {
-                        eprintln!(
-                            "fieldnotes: {} image(s) in the content folder carry a GPS position \
-                             (the site publishes copies without it; remove it from the originals \
-                             before sharing them elsewhere):",
-                            site.located.len()
-                        );
-                        for path in &site.located {
-                            eprintln!("  {path}");
-                        }
-                    }
-                    eprintln!(
-                        "fieldnotes: {} posts checked, no errors{}",
-                        site.posts.len(),
-                        left_out(&site.skipped)
-                    );
-                }))
-            }
+            Command::Check { source } => check(&source.options(PathBuf::new())),
             Command::Serve {
                 source,
                 port,
                 app,
                 app_build,
-            } => {
-                let mut build = source.options(PathBuf::new());
-                build.progress = false;
-                finish(fieldnotes::preview::serve(
-                    fieldnotes::preview::ServeOptions {
-                        build,
-                        port,
-                        app,
-                        app_build: match app_build {
-                            AppBuildArg::Debug => fieldnotes::preview::AppBuild::Debug,
-                            AppBuildArg::Release => fieldnotes::preview::AppBuild::Release,
-                            AppBuildArg::Never => fieldnotes::preview::AppBuild::Never,
-                        },
-                    },
-                ))
-            }
+            } => finish(serve(source, port, app, app_build)),
             Command::New { title, content } => finish(new_post(&title, &content)),
             Command::Stubs {
                 dist,
@@ -429,6 +393,50 @@ mod cli {
     }
 
     /// `fieldnotes stubs`: the route pages, feeds and sitemap, host files and offline files.
+    /// `fieldnotes check`: every problem of the content, and the originals that carry a position.
+    fn check(opts: &BuildOptions) -> ExitCode {
+        report(builder::load_site(opts).map(|site| {
+            print_warnings(&site.warnings);
+            if !site.located.is_empty() {
+                eprintln!(
+                    "fieldnotes: {} image(s) in the content folder carry a GPS position \
+                     (the site publishes copies without it; remove it from the originals \
+                     before sharing them elsewhere):",
+                    site.located.len()
+                );
+                for path in &site.located {
+                    eprintln!("  {path}");
+                }
+            }
+            eprintln!(
+                "fieldnotes: {} posts checked, no errors{}",
+                site.posts.len(),
+                left_out(&site.skipped)
+            );
+        }))
+    }
+
+    /// `fieldnotes serve`: the preview, until stopped.
+    fn serve(
+        source: Source,
+        port: u16,
+        app: PathBuf,
+        app_build: AppBuildArg,
+    ) -> anyhow::Result<()> {
+        let mut build = source.options(PathBuf::new());
+        build.progress = false;
+        fieldnotes::preview::serve(fieldnotes::preview::ServeOptions {
+            build,
+            port,
+            app,
+            app_build: match app_build {
+                AppBuildArg::Debug => fieldnotes::preview::AppBuild::Debug,
+                AppBuildArg::Release => fieldnotes::preview::AppBuild::Release,
+                AppBuildArg::Never => fieldnotes::preview::AppBuild::Never,
+            },
+        })
+    }
+
     fn stubs(dist: &std::path::Path, public_url: Option<String>) -> anyhow::Result<()> {
         let stubs = builder::write_stubs(dist, &StubOptions { public_url })?;
         eprintln!(

@@ -325,21 +325,12 @@ fn known(typed: &str, prefix: bool, loaded: &Loaded) -> bool {
 /// word is not [`known`] (a typo in the first letters); exact first, then at most [`MAX_EXPANSIONS`] others,
 /// better matches first and, among equals, those in more posts.
 pub(crate) fn candidates(typed: &str, prefix: bool, loaded: &Loaded) -> Vec<(String, Match)> {
-    let mut found: Vec<(String, Match, u32)> = Vec::new();
-    for (_, shard) in loaded.along(path_of(typed)) {
-        let with_df = shard
-            .terms
-            .iter()
-            .map(|(name, term)| (name, term.df))
-            .chain(shard.refs.iter().map(|(name, (df, _))| (name, *df)));
-        found.extend(
-            with_df
-                .filter_map(|(name, df)| Some((name.clone(), matches(typed, name, prefix)?, df))),
-        );
-    }
+    let mut found = forward_candidates(typed, prefix, loaded);
     // The reversed tree only for a word the index does not have as typed (as [`needs`] fetches
     // it), so the answer does not depend on what else happens to be loaded.
-    let known = found.iter().any(|f| f.1 == Match::Exact);
+    let known = found
+        .iter()
+        .any(|f| matches!(f.1, Match::Exact | Match::Prefix));
     let mut seen: HashSet<String> = found.iter().map(|f| f.0.clone()).collect();
     let back = if known {
         Vec::new()
