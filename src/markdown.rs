@@ -118,7 +118,14 @@ fn render_as(markdown: &str, opts: &RenderOptions, comment: bool) -> Rendered {
     } else {
         options()
     };
-    let events: Vec<Event> = Parser::new_ext(markdown, dialect).collect();
+    // CommonMark asks for U+0000 to become U+FFFD "for security reasons"; pulldown-cmark leaves
+    // it in, and a NUL in HTML is a parse error that browsers and sanitisers treat differently.
+    let markdown: std::borrow::Cow<str> = if markdown.contains('\0') {
+        markdown.replace('\0', "\u{FFFD}").into()
+    } else {
+        markdown.into()
+    };
+    let events: Vec<Event> = Parser::new_ext(&markdown, dialect).collect();
     let mut renderer = Renderer {
         comment,
         opts,

@@ -1,0 +1,60 @@
+//! The search box: whatever a reader types, the filter split and the query parser answer without
+//! a panic, and the typo distance is a distance (symmetric, zero only between equal words, never
+//! over the limit asked for).
+
+use fieldnotes::search::filter::split;
+use fieldnotes::search::query::{edit_distance, parse, Clause};
+use proptest::prelude::*;
+
+/// Queries made of the parser's own signs, filters, words and random characters.
+fn query() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        3 => proptest::sample::select(
+            &["\"", "-", " ", "tag:", "TAG:\"", "category:", "-\"", "\"\"", "riv", "ក្មែរ", "日本", "\u{0}", "\t"][..]
+        ).prop_map(str::to_string),
+        1 => any::<String>(),
+    ];
+    proptest::collection::vec(piece, 0..16).prop_map(|p| p.concat())
+}
+
+/// Short words over a small alphabet, so that near words are common.
+fn word() -> impl Strategy<Value = String> {
+    "[abé日]{0,12}"
+}
+
+proptest! {
+    #![proptest_config(super::config(3000))]
+
+    #[test]
+    fn search_query_parse_is_total(input in query()) {
+        let (words, filters) = split(&input);
+        for f in &filters {
+            prop_assert!(!f.term.is_empty(), "empty filter from {input:?}");
+        }
+        for clause in parse(&words).into_iter().chain(parse(&input)) {
+            match clause {
+                Clause::Word { term, .. } => prop_assert!(!term.is_empty()),
+                Clause::Phrase(terms) | Clause::Excluded(terms) => {
+                    prop_assert!(!terms.is_empty() && terms.iter().all(|t| !t.is_empty()))
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn search_edit_distance_is_a_bounded_distance(a in word(), b in word(), max in 0u8..4) {
+        let ab = edit_distance(&a, &b, max);
+        prop_assert_eq!(ab, edit_distance(&b, &a, max), "not symmetric: {:?} {:?}", a, b);
+        if let Some(d) = ab {
+            prop_assert!(d <= max);
+            prop_assert_eq!(d == 0, a == b);
+        }
+        if a == b {
+            prop_assert_eq!(ab, Some(0));
+        }
+        // Within a larger limit the distance is the same.
+        if let Some(d) = ab {
+            prop_assert_eq!(edit_distance(&a, &b, max + 3), Some(d));
+        }
+    }
+}
