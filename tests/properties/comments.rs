@@ -86,7 +86,7 @@ fn check(bytes: &[u8]) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(super::config(1500))]
+    #![proptest_config(super::config(20_000))]
 
     #[test]
     fn comments_submission_json(submission in submission()) {

@@ -65,7 +65,7 @@ fn check(text: &str) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(super::config(1500))]
+    #![proptest_config(super::config(20_000))]
 
     #[test]
     fn front_matter_any_string(text in any::<String>()) {

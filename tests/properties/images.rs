@@ -177,7 +177,7 @@ fn check_svg(svg: &str) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(super::config(400))]
+    #![proptest_config(super::config(10_000))]
 
     #[test]
     fn images_mutated_fixtures(index in any::<proptest::sample::Index>(), m in mutations()) {

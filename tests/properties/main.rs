@@ -38,3 +38,26 @@ pub fn config(default: u32) -> Config {
         ..Config::default()
     }
 }
+
+/// Whether `run` grows about linearly: the best of five timings at `4n` over the best at `n`.
+/// Linear work gives about 4, quadratic 16; the bound of 10 leaves room for a busy machine.
+pub fn assert_linear(name: &str, n: usize, run: impl Fn(usize)) {
+    let best = |size: usize| {
+        (0..5)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                run(size);
+                start.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let (small, large) = (best(n), best(4 * n));
+    let ratio = large / small.max(1e-6);
+    assert!(
+        ratio < 10.0,
+        "{name}: {n} units took {:.2} ms, {} took {:.2} ms (×{ratio:.1}): quadratic",
+        small * 1e3,
+        4 * n,
+        large * 1e3
+    );
+}

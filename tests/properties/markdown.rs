@@ -56,7 +56,7 @@ fn check_comment(markdown: &str) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(super::config(1500))]
+    #![proptest_config(super::config(20_000))]
 
     #[test]
     fn markdown_post_any_string(markdown in any::<String>()) {
@@ -112,4 +112,16 @@ fn markdown_nul_character_becomes_replacement_character() {
         }
         assert!(post.contains('\u{FFFD}'), "{markdown:?} → {post:?}");
     }
+}
+
+#[test]
+fn markdown_many_identical_headings_is_linear() {
+    // Found by the quadratic benchmark: the k-th heading with the same text tried `a-1`, `a-2`…
+    // up to `a-k` for its id.
+    super::assert_linear("identical headings", 2000, |n| {
+        let html = render(&"# a\n".repeat(n), &post_options())
+            .html
+            .into_string();
+        assert!(html.contains(&format!("id=\"a-{}\"", n - 1)));
+    });
 }

@@ -86,7 +86,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 proptest! {
-    #![proptest_config(super::config(1500))]
+    #![proptest_config(super::config(20_000))]
 
     #[test]
     fn model_random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
