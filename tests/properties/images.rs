@@ -248,3 +248,21 @@ fn images_svg_that_is_not_strict_xml_is_refused() {
         assert!(sanitise_svg(svg).is_err(), "{svg} was accepted");
     }
 }
+
+#[test]
+fn images_svg_with_thousands_of_attributes_is_refused_at_once() {
+    // Found by the quadratic benchmark: quick-xml checks each attribute against those before it,
+    // so one element with 32,000 attributes took 0.7 s; more than 1,000 are now refused.
+    let svg = |n: usize| {
+        let attrs: String = (0..n).map(|i| format!("a{i}=\"1\" ")).collect();
+        format!("<svg><rect {attrs}/></svg>")
+    };
+    assert!(sanitise_svg(&svg(500)).is_ok());
+    let started = std::time::Instant::now();
+    assert!(sanitise_svg(&svg(100_000)).is_err());
+    assert!(
+        started.elapsed().as_millis() < 500,
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -60,6 +60,9 @@ pub fn sanitise_svg(text: &str) -> Result<String> {
         let event = reader.read_event().context(
             "this SVG is not well-formed XML; open it in a drawing program and save it again",
         )?;
+        if let Event::Start(tag) | Event::Empty(tag) = &event {
+            check_attribute_count(tag)?;
+        }
         match event {
             Event::Start(tag) if depth == 0 && !seen_root => {
                 seen_root = check_root(&tag)?;
@@ -116,6 +119,21 @@ pub fn sanitise_svg(text: &str) -> Result<String> {
         "this SVG is not well-formed XML; open it in a drawing program and save it again",
     )?;
     Ok(clean)
+}
+
+/// Attributes an element may have. Drawing programs write a dozen or so; reading each checks it
+/// against those before it, so an element with 32,000 took 0.7 s (quadratic,
+/// `bench/robustness.md`).
+const MAX_ATTRIBUTES: usize = 1000;
+
+/// An error if `tag` may have more than [`MAX_ATTRIBUTES`] attributes (counted by their `=`,
+/// which no attribute lacks: an upper bound, found in one pass).
+fn check_attribute_count(tag: &BytesStart) -> Result<()> {
+    let count = tag.attributes_raw().iter().filter(|&&b| b == b'=').count();
+    if count > MAX_ATTRIBUTES {
+        bail!("this SVG has an element with more than {MAX_ATTRIBUTES} attributes; save it again from a drawing program");
+    }
+    Ok(())
 }
 
 /// True if the root element is `<svg>`, else an error.
