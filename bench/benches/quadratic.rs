@@ -106,7 +106,8 @@ xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:wp=\"http://wordpress.org/ex
     out
 }
 
-fn cases() -> Vec<Case> {
+/// The Markdown renderer, for posts and comments.
+fn markdown_cases() -> Vec<Case> {
     let md = |name, unit, make: fn(usize) -> String| Case {
         name,
         unit,
@@ -163,6 +164,12 @@ fn cases() -> Vec<Case> {
             let sep = "|-".repeat(n.min(500)) + "|\n";
             format!("{row}{sep}{}", row.repeat(n / 500 + 1))
         }),
+    ]
+}
+
+/// Front matter, YAML and TOML.
+fn front_matter_cases() -> Vec<Case> {
+    vec![
         Case {
             name: "front matter: keys (YAML)",
             unit: "`kN: v`",
@@ -209,6 +216,12 @@ fn cases() -> Vec<Case> {
             run: front_matter,
             scale: 1,
         },
+    ]
+}
+
+/// Search queries and SVG.
+fn query_and_svg_cases() -> Vec<Case> {
+    vec![
         Case {
             name: "search: long query",
             unit: "word",
@@ -256,6 +269,12 @@ fn cases() -> Vec<Case> {
             run: svg,
             scale: 1,
         },
+    ]
+}
+
+/// WordPress exports, each imported into a new folder.
+fn wxr_cases() -> Vec<Case> {
+    vec![
         Case {
             name: "WXR: items",
             unit: "item",
@@ -341,7 +360,12 @@ fn main() {
         );
         println!("|---|---|---:|---|");
     }
-    for case in cases() {
+    let cases = markdown_cases()
+        .into_iter()
+        .chain(front_matter_cases())
+        .chain(query_and_svg_cases())
+        .chain(wxr_cases());
+    for case in cases {
         if only.as_deref().is_some_and(|o| !case.name.contains(o)) {
             continue;
         }
