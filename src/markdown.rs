@@ -13,7 +13,7 @@
 use crate::model::{ImageRef, COMMENT_REL, IMAGE_SIZES};
 use crate::text::{self, Class, Unspaced};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Where the rendered HTML will be shown, so relative URLs can be resolved.
 #[derive(Debug, Clone, Default)]
@@ -118,14 +118,21 @@ fn render_as(markdown: &str, opts: &RenderOptions, comment: bool) -> Rendered {
     } else {
         options()
     };
-    let events: Vec<Event> = Parser::new_ext(markdown, dialect).collect();
+    // CommonMark asks for U+0000 to become U+FFFD "for security reasons"; pulldown-cmark leaves
+    // it in, and a NUL in HTML is a parse error that browsers and sanitisers treat differently.
+    let markdown: std::borrow::Cow<str> = if markdown.contains('\0') {
+        markdown.replace('\0', "\u{FFFD}").into()
+    } else {
+        markdown.into()
+    };
+    let events: Vec<Event> = Parser::new_ext(&markdown, dialect).collect();
     let mut renderer = Renderer {
         comment,
         opts,
         events: &events,
         out: Vec::with_capacity(events.len()),
         headings: Vec::new(),
-        used_ids: HashSet::new(),
+        used_ids: UsedIds::default(),
         open_links: Vec::new(),
         figure: None,
         heading_id: String::new(),
@@ -150,7 +157,7 @@ struct Renderer<'a, 'e> {
     events: &'a [Event<'e>],
     out: Vec<Event<'e>>,
     headings: Vec<Heading>,
-    used_ids: HashSet<String>,
+    used_ids: UsedIds,
     /// Open links, innermost last: whether each one was kept (so its end tag is written or not).
     open_links: Vec<bool>,
     /// A paragraph holding only an image with a title becomes a figure, the title its caption:
@@ -488,19 +495,34 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
-fn unique_id(wanted: String, used: &mut HashSet<String>) -> String {
+/// Heading ids given so far, and for each id asked for, the next number to try after it.
+#[derive(Default)]
+struct UsedIds {
+    taken: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+/// `wanted` (or `section`), or else the first of `wanted-1`, `wanted-2`… not yet taken. Each
+/// base remembers where its numbers reached: trying from 1 every time made 16,000 headings with
+/// the same text cost 10 s optimised (49 s in a debug build), a post that would freeze the
+/// reader's tab (quadratic; `bench/robustness.md`).
+fn unique_id(wanted: String, used: &mut UsedIds) -> String {
     let base = if wanted.is_empty() {
         "section".to_string()
     } else {
         wanted
     };
-    let mut id = base.clone();
-    let mut n = 1;
-    while !used.insert(id.clone()) {
-        id = format!("{base}-{n}");
-        n += 1;
+    if used.taken.insert(base.clone()) {
+        return base;
     }
-    id
+    let n = used.next.entry(base.clone()).or_insert(1);
+    loop {
+        let id = format!("{base}-{n}");
+        *n += 1;
+        if used.taken.insert(id.clone()) {
+            return id;
+        }
+    }
 }
 
 /// Whether a URL may be used, and what it becomes: `None` for a refused scheme.

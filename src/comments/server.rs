@@ -218,9 +218,10 @@ async fn status(State(app): State<Arc<App>>, Query(q): Query<StatusQuery>) -> Re
     Json(json!({ "comments": found })).into_response()
 }
 
-/// A new comment as sent by the form.
-#[derive(Deserialize)]
-struct NewComment {
+/// A new comment as sent by the form. Its fields are checked by [`NewComment::check_fields`]
+/// (what needs neither the site nor the database) and then against the site and the store.
+#[derive(Debug, Deserialize)]
+pub struct NewComment {
     post: String,
     #[serde(default)]
     parent: Option<String>,
@@ -294,14 +295,9 @@ async fn create(
             "This comment is too long: shorten it and send again.",
         );
     };
-    let new: NewComment = match serde_json::from_slice(&body) {
+    let new = match NewComment::from_json(&body) {
         Ok(new) => new,
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                &format!("The form is not valid: {e}."),
-            )
-        }
+        Err(e) => return error(StatusCode::BAD_REQUEST, &e),
     };
     if !new.hp.is_empty() {
         // A bot filled the hidden field: it is told all went well, and nothing is kept.
@@ -365,6 +361,58 @@ fn links(body: &str) -> usize {
         + lower.matches("www.").count()
 }
 
+impl NewComment {
+    /// Reads a submission's JSON: the form's fields, or the refusal to send back.
+    pub fn from_json(bytes: &[u8]) -> Result<NewComment, String> {
+        serde_json::from_slice(bytes).map_err(|e| format!("The form is not valid: {e}."))
+    }
+
+    /// The comment's Markdown, as the reader wrote it.
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    /// The checks that need neither the site nor the database: name, email, website, body and
+    /// client key within their shapes and lengths. The refusal names the field and what to do.
+    pub fn check_fields(&self) -> Result<(), String> {
+        let author = self.author.trim().chars().count();
+        if !(1..=80).contains(&author) {
+            return Err("author: give a name of 1 to 80 characters.".into());
+        }
+        if let Some(email) = given(self.email.clone()) {
+            let shaped = email.len() <= 254
+                && email.split_once('@').is_some_and(|(user, host)| {
+                    !user.is_empty()
+                        && host.contains('.')
+                        && !host.starts_with('.')
+                        && !host.ends_with('.')
+                })
+                && !email.chars().any(char::is_whitespace);
+            if !shaped {
+                return Err(
+                    "email: give an email address such as name@example.org, or none.".into(),
+                );
+            }
+        }
+        if let Some(website) = given(self.website.clone()) {
+            let lower = website.to_ascii_lowercase();
+            let web = (lower.starts_with("http://") && lower.len() > 7)
+                || (lower.starts_with("https://") && lower.len() > 8);
+            if website.chars().count() > 200 || !web || website.chars().any(char::is_whitespace) {
+                return Err("website: give an address starting with http:// or https:// (at most 200 characters), or none.".into());
+            }
+        }
+        let body = self.body.trim().chars().count();
+        if !(1..=8000).contains(&body) {
+            return Err("body: write a comment of 1 to 8000 characters.".into());
+        }
+        if self.client_key.trim().is_empty() || self.client_key.len() > 100 {
+            return Err("client_key: reload the page and send again.".into());
+        }
+        Ok(())
+    }
+}
+
 /// Checks every field; the refusal names the field and what to do.
 fn validate(new: &NewComment, site: &SiteIndex, store: &Store) -> Result<(), String> {
     let Some(published) = site.posts.get(&new.post) else {
@@ -384,39 +432,7 @@ fn validate(new: &NewComment, site: &SiteIndex, store: &Store) -> Result<(), Str
             );
         }
     }
-    let author = new.author.trim().chars().count();
-    if !(1..=80).contains(&author) {
-        return Err("author: give a name of 1 to 80 characters.".into());
-    }
-    if let Some(email) = given(new.email.clone()) {
-        let shaped = email.len() <= 254
-            && email.split_once('@').is_some_and(|(user, host)| {
-                !user.is_empty()
-                    && host.contains('.')
-                    && !host.starts_with('.')
-                    && !host.ends_with('.')
-            })
-            && !email.chars().any(char::is_whitespace);
-        if !shaped {
-            return Err("email: give an email address such as name@example.org, or none.".into());
-        }
-    }
-    if let Some(website) = given(new.website.clone()) {
-        let lower = website.to_ascii_lowercase();
-        let web = (lower.starts_with("http://") && lower.len() > 7)
-            || (lower.starts_with("https://") && lower.len() > 8);
-        if website.chars().count() > 200 || !web || website.chars().any(char::is_whitespace) {
-            return Err("website: give an address starting with http:// or https:// (at most 200 characters), or none.".into());
-        }
-    }
-    let body = new.body.trim().chars().count();
-    if !(1..=8000).contains(&body) {
-        return Err("body: write a comment of 1 to 8000 characters.".into());
-    }
-    if new.client_key.trim().is_empty() || new.client_key.len() > 100 {
-        return Err("client_key: reload the page and send again.".into());
-    }
-    Ok(())
+    new.check_fields()
 }
 
 fn store_comment(app: &App, new: NewComment, address: &str) -> Result<Stored> {

@@ -311,8 +311,19 @@ fn yaml(text: &str) -> String {
     }
 }
 
+/// A double-quoted YAML string. JSON's escapes are YAML's, but JSON leaves DEL, the C1 controls
+/// and U+FFFE/U+FFFF raw, which YAML refuses: those are escaped too.
 fn quoted(text: &str) -> String {
-    serde_json::to_string(text).expect("a string serialises")
+    let json = serde_json::to_string(text).expect("a string serialises");
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') {
+            let _ = write!(out, "\\u{:04X}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn list(out: &mut String, key: &str, items: &[String]) {

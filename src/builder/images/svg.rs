@@ -41,6 +41,16 @@ const DATA_IMAGES: [&str; 4] = ["png", "jpeg", "gif", "webp"];
 /// The SVG without what could run or load from elsewhere (see the module note); an error if it
 /// is not well-formed XML with an `<svg>` root.
 pub fn sanitise_svg(text: &str) -> Result<String> {
+    // XML allows no control characters but tab and line breaks, and quick-xml does not check:
+    // a NUL in an attribute would be copied into a file no XML reader accepts.
+    if let Some(bad) = text.chars().find(|&c| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
+    }) {
+        bail!(
+            "this SVG holds the character U+{:04X}, which XML does not allow; save it again",
+            u32::from(bad)
+        );
+    }
     let mut reader = Reader::from_str(text);
     let mut writer = Writer::new(Vec::with_capacity(text.len()));
     let mut depth = 0usize;
@@ -50,6 +60,9 @@ pub fn sanitise_svg(text: &str) -> Result<String> {
         let event = reader.read_event().context(
             "this SVG is not well-formed XML; open it in a drawing program and save it again",
         )?;
+        if let Event::Start(tag) | Event::Empty(tag) = &event {
+            check_attribute_count(tag)?;
+        }
         match event {
             Event::Start(tag) if depth == 0 && !seen_root => {
                 seen_root = check_root(&tag)?;
@@ -99,7 +112,28 @@ pub fn sanitise_svg(text: &str) -> Result<String> {
     if !seen_root || depth != 0 {
         bail!("this SVG has no complete <svg> element; open it in a drawing program and save it again");
     }
-    String::from_utf8(writer.into_inner()).context("the cleaned SVG is not UTF-8")
+    let clean = String::from_utf8(writer.into_inner()).context("the cleaned SVG is not UTF-8")?;
+    // quick-xml reads leniently (a `<` in an attribute, an undeclared prefix, text after the
+    // root): what is published must be XML that a strict parser reads as we did.
+    roxmltree::Document::parse(&clean).context(
+        "this SVG is not well-formed XML; open it in a drawing program and save it again",
+    )?;
+    Ok(clean)
+}
+
+/// Attributes an element may have. Drawing programs write a dozen or so; reading each checks it
+/// against those before it, so an element with 32,000 took 0.7 s (quadratic,
+/// `bench/robustness.md`).
+const MAX_ATTRIBUTES: usize = 1000;
+
+/// An error if `tag` may have more than [`MAX_ATTRIBUTES`] attributes (counted by their `=`,
+/// which no attribute lacks: an upper bound, found in one pass).
+fn check_attribute_count(tag: &BytesStart) -> Result<()> {
+    let count = tag.attributes_raw().iter().filter(|&&b| b == b'=').count();
+    if count > MAX_ATTRIBUTES {
+        bail!("this SVG has an element with more than {MAX_ATTRIBUTES} attributes; save it again from a drawing program");
+    }
+    Ok(())
 }
 
 /// True if the root element is `<svg>`, else an error.
@@ -150,10 +184,18 @@ fn write_element(
     empty: bool,
     decoder: Decoder,
 ) -> Result<()> {
+    // quick-xml does not check names: `<svg [x="1">` would be copied into a file that is not
+    // XML, which each reader then guesses at in its own way.
+    if !is_xml_name(tag.name().as_ref()) {
+        bail!("this SVG has an element whose name is not valid XML; save it again");
+    }
     let mut clean = tag.to_owned();
     clean.clear_attributes();
     for attr in tag.attributes() {
         let attr = attr.context("this SVG has an attribute that cannot be read; save it again")?;
+        if !is_xml_name(attr.key.as_ref()) {
+            bail!("this SVG has an attribute whose name is not valid XML; save it again");
+        }
         let Some(value) = decoded(&attr, decoder) else {
             continue;
         };
@@ -168,6 +210,17 @@ fn write_element(
     };
     writer.write_event(event)?;
     Ok(())
+}
+
+/// Whether `name` is an XML name: a letter, `_`, `:` or any non-ASCII character first, then
+/// those, digits, `-` and `.` (non-ASCII is taken as the standard's name characters, which is
+/// nearly all of it).
+fn is_xml_name(name: &[u8]) -> bool {
+    let start = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80;
+    name.first().is_some_and(|&b| start(b))
+        && name
+            .iter()
+            .all(|&b| start(b) || b.is_ascii_digit() || b == b'-' || b == b'.')
 }
 
 /// Whether an attribute may stay: no handler, no `xml:base`, references that stay on the site.
