@@ -1010,3 +1010,70 @@ fn host_rules_cache_hashed_files_for_good_and_revalidate_the_rest() {
     paths.dedup();
     assert_eq!(paths.len(), by_path.len());
 }
+
+/// Names an author (or an import) controls never lead a file outside the site: a slug with `..`
+/// is refused, and tags, categories and old addresses made of `..`, `/` and `.` are written
+/// inside the site, encoded, or not at all.
+#[test]
+fn hostile_slugs_tags_and_aliases_never_write_outside_the_site() {
+    let refused = site_with(&[(
+        "a.md",
+        b"---\ntitle: Up\ndate: 2024-01-01\nslug: ../../escaped\n---\nbody\n",
+    )]);
+    let tmp = tempfile::tempdir().unwrap();
+    let problems = build_to(refused.path(), &tmp.path().join("site/data")).unwrap_err();
+    assert!(
+        problems
+            .to_string()
+            .contains("cannot be used as a URL slug"),
+        "{problems}"
+    );
+    assert!(!tmp.path().join("site").exists(), "a refused build wrote");
+
+    let content = site_with(&[(
+        "a.md",
+        b"---\ntitle: Up\ndate: 2024-01-01\nslug: fine\naliases: [\"/../../alias-escaped/\", \"/ok/../../x/\", \"/./y/\"]\ntags: [\"../../tag-escaped\", \"..\", \".\"]\ncategories: [\"../../category-escaped\"]\n---\nbody\n",
+    )]);
+    let site = tmp.path().join("a/b/site");
+    build_to(content.path(), &site.join("data")).unwrap();
+    write_shell(&site);
+    builder::write_stubs(&site, &StubOptions::default()).unwrap();
+    // Everything written is inside the site folder: nothing beside it, above it, or in its parents.
+    for dir in [
+        tmp.path().to_path_buf(),
+        tmp.path().join("a"),
+        tmp.path().join("a/b"),
+    ] {
+        let names: Vec<_> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        let expected = if dir == tmp.path().join("a/b") {
+            "site"
+        } else if dir == tmp.path() {
+            "a"
+        } else {
+            "b"
+        };
+        assert_eq!(names, [expected], "{}", dir.display());
+    }
+    let files = snapshot(&site);
+    assert!(files.keys().any(|f| f.starts_with("posts/fine/")));
+    for name in files.keys() {
+        assert!(
+            name.split('/').all(|part| part != ".." && part != "."),
+            "{name}"
+        );
+    }
+    // The hostile tag has its page, under an encoded name inside tags/.
+    assert!(
+        files
+            .keys()
+            .any(|f| f.starts_with("tags/") && f.contains("tag-escaped")),
+        "{:?}",
+        files
+            .keys()
+            .filter(|f| f.starts_with("tags/"))
+            .collect::<Vec<_>>()
+    );
+}

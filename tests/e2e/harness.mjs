@@ -81,10 +81,11 @@ export async function appReady(page) {
  * Builds the posts of `content` into the folder `out` (replaced), with the app shell of the
  * release build `shell`: its files and the folders that hold no page (icons…), but not what the
  * shell's own posts made (sitemap, feeds, robots.txt: a site without `base_url` gets none), then
- * `fieldnotes build --out out/data` and `fieldnotes stubs --dist out`. `cli` is a fieldnotes
- * binary; without it, `cargo run` (the dev build the tests use). Returns the seconds each step took.
+ * `fieldnotes build --out out/data` (with `buildArgs` after) and `fieldnotes stubs --dist out`.
+ * `cli` is a fieldnotes binary; without it, `cargo run` (the dev build the tests use). Returns the
+ * seconds each step took.
  */
-export function buildSite({ content, out, shell = dist, cli }) {
+export function buildSite({ content, out, shell = dist, cli, buildArgs = [] }) {
   const run = (...args) => (cli
     ? execFileSync(cli, args, { cwd: root, stdio: 'pipe' })
     : execFileSync('cargo', ['run', '--quiet', '--bin', 'fieldnotes', '--', ...args], { cwd: root, stdio: 'pipe' }));
@@ -98,7 +99,7 @@ export function buildSite({ content, out, shell = dist, cli }) {
     else if (entry.isDirectory() && entry.name !== 'data' && !holdsPage(from)) fs.cpSync(from, path.join(out, entry.name), { recursive: true });
   }
   const t0 = performance.now();
-  run('build', '--content', content, '--out', path.join(out, 'data'));
+  run('build', '--content', content, '--out', path.join(out, 'data'), ...buildArgs);
   const t1 = performance.now();
   run('stubs', '--dist', out);
   return { build: (t1 - t0) / 1000, stubs: (performance.now() - t1) / 1000 };
