@@ -510,9 +510,9 @@ fn big_export(path: &Path, n: usize) {
     .unwrap();
     let body = "<p>The river rose overnight and the <em>ferry</em> waited.</p>\n".repeat(20);
     for i in 0..n {
-        write!(
+        writeln!(
             out,
-            "<item><title>Day {i}</title><link>https://many.example/day-{i}/</link><content:encoded><![CDATA[{body}]]></content:encoded><wp:post_id>{}</wp:post_id><wp:post_date>2024-03-05 10:20:00</wp:post_date><wp:post_name>day-{i}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>\n",
+            "<item><title>Day {i}</title><link>https://many.example/day-{i}/</link><content:encoded><![CDATA[{body}]]></content:encoded><wp:post_id>{}</wp:post_id><wp:post_date>2024-03-05 10:20:00</wp:post_date><wp:post_name>day-{i}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>",
             i + 1
         )
         .unwrap();
@@ -696,31 +696,10 @@ fn ctrl_c_mid_compress_exits_130_and_leaves_no_partial_copy() {
     }
 }
 
-/// The comment intake server on a disk that fills up while it runs: a comment it cannot store is
-/// answered 503 with a JSON error, the server goes on answering, and what it stored before stays.
-#[test]
-fn the_comment_server_on_a_full_disk_answers_503_and_keeps_its_comments() {
-    if !namespaces() {
-        return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let h = tmp.path();
-    let content = site_with(&[(
-        "river.md",
-        b"---\ntitle: River\ndate: 2025-03-01\n---\nWater.\n",
-    )]);
-    build_to(content.path(), &h.join("dist/data")).unwrap();
-    let db = h.join("comments.sqlite");
-    let key = fieldnotes::comments::Store::open(&db)
-        .unwrap()
-        .token_key()
-        .unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let listen = format!("127.0.0.1:{port}");
+/// Starts `comments serve` on a copy of `$H/comments.sqlite` in a small tmpfs, listening on
+/// `listen`; the tmpfs is filled once `$H/go` exists (then `$H/filled` appears). When the server
+/// ends, its database is copied to `$H/after/`. Returns the thread that waits for it.
+fn serve_on_small_disk(h: &Path, listen: &str) -> std::thread::JoinHandle<Run> {
     let script = format!(
         "cp \"$H/comments.sqlite\" \"$T/\"
 \"$FN\" comments serve --db \"$T/comments.sqlite\" --site \"$H/dist\" --listen {listen} &
@@ -730,59 +709,82 @@ while [ ! -e \"$H/go\" ]; do sleep 0.05; done
 wait $!; echo \"serve $?\"
 mkdir \"$H/after\"; cp \"$T\"/comments.sqlite* \"$H/after/\""
     );
-    let h2 = h.to_path_buf();
-    let disk = h.join("disk");
-    let server = std::thread::spawn(move || on_small_disk(&disk, 2048, &script, &[("H", &h2)]));
-    let comment = |body: &str| {
-        json!({
-            "post": "river", "author": "Sophea", "body": body,
-            "token": fieldnotes::comments::token::issue_at(&key, fieldnotes::comments::token::now_ms() - 61_000),
-            "client_key": fieldnotes::comments::new_id(), "hp": ""
-        })
-    };
-    let url = format!("http://{listen}/api/comments");
+    let h = h.to_path_buf();
+    std::thread::spawn(move || on_small_disk(&h.join("disk"), 2048, &script, &[("H", &h)]))
+}
+
+/// Sends a comment with a valid token (signed with `key`); the status and the JSON answer.
+fn send_comment(listen: &str, key: &[u8], body: &str) -> (u16, Value) {
+    use fieldnotes::comments::token;
+    let comment = json!({
+        "post": "river", "author": "Sophea", "body": body,
+        "token": token::issue_at(key, token::now_ms() - 61_000),
+        "client_key": fieldnotes::comments::new_id(), "hp": ""
+    });
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let http = reqwest::Client::new();
-    let send = |body: Value| {
-        rt.block_on(async {
-            let res = http.post(&url).json(&body).send().await.unwrap();
-            (
-                res.status().as_u16(),
-                res.json::<Value>().await.unwrap_or(Value::Null),
-            )
-        })
-    };
-    let up = Instant::now();
-    while std::net::TcpStream::connect(&listen).is_err() {
+    rt.block_on(async {
+        let url = format!("http://{listen}/api/comments");
+        let res = reqwest::Client::new()
+            .post(&url)
+            .json(&comment)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json::<Value>().await.unwrap_or(Value::Null))
+    })
+}
+
+/// Waits until `ready` holds, failing after 30 s.
+fn wait_for(what: &str, ready: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !ready() {
         assert!(
-            up.elapsed() < Duration::from_secs(30),
-            "the server did not start"
+            start.elapsed() < Duration::from_secs(30),
+            "{what} did not happen"
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    let (status, first) = send(comment("Before the disk filled."));
+}
+
+/// The comment intake server on a disk that fills up while it runs: a comment it cannot store is
+/// answered 503 with a JSON error, the server goes on answering, and what it stored before stays.
+#[test]
+fn the_comment_server_on_a_full_disk_answers_503_and_keeps_its_comments() {
+    if !namespaces() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let h = tmp.path();
+    let post = b"---\ntitle: River\ndate: 2025-03-01\n---\nWater.\n";
+    let content = site_with(&[("river.md", post)]);
+    build_to(content.path(), &h.join("dist/data")).unwrap();
+    let store = fieldnotes::comments::Store::open(&h.join("comments.sqlite")).unwrap();
+    let key = store.token_key().unwrap();
+    drop(store);
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let listen = free.local_addr().unwrap().to_string();
+    drop(free);
+    let server = serve_on_small_disk(h, &listen);
+    wait_for("the server start", || {
+        std::net::TcpStream::connect(&listen).is_ok()
+    });
+    let (status, first) = send_comment(&listen, &key, "Before the disk filled.");
     assert_eq!(status, 202, "{first}");
     fs::write(h.join("go"), "").unwrap();
-    while !h.join("filled").exists() {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let (status, v) = send(comment(
-        "A long comment that needs room. ".repeat(200).as_str(),
-    ));
+    wait_for("the disk filling up", || h.join("filled").exists());
+    let long = "A long comment that needs room. ".repeat(200);
+    let (status, v) = send_comment(&listen, &key, &long);
     assert_eq!(status, 503, "{v}");
-    assert!(
-        v["error"]
-            .as_str()
-            .is_some_and(|e| e.contains("send it again")),
-        "{v}"
-    );
-    let (status, again) = send(comment("Still answering?"));
+    let message = v["error"].as_str().unwrap_or_default();
+    assert!(message.contains("send it again"), "{v}");
+    let (status, again) = send_comment(&listen, &key, "Still answering?");
     assert!(
         [202, 503].contains(&status),
-        "the server still answers: {status} {again}"
+        "still answers: {status} {again}"
     );
     let pid = fs::read_to_string(h.join("pid")).unwrap();
     signal(pid.trim().parse().unwrap(), "INT");
@@ -802,8 +804,9 @@ mkdir \"$H/after\"; cp \"$T\"/comments.sqlite* \"$H/after/\""
         .unwrap()
         .list(false)
         .unwrap();
+    let first_id = first["id"].as_str().unwrap();
     assert!(
-        kept.iter().any(|c| c.id == first["id"].as_str().unwrap()),
+        kept.iter().any(|c| c.id == first_id),
         "the first comment kept"
     );
 }
