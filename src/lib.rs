@@ -8,6 +8,8 @@
 //! - `preview` (native only) is `fieldnotes serve`: the site built in memory, served, rebuilt
 //!   after each edit.
 //! - `import` (native only) turns other blogs' exports (WordPress) into a content folder.
+//! - `writing` (native only): a file written whole or not at all, and Ctrl-C that leaves the
+//!   previous output intact.
 //! - `app` (WASM only) is the Leptos reader.
 
 pub mod head;
@@ -29,6 +31,9 @@ pub mod comments;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod preview;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod writing;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

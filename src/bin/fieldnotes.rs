@@ -17,14 +17,32 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    use anyhow::Context;
     use clap::{Parser, Subcommand};
     use fieldnotes::builder::{self, BuildOptions, StubOptions};
+    use fieldnotes::writing::INTERRUPTED_EXIT;
     use std::path::PathBuf;
     use std::process::ExitCode;
 
+    /// The exit codes of every command, as `--help` and the README list them.
+    const EXIT_CODES: &str = "Exit codes:
+  0    done
+  1    the system failed: a file or folder could not be written or read (a full disk, no
+       permission, an output path that is not a folder), a port already taken
+  2    what was given is wrong: an unknown option or a missing value, a folder or file that
+       does not exist, problems in the content
+  130  interrupted by Ctrl-C
+A failed or interrupted command leaves its previous output as it was: a build replaces its
+output folder only once complete, other commands replace each file only once it is complete.";
+
+    /// Exit 1: the system failed (see [`EXIT_CODES`]).
+    const SYSTEM_FAILED: u8 = 1;
+    /// Exit 2: what was given is wrong, as clap's own usage errors.
+    const WRONG_INPUT: u8 = 2;
+
     /// Fieldnotes: a static, offline-capable blog built from Markdown.
     #[derive(Parser)]
-    #[command(version, about)]
+    #[command(version, about, after_help = EXIT_CODES)]
     struct Cli {
         #[command(subcommand)]
         command: Command,
@@ -327,21 +345,19 @@ mod cli {
 
     pub fn main() -> ExitCode {
         let cli = Cli::parse();
+        // The two servers stop on Ctrl-C themselves; every other command may be writing.
+        let server = matches!(
+            cli.command,
+            Command::Serve { .. }
+                | Command::Comments {
+                    action: CommentsAction::Serve { .. }
+                }
+        );
+        if !server {
+            fieldnotes::writing::on_ctrl_c("fieldnotes");
+        }
         match cli.command {
-            Command::Build { source, out } => {
-                let opts = source.options(out.clone());
-                report(builder::build(&opts).map(|summary| {
-                    print_warnings(&summary.warnings);
-                    eprintln!(
-                        "fieldnotes: built {} posts into {}: {} files, build {}{}",
-                        summary.posts,
-                        out.display(),
-                        summary.files,
-                        summary.build_id,
-                        left_out(&summary.skipped),
-                    );
-                }))
-            }
+            Command::Build { source, out } => build(source.options(out)),
             Command::Check { source } => check(&source.options(PathBuf::new())),
             Command::Serve {
                 source,
@@ -392,7 +408,34 @@ mod cli {
         }
     }
 
-    /// `fieldnotes stubs`: the route pages, feeds and sitemap, host files and offline files.
+    /// `fieldnotes build`: content problems exit 2; a write that fails (or Ctrl-C) leaves the
+    /// previous output.
+    fn build(opts: BuildOptions) -> ExitCode {
+        let site = match builder::load_site(&opts) {
+            Ok(site) => site,
+            Err(problems) => return report(Err(problems)),
+        };
+        let out = opts.out;
+        match builder::write_site(site, &out) {
+            Ok(summary) => {
+                print_warnings(&summary.warnings);
+                eprintln!(
+                    "fieldnotes: built {} posts into {}: {} files, build {}{}",
+                    summary.posts,
+                    out.display(),
+                    summary.files,
+                    summary.build_id,
+                    left_out(&summary.skipped),
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => finish(Err(anyhow::Error::new(e).context(format!(
+                "cannot write the site into {} (what was there is left as it was)",
+                out.display()
+            )))),
+        }
+    }
+
     /// `fieldnotes check`: every problem of the content, and the originals that carry a position.
     fn check(opts: &BuildOptions) -> ExitCode {
         report(builder::load_site(opts).map(|site| {
@@ -498,7 +541,7 @@ mod cli {
             Ok(()) => ExitCode::SUCCESS,
             Err(problems) => {
                 eprintln!("{problems}");
-                ExitCode::from(2)
+                ExitCode::from(WRONG_INPUT)
             }
         }
     }
@@ -520,19 +563,57 @@ mod cli {
             serde_json::to_string(title.trim())?,
             builder::today()
         );
-        std::fs::create_dir_all(content)?;
-        std::fs::write(&path, text)?;
+        std::fs::create_dir_all(content)
+            .with_context(|| format!("cannot create the folder {}", content.display()))?;
+        fieldnotes::writing::write_file(&path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
         println!("{}", path.display());
         Ok(())
     }
 
+    /// An error on stderr, and its exit code ([`EXIT_CODES`]).
     fn finish(result: anyhow::Result<()>) -> ExitCode {
-        match result {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("fieldnotes: error: {e:#}");
-                ExitCode::from(2)
+        let Err(e) = result else {
+            return ExitCode::SUCCESS;
+        };
+        let code = exit_code(&e);
+        if code == INTERRUPTED_EXIT {
+            eprintln!("fieldnotes: interrupted by Ctrl-C: {e}");
+        } else {
+            eprintln!("fieldnotes: error: {e:#}");
+        }
+        ExitCode::from(code)
+    }
+
+    /// Ctrl-C, a failure of the system (a file that cannot be written, a full disk, a database
+    /// that cannot be opened or grow), or else a mistake in what was given.
+    fn exit_code(e: &anyhow::Error) -> u8 {
+        use rusqlite::ErrorCode as Sqlite;
+        use std::io::ErrorKind;
+        for cause in e.chain() {
+            if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+                return match io.kind() {
+                    ErrorKind::Interrupted => INTERRUPTED_EXIT,
+                    ErrorKind::NotFound | ErrorKind::InvalidInput => WRONG_INPUT,
+                    _ => SYSTEM_FAILED,
+                };
+            }
+            if let Some(code) = cause
+                .downcast_ref::<rusqlite::Error>()
+                .and_then(rusqlite::Error::sqlite_error_code)
+            {
+                return match code {
+                    Sqlite::DiskFull
+                    | Sqlite::SystemIoFailure
+                    | Sqlite::CannotOpen
+                    | Sqlite::ReadOnly
+                    | Sqlite::PermissionDenied
+                    | Sqlite::DatabaseBusy
+                    | Sqlite::DatabaseLocked => SYSTEM_FAILED,
+                    _ => WRONG_INPUT,
+                };
             }
         }
+        WRONG_INPUT
     }
 }

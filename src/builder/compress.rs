@@ -128,7 +128,7 @@ fn compress_file(path: &Path) -> Result<Option<(usize, usize, usize)>> {
             gzip(&bytes)
         };
         if pays(bytes.len(), compressed.len()) {
-            std::fs::write(&copy, &compressed)
+            crate::writing::write_file(&copy, &compressed)
                 .with_context(|| format!("cannot write {}", copy.display()))?;
             sizes[i] = compressed.len();
             any = true;

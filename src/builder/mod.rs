@@ -61,7 +61,7 @@ pub use write::render_files;
 use crate::model::{CommentThread, Page, Post, SiteInfo};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// What to build, from where, to where.
 #[derive(Debug, Clone, Default)]
@@ -133,19 +133,24 @@ pub struct Site {
 /// Builds the site in `opts.content` into `opts.out`.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Problems> {
     let site = load_site(opts)?;
-    let cannot_write = |e: std::io::Error| {
+    write_site(site, &opts.out).map_err(|e| {
         Problems::from(Problem::new(
             &opts.out,
             format!("cannot write the output: {e}"),
             "check that the folder is writable",
         ))
-    };
+    })
+}
+
+/// Writes a loaded site into `out`, replacing it atomically: on a failed write (a full disk, a
+/// folder that cannot be written, Ctrl-C) `out` stays as it was and the staging folder is removed.
+pub fn write_site(site: Site, out: &Path) -> std::io::Result<BuildSummary> {
     let stage = timings::Stage::start("write");
-    let files = output::Output::begin(&opts.out).map_err(cannot_write)?;
+    let files = output::Output::begin(out)?;
     let build_id = write::render_files(&site, &files);
     let count = files.len();
     let stage = stage.next("swap");
-    files.finish().map_err(cannot_write)?;
+    files.finish()?;
     stage.done();
     Ok(BuildSummary {
         posts: site.posts.len(),

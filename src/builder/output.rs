@@ -20,6 +20,8 @@ pub struct Output {
     finished: bool,
     /// Files are kept in [`Written::bytes`] instead of the staging folder.
     in_memory: bool,
+    /// Held while the staging folder exists, so Ctrl-C lets it be removed ([`crate::writing`]).
+    _writing: Option<crate::writing::Writing>,
 }
 
 #[derive(Default)]
@@ -54,17 +56,21 @@ impl Output {
         std::fs::create_dir_all(&parent)?;
         let staging = parent.join(format!(".{name}.new"));
         let previous = parent.join(format!(".{name}.old"));
+        let writing = crate::writing::Writing::start()?;
         remove_if_present(&staging)?;
         remove_if_present(&previous)?;
-        std::fs::create_dir_all(&staging)?;
-        Ok(Output {
+        let output = Output {
             out: out.to_path_buf(),
             staging,
             previous,
             written: Mutex::new(Written::default()),
             finished: false,
             in_memory: false,
-        })
+            _writing: Some(writing),
+        };
+        // Made after `output`, so its drop removes what a failure here leaves.
+        std::fs::create_dir_all(&output.staging)?;
+        Ok(output)
     }
 
     /// An output that keeps every file in memory, for [`Output::into_files`].
@@ -76,6 +82,7 @@ impl Output {
             written: Mutex::new(Written::default()),
             finished: true,
             in_memory: true,
+            _writing: None,
         }
     }
 
@@ -95,6 +102,10 @@ impl Output {
             let mut written = self.lock();
             written.bytes.insert(path.clone(), bytes.as_ref().to_vec());
             written.paths.insert(path);
+            return;
+        }
+        if let Err(e) = crate::writing::check() {
+            self.lock().error.get_or_insert(e);
             return;
         }
         let folder = path.parent().filter(|f| !f.as_os_str().is_empty());
@@ -181,12 +192,13 @@ impl Output {
         self.lock().paths.len()
     }
 
-    /// Swaps the new output in for the old, or reports the first write that failed (the old
-    /// output then stays).
+    /// Swaps the new output in for the old, or reports the first write that failed or Ctrl-C
+    /// (the old output then stays).
     pub fn finish(mut self) -> io::Result<()> {
         if let Some(e) = self.lock().error.take() {
             return Err(e);
         }
+        crate::writing::check()?;
         if self.out.exists() {
             std::fs::rename(&self.out, &self.previous)?;
         }

@@ -30,9 +30,12 @@ impl SiteFiles for Folder<'_> {
     fn write(&self, path: &str, bytes: Vec<u8>) -> Result<()> {
         let full = self.location(path);
         if let Some(dir) = full.parent() {
-            std::fs::create_dir_all(dir)?;
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        std::fs::write(&full, bytes).with_context(|| format!("cannot write {}", full.display()))
+        // Whole or not at all: a full disk never leaves a route page cut short.
+        crate::writing::write_file(&full, &bytes)
+            .with_context(|| format!("cannot write {}", full.display()))
     }
 
     fn location(&self, path: &str) -> PathBuf {

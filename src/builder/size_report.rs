@@ -62,7 +62,9 @@ pub fn size_report(dist: &Path) -> Result<SizeReport> {
     let offline = offline_files(dist, &manifest.site.base_path);
     let mut files = Vec::with_capacity(paths.len());
     for relative in paths {
-        let bytes = std::fs::read(dist.join(&relative))?;
+        let path = dist.join(&relative);
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let path = relative.to_string_lossy().replace('\\', "/");
         files.push(FileSize {
             first_visit: first_visit.contains(&path),

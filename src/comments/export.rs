@@ -47,7 +47,7 @@ pub fn export(store: &Store, content: &Path) -> Result<(usize, usize)> {
         }
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot make the folder {}", dir.display()))?;
-        std::fs::write(&path, text)
+        crate::writing::write_file(&path, text.as_bytes())
             .with_context(|| format!("cannot write the comment file {}", path.display()))?;
         written += 1;
     }

@@ -79,6 +79,8 @@ struct Staging {
     dir: PathBuf,
     /// Paths relative to the content folder, in the order written.
     files: Vec<PathBuf>,
+    /// Held while the staging folder exists, so Ctrl-C lets it be removed ([`crate::writing`]).
+    _writing: crate::writing::Writing,
 }
 
 impl Staging {
@@ -91,15 +93,20 @@ impl Staging {
             .file_name()
             .map_or("content".into(), |n| n.to_string_lossy().into_owned());
         let dir = parent.join(format!(".{name}.import-tmp-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("new"))
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        let writing = crate::writing::Writing::start()?;
+        if let Err(e) = std::fs::create_dir_all(dir.join("new")) {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(e).with_context(|| format!("cannot create {}", dir.display()));
+        }
         Ok(Staging {
             dir,
             files: Vec::new(),
+            _writing: writing,
         })
     }
 
     fn put(&mut self, path: PathBuf, source: Source) -> Result<()> {
+        crate::writing::check()?;
         let target = self.dir.join("new").join(&path);
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir)
@@ -439,6 +446,7 @@ fn move_into(content: &Path, staging: &Path, files: &[PathBuf]) -> Result<()> {
     let mut created_dirs: Vec<PathBuf> = Vec::new();
     let result = (|| -> Result<()> {
         for (i, path) in files.iter().enumerate() {
+            crate::writing::check()?;
             let target = content.join(path);
             if let Some(dir) = target.parent() {
                 let mut missing = Vec::new();
