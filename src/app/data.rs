@@ -4,13 +4,13 @@
 //! [`load_all_posts`], for saving every post offline.
 
 use super::address::data_url;
-use super::net::{fetch_json, fetch_text, parse_json, LoadError};
+use super::net::{fetch_json, fetch_text, parse_json, parse_value, read_value, LoadError};
 use super::timing::timed;
 use crate::model::{
     chunk_file, doc_file, filter_file, keys_file, shard_file, slug_file, tail_file, tail_tiers,
-    AllPosts, ArchiveIndex, ArchiveYear, Chunk, CommentThread, DocBlock, Docs, KeyList, ListPage,
-    Manifest, Post, PostNav, PostSummary, SearchEntry, Shard, SlugShard, Taxonomy, Term, DOC_BLOCK,
-    FORMAT_VERSION, MANIFEST_FILE,
+    AllPosts, ArchiveIndex, ArchiveYear, Chunk, CommentThread, DocBlock, Docs, FormatCheck,
+    FormatProbe, KeyList, ListPage, Manifest, Post, PostNav, PostSummary, SearchEntry, Shard,
+    SlugShard, Taxonomy, Term, DOC_BLOCK, FORMAT_VERSION, MANIFEST_FILE,
 };
 use crate::search::filter::{folded, Filter};
 use crate::search::index::{needs, File, Loaded, Need};
@@ -31,14 +31,19 @@ pub struct SiteData {
 /// Shared by every page through context.
 pub type SiteResource = LocalResource<Result<Arc<SiteData>, LoadError>>;
 
-/// Loads the manifest, refused when another format wrote it.
+/// Loads the manifest, refused when another format wrote it. Its version is read first: a newer
+/// format may have changed any other field, and must still be told apart from a damaged file.
 pub async fn load_site() -> Result<Arc<SiteData>, LoadError> {
-    let manifest: Manifest = fetch_json(&data_url(MANIFEST_FILE), true).await?;
-    if manifest.format_version != FORMAT_VERSION {
-        return Err(LoadError::Version {
-            found: manifest.format_version,
-        });
+    let url = data_url(MANIFEST_FILE);
+    let value = parse_value(&url, &fetch_text(&url, true).await?)?;
+    match read_value::<FormatProbe>(&url, value.clone())?.check() {
+        FormatCheck::Readable => {}
+        FormatCheck::Newer(found) | FormatCheck::Older(found) => {
+            return Err(LoadError::Version { found })
+        }
+        FormatCheck::Missing => return Err(LoadError::Format(format!("{url}: no format_version"))),
     }
+    let manifest: Manifest = read_value(&url, value)?;
     Ok(Arc::new(SiteData { manifest }))
 }
 

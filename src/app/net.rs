@@ -42,9 +42,13 @@ impl fmt::Display for LoadError {
         match self {
             LoadError::Network(why) => write!(f, "The page could not be loaded ({why})."),
             LoadError::Format(why) => write!(f, "The site's data could not be read ({why})."),
-            LoadError::Version { found } => write!(
+            LoadError::Version { found } if *found > FORMAT_VERSION => write!(
                 f,
                 "This site has been updated (data format {found}, this page reads {FORMAT_VERSION}). Reload to get the new version."
+            ),
+            LoadError::Version { found } => write!(
+                f,
+                "This site is in the middle of an update (data format {found}, this page reads {FORMAT_VERSION}). Reload in a moment."
             ),
             LoadError::Replaced => write!(
                 f,
@@ -64,18 +68,44 @@ pub async fn fetch_json<T: DeserializeOwned>(url: &str, fresh: bool) -> Result<T
 /// model's type. The WASM then carries no JSON parser of its own (3 KB brotli less than
 /// `serde_json` there, measured on the release build).
 pub fn parse_json<T: DeserializeOwned>(url: &str, text: &str) -> Result<T, LoadError> {
-    let value = js_sys::JSON::parse(text).map_err(|e| {
+    read_value(url, parse_value(url, text)?)
+}
+
+/// The first half of [`parse_json`]: the text as a JavaScript value, to read as more than one type.
+pub fn parse_value(url: &str, text: &str) -> Result<wasm_bindgen::JsValue, LoadError> {
+    js_sys::JSON::parse(text).map_err(|e| {
         let why = js_sys::Error::from(e).message();
-        LoadError::Format(format!("{url}: {}", String::from(why)))
-    })?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| LoadError::Format(format!("{url}: {e}")))
+        damaged(url, format!("{url}: {}", String::from(why)))
+    })
+}
+
+/// The second half of [`parse_json`]: a parsed value as the model's type.
+pub fn read_value<T: DeserializeOwned>(
+    url: &str,
+    value: wasm_bindgen::JsValue,
+) -> Result<T, LoadError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| damaged(url, format!("{url}: {e}")))
+}
+
+thread_local! {
+    /// Files that arrived damaged or not at all this visit.
+    static FAILED: std::cell::RefCell<std::collections::HashSet<String>> = Default::default();
+}
+
+/// A file that could not be read: asked for again past the HTTP cache, which may hold the damaged
+/// copy for a year (hashed files are `immutable`).
+fn damaged(url: &str, why: String) -> LoadError {
+    FAILED.with(|f| f.borrow_mut().insert(url.to_string()));
+    LoadError::Format(why)
 }
 
 /// Fetches one file as text. `fresh` bypasses the HTTP cache (for the unhashed manifest); its
 /// answer also tells whether the site is reachable ([`online`]).
 pub async fn fetch_text(url: &str, fresh: bool) -> Result<String, LoadError> {
     let mut request = Request::get(url);
-    if fresh {
+    if FAILED.with(|f| f.borrow_mut().remove(url)) {
+        request = request.cache(RequestCache::Reload);
+    } else if fresh {
         request = request.cache(RequestCache::NoCache);
     }
     let response = request.send().await.map_err(|e| {
@@ -90,10 +120,22 @@ pub async fn fetch_text(url: &str, fresh: bool) -> Result<String, LoadError> {
     if !response.ok() {
         return Err(LoadError::Network(format!("{} {}", response.status(), url)));
     }
-    response
-        .text()
-        .await
-        .map_err(|e| LoadError::Network(e.to_string()))
+    // A host that answers any address with its page (a single-page-app fallback) sends HTML for
+    // a data file it does not have.
+    let html = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|t| t.contains("text/html"));
+    if html {
+        return Err(damaged(
+            url,
+            format!("{url}: the host sent a web page instead"),
+        ));
+    }
+    response.text().await.map_err(|e| {
+        FAILED.with(|f| f.borrow_mut().insert(url.to_string()));
+        LoadError::Network(e.to_string())
+    })
 }
 
 thread_local! {

@@ -423,10 +423,15 @@ async fn store(cache: &Cache, url: &str) -> Result<u64, LoadError> {
         return Err(LoadError::Network(format!("{} {url}", response.status())));
     }
     let copy = response.clone().map_err(js_error)?;
-    JsFuture::from(cache.put_with_str(url, &response))
+    let body = JsFuture::from(copy.array_buffer().map_err(js_error)?)
         .await
         .map_err(js_error)?;
-    let body = JsFuture::from(copy.array_buffer().map_err(js_error)?)
+    // A damaged data file (cut short, say) is not kept: it would be read instead of a good one.
+    if url.ends_with(".json") {
+        let text = js_sys::Uint8Array::new(&body).to_vec();
+        net::parse_value(url, &String::from_utf8_lossy(&text))?;
+    }
+    JsFuture::from(cache.put_with_str(url, &response))
         .await
         .map_err(js_error)?;
     Ok(js_sys::ArrayBuffer::from(body).byte_length() as u64)

@@ -175,20 +175,46 @@ async function page(request) {
 }
 
 /** The data manifest names the current files, so it comes from the network when possible; its
- * last good copy answers offline. */
+ * last good copy answers offline, and when the host answers with an error or a damaged file (a
+ * broken deploy must not take the reader's saved posts with it). A manifest of another format is
+ * passed on (the app says to reload) but not stored over one this build's app reads. */
 async function manifest(request) {
+  let response;
   try {
-    const response = await fetch(request, { cache: 'no-cache' });
-    if (response.ok && !isHtml(response)) {
-      const cache = await caches.open(SHELL);
-      await cache.put(MANIFEST, response.clone());
-      return response;
-    }
-    return response.ok ? notData() : response;
+    response = await fetch(request, { cache: 'no-cache' });
   } catch (error) {
-    const cached = await caches.match(MANIFEST, { cacheName: SHELL });
-    return cached ? marked(cached) : offline();
+    return lastManifest(offline());
   }
+  if (response.ok && isHtml(response)) return lastManifest(notData());
+  if (response.status >= 500) return lastManifest(response);
+  if (!response.ok) return response;
+  const fresh = formatOf(await readJson(response.clone()));
+  if (fresh === undefined) return lastManifest(response);
+  const cache = await caches.open(SHELL);
+  const stored = await cache.match(MANIFEST);
+  const known = stored ? formatOf(await readJson(stored)) : fresh;
+  if (fresh === known) await cache.put(MANIFEST, response.clone());
+  return response;
+}
+
+/** The stored manifest, marked as answered without the network; `otherwise` when none is stored. */
+async function lastManifest(otherwise) {
+  const cached = await caches.match(MANIFEST, { cacheName: SHELL });
+  return cached ? marked(cached) : otherwise;
+}
+
+/** A response's body as JSON; undefined when it is not JSON (cut short, garbage). */
+async function readJson(response) {
+  try {
+    return JSON.parse(await response.text());
+  } catch (error) {
+    return undefined;
+  }
+}
+
+/** The format version of a parsed manifest; undefined when it is not one. */
+function formatOf(json) {
+  return json && typeof json === 'object' && Number.isInteger(json.format_version) ? json.format_version : undefined;
 }
 
 /** A hashed file never changes, so any stored copy is good: from any Fieldnotes cache first, else
@@ -213,7 +239,10 @@ async function cacheFirst(event, store) {
   return response;
 }
 
+/** Stores a data file, unless it is JSON that does not parse: a file the host sent cut short
+ * would otherwise be answered from here, first, for good. */
 async function keep(store, request, response) {
+  if (new URL(request.url).pathname.endsWith('.json') && (await readJson(response.clone())) === undefined) return;
   const cache = await caches.open(store);
   await cache.put(request, response);
   await trim(store);

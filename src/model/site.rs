@@ -82,3 +82,69 @@ pub struct NavLink {
     /// A path on the site (`/posts/about`) or a full URL.
     pub url: String,
 }
+
+/// The one field of a manifest every format shares: read before the rest, so a manifest of another
+/// format (whose other fields may have changed shape) is told apart from a damaged one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct FormatProbe {
+    #[serde(default)]
+    pub format_version: Option<u32>,
+}
+
+/// How a manifest's format compares with the one this build reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatCheck {
+    /// The same format: read the rest.
+    Readable,
+    /// Written by a newer build: only a newer app reads it.
+    Newer(u32),
+    /// Written by an older build: the host serves this app beside older data (mid-deploy).
+    Older(u32),
+    /// No version at all: not a manifest.
+    Missing,
+}
+
+impl FormatProbe {
+    /// What this build can do with the manifest the probe was read from.
+    pub fn check(self) -> FormatCheck {
+        match self.format_version {
+            None => FormatCheck::Missing,
+            Some(v) if v == super::FORMAT_VERSION => FormatCheck::Readable,
+            Some(v) if v > super::FORMAT_VERSION => FormatCheck::Newer(v),
+            Some(v) => FormatCheck::Older(v),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::FORMAT_VERSION;
+
+    fn probe(json: &str) -> FormatCheck {
+        serde_json::from_str::<FormatProbe>(json).unwrap().check()
+    }
+
+    #[test]
+    fn a_newer_manifest_is_told_apart_whatever_shape_its_other_fields_take() {
+        let newer = FORMAT_VERSION + 1;
+        let json =
+            format!(r#"{{"format_version": {newer}, "site": [1, 2], "lists": {{"moved": true}}}}"#);
+        assert_eq!(probe(&json), FormatCheck::Newer(newer));
+        assert!(
+            serde_json::from_str::<Manifest>(&json).is_err(),
+            "the full manifest would fail"
+        );
+    }
+
+    #[test]
+    fn the_same_format_reads_on_and_an_older_or_missing_one_does_not() {
+        assert_eq!(
+            probe(&format!(r#"{{"format_version": {FORMAT_VERSION}}}"#)),
+            FormatCheck::Readable
+        );
+        assert_eq!(probe(r#"{"format_version": 1}"#), FormatCheck::Older(1));
+        assert_eq!(probe(r#"{"build_id": "x"}"#), FormatCheck::Missing);
+        assert_eq!(probe("{}"), FormatCheck::Missing);
+    }
+}

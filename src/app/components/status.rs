@@ -18,12 +18,35 @@ pub fn with_site<V: IntoView + 'static>(
     }
 }
 
-/// A placeholder the size of a short page, so the layout does not jump when content arrives.
+/// How long a page may wait for its data before the reader is offered a way out: a host this
+/// slow is likely stuck, and the placeholder alone would look like it is working.
+const SLOW: std::time::Duration = std::time::Duration::from_secs(4);
+
+/// A placeholder the size of a short page, so the layout does not jump when content arrives;
+/// after [`SLOW`], a note that the site is slow to answer, with a reload and a way home.
 #[component]
 pub fn Loading() -> impl IntoView {
+    let slow = RwSignal::new(false);
+    if let Ok(timer) = set_timeout_with_handle(move || slow.set(true), SLOW) {
+        on_cleanup(move || timer.clear());
+    }
+    let note = move || {
+        slow.get().then(|| {
+            view! {
+                <p class="loading-slow">
+                    "The site is slow to answer. You can wait, "
+                    <button type="button" on:click=|_| { let _ = window().location().reload(); }>
+                        "Reload"
+                    </button>
+                    " or go to the "<a href=home()>"home page"</a>"."
+                </p>
+            }
+        })
+    };
     view! {
         <div class="loading" role="status" aria-live="polite">
             <span class="visually-hidden">"Loading…"</span>
+            {note}
             <div class="placeholder placeholder-title"></div>
             <div class="placeholder"></div>
             <div class="placeholder"></div>
@@ -32,27 +55,88 @@ pub fn Loading() -> impl IntoView {
     }
 }
 
-/// An error the reader can act on: what went wrong and a way to try again.
+/// The home page's address.
+fn home() -> String {
+    crate::app::address::href(&crate::routes::Route::Home { page: 1 })
+}
+
+/// An error the reader can act on: what went wrong, a way to try again (or to reload, when only
+/// the site's new version can help) and a way home. `what` names what failed (the heading).
 #[component]
-pub fn LoadFailed(error: LoadError, retry: impl Fn() + 'static) -> impl IntoView {
+pub fn LoadFailed(
+    error: LoadError,
+    retry: impl Fn() + 'static,
+    #[prop(optional)] what: Option<&'static str>,
+) -> impl IntoView {
     let reload = error.needs_reload();
+    let reason = reload_reason(&error);
+    // Reloaded for this very reason a moment ago: the host still sends what it sent.
+    let stuck = reason.as_deref().is_some_and(reloaded_for);
     let again = move |_| {
-        if reload {
+        if let Some(reason) = &reason {
+            note_reload(reason);
             crate::app::offline::reload_to_update();
         } else {
             retry();
         }
     };
+    let stuck = stuck.then(|| {
+        view! {
+            <p class="load-stuck">
+                "Reloading has not helped yet: the site's host is still sending an out-of-date copy. "
+                "Try again in a few minutes; posts saved for offline reading stay readable."
+            </p>
+        }
+    });
     view! {
         <div class="load-failed" role="alert">
-            <h1>"Something went wrong"</h1>
+            <h1>{what.unwrap_or("Something went wrong")}</h1>
             <p>{error.to_string()}</p>
-            <button type="button" on:click=again>
-                {if reload { "Reload" } else { "Try again" }}
-            </button>
+            {stuck}
+            <p class="load-failed-actions">
+                <button type="button" on:click=again>
+                    {if reload { "Reload" } else { "Try again" }}
+                </button>
+                " or go to the "<a href=home()>"home page"</a>"."
+            </p>
             <Ready/>
         </div>
     }
+}
+
+/// The session key that remembers why the page was last reloaded, and when.
+const RELOADED_FOR: &str = "fieldnotes-reloaded-for";
+/// How long after a reload the same error means reloading did not help.
+const RELOAD_MEMORY_MS: f64 = 60_000.0;
+
+/// What reloading is meant to cure, as a short key; `None` when a retry is the cure.
+fn reload_reason(error: &LoadError) -> Option<String> {
+    match error {
+        LoadError::Version { found } => Some(format!("format {found}")),
+        LoadError::Replaced => Some("replaced".into()),
+        _ => None,
+    }
+}
+
+fn note_reload(reason: &str) {
+    if let Ok(Some(storage)) = window().session_storage() {
+        let now = js_sys::Date::now();
+        let _ = storage.set_item(RELOADED_FOR, &format!("{now} {reason}"));
+    }
+}
+
+/// Whether the page was reloaded for `reason` in the last minute.
+fn reloaded_for(reason: &str) -> bool {
+    let Ok(Some(storage)) = window().session_storage() else {
+        return false;
+    };
+    let Some(noted) = storage.get_item(RELOADED_FOR).ok().flatten() else {
+        return false;
+    };
+    noted.split_once(' ').is_some_and(|(at, why)| {
+        let age = js_sys::Date::now() - at.parse::<f64>().unwrap_or(0.0);
+        why == reason && (0.0..RELOAD_MEMORY_MS).contains(&age)
+    })
 }
 
 /// Moves the focus to the page's main heading, so screen readers announce the new page and the

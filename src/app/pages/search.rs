@@ -136,10 +136,11 @@ fn FullText(
             async move { find(&site, clauses, &filters, set_from_stored).await }
         })
     };
-    move || match value::<Source>(&results) {
+    move || {
+        match value::<Source>(&results) {
         None => view! { <Loading/> }.into_any(),
         Some(Err(error)) => {
-            view! { <LoadFailed error retry=move || results.refetch()/> }.into_any()
+            view! { <LoadFailed error retry=move || results.refetch() what="Search could not load"/> }.into_any()
         }
         Some(Ok(source)) => {
             let source = Source::clone(&source);
@@ -156,6 +157,7 @@ fn FullText(
             }
             .into_any()
         }
+    }
     }
 }
 
@@ -432,7 +434,9 @@ fn Found(
         })
     };
     let failed = move || match value::<(Results, Count)>(&results) {
-        Some(Err(error)) => Some(view! { <LoadFailed error retry=move || results.refetch()/> }),
+        Some(Err(error)) => Some(
+            view! { <LoadFailed error retry=move || results.refetch() what="Search could not load"/> },
+        ),
         _ => None,
     };
     view! {
