@@ -27,14 +27,21 @@ export function launchFirefox(prefs = {}) {
 
 /**
  * A fresh browsing context (its own cache, storage and service workers) and page that records
- * console errors, uncaught exceptions, dialogs and requests, like the Chromium suite's `openPage`.
+ * console errors, uncaught exceptions, dialogs, failed loads and requests, like the Chromium
+ * suite's `openPage`.
  */
 export async function openPage(browser) {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
   await page.setViewport({ width: 1280, height: 900 });
-  return { page, context, ...recordProblems(page), close: () => context.close() };
+  const recorded = recordProblems(page);
+  // Chromium logs a failed load as a console error; Firefox does not, so it is counted here.
+  page.on('response', (res) => {
+    if (res.status() >= 400) recorded.problems.push(`status of ${res.status()}: ${res.url()}`);
+  });
+  page.on('requestfailed', (req) => recorded.problems.push(`failed to load: ${req.url()} (${req.failure()?.errorText})`));
+  return { page, context, ...recorded, close: () => context.close() };
 }
 
 /** The text of every element `selector` matches, in document order. */
