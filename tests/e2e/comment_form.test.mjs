@@ -6,90 +6,33 @@
 // when it is back; "remember me" keeps the reader's details only when ticked.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { serve } from './static-server.mjs';
-import { root, dist, launchBrowser, postsOf, fieldnotes, buildSite, openPage as open, appReady, axeViolations, describe } from './harness.mjs';
+import { commentSite } from './comment-site.mjs';
+import { dist, launchBrowser, postsOf, openPage as open, appReady, axeViolations, describe } from './harness.mjs';
 
 let browser;
+/** The sample blog with a comments endpoint, served; see comment-site.mjs. */
 let site;
 let intake;
-let work;
 let content;
 let out;
-let db;
-let port;
 
 const openPage = (options = {}) => open(browser, options);
-const cli = path.join(root, 'target/debug/fieldnotes');
 /** `fieldnotes comments …` on the test's database; its standard output. */
-const comments = (...args) => execFileSync(cli, ['comments', ...args, '--db', db], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const comments = (...args) => site.comments(...args);
 /** The comments the server holds, as `comments list` prints them: one a line, the id first. */
-const listed = (...flags) => comments('list', ...flags).split('\n').filter((l) => /^c-[0-9a-f]{16}\b/.test(l));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port: found } = server.address();
-      server.close(() => resolve(found));
-    });
-  });
-}
-
-/** Starts `fieldnotes comments serve` on the test's port and waits until it answers. */
-async function startIntake() {
-  const child = spawn(cli, ['comments', 'serve', '--db', db, '--site', out, '--listen', `127.0.0.1:${port}`, '--origin', site.url,
-    // One reader (127.0.0.1) sends every comment of this file: more than a reader's default limit.
-    '--per-10-minutes', '100', '--per-day', '1000'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  child.stdout.on('data', (d) => { log += d; });
-  child.stderr.on('data', (d) => { log += d; });
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/comments/token`);
-      if (res.ok) break;
-    } catch {
-      // not up yet
-    }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the intake server did not start:\n${log}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    }),
-  };
-}
-
+const listed = (...flags) => site.listed(...flags);
+const startIntake = () => site.startIntake();
 /** Builds the content folder into the served folder again (after an export). */
-function rebuild() {
-  buildSite({ content, out });
-}
+const rebuild = () => site.rebuild();
 
 before(async () => {
   assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'build the site first: trunk build --release --offline');
-  fieldnotes('--version'); // builds the binary the tests run
   browser = await launchBrowser();
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldnotes-form-'));
-  content = path.join(work, 'content');
-  out = path.join(work, 'site');
-  db = path.join(work, 'comments.sqlite');
-  port = await freePort();
-  fs.cpSync(path.join(root, 'content'), content, { recursive: true });
-  fs.appendFileSync(path.join(content, 'site.toml'), `\n[comments]\nendpoint = "http://127.0.0.1:${port}/api/comments"\n`);
-  rebuild();
-  site = await serve(out);
+  site = await commentSite();
+  ({ content, out } = site);
   intake = await startIntake();
 });
 
@@ -97,7 +40,6 @@ after(async () => {
   await browser?.close();
   await intake?.stop();
   await site?.close();
-  if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
 /** A published post without comments in the sample. */

@@ -53,6 +53,15 @@ export async function openPage(
   const context = await browser.newContext({ viewport, colorScheme, serviceWorkers });
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
+  return { page, context, ...recordProblems(page), close: () => context.close() };
+}
+
+/**
+ * What goes wrong in `page` (console errors, uncaught exceptions, dialogs, which it dismisses) and
+ * the address of every request, from now on. The events are the same in Playwright and Puppeteer,
+ * so the Firefox tests (tests/firefox/) record pages with this too.
+ */
+export function recordProblems(page) {
   const problems = [];
   const requests = [];
   page.on('console', (msg) => {
@@ -64,7 +73,7 @@ export async function openPage(
     await dialog.dismiss();
   });
   page.on('request', (req) => requests.push(req.url()));
-  return { page, context, problems, requests, close: () => context.close() };
+  return { problems, requests };
 }
 
 /** The app has drawn its own view (the build's no-JavaScript copy is gone). */
