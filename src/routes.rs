@@ -53,6 +53,23 @@ const COMPONENT: &AsciiSet = &SEGMENT
     .remove(b'(')
     .remove(b')');
 
+/// What a browser escapes in a URL's path when it reads one (the URL standard's path set:
+/// controls, space, `"`, `<`, `>`, `` ` ``, `{`, `}`; anything not ASCII is escaped too).
+const PATH: &AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// A path escaped as the browser escapes it: a valid URL path that names the same file the
+/// browser asks for (a list folder named by the category `Day by day`, a Khmer tag).
+pub fn url_path(path: &str) -> String {
+    utf8_percent_encode(path, PATH).to_string()
+}
+
 /// One page of a site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route<'a> {
@@ -532,6 +549,22 @@ pub fn highlight_words(param: Option<&str>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn data_paths_are_escaped_as_a_browser_escapes_them() {
+        assert_eq!(
+            url_path("lists/ab/categories/Day by day/1.json"),
+            "lists/ab/categories/Day%20by%20day/1.json"
+        );
+        assert_eq!(
+            url_path("lists/ab/tags/ផ្សារ/1.json"),
+            "lists/ab/tags/%E1%9E%95%E1%9F%92%E1%9E%9F%E1%9E%B6%E1%9E%9A/1.json"
+        );
+        assert_eq!(
+            url_path("lists/ab/tags/~2F-x_y.z/1.json"),
+            "lists/ab/tags/~2F-x_y.z/1.json"
+        );
+    }
 
     fn site(base_url: &str, base_path: &str) -> SiteInfo {
         SiteInfo {

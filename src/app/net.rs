@@ -95,8 +95,13 @@ thread_local! {
 /// A file that could not be read: asked for again past the HTTP cache, which may hold the damaged
 /// copy for a year (hashed files are `immutable`).
 fn damaged(url: &str, why: String) -> LoadError {
-    FAILED.with(|f| f.borrow_mut().insert(url.to_string()));
+    failed(url);
     LoadError::Format(why)
+}
+
+/// Remembers that `url` arrived damaged or not at all, for [`fetch_text`] to ask past the cache.
+fn failed(url: &str) {
+    FAILED.with(|f| f.borrow_mut().insert(url.to_string()));
 }
 
 /// Fetches one file as text. `fresh` bypasses the HTTP cache (for the unhashed manifest); its
@@ -133,7 +138,7 @@ pub async fn fetch_text(url: &str, fresh: bool) -> Result<String, LoadError> {
         ));
     }
     response.text().await.map_err(|e| {
-        FAILED.with(|f| f.borrow_mut().insert(url.to_string()));
+        failed(url);
         LoadError::Network(e.to_string())
     })
 }

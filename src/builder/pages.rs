@@ -80,7 +80,7 @@ impl Shell {
         for file in data {
             data_tags.push_str(&format!(
                 "<link rel=\"preload\" href=\"{base}{DATA_DIR}/{}\" as=\"fetch\" crossorigin>\n",
-                escape_html(&url_path(file))
+                escape_html(&crate::routes::url_path(file))
             ));
         }
         let tags = format!(
@@ -282,27 +282,6 @@ fn write_alias_pages(
 
 /// Where an old URL of a post lives in the built site: `/2019/05/old/` → `2019/05/old/index.html`,
 /// `/old.html` as is, `/?p=12` → `moved/p/12/index.html` (for the app to find). `None` for paths that would leave the site or replace a real page.
-/// Characters a URL's path may not hold as they are: what a browser escapes when it reads one
-/// (spaces, controls, quotes, angle brackets and the like; anything not ASCII is escaped too).
-const NOT_IN_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'<')
-    .add(b'>')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'|')
-    .add(b'\\')
-    .add(b'^');
-
-/// A data file's path as a valid URL path: escaped as the browser escapes it when the app fetches
-/// the same file, so the preloaded copy is the one the app asks for (a list folder may be named
-/// by a category with spaces, `Day by day`).
-fn url_path(file: &str) -> String {
-    percent_encoding::utf8_percent_encode(file, NOT_IN_PATH).to_string()
-}
-
 fn alias_file(alias: &str) -> Option<String> {
     let (path, query) = alias.split_once('?').unwrap_or((alias, ""));
     if path.trim_matches('/').is_empty() {
@@ -473,22 +452,6 @@ mod tests {
         assert_eq!(out.matches("'sha256-").count(), 1, "{out}");
         assert!(!out.contains("unsafe-inline"));
         assert!(out.contains("<meta name=\"fieldnotes-base\" content=\"/\">"));
-    }
-
-    #[test]
-    fn data_paths_are_escaped_as_a_browser_escapes_them() {
-        assert_eq!(
-            url_path("lists/ab/categories/Day by day/1.json"),
-            "lists/ab/categories/Day%20by%20day/1.json"
-        );
-        assert_eq!(
-            url_path("lists/ab/tags/ផ្សារ/1.json"),
-            "lists/ab/tags/%E1%9E%95%E1%9F%92%E1%9E%9F%E1%9E%B6%E1%9E%9A/1.json"
-        );
-        assert_eq!(
-            url_path("lists/ab/tags/~2F-x_y.z/1.json"),
-            "lists/ab/tags/~2F-x_y.z/1.json"
-        );
     }
 
     #[test]

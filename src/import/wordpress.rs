@@ -295,23 +295,13 @@ fn permalink_aliases(link: &str) -> Vec<String> {
     let other = if decoded != path {
         decoded
     } else {
-        percent_encoding::utf8_percent_encode(path, PATH_SET).to_string()
+        crate::routes::url_path(path)
     };
     if other != path {
         aliases.push(other);
     }
     aliases
 }
-
-/// What a URL path must escape: controls, space, non-ASCII and the characters that end a path.
-const PATH_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'<')
-    .add(b'>')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}');
 
 /// Converts one item of the second pass.
 pub fn convert(item: Item, ctx: &Context) -> Converted {
