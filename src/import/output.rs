@@ -371,7 +371,7 @@ fn front_matter(entry: &Entry, prefix: &str) -> String {
     list(&mut out, "aliases", &entry.aliases);
     match entry.status {
         Status::Published => {}
-        Status::Draft => line(&mut out, "draft", "true"),
+        Status::Draft | Status::Protected => line(&mut out, "draft", "true"),
         Status::Scheduled => {
             line(&mut out, "draft", "true");
             if let Some(date) = &entry.date {

@@ -112,6 +112,9 @@ pub enum Status {
     Draft,
     Scheduled,
     Private,
+    /// Protected by a password in WordPress. Fieldnotes cannot keep a post secret yet, so it is
+    /// imported as a draft: its text, summary and comments are never published in clear.
+    Protected,
 }
 
 impl Status {
@@ -131,9 +134,16 @@ impl Status {
             Status::Draft => "draft",
             Status::Scheduled => "scheduled",
             Status::Private => "private",
+            Status::Protected => "protected by a password (imported as drafts)",
         }
     }
 }
+
+/// The report's line for an item WordPress protects with a password.
+pub const PROTECTED_WARNING: &str = "WordPress protects it with a password: it was imported as a \
+draft (`draft: true`), so its text, summary and comments are not published. Fieldnotes cannot \
+protect a post with a password yet; publish it only if everything in it may be public. Its \
+password was not copied.";
 
 /// A converted post or page, waiting to be written.
 #[derive(Debug, Clone)]
@@ -322,6 +332,13 @@ pub fn convert(item: Item, ctx: &Context) -> Converted {
         };
     };
     let mut warnings = Vec::new();
+    // Whatever WordPress's status, a password means the author never meant the text for everyone.
+    let status = if item.password.trim().is_empty() {
+        status
+    } else {
+        warnings.push(PROTECTED_WARNING.into());
+        Status::Protected
+    };
     let slug = slug_of(&item, &mut warnings);
     let (body, images) = body_of(&item, ctx, &mut warnings);
     let mut entry = Entry {

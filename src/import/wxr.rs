@@ -42,6 +42,8 @@ pub struct Item {
     pub modified: String,
     pub modified_gmt: String,
     pub name: String,
+    /// `wp:post_password`: set when WordPress asks readers for a password to open the item.
+    pub password: String,
     pub status: String,
     pub kind: String,
     pub attachment_url: String,
@@ -250,6 +252,7 @@ fn close_item_field(item: &mut Item, name: &str, text: String) {
         "wp:post_modified" => &mut item.modified,
         "wp:post_modified_gmt" => &mut item.modified_gmt,
         "wp:post_name" => &mut item.name,
+        "wp:post_password" => &mut item.password,
         "wp:status" => &mut item.status,
         "wp:post_type" => &mut item.kind,
         "wp:attachment_url" => &mut item.attachment_url,
