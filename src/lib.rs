@@ -1,7 +1,7 @@
 //! Fieldnotes: a static, offline-capable blog. One crate, two halves sharing one contract.
 //!
 //! - [`model`] (the contract: every file the builder writes), [`routes`] (every address of a
-//!   site), [`markdown`], [`search`] and [`text`] (what a word is, in every script) are plain
+//!   site), [`pieces`] (the app's parts loaded on use), [`markdown`], [`search`] and [`text`] (what a word is, in every script) are plain
 //!   Rust used by both halves.
 //! - `builder` (native only) turns `content/` into the static data the app reads.
 //! - `comments` (native only) is the comment intake server and its moderation commands.
@@ -16,6 +16,7 @@ pub mod head;
 pub mod listing;
 pub mod markdown;
 pub mod model;
+pub mod pieces;
 pub mod routes;
 pub mod search;
 pub mod text;

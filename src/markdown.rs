@@ -10,6 +10,9 @@
 //! It also gives each heading a unique, readable `id` and collects the headings for a table of
 //! contents. Readers' comments go through the same filter in a stricter mode ([`render_comment`]).
 
+mod rendered;
+pub use rendered::{absolute_urls, text_of_html};
+
 use crate::model::{ImageRef, COMMENT_REL, IMAGE_SIZES};
 use crate::text::{self, Class, Unspaced};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -49,7 +52,7 @@ impl RenderOptions {
 }
 
 /// A heading of the rendered document, for a table of contents.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -59,8 +62,11 @@ pub struct Heading {
 /// HTML that [`render`] made from untrusted Markdown: raw HTML escaped, unsafe URLs gone, every
 /// tag written by the renderer. Only [`render`] can make one (the field is private and there is no
 /// other constructor), so a function that takes it, such as the app's one place that puts HTML
-/// into the page, cannot be handed any other string.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// into the page, cannot be handed any other string. The builder renders every post, page and
+/// comment and writes the result into its data file, where the app reads it back as this type:
+/// a field of this type in the data contract holds the renderer's output and nothing else.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct SafeHtml(String);
 
 impl SafeHtml {
@@ -79,8 +85,8 @@ impl std::fmt::Display for SafeHtml {
     }
 }
 
-/// The result of [`render`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The result of [`render`], as the data files carry it (a post's and a page's `html` and `toc`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
     pub html: SafeHtml,
     pub headings: Vec<Heading>,

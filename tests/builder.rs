@@ -736,10 +736,16 @@ fn stubs_write_a_service_worker_that_precaches_this_build() {
         format!("/data/{}", home_file(&manifest.lists, 1)),
         format!("/data/{}", manifest.search_file.clone().unwrap()),
         "/manifest.webmanifest".into(),
+        "/pieces/fieldnotes-markdown-ready.js".into(),
+        "/pieces/fieldnotes-markdown.js".into(),
+        "/pieces/fieldnotes-markdown_bg.wasm".into(),
         "/shell.html".into(),
     ];
     expected.sort();
-    assert_eq!(stubs.offline.precache, expected);
+    assert_eq!(
+        stubs.offline.precache, expected,
+        "the shell and every piece"
+    );
     let total: u64 = expected
         .iter()
         .map(|f| fs::metadata(dist.path().join(&f[1..])).unwrap().len())

@@ -371,7 +371,7 @@ pub async fn load_post_text(file: &str) -> Result<Arc<String>, LoadError> {
         return Ok(text);
     }
     let post = load_post(file).await?;
-    let text = Arc::new(crate::markdown::analyze(&post.body).text);
+    let text = Arc::new(crate::markdown::text_of_html(&post.html));
     TEXTS.with(|t| t.borrow_mut().insert(file.to_string(), text.clone()));
     Ok(text)
 }

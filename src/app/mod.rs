@@ -12,6 +12,7 @@ mod net;
 mod offline;
 mod outbox;
 mod pages;
+mod pieces;
 mod timing;
 
 use crate::model::Taxonomy;

@@ -167,11 +167,18 @@ output folder only once complete, other commands replace each file only once it 
             #[command(subcommand)]
             action: CommentsAction,
         },
-        /// Print each file of a built site raw, gzip and brotli, and what a first visit to / downloads.
+        /// Print each file of a built site raw, gzip and brotli, and what a first visit to / and to a post download.
+        ///
+        /// With --budgets, then check those sizes and the pieces the budgets file names against their
+        /// budgets (brotli KB): exit 1 when one is over, naming it on stderr; exit 2 when the
+        /// budgets file is missing or wrong, or a piece's pattern matches no file.
         SizeReport {
             /// The built site.
             #[arg(long, default_value = "dist")]
             dist: PathBuf,
+            /// The budgets file to check the sizes against (the repository's is budgets.toml).
+            #[arg(long, value_name = "FILE")]
+            budgets: Option<PathBuf>,
         },
     }
 
@@ -402,9 +409,38 @@ output folder only once complete, other commands replace each file only once it 
                 }))
             }
             Command::Comments { action } => finish(comments(action)),
-            Command::SizeReport { dist } => finish(builder::size_report(&dist).map(|report| {
+            Command::SizeReport { dist, budgets } => {
+                // Read first: a mistake in the file shows before the long compression of the site.
+                let budgets = match budgets.as_deref().map(builder::Budgets::load).transpose() {
+                    Ok(budgets) => budgets,
+                    Err(e) => return finish(Err(e)),
+                };
+                let report = match builder::size_report(&dist) {
+                    Ok(report) => report,
+                    Err(e) => return finish(Err(e)),
+                };
                 println!("{report}");
-            })),
+                let Some(budgets) = budgets else {
+                    return ExitCode::SUCCESS;
+                };
+                match budgets.check(&report, &dist) {
+                    Ok(check) => {
+                        println!("\n{check}");
+                        let violations = check.violations();
+                        for violation in &violations {
+                            eprintln!("fieldnotes: error: {violation}");
+                        }
+                        // Over budget is neither bad input nor a failed system: exit 1, the
+                        // usual status of a check that fails (as `--help` says).
+                        if violations.is_empty() {
+                            ExitCode::SUCCESS
+                        } else {
+                            ExitCode::FAILURE
+                        }
+                    }
+                    Err(e) => finish(Err(e)),
+                }
+            }
         }
     }
 

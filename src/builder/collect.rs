@@ -31,6 +31,13 @@ pub struct Collected {
     pub warnings: Vec<Problem>,
 }
 
+impl Collected {
+    /// The path the site is served under (`/`, `/blog/`); `/` when `site.toml` could not be read.
+    pub fn base_path(&self) -> &str {
+        self.info.as_ref().map_or("/", |i| i.base_path.as_str())
+    }
+}
+
 /// Reads `site.toml` and lists the folder's files.
 pub fn collect(opts: &BuildOptions) -> Collected {
     let content = &opts.content;

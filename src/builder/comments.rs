@@ -46,8 +46,9 @@ pub fn is_comment_path(relative: &Path) -> bool {
         .is_some_and(|c| c.as_os_str() == COMMENTS_FOLDER)
 }
 
-/// Reads every comment file in `files` (paths below `content`, sorted).
-pub fn load_all(content: &Path, files: &[PathBuf]) -> LoadedComments {
+/// Reads every comment file in `files` (paths below `content`, sorted), rendering each for a site
+/// served under `base_path`.
+pub fn load_all(content: &Path, files: &[PathBuf], base_path: &str) -> LoadedComments {
     let mut loaded = LoadedComments::default();
     for path in files {
         let is_markdown = path.extension().is_some_and(|e| e == "md");
@@ -63,7 +64,7 @@ pub fn load_all(content: &Path, files: &[PathBuf]) -> LoadedComments {
             continue;
         }
         let relative = path.strip_prefix(content).unwrap_or(path);
-        match load_comment(path, relative, &mut loaded.warnings) {
+        match load_comment(path, relative, base_path, &mut loaded.warnings) {
             Ok(comment) => loaded.comments.push(comment),
             Err(problem) => loaded.problems.push(problem),
         }
@@ -75,6 +76,7 @@ pub fn load_all(content: &Path, files: &[PathBuf]) -> LoadedComments {
 fn load_comment(
     path: &Path,
     relative: &Path,
+    base_path: &str,
     warnings: &mut Vec<Problem>,
 ) -> Result<LoadedComment, Problem> {
     let text = std::fs::read_to_string(path)
@@ -144,7 +146,7 @@ fn load_comment(
             author,
             website,
             date,
-            body: doc.body.trim().to_string(),
+            html: crate::markdown::render_comment(doc.body.trim(), base_path).html,
             replies: Vec::new(),
         },
     })
@@ -450,7 +452,7 @@ mod tests {
             .map(|(p, i, f)| (*p, i.as_str(), f.as_str()))
             .collect();
         let (dir, paths) = comments(&borrowed);
-        let loaded = load_all(dir.path(), &paths);
+        let loaded = load_all(dir.path(), &paths, "/");
         let (mut problems, mut warnings) = (loaded.problems, loaded.warnings);
         let slugs: HashSet<&str> = ["p", "q", "draft", "about"].into_iter().collect();
         let published: HashSet<&str> = ["p", "q"].into_iter().collect();
@@ -487,7 +489,7 @@ mod tests {
         assert_eq!(thread.count, 9);
         // l6 and l7 answer a fifth-level comment: they sit beside it, in date order.
         assert_eq!(shape(&thread.comments), "a[a1[l3[l4[l5 l6 l7]]] a2] b");
-        assert_eq!(thread.comments[0].body, "Body of a.");
+        assert_eq!(thread.comments[0].html.as_str(), "<p>Body of a.</p>\n");
         assert_eq!(thread.comments[0].date, "2024-03-05T10:01:00Z");
     }
 

@@ -3,7 +3,7 @@
 //! the site's `base_url`.
 
 use super::site_files::SiteFiles;
-use crate::markdown::{self, escape_html, RenderOptions};
+use crate::markdown::{self, escape_html};
 use crate::model::{Post, PostSummary, SiteInfo};
 use crate::routes::Route;
 use anyhow::Result;
@@ -129,11 +129,7 @@ struct Entry {
 impl Entry {
     fn of(site: &SiteInfo, origin: &str, root: &str, p: &FeedPost) -> Entry {
         let summary = p.summary;
-        let options = RenderOptions {
-            origin: origin.to_string(),
-            ..RenderOptions::for_site(&site.base_path, p.post.images.clone())
-        };
-        let html = markdown::render(&p.post.body, &options).html.into_string();
+        let html = markdown::absolute_urls(&p.post.html, origin).into_string();
         let date = summary.date.clone().unwrap_or_default();
         let updated = summary.updated.clone().unwrap_or_else(|| date.clone());
         let authors = if summary.authors.is_empty() {

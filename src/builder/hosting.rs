@@ -59,6 +59,8 @@ pub fn headers(manifest: &Manifest, shell_assets: &[String], policy: &str) -> St
         format!("{base}{DATA_DIR}/{MANIFEST_FILE}"),
         format!("{base}{}", super::WORKER_FILE),
         format!("{base}{}", super::WEB_MANIFEST_FILE),
+        // Pieces keep one name across builds (Trunk names them after their binary).
+        format!("{base}{}/*", crate::pieces::PIECES_DIR),
     ] {
         out.push_str(&format!("{path}\n  Cache-Control: {REVALIDATE}\n"));
     }

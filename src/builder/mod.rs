@@ -48,7 +48,9 @@ pub use compress::{compress_site, Compressed};
 pub use config::CONFIG_FILE;
 pub use error::{Problem, Problems, Severity};
 pub use front_matter::{parse as parse_front_matter, parse_date, today};
-pub use size_report::{size_report, SizeReport};
+pub use size_report::{
+    size_report, BudgetCheck, BudgetPiece, BudgetRow, Budgets, PostVisit, SizeLimit, SizeReport,
+};
 
 pub use feeds::{ATOM_FILE, FEED_ENTRIES, JSON_FEED_FILE, ROBOTS_FILE, RSS_FILE, SITEMAP_FILE};
 pub use hosting::{HEADERS_FILE, REDIRECTS_FILE};
@@ -168,7 +170,11 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site, Problems> {
     let collected = collect::collect(opts);
     let stage = stage.next("parse");
     let loaded = parse::parse_all(&opts.content, &collected, opts.progress);
-    let comments = comments::load_all(&opts.content, &collected.comment_files);
+    let comments = comments::load_all(
+        &opts.content,
+        &collected.comment_files,
+        collected.base_path(),
+    );
     let stage = stage.next("validate");
     let site = validate::validate(opts, collected, loaded, comments);
     stage.done();
@@ -180,7 +186,11 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site, Problems> {
 pub fn load_site_cached(opts: &BuildOptions, cache: &mut ParseCache) -> Result<Site, Problems> {
     let collected = collect::collect(opts);
     let loaded = parse::parse_all_cached(&opts.content, &collected, cache);
-    let comments = comments::load_all(&opts.content, &collected.comment_files);
+    let comments = comments::load_all(
+        &opts.content,
+        &collected.comment_files,
+        collected.base_path(),
+    );
     validate::validate(opts, collected, loaded, comments)
 }
 

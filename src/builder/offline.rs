@@ -73,6 +73,7 @@ pub fn write_offline(
     // past it; hashed ones may come from it (a first visit has just downloaded them).
     let mut unhashed: Vec<String> = [SHELL_FILE, WEB_MANIFEST_FILE]
         .into_iter()
+        .chain(crate::pieces::ALL.iter().flat_map(|p| p.files()))
         .map(String::from)
         .chain([format!("{DATA_DIR}/{MANIFEST_FILE}")])
         .map(|f| format!("{base}{f}"))
@@ -127,6 +128,12 @@ fn precached_files(shell_assets: &[String], manifest: &Manifest) -> Result<Vec<S
     let mut files = vec![SHELL_FILE.to_string(), WEB_MANIFEST_FILE.to_string()];
     files.extend(shell_assets.iter().cloned());
     files.push(format!("{DATA_DIR}/{MANIFEST_FILE}"));
+    // The pieces the app loads on use: offline, a reader can still preview a comment.
+    files.extend(
+        crate::pieces::ALL
+            .iter()
+            .flat_map(|p| p.files().map(String::from)),
+    );
     // The first page of the home list: what a reader opening the site offline sees first.
     files.push(format!("{DATA_DIR}/{}", home_file(&manifest.lists, 1)));
     if let Some(entry) = &manifest.search_file {

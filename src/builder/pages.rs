@@ -12,7 +12,7 @@ use super::site_files::SiteFiles;
 use super::{offline, views};
 use crate::head::PageHead;
 use crate::listing;
-use crate::markdown::{self, escape_html, RenderOptions};
+use crate::markdown::{escape_html, Rendered};
 use crate::model::ARCHIVE_PAGE;
 use crate::model::{
     slug_file, CommentThread, Manifest, Page, Post, PostLink, PostSummary, SiteInfo, Taxonomy,
@@ -141,8 +141,10 @@ pub fn write_pages(
         let (head, content, data) = match route {
             Route::Page(slug) => {
                 let page = by_slug[slug];
-                let options = RenderOptions::for_site(&site.base_path, page.images.clone());
-                let rendered = markdown::render(&page.body, &options);
+                let rendered = Rendered {
+                    html: page.html.clone(),
+                    headings: Vec::new(),
+                };
                 let content = views::page(site, &views::standalone(page, &rendered));
                 let data = vec![manifest.pages[slug].clone()];
                 (Route::page_head(page, site), content, data)
@@ -150,8 +152,10 @@ pub fn write_pages(
             Route::Post(slug) => {
                 let (i, summary) = lists.by_slug[slug];
                 let post = load_post(summary)?;
-                let options = RenderOptions::for_site(&site.base_path, post.images);
-                let rendered = markdown::render(&post.body, &options);
+                let rendered = Rendered {
+                    html: post.html,
+                    headings: post.toc,
+                };
                 let comments = load_comments(slug)?;
                 let thread = comments.as_ref().map(|(_, thread)| thread);
                 let view = views::post(site, summary, &rendered, &navs[i], thread);

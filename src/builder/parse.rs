@@ -10,7 +10,7 @@ use super::error::Problem;
 use super::front_matter::{self, Field, FrontMatter, Moment};
 use super::permalink::{self, Parts, Permalink};
 use super::shortcodes;
-use crate::markdown::{self, Analysis};
+use crate::markdown::{self, Analysis, RenderOptions};
 use crate::model::{Cover, ImageRef, Post, PostSummary, SeriesRef};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -42,6 +42,8 @@ struct PostContext<'a> {
     default_lang: &'a str,
     assets: &'a BTreeMap<String, Asset>,
     permalink: Option<&'a Permalink>,
+    /// Where the site is served (`/`, `/blog/`): the rendered HTML's site links start with it.
+    base_path: &'a str,
 }
 
 /// Parses every post file of `collected`, in parallel, keeping their order.
@@ -59,6 +61,7 @@ pub fn parse_all(
         default_lang,
         assets: &collected.assets,
         permalink: collected.permalink.as_ref(),
+        base_path: collected.base_path(),
     };
     let bar = progress_bar(progress, collected.post_files.len());
     let loaded = collected
@@ -119,6 +122,7 @@ pub fn parse_all_cached(
             .map_or("en", |i| i.language.as_str()),
         assets: &collected.assets,
         permalink: collected.permalink.as_ref(),
+        base_path: collected.base_path(),
     };
     let context = context_key(&ctx);
     if context != cache.context {
@@ -164,6 +168,7 @@ fn text_key(text: &str) -> u64 {
 fn context_key(ctx: &PostContext) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
     ctx.default_lang.hash(&mut hasher);
+    ctx.base_path.hash(&mut hasher);
     format!("{:?}", ctx.permalink).hash(&mut hasher);
     for (path, asset) in ctx.assets {
         path.hash(&mut hasher);
@@ -215,6 +220,11 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
     let post_links = post_links(&analysis, &place);
     let summary = summary_of(&front, &body, &analysis);
     let in_drafts_folder = relative.components().any(|c| c.as_os_str() == "_drafts");
+    // Rendered once, here: the app, the route pages and the feeds all start from this HTML.
+    let rendered = markdown::render(
+        &body,
+        &RenderOptions::for_site(ctx.base_path, images.clone()),
+    );
 
     let post = Post {
         summary: PostSummary {
@@ -241,6 +251,8 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
             bytes: 0,
             comments: 0,
         },
+        html: rendered.html,
+        toc: rendered.headings,
         body,
         images,
         extra: front.extra,

@@ -213,7 +213,7 @@ fn page_of(post: Post) -> Page {
         summary: post.summary.summary,
         lang: post.summary.lang,
         aliases: post.summary.aliases,
-        body: post.body,
+        html: post.html,
         images: post.images,
     }
 }

@@ -8,7 +8,7 @@
 //! of each route before and after the app takes over.
 
 use crate::listing::{self, page_count, posts_label, year_name};
-use crate::markdown::{escape_html, reading_label, render_comment, Heading, Rendered};
+use crate::markdown::{escape_html, reading_label, Heading, Rendered};
 use crate::model::{
     comments_label, human_date, text_direction, Comment, CommentThread, Page, PostLink, PostNav,
     PostSummary, SiteInfo, Taxonomy, COMMENT_REL, UNDATED,
@@ -356,7 +356,7 @@ pub fn post(
         rendered.html.as_str()
     );
     if let Some(thread) = comments.filter(|t| t.count > 0) {
-        html.push_str(&comment_section(base, thread));
+        html.push_str(&comment_section(thread));
     }
     if !nav.related.is_empty() {
         html.push_str(
@@ -425,16 +425,16 @@ fn series_nav(base: &str, summary: &PostSummary, nav: &PostNav) -> String {
 }
 
 /// A post's comments, threaded, as the app's `CommentSection`.
-pub fn comment_section(base: &str, thread: &CommentThread) -> String {
+pub fn comment_section(thread: &CommentThread) -> String {
     format!(
         "<section class=\"comments\" id=\"comments\" aria-labelledby=\"comments-heading\"><h2 id=\"comments-heading\">{}</h2>{}</section>",
         comments_label(thread.count),
-        comment_list(base, &thread.comments, "comment-list")
+        comment_list(&thread.comments, "comment-list")
     )
 }
 
 /// One level of a thread: each comment, then the list of its replies.
-fn comment_list(base: &str, comments: &[Comment], class: &str) -> String {
+fn comment_list(comments: &[Comment], class: &str) -> String {
     let mut html = format!("<ol class=\"{class}\">");
     for comment in comments {
         let author = match &comment.website {
@@ -454,10 +454,10 @@ fn comment_list(base: &str, comments: &[Comment], class: &str) -> String {
             escape_html(&comment.anchor()),
             escape_html(&comment.date),
             escape_html(&human_date(comment.day())),
-            render_comment(&comment.body, base).html
+            comment.html.clone()
         );
         if !comment.replies.is_empty() {
-            html.push_str(&comment_list(base, &comment.replies, "comment-replies"));
+            html.push_str(&comment_list(&comment.replies, "comment-replies"));
         }
         html.push_str("</li>");
     }

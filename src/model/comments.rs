@@ -5,6 +5,7 @@
 //! The builder threads them: each comment holds its replies, oldest first, never deeper than
 //! [`MAX_DEPTH`] levels, so both the app and the route pages draw the tree as it comes.
 
+use crate::markdown::SafeHtml;
 use serde::{Deserialize, Serialize};
 
 /// The deepest level of a thread (top-level comments are level 1). A reply to a comment at this
@@ -36,8 +37,9 @@ pub struct Comment {
     /// When it was written, as a valid HTML date-time (`2024-03-05T10:20:00+07:00`, or without a
     /// zone when the file gave none).
     pub date: String,
-    /// Markdown, untrusted: rendered by [`crate::markdown::render_comment`].
-    pub body: String,
+    /// What the commenter wrote (untrusted Markdown), as the builder rendered it with
+    /// [`crate::markdown::render_comment`].
+    pub html: SafeHtml,
     /// Replies, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replies: Vec<Comment>,
@@ -83,7 +85,7 @@ mod tests {
             author: "A".into(),
             website: None,
             date: "2024-03-05T10:20:00+07:00".into(),
-            body: String::new(),
+            html: Default::default(),
             replies: vec![],
         };
         assert_eq!(

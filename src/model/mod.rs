@@ -42,7 +42,9 @@ pub use site::*;
 /// `categories/<term>/<n>.json`); the tag index is a [`TermIndex`] (`terms`, was `tags`).
 /// 6: search: every posting of a common term, in tail files ([`tail_file`]); a filter file per
 /// tag and category ([`filter_file`]); the reversed tree of long words (keys from [`REVERSED`]).
-pub const FORMAT_VERSION: u32 = 6;
+/// 7: posts, pages and comments carry the builder's rendered HTML (`html`, a post's `toc`), not
+/// their Markdown: the app draws them without a Markdown parser.
+pub const FORMAT_VERSION: u32 = 7;
 
 /// Name of the unhashed entry file, relative to the data folder. The app fetches it with `no-cache`;
 /// every file it names is content-hashed and may be cached forever.

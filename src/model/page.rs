@@ -3,6 +3,7 @@
 //! never in a list, a feed, the archive or search.
 
 use super::ImageRef;
+use crate::markdown::SafeHtml;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -19,8 +20,8 @@ pub struct Page {
     /// Old paths of the page that must keep working, as a post's.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
-    /// The Markdown body, rendered by [`crate::markdown`].
-    pub body: String,
+    /// The body as the builder rendered it ([`crate::markdown::render`]).
+    pub html: SafeHtml,
     /// Images of the body, by the URL written in the Markdown.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub images: BTreeMap<String, ImageRef>,

@@ -1,5 +1,6 @@
 //! A post: `data/posts/<slug>.<hash>.json`, and the summary of it that lists show.
 
+use crate::markdown::{Heading, SafeHtml};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -194,8 +195,15 @@ impl PostSummary {
 pub struct Post {
     #[serde(flatten)]
     pub summary: PostSummary,
-    /// The Markdown body, front matter removed and template tags converted. Rendered by
-    /// [`crate::markdown`].
+    /// The body as the builder rendered it ([`crate::markdown::render`], for the site's base
+    /// path): the app draws it as it comes, with no Markdown parser of its own.
+    pub html: SafeHtml,
+    /// The headings of [`Post::html`], for a table of contents.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub toc: Vec<Heading>,
+    /// The Markdown body, front matter removed and template tags converted: the builder's own
+    /// (search index, summaries), never written into the post's file.
+    #[serde(skip)]
     pub body: String,
     /// Images of the body, by the URL written in the Markdown.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -288,15 +296,26 @@ mod tests {
                 bytes: 0,
                 comments: 0,
             },
+            html: Default::default(),
+            toc: vec![],
             body: "hi".into(),
             images: BTreeMap::new(),
             extra: Default::default(),
         };
         let json = serde_json::to_value(&post).unwrap();
         assert_eq!(json["slug"], "a");
-        assert_eq!(json["body"], "hi");
+        assert!(
+            json.get("body").is_none(),
+            "the Markdown stays in the builder"
+        );
         assert!(json.get("updated").is_none());
         let back: Post = serde_json::from_value(json).unwrap();
-        assert_eq!(back, post);
+        assert_eq!(
+            back,
+            Post {
+                body: String::new(),
+                ..post
+            }
+        );
     }
 }

@@ -60,6 +60,17 @@ pub fn write_shell(dist: &Path) {
     )
     .unwrap();
     fs::write(dist.join("app_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    // The pieces Trunk builds beside the app, which the service worker stores.
+    for piece in fieldnotes::pieces::ALL {
+        fs::create_dir_all(dist.join(fieldnotes::pieces::PIECES_DIR)).unwrap();
+        fs::write(
+            dist.join(piece.script),
+            "var wasm_bindgen = function () {};\n",
+        )
+        .unwrap();
+        fs::write(dist.join(piece.wasm), b"\0asm\x01\0\0\0").unwrap();
+        fs::write(dist.join(piece.ready), "self.piece = wasm_bindgen;\n").unwrap();
+    }
     let icons = Path::new(env!("CARGO_MANIFEST_DIR")).join("public/icons");
     fs::create_dir_all(dist.join("icons")).unwrap();
     for entry in fs::read_dir(icons).unwrap() {

@@ -5,10 +5,8 @@
 //! marked and focused). "Remember me" keeps name, email and website in this browser only, and
 //! only when ticked.
 
-use super::Article;
-use crate::app::address::base_path;
+use super::CommentBody;
 use crate::app::outbox;
-use crate::markdown::render_comment;
 use crate::model::outgoing::{Answer, Outgoing, State};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -140,7 +138,11 @@ pub fn CommentForm(
     let previewing = RwSignal::new(false);
     let endpoint_for_token = endpoint.clone();
     // The server wants its form token a few seconds old: fetched when the reader starts writing.
-    let on_focus = move |_| outbox::prepare_token(endpoint_for_token.clone());
+    // A reader who starts a comment may preview it: the renderer starts loading now.
+    let on_focus = move |_| {
+        outbox::prepare_token(endpoint_for_token.clone());
+        crate::app::pieces::prefetch_markdown();
+    };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if said.get_untracked() == Said::Sending {
@@ -184,16 +186,17 @@ pub fn CommentForm(
             let body = if text.trim().is_empty() {
                 view! { <p class="comment-preview-empty">"Nothing to preview yet."</p> }.into_any()
             } else {
-                let rendered = render_comment(&text, &base_path());
-                view! { <Article rendered/> }.into_any()
+                view! { <CommentBody markdown=text/> }.into_any()
             };
             view! {
                 <div class="comment-preview" id="comment-preview" aria-label="Preview">{body}</div>
             }
         })
     };
+    let form = NodeRef::<leptos::html::Form>::new();
+    form.on_load(|form| crate::app::pieces::load_markdown_when_seen(&form));
     view! {
-        <form class="comment-form" aria-labelledby="comment-form-heading" on:submit=on_submit
+        <form class="comment-form" node_ref=form aria-labelledby="comment-form-heading" on:submit=on_submit
             on:focusin=on_focus>
             <h3 id="comment-form-heading">{heading}" "{cancel}</h3>
             <p class="comment-note">

@@ -7,13 +7,11 @@
 //! that are not published yet, each where it will appear and marked with where it stands.
 
 use super::comment_form::{CommentForm, ReplyTo};
-use super::Article;
-use crate::app::address::base_path;
+use super::{Article, CommentBody};
 use crate::app::data::{comments_file, is_comments_of, load_comments, SiteData};
 use crate::app::net::LoadError;
 use crate::app::pages::{any_resource, value};
 use crate::app::{offline, outbox};
-use crate::markdown::render_comment;
 use crate::model::outgoing::{attach_under, published_ids, Outgoing, State};
 use crate::model::{comments_label, human_date, Comment, CommentThread, Manifest, COMMENT_REL};
 use leptos::prelude::*;
@@ -145,7 +143,6 @@ struct Thread {
 
 /// One level of a thread: each comment, then the list of its replies (the reader's own last).
 fn comment_list(comments: &[Comment], class: &'static str, thread: &Thread) -> AnyView {
-    let base = base_path();
     let items = comments
         .iter()
         .map(|comment| {
@@ -166,7 +163,7 @@ fn comment_list(comments: &[Comment], class: &'static str, thread: &Thread) -> A
                 view! { {published} {mine} }
             });
             let (date, day) = (comment.date.clone(), human_date(comment.day()));
-            let rendered = render_comment(&comment.body, &base);
+            let html = comment.html.clone();
             let reply = thread
                 .reply_to
                 .map(|target| reply_button(target, &comment.id, &comment.author));
@@ -176,7 +173,7 @@ fn comment_list(comments: &[Comment], class: &'static str, thread: &Thread) -> A
                         <header class="comment-meta">
                             {author}" "<time datetime=date>{day}</time>
                         </header>
-                        <Article rendered/>
+                        <Article html/>
                         {reply}
                     </article>
                     {replies}
@@ -208,13 +205,12 @@ fn reply_button(target: RwSignal<Option<ReplyTo>>, id: &str, author: &str) -> im
 /// The reader's own comments that answer `parent` (the thread itself when none), each with its
 /// own replies under it.
 fn mine_under(thread: &Thread, parent: Option<&str>) -> Vec<AnyView> {
-    let base = base_path();
     thread
         .mine
         .iter()
         .filter(|c| attach_under(c, &thread.on_page).as_deref() == parent)
         .map(|comment| {
-            let rendered = render_comment(&comment.body, &base);
+            let body = comment.body.clone();
             let nested = comment
                 .id
                 .as_deref()
@@ -245,7 +241,7 @@ fn mine_under(thread: &Thread, parent: Option<&str>) -> Vec<AnyView> {
                             <time datetime=date>{day}</time>
                         </header>
                         <p class="comment-state">{label}" "{dismiss}</p>
-                        <Article rendered/>
+                        <CommentBody markdown=body/>
                     </article>
                     {replies}
                 </li>

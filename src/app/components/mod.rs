@@ -1,6 +1,7 @@
 //! Small pieces the pages are made of, each named for what the reader sees.
 
 mod article;
+mod comment_body;
 mod comment_form;
 mod comments;
 mod offline;
@@ -13,6 +14,7 @@ mod site_header;
 mod status;
 
 pub use article::Article;
+pub use comment_body::CommentBody;
 pub use comments::CommentSection;
 pub use offline::{NotStored, OfflineMark, OfflineStatus, PostsFuture, SaveForOffline};
 pub use post_list::{Pagination, PostList};

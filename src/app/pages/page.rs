@@ -1,12 +1,10 @@
-//! `/:slug`: a standalone page (About), named in the manifest, fetched and rendered like a post,
+//! `/:slug`: a standalone page (About), named in the manifest, fetched and drawn like a post,
 //! without a post's date, tags or neighbours. Any other top-level address is not found.
 
 use super::{with_list, NotFound};
-use crate::app::address::base_path;
 use crate::app::components::{with_site, Article, Ready};
 use crate::app::data::{load_list, SiteData};
 use crate::app::head::set_head;
-use crate::markdown::{self, RenderOptions};
 use crate::model::{text_direction, Page};
 use crate::routes::{slug_of_segment, Route};
 use leptos::prelude::*;
@@ -38,15 +36,14 @@ pub fn StandalonePage() -> impl IntoView {
 fn PageView(site: Arc<SiteData>, page: Arc<Page>) -> impl IntoView {
     let info = &site.manifest.site;
     set_head(&Route::page_head(&page, info), info);
-    let options = RenderOptions::for_site(&base_path(), page.images.clone());
-    let rendered = markdown::render(&page.body, &options);
+    let html = page.html.clone();
     let (lang, dir) = (page.lang.clone(), text_direction(&page.lang));
     view! {
         <article class="page standalone" lang=lang dir=dir>
             <header>
                 <h1 class="page-title">{page.title.clone()}</h1>
             </header>
-            <Article rendered/>
+            <Article html/>
         </article>
         <Ready/>
     }

@@ -1,8 +1,8 @@
-//! `/posts/:slug`: one post, fetched on its own and rendered from Markdown in the browser, with
+//! `/posts/:slug`: one post, fetched on its own and drawn from the HTML the builder rendered, with
 //! its table of contents, series, comments, and the posts before and after it.
 
 use super::{any_resource, value, NotFound};
-use crate::app::address::{base_path, href};
+use crate::app::address::href;
 use crate::app::components::{
     move_focus, with_site, Article, CommentSection, LoadFailed, Loading, NotStored, OfflineMark,
     PostMeta, Ready,
@@ -11,8 +11,7 @@ use crate::app::data::{is_file_of, load_post, load_post_nav, post_file, SiteData
 use crate::app::head::set_head;
 use crate::app::net::LoadError;
 use crate::app::offline::{self, Offline};
-use crate::app::timing::timed;
-use crate::markdown::{self, Heading, RenderOptions};
+use crate::markdown::Heading;
 use crate::model::{text_direction, Post, PostLink, PostNav, PostSummary, SeriesRef};
 use crate::routes::{highlight_words, slug_of_segment, Route};
 use leptos::prelude::*;
@@ -119,15 +118,9 @@ fn PostView(
     let summary = post.summary;
     let (lang, dir) = (summary.lang.clone(), text_direction(&summary.lang));
     let (title, summary_slug) = (summary.title.clone(), summary.slug.clone());
-    let options = RenderOptions {
-        highlight,
-        ..RenderOptions::for_site(&base_path(), post.images)
-    };
-    let rendered = timed("fieldnotes:render-post", || {
-        markdown::render(&post.body, &options)
-    });
-    let toc = (rendered.headings.iter().filter(|h| h.level >= 2).count() >= 3)
-        .then(|| view! { <TableOfContents headings=rendered.headings.clone()/> });
+    let toc = (post.toc.iter().filter(|h| h.level >= 2).count() >= 3)
+        .then(|| view! { <TableOfContents headings=post.toc.clone()/> });
+    let html = post.html;
     let series_nav = summary
         .series
         .as_ref()
@@ -153,7 +146,7 @@ fn PostView(
             </header>
             {series_nav}
             {toc}
-            <Article rendered/>
+            <Article html highlight measure="fieldnotes:render-post"/>
         </article>
         <CommentSection site=site.clone() slug=summary_slug/>
         {related_nav}

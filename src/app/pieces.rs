@@ -1,0 +1,205 @@
+//! Loading the app's pieces ([`crate::pieces`]) on first use: the piece's script is added to the
+//! page once, its WASM started once, and every caller waits for the same load. A load that fails
+//! (offline before the piece was stored, a host error) is forgotten, so the next use tries again.
+
+use crate::app::address::base_path;
+use crate::markdown::SafeHtml;
+use crate::pieces::{Piece, MARKDOWN};
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use js_sys::{Function, Object, Promise, Reflect};
+use std::cell::RefCell;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// Why a piece could not be used.
+pub type PieceError = String;
+
+type Loading = Shared<LocalBoxFuture<'static, Result<Function, PieceError>>>;
+
+thread_local! {
+    static MARKDOWN_LOAD: RefCell<Option<Loading>> = const { RefCell::new(None) };
+}
+
+/// The Markdown piece, started: its global holds `render_comment`.
+async fn markdown() -> Result<Function, PieceError> {
+    let loading = MARKDOWN_LOAD.with(|slot| {
+        slot.borrow_mut()
+            .get_or_insert_with(|| load(MARKDOWN).boxed_local().shared())
+            .clone()
+    });
+    let result = loading.await;
+    if result.is_err() {
+        MARKDOWN_LOAD.with(|slot| slot.borrow_mut().take());
+    }
+    result
+}
+
+/// Starts loading the Markdown piece without waiting for it (a reader has begun a comment).
+pub fn prefetch_markdown() {
+    leptos::task::spawn_local(async {
+        let _ = markdown().await;
+    });
+}
+
+/// A reader's comment rendered by the Markdown piece: the same HTML the builder will publish.
+pub async fn render_comment(markdown_text: &str) -> Result<SafeHtml, PieceError> {
+    let piece = markdown().await?;
+    let render = Reflect::get(&piece, &"render_comment".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .ok_or("the comment renderer has no render_comment")?;
+    let html = render
+        .call2(
+            &JsValue::UNDEFINED,
+            &markdown_text.into(),
+            &base_path().into(),
+        )
+        .map_err(describe)?;
+    // The piece's one export returns `markdown::render_comment`'s HTML: read back as the
+    // renderer's output, as data files are.
+    serde_wasm_bindgen::from_value::<SafeHtml>(html).map_err(|e| e.to_string())
+}
+
+/// Adds the piece's scripts to the page (its own once: run twice, it would declare its loader
+/// again), then starts its WASM; resolves to its global.
+async fn load(piece: Piece) -> Result<Function, PieceError> {
+    let window = leptos::prelude::window();
+    let global = |window: &web_sys::Window| {
+        Reflect::get(window, &piece.global.into())
+            .ok()
+            .and_then(|g| g.dyn_into::<Function>().ok())
+    };
+    if global(&window).is_none() {
+        // Fetched together, run in order: the piece's script, then ours that names its loader.
+        let scripts = [piece.script, piece.ready]
+            .into_iter()
+            .filter(|&script| {
+                script != piece.script || !RAN.with(|ran| ran.borrow().contains(&script))
+            })
+            .map(add_script)
+            .collect::<Result<Vec<_>, _>>()?;
+        // Every one awaited, so a failure of each is handled (none left unobserved).
+        let (paths, runs): (Vec<_>, Vec<_>) = scripts.into_iter().unzip();
+        let outcomes = futures::future::join_all(runs).await;
+        let mut failed = None;
+        for (script, outcome) in paths.into_iter().zip(outcomes) {
+            match outcome {
+                Ok(()) => RAN.with(|ran| ran.borrow_mut().push(script)),
+                Err(()) => failed = failed.or(Some(script)),
+            }
+        }
+        if let Some(script) = failed {
+            return Err(format!("{script} could not be loaded"));
+        }
+    }
+    let global = global(&window)
+        .ok_or_else(|| format!("{} did not define {}", piece.ready, piece.global))?;
+    let options = Object::new();
+    Reflect::set(
+        &options,
+        &"module_or_path".into(),
+        &format!("{}{}", base_path(), piece.wasm).into(),
+    )
+    .map_err(describe)?;
+    let started = global
+        .call1(&JsValue::UNDEFINED, &options)
+        .map_err(describe)?;
+    JsFuture::from(Promise::resolve(&started))
+        .await
+        .map_err(|_| format!("{} could not be started", piece.wasm))?;
+    Ok(global)
+}
+
+thread_local! {
+    /// The pieces' own scripts that have run in this page.
+    static RAN: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Adds the script `path` to the page, to run in the order added; the future resolves once it
+/// ran, or fails if it could not be loaded (its element is then removed, so a retry adds another).
+fn add_script(
+    path: &'static str,
+) -> Result<
+    (
+        &'static str,
+        impl std::future::Future<Output = Result<(), ()>>,
+    ),
+    PieceError,
+> {
+    let document = leptos::prelude::document();
+    let script: web_sys::HtmlScriptElement = document
+        .create_element("script")
+        .map_err(describe)?
+        .unchecked_into();
+    script.set_async(false);
+    script.set_src(&format!("{}{path}", base_path()));
+    let ran = Promise::new(&mut |resolve, reject| {
+        script.set_onload(Some(&resolve));
+        script.set_onerror(Some(&reject));
+    });
+    document
+        .head()
+        .ok_or("the page has no head")?
+        .append_child(&script)
+        .map_err(describe)?;
+    Ok((path, async move {
+        let outcome = JsFuture::from(ran).await;
+        script.remove();
+        outcome.map(|_| ()).map_err(|_| ())
+    }))
+}
+
+fn describe(error: JsValue) -> PieceError {
+    error
+        .as_string()
+        .or_else(|| {
+            error
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| "an error in the browser".into())
+}
+
+/// Loads the Markdown piece once `element` (the comment form) comes near the screen: a reader who
+/// reaches the comments may write one, and the preview is then drawn at once. Under Save-Data the
+/// piece waits for the reader to start a comment.
+pub fn load_markdown_when_seen(element: &web_sys::Element) {
+    if saves_data() {
+        return;
+    }
+    let callback = wasm_bindgen::closure::Closure::<
+        dyn FnMut(js_sys::Array, web_sys::IntersectionObserver),
+    >::new(
+        |entries: js_sys::Array, observer: web_sys::IntersectionObserver| {
+            let seen = entries.iter().any(|entry| {
+                entry
+                    .unchecked_into::<web_sys::IntersectionObserverEntry>()
+                    .is_intersecting()
+            });
+            if seen {
+                observer.disconnect();
+                prefetch_markdown();
+            }
+        },
+    );
+    let options = web_sys::IntersectionObserverInit::new();
+    options.set_root_margin("200px");
+    if let Ok(observer) =
+        web_sys::IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options)
+    {
+        observer.observe(element);
+        // The observer holds the callback until it disconnects (once seen, or with the page).
+        callback.forget();
+    }
+}
+
+/// The reader asked to save data (`Save-Data`, `navigator.connection.saveData`).
+fn saves_data() -> bool {
+    let navigator = leptos::prelude::window().navigator();
+    Reflect::get(&navigator, &"connection".into())
+        .ok()
+        .filter(|c| c.is_object())
+        .and_then(|c| Reflect::get(&c, &"saveData".into()).ok())
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
