@@ -322,7 +322,7 @@ fn protected_export() -> String {
                 password: &str,
                 body: &str,
                 extra: &str| {
-        format!("<item><title>{slug} title</title><link>https://locked.example/{slug}/</link><wp:post_id>{id}</wp:post_id><wp:post_date_gmt>2024-01-0{id}00:00:00</wp:post_date_gmt><wp:post_name>{slug}</wp:post_name><wp:status>{status}</wp:status><wp:post_type>{kind}</wp:post_type><wp:post_password>{password}</wp:post_password><content:encoded>{body}</content:encoded><excerpt:encoded>{extra}</excerpt:encoded><category domain=\"post_tag\" nicename=\"village\"><![CDATA[village]]></category>{comment}</item>",
+        format!("<item><title>{slug} title</title><link>https://locked.example/{slug}/</link><wp:post_id>{id}</wp:post_id><wp:post_date_gmt>2024-01-0{id} 00:00:00</wp:post_date_gmt><wp:post_name>{slug}</wp:post_name><wp:status>{status}</wp:status><wp:post_type>{kind}</wp:post_type><wp:post_password>{password}</wp:post_password><content:encoded>{body}</content:encoded><excerpt:encoded>{extra}</excerpt:encoded><category domain=\"post_tag\" nicename=\"village\"><![CDATA[village]]></category>{comment}</item>",
             comment = if password.is_empty() { String::new() } else {
                 format!("<wp:comment><wp:comment_id>{id}</wp:comment_id><wp:comment_author>Reader</wp:comment_author><wp:comment_date_gmt>2024-01-02 03:04:05</wp:comment_date_gmt><wp:comment_content>secret-comment-{id}</wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_type>comment</wp:comment_type><wp:comment_parent>0</wp:comment_parent></wp:comment>")
             })
