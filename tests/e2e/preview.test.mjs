@@ -51,13 +51,14 @@ before(async () => {
   assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'build the site first: trunk build --release --offline');
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldnotes-preview-'));
   fs.cpSync(path.join(root, 'content'), path.join(work, 'content'), { recursive: true });
-  // The app shell of the release build: its own files and folders without pages, never its data.
+  // The app shell of the release build: its own files and folders without pages (the icons and
+  // the app's pieces), never its data.
   const app = path.join(work, 'app');
   fs.mkdirSync(app);
   for (const entry of fs.readdirSync(dist, { withFileTypes: true })) {
     const from = path.join(dist, entry.name);
     if (entry.isFile()) fs.copyFileSync(from, path.join(app, entry.name));
-    else if (entry.name === 'icons') fs.cpSync(from, path.join(app, entry.name), { recursive: true });
+    else if (['icons', 'pieces'].includes(entry.name)) fs.cpSync(from, path.join(app, entry.name), { recursive: true });
   }
   execFileSync('cargo', ['build', '--quiet', '--bin', 'fieldnotes'], { cwd: root, stdio: 'inherit' });
   server = startServer([

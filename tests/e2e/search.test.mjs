@@ -22,9 +22,11 @@ after(async () => {
 });
 
 const openPage = () => open(browser);
-/** A post's text as the build wrote it (Markdown), lower-cased, for computing what must match. */
+/** A post's text as the build wrote it (its rendered HTML without the tags: link addresses are
+ * not text), lower-cased, for computing what must match. */
 const bodyOf = (post) => JSON.parse(fs.readFileSync(path.join(dist, 'data', post.file), 'utf8'))
-  .body.replace(/\]\([^)]*\)/g, ']').toLowerCase(); // link addresses are not text
+  .html.replace(/<[^>]*>/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
+  .replace(/&#39;/g, "'").replace(/&amp;/g, '&').toLowerCase();
 const titles = (page) => page.locator('.search-results h2').allTextContents();
 const searchRequests = (requests) => requests.filter((u) => new URL(u).pathname.startsWith('/data/search/'));
 
