@@ -43,8 +43,18 @@ pub fn prefetch_markdown() {
 
 /// A reader's comment rendered by the Markdown piece: the same HTML the builder will publish.
 pub async fn render_comment(markdown_text: &str) -> Result<SafeHtml, PieceError> {
-    let piece = markdown().await?;
-    let render = Reflect::get(&piece, &"render_comment".into())
+    render_with(&markdown().await?, markdown_text)
+}
+
+/// [`render_comment`] at once, when the piece is already started: a preview that follows the
+/// reader's typing never flashes back to plain text.
+pub fn render_comment_now(markdown_text: &str) -> Option<Result<SafeHtml, PieceError>> {
+    let started = MARKDOWN_LOAD.with(|slot| slot.borrow().as_ref()?.peek()?.clone().ok())?;
+    Some(render_with(&started, markdown_text))
+}
+
+fn render_with(piece: &Function, markdown_text: &str) -> Result<SafeHtml, PieceError> {
+    let render = Reflect::get(piece, &"render_comment".into())
         .ok()
         .and_then(|f| f.dyn_into::<Function>().ok())
         .ok_or("the comment renderer has no render_comment")?;

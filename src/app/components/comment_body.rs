@@ -10,7 +10,10 @@ use crate::markdown::SafeHtml;
 use leptos::prelude::*;
 
 #[component]
-pub fn CommentBody(markdown: String) -> impl IntoView {
+pub fn CommentBody(markdown: String) -> AnyView {
+    if let Some(Ok(html)) = pieces::render_comment_now(&markdown) {
+        return view! { <Article html/> }.into_any();
+    }
     let rendered = {
         let markdown = markdown.clone();
         any_resource(move || {
@@ -26,7 +29,7 @@ pub fn CommentBody(markdown: String) -> impl IntoView {
         let text = markdown.clone();
         view! { <div class="prose comment-plain"><p>{text}</p></div> }
     };
-    move || match value::<SafeHtml>(&rendered) {
+    (move || match value::<SafeHtml>(&rendered) {
         Some(Ok(html)) => view! { <Article html=SafeHtml::clone(&html)/> }.into_any(),
         None => plain().into_any(),
         Some(Err(_)) => view! {
@@ -37,5 +40,6 @@ pub fn CommentBody(markdown: String) -> impl IntoView {
             </p>
         }
         .into_any(),
-    }
+    })
+    .into_any()
 }
