@@ -483,12 +483,12 @@ function report({ runs, env, site, sample, long, samples, files, problems, secon
   lines.push(row('(1) Long post, direct load: app view drawn (#prerendered gone), from navigation start', pick(samples.longDirect, 'appDrawn')));
   lines.push(row('(1) Long post, direct load: app view painted, from navigation start', pick(samples.longDirect, 'appPainted')));
   lines.push(row('(2) Long post: parse (JSON text → post)', pick(samples.longClick, 'parse'), GOALS.parse, { missing: noMarks }));
-  lines.push(row('(2) Long post: render (Markdown → HTML)', pick(samples.longClick, 'render'), undefined, { missing: noMarks }));
+  lines.push(row('(2) Long post: render (the rendered HTML into the page)', pick(samples.longClick, 'render'), undefined, { missing: noMarks }));
   lines.push(row('(2) Long post: response end → text painted', pick(samples.longClick, 'responseToPaint'), GOALS.responseToPaint));
   lines.push(row('(2) Long post: response end → text in DOM', pick(samples.longClick, 'responseToDom')));
   lines.push(row('(1) Click → long post text painted (warm: second long post of the visit)', pick(samples.longWarm, 'click'), GOALS.click));
   lines.push(row('(2) Long post, warm: parse (JSON text → post)', pick(samples.longWarm, 'parse'), GOALS.parse, { missing: noMarks }));
-  lines.push(row('(2) Long post, warm: render (Markdown → HTML)', pick(samples.longWarm, 'render'), undefined, { missing: noMarks }));
+  lines.push(row('(2) Long post, warm: render (the rendered HTML into the page)', pick(samples.longWarm, 'render'), undefined, { missing: noMarks }));
   lines.push(row('(2) Long post, warm: response end → text painted', pick(samples.longWarm, 'responseToPaint'), GOALS.responseToPaint));
   lines.push(row('(2) Long post, warm: response end → text in DOM', pick(samples.longWarm, 'responseToDom')));
   lines.push('');
