@@ -409,38 +409,41 @@ output folder only once complete, other commands replace each file only once it 
                 }))
             }
             Command::Comments { action } => finish(comments(action)),
-            Command::SizeReport { dist, budgets } => {
-                // Read first: a mistake in the file shows before the long compression of the site.
-                let budgets = match budgets.as_deref().map(builder::Budgets::load).transpose() {
-                    Ok(budgets) => budgets,
-                    Err(e) => return finish(Err(e)),
-                };
-                let report = match builder::size_report(&dist) {
-                    Ok(report) => report,
-                    Err(e) => return finish(Err(e)),
-                };
-                println!("{report}");
-                let Some(budgets) = budgets else {
-                    return ExitCode::SUCCESS;
-                };
-                match budgets.check(&report, &dist) {
-                    Ok(check) => {
-                        println!("\n{check}");
-                        let violations = check.violations();
-                        for violation in &violations {
-                            eprintln!("fieldnotes: error: {violation}");
-                        }
-                        // Over budget is neither bad input nor a failed system: exit 1, the
-                        // usual status of a check that fails (as `--help` says).
-                        if violations.is_empty() {
-                            ExitCode::SUCCESS
-                        } else {
-                            ExitCode::FAILURE
-                        }
-                    }
-                    Err(e) => finish(Err(e)),
+            Command::SizeReport { dist, budgets } => size_report(dist, budgets),
+        }
+    }
+
+    /// `fieldnotes size-report`: the report, then with `budgets` the check (over budget: exit 1).
+    fn size_report(dist: PathBuf, budgets: Option<PathBuf>) -> ExitCode {
+        // Read first: a mistake in the file shows before the long compression of the site.
+        let budgets = match budgets.as_deref().map(builder::Budgets::load).transpose() {
+            Ok(budgets) => budgets,
+            Err(e) => return finish(Err(e)),
+        };
+        let report = match builder::size_report(&dist) {
+            Ok(report) => report,
+            Err(e) => return finish(Err(e)),
+        };
+        println!("{report}");
+        let Some(budgets) = budgets else {
+            return ExitCode::SUCCESS;
+        };
+        match budgets.check(&report, &dist) {
+            Ok(check) => {
+                println!("\n{check}");
+                let violations = check.violations();
+                for violation in &violations {
+                    eprintln!("fieldnotes: error: {violation}");
+                }
+                // Over budget is neither bad input nor a failed system: exit 1, the
+                // usual status of a check that fails (as `--help` says).
+                if violations.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
                 }
             }
+            Err(e) => finish(Err(e)),
         }
     }
 

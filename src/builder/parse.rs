@@ -46,6 +46,15 @@ struct PostContext<'a> {
     base_path: &'a str,
 }
 
+impl PostContext<'_> {
+    fn render(&self, body: &str, images: &BTreeMap<String, ImageRef>) -> markdown::Rendered {
+        markdown::render(
+            body,
+            &RenderOptions::for_site(self.base_path, images.clone()),
+        )
+    }
+}
+
 /// Parses every post file of `collected`, in parallel, keeping their order.
 pub fn parse_all(
     content: &Path,
@@ -221,11 +230,7 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
     let summary = summary_of(&front, &body, &analysis);
     let in_drafts_folder = relative.components().any(|c| c.as_os_str() == "_drafts");
     // Rendered once, here: the app, the route pages and the feeds all start from this HTML.
-    let rendered = markdown::render(
-        &body,
-        &RenderOptions::for_site(ctx.base_path, images.clone()),
-    );
-
+    let rendered = ctx.render(&body, &images);
     let post = Post {
         summary: PostSummary {
             slug,
