@@ -116,25 +116,32 @@ fn no_email_or_address_of_a_commenter_is_written() {
     }
 }
 
-#[test]
-fn the_report_lists_counts_skipped_items_and_warnings() {
-    let tmp = tempfile::tempdir().unwrap();
-    let content = tmp.path().join("content");
-    let out = Command::new(env!("CARGO_BIN_EXE_fieldnotes"))
+/// `fieldnotes import wordpress EXPORT --content CONTENT [--media MEDIA]`, which must succeed; its
+/// report.
+fn import_report(export: &Path, content: &Path, media: Option<&Path>) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_fieldnotes"));
+    command
         .args(["import", "wordpress"])
-        .arg(export())
+        .arg(export)
         .arg("--content")
-        .arg(&content)
-        .arg("--media")
-        .arg(fixture("wordpress/uploads"))
-        .output()
-        .unwrap();
+        .arg(content);
+    if let Some(media) = media {
+        command.arg("--media").arg(media);
+    }
+    let out = command.output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let report = String::from_utf8(out.stdout).unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_report_lists_counts_skipped_items_and_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    let report = import_report(&export(), &content, Some(&fixture("wordpress/uploads")));
     for line in [
         "posts: 2 published",
         "posts: 1 draft",
@@ -344,19 +351,7 @@ fn a_password_protected_post_is_imported_as_a_draft_and_never_published() {
     let export = tmp.path().join("locked.xml");
     fs::write(&export, protected_export()).unwrap();
     let content = tmp.path().join("content");
-    let out = Command::new(env!("CARGO_BIN_EXE_fieldnotes"))
-        .args(["import", "wordpress"])
-        .arg(&export)
-        .arg("--content")
-        .arg(&content)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report = String::from_utf8(out.stdout).unwrap();
+    let report = import_report(&export, &content, None);
     for line in [
         "posts: 1 published",
         "posts: 2 protected by a password (imported as drafts)",
