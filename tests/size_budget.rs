@@ -307,7 +307,10 @@ fn the_repository_budgets_file_reads_in_its_own_order() {
     let budgets = Budgets::load(&path).unwrap();
     assert!(budgets.home.is_some() && budgets.post.is_some());
     let names: Vec<_> = budgets.pieces.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["core", "markdown"]);
+    assert_eq!(
+        names,
+        ["core", "markdown", "search", "comments", "offline", "shared"]
+    );
     assert!(budgets.pieces[1].about.is_some());
 
     let reordered = Budgets::parse(
@@ -325,4 +328,70 @@ fn the_repository_budgets_file_reads_in_its_own_order() {
     );
     let err = Budgets::parse("[first_visit.home]\nbudget = -1\n", "b.toml").unwrap_err();
     assert!(err.to_string().contains("first_visit.home.budget"), "{err}");
+}
+
+/// The fixture site with its app split as `fieldnotes split` leaves it: the app's script (under
+/// Trunk's name) imports the chunks' loader, which names its chunks.
+fn split_site() -> tempfile::TempDir {
+    let dist = tempfile::tempdir().unwrap();
+    build_to(&fixture("site"), &dist.path().join("data")).unwrap();
+    write_shell(dist.path());
+    let shell = common::SHELL
+        .replace("/app.js", "/fieldnotes-app-5e.js")
+        .replace("/app_bg.wasm", "/fieldnotes-app-5e_bg.wasm");
+    fs::write(dist.path().join("index.html"), shell).unwrap();
+    fs::remove_file(dist.path().join("app.js")).unwrap();
+    fs::rename(
+        dist.path().join("app_bg.wasm"),
+        dist.path().join("fieldnotes-app-5e_bg.wasm"),
+    )
+    .unwrap();
+    fs::write(
+        dist.path().join("fieldnotes-app-5e.js"),
+        "import * as import1 from \"./pieces/app-5e/loader.js\"\nexport default function init() {}\n",
+    )
+    .unwrap();
+    let folder = dist.path().join("pieces/app-5e");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(
+        folder.join("loader.js"),
+        "import { initSync } from \"../../fieldnotes-app-5e.js\";\nconst src = fetch(new URL(\"./split_search.wasm\", import.meta.url));\n",
+    )
+    .unwrap();
+    fs::write(folder.join("split_search.wasm"), incompressible(40 * 1024)).unwrap();
+    builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
+    dist
+}
+
+#[test]
+fn a_split_apps_loader_counts_in_the_first_visit_and_its_chunks_are_stored_for_offline() {
+    let dist = split_site();
+    let report = builder::size_report(dist.path()).unwrap();
+    let file = |path: &str| {
+        report
+            .files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("{path}: {:?}", report.files))
+    };
+    // Imported by the app's script as it starts: every first visit downloads it.
+    assert!(file("pieces/app-5e/loader.js").first_visit);
+    assert!(file("fieldnotes-app-5e.js").first_visit);
+    // A chunk is loaded on use, and the service worker stores it.
+    let chunk = file("pieces/app-5e/split_search.wasm");
+    assert!(!chunk.first_visit && chunk.offline, "{chunk:?}");
+    let largest = report.largest_post_visit().unwrap();
+    assert!(
+        largest.files.iter().any(|f| f == "pieces/app-5e/loader.js"),
+        "{largest:?}"
+    );
+    assert!(
+        !largest.files.iter().any(|f| f.contains("split_search")),
+        "{largest:?}"
+    );
+    let worker = fs::read_to_string(dist.path().join("sw.js")).unwrap();
+    assert!(
+        worker.contains("\"/pieces/app-5e/split_search.wasm\""),
+        "precached"
+    );
 }

@@ -13,6 +13,7 @@ mod offline;
 mod outbox;
 mod pages;
 mod pieces;
+mod split;
 mod timing;
 
 use crate::model::Taxonomy;
@@ -52,8 +53,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment(routes::ARCHIVE) view=pages::ArchivePage/>
                     <Route path=(StaticSegment(routes::ARCHIVE), ParamSegment("year")) view=pages::ArchivePage/>
                     <Route path=(StaticSegment(routes::ARCHIVE), ParamSegment("year"), StaticSegment(routes::PAGE), ParamSegment("n")) view=pages::ArchivePage/>
-                    <Route path=StaticSegment(routes::SEARCH) view=pages::SearchPage/>
-                    <Route path=StaticSegment(routes::OFFLINE) view=pages::OfflinePage/>
+                    <Route path=StaticSegment(routes::SEARCH) view=split::LazySearch/>
+                    <Route path=StaticSegment(routes::OFFLINE) view=split::LazyOffline/>
                     // Last: a standalone page (About) takes any other top-level segment.
                     <Route path=ParamSegment("slug") view=pages::StandalonePage/>
                 </Routes>

@@ -174,13 +174,18 @@ fn describe(error: JsValue) -> PieceError {
 /// reaches the comments may write one, and the preview is then drawn at once. Under Save-Data the
 /// piece waits for the reader to start a comment.
 pub fn load_markdown_when_seen(element: &web_sys::Element) {
-    if saves_data() {
-        return;
+    if !saves_data() {
+        when_seen(element, prefetch_markdown);
     }
+}
+
+/// Runs `then` once `element` comes within 200 px of the screen.
+pub fn when_seen(element: &web_sys::Element, then: impl FnOnce() + 'static) {
+    let mut then = Some(then);
     let callback = wasm_bindgen::closure::Closure::<
         dyn FnMut(js_sys::Array, web_sys::IntersectionObserver),
     >::new(
-        |entries: js_sys::Array, observer: web_sys::IntersectionObserver| {
+        move |entries: js_sys::Array, observer: web_sys::IntersectionObserver| {
             let seen = entries.iter().any(|entry| {
                 entry
                     .unchecked_into::<web_sys::IntersectionObserverEntry>()
@@ -188,7 +193,9 @@ pub fn load_markdown_when_seen(element: &web_sys::Element) {
             });
             if seen {
                 observer.disconnect();
-                prefetch_markdown();
+                if let Some(then) = then.take() {
+                    then();
+                }
             }
         },
     );
@@ -204,12 +211,25 @@ pub fn load_markdown_when_seen(element: &web_sys::Element) {
 }
 
 /// The reader asked to save data (`Save-Data`, `navigator.connection.saveData`).
-fn saves_data() -> bool {
+pub fn saves_data() -> bool {
+    connection("saveData")
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
+/// The connection is fast enough to fetch what the reader may use (`navigator.connection`'s
+/// `effectiveType` is `4g`, or the browser does not say).
+pub fn fast_connection() -> bool {
+    connection("effectiveType")
+        .and_then(|v| v.as_string())
+        .is_none_or(|kind| kind == "4g")
+}
+
+/// A property of `navigator.connection`, in the browsers that have it.
+fn connection(property: &str) -> Option<JsValue> {
     let navigator = leptos::prelude::window().navigator();
     Reflect::get(&navigator, &"connection".into())
         .ok()
         .filter(|c| c.is_object())
-        .and_then(|c| Reflect::get(&c, &"saveData".into()).ok())
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false)
+        .and_then(|c| Reflect::get(&c, &property.into()).ok())
 }

@@ -150,6 +150,19 @@ output folder only once complete, other commands replace each file only once it 
             #[arg(long, env = "FIELDNOTES_COMPRESS", value_enum, default_value_t = CompressWhen::Release)]
             compress: CompressWhen,
         },
+        /// Cut the app's WASM into its reading core and the chunks it loads on use (the split
+        /// points of src/app/split.rs); run by Trunk after each build, before `stubs`.
+        Split {
+            /// The built site (Trunk sets TRUNK_STAGING_DIR during its build).
+            #[arg(long, env = "TRUNK_STAGING_DIR", default_value = "dist")]
+            dist: PathBuf,
+            /// Trunk's profile (TRUNK_PROFILE): `release` also runs wasm-opt on every module.
+            #[arg(long, env = "TRUNK_PROFILE", default_value = "release")]
+            profile: String,
+            /// Cargo's WASM of the app [default: <target dir>/wasm32-unknown-unknown/<profile>/fieldnotes-app.wasm].
+            #[arg(long)]
+            wasm: Option<PathBuf>,
+        },
         /// Write .br (brotli) and .gz (gzip) copies of a built site's text files, for hosts that
         /// serve stored copies (nginx gzip_static/brotli_static, Caddy precompressed, S3).
         Compress {
@@ -384,6 +397,11 @@ output folder only once complete, other commands replace each file only once it 
                 Ok(())
             })),
             Command::Compress { dist } => finish(compress(&dist)),
+            Command::Split {
+                dist,
+                profile,
+                wasm,
+            } => finish(split(&dist, &profile, wasm)),
             Command::Import {
                 from:
                     ImportFrom::Wordpress {
@@ -532,6 +550,24 @@ output folder only once complete, other commands replace each file only once it 
         for warning in &stubs.warnings {
             eprintln!("fieldnotes: warning: {warning}");
         }
+        Ok(())
+    }
+
+    /// `fieldnotes split`: the reading core and its chunks.
+    fn split(dist: &std::path::Path, profile: &str, wasm: Option<PathBuf>) -> anyhow::Result<()> {
+        let wasm = wasm.unwrap_or_else(|| builder::split::app_wasm(profile));
+        let done = builder::split_app(&builder::SplitOptions {
+            dist,
+            wasm: &wasm,
+            optimise: profile == "release",
+        })?;
+        eprintln!(
+            "fieldnotes: split the app: reading core {} KB (was {} KB), {} chunks in {}",
+            done.main_after.div_ceil(1024),
+            done.main_before.div_ceil(1024),
+            done.chunks.len(),
+            done.folder
+        );
         Ok(())
     }
 

@@ -59,9 +59,16 @@ pub fn headers(manifest: &Manifest, shell_assets: &[String], policy: &str) -> St
         format!("{base}{DATA_DIR}/{MANIFEST_FILE}"),
         format!("{base}{}", super::WORKER_FILE),
         format!("{base}{}", super::WEB_MANIFEST_FILE),
-        // Pieces keep one name across builds (Trunk names them after their binary).
-        format!("{base}{}/*", crate::pieces::PIECES_DIR),
-    ] {
+    ]
+    .into_iter()
+    // Pieces keep one name across builds (Trunk names them after their binary); the split app's
+    // chunks, in a folder named after their build, are among the shell's assets above.
+    .chain(
+        crate::pieces::ALL
+            .iter()
+            .flat_map(|p| p.files())
+            .map(|f| format!("{base}{f}")),
+    ) {
         out.push_str(&format!("{path}\n  Cache-Control: {REVALIDATE}\n"));
     }
     out

@@ -38,6 +38,7 @@ mod search_index;
 mod shortcodes;
 mod site_files;
 mod size_report;
+pub mod split;
 mod stubs;
 mod timings;
 mod validate;
@@ -51,6 +52,7 @@ pub use front_matter::{parse as parse_front_matter, parse_date, today};
 pub use size_report::{
     size_report, BudgetCheck, BudgetPiece, BudgetRow, Budgets, PostVisit, SizeLimit, SizeReport,
 };
+pub use split::{split_app, Split, SplitOptions};
 
 pub use feeds::{ATOM_FILE, FEED_ENTRIES, JSON_FEED_FILE, ROBOTS_FILE, RSS_FILE, SITEMAP_FILE};
 pub use hosting::{HEADERS_FILE, REDIRECTS_FILE};

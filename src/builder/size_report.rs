@@ -93,7 +93,9 @@ pub fn size_report(dist: &Path) -> Result<SizeReport> {
     let manifest: Manifest = serde_json::from_slice(&std::fs::read(&manifest_path)?)
         .with_context(|| format!("cannot parse {}", manifest_path.display()))?;
     let base = manifest.site.base_path.as_str();
-    let first_visit = first_visit_files(dist, &manifest, &known)?;
+    let imports = module_imports(dist, &known)?;
+    let mut first_visit = first_visit_files(dist, &manifest, &known)?;
+    with_imports(&mut first_visit, &imports);
     let offline = offline_files(dist, base);
     let mut files = Vec::with_capacity(paths.len());
     let mut post_pages = Vec::new();
@@ -106,11 +108,9 @@ pub fn size_report(dist: &Path) -> Result<SizeReport> {
             let html = String::from_utf8_lossy(&bytes);
             // A moved post's old address holds a redirect, not a post a reader lands on.
             if !html.contains("http-equiv=\"refresh\"") {
-                post_pages.push((
-                    slug.to_string(),
-                    path.clone(),
-                    quoted_files(&html, base, &known),
-                ));
+                let mut quoted = quoted_files(&html, base, &known);
+                with_imports(&mut quoted, &imports);
+                post_pages.push((slug.to_string(), path.clone(), quoted));
             }
         }
         files.push(FileSize {
@@ -211,6 +211,49 @@ fn quoted_files(html: &str, base: &str, known: &BTreeSet<&str>) -> BTreeSet<Stri
         }
     }
     files
+}
+
+/// What each script of the site imports as it starts (`import … from "./…"`, resolved against the
+/// script's folder), for the scripts among `known`: the app's script imports the loader of its
+/// chunks (`super::split`), which a first visit downloads too.
+fn module_imports(dist: &Path, known: &BTreeSet<&str>) -> Result<HashMap<String, Vec<String>>> {
+    let mut imports = HashMap::new();
+    for script in known.iter().filter(|path| path.ends_with(".js")) {
+        let text = std::fs::read_to_string(dist.join(script)).unwrap_or_default();
+        let folder = script.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let found: Vec<String> = text
+            .lines()
+            .take_while(|line| line.starts_with("import ") || line.trim().is_empty())
+            .filter_map(|line| line.rsplit_once(" from ").map(|(_, from)| from))
+            .filter_map(|from| {
+                let from = from.trim().trim_end_matches(';');
+                let path = from.strip_prefix('"')?.strip_suffix('"')?;
+                let path = path.strip_prefix("./")?;
+                let full = if folder.is_empty() {
+                    path.to_string()
+                } else {
+                    format!("{folder}/{path}")
+                };
+                known.contains(full.as_str()).then_some(full)
+            })
+            .collect();
+        if !found.is_empty() {
+            imports.insert(script.to_string(), found);
+        }
+    }
+    Ok(imports)
+}
+
+/// Adds to `files` the scripts their scripts import, and those theirs.
+fn with_imports(files: &mut BTreeSet<String>, imports: &HashMap<String, Vec<String>>) {
+    let mut todo: Vec<String> = files.iter().cloned().collect();
+    while let Some(file) = todo.pop() {
+        for imported in imports.get(&file).into_iter().flatten() {
+            if files.insert(imported.clone()) {
+                todo.push(imported.clone());
+            }
+        }
+    }
 }
 
 /// The service worker and the files it precaches (from its `PRECACHE` list), relative to the

@@ -55,7 +55,11 @@ pub fn write_stubs_to(files: &dyn SiteFiles, opts: &StubOptions) -> Result<Stubs
     let load_post = |summary: &PostSummary| data.json::<Post>(&summary.file);
     let site = &manifest.site;
     let policy = pages::content_security_policy(&shell.html, &manifest.site);
-    let assets = offline::shell_assets(&shell.html, &site.base_path);
+    let mut assets = offline::shell_assets(&shell.html, &site.base_path);
+    // The chunks of the split app (`super::split`): named after their build, cached for good and
+    // stored by the service worker like the shell's own files.
+    let chunks = super::split::split_files(&assets, |file| files.read(file).ok());
+    assets.extend(chunks);
     let warnings = shell_head(&mut shell, &manifest, &policy);
 
     let comment_files = comment_files(&data, &manifest)?;

@@ -40,6 +40,17 @@ pub fn build_app(app: &Path, how: AppBuild) -> Result<Duration> {
             app.display()
         );
     }
+    // What Trunk's post-build hook does in a full build (the preview turns the hooks off).
+    let profile = if how == AppBuild::Release {
+        "release"
+    } else {
+        "debug"
+    };
+    crate::builder::split_app(&crate::builder::SplitOptions {
+        dist: app,
+        wasm: &crate::builder::split::app_wasm(profile),
+        optimise: how == AppBuild::Release,
+    })?;
     Ok(start.elapsed())
 }
 

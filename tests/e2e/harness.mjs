@@ -1,11 +1,14 @@
 // What the browser tests and the measurement commands (bench/perf/) share: where the build is, how
 // Chromium is started (the system's own, never a downloaded one), pages that record what goes
 // wrong, and the signal that the app has drawn. Not a test file (node --test runs only *.test.mjs).
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
+import { serve } from './static-server.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const dist = path.join(root, 'dist');
@@ -353,4 +356,22 @@ export function describe(violations) {
       ...v.targets.map((t) => `    ${t.target}\n      ${(t.summary ?? '').replace(/\n/g, '\n      ')}`),
     ].join('\n'))
     .join('\n');
+}
+
+/**
+ * For the tests of one file: a browser and `root` served on 127.0.0.1, started before the first
+ * test and stopped after the last. The returned object holds `browser` and `site` once started.
+ */
+export function servedSite(root = dist) {
+  const held = {};
+  before(async () => {
+    assert.ok(fs.existsSync(path.join(root, 'index.html')), 'build the site first: trunk build --release --offline');
+    held.browser = await launchBrowser();
+    held.site = await serve(root);
+  });
+  after(async () => {
+    await held.browser?.close();
+    await held.site?.close();
+  });
+  return held;
 }

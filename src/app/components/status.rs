@@ -186,6 +186,9 @@ pub fn Ready() -> impl IntoView {
         }
         let here = window().location().pathname().unwrap_or_default();
         let previous = DRAWN_AT.with(|d| d.replace(Some(here.clone())));
+        if previous.is_none() {
+            crate::app::split::prefetch_on_idle();
+        }
         if previous.is_some_and(|p| p != here) {
             // After the next paint: focusing forces a full layout at once, which for a long post
             // would hold the new page off the screen (measured: 100 ms and more for 50 KB).

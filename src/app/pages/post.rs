@@ -4,8 +4,7 @@
 use super::{any_resource, value, NotFound};
 use crate::app::address::href;
 use crate::app::components::{
-    move_focus, with_site, Article, CommentSection, LoadFailed, Loading, NotStored, OfflineMark,
-    PostMeta, Ready,
+    move_focus, with_site, Article, LoadFailed, Loading, NotStored, OfflineMark, PostMeta, Ready,
 };
 use crate::app::data::{is_file_of, load_post, load_post_nav, post_file, SiteData};
 use crate::app::head::set_head;
@@ -148,7 +147,7 @@ fn PostView(
             {toc}
             <Article html highlight measure="fieldnotes:render-post"/>
         </article>
-        <CommentSection site=site.clone() slug=summary_slug/>
+        {crate::app::split::comments(site.clone(), summary_slug)}
         {related_nav}
         <nav class="post-nav" aria-label="More posts">{newer}{older}</nav>
         <Ready/>

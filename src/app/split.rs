@@ -1,0 +1,218 @@
+//! Split points: the parts of the app cut out of the reading core into chunks of their own, so a
+//! feature's weight falls on the readers who use it.
+//!
+//! Each function below marked `wasm_split` is where a chunk begins: what it calls, and nothing
+//! the core also calls, is moved by `fieldnotes split` (`builder::split`) into a WASM file of its
+//! own under `pieces/app-<hash>/`, loaded the first time the function is called. Calling one
+//! returns a future: the chunk is fetched (once; a failed fetch is tried again on the next call),
+//! then the function runs. [`Lazy`] draws such a function's view with a placeholder while it
+//! loads and a way to try again when it cannot be loaded.
+//!
+//! | chunk | what it holds | when it loads |
+//! |---|---|---|
+//! | `search` | the search page: the engine, its index reader, results, filters | `/search` is opened (typing in the header's box opens it) |
+//! | `comments` | the comment thread, the form, its preview, the outbox | the post's end comes near the screen, or the address names a comment |
+//! | `offline` | the "Reading offline" page: saved posts, saving them all, storage | `/offline` is opened |
+//!
+//! A chunk's view is created under the owner of the [`Lazy`] that asked for it, so it is part of
+//! the page (context, cleanup) as if it had been drawn in place.
+//!
+//! The `wasm_split` macro writes the `extern` declarations and the loader's static that tie a
+//! function to its chunk: the only `unsafe` code of the project, allowed in this module alone.
+#![allow(unsafe_code)]
+
+use crate::app::data::SiteData;
+use leptos::prelude::*;
+#[cfg(feature = "split")]
+use leptos::wasm_split::wasm_split;
+use leptos::wasm_split::SplitLoaderError;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// What a split point gives: the view it drew, or that its chunk could not be loaded.
+pub type Drawn = Result<AnyView, SplitLoaderError>;
+
+/// A split point: with the `split` feature, a function whose body (and what only it calls) goes
+/// into the chunk `$chunk`, with `$preload` fetching that chunk; without it (the pieces' own
+/// builds, which leave the app out), the same function, unsplit.
+macro_rules! split_point {
+    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+        #[cfg(feature = "split")]
+        #[wasm_split($chunk, fallible, wasm_split_path = ::leptos::wasm_split, preload($preload))]
+        fn $name($($arg: $ty),*) -> Drawn $body
+
+        #[cfg(not(feature = "split"))]
+        async fn $name($($arg: $ty),*) -> Drawn $body
+
+        #[cfg(not(feature = "split"))]
+        async fn $preload() -> Result<(), SplitLoaderError> {
+            Ok(())
+        }
+    };
+}
+
+split_point!(
+    search,
+    preload_search,
+    fn search_page(owner: Owner) {
+        Ok(owner.with(|| view! { <super::pages::SearchPage/> }.into_any()))
+    }
+);
+
+split_point!(
+    offline,
+    preload_offline,
+    fn offline_page(owner: Owner) {
+        Ok(owner.with(|| view! { <super::pages::OfflinePage/> }.into_any()))
+    }
+);
+
+split_point!(
+    comments,
+    preload_comments,
+    fn comment_section(owner: Owner, site: Arc<SiteData>, slug: String) {
+        Ok(owner.with(|| view! { <super::components::CommentSection site slug/> }.into_any()))
+    }
+);
+
+/// A split point, started: the future of its view.
+type Loading = Pin<Box<dyn Future<Output = Drawn>>>;
+
+/// `/search`.
+#[component]
+pub fn LazySearch() -> impl IntoView {
+    view! { <Lazy what="The search" load=Arc::new(|owner| Box::pin(search_page(owner)) as Loading)/> }
+}
+
+/// `/offline`.
+#[component]
+pub fn LazyOffline() -> impl IntoView {
+    view! { <Lazy what="This page" load=Arc::new(|owner| Box::pin(offline_page(owner)) as Loading)/> }
+}
+
+/// A post's comments.
+pub fn comments(site: Arc<SiteData>, slug: String) -> impl IntoView {
+    let load = Arc::new(move |owner| {
+        Box::pin(comment_section(owner, site.clone(), slug.clone())) as Loading
+    });
+    view! { <Lazy what="The comments" load when_seen=!names_a_comment()/> }
+}
+
+/// The address points into the comments (`#comments`, `#comment-…`, `#mine-…`): the reader came
+/// for them, so they load at once rather than when scrolled near.
+fn names_a_comment() -> bool {
+    let hash = window().location().hash().unwrap_or_default();
+    hash.starts_with("#comment") || hash.starts_with("#mine-")
+}
+
+/// Draws what `load` draws once its chunk is there: nothing before (the page around it is already
+/// on screen), and when the chunk cannot be loaded (offline before a first visit stored it, a
+/// host that lost the file), a note naming `what` with a button that tries again. With
+/// `when_seen`, it starts when its place comes near the screen rather than at once.
+#[component]
+fn Lazy(
+    what: &'static str,
+    load: Arc<dyn Fn(Owner) -> Loading + Send + Sync>,
+    #[prop(optional)] when_seen: bool,
+) -> impl IntoView {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Loading,
+        Ready,
+        Failed,
+    }
+    let state = RwSignal::new(State::Loading);
+    let drawn = StoredValue::new_local(None::<AnyView>);
+    let owner = Owner::current().unwrap_or_default();
+    let start = move || {
+        let (load, owner) = (load.clone(), owner.clone());
+        if state.get_untracked() != State::Loading {
+            state.set(State::Loading);
+        }
+        leptos::task::spawn_local(async move {
+            let done = load(owner).await;
+            let next = match done {
+                Ok(view) => {
+                    drawn.try_set_value(Some(view));
+                    State::Ready
+                }
+                Err(_) => State::Failed,
+            };
+            state.try_set(next);
+        });
+    };
+    let slot = NodeRef::<leptos::html::Div>::new();
+    if when_seen {
+        // Started once, whichever comes first: its place comes near the screen, or the chunk is
+        // already here (fetched ahead on a fast connection, so drawing it costs no download).
+        let started = StoredValue::new(false);
+        let start = start.clone();
+        let once = move || {
+            if !started.get_value() {
+                started.set_value(true);
+                start();
+            }
+        };
+        let watched = StoredValue::new(false);
+        let on_seen = once.clone();
+        Effect::new(move |_| {
+            if watched.get_value() {
+                return;
+            }
+            if let Some(element) = slot.get() {
+                watched.set_value(true);
+                crate::app::pieces::when_seen(&element, on_seen.clone());
+            }
+        });
+        let prefetched = PREFETCHED.with(Clone::clone);
+        Effect::new(move |_| {
+            if prefetched.get() {
+                once();
+            }
+        });
+    } else {
+        start();
+    }
+    move || match state.get() {
+        State::Loading => view! { <div class="lazy-slot" node_ref=slot></div> }.into_any(),
+        State::Ready => drawn.try_update_value(Option::take).flatten().into_any(),
+        State::Failed => {
+            let start = start.clone();
+            view! {
+                <p class="piece-failed" role="alert">
+                    {what}" could not be loaded: the connection may be down. "
+                    <button type="button" on:click=move |_| start()>"Try again"</button>
+                </p>
+                // A page that is only this note is drawn all the same.
+                <crate::app::components::Ready/>
+            }
+            .into_any()
+        }
+    }
+}
+
+thread_local! {
+    /// The chunks were fetched ahead: what waits to be seen can be drawn now.
+    static PREFETCHED: ArcRwSignal<bool> = ArcRwSignal::new(false);
+}
+
+/// Fetches every chunk a reader may want next, without running it: called once the first page is
+/// drawn, a moment later, on a fast connection whose reader has not asked to save data (then a
+/// chunk is fetched when it is used).
+pub fn prefetch_on_idle() {
+    if crate::app::pieces::saves_data() || !crate::app::pieces::fast_connection() {
+        return;
+    }
+    let run = || {
+        leptos::task::spawn_local(async {
+            let comments = preload_comments().await;
+            let _ = preload_search().await;
+            let _ = preload_offline().await;
+            if comments.is_ok() {
+                PREFETCHED.with(|done| done.set(true));
+            }
+        })
+    };
+    set_timeout(run, std::time::Duration::from_millis(1500));
+}
