@@ -11,8 +11,12 @@
 //! | chunk | what it holds | when it loads |
 //! |---|---|---|
 //! | `search` | the search page: the engine, its index reader, results, filters | `/search` is opened (typing in the header's box opens it) |
-//! | `comments` | the comment thread, the form, its preview, the outbox | the post's end comes near the screen, or the address names a comment |
-//! | `offline` | the "Reading offline" page: saved posts, saving them all, storage | `/offline` is opened |
+//! | `comments` | the comment thread, the form, the outbox | the post's end comes near the screen, the address names a comment, or the chunks were fetched ahead |
+//! | `offline` | the "Reading offline" page: saved posts, storage | `/offline` is opened |
+//! | `saving` | storing posts (and the search index) for offline reading | a "Save … for offline" button is pressed |
+//!
+//! On a fast connection whose reader has not asked to save data, every chunk is fetched ahead once
+//! the first page is drawn ([`prefetch_on_idle`]).
 //!
 //! A chunk's view is created under the owner of the [`Lazy`] that asked for it, so it is part of
 //! the page (context, cleanup) as if it had been drawn in place.
@@ -30,22 +34,21 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-/// What a split point gives: the view it drew, or that its chunk could not be loaded.
-pub type Drawn = Result<AnyView, SplitLoaderError>;
-
 /// A split point: with the `split` feature, a function whose body (and what only it calls) goes
 /// into the chunk `$chunk`, with `$preload` fetching that chunk; without it (the pieces' own
-/// builds, which leave the app out), the same function, unsplit.
+/// builds, which leave the app out), the same function, unsplit. Called, it gives a future of the
+/// body's `Result<$ret, SplitLoaderError>`.
 macro_rules! split_point {
-    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty $body:block) => {
         #[cfg(feature = "split")]
         #[wasm_split($chunk, fallible, wasm_split_path = ::leptos::wasm_split, preload($preload))]
-        fn $name($($arg: $ty),*) -> Drawn $body
+        fn $name($($arg: $ty),*) -> Result<$ret, SplitLoaderError> $body
 
         #[cfg(not(feature = "split"))]
-        async fn $name($($arg: $ty),*) -> Drawn $body
+        async fn $name($($arg: $ty),*) -> Result<$ret, SplitLoaderError> $body
 
         #[cfg(not(feature = "split"))]
+        #[allow(dead_code)]
         async fn $preload() -> Result<(), SplitLoaderError> {
             Ok(())
         }
@@ -55,7 +58,7 @@ macro_rules! split_point {
 split_point!(
     search,
     preload_search,
-    fn search_page(owner: Owner) {
+    fn search_page(owner: Owner) -> AnyView {
         Ok(owner.with(|| view! { <super::pages::SearchPage/> }.into_any()))
     }
 );
@@ -63,7 +66,7 @@ split_point!(
 split_point!(
     offline,
     preload_offline,
-    fn offline_page(owner: Owner) {
+    fn offline_page(owner: Owner) -> AnyView {
         Ok(owner.with(|| view! { <super::pages::OfflinePage/> }.into_any()))
     }
 );
@@ -71,10 +74,25 @@ split_point!(
 split_point!(
     comments,
     preload_comments,
-    fn comment_section(owner: Owner, site: Arc<SiteData>, slug: String) {
+    fn comment_section(owner: Owner, site: Arc<SiteData>, slug: String) -> AnyView {
         Ok(owner.with(|| view! { <super::components::CommentSection site slug/> }.into_any()))
     }
 );
+
+split_point!(
+    saving,
+    preload_saving,
+    fn saving(job: super::components::SaveJob) -> Pin<Box<dyn Future<Output = ()>>> {
+        Ok(Box::pin(super::components::save(job)))
+    }
+);
+
+/// Saves posts for offline reading (the "Save … for offline" buttons): the work is in the `saving`
+/// chunk. Fails when the chunk cannot be had.
+pub async fn save_for_offline(job: super::components::SaveJob) -> Result<(), SplitLoaderError> {
+    saving(job).await?.await;
+    Ok(())
+}
 
 /// A split point, started: the future of its view.
 type Loading = Pin<Box<dyn Future<Output = Drawn>>>;
@@ -105,6 +123,9 @@ fn names_a_comment() -> bool {
     let hash = window().location().hash().unwrap_or_default();
     hash.starts_with("#comment") || hash.starts_with("#mine-")
 }
+
+/// A split point that draws a view, started: the future of its view.
+type Drawn = Result<AnyView, SplitLoaderError>;
 
 /// Draws what `load` draws once its chunk is there: nothing before (the page around it is already
 /// on screen), and when the chunk cannot be loaded (offline before a first visit stored it, a
@@ -209,6 +230,7 @@ pub fn prefetch_on_idle() {
             let comments = preload_comments().await;
             let _ = preload_search().await;
             let _ = preload_offline().await;
+            let _ = preload_saving().await;
             if comments.is_ok() {
                 PREFETCHED.with(|done| done.set(true));
             }

@@ -53,7 +53,7 @@ pub fn split_app(opts: &SplitOptions) -> Result<Split> {
     let input = std::fs::read(opts.wasm)
         .with_context(|| format!("reading the app's WASM {}", opts.wasm.display()))?;
     let folder = format!("{}/app-{hash}", crate::pieces::PIECES_DIR);
-    let work = tempdir(dist)?;
+    let work = WorkDir::new()?;
     let main_split = work.join("main.wasm");
     let link_name = format!("./{folder}/{LOADER}");
     let main_module = format!("../../{js_name}");
@@ -104,9 +104,10 @@ pub fn split_app(opts: &SplitOptions) -> Result<Split> {
     .context("copying the chunks' loader")?;
     optimise_into(&bound_wasm, &dist.join(&wasm_name), opts.optimise)?;
     std::fs::copy(bound.join(&js_name), dist.join(&js_name))?;
-    std::fs::remove_dir_all(&work)?;
     let main_after = std::fs::metadata(dist.join(&wasm_name))?.len();
-    fix_integrity(&dist.join("index.html"), dist, &[&js_name, &wasm_name])?;
+    let shell = dist.join("index.html");
+    fix_integrity(&shell, dist, &[&js_name, &wasm_name])?;
+    preload_loader(&shell, dist, &js_name, &format!("{folder}/{LOADER}"))?;
     chunks.sort();
     Ok(Split {
         folder,
@@ -181,14 +182,32 @@ fn app_files(dist: &Path) -> Result<(String, String)> {
     })
 }
 
-/// A fresh work folder beside `dist` (the same disk, so files move cheaply).
-fn tempdir(dist: &Path) -> Result<PathBuf> {
-    let dir = dist.join(".split-work");
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir)?;
+/// A fresh work folder in the system's temporary folder, removed when dropped (also when a step
+/// fails), so nothing of the work is ever published with the site.
+struct WorkDir(PathBuf);
+
+impl WorkDir {
+    fn new() -> Result<WorkDir> {
+        let dir = std::env::temp_dir().join(format!("fieldnotes-split-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir_all(&dir)?;
+        Ok(WorkDir(dir))
     }
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
+}
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl std::ops::Deref for WorkDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
 }
 
 /// Writes `from` to `to`, through `wasm-opt -Oz` when `optimise`.
@@ -221,6 +240,36 @@ fn run(cmd: &mut Command) -> Result<()> {
             String::from_utf8_lossy(&out.stderr).trim()
         );
     }
+    Ok(())
+}
+
+/// Adds to the shell a `modulepreload` of the chunks' loader, beside Trunk's of the app's script
+/// (under the same public URL): the app's script imports the loader as it starts, and the browser
+/// would otherwise ask for it only once that script has arrived, a round trip later.
+fn preload_loader(shell: &Path, dist: &Path, js_name: &str, loader: &str) -> Result<()> {
+    let mut html = std::fs::read_to_string(shell)?;
+    let Some(at) = html.find(&format!("{js_name}\"")) else {
+        return Ok(());
+    };
+    let Some(tag_start) = html[..at].rfind('<') else {
+        return Ok(());
+    };
+    let Some(href) = html[tag_start..at].rfind("href=\"") else {
+        return Ok(());
+    };
+    let public_url = html[tag_start + href + "href=\"".len()..at].to_string();
+    if !html[tag_start..at].contains("modulepreload")
+        || html.contains(&format!("{public_url}{loader}"))
+    {
+        return Ok(());
+    }
+    let digest = sha2::Sha384::digest(std::fs::read(dist.join(loader))?);
+    let integrity = base64::engine::general_purpose::STANDARD.encode(digest);
+    let link = format!(
+        "<link rel=\"modulepreload\" href=\"{public_url}{loader}\" crossorigin=\"anonymous\" integrity=\"sha384-{integrity}\">"
+    );
+    html.insert_str(tag_start, &link);
+    std::fs::write(shell, html)?;
     Ok(())
 }
 
@@ -311,6 +360,35 @@ export const __wasm_split_load_comments = wrapAsyncCb(makeLoad(() => {
             "{html}"
         );
         assert!(html.contains("integrity=\"sha384-keep\""), "{html}");
+    }
+
+    #[test]
+    fn the_loader_is_preloaded_beside_the_apps_script_under_its_public_url() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("pieces/app-1f")).unwrap();
+        std::fs::write(dir.path().join("pieces/app-1f/loader.js"), "loader").unwrap();
+        let shell = dir.path().join("index.html");
+        let trunk = r#"<link rel="modulepreload" href="/blog/fieldnotes-app-1f.js" crossorigin="anonymous">"#;
+        std::fs::write(&shell, format!("<head>{trunk}</head>")).unwrap();
+        for _ in 0..2 {
+            preload_loader(
+                &shell,
+                dir.path(),
+                "fieldnotes-app-1f.js",
+                "pieces/app-1f/loader.js",
+            )
+            .unwrap();
+        }
+        let html = std::fs::read_to_string(&shell).unwrap();
+        let integrity =
+            base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(b"loader"));
+        assert_eq!(
+            html,
+            format!(
+                "<head><link rel=\"modulepreload\" href=\"/blog/pieces/app-1f/loader.js\" crossorigin=\"anonymous\" integrity=\"sha384-{integrity}\">{trunk}</head>"
+            ),
+            "once, before Trunk's link"
+        );
     }
 
     #[test]

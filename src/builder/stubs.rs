@@ -58,8 +58,12 @@ pub fn write_stubs_to(files: &dyn SiteFiles, opts: &StubOptions) -> Result<Stubs
     let mut assets = offline::shell_assets(&shell.html, &site.base_path);
     // The chunks of the split app (`super::split`): named after their build, cached for good and
     // stored by the service worker like the shell's own files.
-    let chunks = super::split::split_files(&assets, |file| files.read(file).ok());
-    assets.extend(chunks);
+    for chunk in super::split::split_files(&assets, |file| files.read(file).ok()) {
+        // The loader may be among the shell's files already (preloaded).
+        if !assets.contains(&chunk) {
+            assets.push(chunk);
+        }
+    }
     let warnings = shell_head(&mut shell, &manifest, &policy);
 
     let comment_files = comment_files(&data, &manifest)?;

@@ -52,6 +52,16 @@ test('a first visit loads the reading core alone; each chunk loads when its feat
     await page.goto(url(`/offline/`));
     await page.locator('main h1', { hasText: 'Reading offline' }).waitFor();
     assert.deepEqual(chunksIn(requests), ['comments', 'offline', 'search']);
+
+    // Saving for offline: the work is a chunk of its own, fetched when a Save button is pressed.
+    await page.goto(url('/tags/'));
+    await page.locator('main a[href^="/tags/"]').first().click();
+    const save = page.getByRole('button', { name: /^Save this tag for offline/ });
+    await save.waitFor();
+    assert.ok(!chunksIn(requests).includes('saving'), 'not before the button is pressed');
+    await save.click();
+    await page.locator('.save-status', { hasText: /^Saved \d+ posts? for offline reading/ }).waitFor();
+    assert.deepEqual(chunksIn(requests), ['comments', 'offline', 'saving', 'search']);
     assert.equal(requests.filter((u) => chunkOf(u) === 'search').length, 1, 'each chunk once');
     assert.deepEqual(problems, []);
   } finally {
@@ -66,8 +76,8 @@ test('on a fast connection the chunks are fetched ahead once the first page is d
     await page.goto(url(`/posts/${post.slug}/#comments`));
     // Named by the address: drawn without scrolling and without waiting for the prefetch.
     await page.locator('section.comments h2', { hasText: `${post.comments} comments` }).waitFor();
-    await page.waitForFunction(() => performance.getEntriesByType('resource').filter((e) => /split_\w+\.wasm$/.test(e.name)).length >= 3);
-    assert.deepEqual(chunksIn(requests), ['comments', 'offline', 'search']);
+    await page.waitForFunction(() => performance.getEntriesByType('resource').filter((e) => /split_\w+\.wasm$/.test(e.name)).length >= 4);
+    assert.deepEqual(chunksIn(requests), ['comments', 'offline', 'saving', 'search']);
     // Fetched ahead, the search chunk answers without another request.
     const before = requests.length;
     await page.locator('#search-box').fill('river');
@@ -111,7 +121,7 @@ test('after one visit every chunk is stored: search, comments and the offline pa
     await page.waitForFunction(() => !!navigator.serviceWorker.controller);
     // Stored on install, though this reader (saving data) never used one.
     await page.waitForFunction(async () => {
-      const wanted = ['search', 'comments', 'offline'];
+      const wanted = ['search', 'comments', 'offline', 'saving'];
       const found = new Set();
       for (const name of await caches.keys()) {
         const cache = await caches.open(name);

@@ -16,7 +16,9 @@ mod status;
 pub use article::Article;
 pub use comment_body::CommentBody;
 pub use comments::CommentSection;
-pub use offline::{NotStored, OfflineMark, OfflineStatus, PostsFuture, SaveForOffline};
+pub use offline::{
+    save, NotStored, OfflineMark, OfflineStatus, PostsFuture, SaveForOffline, SaveJob,
+};
 pub use post_list::{Pagination, PostList};
 pub use post_meta::PostMeta;
 pub use reader_settings::ReaderSettings;

@@ -104,7 +104,6 @@ pub fn SaveForOffline(
     };
     let site = expect_context::<crate::app::data::SiteResource>();
     let save = move |_| {
-        let posts = posts();
         let search = search.clone();
         // With the search index go the lists that show what it finds, offline too.
         let manifest = site
@@ -115,38 +114,25 @@ pub fn SaveForOffline(
             (Some(_), Some(manifest)) => crate::app::data::offline_lists(manifest),
             _ => Vec::new(),
         };
+        let job = SaveJob {
+            posts: posts(),
+            entry: search.map(|(entry, _)| entry),
+            lists,
+            manifest,
+            count,
+            known,
+            progress: set_progress,
+            message: set_message,
+        };
         leptos::task::spawn_local(async move {
             set_message.set(String::new());
-            let result = match posts.await {
-                Ok(posts) => {
-                    known.set(Some(posts.clone()));
-                    let entry = search.map(|(entry, _)| entry);
-                    offline::save_posts(posts, entry, lists, manifest, move |p| {
-                        set_progress.set(Some(p))
-                    })
-                    .await
-                }
-                Err(error) => Err(error),
-            };
-            set_progress.set(None);
-            let used = offline::storage_used().await;
-            set_message.set(match result {
-                Ok(bytes) => {
-                    let mut text = format!(
-                        "Saved {count} post{} for offline reading ({} stored now).",
-                        if count == 1 { "" } else { "s" },
-                        human_bytes(bytes)
-                    );
-                    if let Some(used) = used {
-                        text.push_str(&format!(
-                            " This site uses {} of this browser's storage.",
-                            human_bytes(used)
-                        ));
-                    }
-                    text
-                }
-                Err(error) => format!("Saving stopped: {error} Try again when you are online."),
-            });
+            // The saving itself is a chunk of the app, fetched on the first save.
+            if crate::app::split::save_for_offline(job).await.is_err() {
+                set_progress.set(None);
+                set_message.set(
+                    "Saving could not start: the connection may be down. Try again.".to_string(),
+                );
+            }
         });
     };
     let label = move || {
@@ -172,4 +158,60 @@ pub fn SaveForOffline(
             </p>
         </div>
     }
+}
+
+/// A save asked for by a [`SaveForOffline`] button: what to store, and where to report.
+pub struct SaveJob {
+    posts: PostsFuture,
+    entry: Option<String>,
+    lists: Vec<String>,
+    manifest: Option<crate::model::Manifest>,
+    count: usize,
+    known: RwSignal<Option<Vec<PostSummary>>>,
+    progress: WriteSignal<Option<Progress>>,
+    message: WriteSignal<String>,
+}
+
+/// Runs a save: fetches the posts, stores them (and the search index), then reports what was
+/// stored and the storage the site uses. Called from the `saving` chunk.
+pub async fn save(job: SaveJob) {
+    let SaveJob {
+        posts,
+        entry,
+        lists,
+        manifest,
+        count,
+        known,
+        progress,
+        message,
+    } = job;
+    let result = match posts.await {
+        Ok(posts) => {
+            known.set(Some(posts.clone()));
+            offline::save_posts(posts, entry, lists, manifest, move |p| {
+                progress.set(Some(p))
+            })
+            .await
+        }
+        Err(error) => Err(error),
+    };
+    progress.set(None);
+    let used = offline::storage_used().await;
+    message.set(match result {
+        Ok(bytes) => {
+            let mut text = format!(
+                "Saved {count} post{} for offline reading ({} stored now).",
+                if count == 1 { "" } else { "s" },
+                human_bytes(bytes)
+            );
+            if let Some(used) = used {
+                text.push_str(&format!(
+                    " This site uses {} of this browser's storage.",
+                    human_bytes(used)
+                ));
+            }
+            text
+        }
+        Err(error) => format!("Saving stopped: {error} Try again when you are online."),
+    });
 }
