@@ -5,8 +5,9 @@
 //! the core also calls, is moved by `fieldnotes split` (`builder::split`) into a WASM file of its
 //! own under `pieces/app-<hash>/`, loaded the first time the function is called. Calling one
 //! returns a future: the chunk is fetched (once; a failed fetch is tried again on the next call),
-//! then the function runs. [`Lazy`] draws such a function's view with a placeholder while it
-//! loads and a way to try again when it cannot be loaded.
+//! then the function runs. [`Lazy`] draws such a function's view once it is there (until then, a page
+//! loaded from its address still shows the build's copy of it; otherwise the place stays empty) and a
+//! way to try again when it cannot be loaded.
 //!
 //! | chunk | what it holds | when it loads |
 //! |---|---|---|
