@@ -45,9 +45,7 @@ pub struct SplitOptions<'a> {
 pub fn split_app(opts: &SplitOptions) -> Result<Split> {
     let dist = opts.dist;
     let (js_name, wasm_name) = app_files(dist)?;
-    let hash = js_name
-        .strip_prefix(&format!("{APP}-"))
-        .and_then(|rest| rest.strip_suffix(".js"))
+    let hash = build_hash(&js_name)
         .context("the app's script has no hash in its name")?
         .to_string();
     let input = std::fs::read(opts.wasm)
@@ -117,6 +115,23 @@ pub fn split_app(opts: &SplitOptions) -> Result<Split> {
     })
 }
 
+/// The build's hash in the name Trunk gave the app's script (`fieldnotes-app-<hash>.js`).
+fn build_hash(js_name: &str) -> Option<&str> {
+    js_name
+        .strip_prefix(APP)?
+        .strip_prefix('-')?
+        .strip_suffix(".js")
+}
+
+/// A file's Subresource Integrity value (`sha384-…`).
+fn integrity(bytes: &[u8]) -> String {
+    let digest = sha2::Sha384::digest(bytes);
+    format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
 /// Cargo's WASM of the app for a Trunk profile (`release` or `debug`), under `CARGO_TARGET_DIR` or
 /// `target/`.
 pub fn app_wasm(profile: &str) -> PathBuf {
@@ -134,10 +149,7 @@ pub fn app_wasm(profile: &str) -> PathBuf {
 pub fn split_files(assets: &[String], read: impl Fn(&str) -> Option<Vec<u8>>) -> Vec<String> {
     let mut found = Vec::new();
     for asset in assets {
-        let Some(hash) = asset
-            .strip_prefix(&format!("{APP}-"))
-            .and_then(|rest| rest.strip_suffix(".js"))
-        else {
+        let Some(hash) = build_hash(asset) else {
             continue;
         };
         let folder = format!("{}/app-{hash}", crate::pieces::PIECES_DIR);
@@ -263,10 +275,9 @@ fn preload_loader(shell: &Path, dist: &Path, js_name: &str, loader: &str) -> Res
     {
         return Ok(());
     }
-    let digest = sha2::Sha384::digest(std::fs::read(dist.join(loader))?);
-    let integrity = base64::engine::general_purpose::STANDARD.encode(digest);
+    let integrity = integrity(&std::fs::read(dist.join(loader))?);
     let link = format!(
-        "<link rel=\"modulepreload\" href=\"{public_url}{loader}\" crossorigin=\"anonymous\" integrity=\"sha384-{integrity}\">"
+        "<link rel=\"modulepreload\" href=\"{public_url}{loader}\" crossorigin=\"anonymous\" integrity=\"{integrity}\">"
     );
     html.insert_str(tag_start, &link);
     std::fs::write(shell, html)?;
@@ -278,11 +289,7 @@ fn preload_loader(shell: &Path, dist: &Path, js_name: &str, loader: &str) -> Res
 fn fix_integrity(shell: &Path, dist: &Path, files: &[&str]) -> Result<()> {
     let mut html = std::fs::read_to_string(shell)?;
     for file in files {
-        let digest = sha2::Sha384::digest(std::fs::read(dist.join(file))?);
-        let value = format!(
-            "sha384-{}",
-            base64::engine::general_purpose::STANDARD.encode(digest)
-        );
+        let value = integrity(&std::fs::read(dist.join(file))?);
         let Some(at) = html.find(&format!("{file}\"")) else {
             continue;
         };
