@@ -10,7 +10,7 @@
 
 use fieldnotes::model::{Manifest, SearchEntry};
 use fieldnotes::search::filter::{split, Filter};
-use fieldnotes::search::index::{needs, search, File, Found, Loaded, Need};
+use fieldnotes::search::index::{load_now, File, Found, Loaded, Need};
 use fieldnotes::search::query::{parse, Clause};
 use std::collections::HashMap;
 use std::io::Write;
@@ -61,42 +61,31 @@ impl Data {
             brotli: self.entry_bytes.1,
             rounds: 1,
         };
-        loop {
-            let round = needs(&self.entry, clauses, filters, &loaded, wanted);
-            if round.is_empty() {
-                return (search(clauses, filters, &loaded), cost);
-            }
+        let (dir, entry, sizes) = (&self.dir, &self.entry, &mut self.sizes);
+        let fetch = |round: Vec<Need>| {
             cost.rounds += 1;
-            for need in round {
-                let file = need.file(&self.entry.dir);
-                let path = self.dir.join(&file);
+            let files = round.into_iter().map(|need| {
+                let file = need.file(&entry.dir);
+                let path = dir.join(&file);
                 // A term no post carries has no filter file (the app reads that as no post).
                 let bytes = match need {
                     Need::Filter(..) if !path.exists() => b"[]".to_vec(),
                     _ => read(&path),
                 };
-                let (raw, brotli) = *self
-                    .sizes
+                let (raw, brotli) = *sizes
                     .entry(file)
                     .or_insert_with(|| (bytes.len(), brotli_len(&bytes)));
                 cost.files += 1;
                 cost.raw += raw;
                 cost.brotli += brotli;
-                let parsed = match &need {
-                    Need::List(_) => File::List(json(&bytes)),
-                    Need::Shard(_) => File::Shard(json(&bytes)),
-                    Need::Chunk(..) => File::Chunk(json(&bytes)),
-                    Need::Tail(..) => File::Tail(json(&bytes)),
-                    Need::Filter(..) => File::Filter(json(&bytes)),
-                };
-                loaded.insert(need, parsed);
-            }
-        }
+                let parsed = File::from_json(&need, &bytes).expect("an index file of this build");
+                (need, parsed)
+            });
+            Ok::<_, std::convert::Infallible>(files.collect())
+        };
+        let Ok(found) = load_now(entry, clauses, filters, wanted, &mut loaded, fetch);
+        (found, cost)
     }
-}
-
-fn json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> std::sync::Arc<T> {
-    std::sync::Arc::new(serde_json::from_slice(bytes).expect("an index file of this build"))
 }
 
 fn read(path: &Path) -> Vec<u8> {

@@ -13,7 +13,7 @@ use crate::model::{
     SlugShard, Taxonomy, Term, DOC_BLOCK, FORMAT_VERSION, MANIFEST_FILE,
 };
 use crate::search::filter::{folded, Filter};
-use crate::search::index::{needs, File, Loaded, Need};
+use crate::search::index::{load_with, File, Found, Loaded, Need};
 use crate::search::query::Clause;
 use futures::future::{join_all, FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::{GetUntracked, LocalResource};
@@ -396,37 +396,36 @@ pub fn prefetch_post(site: SiteResource, slug: String, file: String) {
     });
 }
 
-/// Loads the search index files a query needs for its first `wanted` results, round after
-/// round as [`needs`] names them (each file fetched once per visit, so asking again for more
-/// results fetches only what is new).
+/// What a query finds for its first `wanted` results: the search index files it needs are
+/// fetched round after round as [`crate::search::index::needs`] names them (each file fetched once per visit, so asking
+/// again for more results fetches only what is new).
 pub async fn load_index(
     entry_file: &str,
     clauses: &[Clause],
     filters: &[Filter],
     wanted: usize,
-) -> Result<Loaded, LoadError> {
+) -> Result<Found, LoadError> {
     let entry = load_entry(entry_file).await?;
     let mut loaded = Loaded {
         dir: entry.dir.clone(),
         ..Loaded::default()
     };
-    loop {
-        let round = needs(&entry, clauses, filters, &loaded, wanted);
-        if round.is_empty() {
-            return Ok(loaded);
+    let dir = entry.dir.clone();
+    load_with(&entry, clauses, filters, wanted, &mut loaded, |round| {
+        let dir = dir.clone();
+        async move {
+            let files = join_all(round.into_iter().map(|need| {
+                let file = need.file(&dir);
+                async move {
+                    let got = index_file(&need, &file).await;
+                    got.map(|got| (need, got))
+                }
+            }))
+            .await;
+            files.into_iter().collect()
         }
-        let files = join_all(round.into_iter().map(|need| {
-            let file = need.file(&entry.dir);
-            async move {
-                let got = index_file(&need, &file).await;
-                (need, got)
-            }
-        }))
-        .await;
-        for (need, file) in files {
-            loaded.insert(need, file?);
-        }
-    }
+    })
+    .await
 }
 
 /// One file of the search index, of the kind `need` names.

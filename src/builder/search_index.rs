@@ -18,7 +18,7 @@ use crate::model::{
 };
 use crate::search::filter::folded;
 use crate::search::index::Document;
-use crate::search::query::{bm25, TAG_BOOST, TITLE_BOOST};
+use crate::search::query::{bm25, CATEGORY_BOOST, HEADING_BOOST, TAG_BOOST, TITLE_BOOST};
 use crate::search::tokenize::each_term;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -40,9 +40,12 @@ pub(super) fn search_files(site: &Site, files: &Output) -> (String, u64) {
     let built = build_from(site.posts.len(), &|i, index| {
         let post = &site.posts[i];
         let text = markdown::analyze(&post.body).text;
+        let headings: Vec<String> = post.toc.iter().map(|h| h.text.clone()).collect();
         index(&Document {
             title: &post.summary.title,
             tags: &post.summary.tags,
+            categories: &post.summary.categories,
+            headings: &headings,
             body: &text,
         });
     });
@@ -567,6 +570,8 @@ fn index_batch(first: usize, end: usize, doc: &Posts) -> Partial {
             // a phrase never joins the end of one to the start of the next.
             let fields = std::iter::once((doc.title, TITLE_BOOST))
                 .chain(doc.tags.iter().map(|t| (t.as_str(), TAG_BOOST)))
+                .chain(doc.categories.iter().map(|c| (c.as_str(), CATEGORY_BOOST)))
+                .chain(doc.headings.iter().map(|h| (h.as_str(), HEADING_BOOST)))
                 .chain(std::iter::once((doc.body, 0.0)));
             let mut offset = 0u32;
             let mut body_length = 0u32;
@@ -762,7 +767,7 @@ mod tests {
     use crate::model::{Chunk, Posting, Shard, Term};
     use crate::search::filter::Filter;
     use crate::search::index::{
-        candidates, needs, search, File, Hit, Loaded, Need, MAX_EXPANSIONS,
+        candidates, load_now, search, File, Hit, Loaded, Need, MAX_EXPANSIONS,
     };
     use crate::search::query::parse;
     use std::sync::Arc;
@@ -775,6 +780,7 @@ mod tests {
                 title: "",
                 tags: &[],
                 body,
+                ..Default::default()
             })
             .collect()
     }
@@ -838,13 +844,11 @@ mod tests {
     ) -> Vec<Vec<Need>> {
         let clauses = parse(query);
         let mut rounds = Vec::new();
-        loop {
-            let round = needs(entry, &clauses, filters, into, wanted);
-            if round.is_empty() {
-                return rounds;
-            }
-            for need in &round {
-                let file = match need {
+        let fetch = |round: Vec<Need>| {
+            assert!(rounds.len() < 50, "a search that never ends: {rounds:?}");
+            rounds.push(round.clone());
+            let files = round.into_iter().map(|need| {
+                let file = match &need {
                     Need::List(key) => File::List(from.lists[key].clone()),
                     Need::Shard(key) => File::Shard(from.shards[key].clone()),
                     Need::Chunk(key, n) => File::Chunk(from.chunks[&(key.clone(), *n)].clone()),
@@ -858,11 +862,12 @@ mod tests {
                             .unwrap_or_default(),
                     ),
                 };
-                into.insert(need.clone(), file);
-            }
-            rounds.push(round);
-            assert!(rounds.len() < 50, "a search that never ends: {rounds:?}");
-        }
+                (need, file)
+            });
+            Ok::<_, std::convert::Infallible>(files.collect())
+        };
+        let Ok(_) = load_now(entry, &clauses, filters, wanted, into, fetch);
+        rounds
     }
 
     /// Only the files a query needs for its first `wanted` results, as the app fetches them.
@@ -925,7 +930,12 @@ mod tests {
         let owned = docs();
         let input: Vec<Document> = owned
             .iter()
-            .map(|(title, tags, body)| Document { title, tags, body })
+            .map(|(title, tags, body)| Document {
+                title,
+                tags,
+                body,
+                ..Default::default()
+            })
             .collect();
         hits(query, &index_of(&input))
             .into_iter()
@@ -942,12 +952,14 @@ mod tests {
                 title: "Notes",
                 tags: &tags,
                 body: "the ferry was late",
+                ..Default::default()
             },
             // against once in the title of a post with a longer body.
             Document {
                 title: "Ferry",
                 tags: &tags,
                 body: "we waited at the pier for an hour with coffee and a book of stories",
+                ..Default::default()
             },
         ];
         let index = index_of(&input);
@@ -960,11 +972,13 @@ mod tests {
                 title: "x",
                 tags: &tags,
                 body: "we saw boats again on the river near the old town",
+                ..Default::default()
             },
             Document {
                 title: "y",
                 tags: &boats,
                 body: "a long day of walking in the hills with no water",
+                ..Default::default()
             },
         ];
         let index = index_of(&input);
@@ -1003,21 +1017,25 @@ mod tests {
                 title: "a",
                 tags: &tags,
                 body: "boats and boats on the water",
+                ..Default::default()
             },
             Document {
                 title: "b",
                 tags: &tags,
                 body: "a boat on the water today",
+                ..Default::default()
             },
             Document {
                 title: "c",
                 tags: &tags,
                 body: "a bost on the water today",
+                ..Default::default()
             },
             Document {
                 title: "d",
                 tags: &tags,
                 body: "nothing on the water today",
+                ..Default::default()
             },
         ];
         let index = index_of(&input);
@@ -1074,6 +1092,12 @@ mod tests {
         let found = search(&parse("the "), &[], &first);
         assert_eq!(found.total, Some(TOP_POSTINGS + 20));
         assert!(!found.whole);
+        // Quoted, the same word is one term too: its count is exact, not "at least" a page.
+        let quoted = fetched_for(&index, "\"the\"", 20);
+        assert!(quoted.tails.is_empty());
+        let found = search(&parse("\"the\""), &[], &quoted);
+        assert!(!found.whole);
+        assert_eq!(found.total, Some(TOP_POSTINGS + 20));
         same_first(&index, "the ", 20);
         // Asking for more than the first tier holds fetches the next.
         let more = fetched_for(&index, "the ", TOP_POSTINGS + 5);

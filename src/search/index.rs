@@ -71,6 +71,23 @@ pub enum File {
     Filter(Arc<Docs>),
 }
 
+impl File {
+    /// The file `need` names, read from its JSON (for callers that read the files themselves:
+    /// the tests, the benchmarks; the app parses each kind as it fetches it).
+    pub fn from_json(need: &Need, json: &[u8]) -> serde_json::Result<File> {
+        fn parsed<T: serde::de::DeserializeOwned>(json: &[u8]) -> serde_json::Result<Arc<T>> {
+            serde_json::from_slice(json).map(Arc::new)
+        }
+        Ok(match need {
+            Need::List(_) => File::List(parsed(json)?),
+            Need::Shard(_) => File::Shard(parsed(json)?),
+            Need::Chunk(..) => File::Chunk(parsed(json)?),
+            Need::Tail(..) => File::Tail(parsed(json)?),
+            Need::Filter(..) => File::Filter(parsed(json)?),
+        })
+    }
+}
+
 impl Loaded {
     /// Keeps a file the search needed; a file of another kind than `need` names is ignored.
     pub fn insert(&mut self, need: Need, file: File) {
@@ -170,20 +187,110 @@ fn terms_of(clauses: &[Clause]) -> impl Iterator<Item = &str> {
     })
 }
 
+/// What a search does next: fetch a round of files (together), or answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    Fetch(Vec<Need>),
+    /// What is loaded answers the query: its results (the search is not run again).
+    Done(Found),
+}
+
+impl Step {
+    /// The files to fetch; none when the search is done.
+    pub fn round(&self) -> &[Need] {
+        match self {
+            Step::Fetch(round) => round,
+            Step::Done(_) => &[],
+        }
+    }
+}
+
 /// The files a search must load next to answer `wanted` results, in one round (fetched
-/// together); none when what is loaded answers it. Call again once they are loaded.
+/// together), or its results when what is loaded answers it. Call again once they are loaded;
+/// [`load_with`] and [`load_now`] do.
 pub fn needs(
     entry: &SearchEntry,
     clauses: &[Clause],
     filters: &[Filter],
     loaded: &Loaded,
     wanted: usize,
-) -> Vec<Need> {
+) -> Step {
+    match next_round(entry, clauses, filters, loaded) {
+        Some(round) => Step::Fetch(round),
+        None => {
+            // 5. The next tier of each term still cut short, while the best `wanted` are not sure.
+            let found = search(clauses, filters, loaded);
+            if found.hits.len() >= wanted || found.whole || found.next.is_empty() {
+                Step::Done(found)
+            } else {
+                Step::Fetch(found.next)
+            }
+        }
+    }
+}
+
+/// The engine's loop, for a caller that fetches asynchronously: `fetch` loads one round's files
+/// (all of them together, as it can) into `loaded`, which keeps them for the next query. Returns
+/// what the search found for its first `wanted` results.
+pub async fn load_with<E, F, Fut>(
+    entry: &SearchEntry,
+    clauses: &[Clause],
+    filters: &[Filter],
+    wanted: usize,
+    loaded: &mut Loaded,
+    mut fetch: F,
+) -> Result<Found, E>
+where
+    F: FnMut(Vec<Need>) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<(Need, File)>, E>>,
+{
+    loop {
+        match needs(entry, clauses, filters, loaded, wanted) {
+            Step::Done(found) => return Ok(found),
+            Step::Fetch(round) => {
+                for (need, file) in fetch(round).await? {
+                    loaded.insert(need, file);
+                }
+            }
+        }
+    }
+}
+
+/// [`load_with`] for a caller that has the files at hand (the builder's tests, the benchmarks):
+/// `fetch` loads one round's files at once.
+pub fn load_now<E>(
+    entry: &SearchEntry,
+    clauses: &[Clause],
+    filters: &[Filter],
+    wanted: usize,
+    loaded: &mut Loaded,
+    mut fetch: impl FnMut(Vec<Need>) -> Result<Vec<(Need, File)>, E>,
+) -> Result<Found, E> {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+    let run = load_with(entry, clauses, filters, wanted, loaded, |round| {
+        std::future::ready(fetch(round))
+    });
+    let mut run = std::pin::pin!(run);
+    // Every future it awaits is ready: one poll runs it to the end.
+    match run.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(found) => found,
+        Poll::Pending => unreachable!("a search over files at hand never waits"),
+    }
+}
+
+/// The files of steps 1 to 4 of [`needs`] still missing; `None` when all are loaded.
+fn next_round(
+    entry: &SearchEntry,
+    clauses: &[Clause],
+    filters: &[Filter],
+    loaded: &Loaded,
+) -> Option<Vec<Need>> {
     let typed: Vec<&str> = terms_of(clauses).collect();
     // 1. The paths of the words as typed.
     let paths: Vec<Vec<String>> = typed.iter().map(|term| path_of(term)).collect();
     if let Some(round) = missing_along(entry, &paths, loaded) {
-        return round;
+        return Some(round);
     }
     // 2. Long words not in the index as typed: the reversed tree, then the paths of the words
     // it finds.
@@ -200,7 +307,7 @@ pub fn needs(
         .collect();
     let back: Vec<Vec<String>> = unknown.iter().map(|term| reversed_path(term)).collect();
     if let Some(round) = missing_along(entry, &back, loaded) {
-        return round;
+        return Some(round);
     }
     let found: Vec<Vec<String>> = unknown
         .iter()
@@ -208,7 +315,7 @@ pub fn needs(
         .map(|(name, _, _)| path_of(&name))
         .collect();
     if let Some(round) = missing_along(entry, &found, loaded) {
-        return round;
+        return Some(round);
     }
     // 3. The chunks of every term the query uses, and its filters.
     let mut round: BTreeSet<Need> = clauses
@@ -224,7 +331,7 @@ pub fn needs(
         .filter(|need| !loaded.has(need))
         .collect();
     if !round.is_empty() {
-        return round.into_iter().collect();
+        return Some(round.into_iter().collect());
     }
     // 4. Exclusions are exact: every post with an excluded term is known.
     for clause in clauses {
@@ -240,15 +347,7 @@ pub fn needs(
             }
         }
     }
-    if !round.is_empty() {
-        return round.into_iter().collect();
-    }
-    // 5. The next tier of each term still cut short, while the best `wanted` are not sure.
-    let found = search(clauses, filters, loaded);
-    if found.hits.len() >= wanted || found.whole {
-        return Vec::new();
-    }
-    found.next.into_iter().collect()
+    (!round.is_empty()).then(|| round.into_iter().collect())
 }
 
 /// The key lists, else the shards, missing along `paths` of keys (those the entry and the loaded
@@ -316,7 +415,12 @@ fn forward_candidates(typed: &str, prefix: bool, loaded: &Loaded) -> Vec<(String
 /// Whether a typed word is in the index as typed, or begins a word of it while it is being
 /// typed: then a typo in its first letters is not looked for.
 fn known(typed: &str, prefix: bool, loaded: &Loaded) -> bool {
-    forward_candidates(typed, prefix, loaded)
+    known_among(&forward_candidates(typed, prefix, loaded))
+}
+
+/// Whether forward candidates of a typed word hold it as typed (or a word it begins).
+fn known_among(forward: &[(String, Match, u32)]) -> bool {
+    forward
         .iter()
         .any(|f| matches!(f.1, Match::Exact | Match::Prefix))
 }
@@ -328,11 +432,8 @@ pub(crate) fn candidates(typed: &str, prefix: bool, loaded: &Loaded) -> Vec<(Str
     let mut found = forward_candidates(typed, prefix, loaded);
     // The reversed tree only for a word the index does not have as typed (as [`needs`] fetches
     // it), so the answer does not depend on what else happens to be loaded.
-    let known = found
-        .iter()
-        .any(|f| matches!(f.1, Match::Exact | Match::Prefix));
     let mut seen: HashSet<String> = found.iter().map(|f| f.0.clone()).collect();
-    let back = if known {
+    let back = if known_among(&found) {
         Vec::new()
     } else {
         reversed_candidates(typed, loaded)
@@ -362,10 +463,16 @@ fn clause_terms(clause: &Clause, loaded: &Loaded) -> Vec<String> {
     }
 }
 
-/// What is indexed of a post.
+/// What is indexed of a post: its fields, in the order they weigh (a word in the title counts
+/// most, then in a tag, a category, a heading; the body least: [`crate::search::query::TITLE_BOOST`]
+/// and the others).
+#[derive(Default)]
 pub struct Document<'a> {
     pub title: &'a str,
     pub tags: &'a [String],
+    pub categories: &'a [String],
+    /// The headings' text (also part of the body).
+    pub headings: &'a [String],
     pub body: &'a str,
 }
 
@@ -407,9 +514,15 @@ struct Known {
 pub fn search(clauses: &[Clause], filters: &[Filter], loaded: &Loaded) -> Found {
     let mut known: Vec<Known> = Vec::new();
     let mut excluded: HashSet<u32> = HashSet::new();
+    // The terms each word matched, worked out once.
+    let mut expanded: Vec<Vec<(String, Match)>> = Vec::new();
     for clause in clauses {
         match clause {
-            Clause::Word { term, prefix } => known.push(word_matches(term, *prefix, loaded)),
+            Clause::Word { term, prefix } => {
+                let terms = candidates(term, *prefix, loaded);
+                known.push(word_matches(&terms, loaded));
+                expanded.push(terms);
+            }
             Clause::Phrase(terms) => known.push(phrase_matches(terms, loaded)),
             Clause::Excluded(terms) => {
                 excluded.extend(phrase_matches(terms, loaded).scores.into_keys())
@@ -429,18 +542,21 @@ pub fn search(clauses: &[Clause], filters: &[Filter], loaded: &Loaded) -> Found 
     });
     let allowed = allowed.map(|set| &set - &excluded);
     let mut found = rank(known, &excluded, allowed.as_ref());
-    // One word: each term it matched is in as many posts as its count says, known before they
-    // are all loaded; the whole count when it is one term.
-    found.at_least = found.hits.len();
-    if let ([Clause::Word { term, prefix }], []) = (clauses, filters) {
-        let terms = candidates(term, *prefix, loaded);
-        let counts = terms
-            .iter()
-            .filter_map(|(name, _)| loaded.term(name).map(|t| t.df as usize));
-        found.at_least = found.at_least.max(counts.max().unwrap_or(0));
-        if let [(name, _)] = terms.as_slice() {
-            found.total = loaded.term(name).map(|t| t.df as usize);
+    // One term, typed or quoted: its count is in its shard, known before its posts are all
+    // loaded. One word that expands to several terms: at least as many posts as the commonest.
+    let df = |name: &str| loaded.term(name).map(|t| t.df as usize);
+    match (clauses, filters, expanded.as_slice()) {
+        ([Clause::Word { .. }], [], [terms]) => match terms.as_slice() {
+            [(name, _)] => found.total = found.total.or(df(name)),
+            terms => {
+                let most = terms.iter().filter_map(|(name, _)| df(name)).max();
+                found.at_least = found.at_least.max(most.unwrap_or(0));
+            }
+        },
+        ([Clause::Phrase(terms)], [], _) if terms.len() == 1 => {
+            found.total = found.total.or(df(&terms[0]));
         }
+        _ => {}
     }
     found
 }
@@ -526,23 +642,25 @@ fn rank(known: Vec<Known>, excluded: &HashSet<u32>, allowed: Option<&HashSet<u32
     }
 }
 
-/// Posts with a term near `typed`: for each post the best match, weighted by its kind.
-fn word_matches(typed: &str, prefix: bool, loaded: &Loaded) -> Known {
+/// Posts with one of a word's `terms` (its [`candidates`]): for each post the best match,
+/// weighted by its kind.
+fn word_matches(terms: &[(String, Match)], loaded: &Loaded) -> Known {
     let mut scores: HashMap<u32, (f32, Vec<String>)> = HashMap::new();
     let mut beyond: Option<f32> = None;
     let mut next = Vec::new();
-    for (name, kind) in candidates(typed, prefix, loaded) {
-        let Some((postings, reach)) = loaded.postings(&name) else {
+    for (name, kind) in terms {
+        let kind = *kind;
+        let Some((postings, reach)) = loaded.postings(name) else {
             continue;
         };
         for Posting(doc, weight, _) in postings {
-            let score = *weight as f32 / WEIGHT_SCALE * kind.weight();
+            let score = kind.score(*weight as f32 / WEIGHT_SCALE);
             let entry = scores.entry(*doc).or_insert((0.0, Vec::new()));
             entry.0 = entry.0.max(score);
             entry.1.push(name.clone());
         }
         if let Reach::Partial { floor, next: tier } = reach {
-            let most = floor as f32 / WEIGHT_SCALE * kind.weight();
+            let most = kind.score(floor as f32 / WEIGHT_SCALE);
             beyond = Some(beyond.unwrap_or(0.0).max(most));
             next.push(Need::Tail(name.clone(), tier));
         }
@@ -617,13 +735,13 @@ fn phrase_matches(terms: &[String], loaded: &Loaded) -> Known {
         if side_by_side {
             scores.insert(
                 *doc,
-                (score / WEIGHT_SCALE * Match::Exact.weight(), terms.to_vec()),
+                (Match::Exact.score(score / WEIGHT_SCALE), terms.to_vec()),
             );
         }
     }
     Known {
         scores,
-        beyond: beyond.map(|()| most / WEIGHT_SCALE * Match::Exact.weight()),
+        beyond: beyond.map(|()| Match::Exact.score(most / WEIGHT_SCALE)),
         next,
     }
 }
@@ -651,7 +769,7 @@ mod tests {
         assert_eq!((top, deep), (entry.keys.clone(), entry.deep.clone()));
         let query = parse("river \"night market\" -bus");
         let mut loaded = Loaded::default();
-        let lists_needed = needs(&entry, &query, &[], &loaded, 20);
+        let lists_needed = needs(&entry, &query, &[], &loaded, 20).round().to_vec();
         assert_eq!(
             lists_needed,
             ["b", "m", "n", "r"].map(|k| Need::List(k.into()))
@@ -660,7 +778,7 @@ mod tests {
             let Need::List(key) = &need else { panic!() };
             loaded.insert(need.clone(), File::List(Arc::new(lists[key].clone())));
         }
-        let shards = needs(&entry, &query, &[], &loaded, 20);
+        let shards = needs(&entry, &query, &[], &loaded, 20).round().to_vec();
         assert_eq!(
             shards,
             ["", "b", "bu", "m", "ma", "mar", "n", "ni", "r", "ri"].map(|k| Need::Shard(k.into()))
@@ -700,10 +818,15 @@ mod tests {
             keys: vec![String::new()],
             deep: vec![],
         };
-        let river = needs(&entry, &parse("river "), &[], &loaded, 20);
+        let river = needs(&entry, &parse("river "), &[], &loaded, 20)
+            .round()
+            .to_vec();
         assert_eq!(river, [Need::Chunk(String::new(), 0)]);
         assert_eq!(river[0].file("t"), "t/_.0.json");
-        assert!(needs(&entry, &parse("ferry "), &[], &loaded, 20).is_empty());
+        assert!(matches!(
+            needs(&entry, &parse("ferry "), &[], &loaded, 20),
+            Step::Done(found) if found.hits.len() == 1
+        ));
         assert!(
             search(&parse("river "), &[], &loaded).hits.is_empty(),
             "not loaded yet"

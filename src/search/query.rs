@@ -79,7 +79,30 @@ impl Match {
             Match::Typo(_) => 0.25,
         }
     }
+
+    /// Where a match of this kind starts: a post holding a word as typed ranks above every post
+    /// that holds only a longer word it begins, which ranks above every post with only a typo,
+    /// whatever their weights (a rare longer word said often, `securityoptions` in a release
+    /// note, would otherwise outrank "security" in a title). Weights then order the posts of a
+    /// tier; a match's weight (BM25F, [`bm25`]) stays far below [`TIER`].
+    pub fn tier(self) -> f32 {
+        match self {
+            Match::Exact => 3.0 * TIER,
+            Match::Prefix => 2.0 * TIER,
+            Match::Typo(1) => TIER,
+            Match::Typo(_) => 0.0,
+        }
+    }
+
+    /// A post's score for a term of this kind that weighs `weight` in it ([`bm25`]).
+    pub fn score(self, weight: f32) -> f32 {
+        self.tier() + weight * self.weight()
+    }
 }
+
+/// The span of one kind of match's scores ([`Match::tier`]): more than any BM25F weight reaches
+/// (at most about 2.2 × ln of the number of posts, under 30 for a million posts).
+pub const TIER: f32 = 1000.0;
 
 /// Typos forgiven in a word of `len` characters: none under 4, one from 4, two from 8.
 pub fn typo_budget(len: usize) -> u8 {
@@ -163,9 +186,13 @@ pub fn bm25(boosted: f32, body: f32, df: u32, n: u32, len: u32, avg_len: f32) ->
     idf * tf * (K1 + 1.0) / (tf + K1)
 }
 
-/// How much more a term counts in a post's title and tags than in its body.
+/// How much more a term counts in a post's title, tags, categories and headings than in its body
+/// (BM25F: the boosted fields are short, so their counts are not normalised for length). A
+/// heading's words are in the body too, so they count once as a heading and once as body text.
 pub const TITLE_BOOST: f32 = 3.0;
 pub const TAG_BOOST: f32 = 2.0;
+pub const CATEGORY_BOOST: f32 = 1.5;
+pub const HEADING_BOOST: f32 = 1.25;
 
 #[cfg(test)]
 mod tests {

@@ -1,16 +1,19 @@
 //! Search without the index: a query run straight over a few posts' text. The browser uses it
 //! offline, over the posts it has stored, when the index files a query needs are not stored.
 //! Same tokenizer, same query language and match kinds as the index, simpler scoring: each
-//! clause's best match, weighted by where it is (title ×3, tags ×2, body ×1) and how often.
+//! clause's best match, weighted by where it is (title, tags, categories, headings, body, with the
+//! index's boosts) and how often; the kind of match (exact, prefix, typo) ranks first, as there.
 
 use super::index::{Document, Hit};
-use super::query::{matches, Clause};
+use super::query::{matches, Clause, Match, CATEGORY_BOOST, HEADING_BOOST, TAG_BOOST, TITLE_BOOST};
 use super::tokenize::tokenize;
 
 /// The text of one post, as terms in order, field by field.
 struct Fields {
     title: Vec<String>,
     tags: Vec<String>,
+    categories: Vec<String>,
+    headings: Vec<String>,
     body: Vec<String>,
 }
 
@@ -20,12 +23,21 @@ impl Fields {
         Fields {
             title: terms(doc.title),
             tags: terms(&doc.tags.join(" ")),
+            categories: terms(&doc.categories.join(" ")),
+            headings: terms(&doc.headings.join(" ")),
             body: terms(doc.body),
         }
     }
 
-    fn each(&self) -> [(&[String], f32); 3] {
-        [(&self.title, 3.0), (&self.tags, 2.0), (&self.body, 1.0)]
+    /// Each field with what a match in it weighs, as the index weighs them.
+    fn each(&self) -> [(&[String], f32); 5] {
+        [
+            (&self.title, TITLE_BOOST),
+            (&self.tags, TAG_BOOST),
+            (&self.categories, CATEGORY_BOOST),
+            (&self.headings, HEADING_BOOST),
+            (&self.body, 1.0),
+        ]
     }
 
     /// Whether the terms stand side by side in some field.
@@ -50,6 +62,8 @@ pub fn scan(clauses: &[Clause], docs: &[Document]) -> Vec<Hit> {
             match clause {
                 Clause::Word { term, prefix } => {
                     let mut best = 0.0f32;
+                    // The best kind of match anywhere in the post sets its tier, as in the index.
+                    let mut tier: Option<Match> = None;
                     for (terms, boost) in fields.each() {
                         let mut count = 0.0f32;
                         let mut weight = 0.0f32;
@@ -57,6 +71,7 @@ pub fn scan(clauses: &[Clause], docs: &[Document]) -> Vec<Hit> {
                             if let Some(kind) = matches(term, candidate, *prefix) {
                                 count += 1.0;
                                 weight = weight.max(kind.weight());
+                                tier = Some(tier.map_or(kind, |t| t.min(kind)));
                                 if !matched.contains(candidate) {
                                     matched.push(candidate.clone());
                                 }
@@ -66,16 +81,16 @@ pub fn scan(clauses: &[Clause], docs: &[Document]) -> Vec<Hit> {
                             best += weight * boost * (1.0 + count.ln());
                         }
                     }
-                    if best == 0.0 {
+                    let Some(tier) = tier else {
                         continue 'docs;
-                    }
-                    score += best;
+                    };
+                    score += tier.tier() + best;
                 }
                 Clause::Phrase(terms) => {
                     if !fields.has_phrase(terms) {
                         continue 'docs;
                     }
-                    score += terms.len() as f32;
+                    score += Match::Exact.tier() + terms.len() as f32;
                     for term in terms {
                         if !matched.contains(term) {
                             matched.push(term.clone());
@@ -124,7 +139,12 @@ mod tests {
         let owned = docs();
         let docs: Vec<Document> = owned
             .iter()
-            .map(|(title, tags, body)| Document { title, tags, body })
+            .map(|(title, tags, body)| Document {
+                title,
+                tags,
+                body,
+                ..Default::default()
+            })
             .collect();
         scan(&parse(query), &docs)
             .into_iter()
@@ -146,6 +166,44 @@ mod tests {
         assert_eq!(run("\"boat slow\""), Vec::<u32>::new());
         assert_eq!(run("river -noodles"), [1]);
         assert_eq!(run("river dawn"), [0], "every word must match");
+    }
+
+    #[test]
+    fn kinds_of_match_rank_before_weights_and_fields_weigh_as_in_the_index() {
+        let (cats, heads) = (["Letters".to_string()], ["Monsoon".to_string()]);
+        let docs = [
+            // A longer word, said often and in the title.
+            Document {
+                title: "Boats, boats",
+                body: "boats boats boats boats",
+                ..Default::default()
+            },
+            // The word as typed, once in the body.
+            Document {
+                body: "a small boat",
+                ..Default::default()
+            },
+            Document {
+                body: "letters and the monsoon",
+                ..Default::default()
+            },
+            Document {
+                categories: &cats,
+                body: "a card home",
+                ..Default::default()
+            },
+            Document {
+                headings: &heads,
+                body: "Monsoon. Rain each day.",
+                ..Default::default()
+            },
+        ];
+        let order = |query: &str| -> Vec<u32> {
+            scan(&parse(query), &docs).iter().map(|h| h.doc).collect()
+        };
+        assert_eq!(order("boat"), [1, 0], "exact above prefix");
+        assert_eq!(order("letters"), [3, 2], "a category above the body");
+        assert_eq!(order("monsoon"), [4, 2], "a heading above the body");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::listing::term_counts;
 use crate::model::{Manifest, PostSummary, Taxonomy, TermIndex};
 use crate::routes::{highlight_query, tag_segment, Route, SearchQuery};
 use crate::search::filter::{self, Filter};
-use crate::search::index::{self, search, Document};
+use crate::search::index::{self, Document};
 use crate::search::query::{parse, Clause};
 use crate::search::scan::scan;
 use crate::search::{highlight, snippet};
@@ -176,9 +176,9 @@ async fn find(
     // Measured from here to the hits, fetching included.
     let span = Span::start("fieldnotes:search");
     let source = match load_index(entry, &clauses, filters, RESULTS_PAGE).await {
-        Ok(loaded) => Source::Index {
+        Ok(found) => Source::Index {
             entry: entry.clone(),
-            first: Arc::new(search(&clauses, filters, &loaded)),
+            first: Arc::new(found),
             clauses: Arc::new(clauses),
         },
         Err(LoadError::Network(_)) if offline::is_controlled() => {
@@ -210,14 +210,17 @@ async fn search_stored(clauses: &[Clause]) -> (Results, usize) {
         if let (Ok(post), Ok(text)) = (post, text) {
             let mut summary = post.summary.clone();
             summary.file = file.clone();
-            read.push((summary, text));
+            let headings: Vec<String> = post.toc.iter().map(|h| h.text.clone()).collect();
+            read.push((summary, headings, text));
         }
     }
     let docs: Vec<Document> = read
         .iter()
-        .map(|(summary, body)| Document {
+        .map(|(summary, headings, body)| Document {
             title: &summary.title,
             tags: &summary.tags,
+            categories: &summary.categories,
+            headings,
             body,
         })
         .collect();
@@ -253,8 +256,7 @@ async fn resolve(
             let found = if first.whole || first.hits.len() >= wanted {
                 first.clone()
             } else {
-                let loaded = load_index(entry, clauses, filters, wanted).await?;
-                Arc::new(search(clauses, filters, &loaded))
+                Arc::new(load_index(entry, clauses, filters, wanted).await?)
             };
             let hits = &found.hits[..wanted.min(found.hits.len())];
             let docs: Vec<u32> = hits.iter().map(|h| h.doc).collect();
