@@ -6,6 +6,7 @@
 //! | piece | what it holds | when it loads |
 //! |---|---|---|
 //! | [`MARKDOWN`] | the comment renderer (pulldown-cmark and the safety filter) | a reader opens the comment form's preview, or has comments of their own waiting |
+//! | [`SEARCH`] | the search engine, in a Web Worker | a reader focuses the search box or opens /search |
 
 /// Folder of the pieces in the built site.
 pub const PIECES_DIR: &str = "pieces";
@@ -30,8 +31,17 @@ pub const MARKDOWN: Piece = Piece {
     global: "fieldnotesMarkdown",
 };
 
+/// The search engine, run in a Web Worker: `ready` is the worker's own script, which loads the
+/// module inside the worker (there `global` is wasm-bindgen's loader, never on `window`).
+pub const SEARCH: Piece = Piece {
+    script: "pieces/fieldnotes-search.js",
+    wasm: "pieces/fieldnotes-search_bg.wasm",
+    ready: "pieces/fieldnotes-search-worker.js",
+    global: "wasm_bindgen",
+};
+
 /// Every piece.
-pub const ALL: &[Piece] = &[MARKDOWN];
+pub const ALL: &[Piece] = &[MARKDOWN, SEARCH];
 
 impl Piece {
     /// Its files, relative to the site's root.

@@ -739,6 +739,9 @@ fn stubs_write_a_service_worker_that_precaches_this_build() {
         "/pieces/fieldnotes-markdown-ready.js".into(),
         "/pieces/fieldnotes-markdown.js".into(),
         "/pieces/fieldnotes-markdown_bg.wasm".into(),
+        "/pieces/fieldnotes-search-worker.js".into(),
+        "/pieces/fieldnotes-search.js".into(),
+        "/pieces/fieldnotes-search_bg.wasm".into(),
         "/shell.html".into(),
     ];
     expected.sort();

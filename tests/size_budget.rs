@@ -309,7 +309,16 @@ fn the_repository_budgets_file_reads_in_its_own_order() {
     let names: Vec<_> = budgets.pieces.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(
         names,
-        ["core", "markdown", "search", "comments", "offline", "saving", "shared"]
+        [
+            "core",
+            "markdown",
+            "search",
+            "search-worker",
+            "comments",
+            "offline",
+            "saving",
+            "shared"
+        ]
     );
     assert!(budgets.pieces[1].about.is_some());
 

@@ -627,16 +627,34 @@ const WATCH_SEARCH = (timeout) => {
     const failed = document.querySelector('main .load-failed');
     const title = state.target === '' ? 'Search · ' : `Search: ${state.target} · `;
     const status = document.querySelector('main .search-status');
-    // The count is drawn with the results: until then the status line is empty.
-    const shown = document.title.startsWith(title) && status?.textContent.trim() && !document.querySelector('main .loading');
+    // The count is drawn with the results: until then the status line is empty. On screen means
+    // the count and the first five results (a phone's first screen), or all when fewer: the app
+    // draws those first and the rest of the page's as their cards arrive.
+    const said = status?.textContent.match(/(\d+) posts? found/);
+    const firstScreen = Math.min(5, said ? Number(said[1]) : 0);
+    const cards = document.querySelectorAll('main .search-results > li').length;
+    const shown = document.title.startsWith(title) && status?.textContent.trim() && !document.querySelector('main .loading')
+      && cards >= firstScreen;
     if (!failed && !shown) return;
     const at = performance.now();
     const inputAt = state.inputAt;
     state.target = null;
-    const measures = inputAt === null ? [] : performance.getEntriesByName('fieldnotes:search', 'measure')
-      .filter((m) => m.startTime >= inputAt);
+    const since = (name) => (inputAt === null ? [] : performance.getEntriesByName(name, 'measure')
+      .filter((m) => m.startTime >= inputAt));
+    const measures = since('fieldnotes:search');
+    // The parts of the search the app measures (src/app/data.rs, src/app/pages/search.rs): each
+    // round of index files (fetch and parse), the parsing alone, the cards of the results.
+    const sum = (list) => list.reduce((a, m) => a + m.duration, 0);
+    const rounds = since('fieldnotes:search-round');
+    const parts = {
+      rounds: rounds.length,
+      fetch: sum(rounds),
+      parse: sum(since('fieldnotes:search-parse')),
+      cards: sum(since('fieldnotes:search-cards')),
+    };
     state.resolve({
       drawn: inputAt === null ? null : at - inputAt,
+      parts,
       measures: measures.map((m) => m.duration),
       status: status?.textContent ?? null,
       error: failed ? failed.textContent : null,
@@ -730,12 +748,21 @@ async function typeFieldnotes(browser, server, words, budget, problems) {
       async (prefix, char) => {
         const seen = await searchFor(page, prefix, () => box.pressSequentially(char));
         if (seen.error) throw new Error(`the app could not search: ${seen.error.trim()}`);
-        return { ms: seen.measures.at(-1) ?? null, drawn: seen.drawn, hits: hitsOf(seen.status), measures: seen.measures.length };
+        return { ms: seen.measures.at(-1) ?? null, drawn: seen.drawn, hits: hitsOf(seen.status), measures: seen.measures.length, searchSum: seen.measures.reduce((a, b) => a + b, 0), parts: seen.parts };
       },
       () => searchFor(page, '', () => box.fill('')),
       (o, last) => {
         o.noMeasure = (o.noMeasure ?? 0) + (last.measures === 0 ? 1 : 0);
         o.several = (o.several ?? 0) + (last.measures > 1 ? 1 : 0);
+        // Where one keystroke's time went: rounds of index files, the engine (the searches'
+        // time less their rounds), the results' cards, and the rest until the results are
+        // on screen (routing, Leptos drawing, waiting behind other work).
+        if (last.parts && last.drawn !== null) {
+          const p = last.parts;
+          const engine = Math.max(0, last.searchSum - p.fetch);
+          const rest = Math.max(0, last.drawn - last.searchSum - p.cards);
+          (o.parts ??= []).push({ rounds: p.rounds, fetch: p.fetch, parse: p.parse, engine, cards: p.cards, rest, drawn: last.drawn, searches: last.measures });
+        }
       },
     );
     return out;
@@ -952,6 +979,7 @@ function summarize(size, site, measured) {
       several: runs.reduce((s, r) => s + (r.several ?? 0), 0),
       drawn50: percentile(runs.flatMap((r) => r.drawn ?? []), 50),
       drawn95: percentile(runs.flatMap((r) => r.drawn ?? []), 95),
+      parts: runs.flatMap((r) => r.parts ?? []),
       setup: runs.length ? median(runs.map((r) => r.setup ?? null)) : null,
       coldIndex: index,
       coldWithSnippets: index === null ? null : median(cold.map((c) => c.index.bytes + c.snippets.bytes)),
@@ -1009,7 +1037,26 @@ function sizeSection(size, site, measured, s) {
   lines.push(row('Setup before the first search (load + init)', s, (t) => t.setup, ms));
   lines.push('');
   const f = s.fieldnotes;
-  lines.push(`- Fieldnotes, keystroke → results on screen (input event to the results drawn, Leptos rendering included): p50 ${ms(f.drawn50)}, p95 ${ms(f.drawn95)}.`);
+  lines.push(`- Fieldnotes, keystroke → results on screen (input event to the count and the first five results drawn, Leptos rendering included): p50 ${ms(f.drawn50)}, p95 ${ms(f.drawn95)}.`);
+  if (f.parts?.length) {
+    // The keystrokes slower than the 95th percentile of results on screen show where p95 goes.
+    const slow = f.parts.filter((p) => p.drawn >= (f.drawn95 ?? Infinity));
+    const cell = (list, key) => (list.length ? `${ms(percentile(list.map((p) => p[key]), 50))} / ${ms(percentile(list.map((p) => p[key]), 95))}` : 'n/a');
+    const mean = (list, key) => (list.length ? list.reduce((a, p) => a + p[key], 0) / list.length : null);
+    const count = (v) => (v === null ? 'n/a' : v.toFixed(2));
+    lines.push('', `Where a Fieldnotes keystroke's time goes (${f.parts.length} keystrokes; p50 / p95 of each part, and the mean over the ${slow.length} slowest 5 %):`, '');
+    lines.push('| Part | p50 / p95 | mean of the slowest 5 % |');
+    lines.push('| --- | ---: | ---: |');
+    lines.push(`| Rounds of index files per keystroke (count) | ${f.parts.length ? `${percentile(f.parts.map((p) => p.rounds), 50)} / ${percentile(f.parts.map((p) => p.rounds), 95)}` : 'n/a'} | ${count(mean(slow, 'rounds'))} |`);
+    lines.push(`| Searches run per keystroke (count) | ${percentile(f.parts.map((p) => p.searches), 50)} / ${percentile(f.parts.map((p) => p.searches), 95)} | ${count(mean(slow, 'searches'))} |`);
+    lines.push(`| Index files: fetch + parse (the rounds, wall) | ${cell(f.parts, 'fetch')} | ${ms(mean(slow, 'fetch'))} |`);
+    lines.push(`| of which JSON parsing | ${cell(f.parts, 'parse')} | ${ms(mean(slow, 'parse'))} |`);
+    lines.push(`| Engine (the searches less their rounds) | ${cell(f.parts, 'engine')} | ${ms(mean(slow, 'engine'))} |`);
+    lines.push(`| Cards of the results | ${cell(f.parts, 'cards')} | ${ms(mean(slow, 'cards'))} |`);
+    lines.push(`| The rest: routing, drawing, waiting | ${cell(f.parts, 'rest')} | ${ms(mean(slow, 'rest'))} |`);
+    lines.push(`| Keystroke → results on screen | ${cell(f.parts, 'drawn')} | ${ms(mean(slow, 'drawn'))} |`);
+    lines.push('');
+  }
   if (f.appData !== null) lines.push(`- Fieldnotes also loads the data it starts with on /search (manifest, post lists: everything under data/ but the search index), needed to show results: ${kb(f.appData)} brotli; not counted in (3a).`);
   if (f.keystrokes && f.noMeasure === f.keystrokes) {
     lines.push('- **The app recorded no `fieldnotes:search` measure**: the build in dist/ does not emit it yet, so Fieldnotes\' per-keystroke numbers are n/a.');

@@ -12,9 +12,7 @@ use crate::model::{
     FormatProbe, KeyList, ListPage, Manifest, Post, PostNav, PostSummary, SearchEntry, Shard,
     SlugShard, Taxonomy, Term, DOC_BLOCK, FORMAT_VERSION, MANIFEST_FILE,
 };
-use crate::search::filter::{folded, Filter};
-use crate::search::index::{load_with, File, Found, Loaded, Need};
-use crate::search::query::Clause;
+use crate::search::filter::folded;
 use futures::future::{join_all, FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::{GetUntracked, LocalResource};
 use serde::de::DeserializeOwned;
@@ -396,53 +394,6 @@ pub fn prefetch_post(site: SiteResource, slug: String, file: String) {
     });
 }
 
-/// What a query finds for its first `wanted` results: the search index files it needs are
-/// fetched round after round as [`crate::search::index::needs`] names them (each file fetched once per visit, so asking
-/// again for more results fetches only what is new).
-pub async fn load_index(
-    entry_file: &str,
-    clauses: &[Clause],
-    filters: &[Filter],
-    wanted: usize,
-) -> Result<Found, LoadError> {
-    let entry = load_entry(entry_file).await?;
-    let mut loaded = Loaded {
-        dir: entry.dir.clone(),
-        ..Loaded::default()
-    };
-    let dir = entry.dir.clone();
-    load_with(&entry, clauses, filters, wanted, &mut loaded, |round| {
-        let dir = dir.clone();
-        async move {
-            let files = join_all(round.into_iter().map(|need| {
-                let file = need.file(&dir);
-                async move {
-                    let got = index_file(&need, &file).await;
-                    got.map(|got| (need, got))
-                }
-            }))
-            .await;
-            files.into_iter().collect()
-        }
-    })
-    .await
-}
-
-/// One file of the search index, of the kind `need` names.
-async fn index_file(need: &Need, file: &str) -> Result<File, LoadError> {
-    Ok(match need {
-        Need::List(_) => File::List(fetch_once(&KEY_LISTS, file, None).await?),
-        Need::Shard(_) => File::Shard(fetch_once(&SHARDS, file, None).await?),
-        Need::Chunk(..) => File::Chunk(fetch_once(&CHUNKS, file, None).await?),
-        Need::Tail(..) => File::Tail(fetch_once(&TAILS, file, None).await?),
-        // A term no post carries has no file: nothing passes that filter.
-        Need::Filter(..) => match fetch_once(&FILTERS, file, None).await {
-            Err(LoadError::Replaced) => File::Filter(Arc::default()),
-            found => File::Filter(found?),
-        },
-    })
-}
-
 /// The search index's entry, refused (as the manifest is) when another build's format wrote it.
 async fn load_entry(entry_file: &str) -> Result<Arc<SearchEntry>, LoadError> {
     let entry = fetch_once(&ENTRIES, entry_file, None).await?;
@@ -517,8 +468,18 @@ pub async fn search_index_files(
     Ok(urls)
 }
 
+thread_local! {
+    /// The search index files the search worker fetched this visit.
+    static WORKER_URLS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Remembers the index files the search worker fetched, for [`fetched_urls`].
+pub fn fetched_by_worker(urls: &[String]) {
+    WORKER_URLS.with(|known| known.borrow_mut().extend(urls.iter().cloned()));
+}
+
 /// The URLs of every file this visit has fetched and kept in memory (posts, their comments and
-/// search files).
+/// search files, the search worker's among them).
 pub fn fetched_urls() -> Vec<String> {
     fn keys<T>(cache: &'static std::thread::LocalKey<Cache<T>>) -> Vec<String> {
         cache.with(|c| c.borrow().keys().cloned().collect())
@@ -531,5 +492,6 @@ pub fn fetched_urls() -> Vec<String> {
     urls.extend(keys(&KEY_LISTS));
     urls.extend(keys(&TAILS));
     urls.extend(keys(&FILTERS));
+    urls.extend(WORKER_URLS.with(|known| known.borrow().clone()));
     urls
 }

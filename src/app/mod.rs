@@ -13,8 +13,12 @@ mod offline;
 mod outbox;
 mod pages;
 mod pieces;
+mod search_client;
 mod split;
 mod timing;
+
+/// For the search worker, which reads index files as the app does.
+pub use offline::sent_a_web_page;
 
 use crate::model::Taxonomy;
 use crate::routes::{self, Route as Page};

@@ -413,13 +413,7 @@ async fn store(cache: &Cache, url: &str) -> Result<u64, LoadError> {
         .map_err(|_| LoadError::Network(format!("offline: {url}")))?
         .dyn_into()
         .map_err(js_error)?;
-    let html = response
-        .headers()
-        .get("content-type")
-        .ok()
-        .flatten()
-        .is_some_and(|t| t.contains("text/html"));
-    if !response.ok() || html {
+    if !response.ok() || sent_a_web_page(&response) {
         return Err(LoadError::Network(format!("{} {url}", response.status())));
     }
     let copy = response.clone().map_err(js_error)?;
@@ -457,4 +451,15 @@ pub async fn storage_used() -> Option<u64> {
 
 fn js_error(e: JsValue) -> LoadError {
     LoadError::Network(format!("{e:?}"))
+}
+
+/// Whether a host answered with a web page where a data file was asked for (a single-page-app
+/// fallback answers any address with its page).
+pub fn sent_a_web_page(response: &Response) -> bool {
+    response
+        .headers()
+        .get("content-type")
+        .ok()
+        .flatten()
+        .is_some_and(|t| t.contains("text/html"))
 }

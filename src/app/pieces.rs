@@ -2,9 +2,10 @@
 //! page once, its WASM started once, and every caller waits for the same load. A load that fails
 //! (offline before the piece was stored, a host error) is forgotten, so the next use tries again.
 
-use crate::app::address::base_path;
+use crate::app::address::{base_path, data_url};
 use crate::markdown::SafeHtml;
-use crate::pieces::{Piece, MARKDOWN};
+use crate::model::Manifest;
+use crate::pieces::{Piece, MARKDOWN, SEARCH};
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use js_sys::{Function, Object, Promise, Reflect};
 use std::cell::RefCell;
@@ -168,6 +169,58 @@ fn describe(error: JsValue) -> PieceError {
                 .map(|e| String::from(e.message()))
         })
         .unwrap_or_else(|| "an error in the browser".into())
+}
+
+thread_local! {
+    static SEARCH_WORKER: RefCell<Option<web_sys::Worker>> = const { RefCell::new(None) };
+}
+
+/// The search worker ([`crate::pieces::SEARCH`]): started on first use, then kept for the visit.
+pub fn search_worker() -> Result<web_sys::Worker, PieceError> {
+    SEARCH_WORKER.with(|slot| {
+        if let Some(worker) = slot.borrow().as_ref() {
+            return Ok(worker.clone());
+        }
+        let worker =
+            web_sys::Worker::new(&format!("{}{}", base_path(), SEARCH.ready)).map_err(describe)?;
+        *slot.borrow_mut() = Some(worker.clone());
+        Ok(worker)
+    })
+}
+
+/// Stops a search worker that failed (its script or module could not be loaded): the next search
+/// starts another.
+pub fn forget_search_worker() {
+    if let Some(worker) = SEARCH_WORKER.with(|slot| slot.borrow_mut().take()) {
+        worker.terminate();
+    }
+}
+
+/// Starts the search worker and has it fetch what every search needs first, the index's entry and
+/// root shard: a reader has focused the search box. Its answer is not awaited.
+pub fn warm_search(manifest: &Manifest) {
+    let Some(entry) = &manifest.search_file else {
+        return;
+    };
+    let Ok(worker) = search_worker() else {
+        return;
+    };
+    // A warm-up request (`crate::search::worker::Request`), written by hand: the core carries no
+    // serialiser for it.
+    let message = Object::new();
+    let fields: [(&str, JsValue); 7] = [
+        ("id", 0.into()),
+        ("data", data_url("").into()),
+        ("entry", entry.into()),
+        ("words", "".into()),
+        ("filters", js_sys::Array::new().into()),
+        ("wanted", 0.into()),
+        ("warm", true.into()),
+    ];
+    for (name, value) in fields {
+        let _ = Reflect::set(&message, &name.into(), &value);
+    }
+    let _ = worker.post_message(&message);
 }
 
 /// Loads the Markdown piece once `element` (the comment form) comes near the screen: a reader who

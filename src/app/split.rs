@@ -214,6 +214,14 @@ fn Lazy(
     }
 }
 
+/// Starts fetching the search chunk without running it: a reader has focused the search box, and
+/// the first keystroke opens the search page.
+pub fn warm_search_chunk() {
+    leptos::task::spawn_local(async {
+        let _ = preload_search().await;
+    });
+}
+
 thread_local! {
     /// The chunks were fetched ahead: what waits to be seen can be drawn now.
     static PREFETCHED: ArcRwSignal<bool> = ArcRwSignal::new(false);

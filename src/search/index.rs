@@ -63,6 +63,7 @@ pub struct Loaded {
 }
 
 /// A loaded file, to keep in [`Loaded`].
+#[derive(Clone)]
 pub enum File {
     List(Arc<KeyList>),
     Shard(Arc<Shard>),
@@ -477,15 +478,15 @@ pub struct Document<'a> {
 }
 
 /// A post found, with its score and the terms of the index that matched (to highlight).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Hit {
     pub doc: u32,
     pub score: f32,
     pub matched: Vec<String>,
 }
 
-/// What a search found in the files loaded so far.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// What a search found in the files loaded so far (sent by the search worker without `next`).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Found {
     /// The posts known to match and known to rank at least as high as any post not yet known,
     /// best first (ties in post order: newest first).
@@ -498,6 +499,7 @@ pub struct Found {
     /// posts of the commonest term a one-word query matched.
     pub at_least: usize,
     /// The tail files that would tell more, when `hits` is not whole.
+    #[serde(skip)]
     pub next: Vec<Need>,
 }
 

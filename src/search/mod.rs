@@ -2,13 +2,14 @@
 //! queries with it, so both see text the same way. `tokenize` turns text into terms, `query`
 //! understands what a reader types (`filter` takes out its `tag:` and `category:`), `index` runs a
 //! query over the index files (described in [`crate::model::search`], built by the builder), and
-//! `scan` runs one over stored posts.
+//! `scan` runs one over stored posts; `worker` is what the app and its search worker say.
 
 pub mod filter;
 pub mod index;
 pub mod query;
 pub mod scan;
 pub mod tokenize;
+pub mod worker;
 
 use crate::text::Class;
 use tokenize::terms;

@@ -212,3 +212,61 @@ test('many results come a page at a time; "Show more results" adds the next page
     fs.rmSync(work, { recursive: true, force: true });
   }
 });
+
+test('the search engine runs in a worker: a newer keystroke wins over a slower older one, and a worker that cannot load says so and tries again', { timeout: 60_000 }, async () => {
+  const { page, context, problems, requests, close } = await open(browser, { serviceWorkers: 'block' });
+  try {
+    // Index files answer slowly at first, so the first keystrokes' searches end after the last's.
+    let slow = 4;
+    let routed = 0;
+    await context.route('**/data/search/**', async (route) => {
+      routed++;
+      if (slow-- > 0) await new Promise((r) => setTimeout(r, 700));
+      await route.continue();
+    });
+    // Every status line drawn, with the query the page was for.
+    await page.addInitScript(() => {
+      window.__drawn = [];
+      new MutationObserver(() => {
+        const status = document.querySelector('main .search-status')?.textContent.trim();
+        if (status) window.__drawn.push(`${document.title.split(' · ')[0]} | ${status}`);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    });
+    await page.goto(site.url + '/');
+    await appReady(page);
+    await page.keyboard.press('/');
+    await page.keyboard.type('ferr', { delay: 30 });
+    await page.waitForURL(site.url + '/search/?q=ferr');
+    await page.locator('.search-results h2').first().waitFor();
+    await page.waitForTimeout(2000); // the older searches' answers have come back by now
+    assert.ok(routed > 0, 'the worker\'s requests went through the test\'s route');
+    assert.ok(requests.some((u) => /\/pieces\/fieldnotes-search_bg\.wasm$/.test(u)), 'the engine is the worker\'s module');
+    const drawn = await page.evaluate(() => window.__drawn);
+    const first = drawn.findIndex((d) => d.startsWith('Search: ferr |'));
+    assert.ok(first >= 0, drawn.join('\n'));
+    assert.deepEqual(drawn.slice(first).filter((d) => !d.startsWith('Search: ferr |')), [], 'nothing older drawn after it');
+    assert.match(await page.locator('.search-status').textContent(), /^\d+ posts? found$/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+  // The worker's files fail: the page says search could not load, and Try again succeeds.
+  const second = await open(browser, { serviceWorkers: 'block' });
+  try {
+    let failing = true;
+    await second.context.route('**/pieces/fieldnotes-search*', (route) => (failing
+      ? route.fulfill({ status: 503, body: 'down' }) : route.continue()));
+    await second.page.goto(site.url + '/search/?q=river');
+    const failed = second.page.locator('main .load-failed');
+    await failed.waitFor();
+    assert.match(await failed.textContent(), /Search could not load/);
+    failing = false;
+    await failed.getByRole('button', { name: /Try again/ }).click();
+    await second.page.locator('.search-results h2').first().waitFor();
+    assert.match(await second.page.locator('.search-status').textContent(), /^\d+ posts? found$/);
+    const unexpected = second.problems.filter((p) => !/503|Failed to load resource/.test(p));
+    assert.deepEqual(unexpected, []);
+  } finally {
+    await second.close();
+  }
+});

@@ -32,8 +32,22 @@ test('a first visit loads the reading core alone; each chunk loads when its feat
     const loader = requests.filter((u) => /\/pieces\/app-[0-9a-f]+\/loader\.js$/.test(u));
     assert.equal(loader.length, 1, 'the core imports the chunks\' loader');
 
-    // Search: typing in the header's box opens /search, which loads the search chunk.
+    // Search: focusing the header's box fetches the search chunk, the index's entry and its root
+    // shard (every word's path starts there), before a key is typed; typing opens /search.
     await page.keyboard.press('/');
+    // The worker fetches the index files itself: its requests are the page's too.
+    const warming = [
+      (u) => chunkOf(u) === 'search',
+      (u) => /\/pieces\/fieldnotes-search-worker\.js$/.test(u),
+      (u) => /\/pieces\/fieldnotes-search_bg\.wasm$/.test(u),
+      (u) => /\/data\/search\/entry\.[0-9a-f]+\.json$/.test(u),
+      (u) => /\/data\/search\/[0-9a-f]+\/_\.json$/.test(u),
+    ];
+    const warmed = () => warming.map((is) => requests.filter((u) => new URL(u).pathname && is(u)).length);
+    for (let t = 0; t < 150 && warmed().some((n) => n === 0); t++) await page.waitForTimeout(100);
+    assert.deepEqual(warmed(), [1, 1, 1, 1, 1],
+      'the chunk, the worker, its module, the entry and the root shard, once each');
+    assert.equal(new URL(page.url()).pathname, '/', 'focus alone does not leave the page');
     await page.keyboard.type('river');
     await page.locator('.search-results h2').first().waitFor();
     assert.deepEqual(chunksIn(requests), ['search']);

@@ -4,6 +4,8 @@
 
 use super::move_through_results;
 use crate::app::address::{href, in_app};
+use crate::app::data::SiteResource;
+use crate::app::pieces::warm_search;
 use crate::routes::{self, tags_of, Route, SearchQuery};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
@@ -66,6 +68,18 @@ pub fn SearchBox() -> impl IntoView {
             move_through_results(0);
         }
     };
+    // Focus says a search is coming: the search chunk, the search worker and the index's entry
+    // and root shard are fetched now, once, rather than after the first keystroke.
+    let site = expect_context::<SiteResource>();
+    let warm = move |_: leptos::ev::FocusEvent| {
+        if WARMED.replace(true) {
+            return;
+        }
+        crate::app::split::warm_search_chunk();
+        if let Some(Ok(site)) = site.get_untracked() {
+            warm_search(&site.manifest);
+        }
+    };
     let shortcut = window_event_listener(leptos::ev::keydown, slash_focuses_the_box);
     on_cleanup(move || shortcut.remove());
     view! {
@@ -80,9 +94,15 @@ pub fn SearchBox() -> impl IntoView {
                 prop:value=value
                 on:input=typing
                 on:keydown=keys
+                on:focus=warm
             />
         </form>
     }
+}
+
+thread_local! {
+    /// The search was warmed this visit.
+    static WARMED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// What is typed in the box now.

@@ -1,0 +1,254 @@
+//! The search worker: the search engine ([`fieldnotes::search::index`]) in a Web Worker of its
+//! own, so typing never waits for it. Trunk builds it into `pieces/` as a WASM module; the app
+//! starts it when a reader first focuses the search box or opens /search
+//! (`src/app/search_client.rs`), through `public/pieces/fieldnotes-search-worker.js`, which hands
+//! each message to [`search`] and posts back what it returns. The index files it fetches stay in
+//! its memory for the visit.
+
+#[cfg(target_arch = "wasm32")]
+mod worker {
+    use fieldnotes::model::{SearchEntry, FORMAT_VERSION};
+    use fieldnotes::search::index::{load_with, File, Loaded, Need};
+    use fieldnotes::search::query::parse;
+    use fieldnotes::search::worker::{Outcome, Reply, Request, Timing};
+    use std::cell::{Cell, RefCell};
+    use std::collections::HashMap;
+    use std::sync::Arc;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen_futures::JsFuture;
+
+    #[wasm_bindgen]
+    extern "C" {
+        /// The worker's own `fetch`.
+        #[wasm_bindgen(js_name = fetch)]
+        fn fetch_url(url: &str) -> js_sys::Promise;
+    }
+
+    thread_local! {
+        /// The newest request's id: an older search stops at its next round.
+        static LATEST: Cell<u32> = const { Cell::new(0) };
+        /// Every index file fetched this visit, by address.
+        static FILES: RefCell<HashMap<String, File>> = RefCell::new(HashMap::new());
+        static ENTRIES: RefCell<HashMap<String, Arc<SearchEntry>>> = RefCell::new(HashMap::new());
+        /// This request's timing so far.
+        static TIMING: Cell<Timing> = Cell::new(Timing::default());
+    }
+
+    /// The worker's clock, in milliseconds.
+    fn now() -> f64 {
+        js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+            .ok()
+            .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+            .map_or(0.0, |p| p.now())
+    }
+
+    /// Adds to this request's timing.
+    fn count(add: impl FnOnce(&mut Timing)) {
+        TIMING.with(|t| {
+            let mut timing = t.get();
+            add(&mut timing);
+            t.set(timing);
+        });
+    }
+
+    /// Why a file could not be had: `(kind, why)`, as [`Outcome::Failed`] names them.
+    type Failure = (&'static str, String);
+
+    /// One search (or warm-up), answered as a [`Reply`].
+    #[wasm_bindgen]
+    pub async fn search(request: JsValue) -> JsValue {
+        let reply = match serde_wasm_bindgen::from_value::<Request>(request) {
+            Ok(request) => answer(request).await,
+            Err(e) => Reply {
+                id: 0,
+                outcome: Outcome::Failed {
+                    kind: "format".into(),
+                    why: format!("a request the search worker cannot read: {e}"),
+                    version: 0,
+                },
+                fetched: Vec::new(),
+                timing: Timing::default(),
+            },
+        };
+        serde_wasm_bindgen::to_value(&reply).unwrap_or(JsValue::NULL)
+    }
+
+    async fn answer(request: Request) -> Reply {
+        let id = request.id;
+        // A warm-up supersedes no search.
+        if !request.warm {
+            LATEST.with(|latest| latest.set(latest.get().max(id)));
+        }
+        TIMING.with(|t| t.set(Timing::default()));
+        let mut fetched = Vec::new();
+        let outcome = match run(&request, &mut fetched).await {
+            Ok(outcome) => outcome,
+            Err(("superseded", _)) => Outcome::Superseded,
+            Err((kind, why)) => Outcome::Failed {
+                kind: kind.into(),
+                version: why.parse().unwrap_or(0),
+                why,
+            },
+        };
+        Reply {
+            id,
+            outcome,
+            fetched,
+            timing: TIMING.with(Cell::get),
+        }
+    }
+
+    async fn run(request: &Request, fetched: &mut Vec<String>) -> Result<Outcome, Failure> {
+        let entry = entry(request, fetched).await?;
+        let dir = entry.dir.clone();
+        if request.warm {
+            let root = Need::Shard(String::new());
+            if entry.keys.binary_search(&String::new()).is_ok() {
+                file(request, &root, &root.file(&dir), fetched).await?;
+            }
+            return Ok(Outcome::Warmed);
+        }
+        let clauses = parse(&request.words);
+        let filters = request.filters();
+        let mut loaded = Loaded {
+            dir: dir.clone(),
+            ..Loaded::default()
+        };
+        let wanted = request.wanted as usize;
+        // What the rounds fetched, told to the app with the answer.
+        let seen = std::rc::Rc::new(RefCell::new(Vec::new()));
+        let found = load_with(&entry, &clauses, &filters, wanted, &mut loaded, |round| {
+            let (dir, seen) = (dir.clone(), seen.clone());
+            async move {
+                if LATEST.with(Cell::get) != request.id {
+                    return Err(("superseded", String::new()));
+                }
+                let start = now();
+                let files = round.iter().map(|need| {
+                    let (path, seen) = (need.file(&dir), seen.clone());
+                    async move {
+                        let mut got = Vec::new();
+                        let file = file(request, need, &path, &mut got).await;
+                        seen.borrow_mut().append(&mut got);
+                        file
+                    }
+                });
+                let got = futures::future::join_all(files).await;
+                let took = now() - start;
+                count(|t| {
+                    t.rounds += 1;
+                    t.fetch += took;
+                });
+                let mut out = Vec::with_capacity(round.len());
+                for (need, got) in round.iter().zip(got) {
+                    out.push((need.clone(), got?));
+                }
+                Ok(out)
+            }
+        })
+        .await?;
+        fetched.append(&mut seen.borrow_mut());
+        Ok(Outcome::Found(found))
+    }
+
+    /// The index's entry, refused when another build's format wrote it.
+    async fn entry(
+        request: &Request,
+        fetched: &mut Vec<String>,
+    ) -> Result<Arc<SearchEntry>, Failure> {
+        let url = format!("{}{}", request.data, request.entry);
+        if let Some(entry) = ENTRIES.with(|e| e.borrow().get(&url).cloned()) {
+            return Ok(entry);
+        }
+        let value = fetch_value(&url).await?;
+        fetched.push(url.clone());
+        let entry: SearchEntry =
+            serde_wasm_bindgen::from_value(value).map_err(|e| ("format", format!("{url}: {e}")))?;
+        if entry.format_version != FORMAT_VERSION {
+            return Err(("version", entry.format_version.to_string()));
+        }
+        let entry = Arc::new(entry);
+        ENTRIES.with(|e| e.borrow_mut().insert(url, entry.clone()));
+        Ok(entry)
+    }
+
+    /// One index file, from memory or fetched; a filter's file that is not there holds no post.
+    async fn file(
+        request: &Request,
+        need: &Need,
+        path: &str,
+        fetched: &mut Vec<String>,
+    ) -> Result<File, Failure> {
+        let url = format!("{}{}", request.data, path);
+        if let Some(file) = FILES.with(|f| f.borrow().get(&url).cloned()) {
+            return Ok(file);
+        }
+        let value = match fetch_value(&url).await {
+            Err(("replaced", _)) if matches!(need, Need::Filter(..)) => {
+                JsValue::from(js_sys::Array::new())
+            }
+            other => other?,
+        };
+        let start = now();
+        let file = read(need, value).map_err(|e| ("format", format!("{url}: {e}")));
+        let took = now() - start;
+        count(|t| t.parse += took);
+        let file = file?;
+        fetched.push(url.clone());
+        FILES.with(|f| f.borrow_mut().insert(url, file.clone()));
+        Ok(file)
+    }
+
+    /// A parsed file as the kind `need` names.
+    fn read(need: &Need, value: JsValue) -> Result<File, serde_wasm_bindgen::Error> {
+        use serde_wasm_bindgen::from_value;
+        Ok(match need {
+            Need::List(_) => File::List(Arc::new(from_value(value)?)),
+            Need::Shard(_) => File::Shard(Arc::new(from_value(value)?)),
+            Need::Chunk(..) => File::Chunk(Arc::new(from_value(value)?)),
+            Need::Tail(..) => File::Tail(Arc::new(from_value(value)?)),
+            Need::Filter(..) => File::Filter(Arc::new(from_value(value)?)),
+        })
+    }
+
+    /// A JSON file, parsed by the browser. Index files are named by their build: one that is
+    /// gone (404) was replaced by a newer build.
+    async fn fetch_value(url: &str) -> Result<JsValue, Failure> {
+        let response = JsFuture::from(fetch_url(url))
+            .await
+            .map_err(|_| ("network", format!("{url} could not be fetched")))?;
+        let response: web_sys::Response = response.unchecked_into();
+        if response.status() == 404 {
+            return Err(("replaced", url.to_string()));
+        }
+        if !response.ok() {
+            return Err(("network", format!("{} {url}", response.status())));
+        }
+        if fieldnotes::app::sent_a_web_page(&response) {
+            return Err(("format", format!("{url}: the host sent a web page instead")));
+        }
+        let text = response
+            .text()
+            .map_err(|_| ("network", format!("{url} could not be read")))?;
+        let text = JsFuture::from(text)
+            .await
+            .map_err(|_| ("network", format!("{url} could not be read")))?;
+        let start = now();
+        let value = js_sys::JSON::parse(&text.as_string().unwrap_or_default())
+            .map_err(|_| ("format", format!("{url}: not JSON")));
+        let took = now() - start;
+        count(|t| t.parse += took);
+        value
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!(
+        "fieldnotes-search is the browser app's search worker: Trunk builds it with the site."
+    );
+    std::process::exit(2);
+}
