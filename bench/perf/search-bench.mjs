@@ -643,7 +643,7 @@ const WATCH_SEARCH = (timeout) => {
       .filter((m) => m.startTime >= inputAt));
     const measures = since('fieldnotes:search');
     // The parts of the search the app measures (src/app/data.rs, src/app/pages/search.rs): each
-    // round of index files (fetch and parse), the parsing alone, the cards of the results.
+    // round of index files (fetch and parse), the parsing alone, the cards drawn first.
     const sum = (list) => list.reduce((a, m) => a + m.duration, 0);
     const rounds = since('fieldnotes:search-round');
     const parts = {
@@ -1052,7 +1052,7 @@ function sizeSection(size, site, measured, s) {
     lines.push(`| Index files: fetch + parse (the rounds, wall) | ${cell(f.parts, 'fetch')} | ${ms(mean(slow, 'fetch'))} |`);
     lines.push(`| of which JSON parsing | ${cell(f.parts, 'parse')} | ${ms(mean(slow, 'parse'))} |`);
     lines.push(`| Engine (the searches less their rounds) | ${cell(f.parts, 'engine')} | ${ms(mean(slow, 'engine'))} |`);
-    lines.push(`| Cards of the results | ${cell(f.parts, 'cards')} | ${ms(mean(slow, 'cards'))} |`);
+    lines.push(`| Cards of the first results (the first five, drawn first) | ${cell(f.parts, 'cards')} | ${ms(mean(slow, 'cards'))} |`);
     lines.push(`| The rest: routing, drawing, waiting | ${cell(f.parts, 'rest')} | ${ms(mean(slow, 'rest'))} |`);
     lines.push(`| Keystroke → results on screen | ${cell(f.parts, 'drawn')} | ${ms(mean(slow, 'drawn'))} |`);
     lines.push('');

@@ -148,6 +148,14 @@ mod worker {
         })
         .await?;
         fetched.append(&mut seen.borrow_mut());
+        // Only the hits the page draws travel back: a common word matches thousands of posts,
+        // and copying them all between the threads cost more than the search. The count stays;
+        // more results are another request (the files are in memory by then).
+        let mut found = found;
+        if found.hits.len() > wanted {
+            found.hits.truncate(wanted);
+            found.whole = false;
+        }
         Ok(Outcome::Found(found))
     }
 

@@ -491,7 +491,8 @@ pub struct Found {
     /// The posts known to match and known to rank at least as high as any post not yet known,
     /// best first (ties in post order: newest first).
     pub hits: Vec<Hit>,
-    /// Whether `hits` is every post that matches.
+    /// Whether `hits` is every post that matches (the search worker sends only the first
+    /// `wanted` hits, and then says `false`).
     pub whole: bool,
     /// How many posts match, when that is known.
     pub total: Option<usize>,

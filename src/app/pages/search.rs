@@ -15,7 +15,7 @@ use crate::app::head::set_head;
 use crate::app::net::LoadError;
 use crate::app::offline;
 use crate::app::search_client;
-use crate::app::timing::Span;
+use crate::app::timing::{sleep, Span};
 use crate::listing::term_counts;
 use crate::model::{Manifest, PostSummary, Taxonomy, TermIndex};
 use crate::routes::{highlight_query, tag_segment, Route, SearchQuery};
@@ -285,8 +285,11 @@ async fn resolve(
                     .filter_map(|(card, hit)| card.map(|c| (c, hit.matched.clone())))
                     .collect()
             };
-            // All the cards are asked for at once, the first ones first; those are drawn as soon
-            // as they are in (on the first page only: more results add to those drawn).
+            // The first cards are fetched and drawn first (on the first page only: more results
+            // add to those drawn); the others a moment later, once the reader has stopped
+            // typing: a keystroke in between replaces this page, so its other cards are never
+            // fetched and do not hold up the next search's files. The measure covers the cards
+            // drawn first.
             let span = Span::start("fieldnotes:search-cards");
             let split = if wanted == RESULTS_PAGE {
                 FIRST_CARDS.min(hits.len())
@@ -296,17 +299,14 @@ async fn resolve(
             let (head, rest) = hits.split_at(split);
             let docs = |hits: &[Hit]| hits.iter().map(|h| h.doc).collect::<Vec<u32>>();
             let (head_docs, rest_docs) = (docs(head), docs(rest));
-            let first = async {
-                let cards = load_cards(manifest, &head_docs).await?;
-                if !head.is_empty() && !rest.is_empty() {
-                    early(with_cards(head, cards.clone()), count);
-                }
-                Ok::<_, LoadError>(cards)
-            };
-            let (first, others) = futures::join!(first, load_cards(manifest, &rest_docs));
+            let first = load_cards(manifest, &head_docs).await;
             span.end();
             let mut results = with_cards(head, first?);
-            results.extend(with_cards(rest, others?));
+            if !head.is_empty() && !rest.is_empty() {
+                early(results.clone(), count);
+                sleep(REST_AFTER).await;
+            }
+            results.extend(with_cards(rest, load_cards(manifest, &rest_docs).await?));
             Ok((results, count))
         }
         Source::Term { first, spelled } => {
@@ -524,6 +524,10 @@ const RESULTS_PAGE: usize = 20;
 /// Results drawn as soon as their cards are in, before the rest of the page's: a phone's first
 /// screen.
 const FIRST_CARDS: usize = 5;
+
+/// How long after the first results the page's other cards are fetched: longer than the pause
+/// between two keystrokes of someone typing.
+const REST_AFTER: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// Results `start..start + count`: their cards.
 fn result_page(posts: &Results, start: usize, count: usize) -> impl IntoView {
