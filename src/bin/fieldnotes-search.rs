@@ -11,6 +11,7 @@ mod worker {
     use fieldnotes::search::index::{load_with, File, Loaded, Need};
     use fieldnotes::search::query::parse;
     use fieldnotes::search::worker::{Outcome, Reply, Request, Timing};
+    use futures::future::{FutureExt, LocalBoxFuture, Shared};
     use std::cell::{Cell, RefCell};
     use std::collections::HashMap;
     use std::sync::Arc;
@@ -21,7 +22,7 @@ mod worker {
     extern "C" {
         /// The worker's own `fetch`.
         #[wasm_bindgen(js_name = fetch)]
-        fn fetch_url(url: &str) -> js_sys::Promise;
+        fn fetch_url(url: &str, init: &JsValue) -> js_sys::Promise;
     }
 
     thread_local! {
@@ -57,10 +58,15 @@ mod worker {
     /// One search (or warm-up), answered as a [`Reply`].
     #[wasm_bindgen]
     pub async fn search(request: JsValue) -> JsValue {
+        // The id first, so even a request it cannot read is answered to the one who asked.
+        let id = js_sys::Reflect::get(&request, &"id".into())
+            .ok()
+            .and_then(|id| id.as_f64())
+            .unwrap_or(0.0) as u32;
         let reply = match serde_wasm_bindgen::from_value::<Request>(request) {
             Ok(request) => answer(request).await,
             Err(e) => Reply {
-                id: 0,
+                id,
                 outcome: Outcome::Failed {
                     kind: "format".into(),
                     why: format!("a request the search worker cannot read: {e}"),
@@ -201,6 +207,9 @@ mod worker {
         let file = read(need, value).map_err(|e| ("format", format!("{url}: {e}")));
         let took = now() - start;
         count(|t| t.parse += took);
+        if file.is_err() {
+            DAMAGED.with(|d| d.borrow_mut().insert(url.clone()));
+        }
         let file = file?;
         fetched.push(url.clone());
         FILES.with(|f| f.borrow_mut().insert(url, file.clone()));
@@ -219,10 +228,56 @@ mod worker {
         })
     }
 
+    /// A fetch under way, shared by every search that wants its file.
+    type Fetching = Shared<LocalBoxFuture<'static, Result<JsValue, Failure>>>;
+
+    thread_local! {
+        static FETCHING: RefCell<HashMap<String, Fetching>> = RefCell::new(HashMap::new());
+    }
+
+    /// A JSON file, fetched once however many searches want it at the same time (a warm-up and
+    /// the first keystroke ask for the same entry and root shard).
+    async fn fetch_value(url: &str) -> Result<JsValue, Failure> {
+        let fetching = FETCHING.with(|f| {
+            f.borrow_mut()
+                .entry(url.to_string())
+                .or_insert_with(|| fetch_json(url.to_string()).boxed_local().shared())
+                .clone()
+        });
+        let value = fetching.await;
+        // Done: the caller keeps what it parsed, and a failure is tried again next time.
+        FETCHING.with(|f| f.borrow_mut().remove(url));
+        value
+    }
+
     /// A JSON file, parsed by the browser. Index files are named by their build: one that is
     /// gone (404) was replaced by a newer build.
-    async fn fetch_value(url: &str) -> Result<JsValue, Failure> {
-        let response = JsFuture::from(fetch_url(url))
+    async fn fetch_json(url: String) -> Result<JsValue, Failure> {
+        let url = url.as_str();
+        // A file that arrived damaged is asked for again past the HTTP cache, which may hold the
+        // damaged copy for a year (hashed files are cached for good), as the app does.
+        let init = js_sys::Object::new();
+        if DAMAGED.with(|d| d.borrow().contains(url)) {
+            let _ = js_sys::Reflect::set(&init, &"cache".into(), &"reload".into());
+        }
+        let answer = read_response(url, &init).await;
+        DAMAGED.with(|d| {
+            let mut damaged = d.borrow_mut();
+            match &answer {
+                Err(("format", _)) => drop(damaged.insert(url.to_string())),
+                _ => drop(damaged.remove(url)),
+            }
+        });
+        answer
+    }
+
+    thread_local! {
+        /// Files that arrived damaged (not JSON, or a web page).
+        static DAMAGED: RefCell<std::collections::HashSet<String>> = RefCell::new(Default::default());
+    }
+
+    async fn read_response(url: &str, init: &js_sys::Object) -> Result<JsValue, Failure> {
+        let response = JsFuture::from(fetch_url(url, init))
             .await
             .map_err(|_| ("network", format!("{url} could not be fetched")))?;
         let response: web_sys::Response = response.unchecked_into();

@@ -84,6 +84,23 @@ export async function appReady(page) {
   await page.waitForFunction(() => !document.getElementById('prerendered'));
 }
 
+/**
+ * The titles of the search results on screen once the page's results are all drawn: as many as
+ * the status line counts, up to a page of 20 (the app draws the first five as soon as their cards
+ * are in, and the page's others a moment later).
+ */
+export async function resultTitles(page) {
+  await page.waitForFunction(() => {
+    const status = document.querySelector('main .search-status')?.textContent.trim() ?? '';
+    const said = status.match(/(\d+) posts? found/);
+    const page = said ? Math.min(20, Number(said[1])) : 0;
+    // The app has drawn (the build's copy of the page is gone) and the count is there.
+    return !document.getElementById('prerendered') && status !== ''
+      && document.querySelectorAll('main .search-results h2').length >= page;
+  });
+  return page.locator('main .search-results h2').allTextContents();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Other sites than dist/ (generated corpora), and what a route fetches. Shared by the bounded
 // bytes test and the comparison benchmark (bench/perf/compare.mjs); neither reads the data

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { dist, fieldnotes, launchBrowser, postsOf, openPage, appReady, TIMEOUT } from './harness.mjs';
+import { dist, fieldnotes, launchBrowser, postsOf, openPage, appReady, resultTitles, TIMEOUT } from './harness.mjs';
 
 const serverScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static-server.mjs');
 const posts = postsOf(dist);
@@ -111,8 +111,7 @@ test('after one visit the blog reads offline: home, an opened post, search over 
     assert.deepEqual(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito'), []);
     // A search made online keeps the index files it used.
     await page.goto(`${server.url}/search?q=river`);
-    await page.locator('.search-results h2').first().waitFor();
-    const riverResults = await page.locator('.search-results h2').allTextContents();
+    const riverResults = await resultTitles(page);
     await page.waitForFunction(() => caches.open('fieldnotes-search').then((c) => c.keys()).then((k) => k.length > 0));
     await page.goto(server.url + '/');
     await appReady(page);
@@ -138,8 +137,7 @@ test('after one visit the blog reads offline: home, an opened post, search over 
     // The same search offline: from the stored index files, the same results.
     await page.goto(`${server.url}/search?q=river`);
     await appReady(page);
-    await page.locator('.search-results h2').first().waitFor();
-    assert.deepEqual(await page.locator('.search-results h2').allTextContents(), riverResults);
+    assert.deepEqual(await resultTitles(page), riverResults);
     assert.equal(await page.locator('.search-offline').count(), 0, 'the index answered, not the fallback');
 
     // Search without the index files a word needs: the stored posts are searched instead.

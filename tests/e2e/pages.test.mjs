@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serve } from './static-server.mjs';
-import { dist, launchBrowser, postsOf, openPage as open, appReady } from './harness.mjs';
+import { dist, launchBrowser, postsOf, openPage as open, appReady, resultTitles } from './harness.mjs';
 
 let browser;
 let site;
@@ -141,8 +141,7 @@ test('typing category: in the search narrows the results to that category', asyn
   assert.ok(river.some((p) => !(p.categories ?? []).includes('Cambodia')), 'the word reaches beyond the category');
   await page.goto(site.url + '/search/?q=' + encodeURIComponent('river category:Cambodia'));
   await appReady(page);
-  await titles.first().waitFor();
-  const found = await titles.allTextContents();
+  const found = await resultTitles(page);
   assert.ok(found.length >= 1);
   assert.ok(found.every((t) => cambodia.includes(t)), found.join());
 

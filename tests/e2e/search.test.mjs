@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { serve } from './static-server.mjs';
-import { dist, fieldnotes, launchBrowser, postsOf, openPage as open, appReady } from './harness.mjs';
+import { dist, fieldnotes, launchBrowser, postsOf, openPage as open, appReady, resultTitles } from './harness.mjs';
 
 let browser;
 let site;
@@ -27,7 +27,7 @@ const openPage = () => open(browser);
 const bodyOf = (post) => JSON.parse(fs.readFileSync(path.join(dist, 'data', post.file), 'utf8'))
   .html.replace(/<[^>]*>/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
   .replace(/&#39;/g, "'").replace(/&amp;/g, '&').toLowerCase();
-const titles = (page) => page.locator('.search-results h2').allTextContents();
+const titles = resultTitles;
 const searchRequests = (requests) => requests.filter((u) => new URL(u).pathname.startsWith('/data/search/'));
 
 test('typing in the header box searches as you type; "/" focuses it; the address holds the query', async () => {

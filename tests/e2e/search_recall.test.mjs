@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { serve } from './static-server.mjs';
-import { dist, fieldnotes, launchBrowser, openPage as open, appReady } from './harness.mjs';
+import { dist, fieldnotes, launchBrowser, openPage as open, appReady, resultTitles } from './harness.mjs';
 
 const POSTS = 260;
 /**
@@ -63,7 +63,7 @@ after(async () => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-const titles = (page) => page.locator('.search-results h2').allTextContents();
+const titles = resultTitles;
 const status = (page) => page.locator('.search-status').textContent();
 const searchFiles = (requests) => requests.filter((u) => new URL(u).pathname.startsWith('/data/search/'));
 const title = (i) => `Crossing ${String(i).padStart(3, '0')}`;
