@@ -97,10 +97,16 @@ function keyOf(url, site) {
   return p.replace(/(?<![A-Za-z0-9])[0-9a-f]{8,}(?![A-Za-z0-9])/g, '#');
 }
 
-/** Responses by key, bodies of the same key added up (a file fetched twice counts twice). */
+/**
+ * Responses by key, bodies of the same key added up (a file fetched twice counts twice). The
+ * app's chunks and pieces (`/pieces/`) are left out: code is the same whatever the post count,
+ * and whether the chunks fetched ahead 1.5 s after the first page arrive before the network goes
+ * quiet depends on timing alone.
+ */
 function byKey(responses, site) {
   const out = new Map();
   for (const r of responses) {
+    if (new URL(r.url).pathname.startsWith('/pieces/')) continue;
     const key = keyOf(r.url, site);
     const seen = out.get(key) ?? { decoded: 0, brotli: 0, count: 0 };
     seen.decoded += r.decoded;
