@@ -265,50 +265,7 @@ async fn resolve(
             entry,
             words,
             first,
-        } => {
-            // The first page is found already; more may need the next tier of a common word.
-            let found = if first.whole || first.hits.len() >= wanted {
-                first.clone()
-            } else {
-                Arc::new(search_client::find(entry, words, filters, wanted).await?)
-            };
-            let hits = &found.hits[..wanted.min(found.hits.len())];
-            let count = match found.total {
-                Some(total) => Count::Exact(total),
-                None => Count::AtLeast(found.at_least.max(found.hits.len())),
-            };
-            // Filters were applied by the index, on every post that carries them.
-            let with_cards = |hits: &[Hit], cards: Vec<Option<PostSummary>>| -> Results {
-                cards
-                    .into_iter()
-                    .zip(hits)
-                    .filter_map(|(card, hit)| card.map(|c| (c, hit.matched.clone())))
-                    .collect()
-            };
-            // The first cards are fetched and drawn first (on the first page only: more results
-            // add to those drawn); the others a moment later, once the reader has stopped
-            // typing: a keystroke in between replaces this page, so its other cards are never
-            // fetched and do not hold up the next search's files. The measure covers the cards
-            // drawn first.
-            let span = Span::start("fieldnotes:search-cards");
-            let split = if wanted == RESULTS_PAGE {
-                FIRST_CARDS.min(hits.len())
-            } else {
-                0
-            };
-            let (head, rest) = hits.split_at(split);
-            let docs = |hits: &[Hit]| hits.iter().map(|h| h.doc).collect::<Vec<u32>>();
-            let (head_docs, rest_docs) = (docs(head), docs(rest));
-            let first = load_cards(manifest, &head_docs).await;
-            span.end();
-            let mut results = with_cards(head, first?);
-            if !head.is_empty() && !rest.is_empty() {
-                early(results.clone(), count);
-                sleep(REST_AFTER).await;
-            }
-            results.extend(with_cards(rest, load_cards(manifest, &rest_docs).await?));
-            Ok((results, count))
-        }
+        } => index_results(manifest, entry, words, first, filters, wanted, early).await,
         Source::Term { first, spelled } => {
             // The term as the site spells it, which names its list.
             let term = match spelled {
@@ -346,6 +303,60 @@ async fn resolve(
             }
         }
     }
+}
+
+/// [`resolve`] for results of the index: the hits of the first `wanted`, with their cards.
+async fn index_results(
+    manifest: &Manifest,
+    entry: &str,
+    words: &str,
+    first: &Arc<index::Found>,
+    filters: &[Filter],
+    wanted: usize,
+    early: impl Fn(Results, Count),
+) -> Result<(Results, Count), LoadError> {
+    // The first page is found already; more may need the next tier of a common word.
+    let found = if first.whole || first.hits.len() >= wanted {
+        first.clone()
+    } else {
+        Arc::new(search_client::find(entry, words, filters, wanted).await?)
+    };
+    let hits = &found.hits[..wanted.min(found.hits.len())];
+    let count = match found.total {
+        Some(total) => Count::Exact(total),
+        None => Count::AtLeast(found.at_least.max(found.hits.len())),
+    };
+    // Filters were applied by the index, on every post that carries them.
+    let with_cards = |hits: &[Hit], cards: Vec<Option<PostSummary>>| -> Results {
+        cards
+            .into_iter()
+            .zip(hits)
+            .filter_map(|(card, hit)| card.map(|c| (c, hit.matched.clone())))
+            .collect()
+    };
+    // The first cards are fetched and drawn first (on the first page only: more results
+    // add to those drawn); the others a moment later, once the reader has stopped
+    // typing: a keystroke in between replaces this page, so its other cards are never
+    // fetched and do not hold up the next search's files. The measure covers the cards
+    // drawn first.
+    let span = Span::start("fieldnotes:search-cards");
+    let split = if wanted == RESULTS_PAGE {
+        FIRST_CARDS.min(hits.len())
+    } else {
+        0
+    };
+    let (head, rest) = hits.split_at(split);
+    let docs = |hits: &[Hit]| hits.iter().map(|h| h.doc).collect::<Vec<u32>>();
+    let (head_docs, rest_docs) = (docs(head), docs(rest));
+    let first = load_cards(manifest, &head_docs).await;
+    span.end();
+    let mut results = with_cards(head, first?);
+    if !head.is_empty() && !rest.is_empty() {
+        early(results.clone(), count);
+        sleep(REST_AFTER).await;
+    }
+    results.extend(with_cards(rest, load_cards(manifest, &rest_docs).await?));
+    Ok((results, count))
 }
 
 /// The term `filter` names as the site spells it (a reader may type `category:cambodia` for
