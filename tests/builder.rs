@@ -5,10 +5,10 @@ mod common;
 use common::{fixture, site_with, snapshot, write_shell};
 use fieldnotes::builder::{self, BuildOptions, StubOptions};
 use fieldnotes::model::{
-    chunk_file, filter_file, home_file, keys_file, path_of, reversed, reversed_path, shard_file,
-    slug_file, tail_file, tail_tiers, top_key, AllPosts, ArchiveIndex, ArchiveYear, Chunk,
-    DocBlock, Docs, KeyList, ListPage, Manifest, Post, SearchEntry, Shard, SlugShard, Taxonomy,
-    Term, TermIndex, FORMAT_VERSION, MANIFEST_FILE, REVERSED,
+    chunk_file, decode_index, files_file, filter_file, home_file, keys_file, path_of, reversed,
+    reversed_path, shard_file, slug_file, tail_file, tail_tiers, top_key, AllPosts, ArchiveIndex,
+    ArchiveYear, Chunk, DocBlock, Docs, IndexFiles, KeyList, ListPage, Manifest, Post, SearchEntry,
+    Shard, SlugShard, Taxonomy, Term, TermIndex, FORMAT_VERSION, MANIFEST_FILE, REVERSED,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -135,14 +135,11 @@ fn every_output_file_parses_back_into_the_model() {
     let json_files = files.keys().filter(|k| k.ends_with(".json")).count();
     assert_eq!(
         json_files,
-        1 + 1
-            + list_files
-            + parsed_posts / 2
-            + 1
-            + shards
-            + index.chunks.len()
-            + index.filters.len()
+        1 + 1 + list_files + parsed_posts / 2 + 1 + 1 + index.filters.len()
     );
+    // The search index's shards, chunks and tails are binary.
+    let binary = files.keys().filter(|k| k.ends_with(".bin")).count();
+    assert_eq!(binary, shards + index.chunks.len() + index.tails.len());
     assert!(!index.filters.is_empty(), "the fixture's tags have filters");
     let media: Vec<_> = files.keys().filter(|k| k.starts_with("media/")).collect();
     assert_eq!(media.len(), 1, "{media:?}");
@@ -203,7 +200,7 @@ fn read_search_index(files: &BTreeMap<String, Vec<u8>>, manifest: &Manifest) -> 
     let mut tails = BTreeSet::new();
     for key in &keys {
         let file = shard_file(&entry.dir, key);
-        let shard: Shard = serde_json::from_slice(&files[file.as_str()]).unwrap();
+        let shard: Shard = decode_index(&files[file.as_str()]).unwrap();
         if key.starts_with(REVERSED) {
             // The reversed tree: words spelled backwards, with their counts only.
             for (name, term) in &shard.terms {
@@ -231,7 +228,7 @@ fn read_search_index(files: &BTreeMap<String, Vec<u8>>, manifest: &Manifest) -> 
             .collect();
         for (term, (df, n)) in &shard.refs {
             let file = chunk_file(&entry.dir, key, *n);
-            let chunk: Chunk = serde_json::from_slice(&files[file.as_str()]).unwrap();
+            let chunk: Chunk = decode_index(&files[file.as_str()]).unwrap();
             let postings = &chunk.terms[term];
             assert_eq!(postings.df, *df, "{term} in {file}");
             assert!(!postings.postings.is_empty(), "{term} in {file}");
@@ -240,9 +237,12 @@ fn read_search_index(files: &BTreeMap<String, Vec<u8>>, manifest: &Manifest) -> 
         }
         for (name, first) in first_tiers {
             let mut docs: BTreeSet<u32> = first.postings.iter().map(|p| p.0).collect();
-            for tier in 1..=tail_tiers(first.df) {
-                let file = tail_file(&entry.dir, &name, tier);
-                let tail: Term = serde_json::from_slice(&files[file.as_str()]).unwrap();
+            let tiers = tail_tiers(first.df);
+            assert_eq!(shard.packs.contains_key(&name), tiers > 0, "{name}");
+            for tier in 1..=tiers {
+                let file = tail_file(&entry.dir, key, shard.packs[&name], tier);
+                let pack: Chunk = decode_index(&files[file.as_str()]).unwrap();
+                let tail: &Term = &pack.terms[&name];
                 assert_eq!(tail.df, first.df, "{file}");
                 docs.extend(tail.postings.iter().map(|p| p.0));
                 tails.insert(file);
@@ -269,6 +269,17 @@ fn read_search_index(files: &BTreeMap<String, Vec<u8>>, manifest: &Manifest) -> 
             }
         }
     }
+    // The folder's list of files names each of them, and nothing else.
+    let listed: IndexFiles =
+        serde_json::from_slice(&files[files_file(&entry.dir).as_str()]).unwrap();
+    let prefix = format!("{}/", entry.dir);
+    let present: Vec<String> = files
+        .keys()
+        .filter_map(|f| f.strip_prefix(&prefix))
+        .filter(|f| *f != "files.json")
+        .map(str::to_string)
+        .collect();
+    assert_eq!(listed.files, present);
     SearchFiles {
         entry,
         shards,
@@ -293,9 +304,12 @@ fn a_large_site_puts_postings_in_chunks_and_each_parses_back() {
         .map(|i| {
             let own: Vec<String> = (0..12).map(|j| format!("ca{}", letters(i * 12 + j))).collect();
             let body = format!(
-                "---\ntitle: Camel {i}\ndate: 2025-01-{:02}\n---\nThe camel crossed the canal with cargo by car {}. {}\n",
+                "---\ntitle: Camel {i}\ndate: 2025-01-{:02}\n---\nThe camel crossed the canal with cargo by car {} and cart {}, {}, {}. {}\n",
                 i % 28 + 1,
                 i % 50,
+                i % 7,
+                i % 11,
+                i % 13,
                 own.join(" ")
             );
             (format!("p{i}.md"), body.into_bytes())
@@ -318,7 +332,7 @@ fn a_large_site_puts_postings_in_chunks_and_each_parses_back() {
         index
             .tails
             .iter()
-            .any(|f| f.ends_with("/more/camel.1.json")),
+            .any(|f| f.contains("/more/") && f.ends_with(".1.bin")),
         "a word in every post keeps the posts past its best 200 in a tail"
     );
     // Every file of the index was read: the entry, its shards, chunks and tails, nothing else.
@@ -329,7 +343,8 @@ fn a_large_site_puts_postings_in_chunks_and_each_parses_back() {
     );
     assert_eq!(
         search_files,
-        1 + index.lists
+        1 + 1
+            + index.lists
             + index.shards.len()
             + index.chunks.len()
             + index.tails.len()

@@ -68,7 +68,7 @@ fn top(data: &Path, entry: &SearchEntry, slugs: &[String], query: &str, n: usize
     let fetch = |round: Vec<Need>| {
         let files = round.into_iter().map(|need| {
             let bytes = std::fs::read(data.join(need.file(&entry.dir))).unwrap();
-            let file = File::from_json(&need, &bytes).unwrap();
+            let file = File::read(&need, &bytes).unwrap();
             (need, file)
         });
         Ok::<_, std::convert::Infallible>(files.collect())

@@ -78,7 +78,7 @@ impl Data {
                 cost.files += 1;
                 cost.raw += raw;
                 cost.brotli += brotli;
-                let parsed = File::from_json(&need, &bytes).expect("an index file of this build");
+                let parsed = File::read(&need, &bytes).expect("an index file of this build");
                 (need, parsed)
             });
             Ok::<_, std::convert::Infallible>(files.collect())

@@ -1050,7 +1050,7 @@ function sizeSection(size, site, measured, s) {
     lines.push(`| Rounds of index files per keystroke (count) | ${f.parts.length ? `${percentile(f.parts.map((p) => p.rounds), 50)} / ${percentile(f.parts.map((p) => p.rounds), 95)}` : 'n/a'} | ${count(mean(slow, 'rounds'))} |`);
     lines.push(`| Searches run per keystroke (count) | ${percentile(f.parts.map((p) => p.searches), 50)} / ${percentile(f.parts.map((p) => p.searches), 95)} | ${count(mean(slow, 'searches'))} |`);
     lines.push(`| Index files: fetch + parse (the rounds, wall) | ${cell(f.parts, 'fetch')} | ${ms(mean(slow, 'fetch'))} |`);
-    lines.push(`| of which JSON parsing | ${cell(f.parts, 'parse')} | ${ms(mean(slow, 'parse'))} |`);
+    lines.push(`| of which parsing (JSON, binary) | ${cell(f.parts, 'parse')} | ${ms(mean(slow, 'parse'))} |`);
     lines.push(`| Engine (the searches less their rounds) | ${cell(f.parts, 'engine')} | ${ms(mean(slow, 'engine'))} |`);
     lines.push(`| Cards of the first results (the first five, drawn first) | ${cell(f.parts, 'cards')} | ${ms(mean(slow, 'cards'))} |`);
     lines.push(`| The rest: routing, drawing, waiting | ${cell(f.parts, 'rest')} | ${ms(mean(slow, 'rest'))} |`);

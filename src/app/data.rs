@@ -7,12 +7,10 @@ use super::address::data_url;
 use super::net::{fetch_json, fetch_text, parse_json, parse_value, read_value, LoadError};
 use super::timing::timed;
 use crate::model::{
-    chunk_file, doc_file, filter_file, keys_file, shard_file, slug_file, tail_file, tail_tiers,
-    AllPosts, ArchiveIndex, ArchiveYear, Chunk, CommentThread, DocBlock, Docs, FormatCheck,
-    FormatProbe, KeyList, ListPage, Manifest, Post, PostNav, PostSummary, SearchEntry, Shard,
-    SlugShard, Taxonomy, Term, DOC_BLOCK, FORMAT_VERSION, MANIFEST_FILE,
+    doc_file, files_file, slug_file, AllPosts, ArchiveIndex, ArchiveYear, CommentThread, DocBlock,
+    FormatCheck, FormatProbe, IndexFiles, ListPage, Manifest, Post, PostNav, PostSummary,
+    SearchEntry, SlugShard, DOC_BLOCK, FORMAT_VERSION, MANIFEST_FILE,
 };
-use crate::search::filter::folded;
 use futures::future::{join_all, FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::{GetUntracked, LocalResource};
 use serde::de::DeserializeOwned;
@@ -314,12 +312,7 @@ type Cache<T> = RefCell<HashMap<String, SharedFetch<T>>>;
 thread_local! {
     static POSTS: Cache<Post> = RefCell::new(HashMap::new());
     static ENTRIES: Cache<SearchEntry> = RefCell::new(HashMap::new());
-    static SHARDS: Cache<Shard> = RefCell::new(HashMap::new());
-    static CHUNKS: Cache<Chunk> = RefCell::new(HashMap::new());
     static SLUGS: Cache<SlugShard> = RefCell::new(HashMap::new());
-    static KEY_LISTS: Cache<KeyList> = RefCell::new(HashMap::new());
-    static TAILS: Cache<Term> = RefCell::new(HashMap::new());
-    static FILTERS: Cache<Docs> = RefCell::new(HashMap::new());
 }
 
 /// One hashed JSON file, fetched once per visit however many callers want it; its parsing is
@@ -405,66 +398,19 @@ async fn load_entry(entry_file: &str) -> Result<Arc<SearchEntry>, LoadError> {
     Ok(entry)
 }
 
-/// Every file of the search index, as URLs: the entry, the key lists, each shard, each chunk
-/// (the key lists are read to learn the shards, the shards to learn their chunks). For saving the
-/// whole index for offline search.
-pub async fn search_index_files(
-    entry_file: &str,
-    posts: &[PostSummary],
-) -> Result<Vec<String>, LoadError> {
+/// Every file of the search index, as URLs: the entry, the list of the index's files, and each
+/// file it names. For saving the whole index for offline search.
+pub async fn search_index_files(entry_file: &str) -> Result<Vec<String>, LoadError> {
     let entry = load_entry(entry_file).await?;
-    let mut urls = vec![data_url(entry_file)];
-    let mut keys = entry.keys.clone();
-    for key in &entry.deep {
-        let file = keys_file(&entry.dir, key);
-        let list = fetch_once(&KEY_LISTS, &file, None).await?;
-        urls.push(data_url(&file));
-        keys.extend(list.keys.iter().cloned());
-    }
-    let shards = keys.iter().map(|key| {
-        let file = shard_file(&entry.dir, key);
-        async move { (key, fetch_once(&SHARDS, &file, None).await, file) }
-    });
-    for (key, shard, file) in join_all(shards).await {
-        let shard = shard?;
-        urls.push(data_url(&file));
-        let mut chunks: Vec<u32> = shard.refs.values().map(|(_, n)| *n).collect();
-        chunks.sort_unstable();
-        chunks.dedup();
-        urls.extend(
-            chunks
-                .into_iter()
-                .map(|n| data_url(&chunk_file(&entry.dir, key, n))),
-        );
-        // The tails of common terms; the reversed tree's terms have none (only their counts).
-        if key.starts_with(crate::model::REVERSED) {
-            continue;
-        }
-        let terms = shard.terms.iter().map(|(name, term)| (name, term.df));
-        let referred = shard.refs.iter().map(|(name, (df, _))| (name, *df));
-        for (name, df) in terms.chain(referred) {
-            urls.extend(
-                (1..=tail_tiers(df)).map(|tier| data_url(&tail_file(&entry.dir, name, tier))),
-            );
-        }
-    }
-    // The filters of the posts' tags and categories.
-    let dir = entry.dir.as_str();
-    let mut filters: Vec<String> = posts
-        .iter()
-        .flat_map(|post| {
-            Taxonomy::ALL.into_iter().flat_map(move |taxonomy| {
-                taxonomy
-                    .terms_of(post)
-                    .iter()
-                    .map(move |term| filter_file(dir, taxonomy, &folded(term)))
-            })
-        })
-        .map(|file| data_url(&file))
-        .collect();
-    filters.sort();
-    filters.dedup();
-    urls.extend(filters);
+    let list = files_file(&entry.dir);
+    let listed: IndexFiles = fetch_json(&data_url(&list), false).await?;
+    let mut urls = vec![data_url(entry_file), data_url(&list)];
+    urls.extend(
+        listed
+            .files
+            .iter()
+            .map(|file| data_url(&format!("{}/{file}", entry.dir))),
+    );
     Ok(urls)
 }
 
@@ -487,11 +433,6 @@ pub fn fetched_urls() -> Vec<String> {
     let mut urls = keys(&POSTS);
     urls.extend(COMMENT_URLS.with(|c| c.borrow().clone()));
     urls.extend(keys(&ENTRIES));
-    urls.extend(keys(&SHARDS));
-    urls.extend(keys(&CHUNKS));
-    urls.extend(keys(&KEY_LISTS));
-    urls.extend(keys(&TAILS));
-    urls.extend(keys(&FILTERS));
     urls.extend(WORKER_URLS.with(|known| known.borrow().clone()));
     urls
 }

@@ -316,7 +316,7 @@ pub async fn save_posts(
     let cache = open_cache(SAVED_CACHE).await.map_err(js_error)?;
     let mut search_urls = Vec::new();
     if let Some(entry) = &search_entry {
-        search_urls = data::search_index_files(entry, &posts).await?;
+        search_urls = data::search_index_files(entry).await?;
         search_urls.extend(lists);
     }
     let mut report = Progress {

@@ -197,14 +197,18 @@ mod worker {
         if let Some(file) = FILES.with(|f| f.borrow().get(&url).cloned()) {
             return Ok(file);
         }
-        let value = match fetch_value(&url).await {
+        let body = match fetch_body(&url, File::is_binary(need)).await {
             Err(("replaced", _)) if matches!(need, Need::Filter(..)) => {
-                JsValue::from(js_sys::Array::new())
+                Body::Json(JsValue::from(js_sys::Array::new()))
             }
             other => other?,
         };
         let start = now();
-        let file = read(need, value).map_err(|e| ("format", format!("{url}: {e}")));
+        let file = match body {
+            Body::Json(value) => read(need, value).map_err(|e| e.to_string()),
+            Body::Bytes(bytes) => File::from_bytes(need, &bytes),
+        }
+        .map_err(|e| ("format", format!("{url}: {e}")));
         let took = now() - start;
         count(|t| t.parse += took);
         if file.is_err() {
@@ -216,43 +220,62 @@ mod worker {
         Ok(file)
     }
 
-    /// A parsed file as the kind `need` names.
+    /// A JSON file parsed by the browser as the kind `need` names (a key list or a filter).
     fn read(need: &Need, value: JsValue) -> Result<File, serde_wasm_bindgen::Error> {
+        use serde::de::Error;
         use serde_wasm_bindgen::from_value;
         Ok(match need {
             Need::List(_) => File::List(Arc::new(from_value(value)?)),
-            Need::Shard(_) => File::Shard(Arc::new(from_value(value)?)),
-            Need::Chunk(..) => File::Chunk(Arc::new(from_value(value)?)),
-            Need::Tail(..) => File::Tail(Arc::new(from_value(value)?)),
             Need::Filter(..) => File::Filter(Arc::new(from_value(value)?)),
+            _ => {
+                return Err(serde_wasm_bindgen::Error::custom(
+                    "a binary file read as JSON",
+                ))
+            }
         })
     }
 
+    /// A file as fetched: JSON parsed by the browser, or the bytes of a binary one (shards,
+    /// chunks and tails, read by [`File::from_bytes`]).
+    #[derive(Clone)]
+    enum Body {
+        Json(JsValue),
+        Bytes(std::rc::Rc<Vec<u8>>),
+    }
+
     /// A fetch under way, shared by every search that wants its file.
-    type Fetching = Shared<LocalBoxFuture<'static, Result<JsValue, Failure>>>;
+    type Fetching = Shared<LocalBoxFuture<'static, Result<Body, Failure>>>;
 
     thread_local! {
         static FETCHING: RefCell<HashMap<String, Fetching>> = RefCell::new(HashMap::new());
     }
 
-    /// A JSON file, fetched once however many searches want it at the same time (a warm-up and
-    /// the first keystroke ask for the same entry and root shard).
+    /// A JSON file (the entry), fetched once however many searches want it at the same time.
     async fn fetch_value(url: &str) -> Result<JsValue, Failure> {
+        match fetch_body(url, false).await? {
+            Body::Json(value) => Ok(value),
+            Body::Bytes(_) => Err(("format", format!("{url}: not JSON"))),
+        }
+    }
+
+    /// A file, fetched once however many searches want it at the same time (a warm-up and the
+    /// first keystroke ask for the same entry and root shard).
+    async fn fetch_body(url: &str, binary: bool) -> Result<Body, Failure> {
         let fetching = FETCHING.with(|f| {
             f.borrow_mut()
                 .entry(url.to_string())
-                .or_insert_with(|| fetch_json(url.to_string()).boxed_local().shared())
+                .or_insert_with(|| fetch_file(url.to_string(), binary).boxed_local().shared())
                 .clone()
         });
-        let value = fetching.await;
+        let body = fetching.await;
         // Done: the caller keeps what it parsed, and a failure is tried again next time.
         FETCHING.with(|f| f.borrow_mut().remove(url));
-        value
+        body
     }
 
-    /// A JSON file, parsed by the browser. Index files are named by their build: one that is
-    /// gone (404) was replaced by a newer build.
-    async fn fetch_json(url: String) -> Result<JsValue, Failure> {
+    /// A file: JSON parsed by the browser, or the bytes of a binary one. Index files are named
+    /// by their build: one that is gone (404) was replaced by a newer build.
+    async fn fetch_file(url: String, binary: bool) -> Result<Body, Failure> {
         let url = url.as_str();
         // A file that arrived damaged is asked for again past the HTTP cache, which may hold the
         // damaged copy for a year (hashed files are cached for good), as the app does.
@@ -260,7 +283,7 @@ mod worker {
         if DAMAGED.with(|d| d.borrow().contains(url)) {
             let _ = js_sys::Reflect::set(&init, &"cache".into(), &"reload".into());
         }
-        let answer = read_response(url, &init).await;
+        let answer = read_response(url, &init, binary).await;
         DAMAGED.with(|d| {
             let mut damaged = d.borrow_mut();
             match &answer {
@@ -272,11 +295,15 @@ mod worker {
     }
 
     thread_local! {
-        /// Files that arrived damaged (not JSON, or a web page).
+        /// Files that arrived damaged (cut short, not what their name says, or a web page).
         static DAMAGED: RefCell<std::collections::HashSet<String>> = RefCell::new(Default::default());
     }
 
-    async fn read_response(url: &str, init: &js_sys::Object) -> Result<JsValue, Failure> {
+    async fn read_response(
+        url: &str,
+        init: &js_sys::Object,
+        binary: bool,
+    ) -> Result<Body, Failure> {
         let response = JsFuture::from(fetch_url(url, init))
             .await
             .map_err(|_| ("network", format!("{url} could not be fetched")))?;
@@ -290,18 +317,21 @@ mod worker {
         if fieldnotes::app::sent_a_web_page(&response) {
             return Err(("format", format!("{url}: the host sent a web page instead")));
         }
-        let text = response
-            .text()
-            .map_err(|_| ("network", format!("{url} could not be read")))?;
-        let text = JsFuture::from(text)
-            .await
-            .map_err(|_| ("network", format!("{url} could not be read")))?;
+        let unread = || ("network", format!("{url} could not be read"));
+        if binary {
+            let buffer = response.array_buffer().map_err(|_| unread())?;
+            let buffer = JsFuture::from(buffer).await.map_err(|_| unread())?;
+            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+            return Ok(Body::Bytes(std::rc::Rc::new(bytes)));
+        }
+        let text = response.text().map_err(|_| unread())?;
+        let text = JsFuture::from(text).await.map_err(|_| unread())?;
         let start = now();
         let value = js_sys::JSON::parse(&text.as_string().unwrap_or_default())
             .map_err(|_| ("format", format!("{url}: not JSON")));
         let took = now() - start;
         count(|t| t.parse += took);
-        value
+        value.map(Body::Json)
     }
 }
 

@@ -20,7 +20,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Extensions of the files that get compressed copies.
-pub const COMPRESSIBLE: [&str; 10] = [
+pub const COMPRESSIBLE: [&str; 11] = [
     "html",
     "js",
     "css",
@@ -31,6 +31,8 @@ pub const COMPRESSIBLE: [&str; 10] = [
     "webmanifest",
     "wasm",
     "map",
+    // The search index's postings (varints compress by about a tenth more).
+    "bin",
 ];
 
 /// The extensions of the copies, each added to the original's full name (`app.js.br`).

@@ -8,7 +8,8 @@ use crate::model::{home_file, Manifest, DATA_DIR, MANIFEST_FILE};
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
-/// The service worker, with `__BUILD__`, `__BASE__`, `__PRECACHE__` and `__UNHASHED__` to fill in.
+/// The service worker, with `__BUILD__`, `__BASE__`, `__PRECACHE__`, `__UNHASHED__` and
+/// `__INDEX_END__` to fill in.
 const WORKER_TEMPLATE: &str = include_str!("sw.js");
 pub use crate::routes::WORKER_FILE;
 /// The shell with no page content: what the worker answers a navigation with when offline.
@@ -83,7 +84,11 @@ pub fn write_offline(
         .replace("__BUILD__", &build_id)
         .replace("__BASE__", base)
         .replace("__PRECACHE__", &serde_json::to_string(&precache)?)
-        .replace("__UNHASHED__", &serde_json::to_string(&unhashed)?);
+        .replace("__UNHASHED__", &serde_json::to_string(&unhashed)?)
+        .replace(
+            "__INDEX_END__",
+            &serde_json::to_string(&crate::model::INDEX_END)?,
+        );
     files.write(WORKER_FILE, worker.into_bytes())?;
     Ok(Offline {
         build_id,

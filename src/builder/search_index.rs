@@ -4,17 +4,18 @@
 //!
 //! Built for large sites: posts are read in parallel batches whose occurrences stay where they
 //! were made (one flat list per batch, grouped by term), terms are numbered once, and each term's
-//! postings are written straight into the JSON of its flat list of numbers, so a build holds
-//! little more than the occurrences themselves.
+//! postings are written straight into the bytes of its flat list of numbers (varints, as
+//! [`crate::model::encode_index`] writes them), so a build holds little more than the occurrences
+//! themselves.
 
 use super::output::Output;
 use super::{content_hash, hex16, Site};
 use crate::markdown;
 use crate::model::{
-    bucket_of, chunk_file, entry_file, filter_file, index_dir, is_reversible, keys_file, reversed,
-    shard_file, tail_file, tail_tiers, tier_end, Docs, SearchEntry, Taxonomy, CHUNK_BYTES,
-    FORMAT_VERSION, HEAD_TERMS, MAX_KEY, MAX_POSITIONS, REVERSED, SHARD_BYTES, TOP_POSTINGS,
-    WEIGHT_SCALE,
+    bucket_of, chunk_file, entry_file, files_file, filter_file, index_dir, is_reversible,
+    keys_file, reversed, shard_file, tail_file, tail_tiers, tier_end, top_key, Docs, IndexFiles,
+    SearchEntry, Taxonomy, CHUNK_BYTES, FORMAT_VERSION, HEAD_TERMS, INDEX_END, MAX_KEY,
+    MAX_POSITIONS, PACK_BYTES, REVERSED, SHARD_BYTES, TOP_POSTINGS, WEIGHT_SCALE,
 };
 use crate::search::filter::folded;
 use crate::search::index::Document;
@@ -57,9 +58,13 @@ pub(super) fn search_files(site: &Site, files: &Output) -> (String, u64) {
         hasher.update(format!("{key}\0{}\0", json.len()));
         hasher.update(json);
     }
-    for (key, n, json) in built.chunks.iter().chain(&built.tails) {
+    for (key, n, json) in &built.chunks {
         hasher.update(format!("{key}\0{n}\0{}\0", json.len()));
         hasher.update(json);
+    }
+    for (key, pack, tier, bytes) in &built.tails {
+        hasher.update(format!("{key}\0{pack}\0{tier}\0{}\0", bytes.len()));
+        hasher.update(bytes);
     }
     for ((taxonomy, term), json) in &filters {
         hasher.update(format!("{}\0{term}\0{}\0", taxonomy.folder(), json.len()));
@@ -76,27 +81,33 @@ pub(super) fn search_files(site: &Site, files: &Output) -> (String, u64) {
         deep,
     };
     let mut bytes = 0;
+    let mut names = Vec::new();
+    let mut add = |file: String, content: Vec<u8>| {
+        bytes += content.len() as u64;
+        let name = file[dir.len() + 1..].to_string();
+        files.insert(PathBuf::from(file), content);
+        names.push(name);
+    };
     for (key, list) in lists {
         let json = serde_json::to_vec(&list).expect("key lists serialise");
-        bytes += json.len() as u64;
-        files.insert(PathBuf::from(keys_file(&dir, &key)), json);
+        add(keys_file(&dir, &key), json);
     }
-    for (key, json) in built.shards {
-        bytes += json.len() as u64;
-        files.insert(PathBuf::from(shard_file(&dir, &key)), json);
+    for (key, content) in built.shards {
+        add(shard_file(&dir, &key), content);
     }
-    for (key, n, json) in built.chunks {
-        bytes += json.len() as u64;
-        files.insert(PathBuf::from(chunk_file(&dir, &key, n)), json);
+    for (key, n, content) in built.chunks {
+        add(chunk_file(&dir, &key, n), content);
     }
-    for (term, tier, json) in built.tails {
-        bytes += json.len() as u64;
-        files.insert(PathBuf::from(tail_file(&dir, &term, tier)), json);
+    for (key, pack, tier, content) in built.tails {
+        add(tail_file(&dir, &key, pack, tier), content);
     }
     for ((taxonomy, term), json) in filters {
-        bytes += json.len() as u64;
-        files.insert(PathBuf::from(filter_file(&dir, taxonomy, &term)), json);
+        add(filter_file(&dir, taxonomy, &term), json);
     }
+    names.sort();
+    let json = serde_json::to_vec(&IndexFiles { files: names }).expect("file lists serialise");
+    bytes += json.len() as u64;
+    files.insert(PathBuf::from(files_file(&dir)), json);
     let json = serde_json::to_vec(&entry).expect("the search entry serialises");
     let file = entry_file(&content_hash(&json));
     bytes += json.len() as u64;
@@ -127,13 +138,13 @@ fn filters_of(site: &Site) -> BTreeMap<(Taxonomy, String), Vec<u8>> {
         .collect()
 }
 
-/// An index as built: its shards' JSON by key (the reversed tree's among them), their chunks'
-/// JSON by key and number, and the tails of common terms by term and tier.
+/// An index as built: its shards' bytes by key (the reversed tree's among them), their chunks'
+/// by key and number, and the tails of common terms by shard key, pack and tier.
 #[derive(Debug, Default)]
 pub struct Built {
     pub shards: BTreeMap<String, Vec<u8>>,
     pub chunks: Vec<(String, u32, Vec<u8>)>,
-    pub tails: Vec<(String, u32, Vec<u8>)>,
+    pub tails: Vec<(String, u32, u32, Vec<u8>)>,
 }
 
 /// One term in one post: 12 bytes, as a large site has tens of millions of them.
@@ -188,72 +199,45 @@ impl Partial {
     }
 }
 
-/// A term ready to lay out: its postings as the JSON of their flat list of numbers (see
-/// [`crate::model::Term`]), and the length of the term with them in a shard.
+/// A term ready to lay out: its postings as the bytes of their flat lists of numbers (see
+/// [`crate::model::Term`]), and the length of the term with its first tier in a shard.
 struct Laid {
     name: String,
     /// Posts containing the term.
     df: u32,
-    json: Vec<u8>,
+    /// Its first tier of postings.
+    bytes: Vec<u8>,
+    /// Its tails, tier 1 first.
+    tails: Vec<Vec<u8>>,
     len: usize,
 }
 
 impl Laid {
-    /// A term with its tiers of postings ([`Corpus::postings`]): the first stays with it, the
-    /// others are its tail files.
-    fn new(name: String, tiers: Vec<Vec<u32>>) -> (Laid, Vec<Vec<u8>>) {
-        let mut tiers = tiers.iter().map(|tier| numbers_json(tier));
-        let json = tiers.next().expect("a term has postings");
-        let laid = Laid {
-            len: json_len(&name, &json),
-            df: json_df(&json),
+    /// A term with its tiers of postings ([`Corpus::postings`]).
+    fn new(name: String, tiers: Vec<Vec<u32>>) -> Laid {
+        let df = tiers[0][0];
+        let mut tiers = tiers.iter().map(|tier| numbers_bytes(tier));
+        let bytes = tiers.next().expect("a term has postings");
+        Laid {
+            len: entry_len(&name, &bytes),
+            df,
             name,
-            json,
-        };
-        (laid, tiers.collect())
-    }
-}
-
-/// The first number of a flat list's JSON (a term's number of posts).
-fn json_df(json: &[u8]) -> u32 {
-    json[1..]
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .fold(0, |n, b| n * 10 + u32::from(b - b'0'))
-}
-
-/// `[1,2,3]`, sized exactly: a large site holds millions of these at once.
-fn numbers_json(numbers: &[u32]) -> Vec<u8> {
-    let digits = |n: u32| n.checked_ilog10().unwrap_or(0) as usize + 1;
-    let mut json = Vec::with_capacity(1 + numbers.iter().map(|&n| digits(n) + 1).sum::<usize>());
-    json.push(b'[');
-    for (i, &n) in numbers.iter().enumerate() {
-        if i > 0 {
-            json.push(b',');
-        }
-        push_number(&mut json, n);
-    }
-    json.push(b']');
-    json
-}
-
-/// Writes `n` in decimal.
-fn push_number(out: &mut Vec<u8>, mut n: u32) {
-    let mut digits = [0u8; 10];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
+            bytes,
+            tails: tiers.collect(),
         }
     }
-    out.extend_from_slice(&digits[at..]);
 }
 
-/// A term's tail files' JSON, tier 1 first.
-type Tails = (String, Vec<Vec<u8>>);
+/// A list of numbers as the index's files hold it (its length, then each number, as varints).
+fn numbers_bytes(numbers: &[u32]) -> Vec<u8> {
+    postcard::to_allocvec(numbers).expect("numbers serialise")
+}
+
+/// Appends `value` as the index's files hold it.
+fn put(out: &mut Vec<u8>, value: &(impl serde::Serialize + ?Sized)) {
+    let taken = std::mem::take(out);
+    *out = postcard::to_extend(value, taken).expect("index files serialise");
+}
 
 /// Posts indexed per task when building in parallel: enough tasks for every thread on a small
 /// site, and batches of up to this many on a large one, where each batch's terms cost memory
@@ -292,30 +276,17 @@ fn build_from(count: usize, doc: &Posts) -> Built {
         n,
         avg_len,
     };
-    let (terms, tails): (Vec<Laid>, Vec<Option<Tails>>) = names
+    let terms: Vec<Laid> = names
         .into_par_iter()
         .enumerate()
         .map(|(id, name)| {
             let places = &places[starts[id] as usize..starts[id + 1] as usize];
-            let (laid, tails) = Laid::new(name, corpus.postings(places));
-            let tails = (!tails.is_empty()).then(|| (laid.name.clone(), tails));
-            (laid, tails)
-        })
-        .unzip();
-    drop(partials);
-    let stage = stage.next("  split");
-    let mut built = shard_tree(terms, stage);
-    built.tails = tails
-        .into_iter()
-        .flatten()
-        .flat_map(|(name, tails)| {
-            (1u32..)
-                .zip(tails)
-                .map(move |(tier, json)| (name.clone(), tier, json))
+            Laid::new(name, corpus.postings(places))
         })
         .collect();
-    built.tails.sort();
-    built
+    drop(partials);
+    let stage = stage.next("  split");
+    shard_tree(terms, stage)
 }
 
 /// Indexes every post, in parallel batches a round at a time; each round's terms are numbered
@@ -453,13 +424,14 @@ fn shard_tree(terms: Vec<Laid>, stage: super::timings::Stage) -> Built {
         .iter()
         .filter(|term| is_reversible(&term.name))
         .map(|term| {
-            let json = numbers_json(&[term.df]);
+            let bytes = numbers_bytes(&[term.df]);
             let name = reversed(&term.name);
             Laid {
-                len: json_len(&name, &json),
+                len: entry_len(&name, &bytes),
                 df: term.df,
                 name,
-                json,
+                bytes,
+                tails: Vec::new(),
             }
         })
         .collect();
@@ -474,19 +446,24 @@ fn shard_tree(terms: Vec<Laid>, stage: super::timings::Stage) -> Built {
         .flat_map_iter(|(bucket, terms)| split(&bucket, bucket.clone(), terms))
         .collect();
     let stage = stage.next("  layout");
-    let laid_out: Vec<(String, Vec<u8>, Vec<Vec<u8>>)> = groups
+    let laid_out: Vec<(String, LaidShard)> = groups
         .into_par_iter()
-        .map(|(key, terms)| {
-            let (shard, chunks) = layout(terms);
-            (key, shard, chunks)
-        })
+        .map(|(key, terms)| (key, layout(terms)))
         .collect();
     let mut built = Built::default();
-    for (key, shard, chunks) in laid_out {
-        built
-            .chunks
-            .extend((0u32..).zip(chunks).map(|(n, json)| (key.clone(), n, json)));
-        built.shards.insert(key, shard);
+    for (key, shard) in laid_out {
+        built.chunks.extend(
+            (0u32..)
+                .zip(shard.chunks)
+                .map(|(n, bytes)| (key.clone(), n, bytes)),
+        );
+        built.tails.extend(
+            shard
+                .tails
+                .into_iter()
+                .map(|(pack, tier, bytes)| (key.clone(), pack, tier, bytes)),
+        );
+        built.shards.insert(key, shard.file);
     }
     stage.done();
     built
@@ -494,7 +471,10 @@ fn shard_tree(terms: Vec<Laid>, stage: super::timings::Stage) -> Built {
 
 /// Puts `terms` (all of `bucket` and starting with the rest of `key`) in the shard `key` when they
 /// fit, else keeps the key's commonest terms there and splits the others by one more letter.
-/// Returns the shards, each before its children, the children in key order.
+/// Children that would be small shards of their own (a leaf, below a key list) go back into the
+/// shard `key`, smallest first, while it stays under [`SHARD_BYTES`]: a word finds them there, on
+/// its path, and a tree of thousands of tiny files is a few hundred. Returns the shards, each
+/// before its children, the children in key order.
 fn split(bucket: &str, key: String, terms: Vec<Laid>) -> Vec<(String, Vec<Laid>)> {
     let depth = key[bucket.len()..].chars().count();
     let size: usize = terms.iter().map(dict_len).sum();
@@ -516,12 +496,36 @@ fn split(bucket: &str, key: String, terms: Vec<Laid>) -> Vec<(String, Vec<Laid>)
             .or_default()
             .push(term);
     }
+    let below: Vec<Vec<(String, Vec<Laid>)>> = children
+        .into_par_iter()
+        .map(|(child, group)| split(bucket, child, group))
+        .collect();
+    let mut room = SHARD_BYTES.saturating_sub(head.iter().map(dict_len).sum());
+    let mut leaves: Vec<(usize, usize)> = below
+        .iter()
+        .enumerate()
+        .filter(|(_, shards)| shards.len() == 1 && top_key(&shards[0].0).is_some())
+        .map(|(i, shards)| (shards[0].1.iter().map(dict_len).sum(), i))
+        .collect();
+    leaves.sort_unstable();
+    let mut folded = vec![false; below.len()];
+    for (size, i) in leaves {
+        if size > room {
+            break;
+        }
+        room -= size;
+        folded[i] = true;
+    }
     let mut out = vec![(key, head)];
-    out.par_extend(
-        children
-            .into_par_iter()
-            .flat_map_iter(|(child, group)| split(bucket, child, group)),
-    );
+    for (shards, folded) in below.into_iter().zip(folded) {
+        if folded {
+            out[0]
+                .1
+                .extend(shards.into_iter().flat_map(|(_, terms)| terms));
+        } else {
+            out.extend(shards);
+        }
+    }
     out
 }
 
@@ -677,99 +681,178 @@ fn group_by_term(out: &mut Partial, found: Vec<(u32, Occurrence, u32)>, arena: &
     out.positions = positions;
 }
 
+/// One shard laid out: its file, its chunks' in order, and its tail packs'.
+struct LaidShard {
+    file: Vec<u8>,
+    chunks: Vec<Vec<u8>>,
+    tails: Vec<PackFile>,
+}
+
+/// A file of tails: `(pack, tier, bytes)`.
+type PackFile = (u32, u32, Vec<u8>);
+
 /// Lays out one shard's terms: all inline when they are few, else the small ones inline and the
-/// others in chunks of about [`CHUNK_BYTES`]. Returns the shard's JSON and its chunks' in order.
-fn layout(mut terms: Vec<Laid>) -> (Vec<u8>, Vec<Vec<u8>>) {
+/// others in chunks of about [`CHUNK_BYTES`]; the tails of its terms in packs ([`packs`]).
+fn layout(mut terms: Vec<Laid>) -> LaidShard {
     terms.sort_by(|a, b| a.name.cmp(&b.name));
+    let (packs, tails) = packs(&terms);
     if terms.iter().map(|t| t.len).sum::<usize>() <= CHUNK_BYTES {
-        return (shard_json(terms.iter(), &[]), Vec::new());
+        let all: Vec<(&str, &[u8])> = terms.iter().map(Laid::entry).collect();
+        return LaidShard {
+            file: shard_bytes(&all, &[], &packs),
+            chunks: Vec::new(),
+            tails,
+        };
     }
     let mut inline = Vec::new();
     let mut refs: Vec<(&str, u32, u32)> = Vec::new();
     let mut chunks = Vec::new();
-    let mut chunk: Vec<&Laid> = Vec::new();
+    let mut chunk = Vec::new();
     let mut filled = 0;
     for term in &terms {
         if term.len <= INLINE_BYTES {
-            inline.push(term);
+            inline.push(term.entry());
             continue;
         }
         if filled > 0 && filled + term.len > CHUNK_BYTES {
-            chunks.push(terms_json(std::mem::take(&mut chunk).into_iter(), None));
+            chunks.push(chunk_bytes(&std::mem::take(&mut chunk)));
             filled = 0;
         }
         refs.push((&term.name, term.df, chunks.len() as u32));
-        chunk.push(term);
+        chunk.push(term.entry());
         filled += term.len;
     }
     if filled > 0 {
-        chunks.push(terms_json(chunk.into_iter(), None));
+        chunks.push(chunk_bytes(&chunk));
     }
-    (shard_json(inline.into_iter(), &refs), chunks)
+    LaidShard {
+        file: shard_bytes(&inline, &refs, &packs),
+        chunks,
+        tails,
+    }
 }
 
-/// A shard's JSON, as [`crate::model::Shard`] is written: `{"terms":{…},"refs":{…}}`, without
-/// `refs` when there are none.
-fn shard_json<'a>(terms: impl Iterator<Item = &'a Laid>, refs: &[(&str, u32, u32)]) -> Vec<u8> {
-    terms_json(terms, Some(refs))
-}
-
-/// `{"terms":{"term":[…],…}}` (a [`crate::model::Chunk`]), with the shard's references before
-/// the closing brace when it has some. Terms come sorted, as the model's maps write them.
-fn terms_json<'a>(
-    terms: impl Iterator<Item = &'a Laid>,
-    refs: Option<&[(&str, u32, u32)]>,
-) -> Vec<u8> {
-    let mut out = Vec::with_capacity(CHUNK_BYTES + 1024);
-    out.extend_from_slice(b"{\"terms\":{");
-    for (i, term) in terms.enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        serde_json::to_writer(&mut out, &term.name).expect("terms serialise");
-        out.push(b':');
-        out.extend_from_slice(&term.json);
-    }
-    out.push(b'}');
-    if let Some(refs) = refs.filter(|r| !r.is_empty()) {
-        out.extend_from_slice(b",\"refs\":{");
-        for (i, (name, df, chunk)) in refs.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
+/// The tails of a shard's terms (sorted by name) in packs: neighbours share one while their first
+/// tails take at most [`PACK_BYTES`] together. Returns each such term's pack, and each pack's
+/// files by tier: `(pack, tier, bytes)`.
+fn packs(terms: &[Laid]) -> (Vec<(&str, u32)>, Vec<PackFile>) {
+    let mut groups: Vec<Vec<&Laid>> = Vec::new();
+    let mut filled = 0;
+    for term in terms.iter().filter(|t| !t.tails.is_empty()) {
+        let size = term.tails[0].len();
+        match groups.last_mut() {
+            Some(group) if filled + size <= PACK_BYTES => group.push(term),
+            _ => {
+                groups.push(vec![term]);
+                filled = 0;
             }
-            serde_json::to_writer(&mut out, name).expect("terms serialise");
-            out.push(b':');
-            serde_json::to_writer(&mut out, &(df, chunk)).expect("terms serialise");
         }
-        out.push(b'}');
+        filled += size;
     }
-    out.push(b'}');
+    let mut packs = Vec::new();
+    let mut files = Vec::new();
+    for (pack, group) in (0u32..).zip(&groups) {
+        packs.extend(group.iter().map(|term| (term.name.as_str(), pack)));
+        let tiers = group.iter().map(|t| t.tails.len()).max().unwrap_or(0);
+        for tier in 1..=tiers {
+            let entries: Vec<(&str, &[u8])> = group
+                .iter()
+                .filter_map(|t| Some((t.name.as_str(), t.tails.get(tier - 1)?.as_slice())))
+                .collect();
+            files.push((pack, tier as u32, chunk_bytes(&entries)));
+        }
+    }
+    (packs, files)
+}
+
+impl Laid {
+    /// The term and its first tier, as a shard or chunk lists them.
+    fn entry(&self) -> (&str, &[u8]) {
+        (&self.name, &self.bytes)
+    }
+}
+
+/// A [`crate::model::Chunk`]'s file (a chunk, or a pack of tails): its terms with their postings.
+fn chunk_bytes(terms: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(
+        terms
+            .iter()
+            .map(|t| t.0.len() + t.1.len() + 2)
+            .sum::<usize>()
+            + 8,
+    );
+    put_terms(&mut out, terms);
+    out.extend_from_slice(&INDEX_END);
     out
 }
 
-/// What a term costs its shard: its postings if they stay inline, else a reference.
+/// A [`crate::model::Shard`]'s file: its inline terms, its references to chunks, and its terms'
+/// packs of tails.
+fn shard_bytes(
+    terms: &[(&str, &[u8])],
+    refs: &[(&str, u32, u32)],
+    packs: &[(&str, u32)],
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    put_terms(&mut out, terms);
+    put(&mut out, &refs.len());
+    for &(name, df, chunk) in refs {
+        put(&mut out, name);
+        put(&mut out, &(df, chunk));
+    }
+    put(&mut out, &packs.len());
+    for &(name, pack) in packs {
+        put(&mut out, name);
+        put(&mut out, &pack);
+    }
+    out.extend_from_slice(&INDEX_END);
+    out
+}
+
+/// A map of terms to their postings, written as serde writes the model's maps: its length, then
+/// each entry. Terms come sorted, as the model's maps are.
+fn put_terms(out: &mut Vec<u8>, terms: &[(&str, &[u8])]) {
+    put(out, &terms.len());
+    for (name, bytes) in terms {
+        put(out, *name);
+        out.extend_from_slice(bytes);
+    }
+}
+
+/// What a term costs its shard: its postings if they stay inline, else a reference; and the
+/// number of its tails' pack.
 fn dict_len(term: &Laid) -> usize {
-    if term.len <= INLINE_BYTES {
+    let pack = if term.tails.is_empty() {
+        0
+    } else {
+        term.name.len() + 2
+    };
+    pack + if term.len <= INLINE_BYTES {
         term.len
     } else {
         term.name.len() + 16
     }
 }
 
-/// The length of a term and its postings' JSON (`[…]`) in a shard: `"term":[…],`.
-fn json_len(term: &str, postings: &[u8]) -> usize {
-    term.len() + 4 + postings.len()
+/// The length of a term and its postings in a shard: the term's length and bytes, then theirs.
+fn entry_len(term: &str, postings: &[u8]) -> usize {
+    // The length is a varint: seven bits a byte.
+    let prefix = (usize::BITS - term.len().leading_zeros())
+        .div_ceil(7)
+        .max(1) as usize;
+    prefix + term.len() + postings.len()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Chunk, Posting, Shard, Term};
+    use crate::model::{decode_index, encode_index, Chunk, Posting, Shard, Term};
     use crate::search::filter::Filter;
     use crate::search::index::{
         candidates, load_now, search, File, Hit, Loaded, Need, MAX_EXPANSIONS,
     };
     use crate::search::query::parse;
+    use std::collections::BTreeSet;
     use std::sync::Arc;
 
     /// Posts with these bodies, no title and no tags.
@@ -792,8 +875,8 @@ mod tests {
 
     /// The whole index, every file loaded.
     fn loaded(built: Built) -> Loaded {
-        fn parse<T: serde::de::DeserializeOwned>(json: &[u8]) -> T {
-            serde_json::from_slice(json).unwrap()
+        fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> T {
+            crate::model::decode_index(bytes).unwrap()
         }
         let (_, _, lists) = SearchEntry::split_keys(built.shards.keys().cloned().collect());
         Loaded {
@@ -815,7 +898,9 @@ mod tests {
             tails: built
                 .tails
                 .iter()
-                .map(|(term, tier, json)| ((term.clone(), *tier), Arc::new(parse(json))))
+                .map(|(key, pack, tier, bytes)| {
+                    ((key.clone(), *pack, *tier), Arc::new(parse(bytes)))
+                })
                 .collect(),
             filters: Default::default(),
         }
@@ -852,8 +937,8 @@ mod tests {
                     Need::List(key) => File::List(from.lists[key].clone()),
                     Need::Shard(key) => File::Shard(from.shards[key].clone()),
                     Need::Chunk(key, n) => File::Chunk(from.chunks[&(key.clone(), *n)].clone()),
-                    Need::Tail(term, tier) => {
-                        File::Tail(from.tails[&(term.clone(), *tier)].clone())
+                    Need::Tail(key, pack, tier) => {
+                        File::Tail(from.tails[&(key.clone(), *pack, *tier)].clone())
                     }
                     Need::Filter(taxonomy, term) => File::Filter(
                         from.filters
@@ -1068,17 +1153,29 @@ mod tests {
             .collect();
         let input = untitled(&bodies);
         let built = build(&input);
-        let tails: Vec<(&str, u32)> = built.tails.iter().map(|t| (t.0.as_str(), t.1)).collect();
-        assert!(
-            tails.contains(&("the", 1)) && !tails.contains(&("ferry", 1)),
-            "the posts past the best {TOP_POSTINGS} are in a tail: {tails:?}"
-        );
+        // The posts past the best TOP_POSTINGS of a common word are in a tail; a rare word has none.
+        let tails: Vec<(String, u32, u32, Chunk)> = built
+            .tails
+            .iter()
+            .map(|(key, pack, tier, bytes)| {
+                (key.clone(), *pack, *tier, decode_index(bytes).unwrap())
+            })
+            .collect();
+        assert!(tails.iter().all(|t| !t.3.terms.contains_key("ferry")));
+        let (key, pack, tier, _) = tails
+            .into_iter()
+            .find(|t| t.3.terms.contains_key("the"))
+            .expect("a tail of the");
+        assert_eq!(tier, 1);
+        let shard: Shard = decode_index(&built.shards[&key]).unwrap();
+        assert_eq!(shard.packs["the"], pack);
         let index = loaded(built);
         let the = index.term("the").unwrap();
         assert!(the.is_cut());
         assert_eq!(the.postings.len(), TOP_POSTINGS);
         assert_eq!(the.df as usize, TOP_POSTINGS + 20);
-        assert_eq!(index.tails[&("the".to_string(), 1)].postings.len(), 20);
+        let tail = &index.tails[&(key, pack, 1)];
+        assert_eq!(tail.terms["the"].postings.len(), 20);
         // With a rarer word, every post with both.
         let both = hits("the ferry ", &index);
         assert_eq!(
@@ -1172,35 +1269,34 @@ mod tests {
     fn shards_and_chunks_are_written_as_the_model_writes_them() {
         let terms: Vec<Laid> = [("a\"b", vec![3, 0, 90, 1, 4]), ("été", vec![1, 7, 80, 0])]
             .into_iter()
-            .map(|(name, flat)| Laid::new(name.to_string(), vec![flat]).0)
+            .map(|(name, flat)| Laid::new(name.to_string(), vec![flat]))
             .collect();
         let model: BTreeMap<String, Term> = terms
             .iter()
-            .map(|t| (t.name.clone(), serde_json::from_slice(&t.json).unwrap()))
+            .map(|t| (t.name.clone(), postcard::from_bytes(&t.bytes).unwrap()))
             .collect();
+        let terms: Vec<(&str, &[u8])> = terms.iter().map(Laid::entry).collect();
         let chunk = Chunk {
             terms: model.clone(),
         };
-        assert_eq!(
-            terms_json(terms.iter(), None),
-            serde_json::to_vec(&chunk).unwrap()
-        );
+        assert_eq!(chunk_bytes(&terms), encode_index(&chunk));
         let shard = Shard {
             terms: model.clone(),
-            refs: BTreeMap::new(),
+            ..Shard::default()
         };
-        assert_eq!(
-            shard_json(terms.iter(), &[]),
-            serde_json::to_vec(&shard).unwrap()
-        );
+        assert_eq!(shard_bytes(&terms, &[], &[]), encode_index(&shard));
         let shard = Shard {
             terms: model,
             refs: [("x\\y".to_string(), (300, 2)), ("z".to_string(), (9, 0))].into(),
+            packs: [("a\"b".to_string(), 0), ("z".to_string(), 4)].into(),
         };
-        assert_eq!(
-            shard_json(terms.iter(), &[("x\\y", 300, 2), ("z", 9, 0)]),
-            serde_json::to_vec(&shard).unwrap()
+        let bytes = shard_bytes(
+            &terms,
+            &[("x\\y", 300, 2), ("z", 9, 0)],
+            &[("a\"b", 0), ("z", 4)],
         );
+        assert_eq!(bytes, encode_index(&shard));
+        assert_eq!(decode_index::<Shard>(&bytes).unwrap(), shard);
     }
 
     #[test]
@@ -1209,23 +1305,76 @@ mod tests {
             df: 300,
             postings: vec![Posting(4, 250, vec![3, 10, 11]), Posting(9, 80, vec![0])],
         };
-        let json = serde_json::to_string(&term).unwrap();
-        let laid = Laid::new("ab".into(), vec![Vec::<u32>::from(term)]).0;
+        let bytes = postcard::to_allocvec(&term).unwrap();
+        let laid = Laid::new("ab".into(), vec![Vec::<u32>::from(term.clone())]);
+        assert!(laid.tails.is_empty());
         assert_eq!(laid.df, 300);
-        assert_eq!(laid.json, json.as_bytes());
-        // `"ab":` before it and `,` after.
-        assert_eq!(laid.len, json.len() + 6);
-        for n in [0, 7, 10, 99, 100, 4_294_967_295] {
-            let mut out = Vec::new();
-            push_number(&mut out, n);
-            assert_eq!(out, n.to_string().as_bytes());
+        assert_eq!(laid.bytes, bytes);
+        // The term's length (a byte) and its two bytes before it.
+        assert_eq!(laid.len, bytes.len() + 3);
+        let mut entry = Vec::new();
+        put(&mut entry, "ab");
+        assert_eq!(entry.len() + bytes.len(), laid.len);
+    }
+
+    #[test]
+    fn neighbouring_terms_share_their_tails_packs_and_each_finds_its_own() {
+        // Terms in 300 posts (one tail each, 100 postings) and one in 1,300 (two tails).
+        let flat = |df: u32, posts: u32| {
+            let mut out = vec![df];
+            for i in 0..posts {
+                out.extend([u32::from(i > 0), 100 + i % 50, 1, i % 9]);
+            }
+            out
+        };
+        let mut terms: Vec<Laid> = (0..40)
+            .map(|i| Laid::new(format!("w{i:02}"), vec![flat(300, 200), flat(300, 100)]))
+            .collect();
+        terms.push(Laid::new(
+            "zz".into(),
+            vec![flat(1300, 200), flat(1300, 800), flat(1300, 300)],
+        ));
+        terms.push(Laid::new("rare".into(), vec![flat(3, 3)]));
+        let tail_size = terms[0].tails[0].len();
+        let shard = layout(terms);
+        let model: Shard = decode_index(&shard.file).unwrap();
+        assert!(
+            !model.packs.contains_key("rare"),
+            "a term without tails has no pack"
+        );
+        assert_eq!(model.packs.len(), 41);
+        // Packs of neighbours, none over its size unless one term alone is.
+        let per_pack = PACK_BYTES / tail_size;
+        assert_eq!(model.packs["w00"], 0);
+        assert_eq!(model.packs[&format!("w{:02}", per_pack - 1)], 0);
+        assert_eq!(model.packs[&format!("w{per_pack:02}")], 1);
+        let packs = model.packs.values().collect::<BTreeSet<_>>().len();
+        assert!(packs < 41 / 4, "{packs} packs");
+        for (pack, tier, bytes) in &shard.tails {
+            let tail: Chunk = decode_index(bytes).unwrap();
+            for (name, term) in &tail.terms {
+                assert_eq!(model.packs[name], *pack, "{name} in its own pack");
+                let expected = if name == "zz" {
+                    [800, 300][*tier as usize - 1]
+                } else {
+                    100
+                };
+                assert_eq!(term.postings.len(), expected, "{name} tier {tier}");
+            }
+            if *tier == 2 {
+                assert_eq!(tail.terms.keys().collect::<Vec<_>>(), ["zz"]);
+            } else {
+                assert!(bytes.len() <= PACK_BYTES + 64 || tail.terms.len() == 1);
+            }
         }
+        let files: BTreeSet<(u32, u32)> = shard.tails.iter().map(|t| (t.0, t.1)).collect();
+        assert!(files.contains(&(model.packs["zz"], 2)));
     }
 
     #[test]
     fn a_large_shard_puts_common_words_in_chunks_and_a_query_fetches_only_its_own() {
         // Many posts with words of one shard ("ca…"), a few with a rare one.
-        let bodies: Vec<String> = (0..600)
+        let bodies: Vec<String> = (0..1500)
             .map(|i| {
                 let rare = if i == 77 { " caravanserai" } else { "" };
                 format!("cat camel canal {} cargo car{}{rare}", i % 7, i % 50)
@@ -1233,7 +1382,7 @@ mod tests {
             .collect();
         let input = untitled(&bodies);
         let built = build(&input);
-        let shard: Shard = serde_json::from_slice(&built.shards[""]).unwrap();
+        let shard: Shard = decode_index(&built.shards[""]).unwrap();
         assert!(!shard.refs.is_empty(), "postings moved to chunks");
         assert!(
             shard.refs.contains_key("camel"),
@@ -1256,7 +1405,7 @@ mod tests {
         // Searching with only the files it named gives the same first answers as with everything.
         same_first(&index, "camel ", 20);
         same_first(&index, "camel canal ", 20);
-        assert_eq!(hits("camel canal ", &index).len(), 600);
+        assert_eq!(hits("camel canal ", &index).len(), 1500);
     }
 
     #[test]
@@ -1274,14 +1423,25 @@ mod tests {
     #[test]
     fn a_large_dictionary_splits_into_a_tree_of_shards_and_a_word_needs_only_its_path() {
         // Thousands of distinct words: more than one shard can hold.
+        // And one word of its own below `w`: `wzq`.
         let bodies: Vec<String> = (0..3000)
             .map(|i| format!("walk w{i}a wb{}c river", i % 97))
+            .chain(["wzq".to_string()])
             .collect();
         let input = untitled(&bodies);
         let index = index_of(&input);
         assert!(index.shards.len() > 3, "split: {:?}", index.shards.keys());
         let root = &index.shards[""];
         assert!(root.terms.len() + root.refs.len() <= HEAD_TERMS);
+        // A child that would be a tiny shard of its own stays in its parent, on the word's path.
+        assert!(
+            index.shards.keys().any(|k| k.starts_with("w1")),
+            "w is split"
+        );
+        assert!(!index.shards.contains_key("wz"));
+        assert!(index.shards["w"].terms.contains_key("wzq"));
+        assert_eq!(hits("wzq ", &index)[0].doc, 3000);
+        assert!(fetched_for(&index, "wzq ", 20).shards.len() <= 3);
         for query in [
             "w1234a ", "w2a ", "wb5c ", "walk ", "river ", "w12", "w", "rivr ", "x1234a ",
         ] {
@@ -1321,8 +1481,8 @@ mod tests {
         );
         // Every shard file is under its limit (a head, or a shard small enough).
         for shard in index.shards.values() {
-            let json = serde_json::to_vec(shard.as_ref()).unwrap();
-            assert!(json.len() <= SHARD_BYTES + 4 * 1024, "{}", json.len());
+            let bytes = encode_index(shard.as_ref());
+            assert!(bytes.len() <= SHARD_BYTES + 4 * 1024, "{}", bytes.len());
         }
     }
 }

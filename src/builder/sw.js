@@ -27,6 +27,8 @@ const LIMITS = { 'fieldnotes-posts': 300, 'fieldnotes-search': 400, 'fieldnotes-
 // A response this worker made up because the network failed carries this header, so the app can
 // tell "offline" from "not found".
 const OFFLINE_HEADER = 'fieldnotes-offline';
+// The last bytes of every binary file of the search index (one cut short lacks them).
+const INDEX_END = __INDEX_END__;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -212,6 +214,17 @@ async function readJson(response) {
   }
 }
 
+/** Whether a binary index file ends with the mark every one of them ends with. */
+async function isWhole(response) {
+  try {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const end = bytes.subarray(bytes.length - INDEX_END.length);
+    return bytes.length >= INDEX_END.length && INDEX_END.every((b, i) => end[i] === b);
+  } catch (error) {
+    return false;
+  }
+}
+
 /** The format version of a parsed manifest; undefined when it is not one. */
 function formatOf(json) {
   return json && typeof json === 'object' && Number.isInteger(json.format_version) ? json.format_version : undefined;
@@ -239,10 +252,12 @@ async function cacheFirst(event, store) {
   return response;
 }
 
-/** Stores a data file, unless it is JSON that does not parse: a file the host sent cut short
- * would otherwise be answered from here, first, for good. */
+/** Stores a data file, unless it is JSON that does not parse or a binary index file without its
+ * end mark: a file the host sent cut short would otherwise be answered from here, first, for good. */
 async function keep(store, request, response) {
-  if (new URL(request.url).pathname.endsWith('.json') && (await readJson(response.clone())) === undefined) return;
+  const path = new URL(request.url).pathname;
+  if (path.endsWith('.json') && (await readJson(response.clone())) === undefined) return;
+  if (path.endsWith('.bin') && !(await isWhole(response.clone()))) return;
   const cache = await caches.open(store);
   await cache.put(request, response);
   await trim(store);

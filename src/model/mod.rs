@@ -44,7 +44,10 @@ pub use site::*;
 /// tag and category ([`filter_file`]); the reversed tree of long words (keys from [`REVERSED`]).
 /// 7: posts, pages and comments carry the builder's rendered HTML (`html`, a post's `toc`), not
 /// their Markdown: the app draws them without a Markdown parser.
-pub const FORMAT_VERSION: u32 = 7;
+/// 8: search: shards, chunks and tails are binary (`.bin`, [`encode_index`]); neighbouring terms
+/// share tail files (packs, [`Shard::packs`]); the index's folder lists its files (`files.json`,
+/// [`IndexFiles`]).
+pub const FORMAT_VERSION: u32 = 8;
 
 /// Name of the unhashed entry file, relative to the data folder. The app fetches it with `no-cache`;
 /// every file it names is content-hashed and may be cached forever.

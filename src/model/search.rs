@@ -18,10 +18,12 @@
 //!   rarest terms move into chunks of neighbouring terms, so one common word does not make its
 //!   shard heavy.
 //!
-//! - a **tail** holds more of a common term's postings: a term keeps its best [`TOP_POSTINGS`]
+//! - a **tail** holds more of common terms' postings: a term keeps its best [`TOP_POSTINGS`]
 //!   in its shard or chunk, and the rest, best first, in tiers of growing size ([`tier_end`]),
-//!   one file each, fetched only when a search needs them (a reader asks for more results, or
-//!   another word or a filter must be checked against every post that has it);
+//!   fetched only when a search needs them (a reader asks for more results, or another word or a
+//!   filter must be checked against every post that has it). Neighbouring terms of one shard
+//!   share their tail files, a *pack* per tier ([`Shard::packs`], [`PACK_BYTES`]): most tails
+//!   are small, and a file each made thousands of them;
 //! - a **filter** file per tag and per category lists every post that carries it, so a filter
 //!   narrows any search exactly;
 //! - the **reversed** tree (keys starting with [`REVERSED`]) holds every word of
@@ -117,9 +119,15 @@ pub fn keys_file(dir: &str, key: &str) -> String {
 pub struct Shard {
     /// Terms whose postings are here.
     pub terms: BTreeMap<String, Term>,
-    /// Terms whose postings are in a chunk: `[posts containing it, chunk number]`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// Terms whose postings are in a chunk: `[posts containing it, chunk number]`. Written even
+    /// when empty: the binary form has no field names, so no field may be left out.
+    #[serde(default)]
     pub refs: BTreeMap<String, (u32, u32)>,
+    /// Terms of this shard (inline or in a chunk) with tails: the number of their pack. Tier `t`
+    /// of the term is in [`tail_file`]`(dir, key, pack, t)`, with the same tier of the pack's
+    /// other terms.
+    #[serde(default)]
+    pub packs: BTreeMap<String, u32>,
 }
 
 /// A chunk: the postings of some terms of one shard.
@@ -210,10 +218,16 @@ pub fn tail_tiers(df: u32) -> u32 {
     (1..).find(|&n| tier_end(n - 1) >= df as usize).unwrap_or(1) - 1
 }
 
-/// The tail file `tier` (from 1) of `term`, relative to the data folder.
-pub fn tail_file(dir: &str, term: &str, tier: u32) -> String {
-    format!("{dir}/more/{}.{tier}.json", file_key(term))
+/// The tail file of tier `tier` (from 1) of pack `pack` of the shard `key` ([`Shard::packs`]), a
+/// [`Chunk`] of the pack's terms that have that tier, relative to the data folder.
+pub fn tail_file(dir: &str, key: &str, pack: u32, tier: u32) -> String {
+    format!("{dir}/more/{}.{pack}.{tier}.bin", file_key(key))
 }
+
+/// The terms of a shard that have tails are packed in name order while their first tail takes
+/// at most this many bytes together (a term whose first tail is larger has a pack of its own). A
+/// pack's later tiers are larger, but only terms in thousands of posts have them.
+pub const PACK_BYTES: usize = 16 * 1024;
 
 /// Every post carrying a tag or category: post numbers, in order, written as gaps (the first
 /// from 0).
@@ -376,12 +390,51 @@ fn file_key(key: &str) -> String {
 
 /// The file of the shard `key`, relative to the data folder.
 pub fn shard_file(dir: &str, key: &str) -> String {
-    format!("{dir}/{}.json", file_key(key))
+    format!("{dir}/{}.bin", file_key(key))
 }
 
 /// The file of chunk `n` of the shard `key`.
 pub fn chunk_file(dir: &str, key: &str, n: u32) -> String {
-    format!("{dir}/{}.{n}.json", file_key(key))
+    format!("{dir}/{}.{n}.bin", file_key(key))
+}
+
+/// The list of every file of the index's folder ([`IndexFiles`]), relative to the data folder.
+pub fn files_file(dir: &str) -> String {
+    format!("{dir}/files.json")
+}
+
+/// `files.json` in the index's folder: every other file in it (key lists, shards, chunks, tails,
+/// filters), relative to the folder, sorted. Saving the whole index for offline search reads it,
+/// rather than every shard to learn the names of chunks and tails.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexFiles {
+    pub files: Vec<String>,
+}
+
+/// The last bytes of every binary file of the index: a file cut short (by a host, a proxy, a
+/// broken upload) lacks them, which the service worker can check without reading the rest.
+pub const INDEX_END: [u8; 4] = *b"fnix";
+
+/// A shard, chunk or tail as its file holds it: [`postcard`] (serde with integers as varints:
+/// a posting's small numbers take a byte or two each, about 45 % of their JSON), then
+/// [`INDEX_END`].
+pub fn encode_index<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    let mut bytes = postcard::to_allocvec(value).expect("index files serialise");
+    bytes.extend_from_slice(&INDEX_END);
+    bytes
+}
+
+/// Reads a file [`encode_index`] wrote; a file cut short, or with bytes past its value, is
+/// refused.
+pub fn decode_index<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    let body = bytes
+        .strip_suffix(&INDEX_END)
+        .ok_or_else(|| "an index file cut short".to_string())?;
+    match postcard::take_from_bytes(body) {
+        Ok((value, [])) => Ok(value),
+        Ok(_) => Err("an index file with bytes past its end".to_string()),
+        Err(e) => Err(format!("an index file that does not read: {e}")),
+    }
 }
 
 #[cfg(test)]
@@ -455,6 +508,50 @@ mod tests {
         // Cut short, or claiming more positions than are kept: refused, not misread.
         assert!(serde_json::from_str::<Term>("[300,4,250,3,3]").is_err());
         assert!(serde_json::from_str::<Term>("[1,0,5,99,1]").is_err());
+
+        // In a file, the same numbers as varints (a byte each here but 300 and 250), counted
+        // first, then the end mark.
+        let bytes = encode_index(&term);
+        assert_eq!(bytes.len(), 1 + 11 + 2 + 4);
+        assert_eq!(&bytes[..3], &[11, 0xac, 0x02], "11 numbers, then 300");
+        assert!(bytes.ends_with(&INDEX_END));
+        assert_eq!(decode_index::<Term>(&bytes).unwrap(), term);
+    }
+
+    #[test]
+    fn a_binary_index_file_damaged_in_any_way_is_refused() {
+        let mut shard = Shard::default();
+        shard.terms.insert(
+            "rice".to_string(),
+            Term {
+                df: 2,
+                postings: vec![Posting(1, 90, vec![4]), Posting(7, 120, vec![0, 9])],
+            },
+        );
+        shard.refs.insert("river".to_string(), (900, 0));
+        let bytes = encode_index(&shard);
+        assert_eq!(decode_index::<Shard>(&bytes).unwrap(), shard);
+        // Every cut, with or without the end mark put back, is refused.
+        for len in 0..bytes.len() {
+            assert!(
+                decode_index::<Shard>(&bytes[..len]).is_err(),
+                "cut at {len}"
+            );
+            let mut marked = bytes[..len.saturating_sub(INDEX_END.len())].to_vec();
+            marked.extend_from_slice(&INDEX_END);
+            if marked != bytes {
+                assert!(
+                    decode_index::<Shard>(&marked).is_err(),
+                    "cut at {len}, marked"
+                );
+            }
+        }
+        // Bytes past the value, or a file of another kind.
+        let mut longer = bytes[..bytes.len() - 4].to_vec();
+        longer.extend_from_slice(&[0, 0]);
+        longer.extend_from_slice(&INDEX_END);
+        assert!(decode_index::<Shard>(&longer).is_err());
+        assert!(decode_index::<Shard>(b"{\"terms\":{}}").is_err());
     }
 
     #[test]
@@ -463,13 +560,13 @@ mod tests {
         assert_eq!(path_of("ab"), ["", "a", "ab"]);
         assert_eq!(file_key("~09"), "_7e_09");
         assert_eq!(file_key("пр"), "_43f__440_");
-        assert_eq!(shard_file("search/abc", ""), "search/abc/_.json");
-        assert_eq!(chunk_file("search/abc", "ab", 2), "search/abc/ab.2.json");
+        assert_eq!(shard_file("search/abc", ""), "search/abc/_.bin");
+        assert_eq!(chunk_file("search/abc", "ab", 2), "search/abc/ab.2.bin");
         assert_eq!(index_dir("abc"), "search/abc");
         assert_eq!(entry_file("abc"), "search/entry.abc.json");
         assert_eq!(
-            tail_file("search/abc", "the", 2),
-            "search/abc/more/the.2.json"
+            tail_file("search/abc", "th", 3, 2),
+            "search/abc/more/th.3.2.bin"
         );
         assert_eq!(
             filter_file("search/abc", crate::model::Taxonomy::Tags, "street food"),

@@ -30,8 +30,8 @@ pub enum Need {
     Shard(String),
     /// Chunk `n` of the shard `key`.
     Chunk(String, u32),
-    /// Tail `tier` (from 1) of a term.
-    Tail(String, u32),
+    /// Tier `tier` (from 1) of pack `pack` of the shard `key`: tails of its terms.
+    Tail(String, u32, u32),
     /// The posts of a tag or category, by its folded term.
     Filter(Taxonomy, String),
 }
@@ -43,7 +43,7 @@ impl Need {
             Need::List(key) => keys_file(dir, key),
             Need::Shard(key) => shard_file(dir, key),
             Need::Chunk(key, n) => chunk_file(dir, key, *n),
-            Need::Tail(term, tier) => tail_file(dir, term, *tier),
+            Need::Tail(key, pack, tier) => tail_file(dir, key, *pack, *tier),
             Need::Filter(taxonomy, term) => filter_file(dir, *taxonomy, term),
         }
     }
@@ -57,8 +57,8 @@ pub struct Loaded {
     pub shards: HashMap<String, Arc<Shard>>,
     /// By shard key and number.
     pub chunks: HashMap<(String, u32), Arc<Chunk>>,
-    /// By term and tier.
-    pub tails: HashMap<(String, u32), Arc<Term>>,
+    /// By shard key, pack and tier.
+    pub tails: HashMap<(String, u32, u32), Arc<Chunk>>,
     pub filters: HashMap<(Taxonomy, String), Arc<Docs>>,
 }
 
@@ -68,23 +68,41 @@ pub enum File {
     List(Arc<KeyList>),
     Shard(Arc<Shard>),
     Chunk(Arc<Chunk>),
-    Tail(Arc<Term>),
+    Tail(Arc<Chunk>),
     Filter(Arc<Docs>),
 }
 
 impl File {
-    /// The file `need` names, read from its JSON (for callers that read the files themselves:
-    /// the tests, the benchmarks; the app parses each kind as it fetches it).
-    pub fn from_json(need: &Need, json: &[u8]) -> serde_json::Result<File> {
-        fn parsed<T: serde::de::DeserializeOwned>(json: &[u8]) -> serde_json::Result<Arc<T>> {
-            serde_json::from_slice(json).map(Arc::new)
+    /// Whether the file `need` names is binary ([`crate::model::decode_index`]); the others
+    /// (key lists, filters) are JSON.
+    pub fn is_binary(need: &Need) -> bool {
+        matches!(need, Need::Shard(_) | Need::Chunk(..) | Need::Tail(..))
+    }
+
+    /// A shard, chunk or tail, read from its file's bytes.
+    pub fn from_bytes(need: &Need, bytes: &[u8]) -> Result<File, String> {
+        use crate::model::decode_index;
+        Ok(match need {
+            Need::Shard(_) => File::Shard(Arc::new(decode_index(bytes)?)),
+            Need::Chunk(..) => File::Chunk(Arc::new(decode_index(bytes)?)),
+            Need::Tail(..) => File::Tail(Arc::new(decode_index(bytes)?)),
+            Need::List(_) | Need::Filter(..) => return Err("a JSON file of the index".into()),
+        })
+    }
+
+    /// The file `need` names, read from its bytes as stored (for callers that read the files
+    /// themselves: the tests, the benchmarks; the search worker has the browser parse JSON).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn read(need: &Need, bytes: &[u8]) -> Result<File, String> {
+        fn parsed<T: serde::de::DeserializeOwned>(json: &[u8]) -> Result<Arc<T>, String> {
+            serde_json::from_slice(json)
+                .map(Arc::new)
+                .map_err(|e| e.to_string())
         }
         Ok(match need {
-            Need::List(_) => File::List(parsed(json)?),
-            Need::Shard(_) => File::Shard(parsed(json)?),
-            Need::Chunk(..) => File::Chunk(parsed(json)?),
-            Need::Tail(..) => File::Tail(parsed(json)?),
-            Need::Filter(..) => File::Filter(parsed(json)?),
+            Need::List(_) => File::List(parsed(bytes)?),
+            Need::Filter(..) => File::Filter(parsed(bytes)?),
+            _ => File::from_bytes(need, bytes)?,
         })
     }
 }
@@ -96,8 +114,8 @@ impl Loaded {
             (Need::List(key), File::List(list)) => drop(self.lists.insert(key, list)),
             (Need::Shard(key), File::Shard(shard)) => drop(self.shards.insert(key, shard)),
             (Need::Chunk(key, n), File::Chunk(chunk)) => drop(self.chunks.insert((key, n), chunk)),
-            (Need::Tail(term, tier), File::Tail(tail)) => {
-                drop(self.tails.insert((term, tier), tail))
+            (Need::Tail(key, pack, tier), File::Tail(tail)) => {
+                drop(self.tails.insert((key, pack, tier), tail))
             }
             (Need::Filter(taxonomy, term), File::Filter(docs)) => {
                 drop(self.filters.insert((taxonomy, term), docs))
@@ -112,7 +130,7 @@ impl Loaded {
             Need::List(key) => self.lists.contains_key(key),
             Need::Shard(key) => self.shards.contains_key(key),
             Need::Chunk(key, n) => self.chunks.contains_key(&(key.clone(), *n)),
-            Need::Tail(term, tier) => self.tails.contains_key(&(term.clone(), *tier)),
+            Need::Tail(key, pack, tier) => self.tails.contains_key(&(key.clone(), *pack, *tier)),
             Need::Filter(taxonomy, term) => self.filters.contains_key(&(*taxonomy, term.clone())),
         }
     }
@@ -144,6 +162,20 @@ impl Loaded {
         })
     }
 
+    /// The shard of `name` and the number of its tails' pack, when it has tails.
+    fn pack_of(&self, name: &str) -> Option<(String, u32)> {
+        self.along(path_of(name)).find_map(|(key, shard)| {
+            let pack = shard.packs.get(name)?;
+            Some((key, *pack))
+        })
+    }
+
+    /// The file with tier `tier` of `name`'s tails, once its shard is loaded.
+    fn tail_need(&self, name: &str, tier: u32) -> Option<Need> {
+        let (key, pack) = self.pack_of(name)?;
+        Some(Need::Tail(key, pack, tier))
+    }
+
     /// `name`'s postings as far as they are loaded (its first tier, then its tails in order), and
     /// whether that is all of them.
     fn postings(&self, name: &str) -> Option<(Vec<&Posting>, Reach)> {
@@ -151,8 +183,12 @@ impl Loaded {
         let mut postings: Vec<&Posting> = first.postings.iter().collect();
         let mut floor = first.postings.iter().map(|p| p.1).min().unwrap_or(0);
         let tiers = tail_tiers(first.df);
+        let pack = self.pack_of(name);
         for tier in 1..=tiers {
-            match self.tails.get(&(name.to_string(), tier)) {
+            let tail = pack.as_ref().and_then(|(key, pack)| {
+                self.tails.get(&(key.clone(), *pack, tier))?.terms.get(name)
+            });
+            match tail {
                 Some(tail) => {
                     postings.extend(tail.postings.iter());
                     floor = tail.postings.iter().map(|p| p.1).min().unwrap_or(0);
@@ -341,7 +377,7 @@ fn next_round(
                 if let Some(first) = loaded.term(term) {
                     round.extend(
                         (1..=tail_tiers(first.df))
-                            .map(|tier| Need::Tail(term.clone(), tier))
+                            .filter_map(|tier| loaded.tail_need(term, tier))
                             .filter(|need| !loaded.has(need)),
                     );
                 }
@@ -665,7 +701,7 @@ fn word_matches(terms: &[(String, Match)], loaded: &Loaded) -> Known {
         if let Reach::Partial { floor, next: tier } = reach {
             let most = kind.score(floor as f32 / WEIGHT_SCALE);
             beyond = Some(beyond.unwrap_or(0.0).max(most));
-            next.push(Need::Tail(name.clone(), tier));
+            next.extend(loaded.tail_need(name, tier));
         }
     }
     Known {
@@ -700,7 +736,7 @@ fn phrase_matches(terms: &[String], loaded: &Loaded) -> Known {
             Reach::Partial { floor, next: tier } => {
                 beyond = Some(());
                 most += *floor as f32;
-                next.push(Need::Tail(term.clone(), *tier));
+                next.extend(loaded.tail_need(term, *tier));
             }
             Reach::Whole => most += postings.iter().map(|p| p.1).max().unwrap_or(0) as f32,
         }
@@ -825,7 +861,7 @@ mod tests {
             .round()
             .to_vec();
         assert_eq!(river, [Need::Chunk(String::new(), 0)]);
-        assert_eq!(river[0].file("t"), "t/_.0.json");
+        assert_eq!(river[0].file("t"), "t/_.0.bin");
         assert!(matches!(
             needs(&entry, &parse("ferry "), &[], &loaded, 20),
             Step::Done(found) if found.hits.len() == 1

@@ -152,14 +152,20 @@ test('a manifest of a newer format says the site was updated; reloading gets it,
   }
 });
 
-test('a search file answered as a web page, or as garbage, says search could not load; the rest of the site works', async () => {
+test('a search file answered as a web page, as garbage, or cut short says search could not load; the rest of the site works', async () => {
   const word = 'river';
   const page404 = built('index.html');
-  for (const kind of ['html', 'garbage']) {
+  for (const kind of ['html', 'garbage', 'cut']) {
     const { page, problems, close } = await open();
     let broken = true;
     host.rule = (p) => {
       if (!broken || !p.startsWith('/data/search/') || p.startsWith('/data/search/entry.')) return undefined;
+      if (kind === 'cut') {
+        // A binary index file (a shard) with its last bytes missing, cached for a year.
+        if (!p.endsWith('.bin')) return undefined;
+        const whole = fs.readFileSync(path.join(dist, decodeURIComponent(p.slice(1))));
+        return { body: whole.subarray(0, whole.length - 3), type: 'application/octet-stream', cache: IMMUTABLE };
+      }
       return kind === 'html'
         ? { body: page404, type: 'text/html; charset=utf-8' }
         : { body: crypto.randomBytes(3000), type: 'application/json', cache: IMMUTABLE };

@@ -15,6 +15,11 @@ fn read<T: DeserializeOwned>(bytes: &[u8]) -> bool {
     serde_json::from_slice::<T>(bytes).is_ok()
 }
 
+/// Reads `bytes` as a binary file of the search index holding a `T`; whether it succeeded.
+fn read_binary<T: DeserializeOwned>(bytes: &[u8]) -> bool {
+    decode_index::<T>(bytes).is_ok()
+}
+
 /// Every file type of the data folder, and the app's own stored state.
 fn read_all(bytes: &[u8]) -> usize {
     [
@@ -36,6 +41,10 @@ fn read_all(bytes: &[u8]) -> usize {
         read::<Chunk>(bytes),
         read::<Term>(bytes),
         read::<Docs>(bytes),
+        read::<IndexFiles>(bytes),
+        read_binary::<Shard>(bytes),
+        read_binary::<Chunk>(bytes),
+        read_binary::<Term>(bytes),
         read::<fieldnotes::model::outgoing::Outgoing>(bytes),
     ]
     .into_iter()
@@ -43,7 +52,7 @@ fn read_all(bytes: &[u8]) -> usize {
     .count()
 }
 
-/// The JSON files of the fixture site, built once for all cases.
+/// The JSON and binary files of the fixture site, built once for all cases.
 fn built_files() -> &'static [(PathBuf, Vec<u8>)] {
     static FILES: OnceLock<Vec<(PathBuf, Vec<u8>)>> = OnceLock::new();
     FILES.get_or_init(|| {
@@ -58,7 +67,7 @@ fn built_files() -> &'static [(PathBuf, Vec<u8>)] {
         .unwrap();
         let mut files = Vec::new();
         for entry in walk(&out.path().join("data")) {
-            if entry.extension().is_some_and(|e| e == "json") {
+            if entry.extension().is_some_and(|e| e == "json" || e == "bin") {
                 files.push((entry.clone(), std::fs::read(&entry).unwrap()));
             }
         }
@@ -90,6 +99,14 @@ proptest! {
 
     #[test]
     fn model_random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+        read_all(&bytes);
+    }
+
+    #[test]
+    fn model_random_binary_index_files(mut bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+        // Past the end mark, so the bytes reach the binary reader (random varints, lengths that
+        // claim more than there is).
+        bytes.extend_from_slice(&INDEX_END);
         read_all(&bytes);
     }
 
