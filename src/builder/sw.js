@@ -234,7 +234,9 @@ function formatOf(json) {
  * the network, storing what it sends in `store` (when given). */
 async function cacheFirst(event, store) {
   const request = event.request;
-  const cached = await caches.match(request, { ignoreSearch: true });
+  // The URL as it is: hashed files carry no query, and matching while ignoring one makes the
+  // browser read every entry of every cache (hundreds after a few searches) for each request.
+  const cached = await caches.match(request);
   if (cached) return cached;
   let response;
   try {
@@ -260,7 +262,26 @@ async function keep(store, request, response) {
   if (path.endsWith('.bin') && !(await isWhole(response.clone()))) return;
   const cache = await caches.open(store);
   await cache.put(request, response);
-  await trim(store);
+  await trimSoon(store);
+}
+
+// Trims waiting to run, by cache.
+const TRIMMING = new Map();
+// How long a burst of stores has to end before its cache is trimmed.
+const TRIM_AFTER = 1000;
+
+/** Trims a runtime cache once a burst of stores is over: one search or page stores a dozen files,
+ * and listing a cache of hundreds of entries after each of them slowed every fetch of the burst
+ * (a keystroke's index files waited half a second behind them). */
+function trimSoon(name) {
+  if (!TRIMMING.has(name)) {
+    const trimmed = new Promise((resolve) => setTimeout(resolve, TRIM_AFTER)).then(() => {
+      TRIMMING.delete(name);
+      return trim(name);
+    });
+    TRIMMING.set(name, trimmed);
+  }
+  return TRIMMING.get(name);
 }
 
 /** Drops the oldest entries of a runtime cache over its limit. */

@@ -289,11 +289,15 @@ test('the cache of opened posts keeps its newest 300 entries, dropping the oldes
     await page.locator('article.post h1', { hasText: post.title }).waitFor();
     await page.waitForFunction((url) => caches.match(url).then(Boolean), `/data/${post.file}`);
     const kept = await cached(page, 'fieldnotes-posts');
-    await page.waitForFunction(() => caches.open('fieldnotes-posts').then((c) => c.keys()).then((k) => k.length <= 300));
+    // The worker trims a cache a second after a burst of stores ends: then it holds the limit,
+    // the post just opened among them, the oldest stand-ins gone.
+    await page.waitForFunction(async (file) => {
+      const keys = (await (await caches.open('fieldnotes-posts')).keys()).map((r) => new URL(r.url).pathname);
+      return keys.length === 300 && keys.includes(file) && !keys.includes('/data/posts/old-0.json');
+    }, `/data/${post.file}`);
     const after = await cached(page, 'fieldnotes-posts');
-    assert.equal(after.length, 300, `${kept.length} before trimming`);
-    assert.ok(after.includes(`/data/${post.file}`), 'the post just opened is kept');
-    assert.ok(!after.includes('/data/posts/old-0.json'), 'the oldest entry went first');
+    assert.ok(kept.length > 300, `${kept.length} before trimming`);
+    assert.ok(after.includes('/data/posts/old-299.json'), 'the newest stand-ins are kept');
     assert.deepEqual(realProblems(problems), []);
   } finally {
     await close();
