@@ -91,8 +91,8 @@ impl File {
     }
 
     /// The file `need` names, read from its bytes as stored (for callers that read the files
-    /// themselves: the tests, the benchmarks; the search worker has the browser parse JSON).
-    #[cfg(not(target_arch = "wasm32"))]
+    /// themselves: the tests, the benchmarks; the search worker has the browser parse JSON, so
+    /// this is not linked into it).
     pub fn read(need: &Need, bytes: &[u8]) -> Result<File, String> {
         fn parsed<T: serde::de::DeserializeOwned>(json: &[u8]) -> Result<Arc<T>, String> {
             serde_json::from_slice(json)
@@ -389,8 +389,9 @@ fn next_round(
 
 /// The key lists and the shards missing along `paths` of keys (those the entry and the loaded key
 /// lists know); `None` when all are loaded. The shards the entry names (`""`, `r`) are fetched
-/// with the key lists, not after them: a word whose path goes below a key list then costs one
-/// round trip less.
+/// with the key lists, not after them: a word whose path the list extends by no key is then
+/// found in one round, not two, and one whose path goes deeper waits for fewer files in its
+/// second.
 fn missing_along(entry: &SearchEntry, paths: &[Vec<String>], loaded: &Loaded) -> Option<Vec<Need>> {
     let mut round: BTreeSet<Need> = paths
         .iter()
