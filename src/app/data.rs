@@ -236,11 +236,18 @@ pub async fn load_cards(
     let mut blocks: Vec<u32> = docs.iter().map(|d| d / DOC_BLOCK as u32).collect();
     blocks.sort_unstable();
     blocks.dedup();
-    let fetched = join_all(blocks.iter().map(|b| {
-        let file = doc_file(&manifest.lists, b * DOC_BLOCK as u32);
-        async move { load_list::<DocBlock>(manifest, &file).await }
-    }))
+    let files: Vec<String> = blocks
+        .iter()
+        .map(|b| doc_file(&manifest.lists, b * DOC_BLOCK as u32))
+        .collect();
+    let fetched = join_all(
+        files
+            .iter()
+            .map(|file| load_list::<DocBlock>(manifest, file)),
+    )
     .await;
+    // The browser fetches cards past the service worker where it can (see `sw.js`).
+    super::offline::store_fetched(&files.iter().map(|f| data_url(f)).collect::<Vec<_>>());
     let mut by_block = HashMap::new();
     for (block, fetched) in blocks.into_iter().zip(fetched) {
         if let Some(cards) = fetched? {

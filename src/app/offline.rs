@@ -223,6 +223,20 @@ pub fn is_controlled() -> bool {
     has_service_worker() && window().navigator().service_worker().controller().is_some()
 }
 
+/// Search files the search worker fetched: the service worker stores them for offline. Where the
+/// browser routes search files past it (see `sw.js`), it never saw them; elsewhere it ignores this.
+pub fn store_fetched(urls: &[String]) {
+    if urls.is_empty() || !is_controlled() {
+        return;
+    }
+    if let Some(worker) = window().navigator().service_worker().controller() {
+        let urls: Array = urls.iter().map(|url| JsValue::from_str(url)).collect();
+        let message = js_sys::Object::new();
+        let _ = Reflect::set(&message, &JsValue::from_str("fetched"), &urls);
+        let _ = worker.post_message(&message);
+    }
+}
+
 /// A post was just shown: the worker stores it (when there is one), so mark it at once.
 pub fn note_opened(file: &str) {
     if is_controlled() {

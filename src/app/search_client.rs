@@ -76,6 +76,7 @@ pub async fn find(
     };
     let reply = ask(request).await?;
     fetched_by_worker(&reply.fetched);
+    super::offline::store_fetched(&reply.fetched);
     // The worker's timing, as the measures the app would record itself (the search benchmark
     // reads them): the rounds of index files and their parsing.
     let timing = reply.timing;

@@ -96,12 +96,25 @@ mod worker {
                 why,
             },
         };
+        // A warm-up's answer goes unread: its files are told with the next search's.
+        UNTOLD.with(|untold| {
+            let mut untold = untold.borrow_mut();
+            untold.append(&mut fetched);
+            if !request.warm {
+                fetched = std::mem::take(&mut *untold);
+            }
+        });
         Reply {
             id,
             outcome,
             fetched,
             timing: TIMING.with(Cell::get),
         }
+    }
+
+    thread_local! {
+        /// Files fetched by warm-ups, not yet told to the app.
+        static UNTOLD: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
     }
 
     async fn run(request: &Request, fetched: &mut Vec<String>) -> Result<Outcome, Failure> {

