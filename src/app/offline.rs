@@ -223,10 +223,11 @@ pub fn is_controlled() -> bool {
     has_service_worker() && window().navigator().service_worker().controller().is_some()
 }
 
-/// Search files the search worker fetched: the service worker stores them for offline. Where the
-/// browser routes search files past it (see `sw.js`), it never saw them; elsewhere it ignores this.
+/// Data files fetched for a search (index files, result cards): the service worker stores them
+/// for offline. Where the browser routes them past it (see `sw.js`), it never saw them; elsewhere
+/// it ignores this.
 pub fn store_fetched(urls: &[String]) {
-    if urls.is_empty() || !is_controlled() {
+    if urls.is_empty() || !has_service_worker() {
         return;
     }
     if let Some(worker) = window().navigator().service_worker().controller() {
