@@ -614,8 +614,8 @@ async function freshPage(browser, problems, tool) {
 
 // Installed before the app's scripts: `__searchBench.arm(text)` before a keystroke, then
 // `__searchBench.done` resolves once the results for `text` are on screen (the title names the
-// query, the status line is there, no placeholder), with the time from the input event and the
-// `fieldnotes:search` measures that started since.
+// query, the status line is there, no placeholder, the list no longer busy), with the time from
+// the input event and the `fieldnotes:search` measures that started since.
 const WATCH_SEARCH = (timeout) => {
   const state = { target: null, inputAt: null, done: null, resolve: null };
   window.__searchBench = state;
@@ -633,8 +633,9 @@ const WATCH_SEARCH = (timeout) => {
     const said = status?.textContent.match(/(\d+) posts? found/);
     const firstScreen = Math.min(5, said ? Number(said[1]) : 0);
     const cards = document.querySelectorAll('main .search-results > li').length;
+    // The last search's results stay on screen, marked busy, until the new one's are drawn.
     const shown = document.title.startsWith(title) && status?.textContent.trim() && !document.querySelector('main .loading')
-      && cards >= firstScreen;
+      && !document.querySelector('main .search-results[aria-busy="true"]') && cards >= firstScreen;
     if (!failed && !shown) return;
     const at = performance.now();
     const inputAt = state.inputAt;
@@ -660,7 +661,10 @@ const WATCH_SEARCH = (timeout) => {
       error: failed ? failed.textContent : null,
     });
   };
-  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
+  // The busy mark going is a change of attribute alone when the new results are the old ones.
+  new MutationObserver(check).observe(document, {
+    subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['aria-busy'],
+  });
   state.arm = (target) => {
     state.target = target;
     state.inputAt = null;

@@ -1,7 +1,7 @@
 //! The app's side of the search worker ([`crate::search::worker`]): each search is a message to
 //! the worker, answered with what it found. Only the search page (the `search` chunk) asks. A
-//! newer search supersedes an older one in the worker, and the page that asked for the older one
-//! is gone by then, so a result for "ab" is never drawn after the one for "abc".
+//! newer search supersedes an older one in the worker, and the page drops what an older search
+//! still brings back, so a result for "ab" is never drawn after the one for "abc".
 
 use super::address::data_url;
 use super::data::fetched_by_worker;

@@ -78,6 +78,49 @@ test('typing in the header box searches as you type; "/" focuses it; the address
   await close();
 });
 
+test('typing on keeps the page: the last results stay, marked busy, until the new ones are drawn, and a card whose post stays in its place is kept', async () => {
+  const { page, problems, close } = await openPage();
+  try {
+    await page.goto(site.url + '/search/?q=dolph');
+    await appReady(page);
+    const list = page.locator('main .search-results');
+    await page.locator('.search-results h2').first().waitFor();
+    await page.waitForFunction(() => !document.querySelector('main .search-results[aria-busy]'));
+    const before = await titles(page);
+    assert.ok(before.length >= 1);
+    // Mark the cards drawn, and watch for a placeholder or an empty list while typing on.
+    await page.evaluate(() => {
+      document.querySelectorAll('main .search-results > li').forEach((li) => { li.__kept = true; });
+      window.__blank = [];
+      new MutationObserver(() => {
+        if (document.querySelector('main .loading')) window.__blank.push('placeholder');
+        if (!document.querySelector('main .search-results > li')) window.__blank.push('empty list');
+      }).observe(document.querySelector('main'), { subtree: true, childList: true });
+    });
+    await page.locator('#search-box').focus();
+    await page.keyboard.press('End');
+    await page.keyboard.type('in');
+    await page.waitForURL(site.url + '/search/?q=dolphin');
+    await page.waitForFunction(() => document.title.startsWith('Search: dolphin ·')
+      && !document.querySelector('main .search-results[aria-busy]'));
+    assert.equal(await list.getAttribute('aria-busy'), null);
+    const after = await titles(page);
+    assert.deepEqual(after, before, 'the same posts match "dolph" and "dolphin" here');
+    const kept = await page.evaluate(() => [...document.querySelectorAll('main .search-results > li')].map((li) => li.__kept === true));
+    assert.ok(kept.length >= 1 && kept.every(Boolean), `cards kept: ${kept}`);
+    assert.deepEqual(await page.evaluate(() => window.__blank), [], 'the results never blanked');
+    // A word that finds other posts redraws the list, and it is not busy once drawn.
+    await page.locator('#search-box').fill('mekong');
+    await page.waitForURL(site.url + '/search/?q=mekong');
+    await page.waitForFunction(() => document.title.startsWith('Search: mekong ·')
+      && !document.querySelector('main .search-results[aria-busy]'));
+    assert.notDeepEqual(await titles(page), before);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
 test('ranking: a title match comes before body matches; typos and phrases; exclusions', async () => {
   const posts = postsOf(dist);
   const { page, problems, close } = await openPage();
@@ -224,13 +267,15 @@ test('the search engine runs in a worker: a newer keystroke wins over a slower o
       if (slow-- > 0) await new Promise((r) => setTimeout(r, 700));
       await route.continue();
     });
-    // Every status line drawn, with the query the page was for.
+    // Every status line drawn, with the query the page was for: the results list is busy from a
+    // keystroke until that query's results are drawn.
     await page.addInitScript(() => {
       window.__drawn = [];
       new MutationObserver(() => {
         const status = document.querySelector('main .search-status')?.textContent.trim();
-        if (status) window.__drawn.push(`${document.title.split(' · ')[0]} | ${status}`);
-      }).observe(document, { subtree: true, childList: true, characterData: true });
+        const busy = document.querySelector('main .search-results[aria-busy="true"]');
+        if (status && !busy) window.__drawn.push(`${document.title.split(' · ')[0]} | ${status}`);
+      }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
     });
     await page.goto(site.url + '/');
     await appReady(page);
