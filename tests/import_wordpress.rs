@@ -80,6 +80,7 @@ fn the_fixture_imports_as_the_expected_files() {
             "posts/day-1-phnom-penh/market.png",
             "posts/day-1-phnom-penh/riverfront.jpg",
             "posts/day-1-phnom-penh/temple.jpg",
+            "posts/kampot-pepper/market.png",
             "posts/kampot-pepper/tuk-tuk.png",
             "posts/សៀមរាប/temple.jpg",
         ]
@@ -151,7 +152,7 @@ fn the_report_lists_counts_skipped_items_and_warnings() {
         "comments: 4 approved",
         "comments: 1 awaiting moderation (left out)",
         "comments: 1 pingbacks and trackbacks (left out)",
-        "images copied: 6 (3 attachments in the export)",
+        "images copied: 7 (6 attachments in the export)",
         "  1 × revision",
         "  1 × nav_menu_item (publish)",
         "  1 × post (trash)",

@@ -40,6 +40,7 @@ pub fn strip_controls(text: &str) -> String {
 /// The body as HTML a browser would get from WordPress, minus blocks and shortcodes.
 pub fn prepare(
     raw: &str,
+    post: u64,
     attachments: &HashMap<u64, Attachment>,
     warnings: &mut Vec<String>,
 ) -> String {
@@ -50,7 +51,7 @@ pub fn prepare(
     } else {
         text
     };
-    let text = shortcodes(&text, attachments, warnings);
+    let text = shortcodes(&text, post, attachments, warnings);
     if blocks {
         text
     } else {
@@ -132,9 +133,12 @@ fn shortcode_attrs(text: &str) -> HashMap<String, String> {
 }
 
 /// `[caption]`, `[gallery]`, `[embed]`, `[youtube]`, `[vimeo]` become HTML; any other shortcode
-/// that looks like one (it has attributes or a closing tag) stays as text with a warning.
+/// that looks like one (it has attributes or a closing tag) stays as text with a warning. `post`
+/// is the id of the item the text belongs to (its attached images fill a `[gallery]` without
+/// `ids`).
 pub fn shortcodes(
     text: &str,
+    post: u64,
     attachments: &HashMap<u64, Attachment>,
     warnings: &mut Vec<String>,
 ) -> String {
@@ -165,7 +169,7 @@ pub fn shortcodes(
         };
         let html = match name.as_str() {
             "caption" | "wp_caption" => caption(args, inner.unwrap_or_default()),
-            "gallery" => gallery(args, attachments, warnings),
+            "gallery" => Some(gallery(args, post, attachments, warnings)),
             "embed" | "youtube" | "vimeo" | "video" | "audio" => {
                 let attrs = shortcode_attrs(args);
                 let url = inner
@@ -256,28 +260,88 @@ fn caption(args: &str, inner: &str) -> Option<String> {
     ))
 }
 
-/// `[gallery ids="1,2"]`: the attachments' images, one after the other.
+/// A gallery's images, one after the other, as WordPress chooses them: `ids` (or `include`) names
+/// them in order; without it, the images attached to the post (or to the post `id` names), by
+/// their place in the media library's order then their id, less those `exclude` names;
+/// `order="DESC"` reverses that order. A gallery with no image is dropped with a warning, never
+/// left on the page as text.
 fn gallery(
     args: &str,
+    post: u64,
     attachments: &HashMap<u64, Attachment>,
     warnings: &mut Vec<String>,
-) -> Option<String> {
+) -> String {
     let attrs = shortcode_attrs(args);
-    let ids = attrs.get("ids").or(attrs.get("include"))?;
-    let mut html = String::from("\n\n");
-    for id in ids.split(',').filter_map(|s| s.trim().parse::<u64>().ok()) {
-        match attachments.get(&id) {
-            Some(a) => html.push_str(&format!(
-                "<p><img src=\"{}\" alt=\"{}\"></p>\n\n",
-                escape_attr(&a.url),
-                escape_attr(&a.alt)
-            )),
-            None => warnings.push(format!(
+    let listed = |key: &str| -> Vec<u64> {
+        attrs.get(key).map_or_else(Vec::new, |ids| {
+            ids.split(',')
+                .filter_map(|s| s.trim().parse::<u64>().ok())
+                .collect()
+        })
+    };
+    let named = attrs.get("ids").or(attrs.get("include")).is_some();
+    let ids: Vec<u64> = if named {
+        let ids = [listed("ids"), listed("include")].concat();
+        for id in ids.iter().filter(|id| !attachments.contains_key(id)) {
+            warnings.push(format!(
                 "the gallery names attachment {id}, which is not in the export"
-            )),
+            ));
         }
+        ids.into_iter()
+            .filter(|id| attachments.contains_key(id))
+            .collect()
+    } else {
+        let parent = attrs
+            .get("id")
+            .and_then(|id| id.trim().parse::<u64>().ok())
+            .unwrap_or(post);
+        let exclude = listed("exclude");
+        let mut attached: Vec<(i64, u64)> = attachments
+            .iter()
+            .filter(|(id, a)| {
+                a.parent == parent && parent != 0 && is_image(&a.url) && !exclude.contains(id)
+            })
+            .map(|(id, a)| (a.order, *id))
+            .collect();
+        attached.sort_unstable();
+        if attrs
+            .get("order")
+            .is_some_and(|o| o.trim().eq_ignore_ascii_case("desc"))
+        {
+            attached.reverse();
+        }
+        attached.into_iter().map(|(_, id)| id).collect()
+    };
+    if ids.is_empty() {
+        if !named {
+            warnings.push(
+                "a [gallery] shows the images attached to its post, and the export attaches none: \
+                 it was left out"
+                    .to_string(),
+            );
+        }
+        return String::new();
     }
-    Some(html)
+    let mut html = String::from("\n\n");
+    for a in ids.iter().filter_map(|id| attachments.get(id)) {
+        html.push_str(&format!(
+            "<p><img src=\"{}\" alt=\"{}\"></p>\n\n",
+            escape_attr(&a.url),
+            escape_attr(&a.alt)
+        ));
+    }
+    html
+}
+
+/// Whether an attachment's file is an image (a gallery shows only those), by its extension.
+fn is_image(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+    [
+        "jpg", "jpeg", "png", "gif", "webp", "avif", "bmp", "tif", "tiff", "heic",
+    ]
+    .iter()
+    .any(|e| ext.eq_ignore_ascii_case(e))
 }
 
 /// WordPress turns a URL alone on its line into an embedded player; here it becomes a link.
@@ -715,10 +779,13 @@ mod tests {
             Attachment {
                 url: "https://old.example/wp-content/uploads/a.jpg".to_string(),
                 alt: "A \"quoted\" view".to_string(),
+                parent: 0,
+                order: 0,
             },
         )]);
         let html = shortcodes(
             "[caption id=\"x\" width=\"300\"]<img src=\"b.jpg\" alt=\"B\"> The boat[/caption] [gallery ids=\"5,9\"] [youtube https://youtu.be/q] [contact-form to=\"me\"] a [1] note",
+            1,
             &attachments,
             &mut warnings,
         );
@@ -742,6 +809,64 @@ mod tests {
             2,
             "missing attachment 9 and the contact form: {warnings:?}"
         );
+    }
+
+    /// An attachment of post `parent` at `order` in its gallery.
+    fn attached(file: &str, parent: u64, order: i64) -> Attachment {
+        Attachment {
+            url: format!("https://old.example/wp-content/uploads/{file}"),
+            alt: format!("alt of {file}"),
+            parent,
+            order,
+        }
+    }
+
+    /// The files of the images in `html`, in order.
+    fn gallery_files(html: &str) -> Vec<&str> {
+        html.split("uploads/")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn a_gallery_without_ids_shows_the_images_attached_to_its_post_in_their_order() {
+        let attachments = HashMap::from([
+            (11, attached("second.jpg", 7, 2)),
+            (10, attached("first.jpg", 7, 1)),
+            (12, attached("third.png", 7, 2)),
+            (13, attached("notes.pdf", 7, 0)),
+            (20, attached("other-post.jpg", 8, 0)),
+            (21, attached("loose.jpg", 0, 0)),
+        ]);
+        let mut warnings = Vec::new();
+        let html = shortcodes(
+            "Before\n\n[gallery]\n\nAfter",
+            7,
+            &attachments,
+            &mut warnings,
+        );
+        assert_eq!(
+            gallery_files(&html),
+            ["first.jpg", "second.jpg", "third.png"],
+            "menu order, then id; images only: {html}"
+        );
+        assert!(!html.contains("[gallery"), "{html}");
+        assert!(html.contains("alt=\"alt of first.jpg\""), "{html}");
+        assert_eq!(warnings, Vec::<String>::new());
+        // Another post's images, some left out, the order reversed.
+        let html = shortcodes(
+            "[gallery id=\"7\" exclude=\"11\" order=\"DESC\" columns=\"2\"]",
+            8,
+            &attachments,
+            &mut warnings,
+        );
+        assert_eq!(gallery_files(&html), ["third.png", "first.jpg"], "{html}");
+        // Nine galleries of a post with nothing attached: no text left, a warning each.
+        let html = shortcodes(&"[gallery] ".repeat(9), 99, &attachments, &mut warnings);
+        assert_eq!(html.trim(), "", "{html}");
+        assert_eq!(warnings.len(), 9, "{warnings:?}");
+        assert!(warnings[0].contains("attaches none"), "{warnings:?}");
     }
 
     #[test]

@@ -18,6 +18,11 @@ pub struct Attachment {
     pub url: String,
     /// Its alt text in the library (`_wp_attachment_image_alt`), else its caption; may be empty.
     pub alt: String,
+    /// The post it was uploaded to (`wp:post_parent`; 0 for none): a `[gallery]` without `ids`
+    /// shows its post's images.
+    pub parent: u64,
+    /// Its place in such a gallery (`wp:menu_order`, then the attachment's id).
+    pub order: i64,
 }
 
 impl Attachment {
@@ -31,6 +36,8 @@ impl Attachment {
         Attachment {
             url: item.attachment_url.trim().to_string(),
             alt: alt.to_string(),
+            parent: item.parent,
+            order: item.menu_order,
         }
     }
 }
@@ -413,7 +420,7 @@ fn terms(item: &Item, domain: &str) -> Vec<String> {
 
 fn excerpt(html: &str) -> Option<String> {
     let text = html::to_markdown(
-        &html::prepare(html, &HashMap::new(), &mut Vec::new()),
+        &html::prepare(html, 0, &HashMap::new(), &mut Vec::new()),
         None,
         &[],
     )
@@ -429,7 +436,7 @@ fn body_of(
     ctx: &Context,
     warnings: &mut Vec<String>,
 ) -> (String, Vec<(PathBuf, String)>) {
-    let prepared = html::prepare(&item.content, &ctx.attachments, warnings);
+    let prepared = html::prepare(&item.content, item.id, &ctx.attachments, warnings);
     let mut map = ImageMap::new();
     let mut images: Vec<(PathBuf, String)> = Vec::new();
     for url in html::image_urls(&prepared) {
