@@ -160,7 +160,7 @@ fn the_report_lists_counts_skipped_items_and_warnings() {
         "comment 506 by Mallory: <script> removed",
         "comment 506 by Mallory: unsafe link (javascript) removed, its text kept",
         "<iframe> removed",
-        "the shortcode [contact-form-7] has no equivalent here; it was kept as text",
+        "the shortcode [contact-form-7] has no equivalent here; it was left out",
         "the block \"latest-posts\" is made by WordPress on each visit",
     ] {
         assert!(report.contains(line), "missing {line:?} in:\n{report}");

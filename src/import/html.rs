@@ -114,6 +114,9 @@ pub fn strip_blocks(text: &str, warnings: &mut Vec<String>) -> String {
 
 static SHORTCODE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[([a-zA-Z][a-zA-Z0-9_-]*)((?:=|\s)[^\]]*)?\]").expect("valid"));
+/// A shortcode's closing tag.
+static CLOSING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[/[a-zA-Z][a-zA-Z0-9_-]*\]").expect("valid"));
 static ATTR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"([a-zA-Z_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))"#).expect("valid")
 });
@@ -148,6 +151,8 @@ pub fn shortcodes(
     // `[gallery]`s searched the whole rest for `[/gallery]`: 16,000 of them in one post took 8 s
     // (quadratic, `bench/robustness.md`). The rest only shrinks, so absent stays absent.
     let mut unclosed: HashSet<String> = HashSet::new();
+    // Closing tags of unknown pairs, whose text inside was kept: removed at the end.
+    let mut dropped: HashSet<String> = HashSet::new();
     while let Some(caps) = SHORTCODE.captures(rest) {
         let whole = caps.get(0).expect("match");
         let name = caps[1].to_ascii_lowercase();
@@ -190,20 +195,63 @@ pub fn shortcodes(
                 out.push_str(&html);
                 rest = next;
             }
+            // A pair: the text inside is the author's; the tags go (the closing one below).
+            None if inner.is_some() => {
+                warnings.push(format!(
+                    "the shortcode [{name}] has no equivalent here; its tags were left out, the \
+                     text inside kept"
+                ));
+                dropped.insert(format!("[/{}]", &caps[1]));
+                rest = after;
+            }
+            None if args.contains('=') || LEFT_OUT.contains(&name.as_str()) => {
+                warnings.push(format!(
+                    "the shortcode [{name}] has no equivalent here; it was left out"
+                ));
+                rest = after;
+            }
+            // Brackets in prose (`[sic]`, `[1]`), not a shortcode.
             None => {
-                if inner.is_some() || args.contains('=') {
-                    warnings.push(format!(
-                        "the shortcode [{name}] has no equivalent here; it was kept as text"
-                    ));
-                }
                 out.push_str(whole.as_str());
                 rest = after;
             }
         }
     }
     out.push_str(rest);
-    out
+    if dropped.is_empty() {
+        return out;
+    }
+    // One pass, however many pairs were dropped.
+    CLOSING
+        .replace_all(&out, |caps: &regex::Captures| {
+            match dropped.contains(&caps[0]) {
+                true => String::new(),
+                false => caps[0].to_string(),
+            }
+        })
+        .into_owned()
 }
+
+/// Shortcodes of WordPress and its common plugins that are known as such even without
+/// attributes: made by the server on each visit (forms, archives, lists), they are left out with a
+/// warning rather than shown as `[name]`.
+const LEFT_OUT: &[&str] = &[
+    "archives",
+    "blog_subscription_form",
+    "contact-form",
+    "contact-form-7",
+    "display-posts",
+    "jetpack_subscription_form",
+    "playlist",
+    "polldaddy",
+    "recipe",
+    "related-posts",
+    "sitemap",
+    "subscribe",
+    "toc",
+    "wpforms",
+    "wpvideo",
+];
 
 fn link_paragraph(url: &str) -> String {
     let url = escape_attr(url);
@@ -772,7 +820,7 @@ mod tests {
     }
 
     #[test]
-    fn shortcodes_become_html_or_stay_as_text() {
+    fn shortcodes_become_html_or_are_left_out() {
         let mut warnings = Vec::new();
         let attachments = HashMap::from([(
             5,
@@ -801,7 +849,7 @@ mod tests {
         );
         assert!(html.contains("<a href=\"https://youtu.be/q\">"), "{html}");
         assert!(
-            html.contains("[contact-form to=\"me\"]") && html.contains("a [1] note"),
+            !html.contains("contact-form") && html.contains("a [1] note"),
             "{html}"
         );
         assert_eq!(
@@ -867,6 +915,20 @@ mod tests {
         assert_eq!(html.trim(), "", "{html}");
         assert_eq!(warnings.len(), 9, "{warnings:?}");
         assert!(warnings[0].contains("attaches none"), "{warnings:?}");
+    }
+
+    #[test]
+    fn unknown_shortcodes_are_left_out_and_a_pair_keeps_its_text() {
+        let mut warnings = Vec::new();
+        let html = shortcodes(
+            "[su_box title=\"Note\"]Bring [gallery] water[/su_box] [archives] [sic] [unclosed x=\"1\"] end [/su_box]",
+            0,
+            &HashMap::new(),
+            &mut warnings,
+        );
+        assert_eq!(html, "Bring  water  [sic]  end ", "{warnings:?}");
+        assert_eq!(warnings.len(), 4, "{warnings:?}");
+        assert!(warnings[0].contains("text inside kept"), "{warnings:?}");
     }
 
     #[test]
