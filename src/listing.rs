@@ -11,6 +11,14 @@ pub fn page_count(count: usize, per_page: usize) -> usize {
 }
 
 /// The items of page `page` (1-based, `per_page` to a page); empty past the last page.
+/// The home list's order: the pinned posts first, then the others, each as `posts` has them
+/// (newest first).
+pub fn home_order(posts: &[PostSummary]) -> Vec<&PostSummary> {
+    let mut order: Vec<&PostSummary> = posts.iter().collect();
+    order.sort_by_key(|p| !p.pinned);
+    order
+}
+
 pub fn page_of<T>(posts: &[T], page: usize, per_page: usize) -> &[T] {
     let per_page = per_page.max(1);
     let start = page

@@ -1101,3 +1101,59 @@ fn hostile_slugs_tags_and_aliases_never_write_outside_the_site() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_pinned_post_leads_the_home_list_and_only_there_says_so() {
+    let post = |title: &str, date: &str, extra: &str| {
+        format!("---\ntitle: {title}\ndate: {date}\ntags: [road]\n{extra}---\nText of {title}.\n")
+    };
+    let content = site_with(&[
+        (
+            "old.md",
+            post("Old", "2024-01-01", "pinned: true\n").as_bytes(),
+        ),
+        ("new.md", post("New", "2025-06-01", "").as_bytes()),
+        (
+            "mid.md",
+            post("Mid", "2025-01-01", "sticky: true\n").as_bytes(),
+        ),
+    ]);
+    let dist = tempfile::tempdir().unwrap();
+    build_to(content.path(), &dist.path().join("data")).unwrap();
+    let data = dist.path().join("data");
+    let manifest: Manifest =
+        serde_json::from_slice(&fs::read(data.join(MANIFEST_FILE)).unwrap()).unwrap();
+    let list = |file: String| -> ListPage {
+        serde_json::from_slice(&fs::read(data.join(file)).unwrap()).unwrap()
+    };
+    let slugs = |page: &ListPage| -> Vec<(String, bool)> {
+        page.posts
+            .iter()
+            .map(|p| (p.slug.clone(), p.pinned))
+            .collect()
+    };
+    let s = |slug: &str, pinned: bool| (slug.to_string(), pinned);
+    // The pinned posts first (newest first among them), then the others.
+    assert_eq!(
+        slugs(&list(home_file(&manifest.lists, 1))),
+        [s("mid", true), s("old", true), s("new", false)]
+    );
+    // Other lists keep the order of dates.
+    let tag = list(Taxonomy::Tags.term_file(&manifest.lists, "road", 1));
+    assert_eq!(
+        tag.posts
+            .iter()
+            .map(|p| p.slug.as_str())
+            .collect::<Vec<_>>(),
+        ["new", "mid", "old"]
+    );
+    // The page without JavaScript: the same order, and the mark on the home list alone.
+    write_shell(dist.path());
+    builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
+    let home = fs::read_to_string(dist.path().join("index.html")).unwrap();
+    let at = |title: &str| home.find(&format!(">{title}</a></h2>")).unwrap();
+    assert!(at("Mid") < at("Old") && at("Old") < at("New"), "{home}");
+    assert_eq!(home.matches(builder::PINNED_MARK).count(), 2, "{home}");
+    let tag = fs::read_to_string(dist.path().join("tags/road/index.html")).unwrap();
+    assert!(!tag.contains(builder::PINNED_MARK), "{tag}");
+}

@@ -35,6 +35,8 @@ pub struct FrontMatter {
     /// `draft: true`, Jekyll `published: false`, or `private: true` (a post WordPress kept
     /// private): published only by a preview build with drafts.
     pub draft: bool,
+    /// `pinned`, `sticky`, `pin`: the post stays at the top of the home page.
+    pub pinned: bool,
     /// `author` / `authors`: a name or a list of names.
     pub authors: Vec<String>,
     /// `lang`, `language`.
@@ -254,6 +256,7 @@ fn interpret(mut map: Map<String, Value>, block: &str, toml: bool) -> FrontMatte
             .unwrap_or_default(),
         summary: text(m, &["summary", "description", "excerpt"]),
         draft: take(m, &["draft"]).is_some_and(|v| truthy(&v)),
+        pinned: take(m, &["pinned", "sticky", "pin"]).is_some_and(|v| truthy(&v)),
         lang: text(m, &["lang", "language", "locale"]),
         aliases: take(m, &["aliases", "redirect_from"])
             .map(|v| list_of_text(&v))

@@ -102,7 +102,7 @@ impl Lists<'_> {
 
     /// The home list's pages.
     fn home(&mut self, posts: &[PostSummary]) {
-        let everything: Vec<&PostSummary> = posts.iter().collect();
+        let everything = listing::home_order(posts);
         let bytes = posts.iter().map(|p| p.bytes).sum();
         let dir = self.dir.clone();
         for list in paged(&everything, self.per_page, bytes) {

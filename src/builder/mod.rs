@@ -53,6 +53,7 @@ pub use size_report::{
     size_report, BudgetCheck, BudgetPiece, BudgetRow, Budgets, PostVisit, SizeLimit, SizeReport,
 };
 pub use split::{split_app, Split, SplitOptions};
+pub use views::PINNED_MARK;
 
 pub use feeds::{ATOM_FILE, FEED_ENTRIES, JSON_FEED_FILE, ROBOTS_FILE, RSS_FILE, SITEMAP_FILE};
 pub use hosting::{HEADERS_FILE, REDIRECTS_FILE};

@@ -192,6 +192,8 @@ pub fn write_pages(
 /// The posts, looked up the ways the route pages need them.
 struct Lists<'a> {
     all: &'a [PostSummary],
+    /// The home list's order: the pinned posts first.
+    home: Vec<&'a PostSummary>,
     /// Each post with its place in `all`.
     by_slug: HashMap<&'a str, (usize, &'a PostSummary)>,
     /// Each tag's and category's posts.
@@ -205,6 +207,7 @@ impl<'a> Lists<'a> {
     fn new(all: &'a [PostSummary]) -> Self {
         let mut lists = Lists {
             all,
+            home: listing::home_order(all),
             by_slug: HashMap::new(),
             by_term: HashMap::new(),
             by_year: HashMap::new(),
@@ -231,7 +234,7 @@ impl<'a> Lists<'a> {
 /// Any route's page content: what the app draws there ([`views`]).
 fn content(route: &Route, site: &SiteInfo, lists: &Lists) -> String {
     let inner = match route {
-        Route::Home { page } => views::home(site, lists.all, *page),
+        Route::Home { page } => views::home(site, &lists.home, *page),
         Route::Terms(taxonomy) => views::terms(site, *taxonomy, lists.all),
         Route::Term {
             taxonomy,

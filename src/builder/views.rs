@@ -147,14 +147,16 @@ fn post_href(base: &str, slug: &str) -> String {
     escape_html(&Route::Post(slug).href(base))
 }
 
-/// Cards for `posts`: title, meta line, summary, as the app's `PostList`.
-fn post_list<'a>(base: &str, posts: impl Iterator<Item = &'a PostSummary>) -> String {
+/// Cards for `posts`: title, meta line, summary, as the app's `PostList`; with `pins` (the home
+/// list), a pinned post's card says so.
+fn post_list<'a>(base: &str, posts: impl Iterator<Item = &'a PostSummary>, pins: bool) -> String {
     let mut html = String::from("<ul class=\"post-list\">");
     for post in posts {
         let _ = write!(
             html,
-            "<li class=\"post-card\" lang=\"{}\"><h2><a href=\"{}\">{}</a></h2>{}<p class=\"summary\">{}</p>{}</li>",
+            "<li class=\"post-card\" lang=\"{}\">{}<h2><a href=\"{}\">{}</a></h2>{}<p class=\"summary\">{}</p>{}</li>",
             escape_html(&post.lang),
+            if pins && post.pinned { PINNED_MARK } else { "" },
             post_href(base, &post.slug),
             escape_html(&post.title),
             post_meta(base, post),
@@ -165,6 +167,9 @@ fn post_list<'a>(base: &str, posts: impl Iterator<Item = &'a PostSummary>) -> St
     html.push_str("</ul>");
     html
 }
+
+/// What a pinned post's card on the home list says first, as the app's `PostList`.
+pub const PINNED_MARK: &str = "<p class=\"pinned\">Pinned</p>";
 
 /// "3 comments" on a post's card, as the app's `PostList`; nothing for none.
 fn comment_count(count: u32) -> String {
@@ -200,7 +205,7 @@ fn pagination(page: usize, pages: usize, link: impl Fn(usize) -> String) -> Stri
 }
 
 /// A page of the home list.
-pub fn home(site: &SiteInfo, posts: &[PostSummary], page: usize) -> String {
+pub fn home(site: &SiteInfo, posts: &[&PostSummary], page: usize) -> String {
     let base = site.base_path.as_str();
     let per_page = site.posts_per_page;
     let pages = page_count(posts.len(), per_page);
@@ -209,7 +214,7 @@ pub fn home(site: &SiteInfo, posts: &[PostSummary], page: usize) -> String {
         "<div class=\"page home\"><h1 class=\"page-title\">{}</h1><p class=\"site-description\">{}</p>{}{}</div>",
         escape_html(&site.title),
         escape_html(&site.description),
-        post_list(base, list.iter()),
+        post_list(base, list.iter().copied(), true),
         pagination(page, pages, |n| Route::Home { page: n }.href(base))
     )
 }
@@ -255,7 +260,7 @@ pub fn term(
         taxonomy.singular(),
         listed.len(),
         listing::human_bytes(bytes),
-        post_list(base, listing::page_of(listed, page, per_page).iter().copied()),
+        post_list(base, listing::page_of(listed, page, per_page).iter().copied(), false),
         pagination(page, pages, |n| Route::Term { taxonomy, term, page: n }.href(base))
     )
 }

@@ -369,6 +369,9 @@ fn front_matter(entry: &Entry, prefix: &str) -> String {
         }
     }
     list(&mut out, "aliases", &entry.aliases);
+    if entry.pinned {
+        line(&mut out, "pinned", "true");
+    }
     match entry.status {
         Status::Published => {}
         Status::Draft | Status::Protected => line(&mut out, "draft", "true"),

@@ -176,6 +176,8 @@ pub struct Entry {
     /// Its alt text: the library's, else the one the same image has in the body.
     pub cover_alt: String,
     pub aliases: Vec<String>,
+    /// Sticky in WordPress: pinned to the top of the home page.
+    pub pinned: bool,
     pub body: String,
     /// Files to copy beside the post: source → file name.
     pub images: Vec<(PathBuf, String)>,
@@ -373,6 +375,7 @@ pub fn convert(item: Item, ctx: &Context) -> Converted {
         cover: None,
         cover_alt: String::new(),
         aliases: Vec::new(),
+        pinned: item.sticky && item.kind == "post",
         body,
         images,
         comments: BTreeMap::new(),

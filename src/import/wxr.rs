@@ -37,6 +37,8 @@ pub struct Item {
     pub parent: u64,
     /// `wp:menu_order`: a page's place among its siblings.
     pub menu_order: i64,
+    /// `wp:is_sticky`: the post is pinned to the top of the blog's front page.
+    pub sticky: bool,
     pub date: String,
     pub date_gmt: String,
     pub modified: String,
@@ -266,6 +268,10 @@ fn close_item_field(item: &mut Item, name: &str, text: String) {
         }
         "wp:menu_order" => {
             item.menu_order = text.trim().parse().unwrap_or(0);
+            return;
+        }
+        "wp:is_sticky" => {
+            item.sticky = text.trim() == "1";
             return;
         }
         _ => return,

@@ -163,6 +163,10 @@ pub struct PostSummary {
     /// post's own file, so a new comment does not rename the post).
     #[serde(default, skip_serializing_if = "super::is_zero_u32")]
     pub comments: u32,
+    /// Pinned by its author to the top of the home page (`pinned: true`; WordPress's sticky
+    /// posts), where its card says so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pinned: bool,
 }
 
 #[cfg(test)]
@@ -186,6 +190,7 @@ impl PostSummary {
             aliases: vec![],
             bytes: 0,
             comments: 0,
+            pinned: false,
         }
     }
 }
@@ -295,6 +300,7 @@ mod tests {
                 aliases: vec![],
                 bytes: 0,
                 comments: 0,
+                pinned: false,
             },
             html: Default::default(),
             toc: vec![],

@@ -8,9 +8,10 @@ use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// Cards for `posts`: title, meta line, summary, number of comments.
+/// Cards for `posts`: title, meta line, summary, number of comments; with `pins` (the home list),
+/// a pinned post's card says so first.
 #[component]
-pub fn PostList(posts: Vec<PostSummary>) -> impl IntoView {
+pub fn PostList(posts: Vec<PostSummary>, #[prop(optional)] pins: bool) -> impl IntoView {
     let site = expect_context::<SiteResource>();
     let cards = posts
         .into_iter()
@@ -25,6 +26,7 @@ pub fn PostList(posts: Vec<PostSummary>) -> impl IntoView {
                 (slug, file),
             );
             let mark = post.clone();
+            let pinned = (pins && post.pinned).then(|| view! { <p class="pinned">"Pinned"</p> });
             let count = (post.comments > 0).then(|| {
                 view! { <p class="comment-count">{comments_label(post.comments)}</p> }
             });
@@ -35,6 +37,7 @@ pub fn PostList(posts: Vec<PostSummary>) -> impl IntoView {
                     on:mouseenter=move |_| prefetch_post(site, on_point.0.clone(), on_point.1.clone())
                     on:focusin=move |_| prefetch_post(site, on_focus.0.clone(), on_focus.1.clone())
                 >
+                    {pinned}
                     <h2><A href=link>{title}</A></h2>
                     <PostMeta post=post/>
                     <p class="summary">{summary}</p>

@@ -53,7 +53,7 @@ fn HomePage(info: SiteInfo, list: Arc<ListPage>) -> impl IntoView {
         <div class="page home">
             <h1 class="page-title">{info.title}</h1>
             <p class="site-description">{info.description}</p>
-            <PostList posts=list.posts.clone()/>
+            <PostList posts=list.posts.clone() pins=true/>
             <Pagination page pages=list.pages link/>
         </div>
         <Ready/>

@@ -1,0 +1,63 @@
+// Pinned posts (`pinned: true`, WordPress's sticky posts): the app's home list starts with them,
+// each card marked "Pinned", as the page built for readers without JavaScript does; a tag's list
+// keeps the order of dates, unmarked. A small site of our own is built with the release shell.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serve } from './static-server.mjs';
+import { dist, buildSite, launchBrowser, openPage, appReady } from './harness.mjs';
+
+let browser;
+let site;
+let work;
+
+before(async () => {
+  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('no release build in dist/: run trunk build --release --offline');
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldnotes-pinned-'));
+  const content = path.join(work, 'content');
+  fs.mkdirSync(content);
+  fs.writeFileSync(path.join(content, 'site.toml'), 'title = "Pinned notes"\n');
+  const post = (slug, title, date, extra = '') => fs.writeFileSync(path.join(content, `${slug}.md`),
+    `---\ntitle: ${title}\ndate: ${date}\ntags: [road]\n${extra}---\nThe text of ${title.toLowerCase()}.\n`);
+  post('newest', 'The newest walk', '2025-06-01');
+  post('read-first', 'Read this first', '2023-02-01', 'pinned: true\n');
+  post('middle', 'A middle walk', '2024-05-01');
+  buildSite({ content, out: path.join(work, 'site') });
+  site = await serve(path.join(work, 'site'));
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+/** Each card of the list on screen: its mark ("Pinned" or "") and its title. */
+const cards = (page) => page.locator('main .post-list > li').evaluateAll((lis) => lis.map((li) => [
+  li.querySelector('.pinned')?.textContent ?? '', li.querySelector('h2').textContent]));
+
+test('a pinned post leads the home list, marked, in the app and without JavaScript; a tag keeps the order of dates', async () => {
+  const { page, problems, close } = await openPage(browser);
+  try {
+    const expected = [['Pinned', 'Read this first'], ['', 'The newest walk'], ['', 'A middle walk']];
+    // The page as built, before the app draws.
+    const built = fs.readFileSync(path.join(work, 'site', 'index.html'), 'utf8');
+    assert.ok(built.indexOf('Read this first') < built.indexOf('The newest walk'), 'built home order');
+    await page.goto(site.url + '/');
+    await appReady(page);
+    await page.locator('main .post-list > li').first().waitFor();
+    assert.deepEqual(await cards(page), expected);
+    // The mark comes before the title, so it is read first.
+    assert.equal(await page.locator('main .post-list > li').first().evaluate((li) => li.firstElementChild.className), 'pinned');
+    await page.goto(site.url + '/tags/road/');
+    await appReady(page);
+    await page.locator('main .post-list > li').first().waitFor();
+    assert.deepEqual(await cards(page), [['', 'The newest walk'], ['', 'A middle walk'], ['', 'Read this first']]);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
