@@ -134,6 +134,17 @@ export function buildSite({ content, out, shell = dist, cli, buildArgs = [] }) {
   return { build: (t1 - t0) / 1000, stubs: (performance.now() - t1) / 1000 };
 }
 
+/**
+ * [`buildSite`] of `content` into `out`, served on 127.0.0.1, with a browser: for a test's own
+ * small site. `close` stops both.
+ */
+export async function serveBuilt(content, out) {
+  buildSite({ content, out });
+  const site = await serve(out);
+  const browser = await launchBrowser();
+  return { site, browser, close: async () => { await browser.close(); await site.close(); } };
+}
+
 /** Every page address of a built site's sitemap (or sitemap index), as paths, in its order. */
 export function sitemapPaths(site) {
   const locs = (file) => [...fs.readFileSync(path.join(site, file), 'utf8').matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]).pathname);

@@ -9,8 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve } from './static-server.mjs';
-import { root, dist, launchBrowser, fieldnotes, openPage, appReady, buildSite } from './harness.mjs';
+import { root, dist, fieldnotes, openPage, appReady, serveBuilt } from './harness.mjs';
 
 const fixture = path.join(root, 'tests/fixtures/wordpress');
 const work = path.join(root, 'target/wordpress-import');
@@ -19,6 +18,7 @@ const POST = 'day-1-phnom-penh';
 
 let browser;
 let site;
+let stop;
 
 before(async () => {
   assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'build the site first: trunk build --release --offline');
@@ -26,14 +26,11 @@ before(async () => {
   fs.mkdirSync(work, { recursive: true });
   fieldnotes('import', 'wordpress', path.join(fixture, 'export.xml'), '--content', content,
     '--media', path.join(fixture, 'uploads'));
-  buildSite({ content, out: path.join(work, 'site') });
-  site = await serve(path.join(work, 'site'));
-  browser = await launchBrowser();
+  ({ site, browser, close: stop } = await serveBuilt(content, path.join(work, 'site')));
 });
 
 after(async () => {
-  await browser?.close();
-  await site?.close();
+  await stop?.();
 });
 
 test('the imported post reads as it did: nested list, captioned figure, table, Khmer text', async () => {

@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve } from './static-server.mjs';
-import { dist, buildSite, launchBrowser, openPage, appReady } from './harness.mjs';
+import { dist, serveBuilt, openPage, appReady } from './harness.mjs';
 
 let browser;
 let site;
 let work;
+let stop;
 
 before(async () => {
   if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('no release build in dist/: run trunk build --release --offline');
@@ -24,14 +24,11 @@ before(async () => {
   post('newest', 'The newest walk', '2025-06-01');
   post('read-first', 'Read this first', '2023-02-01', 'pinned: true\n');
   post('middle', 'A middle walk', '2024-05-01');
-  buildSite({ content, out: path.join(work, 'site') });
-  site = await serve(path.join(work, 'site'));
-  browser = await launchBrowser();
+  ({ site, browser, close: stop } = await serveBuilt(content, path.join(work, 'site')));
 });
 
 after(async () => {
-  await browser?.close();
-  await site?.close();
+  await stop?.();
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
