@@ -624,7 +624,8 @@ pub fn escape_html(value: &str) -> String {
 pub struct Analysis {
     /// The visible text, without markup (for word counts).
     pub text: String,
-    /// The first paragraph as plain text (for a default summary).
+    /// The first paragraph of prose as plain text (for a default summary): the first one that is
+    /// not mostly links or code, else the first one.
     pub first_paragraph: String,
     /// Link destinations with the byte offset of their link in the body.
     pub links: Vec<(String, usize)>,
@@ -640,17 +641,23 @@ pub fn analyze(markdown: &str) -> Analysis {
     let mut a = Analysis::default();
     let mut paragraph: Option<String> = None;
     let mut first_done = false;
+    // Of the paragraph being read: the characters of its text inside links or code.
+    let mut linked = 0usize;
+    let mut in_link = 0usize;
     // The image being read: its source, place and alt text so far.
     let mut image: Option<(String, usize, String)> = None;
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         match event {
-            Event::Text(t) | Event::Code(t) => {
+            Event::Text(ref t) | Event::Code(ref t) => {
                 if let Some((_, _, alt)) = image.as_mut() {
-                    alt.push_str(&t);
+                    alt.push_str(t);
                 }
-                a.text.push_str(&t);
+                a.text.push_str(t);
                 if let Some(p) = paragraph.as_mut() {
-                    p.push_str(&t);
+                    p.push_str(t);
+                    if in_link > 0 || matches!(event, Event::Code(_)) {
+                        linked += t.chars().count();
+                    }
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -659,13 +666,20 @@ pub fn analyze(markdown: &str) -> Analysis {
                     p.push(' ');
                 }
             }
-            Event::Start(Tag::Paragraph) if !first_done => paragraph = Some(String::new()),
+            Event::Start(Tag::Paragraph) if !first_done => {
+                paragraph = Some(String::new());
+                linked = 0;
+            }
             Event::End(TagEnd::Paragraph) => {
                 a.text.push('\n');
                 if let Some(p) = paragraph.take() {
-                    if !p.trim().is_empty() {
-                        a.first_paragraph = p.trim().to_string();
-                        first_done = true;
+                    let p = p.trim();
+                    // A paragraph of download links or of code says little of the post: the
+                    // next one is the summary, and this one only when no other comes.
+                    let prose = linked * 2 <= p.chars().count();
+                    if !p.is_empty() && (prose || a.first_paragraph.is_empty()) {
+                        a.first_paragraph = p.to_string();
+                        first_done = prose;
                     }
                 }
             }
@@ -678,8 +692,10 @@ pub fn analyze(markdown: &str) -> Analysis {
                 | TagEnd::FootnoteDefinition,
             ) => a.text.push('\n'),
             Event::Start(Tag::Link { dest_url, .. }) => {
+                in_link += 1;
                 a.links.push((dest_url.to_string(), range.start))
             }
+            Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
             Event::Start(Tag::Image { dest_url, .. }) => {
                 a.images.push((dest_url.to_string(), range.start));
                 image = Some((dest_url.to_string(), range.start, String::new()));
@@ -752,6 +768,60 @@ pub fn word_count(text: &str) -> usize {
     }
     // A Chinese or Japanese word averages under two characters; a Thai or Khmer word about five.
     words + ideographic.div_ceil(2) + syllabic.div_ceil(5)
+}
+
+/// `text` cut after about `words` words (counted as [`word_count`] does, so a Khmer or Chinese
+/// text is cut at the same length in word equivalents), at the end of a word or of a letter with
+/// its marks, with "…" after it; `text` itself when it is no longer.
+pub fn capped(text: &str, words: usize) -> String {
+    // In tenths of a word: a word of a spaced script is 10, a Chinese or Japanese character 5, a
+    // Thai or Khmer letter 2 (as `word_count` rounds them).
+    let limit = words * 10;
+    let unit = |kind: Unspaced| match kind {
+        Unspaced::Ideographic => 5,
+        Unspaced::Syllabic => 2,
+    };
+    let mut units = 0;
+    let mut in_word = false;
+    // The kind of unspaced letter just read: its marks count with it, as in `word_count`.
+    let mut after: Option<Unspaced> = None;
+    let mut previous = ' ';
+    for (at, ch) in text.char_indices() {
+        let class = text::class(ch);
+        let (starts, adds) = match class {
+            Class::Letter if !in_word => (true, 10),
+            Class::Unspaced(kind) => (true, unit(kind)),
+            Class::Mark | Class::Diacritic => (false, after.map_or(0, unit)),
+            _ => (false, 0),
+        };
+        // A letter stacked under the one before (Khmer coeng, Burmese virama) is part of it.
+        let stacked = matches!(previous, '\u{17D2}' | '\u{1039}');
+        if starts && !stacked && units + adds > limit {
+            let kept = text[..at]
+                .trim_end()
+                .trim_end_matches([',', ';', ':', '(', '-', '–', '—']);
+            return format!("{}…", kept.trim_end());
+        }
+        units += adds;
+        match class {
+            Class::Letter => {
+                in_word = true;
+                after = None;
+            }
+            Class::Unspaced(kind) => {
+                in_word = false;
+                after = Some(kind);
+            }
+            Class::Apostrophe => after = None,
+            Class::Separator => {
+                in_word = false;
+                after = None;
+            }
+            Class::Mark | Class::Diacritic => {}
+        }
+        previous = ch;
+    }
+    text.to_string()
 }
 
 /// Minutes to read a Markdown document, at 220 words a minute, never less than one.
@@ -1018,6 +1088,42 @@ mod tests {
         assert_eq!(word_count("ផ្សារ market"), 2);
         assert_eq!(reading_minutes(&"word ".repeat(440)), 2);
         assert_eq!(reading_minutes(""), 1);
+    }
+
+    #[test]
+    fn a_summary_skips_a_paragraph_of_links_or_code_and_is_capped_at_a_word() {
+        let a = analyze(
+            "[Download](https://e.org/a.zip) · [Checksums](https://e.org/s)\n\n`cargo install x`\n\nThis release fixes the [importer](/posts/i).\n",
+        );
+        assert_eq!(a.first_paragraph, "This release fixes the importer.");
+        assert_eq!(
+            analyze("[Only](https://e.org) [links](https://e.org/b)\n").first_paragraph,
+            "Only links",
+            "the first paragraph when no other comes"
+        );
+        let long = "word ".repeat(60) + "end.";
+        let cut = capped(&long, 55);
+        assert_eq!(cut, format!("{}…", "word ".repeat(55).trim_end()));
+        assert_eq!(capped("Short, and whole.", 55), "Short, and whole.");
+        assert_eq!(
+            capped("one two, three", 2),
+            "one two…",
+            "no comma before the ellipsis"
+        );
+        // Khmer is cut at the same length in word equivalents (5 letters a word), never between a
+        // letter and the one stacked under it.
+        let khmer = "សួស្តី".repeat(40);
+        let cut = capped(&khmer, 10);
+        let kept = cut.trim_end_matches('…');
+        assert!(khmer.starts_with(kept) && kept.len() < khmer.len(), "{cut}");
+        assert!(!kept.ends_with('\u{17D2}'), "{cut}");
+        assert!(word_count(kept) <= 11, "{}", word_count(kept));
+        let chinese = "我们在河边走了很久".repeat(20);
+        assert_eq!(
+            capped(&chinese, 10).chars().count(),
+            21,
+            "20 characters and the ellipsis"
+        );
     }
 
     #[test]

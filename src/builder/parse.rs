@@ -670,8 +670,11 @@ fn summary_of(front: &FrontMatter, body: &str, analysis: &Analysis) -> String {
                 .map(|i| collapse_whitespace(&markdown::to_plain_text(&body[..i])))
         })
         .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| analysis.first_paragraph.clone())
+        .unwrap_or_else(|| markdown::capped(&analysis.first_paragraph, SUMMARY_WORDS))
 }
+
+/// The length of a summary made from the first paragraph, in words (as WordPress's excerpts).
+const SUMMARY_WORDS: usize = 55;
 
 /// Where an image URL of a post points.
 enum Resolved<'a> {
