@@ -199,10 +199,7 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
     let doc = front_matter::parse(path, &text)?;
     let front = doc.front;
     let relative = path.strip_prefix(ctx.root).unwrap_or(path);
-    let folder = relative
-        .parent()
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_default();
+    let folder = folder_of(relative);
     let title = title_of(path, &front)?;
     let name = FileName::of(path, relative, &front);
     let mut warnings = Vec::new();
@@ -275,6 +272,14 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
         post_links,
         warnings,
     })
+}
+
+/// The folder of a post's file in the content folder, with `/` between folders ("" at the top).
+fn folder_of(relative: &Path) -> String {
+    relative
+        .parent()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default()
 }
 
 /// The folder of standalone pages, in the content folder (any depth below it).

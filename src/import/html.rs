@@ -136,7 +136,8 @@ fn shortcode_attrs(text: &str) -> HashMap<String, String> {
 }
 
 /// `[caption]`, `[gallery]`, `[embed]`, `[youtube]`, `[vimeo]` become HTML; any other shortcode
-/// that looks like one (it has attributes or a closing tag) stays as text with a warning. `post`
+/// (it has attributes or a closing tag, or is a known one, [`LEFT_OUT`]) is left out with a
+/// warning, a pair keeping the text inside; brackets in prose stay. `post`
 /// is the id of the item the text belongs to (its attached images fill a `[gallery]` without
 /// `ids`).
 pub fn shortcodes(
@@ -175,19 +176,7 @@ pub fn shortcodes(
         let html = match name.as_str() {
             "caption" | "wp_caption" => caption(args, inner.unwrap_or_default()),
             "gallery" => Some(gallery(args, post, attachments, warnings)),
-            "embed" | "youtube" | "vimeo" | "video" | "audio" => {
-                let attrs = shortcode_attrs(args);
-                let url = inner
-                    .map(str::trim)
-                    .filter(|u| !u.is_empty())
-                    .map(str::to_string)
-                    .or_else(|| attrs.get("src").or(attrs.get("url")).cloned())
-                    .or_else(|| {
-                        let bare = args.trim_start_matches('=').trim();
-                        (!bare.is_empty()).then(|| bare.to_string())
-                    });
-                url.map(|u| link_paragraph(&u))
-            }
+            "embed" | "youtube" | "vimeo" | "video" | "audio" => embed(args, inner),
             _ => None,
         };
         match html {
@@ -218,10 +207,29 @@ pub fn shortcodes(
         }
     }
     out.push_str(rest);
+    without_closing(out, &dropped)
+}
+
+/// An embed's address (between its tags, in `src`/`url`, or after `=`) as a link.
+fn embed(args: &str, inner: Option<&str>) -> Option<String> {
+    let attrs = shortcode_attrs(args);
+    let url = inner
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(str::to_string)
+        .or_else(|| attrs.get("src").or(attrs.get("url")).cloned())
+        .or_else(|| {
+            let bare = args.trim_start_matches('=').trim();
+            (!bare.is_empty()).then(|| bare.to_string())
+        });
+    url.map(|u| link_paragraph(&u))
+}
+
+/// `out` without the closing tags in `dropped`, in one pass however many there are.
+fn without_closing(out: String, dropped: &HashSet<String>) -> String {
     if dropped.is_empty() {
         return out;
     }
-    // One pass, however many pairs were dropped.
     CLOSING
         .replace_all(&out, |caps: &regex::Captures| {
             match dropped.contains(&caps[0]) {

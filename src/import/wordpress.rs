@@ -323,6 +323,15 @@ fn permalink_aliases(link: &str) -> Vec<String> {
 }
 
 /// Converts one item of the second pass.
+/// The display name of the item's author, else their login; none when the item names nobody.
+fn author_of(item: &Item, ctx: &Context) -> Option<String> {
+    ctx.channel
+        .authors
+        .get(&item.creator)
+        .cloned()
+        .or_else(|| Some(item.creator.clone()).filter(|c| !c.is_empty()))
+}
+
 pub fn convert(item: Item, ctx: &Context) -> Converted {
     let kind = item.kind.as_str();
     if kind == "attachment" {
@@ -365,12 +374,7 @@ pub fn convert(item: Item, ctx: &Context) -> Converted {
             .into_iter()
             .filter(|c| c != "Uncategorized")
             .collect(),
-        author: ctx
-            .channel
-            .authors
-            .get(&item.creator)
-            .cloned()
-            .or_else(|| Some(item.creator.clone()).filter(|c| !c.is_empty())),
+        author: author_of(&item, ctx),
         summary: excerpt(&item.excerpt),
         cover: None,
         cover_alt: String::new(),

@@ -632,7 +632,12 @@ fn ResultPlace(shown: RwSignal<Option<Shown>>, place: usize) -> impl IntoView {
         let (post, matched) = s.as_ref()?.results.get(place)?;
         Some((post.clone(), matched.clone()))
     };
-    let drawn = Memo::new(move |_| shown.with(at).map(|(post, matched)| (post.slug, matched)));
+    let drawn = Memo::new(move |_| {
+        shown.with(|s| {
+            let (post, matched) = s.as_ref()?.results.get(place)?;
+            Some((post.slug.clone(), matched.clone()))
+        })
+    });
     move || {
         // Read, not only tracked: a memo never read is never computed, so it would hear nothing.
         drawn.with(|_| ());
