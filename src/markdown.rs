@@ -34,6 +34,9 @@ pub struct RenderOptions {
     /// Search terms whose words are marked (`<mark>`) in the text, for a reader arriving from
     /// search results.
     pub highlight: Vec<String>,
+    /// A protected post's photos are not published: each image is drawn as its alt text, in a
+    /// `<span class="photo-withheld">`, and nothing of it is fetched.
+    pub withhold_images: bool,
 }
 
 impl RenderOptions {
@@ -47,6 +50,7 @@ impl RenderOptions {
             origin: String::new(),
             images,
             highlight: Vec::new(),
+            withhold_images: false,
         }
     }
 }
@@ -332,6 +336,13 @@ impl<'e> Renderer<'_, 'e> {
         let end = find_end(self.events, i);
         let alt = plain_text(&self.events[i + 1..end]);
         let opts = self.opts;
+        if opts.withhold_images {
+            let mut note = String::from("<span class=\"photo-withheld\">Photo not published: ");
+            escape_attr(&mut note, &alt);
+            note.push_str("</span>");
+            self.out.push(Event::InlineHtml(note.into()));
+            return end;
+        }
         let copied = opts.images.get(dest_url);
         let src = match copied {
             Some(image) => Some(format!("{}{}{}", opts.origin, opts.media_prefix, image.src)),
@@ -852,6 +863,7 @@ mod tests {
                 media_prefix: "/data/".into(),
                 images: BTreeMap::new(),
                 highlight: vec![],
+                withhold_images: false,
             },
         )
         .html
@@ -913,6 +925,7 @@ mod tests {
                 media_prefix: "/blog/data/".into(),
                 images: BTreeMap::new(),
                 highlight: vec![],
+                withhold_images: false,
             },
         )
         .html
@@ -1006,6 +1019,7 @@ mod tests {
                 media_prefix: "/data/".into(),
                 images,
                 highlight: vec![],
+                withhold_images: false,
             },
         )
         .html

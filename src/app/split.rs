@@ -15,6 +15,7 @@
 //! | `comments` | the comment thread, the form, the outbox | the post's end comes near the screen, the address names a comment, or the chunks were fetched ahead |
 //! | `offline` | the "Reading offline" page: saved posts, storage | `/offline` is opened |
 //! | `saving` | storing posts (and the search index) for offline reading | a "Save … for offline" button is pressed |
+//! | `protected` | a protected post's password form, the key derived and the post opened by WebCrypto | a protected post is opened |
 //!
 //! On a fast connection whose reader has not asked to save data, every chunk is fetched ahead once
 //! the first page is drawn ([`prefetch_on_idle`]).
@@ -27,6 +28,7 @@
 #![allow(unsafe_code)]
 
 use crate::app::data::SiteData;
+use crate::model::{CommentThread, Sealed};
 use leptos::prelude::*;
 #[cfg(feature = "split")]
 use leptos::wasm_split::wasm_split;
@@ -40,7 +42,7 @@ use std::sync::Arc;
 /// builds, which leave the app out), the same function, unsplit. Called, it gives a future of the
 /// body's `Result<$ret, SplitLoaderError>`.
 macro_rules! split_point {
-    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty $body:block) => {
+    ($chunk:ident, $preload:ident, fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty $body:block) => {
         #[cfg(feature = "split")]
         #[wasm_split($chunk, fallible, wasm_split_path = ::leptos::wasm_split, preload($preload))]
         fn $name($($arg: $ty),*) -> Result<$ret, SplitLoaderError> $body
@@ -75,8 +77,32 @@ split_point!(
 split_point!(
     comments,
     preload_comments,
-    fn comment_section(owner: Owner, site: Arc<SiteData>, slug: String) -> AnyView {
-        Ok(owner.with(|| view! { <super::components::CommentSection site slug/> }.into_any()))
+    fn comment_section(
+        owner: Owner,
+        site: Arc<SiteData>,
+        slug: String,
+        known: Option<CommentThread>,
+    ) -> AnyView {
+        Ok(
+            owner
+                .with(|| view! { <super::components::CommentSection site slug known/> }.into_any()),
+        )
+    }
+);
+
+split_point!(
+    protected,
+    preload_protected,
+    fn protected_post(
+        owner: Owner,
+        site: Arc<SiteData>,
+        slug: String,
+        sealed: Sealed,
+        highlight: Vec<String>,
+    ) -> AnyView {
+        Ok(owner.with(|| {
+            view! { <super::components::ProtectedPost site slug sealed highlight/> }.into_any()
+        }))
     }
 );
 
@@ -110,10 +136,29 @@ pub fn LazyOffline() -> impl IntoView {
     view! { <Lazy what="This page" load=Arc::new(|owner| Box::pin(offline_page(owner)) as Loading)/> }
 }
 
-/// A post's comments.
-pub fn comments(site: Arc<SiteData>, slug: String) -> impl IntoView {
+/// A protected post's password form, then its text (its comments with it).
+pub fn protected(
+    site: Arc<SiteData>,
+    slug: String,
+    sealed: Sealed,
+    highlight: Vec<String>,
+) -> impl IntoView {
     let load = Arc::new(move |owner| {
-        Box::pin(comment_section(owner, site.clone(), slug.clone())) as Loading
+        let (site, slug, sealed) = (site.clone(), slug.clone(), sealed.clone());
+        Box::pin(protected_post(owner, site, slug, sealed, highlight.clone())) as Loading
+    });
+    view! { <Lazy what="The password form" load/> }
+}
+
+/// A post's comments: the published thread fetched, or `known` (a protected post's, opened with it).
+pub fn comments(site: Arc<SiteData>, slug: String, known: Option<CommentThread>) -> impl IntoView {
+    let load = Arc::new(move |owner| {
+        Box::pin(comment_section(
+            owner,
+            site.clone(),
+            slug.clone(),
+            known.clone(),
+        )) as Loading
     });
     view! { <Lazy what="The comments" load when_seen=!names_a_comment()/> }
 }
@@ -240,6 +285,7 @@ pub fn prefetch_on_idle() {
             let _ = preload_search().await;
             let _ = preload_offline().await;
             let _ = preload_saving().await;
+            let _ = preload_protected().await;
             if comments.is_ok() {
                 PREFETCHED.with(|done| done.set(true));
             }

@@ -508,6 +508,20 @@ output folder only once complete, other commands replace each file only once it 
                     eprintln!("  {path}");
                 }
             }
+            let tracked = builder::tracked_passwords(&opts.content);
+            if !tracked.is_empty() {
+                eprintln!(
+                    "fieldnotes: warning: {} file(s) of the content folder hold a password and git \
+                     tracks them: whoever can read the repository can read the protected posts. \
+                     Keep passwords in {} (listed in .gitignore, removed from git with \
+                     `git rm --cached`) or in an environment variable named by password_env:",
+                    tracked.len(),
+                    builder::PASSWORDS_FILE
+                );
+                for path in &tracked {
+                    eprintln!("  {path}");
+                }
+            }
             eprintln!(
                 "fieldnotes: {} posts checked, no errors{}",
                 site.posts.len(),

@@ -7,6 +7,7 @@ use super::comments;
 use super::config::{self, CONFIG_FILE};
 use super::error::Problem;
 use super::permalink::Permalink;
+use super::protect::{self, PASSWORDS_FILE};
 use super::BuildOptions;
 use crate::markdown;
 use crate::model::SiteInfo;
@@ -29,6 +30,8 @@ pub struct Collected {
     pub problems: Vec<Problem>,
     /// Files that were copied but deserve a look (an image whose size cannot be read).
     pub warnings: Vec<Problem>,
+    /// The passwords of protected posts from `passwords.toml`, by slug ([`super::protect`]).
+    pub passwords: BTreeMap<String, String>,
 }
 
 impl Collected {
@@ -72,8 +75,16 @@ pub fn collect(opts: &BuildOptions) -> Collected {
         files.into_iter().partition(|p| is_post_file(p));
     let other_files: Vec<_> = other_files
         .into_iter()
-        .filter(|p| p.strip_prefix(content).ok() != Some(Path::new(CONFIG_FILE)))
+        .filter(|p| {
+            let relative = p.strip_prefix(content).ok();
+            // The settings, and the passwords of protected posts: never published.
+            relative != Some(Path::new(CONFIG_FILE)) && relative != Some(Path::new(PASSWORDS_FILE))
+        })
         .collect();
+    let passwords = protect::load_passwords(content).unwrap_or_else(|problem| {
+        problems.push(problem);
+        BTreeMap::new()
+    });
     let cache = opts.image_cache.as_ref().map(super::images::Cache::new);
     let loaded = assets::load(content, &other_files, cache.as_ref(), &keep);
     problems.extend(loaded.problems);
@@ -85,6 +96,7 @@ pub fn collect(opts: &BuildOptions) -> Collected {
         assets: loaded.assets,
         problems,
         warnings: loaded.warnings,
+        passwords,
     }
 }
 

@@ -37,6 +37,14 @@ pub struct FrontMatter {
     pub draft: bool,
     /// `pinned`, `sticky`, `pin`: the post stays at the top of the home page.
     pub pinned: bool,
+    /// `password`: the post is protected, sealed under this password ([`crate::model::sealed`]).
+    /// Taken as written (spaces kept), never kept in `extra`.
+    pub password: Option<String>,
+    /// `password_env`: the name of an environment variable that holds the password at build time.
+    pub password_env: Option<String>,
+    /// `protected: true`: the post is protected; its password is in `passwords.toml` (or given by
+    /// one of the fields above). A protected post whose password cannot be found is an error.
+    pub protected: bool,
     /// `author` / `authors`: a name or a list of names.
     pub authors: Vec<String>,
     /// `lang`, `language`.
@@ -257,6 +265,9 @@ fn interpret(mut map: Map<String, Value>, block: &str, toml: bool) -> FrontMatte
         summary: text(m, &["summary", "description", "excerpt"]),
         draft: take(m, &["draft"]).is_some_and(|v| truthy(&v)),
         pinned: take(m, &["pinned", "sticky", "pin"]).is_some_and(|v| truthy(&v)),
+        password: take(m, &["password"]).as_ref().and_then(password_text),
+        password_env: text(m, &["password_env"]),
+        protected: take(m, &["protected"]).is_some_and(|v| truthy(&v)),
         lang: text(m, &["lang", "language", "locale"]),
         aliases: take(m, &["aliases", "redirect_from"])
             .map(|v| list_of_text(&v))
@@ -350,6 +361,17 @@ fn cover(m: &mut Map<String, Value>, alt: Option<String>) -> Option<(String, Str
 /// Removes and returns the first of `names` present in `map`.
 fn take(map: &mut Map<String, Value>, names: &[&str]) -> Option<Value> {
     names.iter().find_map(|name| map.remove(*name))
+}
+
+/// A password as written: a string untrimmed (an empty one is kept, for the build to refuse),
+/// or a number's digits.
+fn password_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => Some(String::new()),
+    }
 }
 
 /// Text of a string, number or boolean value.

@@ -34,6 +34,7 @@ mod output;
 mod pages;
 mod parse;
 mod permalink;
+mod protect;
 mod search_index;
 mod shortcodes;
 mod site_files;
@@ -59,6 +60,9 @@ pub use feeds::{ATOM_FILE, FEED_ENTRIES, JSON_FEED_FILE, ROBOTS_FILE, RSS_FILE, 
 pub use hosting::{HEADERS_FILE, REDIRECTS_FILE};
 pub use offline::{Offline, SHELL_FILE, WEB_MANIFEST_FILE, WORKER_FILE};
 pub use parse::ParseCache;
+pub use protect::{
+    derive_key, open as open_sealed, open_with_key, seal, tracked_passwords, PASSWORDS_FILE,
+};
 pub use site_files::{Folder, InMemory, SiteFiles};
 pub use stubs::{write_stubs, write_stubs_to, StubOptions, Stubs};
 pub use write::render_files;

@@ -9,6 +9,7 @@ use super::config;
 use super::error::Problem;
 use super::front_matter::{self, Field, FrontMatter, Moment};
 use super::permalink::{self, Parts, Permalink};
+use super::protect;
 use super::shortcodes;
 use crate::markdown::{self, Analysis, RenderOptions};
 use crate::model::{Cover, ImageRef, Post, PostSummary, SeriesRef};
@@ -34,6 +35,10 @@ pub struct LoadedPost {
     /// `/posts/<slug>` links, with their place in the file.
     pub post_links: Vec<(String, usize, usize)>,
     pub warnings: Vec<Problem>,
+    /// A protected post's password ([`super::protect`]): it is sealed once its comments are known.
+    pub password: Option<String>,
+    /// The files of a protected post's photos, which it does not publish.
+    pub withheld: Vec<String>,
 }
 
 /// What every post needs to know about the site while it is read.
@@ -44,14 +49,21 @@ struct PostContext<'a> {
     permalink: Option<&'a Permalink>,
     /// Where the site is served (`/`, `/blog/`): the rendered HTML's site links start with it.
     base_path: &'a str,
+    /// Passwords of protected posts, by slug (`passwords.toml`).
+    passwords: &'a BTreeMap<String, String>,
 }
 
 impl PostContext<'_> {
-    fn render(&self, body: &str, images: &BTreeMap<String, ImageRef>) -> markdown::Rendered {
-        markdown::render(
-            body,
-            &RenderOptions::for_site(self.base_path, images.clone()),
-        )
+    /// The body as HTML; a protected post's photos drawn as their alt text.
+    fn render(
+        &self,
+        body: &str,
+        images: &BTreeMap<String, ImageRef>,
+        protected: bool,
+    ) -> markdown::Rendered {
+        let mut opts = RenderOptions::for_site(self.base_path, images.clone());
+        opts.withhold_images = protected;
+        markdown::render(body, &opts)
     }
 }
 
@@ -71,6 +83,7 @@ pub fn parse_all(
         assets: &collected.assets,
         permalink: collected.permalink.as_ref(),
         base_path: collected.base_path(),
+        passwords: &collected.passwords,
     };
     let bar = progress_bar(progress, collected.post_files.len());
     let loaded = collected
@@ -132,6 +145,7 @@ pub fn parse_all_cached(
         assets: &collected.assets,
         permalink: collected.permalink.as_ref(),
         base_path: collected.base_path(),
+        passwords: &collected.passwords,
     };
     let context = context_key(&ctx);
     if context != cache.context {
@@ -179,6 +193,7 @@ fn context_key(ctx: &PostContext) -> u64 {
     ctx.default_lang.hash(&mut hasher);
     ctx.base_path.hash(&mut hasher);
     format!("{:?}", ctx.permalink).hash(&mut hasher);
+    ctx.passwords.hash(&mut hasher);
     for (path, asset) in ctx.assets {
         path.hash(&mut hasher);
         serde_json::to_string(&asset.image)
@@ -209,6 +224,7 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
     warnings.extend(dates.missing(path).filter(|_| !is_page));
     let slug = slug_of(path, &front, &name)?;
     let aliases = aliases_of(&front, &name, &dates, &slug, ctx.permalink);
+    let password = protect::password_of(path, &front, &slug, ctx.passwords)?;
 
     let body = shortcodes::convert(doc.body);
     let analysis = markdown::analyze(&body);
@@ -227,8 +243,8 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
     let summary = summary_of(&front, &body, &analysis);
     let in_drafts_folder = relative.components().any(|c| c.as_os_str() == "_drafts");
     // Rendered once, here: the app, the route pages and the feeds all start from this HTML.
-    let rendered = ctx.render(&body, &images);
-    let post = Post {
+    let rendered = ctx.render(&body, &images, password.is_some());
+    let mut post = Post {
         summary: PostSummary {
             slug,
             title,
@@ -253,13 +269,16 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
             bytes: 0,
             comments: 0,
             pinned: front.pinned,
+            protected: false,
         },
         html: rendered.html,
         toc: rendered.headings,
         body,
         images,
         extra: front.extra,
+        sealed: None,
     };
+    let withheld = withhold_photos(path, &mut post, password.is_some(), &mut warnings);
     Ok(LoadedPost {
         path: path.to_path_buf(),
         post,
@@ -271,7 +290,34 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
         expiry: dates.expiry,
         post_links,
         warnings,
+        password,
+        withheld,
     })
+}
+
+/// A protected post's photos are not published: their files, and a warning when it has any.
+fn withhold_photos(
+    path: &Path,
+    post: &mut Post,
+    protected: bool,
+    warnings: &mut Vec<Problem>,
+) -> Vec<String> {
+    if !protected || (post.images.is_empty() && post.summary.cover.is_none()) {
+        return Vec::new();
+    }
+    let withheld = protect::withheld_files(post);
+    let count = post.images.len() + usize::from(post.summary.cover.is_some());
+    warnings.push(
+        Problem::new(
+            path,
+            format!("{count} photo(s) of this protected post are not published: readers see their alt text"),
+            "photos cannot be protected yet; leave them out, or publish them in a post that may be public",
+        )
+        .warning(),
+    );
+    post.images.clear();
+    post.summary.cover = None;
+    withheld
 }
 
 /// The folder of a post's file in the content folder, with `/` between folders ("" at the top).

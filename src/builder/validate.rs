@@ -8,6 +8,7 @@ use super::collect::Collected;
 use super::comments::{self, LoadedComments};
 use super::error::{Problem, Problems, Severity};
 use super::parse::LoadedPost;
+use super::protect;
 use super::{BuildOptions, Site, Skipped};
 use crate::model::{Page, Post};
 use crate::routes;
@@ -41,12 +42,13 @@ pub fn validate(
     let known: HashSet<String> = posts.iter().map(|p| p.post.summary.slug.clone()).collect();
     let (published, mut skipped) = published(opts, posts);
     skipped.not_posts = not_posts;
-    let (pages, mut posts): (Vec<_>, Vec<_>) = published.into_iter().partition(|p| p.is_page);
+    let (mut pages, mut posts): (Vec<_>, Vec<_>) = published.into_iter().partition(|p| p.is_page);
+    protect::leave_out_protected_pages(&mut pages, &mut warnings);
     warnings.extend(unique_slugs(&mut posts));
     problems.extend(duplicate_slugs(&posts));
     problems.extend(duplicate_slugs(&pages));
     problems.extend(reserved_page_slugs(&pages));
-    let comments = {
+    let mut comments = {
         let known: HashSet<&str> = known.iter().map(String::as_str).collect();
         let published: HashSet<&str> = posts.iter().map(|p| p.post.summary.slug.as_str()).collect();
         let pages: HashSet<&str> = pages.iter().map(|p| p.post.summary.slug.as_str()).collect();
@@ -78,11 +80,13 @@ pub fn validate(
         .filter(|(_, a)| a.had_gps)
         .map(|(path, _)| path.clone())
         .collect();
-    let media = collected
+    let mut media = collected
         .assets
         .into_values()
         .flat_map(|a| a.files)
         .collect();
+    // Last, once comments are threaded: nothing after this sees a protected post's text.
+    protect::seal_all(&mut posts, &pages, &mut comments, &mut media);
     Ok(Site {
         info: collected.info.expect("no problems means the config loaded"),
         posts: posts.into_iter().map(|p| p.post).collect(),

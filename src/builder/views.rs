@@ -87,13 +87,18 @@ fn post_meta(base: &str, post: &PostSummary) -> String {
     if !post.authors.is_empty() {
         let _ = write!(line, "By {} · ", escape_html(&post.authors.join(", ")));
     }
+    let mut parts = Vec::new();
     if let Some(date) = &post.date {
-        let _ = write!(line, "{} · ", time(date));
+        parts.push(time(date));
     }
-    line.push_str(&reading_label(post.reading_minutes));
+    // A protected post's length is its own.
+    if !post.protected {
+        parts.push(reading_label(post.reading_minutes));
+    }
     if let Some(updated) = &post.updated {
-        let _ = write!(line, " · updated {}", time(updated));
+        parts.push(format!("updated {}", time(updated)));
     }
+    line.push_str(&parts.join(" · "));
     let mut html = format!("<div class=\"post-meta\"><p>{line}</p>");
     for taxonomy in [Taxonomy::Categories, Taxonomy::Tags] {
         let terms = taxonomy.terms_of(post);

@@ -7,7 +7,7 @@
 //! By concern: [`site`] (the manifest and the site settings), [`post`] (a post and its summary),
 //! [`comments`] (a post's published comments), [`outgoing`] (a comment a reader sends, until
 //! it is published), [`page`] (a standalone page: About, Contact),
-//! [`list`] (the lists readers browse), [`search`] (the search index's files, their names and
+//! [`sealed`] (a protected post, encrypted), [`list`] (the lists readers browse), [`search`] (the search index's files, their names and
 //! limits), and [`display`] (how dates and languages of the model read to a person). Everything is
 //! re-exported here, so `crate::model::Manifest` names a type wherever it lives.
 
@@ -17,6 +17,7 @@ pub mod list;
 pub mod outgoing;
 pub mod page;
 pub mod post;
+pub mod sealed;
 pub mod search;
 pub mod site;
 
@@ -25,6 +26,7 @@ pub use display::*;
 pub use list::*;
 pub use page::*;
 pub use post::*;
+pub use sealed::{Opened, Sealed};
 pub use search::*;
 pub use site::*;
 

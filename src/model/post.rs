@@ -167,6 +167,10 @@ pub struct PostSummary {
     /// posts), where its card says so.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pinned: bool,
+    /// Protected by a password: its body, summary and comments are sealed in its own file
+    /// ([`Post::sealed`]); its card shows its title, date and tags, and says so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub protected: bool,
 }
 
 #[cfg(test)]
@@ -191,6 +195,7 @@ impl PostSummary {
             bytes: 0,
             comments: 0,
             pinned: false,
+            protected: false,
         }
     }
 }
@@ -216,6 +221,10 @@ pub struct Post {
     /// Front matter fields Fieldnotes does not know, kept for themes and tools.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// A protected post's body, summary and comments, encrypted ([`super::sealed`]); its `html`,
+    /// `toc`, `images` and summary are then empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<super::Sealed>,
 }
 
 #[cfg(test)]
@@ -301,12 +310,14 @@ mod tests {
                 bytes: 0,
                 comments: 0,
                 pinned: false,
+                protected: false,
             },
             html: Default::default(),
             toc: vec![],
             body: "hi".into(),
             images: BTreeMap::new(),
             extra: Default::default(),
+            sealed: None,
         };
         let json = serde_json::to_value(&post).unwrap();
         assert_eq!(json["slug"], "a");

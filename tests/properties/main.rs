@@ -18,6 +18,7 @@ mod images;
 mod import;
 mod markdown;
 mod model;
+mod sealed;
 mod search;
 mod strategies;
 

@@ -21,13 +21,25 @@ use std::sync::Arc;
 /// "N comments" and the thread, for the post `slug`. Without a comment form: nothing while they
 /// load, when it has none, or when they cannot be fetched (the post itself stays readable).
 #[component]
-pub fn CommentSection(site: Arc<SiteData>, slug: String) -> impl IntoView {
+pub fn CommentSection(
+    site: Arc<SiteData>,
+    slug: String,
+    /// The thread, when already known (a protected post's, sealed with it): not fetched.
+    known: Option<CommentThread>,
+) -> impl IntoView {
     let endpoint = site.manifest.site.comments_endpoint.clone();
+    let sealed = known.is_some();
+    let known = known.map(Arc::new);
     let thread = {
         let slug = slug.clone();
         any_resource(move || {
-            let (manifest, slug) = (site.manifest.clone(), slug.clone());
-            async move { find_comments(&manifest, &slug).await }
+            let (manifest, slug, known) = (site.manifest.clone(), slug.clone(), known.clone());
+            async move {
+                if sealed {
+                    return Ok(known);
+                }
+                find_comments(&manifest, &slug).await
+            }
         })
     };
     let published = move || match value::<Option<Arc<CommentThread>>>(&thread) {

@@ -7,6 +7,7 @@ mod comments;
 mod offline;
 mod post_list;
 mod post_meta;
+mod protected;
 mod reader_settings;
 mod results;
 mod search_box;
@@ -21,6 +22,7 @@ pub use offline::{
 };
 pub use post_list::{Pagination, PostList};
 pub use post_meta::PostMeta;
+pub use protected::ProtectedPost;
 pub use reader_settings::ReaderSettings;
 pub use results::{arrow_keys, focus_result, move_through_results};
 pub use search_box::SearchBox;

@@ -9,11 +9,16 @@ use leptos_router::components::A;
 
 #[component]
 pub fn PostMeta(post: PostSummary) -> impl IntoView {
+    // A protected post's length is its own: no reading time.
+    let reading = (!post.protected).then(|| reading_label(post.reading_minutes));
+    let before_updated = post.date.is_some() || reading.is_some();
     let updated = post.updated.clone().map(|u| {
-        view! { " · updated " <time datetime=u.clone()>{human_date(&u)}</time> }
+        let sep = if before_updated { " · " } else { "" };
+        view! { {sep} "updated " <time datetime=u.clone()>{human_date(&u)}</time> }
     });
+    let after_date = if reading.is_some() { " · " } else { "" };
     let date = post.date.clone().map(|d| {
-        view! { <time datetime=d.clone()>{human_date(&d)}</time> " · " }
+        view! { <time datetime=d.clone()>{human_date(&d)}</time> {after_date} }
     });
     let authors = (!post.authors.is_empty()).then(|| format!("By {} · ", post.authors.join(", ")));
     let terms = [Taxonomy::Categories, Taxonomy::Tags].map(|taxonomy| terms(&post, taxonomy));
@@ -22,7 +27,7 @@ pub fn PostMeta(post: PostSummary) -> impl IntoView {
             <p>
                 {authors}
                 {date}
-                {reading_label(post.reading_minutes)}
+                {reading}
                 {updated}
             </p>
             {terms}

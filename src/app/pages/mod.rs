@@ -14,7 +14,7 @@ pub use home::Home;
 pub use not_found::{note_start, NotFound};
 pub use offline::OfflinePage;
 pub use page::StandalonePage;
-pub use post::PostPage;
+pub use post::{post_text, PostPage};
 pub use search::SearchPage;
 pub use tags::{TermPage, TermsPage};
 

@@ -117,9 +117,27 @@ fn PostView(
     let summary = post.summary;
     let (lang, dir) = (summary.lang.clone(), text_direction(&summary.lang));
     let (title, summary_slug) = (summary.title.clone(), summary.slug.clone());
-    let toc = (post.toc.iter().filter(|h| h.level >= 2).count() >= 3)
-        .then(|| view! { <TableOfContents headings=post.toc.clone()/> });
-    let html = post.html;
+    // A protected post's text is drawn once its password opens it (the `protected` chunk), its
+    // comments with it.
+    let (text, comments) = match post.sealed {
+        Some(sealed) => {
+            let opener = crate::app::split::protected(
+                site.clone(),
+                summary_slug.clone(),
+                sealed,
+                highlight.clone(),
+            );
+            (opener.into_any(), None)
+        }
+        None => (
+            post_text(post.toc, post.html, highlight).into_any(),
+            Some(crate::app::split::comments(
+                site.clone(),
+                summary_slug,
+                None,
+            )),
+        ),
+    };
     let series_nav = summary
         .series
         .as_ref()
@@ -144,13 +162,27 @@ fn PostView(
                 <OfflineMark post=summary/>
             </header>
             {series_nav}
-            {toc}
-            <Article html highlight measure="fieldnotes:render-post"/>
+            {text}
         </article>
-        {crate::app::split::comments(site.clone(), summary_slug)}
+        {comments}
         {related_nav}
         <nav class="post-nav" aria-label="More posts">{newer}{older}</nav>
         <Ready/>
+    }
+}
+
+/// A post's text: its table of contents (when it has three sections or more) and its body, the
+/// words of `highlight` marked.
+pub fn post_text(
+    toc: Vec<Heading>,
+    html: crate::markdown::SafeHtml,
+    highlight: Vec<String>,
+) -> impl IntoView {
+    let toc = (toc.iter().filter(|h| h.level >= 2).count() >= 3)
+        .then(|| view! { <TableOfContents headings=toc/> });
+    view! {
+        {toc}
+        <Article html highlight measure="fieldnotes:render-post"/>
     }
 }
 
