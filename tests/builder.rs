@@ -1157,3 +1157,57 @@ fn a_pinned_post_leads_the_home_list_and_only_there_says_so() {
     let tag = fs::read_to_string(dist.path().join("tags/road/index.html")).unwrap();
     assert!(!tag.contains(builder::PINNED_MARK), "{tag}");
 }
+
+#[test]
+fn a_post_format_is_kept_and_its_card_says_so() {
+    let post = |title: &str, extra: &str| {
+        format!("---\ntitle: {title}\ndate: 2025-01-01\n{extra}---\nText of {title}.\n")
+    };
+    let content = site_with(&[
+        ("aside.md", post("Aside", "format: aside\n").as_bytes()),
+        ("quote.md", post("Quote", "post_format: Quote\n").as_bytes()),
+        ("plain.md", post("Plain", "format: standard\n").as_bytes()),
+        ("odd.md", post("Odd", "format: poem\n").as_bytes()),
+    ]);
+    let dist = tempfile::tempdir().unwrap();
+    let summary = build_to(content.path(), &dist.path().join("data")).unwrap();
+    assert!(
+        summary
+            .warnings
+            .iter()
+            .any(|w| w.path.ends_with("odd.md") && w.message == "unknown post format: poem"),
+        "{:?}",
+        summary.warnings
+    );
+    let data = dist.path().join("data");
+    let manifest: Manifest =
+        serde_json::from_slice(&fs::read(data.join(MANIFEST_FILE)).unwrap()).unwrap();
+    let home: ListPage =
+        serde_json::from_slice(&fs::read(data.join(home_file(&manifest.lists, 1))).unwrap())
+            .unwrap();
+    let formats: BTreeMap<&str, Option<&str>> = home
+        .posts
+        .iter()
+        .map(|p| (p.slug.as_str(), p.format.as_deref()))
+        .collect();
+    assert_eq!(
+        formats,
+        BTreeMap::from([
+            ("aside", Some("aside")),
+            ("odd", None),
+            ("plain", None),
+            ("quote", Some("quote"))
+        ])
+    );
+    write_shell(dist.path());
+    builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
+    let page = fs::read_to_string(dist.path().join("index.html")).unwrap();
+    assert!(
+        page.contains(
+            "<li class=\"post-card format-aside\" lang=\"en\"><p class=\"format\">Aside</p><h2>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("<p class=\"format\">Quote</p>"));
+    assert_eq!(page.matches("class=\"format\"").count(), 2);
+}

@@ -218,3 +218,46 @@ fn the_post_page_holds_its_comments_and_preloads_them() {
         "{home}"
     );
 }
+
+#[test]
+fn a_page_shows_its_comments_like_a_post_and_the_intake_server_knows_it() {
+    let page = b"---\ntitle: About us\n---\nWho we are.\n";
+    let comment = b"---\nid: hello\npost: about\nauthor: Dara\ndate: 2025-04-02T08:00:00+07:00\n---\nA kind word about the page.\n";
+    let content = site_with(&[
+        ("pages/about.md", page),
+        (
+            "pages/contact.md",
+            b"---\ntitle: Contact\n---\nWrite to us.\n",
+        ),
+        (
+            "day.md",
+            b"---\ntitle: Day\ndate: 2025-01-01\n---\nA day.\n",
+        ),
+        ("comments/about/hello.md", comment),
+    ]);
+    let dist = tempfile::tempdir().unwrap();
+    let data = dist.path().join("data");
+    let summary = build(content.path(), &data).unwrap();
+    assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
+    let files = snapshot(&data);
+    let manifest: Manifest = json(&files, MANIFEST_FILE);
+    let about: fieldnotes::model::Page = json(&files, &manifest.pages["about"]);
+    let thread: CommentThread = json(&files, about.comments.as_ref().expect("its comments' file"));
+    assert_eq!(thread.count, 1);
+    assert!(thread.comments[0].html.as_str().contains("A kind word"));
+    let contact: fieldnotes::model::Page = json(&files, &manifest.pages["contact"]);
+    assert_eq!(contact.comments, None);
+    // The page without JavaScript holds the thread and preloads its file.
+    write_shell(dist.path());
+    builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
+    let html = fs::read_to_string(dist.path().join("about/index.html")).unwrap();
+    assert!(
+        html.contains("A kind word about the page.") && html.contains("1 comment"),
+        "{html}"
+    );
+    assert!(html.contains(about.comments.as_ref().unwrap()), "preloaded");
+    // The intake server takes comments on pages, and knows the page's published ids.
+    let index = fieldnotes::comments::site::load(&data).unwrap();
+    assert!(index.posts["about"].contains("hello"));
+    assert!(index.posts["contact"].is_empty() && index.posts.contains_key("day"));
+}

@@ -42,7 +42,7 @@ const SECRETS: [&str; 9] = [
 const ENV_PASSWORD: (&str, &str) = ("FIELDNOTES_TEST_PROTECTED_PASSWORD", "lantern-42");
 
 fn content() -> tempfile::TempDir {
-    let locked = "---\ntitle: The quiet village\ndate: 2025-03-02\ntags: [river]\ncategories: [journal]\npassword: \"ferry at dawn\"\n---\nThe families by the old well asked us not to write their names.\n\n## Where the road ends\n\nភូមិនៅជិតទន្លេ។\n\n![A red boat by the landing](boat.png)\n";
+    let locked = "---\ntitle: The quiet village\ndate: 2025-03-02\ntags: [river]\ncategories: [journal]\npassword: \"ferry at dawn\"\nplace: the caretaker's phone number\n---\nThe families by the old well asked us not to write their names.\n\n## Where the road ends\n\nភូមិនៅជិតទន្លេ។\n\n![A red boat by the landing](boat.png)\n";
     let env = format!("---\ntitle: Second locked day\ndate: 2025-03-03\npassword_env: {}\n---\nKept by the environment, and the caretaker's phone number.\n", ENV_PASSWORD.0);
     let filed =
         "---\ntitle: Third locked day\ndate: 2025-03-04\nprotected: true\n---\nKept by the passwords file.\n";

@@ -317,6 +317,7 @@ fn the_repository_budgets_file_reads_in_its_own_order() {
             "comments",
             "offline",
             "saving",
+            "protected",
             "shared"
         ]
     );

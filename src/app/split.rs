@@ -27,8 +27,9 @@
 //! function to its chunk: the only `unsafe` code of the project, allowed in this module alone.
 #![allow(unsafe_code)]
 
+use crate::app::components::Published;
 use crate::app::data::SiteData;
-use crate::model::{CommentThread, Sealed};
+use crate::model::Sealed;
 use leptos::prelude::*;
 #[cfg(feature = "split")]
 use leptos::wasm_split::wasm_split;
@@ -81,12 +82,10 @@ split_point!(
         owner: Owner,
         site: Arc<SiteData>,
         slug: String,
-        known: Option<CommentThread>,
+        published: Published,
     ) -> AnyView {
-        Ok(
-            owner
-                .with(|| view! { <super::components::CommentSection site slug known/> }.into_any()),
-        )
+        Ok(owner
+            .with(|| view! { <super::components::CommentSection site slug published/> }.into_any()))
     }
 );
 
@@ -150,14 +149,14 @@ pub fn protected(
     view! { <Lazy what="The password form" load/> }
 }
 
-/// A post's comments: the published thread fetched, or `known` (a protected post's, opened with it).
-pub fn comments(site: Arc<SiteData>, slug: String, known: Option<CommentThread>) -> impl IntoView {
+/// The comments of a post or page, and the form, from wherever its published thread is.
+pub fn comments(site: Arc<SiteData>, slug: String, published: Published) -> impl IntoView {
     let load = Arc::new(move |owner| {
         Box::pin(comment_section(
             owner,
             site.clone(),
             slug.clone(),
-            known.clone(),
+            published.clone(),
         )) as Loading
     });
     view! { <Lazy what="The comments" load when_seen=!names_a_comment()/> }

@@ -218,22 +218,11 @@ pub fn threads(
     warnings: &mut Vec<Problem>,
 ) -> BTreeMap<String, CommentThread> {
     let mut by_post: BTreeMap<String, Vec<LoadedComment>> = BTreeMap::new();
-    let mut on_pages = HashSet::new();
     for comment in loaded {
         let (slug, line) = &comment.post;
         if pages.contains(slug.as_str()) {
-            // Kept in the content folder (an import brings them), said once per page.
-            if on_pages.insert(slug.clone()) {
-                warnings.push(
-                    Problem::new(
-                        &comment.path,
-                        format!("comments on the page /{slug}/ are kept but not shown: pages have no comments"),
-                        "move the page's comments to a post, or leave them here for later",
-                    )
-                    .at(*line, 1)
-                    .warning(),
-                );
-            }
+            // A page's comments are shown under it, as a post's.
+            by_post.entry(slug.clone()).or_default().push(comment);
         } else if !known.contains(slug.as_str()) {
             problems.push(
                 Problem::new(
@@ -588,17 +577,15 @@ mod tests {
             "{said:#?}"
         );
         assert!(said.iter().all(|s| s.contains("hint: ")), "{said:#?}");
-        let warned: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
-        assert_eq!(warned.len(), 1, "once per page: {warned:#?}");
-        assert!(
-            warned[0].contains("comments on the page /about/ are kept but not shown"),
-            "{warned:#?}"
-        );
+        assert!(warnings.is_empty(), "{warnings:#?}");
         assert!(
             !threads.contains_key("draft"),
             "a draft's comments wait with it"
         );
-        assert!(!threads.contains_key("about"));
+        assert_eq!(
+            threads["about"].count, 2,
+            "a page's comments are shown under it"
+        );
     }
 
     #[test]

@@ -45,6 +45,8 @@ pub struct FrontMatter {
     /// `protected: true`: the post is protected; its password is in `passwords.toml` (or given by
     /// one of the fields above). A protected post whose password cannot be found is an error.
     pub protected: bool,
+    /// `format`, `post_format`: WordPress's post format (`aside`, `quote`, …).
+    pub format: Option<String>,
     /// `author` / `authors`: a name or a list of names.
     pub authors: Vec<String>,
     /// `lang`, `language`.
@@ -268,6 +270,7 @@ fn interpret(mut map: Map<String, Value>, block: &str, toml: bool) -> FrontMatte
         password: take(m, &["password"]).as_ref().and_then(password_text),
         password_env: text(m, &["password_env"]),
         protected: take(m, &["protected"]).is_some_and(|v| truthy(&v)),
+        format: text(m, &["format", "post_format"]).map(|f| f.to_lowercase()),
         lang: text(m, &["lang", "language", "locale"]),
         aliases: take(m, &["aliases", "redirect_from"])
             .map(|v| list_of_text(&v))

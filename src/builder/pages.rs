@@ -145,8 +145,11 @@ pub fn write_pages(
                     html: page.html.clone(),
                     headings: Vec::new(),
                 };
-                let content = views::page(site, &views::standalone(page, &rendered));
-                let data = vec![manifest.pages[slug].clone()];
+                let comments = load_comments(slug)?;
+                let thread = comments.as_ref().map(|(_, thread)| thread);
+                let content = views::page(site, &views::standalone(page, &rendered, thread));
+                let mut data = vec![manifest.pages[slug].clone()];
+                data.extend(comments.map(|(file, _)| file));
                 (Route::page_head(page, site), content, data)
             }
             Route::Post(slug) => {

@@ -12,7 +12,7 @@ use super::permalink::{self, Parts, Permalink};
 use super::protect;
 use super::shortcodes;
 use crate::markdown::{self, Analysis, RenderOptions};
-use crate::model::{Cover, ImageRef, Post, PostSummary, SeriesRef};
+use crate::model::{format_label, Cover, ImageRef, Post, PostSummary, SeriesRef, POST_FORMATS};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -270,6 +270,7 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
             comments: 0,
             pinned: front.pinned,
             protected: false,
+            format: format_of(path, &front, &mut warnings),
         },
         html: rendered.html,
         toc: rendered.headings,
@@ -293,6 +294,28 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
         password,
         withheld,
     })
+}
+
+/// The post's format when it is one of WordPress's (a standard post has none); another is a
+/// warning and left out.
+fn format_of(path: &Path, front: &FrontMatter, warnings: &mut Vec<Problem>) -> Option<String> {
+    let format = front.format.as_deref()?;
+    if format == "standard" {
+        return None;
+    }
+    if format_label(format).is_none() {
+        let known: Vec<&str> = POST_FORMATS.iter().map(|(name, _)| *name).collect();
+        warnings.push(
+            Problem::new(
+                path,
+                format!("unknown post format: {format}"),
+                format!("use one of {}, or leave it out", known.join(", ")),
+            )
+            .warning(),
+        );
+        return None;
+    }
+    Some(format.to_string())
 }
 
 /// A protected post's photos are not published: their files, and a warning when it has any.

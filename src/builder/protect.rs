@@ -215,6 +215,8 @@ pub fn seal_post(post: &mut Post, password: &str, comments: Option<CommentThread
     post.html = markdown::render(sealed::PROTECTED_NOTE, &RenderOptions::default()).html;
     post.body = String::new();
     post.images.clear();
+    // Fields Fieldnotes does not know are kept for themes; a protected post's could say anything.
+    post.extra.clear();
     post.summary.cover = None;
     post.summary.comments = 0;
     post.summary.protected = true;

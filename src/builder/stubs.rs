@@ -66,7 +66,13 @@ pub fn write_stubs_to(files: &dyn SiteFiles, opts: &StubOptions) -> Result<Stubs
     }
     let warnings = shell_head(&mut shell, &manifest, &policy);
 
-    let comment_files = comment_files(&data, &manifest)?;
+    let mut comment_files = comment_files(&data, &manifest)?;
+    // A page's comments are named in its own file.
+    for page in &standalone {
+        if let Some(file) = &page.comments {
+            comment_files.insert(page.slug.clone(), file.clone());
+        }
+    }
     let load_comments = |slug: &str| {
         comment_files
             .get(slug)

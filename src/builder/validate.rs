@@ -219,6 +219,7 @@ fn page_of(post: Post) -> Page {
         aliases: post.summary.aliases,
         html: post.html,
         images: post.images,
+        comments: None,
     }
 }
 

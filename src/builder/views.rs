@@ -10,8 +10,8 @@
 use crate::listing::{self, page_count, posts_label, year_name};
 use crate::markdown::{escape_html, reading_label, Heading, Rendered};
 use crate::model::{
-    comments_label, human_date, text_direction, Comment, CommentThread, Page, PostLink, PostNav,
-    PostSummary, SiteInfo, Taxonomy, COMMENT_REL, UNDATED,
+    comments_label, format_label, human_date, text_direction, Comment, CommentThread, Page,
+    PostLink, PostNav, PostSummary, SiteInfo, Taxonomy, COMMENT_REL, UNDATED,
 };
 use crate::routes::Route;
 use std::fmt::Write as _;
@@ -159,9 +159,11 @@ fn post_list<'a>(base: &str, posts: impl Iterator<Item = &'a PostSummary>, pins:
     for post in posts {
         let _ = write!(
             html,
-            "<li class=\"post-card\" lang=\"{}\">{}<h2><a href=\"{}\">{}</a></h2>{}<p class=\"summary\">{}</p>{}</li>",
+            "<li class=\"post-card{}\" lang=\"{}\">{}{}<h2><a href=\"{}\">{}</a></h2>{}<p class=\"summary\">{}</p>{}</li>",
+            post.format.as_ref().map(|f| format!(" format-{f}")).unwrap_or_default(),
             escape_html(&post.lang),
             if pins && post.pinned { PINNED_MARK } else { "" },
+            format_mark(post),
             post_href(base, &post.slug),
             escape_html(&post.title),
             post_meta(base, post),
@@ -171,6 +173,16 @@ fn post_list<'a>(base: &str, posts: impl Iterator<Item = &'a PostSummary>, pins:
     }
     html.push_str("</ul>");
     html
+}
+
+/// A card's mark of its post's format ("Aside", "Quote"), as the app's `PostList`; nothing for a
+/// standard post.
+fn format_mark(post: &PostSummary) -> String {
+    post.format
+        .as_deref()
+        .and_then(format_label)
+        .map(|label| format!("<p class=\"format\">{label}</p>"))
+        .unwrap_or_default()
 }
 
 /// What a pinned post's card on the home list says first, as the app's `PostList`.
@@ -477,15 +489,19 @@ fn comment_list(comments: &[Comment], class: &str) -> String {
 
 /// A standalone page (About): its title, contents and text, without a post's date, tags or
 /// neighbours, as the app's page view.
-pub fn standalone(page: &Page, rendered: &Rendered) -> String {
-    format!(
+pub fn standalone(page: &Page, rendered: &Rendered, comments: Option<&CommentThread>) -> String {
+    let mut html = format!(
         "<article class=\"page standalone\" lang=\"{}\" dir=\"{}\"><header><h1 class=\"page-title\">{}</h1></header>{}<div class=\"prose\">{}</div></article>",
         escape_html(&page.lang),
         text_direction(&page.lang),
         escape_html(&page.title),
         contents(&rendered.headings),
         rendered.html.as_str()
-    )
+    );
+    if let Some(thread) = comments.filter(|t| t.count > 0) {
+        html.push_str(&comment_section(thread));
+    }
+    html
 }
 
 /// The table of contents of a long post (three sections or more), as the app draws it.

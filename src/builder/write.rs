@@ -54,7 +54,7 @@ pub fn render_files(site: &Site, files: &Output) -> String {
     let all = serde_json::to_vec(&AllPosts { posts: summaries }).expect("summaries serialise");
     let all_posts = format!("posts.{}.json", content_hash(&all));
     files.insert(PathBuf::from(&all_posts), all);
-    let pages = write_pages(site, files);
+    let pages = write_pages(site, &comment_files, files);
     for (path, bytes) in &site.media {
         files.insert(PathBuf::from(path), bytes);
     }
@@ -88,8 +88,8 @@ pub fn render_files(site: &Site, files: &Output) -> String {
     build_id
 }
 
-/// Writes each post's comments under a content-hashed name ([`comments_file`]); returns the file
-/// of each post that has comments, by slug, for its slug shard.
+/// Writes each post's and page's comments under a content-hashed name ([`comments_file`]); returns
+/// the file of each that has comments, by slug, for its slug shard or its page file.
 fn write_comments(site: &Site, files: &Output) -> BTreeMap<String, String> {
     site.comments
         .iter()
@@ -102,13 +102,19 @@ fn write_comments(site: &Site, files: &Output) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Writes each standalone page under a content-hashed name; returns their files by slug, for the
-/// manifest.
-fn write_pages(site: &Site, files: &Output) -> BTreeMap<String, String> {
+/// Writes each standalone page under a content-hashed name, naming its comments' file; returns
+/// their files by slug, for the manifest.
+fn write_pages(
+    site: &Site,
+    comment_files: &BTreeMap<String, String>,
+    files: &Output,
+) -> BTreeMap<String, String> {
     site.pages
         .iter()
         .map(|page| {
-            let json = serde_json::to_vec(page).expect("pages serialise");
+            let mut page = page.clone();
+            page.comments = comment_files.get(&page.slug).cloned();
+            let json = serde_json::to_vec(&page).expect("pages serialise");
             let file = page_file(&page.slug, &content_hash(&json));
             files.insert(PathBuf::from(&file), json);
             (page.slug.clone(), file)

@@ -1,13 +1,13 @@
-//! What the server knows of the built site: its posts, and the ids of each post's published
-//! comments (a reply may answer one). Read from the site's data folder, through the same model
+//! What the server knows of the built site: its posts and standalone pages, and the ids of each
+//! one's published comments (a reply may answer one). Read from the site's data folder, through the same model
 //! types the app reads, and read again whenever the manifest's `build_id` changes.
 
-use crate::model::{slug_shard_file, AllPosts, Comment, CommentThread, Manifest, SlugShard};
+use crate::model::{slug_shard_file, AllPosts, Comment, CommentThread, Manifest, Page, SlugShard};
 use anyhow::{Context, Result};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-/// The posts of one build and their published comment ids.
+/// The posts and pages of one build (by slug) and their published comment ids.
 #[derive(Debug, Default)]
 pub struct SiteIndex {
     pub build_id: String,
@@ -67,6 +67,15 @@ pub fn load(data: &Path) -> Result<SiteIndex> {
                 continue;
             };
             let thread: CommentThread = read_json(&data.join(file))?;
+            collect_ids(&thread.comments, ids);
+        }
+    }
+    // Standalone pages take comments too; a page names its comments' file in its own.
+    for file in manifest.pages.values() {
+        let page: Page = read_json(&data.join(file))?;
+        let ids = posts.entry(page.slug).or_default();
+        if let Some(comments) = page.comments {
+            let thread: CommentThread = read_json(&data.join(comments))?;
             collect_ids(&thread.comments, ids);
         }
     }

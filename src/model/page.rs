@@ -1,6 +1,6 @@
 //! A standalone page (About, Contact): `data/pages/<slug>.<hash>.json`, at the address
 //! `/<slug>/`. Written like a post, but outside the blog's stream: no date, tags or categories,
-//! never in a list, a feed, the archive or search.
+//! never in a list, a feed, the archive or search. Its comments are shown under it, as a post's.
 
 use super::ImageRef;
 use crate::markdown::SafeHtml;
@@ -25,6 +25,10 @@ pub struct Page {
     /// Images of the body, by the URL written in the Markdown.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub images: BTreeMap<String, ImageRef>,
+    /// Its published comments' file (`comments/<slug>.<hash>.json`), when it has any: a page's
+    /// comments are shown under it as a post's are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
 }
 
 /// The file name of a page whose JSON hashes to `hash`, relative to the data folder.

@@ -171,6 +171,31 @@ pub struct PostSummary {
     /// ([`Post::sealed`]); its card shows its title, date and tags, and says so.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub protected: bool,
+    /// WordPress's post format (`aside`, `quote`, `link`, …, one of [`POST_FORMATS`]): its card
+    /// says so and is drawn to match. None for a standard post.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+}
+
+/// The post formats WordPress themes draw apart from standard posts, and what a card calls each.
+pub const POST_FORMATS: [(&str, &str); 9] = [
+    ("aside", "Aside"),
+    ("audio", "Audio"),
+    ("chat", "Chat"),
+    ("gallery", "Gallery"),
+    ("image", "Image"),
+    ("link", "Link"),
+    ("quote", "Quote"),
+    ("status", "Status"),
+    ("video", "Video"),
+];
+
+/// What a card calls the post format `format`; none for an unknown one.
+pub fn format_label(format: &str) -> Option<&'static str> {
+    POST_FORMATS
+        .iter()
+        .find(|(name, _)| *name == format)
+        .map(|(_, label)| *label)
 }
 
 #[cfg(test)]
@@ -196,6 +221,7 @@ impl PostSummary {
             comments: 0,
             pinned: false,
             protected: false,
+            format: None,
         }
     }
 }
@@ -311,6 +337,7 @@ mod tests {
                 comments: 0,
                 pinned: false,
                 protected: false,
+                format: None,
             },
             html: Default::default(),
             toc: vec![],

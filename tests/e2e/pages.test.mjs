@@ -1,5 +1,5 @@
 // Standalone pages and categories in the real release build (dist/), served like a static host and
-// read by headless Chromium: the About page from the nav, a post's categories and their pages, the
+// read by headless Chromium: the About page from the nav (and its comments), a post's categories and their pages, the
 // categories index, direct loads with and without JavaScript, and the `category:` search filter.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,6 +43,10 @@ test('the About page opens from the nav, renders its text, and has no date, tags
   assert.equal(await page.locator('main .post-meta, main .tags, main nav.post-nav').count(), 0);
   assert.equal(await page.locator('meta[name="description"]').getAttribute('content'),
     'Who keeps this Cambodia field journal, and why it is written the way it is.');
+  // Its comments, under it as under a post (WordPress takes comments on pages too).
+  const comments = page.locator('section.comments');
+  await comments.locator('h2', { hasText: '1 comment' }).waitFor();
+  assert.match(await comments.innerText(), /I read them on the bus to work\./);
   assert.deepEqual(problems, []);
   await close();
 });
@@ -62,9 +66,13 @@ test('/about/ loaded directly answers 200 with the page, also without JavaScript
   assert.equal(plain.status(), 200);
   assert.equal(await noJs.title(), 'About · Fieldnotes');
   assert.match(await noJs.locator('#prerendered article.standalone .prose').innerText(), /school librarian/);
-  assert.equal(await noJs.locator('#prerendered article time').count(), 0);
-  const preload = await noJs.locator('link[rel="preload"][as="fetch"][href^="/data/"]').getAttribute('href');
-  assert.match(preload, /^\/data\/pages\/about\.[0-9a-f]{16}\.json$/);
+  assert.equal(await noJs.locator('#prerendered article.standalone time').count(), 0);
+  // Its comments too, and their file preloaded for the app beside the page's.
+  assert.match(await noJs.locator('#prerendered section.comments').innerText(), /on the bus to work/);
+  const preloads = await noJs.locator('link[rel="preload"][as="fetch"][href^="/data/"]').evaluateAll((links) => links.map((l) => l.getAttribute('href')));
+  assert.equal(preloads.length, 2, preloads.join(' '));
+  assert.match(preloads[0], /^\/data\/pages\/about\.[0-9a-f]{16}\.json$/);
+  assert.match(preloads[1], /^\/data\/comments\/about\.[0-9a-f]{16}\.json$/);
   await context.close();
 });
 

@@ -1,12 +1,13 @@
 // Pinned posts (`pinned: true`, WordPress's sticky posts): the app's home list starts with them,
 // each card marked "Pinned", as the page built for readers without JavaScript does; a tag's list
-// keeps the order of dates, unmarked. A small site of our own is built with the release shell.
+// keeps the order of dates, unmarked. A post format (`format: quote`) is marked on its card the same way. A
+// small site of our own is built with the release shell.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { dist, serveBuilt, openPage, appReady } from './harness.mjs';
+import { dist, serveBuilt, openPage, appReady, prerendered } from './harness.mjs';
 
 let browser;
 let site;
@@ -24,6 +25,7 @@ before(async () => {
   post('newest', 'The newest walk', '2025-06-01');
   post('read-first', 'Read this first', '2023-02-01', 'pinned: true\n');
   post('middle', 'A middle walk', '2024-05-01');
+  post('a-quote', 'A quoted line', '2022-01-01', 'format: quote\n');
   ({ site, browser, close: stop } = await serveBuilt(content, path.join(work, 'site')));
 });
 
@@ -32,14 +34,14 @@ after(async () => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-/** Each card of the list on screen: its mark ("Pinned" or "") and its title. */
+/** Each card of the list on screen: its marks ("Pinned" or "", its format or "") and its title. */
 const cards = (page) => page.locator('main .post-list > li').evaluateAll((lis) => lis.map((li) => [
-  li.querySelector('.pinned')?.textContent ?? '', li.querySelector('h2').textContent]));
+  li.querySelector('.pinned')?.textContent ?? '', li.querySelector('.format')?.textContent ?? '', li.querySelector('h2').textContent]));
 
-test('a pinned post leads the home list, marked, in the app and without JavaScript; a tag keeps the order of dates', async () => {
+test('a pinned post leads the home list, marked, in the app and without JavaScript; a tag keeps the order of dates; a post format is marked', async () => {
   const { page, problems, close } = await openPage(browser);
   try {
-    const expected = [['Pinned', 'Read this first'], ['', 'The newest walk'], ['', 'A middle walk']];
+    const expected = [['Pinned', '', 'Read this first'], ['', '', 'The newest walk'], ['', '', 'A middle walk'], ['', 'Quote', 'A quoted line']];
     // The page as built, before the app draws.
     const built = fs.readFileSync(path.join(work, 'site', 'index.html'), 'utf8');
     assert.ok(built.indexOf('Read this first') < built.indexOf('The newest walk'), 'built home order');
@@ -52,7 +54,10 @@ test('a pinned post leads the home list, marked, in the app and without JavaScri
     await page.goto(site.url + '/tags/road/');
     await appReady(page);
     await page.locator('main .post-list > li').first().waitFor();
-    assert.deepEqual(await cards(page), [['', 'The newest walk'], ['', 'A middle walk'], ['', 'Read this first']]);
+    assert.deepEqual(await cards(page), [['', '', 'The newest walk'], ['', '', 'A middle walk'], ['', '', 'Read this first'], ['', 'Quote', 'A quoted line']]);
+    // A post's format is drawn as the page without JavaScript draws it.
+    assert.equal(await page.locator('main .post-list > li').last().getAttribute('class'), 'post-card format-quote');
+    assert.match(prerendered(path.join(work, 'site'), '/'), /<li class="post-card format-quote" lang="en"><p class="format">Quote<\/p>/);
     assert.deepEqual(problems, []);
   } finally {
     await close();

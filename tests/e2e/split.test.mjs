@@ -90,8 +90,8 @@ test('on a fast connection the chunks are fetched ahead once the first page is d
     await page.goto(url(`/posts/${post.slug}/#comments`));
     // Named by the address: drawn without scrolling and without waiting for the prefetch.
     await page.locator('section.comments h2', { hasText: `${post.comments} comments` }).waitFor();
-    await page.waitForFunction(() => performance.getEntriesByType('resource').filter((e) => /split_\w+\.wasm$/.test(e.name)).length >= 4);
-    assert.deepEqual(chunksIn(requests), ['comments', 'offline', 'saving', 'search']);
+    await page.waitForFunction(() => performance.getEntriesByType('resource').filter((e) => /split_\w+\.wasm$/.test(e.name)).length >= 5);
+    assert.deepEqual(chunksIn(requests), ['comments', 'offline', 'protected', 'saving', 'search']);
     // Fetched ahead, the search chunk answers without another request.
     const before = requests.length;
     await page.locator('#search-box').fill('river');

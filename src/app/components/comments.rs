@@ -18,27 +18,33 @@ use leptos::prelude::*;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-/// "N comments" and the thread, for the post `slug`. Without a comment form: nothing while they
-/// load, when it has none, or when they cannot be fetched (the post itself stays readable).
+/// Where the published comments of a post or page come from.
+#[derive(Clone, Debug)]
+pub enum Published {
+    /// A post's: the file its slug shard names.
+    OfPost,
+    /// A standalone page's: the file its page names (none: it has no comments yet).
+    File(Option<String>),
+    /// A protected post's, opened with it (none: it has none).
+    Known(Option<CommentThread>),
+}
+
+/// "N comments" and the thread, for the post or page `slug`. Without a comment form: nothing while
+/// they load, when it has none, or when they cannot be fetched (the post itself stays readable).
 #[component]
-pub fn CommentSection(
-    site: Arc<SiteData>,
-    slug: String,
-    /// The thread, when already known (a protected post's, sealed with it): not fetched.
-    known: Option<CommentThread>,
-) -> impl IntoView {
+pub fn CommentSection(site: Arc<SiteData>, slug: String, published: Published) -> impl IntoView {
     let endpoint = site.manifest.site.comments_endpoint.clone();
-    let sealed = known.is_some();
-    let known = known.map(Arc::new);
     let thread = {
         let slug = slug.clone();
         any_resource(move || {
-            let (manifest, slug, known) = (site.manifest.clone(), slug.clone(), known.clone());
+            let (manifest, slug, source) = (site.manifest.clone(), slug.clone(), published.clone());
             async move {
-                if sealed {
-                    return Ok(known);
+                match source {
+                    Published::OfPost => find_comments(&manifest, &slug).await,
+                    Published::File(Some(file)) => load_comments(&file).await.map(Some),
+                    Published::File(None) => Ok(None),
+                    Published::Known(thread) => Ok(thread.map(Arc::new)),
                 }
-                find_comments(&manifest, &slug).await
             }
         })
     };

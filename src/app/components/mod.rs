@@ -16,7 +16,7 @@ mod status;
 
 pub use article::Article;
 pub use comment_body::CommentBody;
-pub use comments::CommentSection;
+pub use comments::{CommentSection, Published};
 pub use offline::{
     save, NotStored, OfflineMark, OfflineStatus, PostsFuture, SaveForOffline, SaveJob,
 };

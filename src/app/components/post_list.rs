@@ -3,7 +3,7 @@
 use super::{OfflineMark, PostMeta};
 use crate::app::address::href;
 use crate::app::data::{prefetch_post, SiteResource};
-use crate::model::{comments_label, PostSummary};
+use crate::model::{comments_label, format_label, PostSummary};
 use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -27,17 +27,24 @@ pub fn PostList(posts: Vec<PostSummary>, #[prop(optional)] pins: bool) -> impl I
             );
             let mark = post.clone();
             let pinned = (pins && post.pinned).then(|| view! { <p class="pinned">"Pinned"</p> });
+            let label = post.format.as_deref().and_then(format_label);
+            let format = label.map(|label| view! { <p class="format">{label}</p> });
+            let class = match &post.format {
+                Some(f) => format!("post-card format-{f}"),
+                None => "post-card".to_string(),
+            };
             let count = (post.comments > 0).then(|| {
                 view! { <p class="comment-count">{comments_label(post.comments)}</p> }
             });
             view! {
                 <li
-                    class="post-card"
+                    class=class
                     lang=lang
                     on:mouseenter=move |_| prefetch_post(site, on_point.0.clone(), on_point.1.clone())
                     on:focusin=move |_| prefetch_post(site, on_focus.0.clone(), on_focus.1.clone())
                 >
                     {pinned}
+                    {format}
                     <h2><A href=link>{title}</A></h2>
                     <PostMeta post=post/>
                     <p class="summary">{summary}</p>

@@ -52,7 +52,11 @@ pub fn ProtectedPost(
     let form = StoredValue::new_local(Some(form.into_any()));
     (move || match state.opened.get() {
         Some(found) => {
-            let comments = crate::app::split::comments(site.clone(), slug.clone(), found.comments);
+            let comments = crate::app::split::comments(
+                site.clone(),
+                slug.clone(),
+                super::Published::Known(found.comments),
+            );
             view! {
                 {crate::app::pages::post_text(found.toc, found.html, highlight.clone())}
                 {comments}

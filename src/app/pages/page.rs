@@ -2,7 +2,7 @@
 //! without a post's date, tags or neighbours. Any other top-level address is not found.
 
 use super::{with_list, NotFound};
-use crate::app::components::{with_site, Article, Ready};
+use crate::app::components::{with_site, Article, Published, Ready};
 use crate::app::data::{load_list, SiteData};
 use crate::app::head::set_head;
 use crate::model::{text_direction, Page};
@@ -38,6 +38,8 @@ fn PageView(site: Arc<SiteData>, page: Arc<Page>) -> impl IntoView {
     set_head(&Route::page_head(&page, info), info);
     let html = page.html.clone();
     let (lang, dir) = (page.lang.clone(), text_direction(&page.lang));
+    // Its comments and the form, as under a post.
+    let published = Published::File(page.comments.clone());
     view! {
         <article class="page standalone" lang=lang dir=dir>
             <header>
@@ -45,6 +47,7 @@ fn PageView(site: Arc<SiteData>, page: Arc<Page>) -> impl IntoView {
             </header>
             <Article html/>
         </article>
+        {crate::app::split::comments(site.clone(), page.slug.clone(), published)}
         <Ready/>
     }
 }

@@ -134,7 +134,7 @@ fn PostView(
             Some(crate::app::split::comments(
                 site.clone(),
                 summary_slug,
-                None,
+                crate::app::components::Published::OfPost,
             )),
         ),
     };
