@@ -140,6 +140,70 @@ fn unspaced(ch: char) -> Option<Unspaced> {
     }
 }
 
+/// Scripts that one language writes (almost) alone, and that language: a text mostly in one of
+/// them is in that language. Scripts several languages share (Latin, Cyrillic, Arabic, Devanagari)
+/// say nothing on their own and are not listed.
+const SCRIPT_LANGUAGES: [(u32, u32, &str); 20] = [
+    (0x0370, 0x03FF, "el"),
+    (0x0530, 0x058F, "hy"),
+    (0x0590, 0x05FF, "he"),
+    (0x0980, 0x09FF, "bn"),
+    (0x0A00, 0x0A7F, "pa"),
+    (0x0A80, 0x0AFF, "gu"),
+    (0x0B80, 0x0BFF, "ta"),
+    (0x0C00, 0x0C7F, "te"),
+    (0x0C80, 0x0CFF, "kn"),
+    (0x0D00, 0x0D7F, "ml"),
+    (0x0D80, 0x0DFF, "si"),
+    (0x0E00, 0x0E7F, "th"),
+    (0x0E80, 0x0EFF, "lo"),
+    (0x1000, 0x109F, "my"),
+    (0x10A0, 0x10FF, "ka"),
+    (0x1780, 0x17FF, "km"),
+    (0x19E0, 0x19FF, "km"),
+    (0x3040, 0x30FF, "ja"),
+    (0x1100, 0x11FF, "ko"),
+    (0xAC00, 0xD7AF, "ko"),
+];
+
+/// The language a text is written in, told by its script: the language of [`SCRIPT_LANGUAGES`]
+/// whose script holds more than half of the text's letters; Chinese characters count for Japanese
+/// when kana are among them, else for Chinese. None for a text mostly in a shared script (English
+/// or French in Latin letters), or with too few letters to tell.
+pub fn language_of_script(text: &str) -> Option<&'static str> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    let mut letters = 0;
+    let mut han = 0;
+    for ch in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        let code = ch as u32;
+        if matches!(code, 0x4E00..=0x9FFF | 0x3400..=0x4DBF) {
+            han += 1;
+        } else if let Some(&(_, _, lang)) = SCRIPT_LANGUAGES
+            .iter()
+            .find(|(lo, hi, _)| (*lo..=*hi).contains(&code))
+        {
+            match counts.iter_mut().find(|(l, _)| *l == lang) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((lang, 1)),
+            }
+        }
+    }
+    if han > 0 {
+        let kana = counts
+            .iter()
+            .find(|(l, _)| *l == "ja")
+            .map_or(0, |(_, n)| *n);
+        let lang = if kana > 0 { "ja" } else { "zh" };
+        match counts.iter_mut().find(|(l, _)| *l == lang) {
+            Some((_, n)) => *n += han,
+            None => counts.push((lang, han)),
+        }
+    }
+    let (lang, n) = counts.into_iter().max_by_key(|(_, n)| *n)?;
+    (letters >= 12 && n * 2 > letters).then_some(lang)
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -155,6 +219,44 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_text_mostly_in_one_language_s_script_is_in_that_language() {
+        let khmer = "ភូមិនៅជិតទន្លេ ហើយយើងបានដើរទៅផ្សារ ពេលព្រឹក។";
+        assert_eq!(language_of_script(khmer), Some("km"));
+        assert_eq!(
+            language_of_script(&format!("{khmer} A few English words.")),
+            Some("km")
+        );
+        assert_eq!(
+            language_of_script("เราเดินไปตลาดน้ำตอนเช้าตรู่และกินข้าวเหนียว"),
+            Some("th")
+        );
+        assert_eq!(
+            language_of_script("我们早上去了市场，然后坐船回家。天气很好。"),
+            Some("zh")
+        );
+        assert_eq!(
+            language_of_script("私たちは朝、市場へ行きました。それから船で帰りました。"),
+            Some("ja")
+        );
+        assert_eq!(
+            language_of_script("우리는 아침에 시장에 갔습니다 그리고 배를 타고 집에 왔습니다"),
+            Some("ko")
+        );
+        // Mostly English with a Khmer phrase; a shared script; too short to tell.
+        assert_eq!(
+            language_of_script(
+                "We walked to the market in the morning and said ជំរាបសួរ to everyone."
+            ),
+            None
+        );
+        assert_eq!(
+            language_of_script("Мы пошли на рынок рано утром и вернулись на лодке."),
+            None
+        );
+        assert_eq!(language_of_script("ភូមិ"), None);
+    }
 
     #[test]
     fn every_script_has_its_class() {

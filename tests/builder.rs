@@ -1211,3 +1211,41 @@ fn a_post_format_is_kept_and_its_card_says_so() {
     assert!(page.contains("<p class=\"format\">Quote</p>"));
     assert_eq!(page.matches("class=\"format\"").count(), 2);
 }
+
+#[test]
+fn a_post_mostly_in_another_script_gets_its_language() {
+    let khmer = "ភូមិនៅជិតទន្លេ ហើយយើងបានដើរទៅផ្សារ ពេលព្រឹក ដើម្បីទិញបន្លែ។";
+    let post = |extra: &str| format!("---\ntitle: ថ្ងៃទីមួយ\ndate: 2025-01-01\n{extra}---\n{khmer}\n");
+    let content = site_with(&[
+        ("found.md", post("").as_bytes()),
+        ("told.md", post("lang: en\n").as_bytes()),
+        ("locked.md", post("password: pw\n").as_bytes()),
+        (
+            "mixed.md",
+            format!("---\ntitle: Market day\ndate: 2025-01-01\n---\nWe walked to the market early and bought greens from a seller who said {} to us.\n", "អរគុណ").as_bytes(),
+        ),
+    ]);
+    let dist = tempfile::tempdir().unwrap();
+    build_to(content.path(), &dist.path().join("data")).unwrap();
+    let data = dist.path().join("data");
+    let manifest: Manifest =
+        serde_json::from_slice(&fs::read(data.join(MANIFEST_FILE)).unwrap()).unwrap();
+    let home: ListPage =
+        serde_json::from_slice(&fs::read(data.join(home_file(&manifest.lists, 1))).unwrap())
+            .unwrap();
+    let langs: BTreeMap<&str, &str> = home
+        .posts
+        .iter()
+        .map(|p| (p.slug.as_str(), p.lang.as_str()))
+        .collect();
+    assert_eq!(
+        langs,
+        BTreeMap::from([
+            ("found", "km"),
+            ("locked", "en"),
+            ("mixed", "en"),
+            ("told", "en")
+        ]),
+        "detected from the script; the front matter wins; a protected post's text says nothing"
+    );
+}

@@ -260,10 +260,7 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
             cover,
             summary,
             reading_minutes: markdown::minutes_for_text(&analysis.text),
-            lang: front
-                .lang
-                .clone()
-                .unwrap_or_else(|| ctx.default_lang.to_string()),
+            lang: lang_of(&front, &analysis.text, password.is_some(), ctx.default_lang),
             file: String::new(),
             aliases,
             bytes: 0,
@@ -294,6 +291,25 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
         password,
         withheld,
     })
+}
+
+/// The post's language: its front matter's; else the language of its script when its text is
+/// mostly in one that the site's language does not write (a Khmer post on an English blog is
+/// `km`), so screen readers and fonts follow; else the site's. A protected post's text says
+/// nothing, not even its script.
+fn lang_of(front: &FrontMatter, text: &str, protected: bool, site: &str) -> String {
+    if let Some(lang) = &front.lang {
+        return lang.clone();
+    }
+    let primary = |tag: &str| {
+        tag.split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    crate::text::language_of_script(text)
+        .filter(|found| !protected && primary(found) != primary(site))
+        .map_or_else(|| site.to_string(), str::to_string)
 }
 
 /// The post's format when it is one of WordPress's (a standard post has none); another is a
