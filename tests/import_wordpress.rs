@@ -320,6 +320,10 @@ fn the_imported_folder_builds() {
     builder::build(&opts).unwrap_or_else(|p| panic!("{p}"));
 }
 
+/// The protected post's password, with characters that need care in XML and TOML.
+const PASSWORD: &str = "kept-out-1 \"q\" \\ & ក";
+const PASSWORD_XML: &str = "kept-out-1 \"q\" \\ &amp; ក";
+
 /// A post and a page WordPress protects with a password, each with its own secret words, beside
 /// an ordinary post that links to the protected one.
 fn protected_export() -> String {
@@ -330,7 +334,7 @@ fn protected_export() -> String {
                 password: &str,
                 body: &str,
                 extra: &str| {
-        format!("<item><title>{slug} title</title><link>https://locked.example/{slug}/</link><wp:post_id>{id}</wp:post_id><wp:post_date_gmt>2024-01-0{id} 00:00:00</wp:post_date_gmt><wp:post_name>{slug}</wp:post_name><wp:status>{status}</wp:status><wp:post_type>{kind}</wp:post_type><wp:post_password>{password}</wp:post_password><content:encoded>{body}</content:encoded><excerpt:encoded>{extra}</excerpt:encoded><category domain=\"post_tag\" nicename=\"village\"><![CDATA[village]]></category>{comment}</item>",
+        format!("<item><title>{slug} title</title><link>https://locked.example/{slug}/</link><wp:post_id>{id}</wp:post_id><wp:post_date_gmt>2024-01-0{id} 00:00:00</wp:post_date_gmt><wp:post_name>{slug}</wp:post_name><wp:status>{status}</wp:status><wp:post_type>{kind}</wp:post_type><wp:post_password>{password}</wp:post_password><content:encoded><![CDATA[{body}]]></content:encoded><excerpt:encoded>{extra}</excerpt:encoded><category domain=\"post_tag\" nicename=\"village\"><![CDATA[village]]></category>{comment}</item>",
             comment = if password.is_empty() { String::new() } else {
                 format!("<wp:comment><wp:comment_id>{id}</wp:comment_id><wp:comment_author>Reader</wp:comment_author><wp:comment_date_gmt>2024-01-02 03:04:05</wp:comment_date_gmt><wp:comment_content>secret-comment-{id}</wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_type>comment</wp:comment_type><wp:comment_parent>0</wp:comment_parent></wp:comment>")
             })
@@ -338,58 +342,90 @@ fn protected_export() -> String {
     format!(
         "<?xml version=\"1.0\"?><rss><channel><title>Locked</title><link>https://locked.example</link>{}{}{}{}</channel></rss>",
         item(1, "post", "open", "publish", "", "An open post, see <a href=\"https://locked.example/hidden/\">the other</a>.", ""),
-        item(2, "post", "hidden", "publish", "kept-out-1", "<p>secret-body-2 names a village</p>", "secret-summary-2"),
+        item(2, "post", "hidden", "publish", PASSWORD_XML, "<p>secret-body-2 names a village</p>", "secret-summary-2"),
         item(3, "post", "later", "future", "kept-out-3", "secret-body-3", ""),
         item(4, "page", "family", "publish", "kept-out-4", "secret-body-4", ""),
     )
 }
 
-/// Until protected posts are encrypted, a post or page WordPress protects with a password is
-/// imported as a draft, with a warning, its password left behind: nothing of it is published.
+/// A published post WordPress protects with a password is imported protected, its password in
+/// `passwords.toml` (merged with the folder's, and listed in `.gitignore`), never in the post; a
+/// protected page or unpublished post is imported as a draft. Built, nothing of them is readable
+/// but the sealed post, with its password.
 #[test]
-fn a_password_protected_post_is_imported_as_a_draft_and_never_published() {
+fn a_password_protected_post_is_imported_protected_and_never_published_in_clear() {
     let tmp = tempfile::tempdir().unwrap();
     let export = tmp.path().join("locked.xml");
     fs::write(&export, protected_export()).unwrap();
     let content = tmp.path().join("content");
+    fs::create_dir_all(&content).unwrap();
+    fs::write(content.join("passwords.toml"), "earlier = \"kept\"\n").unwrap();
+    fs::write(content.join(".gitignore"), "node_modules").unwrap();
     let report = import_report(&export, &content, None);
     for line in [
         "posts: 1 published",
-        "posts: 2 protected by a password (imported as drafts)",
+        "posts: 1 protected by a password (published sealed;",
+        "posts: 1 protected by a password (imported as drafts)",
         "pages: 1 protected by a password (imported as drafts)",
         import::PROTECTED_WARNING,
+        import::PROTECTED_NOTE,
     ] {
         assert!(report.contains(line), "missing {line:?} in:\n{report}");
     }
     assert_eq!(
         report.matches(import::PROTECTED_WARNING).count(),
-        3,
-        "one warning per protected item:\n{report}"
+        2,
+        "{report}"
+    );
+    assert_eq!(
+        report.matches(import::PROTECTED_NOTE).count(),
+        1,
+        "{report}"
     );
     let written = snapshot(&content);
     for (path, bytes) in &written {
         let text = String::from_utf8_lossy(bytes);
-        assert!(!text.contains("kept-out"), "{path} holds a password");
+        assert!(
+            path == "passwords.toml" || !text.contains("kept-out"),
+            "{path} holds a password"
+        );
     }
-    for file in [
-        "posts/hidden/index.md",
-        "posts/later/index.md",
-        "pages/family.md",
-    ] {
+    let passwords: toml::Table =
+        toml::from_str(&String::from_utf8_lossy(&written["passwords.toml"])).unwrap();
+    assert_eq!(
+        passwords["hidden"].as_str(),
+        Some(PASSWORD),
+        "written as it is"
+    );
+    assert_eq!(
+        passwords["earlier"].as_str(),
+        Some("kept"),
+        "the folder's own kept"
+    );
+    assert_eq!(passwords.len(), 2, "only the published post's password");
+    assert_eq!(
+        String::from_utf8_lossy(&written[".gitignore"]),
+        "node_modules\npasswords.toml\n"
+    );
+    let hidden = String::from_utf8_lossy(&written["posts/hidden/index.md"]);
+    assert!(
+        hidden.contains("\nprotected: true\n") && !hidden.contains("draft"),
+        "{hidden}"
+    );
+    for file in ["posts/later/index.md", "pages/family.md"] {
         let text = String::from_utf8_lossy(&written[file]);
         assert!(text.contains("\ndraft: true\n"), "{file}:\n{text}");
     }
 
     let dist = tmp.path().join("dist");
     let summary = common::build_to(&content, &dist.join("data")).unwrap_or_else(|p| panic!("{p}"));
-    assert_eq!(summary.posts, 1, "only the open post is published");
+    assert_eq!(summary.posts, 2, "the open post and the sealed one");
     common::write_shell(&dist);
     builder::write_stubs(&dist, &builder::StubOptions::default()).unwrap();
     let published = snapshot(&dist);
     assert!(
-        published.keys().any(|p| p.starts_with("posts/open/")),
-        "the open post has its page: {:?}",
-        published.keys().collect::<Vec<_>>()
+        published.keys().any(|p| p.starts_with("posts/hidden/")),
+        "the sealed post has its page"
     );
     for (path, bytes) in &published {
         // Compressed copies hold the same text as their originals, which are checked.
@@ -401,8 +437,24 @@ fn a_password_protected_post_is_imported_as_a_draft_and_never_published() {
             assert!(!text.contains(secret), "{path} publishes {secret}…");
         }
         assert!(
-            !path.contains("hidden") && !path.contains("family") && !path.contains("later"),
+            !path.contains("family") && !path.contains("later"),
             "{path} is published"
         );
     }
+    // The sealed post opens with the password WordPress had, its comment with it.
+    let post_file = published
+        .keys()
+        .find(|p| p.starts_with("data/posts/hidden."))
+        .unwrap();
+    let post: fieldnotes::model::Post = serde_json::from_slice(&published[post_file]).unwrap();
+    let opened = builder::open_sealed(post.sealed.as_ref().unwrap(), "hidden", PASSWORD).unwrap();
+    assert!(
+        opened.html.as_str().contains("secret-body-2"),
+        "{}",
+        opened.html.as_str()
+    );
+    assert!(opened.comments.unwrap().comments[0]
+        .html
+        .as_str()
+        .contains("secret-comment-2"));
 }

@@ -20,7 +20,7 @@ mod wordpress;
 mod wxr;
 
 pub use output::Report;
-pub use wordpress::PROTECTED_WARNING;
+pub use wordpress::{PROTECTED_NOTE, PROTECTED_WARNING};
 
 use anyhow::Result;
 use std::collections::{BTreeMap, HashMap};

@@ -152,6 +152,10 @@ fn stage_and_install(
     report: &mut Report,
 ) -> Result<()> {
     unique_slugs(&mut entries);
+    let passwords: BTreeMap<String, String> = entries
+        .iter()
+        .filter_map(|e| Some((e.slug.clone(), e.password.clone()?)))
+        .collect();
     let site_toml = opts.content.join("site.toml");
     if !site_toml.exists() {
         staging.put(
@@ -163,9 +167,12 @@ fn stage_and_install(
     for entry in entries {
         stage_entry(entry, staging, report)?;
     }
+    // Merged with what the folder holds, so never a conflict.
+    let merged = stage_passwords(&opts.content, passwords, staging)?;
     let conflicts: Vec<String> = staging
         .files
         .iter()
+        .filter(|path| !merged.contains(path))
         .map(|path| opts.content.join(path))
         .filter(|path| path.exists())
         .map(|path| path.display().to_string())
@@ -179,6 +186,55 @@ fn stage_and_install(
     }
     report.files = staging.files.len();
     move_into(&opts.content, &staging.dir, &staging.files)
+}
+
+/// What `passwords.toml` says first.
+const PASSWORDS_HEADER: &str =
+    "# The passwords of protected posts: one line per post, its slug = \"its password\".\n\
+# Keep this file private and out of version control (.gitignore lists it): whoever reads it reads\n\
+# the protected posts. The build refuses a protected post whose password it cannot find, so a\n\
+# build without this file (a fresh clone) stops rather than publish one in clear; give the\n\
+# passwords there through password_env instead.\n";
+
+/// The protected posts' passwords, added to the content folder's `passwords.toml` (entries of
+/// other posts kept), and `passwords.toml` listed in its `.gitignore`; returns the files staged,
+/// which merge with the folder's own. Nothing when there is no protected post.
+fn stage_passwords(
+    content: &Path,
+    passwords: BTreeMap<String, String>,
+    staging: &mut Staging,
+) -> Result<Vec<PathBuf>> {
+    if passwords.is_empty() {
+        return Ok(Vec::new());
+    }
+    let file = content.join(crate::builder::PASSWORDS_FILE);
+    let mut table = match std::fs::read_to_string(&file) {
+        Ok(text) => toml::from_str::<toml::Table>(&text).with_context(|| {
+            format!("{} is not valid TOML; nothing was written", file.display())
+        })?,
+        Err(_) => toml::Table::new(),
+    };
+    for (slug, password) in passwords {
+        table.insert(slug, toml::Value::String(password));
+    }
+    let text = format!("{PASSWORDS_HEADER}{}", toml::to_string(&table)?);
+    staging.put(crate::builder::PASSWORDS_FILE.into(), Source::Text(text))?;
+    let ignore = std::fs::read_to_string(content.join(".gitignore")).unwrap_or_default();
+    let mut merged = vec![PathBuf::from(crate::builder::PASSWORDS_FILE)];
+    if !ignore
+        .lines()
+        .any(|l| l.trim() == crate::builder::PASSWORDS_FILE)
+    {
+        let mut text = ignore;
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(crate::builder::PASSWORDS_FILE);
+        text.push('\n');
+        staging.put(".gitignore".into(), Source::Text(text))?;
+        merged.push(".gitignore".into());
+    }
+    Ok(merged)
 }
 
 /// Two entries with one slug: the later one gets `-2`, `-3`… (pages and posts apart).
@@ -374,7 +430,8 @@ fn front_matter(entry: &Entry, prefix: &str) -> String {
     }
     match entry.status {
         Status::Published => {}
-        Status::Draft | Status::Protected => line(&mut out, "draft", "true"),
+        Status::Protected => line(&mut out, "protected", "true"),
+        Status::Draft | Status::ProtectedDraft => line(&mut out, "draft", "true"),
         Status::Scheduled => {
             line(&mut out, "draft", "true");
             if let Some(date) = &entry.date {

@@ -119,9 +119,12 @@ pub enum Status {
     Draft,
     Scheduled,
     Private,
-    /// Protected by a password in WordPress. Fieldnotes cannot keep a post secret yet, so it is
-    /// imported as a draft: its text, summary and comments are never published in clear.
+    /// A published post WordPress protects with a password: published protected (`protected:
+    /// true`, its password in `passwords.toml`), so the builder seals it.
     Protected,
+    /// A page, or a post not published, that WordPress protects with a password: imported as a
+    /// draft (pages cannot be protected yet), never published in clear.
+    ProtectedDraft,
 }
 
 impl Status {
@@ -141,16 +144,25 @@ impl Status {
             Status::Draft => "draft",
             Status::Scheduled => "scheduled",
             Status::Private => "private",
-            Status::Protected => "protected by a password (imported as drafts)",
+            Status::Protected => {
+                "protected by a password (published sealed; their passwords are in passwords.toml: keep that file private)"
+            }
+            Status::ProtectedDraft => "protected by a password (imported as drafts)",
         }
     }
 }
 
-/// The report's line for an item WordPress protects with a password.
+/// The report's line for a page, or an unpublished post, that WordPress protects with a password.
 pub const PROTECTED_WARNING: &str = "WordPress protects it with a password: it was imported as a \
-draft (`draft: true`), so its text, summary and comments are not published. Fieldnotes cannot \
-protect a post with a password yet; publish it only if everything in it may be public. Its \
-password was not copied.";
+draft (`draft: true`), so its text, summary and comments are not published (pages cannot be \
+protected yet, and a post WordPress did not publish stays unpublished). Publish it only if \
+everything in it may be public. Its password was not copied.";
+
+/// The report's line for a published post that WordPress protects with a password.
+pub const PROTECTED_NOTE: &str = "WordPress protects it with a password: it is published \
+protected (`protected: true`): its text, summary and comments are encrypted and open only with \
+the password, which was written to passwords.toml, not to the post. Keep passwords.toml private \
+and out of version control (the import added it to .gitignore).";
 
 /// A converted post or page, waiting to be written.
 #[derive(Debug, Clone)]
@@ -178,6 +190,8 @@ pub struct Entry {
     pub aliases: Vec<String>,
     /// Sticky in WordPress: pinned to the top of the home page.
     pub pinned: bool,
+    /// A protected post's password: written to `passwords.toml`, never into the post.
+    pub password: Option<String>,
     pub body: String,
     /// Files to copy beside the post: source → file name.
     pub images: Vec<(PathBuf, String)>,
@@ -351,12 +365,19 @@ pub fn convert(item: Item, ctx: &Context) -> Converted {
     };
     let mut warnings = Vec::new();
     // Whatever WordPress's status, a password means the author never meant the text for everyone.
-    let status = if item.password.trim().is_empty() {
-        status
-    } else {
-        warnings.push(PROTECTED_WARNING.into());
-        Status::Protected
+    let protected = !item.password.is_empty();
+    let status = match (protected, status, kind) {
+        (false, status, _) => status,
+        (true, Status::Published, "post") => {
+            warnings.push(PROTECTED_NOTE.into());
+            Status::Protected
+        }
+        (true, _, _) => {
+            warnings.push(PROTECTED_WARNING.into());
+            Status::ProtectedDraft
+        }
     };
+    let password = (status == Status::Protected).then(|| item.password.clone());
     let slug = slug_of(&item, &mut warnings);
     let (body, images) = body_of(&item, ctx, &mut warnings);
     let mut entry = Entry {
@@ -380,6 +401,7 @@ pub fn convert(item: Item, ctx: &Context) -> Converted {
         cover_alt: String::new(),
         aliases: Vec::new(),
         pinned: item.sticky && item.kind == "post",
+        password,
         body,
         images,
         comments: BTreeMap::new(),
