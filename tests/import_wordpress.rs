@@ -24,6 +24,7 @@ fn options(content: &Path) -> WordpressOptions {
         content: content.to_path_buf(),
         media: Some(fixture("wordpress/uploads")),
         force: false,
+        menu: None,
     }
 }
 
@@ -260,6 +261,7 @@ fn two_exports_merge_by_post_and_comment_id() {
         content: content.clone(),
         media: None,
         force: false,
+        menu: None,
     })
     .unwrap();
     assert_eq!(
@@ -457,4 +459,157 @@ fn a_password_protected_post_is_imported_protected_and_never_published_in_clear(
         .html
         .as_str()
         .contains("secret-comment-2"));
+}
+
+/// An export with two menus: the main one becomes the header's links, each resolved to its new
+/// address; its sub-items and placeholders are reported; `--menu` picks the other.
+#[test]
+fn the_main_menu_becomes_the_header() {
+    let page = |id: u32, slug: &str| {
+        format!("<item><title>{slug} page</title><link>https://menu.example/{slug}/</link><wp:post_id>{id}</wp:post_id><wp:post_name>{slug}</wp:post_name><wp:status>publish</wp:status><wp:post_type>page</wp:post_type><content:encoded><![CDATA[Text.]]></content:encoded></item>")
+    };
+    let post = "<item><title>A walk</title><link>https://menu.example/2019/05/a-walk/</link><wp:post_id>5</wp:post_id><wp:post_date_gmt>2019-05-01 00:00:00</wp:post_date_gmt><wp:post_name>a-walk</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type><content:encoded><![CDATA[We walked.]]></content:encoded></item>";
+    let entry = |id: u32, menu: &str, order: u32, title: &str, meta: &[(&str, &str)]| {
+        let meta: String = meta
+            .iter()
+            .map(|(k, v)| format!("<wp:postmeta><wp:meta_key>{k}</wp:meta_key><wp:meta_value><![CDATA[{v}]]></wp:meta_value></wp:postmeta>"))
+            .collect();
+        format!("<item><title>{title}</title><wp:post_id>{id}</wp:post_id><wp:menu_order>{order}</wp:menu_order><wp:status>publish</wp:status><wp:post_type>nav_menu_item</wp:post_type><category domain=\"nav_menu\" nicename=\"{menu}\"><![CDATA[{menu}]]></category>{meta}</item>")
+    };
+    let items = [
+        page(1, "about"),
+        page(2, "team"),
+        post.to_string(),
+        entry(
+            10,
+            "main-menu",
+            1,
+            "",
+            &[
+                ("_menu_item_type", "post_type"),
+                ("_menu_item_object", "page"),
+                ("_menu_item_object_id", "1"),
+                ("_menu_item_menu_item_parent", "0"),
+            ],
+        ),
+        entry(
+            11,
+            "main-menu",
+            2,
+            "The walk",
+            &[
+                ("_menu_item_type", "custom"),
+                ("_menu_item_object", "custom"),
+                ("_menu_item_url", "https://menu.example/2019/05/a-walk/"),
+                ("_menu_item_menu_item_parent", "0"),
+            ],
+        ),
+        entry(
+            12,
+            "main-menu",
+            3,
+            "Team",
+            &[
+                ("_menu_item_type", "post_type"),
+                ("_menu_item_object", "page"),
+                ("_menu_item_object_id", "2"),
+                ("_menu_item_menu_item_parent", "10"),
+            ],
+        ),
+        entry(
+            13,
+            "main-menu",
+            4,
+            "Nowhere",
+            &[
+                ("_menu_item_type", "custom"),
+                ("_menu_item_object", "custom"),
+                ("_menu_item_url", "#"),
+                ("_menu_item_menu_item_parent", "0"),
+            ],
+        ),
+        entry(
+            14,
+            "main-menu",
+            5,
+            "Friends",
+            &[
+                ("_menu_item_type", "custom"),
+                ("_menu_item_object", "custom"),
+                ("_menu_item_url", "https://friends.example/"),
+                ("_menu_item_menu_item_parent", "0"),
+            ],
+        ),
+        entry(
+            20,
+            "footer-links",
+            1,
+            "",
+            &[
+                ("_menu_item_type", "post_type"),
+                ("_menu_item_object", "page"),
+                ("_menu_item_object_id", "2"),
+                ("_menu_item_menu_item_parent", "0"),
+            ],
+        ),
+    ];
+    let export_text = format!(
+        "<?xml version=\"1.0\"?><rss><channel><title>Menus</title><link>https://menu.example</link>{}</channel></rss>",
+        items.concat()
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let export = tmp.path().join("menus.xml");
+    fs::write(&export, export_text).unwrap();
+    let content = tmp.path().join("content");
+    let report = import_report(&export, &content, None);
+    for line in [
+        "menu \"main-menu\": 3 links, the header's links in site.toml",
+        "1 sub-items left out: the header has one level",
+        "left out, leading nowhere the import could place: Nowhere",
+        "other menus, not used: footer-links (choose one with --menu NAME)",
+    ] {
+        assert!(report.contains(line), "missing {line:?} in:\n{report}");
+    }
+    assert!(
+        !report.contains("nav_menu_item"),
+        "menu items are not reported as skipped:\n{report}"
+    );
+    let site: toml::Table =
+        toml::from_str(&fs::read_to_string(content.join("site.toml")).unwrap()).unwrap();
+    let nav: Vec<(String, String)> = site["nav"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["title"].as_str().unwrap().into(),
+                l["url"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let pair = |t: &str, u: &str| (t.to_string(), u.to_string());
+    assert_eq!(
+        nav,
+        [
+            pair("about page", "/about/"),
+            pair("The walk", "/posts/a-walk/"),
+            pair("Friends", "https://friends.example/")
+        ]
+    );
+    common::build_to(&content, &tmp.path().join("out")).unwrap_or_else(|p| panic!("{p}"));
+
+    // Asked for by name.
+    let other = tmp.path().join("other");
+    let out = Command::new(env!("CARGO_BIN_EXE_fieldnotes"))
+        .args(["import", "wordpress"])
+        .arg(&export)
+        .arg("--content")
+        .arg(&other)
+        .args(["--menu", "footer-links"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(fs::read_to_string(other.join("site.toml"))
+        .unwrap()
+        .contains("title = \"team page\""));
 }

@@ -69,6 +69,7 @@ fn wxr(xml: &str) {
         content: tmp.path().join("content"),
         media: None,
         force: false,
+        menu: None,
     }));
 }
 

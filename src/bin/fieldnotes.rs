@@ -328,6 +328,10 @@ output folder only once complete, other commands replace each file only once it 
             /// Replace files that already exist in the content folder.
             #[arg(long)]
             force: bool,
+            /// The menu (its slug, as the export names it) whose links become the header's: by
+            /// default one named primary, main, header, top or navigation, else the largest.
+            #[arg(long)]
+            menu: Option<String>,
         },
     }
 
@@ -409,6 +413,7 @@ output folder only once complete, other commands replace each file only once it 
                         content,
                         media,
                         force,
+                        menu,
                     },
             } => {
                 let opts = fieldnotes::import::WordpressOptions {
@@ -416,6 +421,7 @@ output folder only once complete, other commands replace each file only once it 
                     content: content.clone(),
                     media,
                     force,
+                    menu,
                 };
                 finish(fieldnotes::import::wordpress(&opts).map(|report| {
                     println!("{report}");

@@ -4,7 +4,8 @@
 //!
 //! Stages, one file each: [`wxr`] streams the XML, [`wordpress`](mod@wordpress) turns items into
 //! entries, [`html`] turns WordPress HTML into Markdown, [`media`] finds image files in the
-//! uploads folder, [`output`] writes the folder all at once (or not at all) and the report.
+//! uploads folder, [`menus`] makes the header's links of the site's main menu, [`output`] writes
+//! the folder all at once (or not at all) and the report.
 //!
 //! Crates: `quick-xml` reads the export as a stream of events (the builder already uses it for SVG
 //! sizes), so an export of any size is read one item at a time; `htmd` writes the Markdown. It
@@ -15,6 +16,7 @@
 
 mod html;
 mod media;
+mod menus;
 mod output;
 mod wordpress;
 mod wxr;
@@ -38,6 +40,8 @@ pub struct WordpressOptions {
     pub media: Option<PathBuf>,
     /// Replace files that already exist.
     pub force: bool,
+    /// The menu (its slug) whose links become the header's; by default the main one ([`menus`]).
+    pub menu: Option<String>,
 }
 
 /// Imports the exports into the content folder; on any error the folder is left as it was.
@@ -47,6 +51,18 @@ pub fn wordpress(opts: &WordpressOptions) -> Result<Report> {
         "name at least one export file (Tools → Export in WordPress)"
     );
     let ctx = first_pass(opts)?;
+    let sites = [
+        ctx.channel.link.as_str(),
+        ctx.channel.base_blog_url.as_str(),
+    ];
+    let resolve = |url: &str| {
+        let key = wordpress::address_key(url, &sites)?;
+        ctx.addresses.get(&key).cloned()
+    };
+    let menu = menus::header_menu(&ctx.menus, opts.menu.as_deref(), &ctx.targets, &resolve);
+    if let (Some(wanted), None) = (&opts.menu, &menu) {
+        anyhow::bail!("the export has no menu named {wanted}; nothing was written");
+    }
     let mut entries: BTreeMap<u64, Entry> = BTreeMap::new();
     let mut skipped: BTreeMap<u64, (String, String)> = BTreeMap::new();
     for export in &opts.exports {
@@ -74,7 +90,7 @@ pub fn wordpress(opts: &WordpressOptions) -> Result<Report> {
     }
     output::write(
         opts,
-        &ctx.channel,
+        (&ctx.channel, menu),
         entries.into_values().collect(),
         skipped.into_values().collect(),
         ctx.attachments.len(),
@@ -86,11 +102,16 @@ pub fn wordpress(opts: &WordpressOptions) -> Result<Report> {
 fn first_pass(opts: &WordpressOptions) -> Result<Context> {
     let mut attachments = HashMap::new();
     let mut links = Vec::new();
+    let (mut menu_items, mut targets) = (Vec::new(), HashMap::new());
     let mut channel: Option<wxr::Channel> = None;
     for export in &opts.exports {
         let this = wxr::read(export, &mut |item| {
             if item.kind == "attachment" && !item.attachment_url.is_empty() {
                 attachments.insert(item.id, wordpress::Attachment::of(&item));
+            }
+            menu_items.extend(menus::MenuItem::of(&item));
+            if let Some(address) = wordpress::published_address(&item) {
+                targets.insert(item.id, (item.title.trim().to_string(), address));
             }
             if let Some(address) = wordpress::new_address(&item) {
                 let short = if item.kind == "page" { "page_id" } else { "p" };
@@ -128,5 +149,7 @@ fn first_pass(opts: &WordpressOptions) -> Result<Context> {
         attachments,
         uploads,
         addresses,
+        menus: menu_items,
+        targets,
     })
 }

@@ -4,6 +4,7 @@
 //! was. Existing files are never replaced without `--force`, and that refusal comes before
 //! anything enters the content folder.
 
+use super::menus::HeaderMenu;
 use super::wordpress::{CommentEntry, CommentKind, Entry, Status};
 use super::wxr::Channel;
 use super::WordpressOptions;
@@ -28,6 +29,8 @@ pub struct Report {
     /// Files written (Markdown, images, site.toml).
     pub files: usize,
     pub site_toml: bool,
+    /// The menu that became the header's links, when the export has menus.
+    pub menu: Option<HeaderMenu>,
     /// `(title, old address, what happened)`.
     pub warnings: Vec<(String, String, String)>,
 }
@@ -51,6 +54,9 @@ impl fmt::Display for Report {
                 "site.toml written from the export's title, description, language and address"
             )?;
         }
+        if let Some(menu) = &self.menu {
+            self.menu_lines(f, menu)?;
+        }
         if !self.skipped.is_empty() {
             writeln!(f, "not imported (not content, or in the trash):")?;
             for (what, n) in &self.skipped {
@@ -64,6 +70,45 @@ impl fmt::Display for Report {
             }
         }
         write!(f, "{} files written", self.files)
+    }
+}
+
+impl Report {
+    /// What became of the export's menus.
+    fn menu_lines(&self, f: &mut fmt::Formatter<'_>, menu: &HeaderMenu) -> fmt::Result {
+        let into = if self.site_toml {
+            "the header's links in site.toml"
+        } else {
+            "not written: site.toml already exists (add its links as [[nav]] yourself)"
+        };
+        writeln!(
+            f,
+            "menu \"{}\": {} links, {into}",
+            menu.name,
+            menu.links.len()
+        )?;
+        if menu.nested > 0 {
+            writeln!(
+                f,
+                "  {} sub-items left out: the header has one level",
+                menu.nested
+            )?;
+        }
+        if !menu.unresolved.is_empty() {
+            writeln!(
+                f,
+                "  left out, leading nowhere the import could place: {}",
+                menu.unresolved.join(", ")
+            )?;
+        }
+        if !menu.others.is_empty() {
+            writeln!(
+                f,
+                "  other menus, not used: {} (choose one with --menu NAME)",
+                menu.others.join(", ")
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -126,13 +171,14 @@ impl Staging {
 /// left as it was and the staging folder removed.
 pub fn write(
     opts: &WordpressOptions,
-    channel: &Channel,
+    (channel, menu): (&Channel, Option<HeaderMenu>),
     entries: Vec<Entry>,
     skipped: Vec<(String, String)>,
     attachments: usize,
 ) -> Result<Report> {
     let mut report = Report {
         attachments,
+        menu,
         ..Report::default()
     };
     for (what, _) in skipped {
@@ -158,10 +204,11 @@ fn stage_and_install(
         .collect();
     let site_toml = opts.content.join("site.toml");
     if !site_toml.exists() {
-        staging.put(
-            "site.toml".into(),
-            Source::Text(site_config(channel, &entries)?),
-        )?;
+        let nav = match &report.menu {
+            Some(menu) => menu.links.clone(),
+            None => nav_of(&entries),
+        };
+        staging.put("site.toml".into(), Source::Text(site_config(channel, nav)?))?;
         report.site_toml = true;
     }
     for entry in entries {
@@ -447,8 +494,8 @@ fn front_matter(entry: &Entry, prefix: &str) -> String {
     out
 }
 
-/// `site.toml` from the channel, with a header link to each published page.
-fn site_config(channel: &Channel, entries: &[Entry]) -> Result<String> {
+/// `site.toml` from the channel, with the header's links.
+fn site_config(channel: &Channel, nav: Vec<NavLink>) -> Result<String> {
     #[derive(serde::Serialize)]
     struct Config {
         title: String,
@@ -474,7 +521,7 @@ fn site_config(channel: &Channel, entries: &[Entry]) -> Result<String> {
         description: channel.description.trim().to_string(),
         base_url: base.trim().trim_end_matches('/').to_string(),
         language: channel.language.trim().to_string(),
-        nav: nav_of(entries),
+        nav,
     };
     Ok(format!(
         "# Written by `fieldnotes import wordpress` from the export's channel; edit freely.\n{}",
@@ -482,8 +529,8 @@ fn site_config(channel: &Channel, entries: &[Entry]) -> Result<String> {
     ))
 }
 
-/// The header's links: the published pages at the top of WordPress's page tree, in their menu
-/// order (a theme's test site has twenty pages, most of them under others).
+/// The header's links when the export has no menu: the published pages at the top of WordPress's
+/// page tree, in their menu order (a theme's test site has twenty pages, most of them under others).
 fn nav_of(entries: &[Entry]) -> Vec<NavLink> {
     let mut top: Vec<&Entry> = entries
         .iter()

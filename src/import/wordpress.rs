@@ -51,6 +51,10 @@ pub struct Context {
     /// Each post's and page's old address on the blog ([`address_key`]) → its new one, so links
     /// between posts land here instead of on the old site.
     pub addresses: HashMap<String, String>,
+    /// Every menu's items (`nav_menu_item`), for the header ([`super::menus`]).
+    pub menus: Vec<super::menus::MenuItem>,
+    /// Each published post's and page's id → its title and new address, for menu links.
+    pub targets: HashMap<u64, (String, String)>,
 }
 
 /// The new address of a post or page item (`/posts/<slug>/`, `/<slug>/`); `None` for other items.
@@ -61,6 +65,13 @@ pub fn new_address(item: &Item) -> Option<String> {
         ("page", Some(_)) => Some(format!("/{slug}/")),
         _ => None,
     }
+}
+
+/// The new address of a post or page the import publishes (a protected page becomes a draft);
+/// `None` for any other item.
+pub fn published_address(item: &Item) -> Option<String> {
+    let published = item.status == "publish" && (item.kind == "post" || item.password.is_empty());
+    published.then(|| new_address(item)).flatten()
 }
 
 /// How an old address is looked up: its path, percent-decoded, without the trailing slash, or
@@ -240,7 +251,7 @@ pub enum Converted {
         what: String,
         title: String,
     },
-    /// Attachments were read in the first pass.
+    /// Attachments (and menu items) were read in the first pass.
     Attachment,
 }
 
@@ -348,7 +359,9 @@ fn author_of(item: &Item, ctx: &Context) -> Option<String> {
 
 pub fn convert(item: Item, ctx: &Context) -> Converted {
     let kind = item.kind.as_str();
-    if kind == "attachment" {
+    // A menu's items were read in the first pass; one of no menu is reported as skipped.
+    let in_menu = kind == "nav_menu_item" && item.terms.iter().any(|t| t.0 == "nav_menu");
+    if kind == "attachment" || in_menu {
         return Converted::Attachment;
     }
     let status = Status::of(&item.status);

@@ -148,6 +148,7 @@ pub fn check_import(bytes: &[u8]) -> Result<usize, TestCaseError> {
         content: content.clone(),
         media: None,
         force: false,
+        menu: None,
     };
     if import::wordpress(&opts).is_err() {
         return Ok(0);
@@ -222,6 +223,7 @@ fn import_title_with_control_characters_reads_back() {
         content: content.clone(),
         media: None,
         force: false,
+        menu: None,
     })
     .unwrap();
     let post = content.join("posts/post-1/index.md");
