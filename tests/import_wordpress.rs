@@ -462,13 +462,14 @@ fn a_password_protected_post_is_imported_protected_and_never_published_in_clear(
 }
 
 /// An export with two menus: the main one becomes the header's links, each resolved to its new
-/// address; its sub-items and placeholders are reported; `--menu` picks the other.
+/// address; its sub-items and placeholders are reported; `--menu` picks the other. (Its post
+/// carries a post format, which becomes `format:`.)
 #[test]
 fn the_main_menu_becomes_the_header() {
     let page = |id: u32, slug: &str| {
         format!("<item><title>{slug} page</title><link>https://menu.example/{slug}/</link><wp:post_id>{id}</wp:post_id><wp:post_name>{slug}</wp:post_name><wp:status>publish</wp:status><wp:post_type>page</wp:post_type><content:encoded><![CDATA[Text.]]></content:encoded></item>")
     };
-    let post = "<item><title>A walk</title><link>https://menu.example/2019/05/a-walk/</link><wp:post_id>5</wp:post_id><wp:post_date_gmt>2019-05-01 00:00:00</wp:post_date_gmt><wp:post_name>a-walk</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type><content:encoded><![CDATA[We walked.]]></content:encoded></item>";
+    let post = "<item><title>A walk</title><link>https://menu.example/2019/05/a-walk/</link><wp:post_id>5</wp:post_id><wp:post_date_gmt>2019-05-01 00:00:00</wp:post_date_gmt><wp:post_name>a-walk</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type><category domain=\"post_format\" nicename=\"post-format-aside\"><![CDATA[Aside]]></category><content:encoded><![CDATA[We walked.]]></content:encoded></item>";
     let entry = |id: u32, menu: &str, order: u32, title: &str, meta: &[(&str, &str)]| {
         let meta: String = meta
             .iter()
@@ -596,6 +597,9 @@ fn the_main_menu_becomes_the_header() {
             pair("Friends", "https://friends.example/")
         ]
     );
+    // The post's format comes along.
+    let walk = fs::read_to_string(content.join("posts/a-walk/index.md")).unwrap();
+    assert!(walk.contains("\nformat: aside\n"), "{walk}");
     common::build_to(&content, &tmp.path().join("out")).unwrap_or_else(|p| panic!("{p}"));
 
     // Asked for by name.

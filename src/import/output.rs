@@ -472,6 +472,9 @@ fn front_matter(entry: &Entry, prefix: &str) -> String {
         }
     }
     list(&mut out, "aliases", &entry.aliases);
+    if let Some(format) = &entry.format {
+        line(&mut out, "format", &yaml(format));
+    }
     if entry.pinned {
         line(&mut out, "pinned", "true");
     }

@@ -201,6 +201,8 @@ pub struct Entry {
     pub aliases: Vec<String>,
     /// Sticky in WordPress: pinned to the top of the home page.
     pub pinned: bool,
+    /// Its post format (`aside`, `quote`, …): none for a standard post.
+    pub format: Option<String>,
     /// A protected post's password: written to `passwords.toml`, never into the post.
     pub password: Option<String>,
     pub body: String,
@@ -414,6 +416,7 @@ pub fn convert(item: Item, ctx: &Context) -> Converted {
         cover_alt: String::new(),
         aliases: Vec::new(),
         pinned: item.sticky && item.kind == "post",
+        format: format_of(&item),
         password,
         body,
         images,
@@ -443,6 +446,16 @@ pub fn convert(item: Item, ctx: &Context) -> Converted {
     }
     cover(&item, ctx, &mut entry);
     Converted::Entry(Box::new(entry))
+}
+
+/// A post's format, from its `post_format` term (`post-format-aside` → `aside`).
+fn format_of(item: &Item) -> Option<String> {
+    item.terms
+        .iter()
+        .filter(|(domain, _, _)| domain == "post_format")
+        .find_map(|(_, nicename, _)| nicename.strip_prefix("post-format-"))
+        .filter(|format| *format != "standard")
+        .map(str::to_string)
 }
 
 fn terms(item: &Item, domain: &str) -> Vec<String> {
