@@ -1158,6 +1158,13 @@ fn a_pinned_post_leads_the_home_list_and_only_there_says_so() {
     assert!(!tag.contains(builder::PINNED_MARK), "{tag}");
 }
 
+/// The first page of the home list of the site built into `data`.
+fn first_home_page(data: &Path) -> ListPage {
+    let manifest: Manifest =
+        serde_json::from_slice(&fs::read(data.join(MANIFEST_FILE)).unwrap()).unwrap();
+    serde_json::from_slice(&fs::read(data.join(home_file(&manifest.lists, 1))).unwrap()).unwrap()
+}
+
 #[test]
 fn a_post_format_is_kept_and_its_card_says_so() {
     let post = |title: &str, extra: &str| {
@@ -1180,11 +1187,7 @@ fn a_post_format_is_kept_and_its_card_says_so() {
         summary.warnings
     );
     let data = dist.path().join("data");
-    let manifest: Manifest =
-        serde_json::from_slice(&fs::read(data.join(MANIFEST_FILE)).unwrap()).unwrap();
-    let home: ListPage =
-        serde_json::from_slice(&fs::read(data.join(home_file(&manifest.lists, 1))).unwrap())
-            .unwrap();
+    let home = first_home_page(&data);
     let formats: BTreeMap<&str, Option<&str>> = home
         .posts
         .iter()
@@ -1228,11 +1231,7 @@ fn a_post_mostly_in_another_script_gets_its_language() {
     let dist = tempfile::tempdir().unwrap();
     build_to(content.path(), &dist.path().join("data")).unwrap();
     let data = dist.path().join("data");
-    let manifest: Manifest =
-        serde_json::from_slice(&fs::read(data.join(MANIFEST_FILE)).unwrap()).unwrap();
-    let home: ListPage =
-        serde_json::from_slice(&fs::read(data.join(home_file(&manifest.lists, 1))).unwrap())
-            .unwrap();
+    let home = first_home_page(&data);
     let langs: BTreeMap<&str, &str> = home
         .posts
         .iter()

@@ -232,11 +232,7 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
         let (line, column) = config::line_column(&body, offset);
         (line + doc.body_line - 1, column)
     };
-    let media = PostMedia {
-        path,
-        folder: &folder,
-        assets: ctx.assets,
-    };
+    let media = PostMedia::new(path, &folder, ctx.assets);
     let images = media.images(&analysis, &place, &mut warnings);
     let cover = media.cover(front.cover.as_ref(), &mut warnings);
     let post_links = post_links(&analysis, &place);
@@ -648,7 +644,15 @@ struct PostMedia<'a> {
     assets: &'a BTreeMap<String, Asset>,
 }
 
-impl PostMedia<'_> {
+impl<'a> PostMedia<'a> {
+    fn new(path: &'a Path, folder: &'a str, assets: &'a BTreeMap<String, Asset>) -> Self {
+        PostMedia {
+            path,
+            folder,
+            assets,
+        }
+    }
+
     /// The body's images that are files of the site, by the URL written in the Markdown; a
     /// missing one is a warning at its place.
     fn images(

@@ -26,19 +26,7 @@ pub fn validate(
     let mut warnings = collected.warnings;
     problems.extend(comments.problems);
     warnings.extend(comments.warnings);
-    let mut posts = Vec::new();
-    let mut not_posts = 0;
-    for result in loaded {
-        match result {
-            // A file that is clearly not a post, skipped.
-            Err(problem) if problem.severity == Severity::Warning => {
-                not_posts += 1;
-                warnings.push(problem);
-            }
-            Err(problem) => problems.push(problem),
-            Ok(post) => posts.push(post),
-        }
-    }
+    let (posts, not_posts) = sort_out(loaded, &mut problems, &mut warnings);
     let known: HashSet<String> = posts.iter().map(|p| p.post.summary.slug.clone()).collect();
     let (published, mut skipped) = published(opts, posts);
     skipped.not_posts = not_posts;
@@ -97,6 +85,29 @@ pub fn validate(
         located,
         warnings,
     })
+}
+
+/// The posts that were read, and how many files were clearly not posts (skipped with a warning);
+/// the other failures go to `problems`.
+fn sort_out(
+    loaded: Vec<Result<LoadedPost, Problem>>,
+    problems: &mut Vec<Problem>,
+    warnings: &mut Vec<Problem>,
+) -> (Vec<LoadedPost>, usize) {
+    let mut posts = Vec::new();
+    let mut not_posts = 0;
+    for result in loaded {
+        match result {
+            // A file that is clearly not a post, skipped.
+            Err(problem) if problem.severity == Severity::Warning => {
+                not_posts += 1;
+                warnings.push(problem);
+            }
+            Err(problem) => problems.push(problem),
+            Ok(post) => posts.push(post),
+        }
+    }
+    (posts, not_posts)
 }
 
 /// Newest first; undated posts last; the slug breaks ties so the order is stable.

@@ -10,7 +10,7 @@
 //! stays; the header has one level, so sub-items are left out and counted in the report.
 
 use super::wxr::Item;
-use crate::model::NavLink;
+use crate::model::{NavLink, Taxonomy};
 use std::collections::{BTreeMap, HashMap};
 
 /// One `nav_menu_item`, as the export gives it.
@@ -175,14 +175,18 @@ fn link_of(
             })?;
             (item.title.clone(), url)
         }
-        "taxonomy" if item.object == "category" && !item.title.is_empty() => (
-            item.title.clone(),
-            format!("/categories/{}/", crate::routes::tag_segment(&item.title)),
-        ),
-        "taxonomy" if item.object == "post_tag" && !item.title.is_empty() => (
-            item.title.clone(),
-            format!("/tags/{}/", crate::routes::tag_segment(&item.title)),
-        ),
+        "taxonomy" => {
+            let taxonomy = match item.object.as_str() {
+                "category" => Taxonomy::Categories,
+                "post_tag" => Taxonomy::Tags,
+                _ => return None,
+            };
+            let segment = crate::routes::tag_segment(&item.title);
+            (
+                item.title.clone(),
+                format!("/{}/{segment}/", taxonomy.folder()),
+            )
+        }
         _ => return None,
     };
     (!title.is_empty()).then_some(NavLink { title, url })

@@ -349,7 +349,6 @@ fn permalink_aliases(link: &str) -> Vec<String> {
     aliases
 }
 
-/// Converts one item of the second pass.
 /// The display name of the item's author, else their login; none when the item names nobody.
 fn author_of(item: &Item, ctx: &Context) -> Option<String> {
     ctx.channel
@@ -359,6 +358,23 @@ fn author_of(item: &Item, ctx: &Context) -> Option<String> {
         .or_else(|| Some(item.creator.clone()).filter(|c| !c.is_empty()))
 }
 
+/// Whatever WordPress's status, a password means the author never meant the text for everyone:
+/// a published post is published protected (with its password), anything else is a draft.
+fn protection(item: &Item, status: Status, warnings: &mut Vec<String>) -> (Status, Option<String>) {
+    match (item.password.is_empty(), status, item.kind.as_str()) {
+        (true, status, _) => (status, None),
+        (false, Status::Published, "post") => {
+            warnings.push(PROTECTED_NOTE.into());
+            (Status::Protected, Some(item.password.clone()))
+        }
+        (false, _, _) => {
+            warnings.push(PROTECTED_WARNING.into());
+            (Status::ProtectedDraft, None)
+        }
+    }
+}
+
+/// Converts one item of the second pass.
 pub fn convert(item: Item, ctx: &Context) -> Converted {
     let kind = item.kind.as_str();
     // A menu's items were read in the first pass; one of no menu is reported as skipped.
@@ -379,20 +395,7 @@ pub fn convert(item: Item, ctx: &Context) -> Converted {
         };
     };
     let mut warnings = Vec::new();
-    // Whatever WordPress's status, a password means the author never meant the text for everyone.
-    let protected = !item.password.is_empty();
-    let status = match (protected, status, kind) {
-        (false, status, _) => status,
-        (true, Status::Published, "post") => {
-            warnings.push(PROTECTED_NOTE.into());
-            Status::Protected
-        }
-        (true, _, _) => {
-            warnings.push(PROTECTED_WARNING.into());
-            Status::ProtectedDraft
-        }
-    };
-    let password = (status == Status::Protected).then(|| item.password.clone());
+    let (status, password) = protection(&item, status, &mut warnings);
     let slug = slug_of(&item, &mut warnings);
     let (body, images) = body_of(&item, ctx, &mut warnings);
     let mut entry = Entry {
