@@ -619,3 +619,65 @@ fn an_old_short_link_gets_a_page_the_app_can_find() {
         "a query that is not plain has no page"
     );
 }
+
+#[test]
+fn mdx_posts_build_as_markdown_with_what_was_dropped_reported() {
+    let site = load("mdx");
+    let slugs: Vec<_> = site.posts.iter().map(|p| p.summary.slug.as_str()).collect();
+    assert_eq!(slugs, ["water-filters", "plain-notes"]);
+
+    let filters = post(&site, "water-filters");
+    let html = filters.html.as_str();
+    for kept in [
+        "<h2 id=\"results\">The results",
+        "<code class=\"language-text\">litres per minute: 1.2",
+        "<p>The gravity bag needs <strong>no effort</strong> at all.</p>",
+        "<p>Boiling for one minute still works when a filter clogs.</p>",
+        "Open the lid with two hands, then wait a minute.<br />",
+        "<p>Brown after rain, clear by noon.</p>",
+    ] {
+        assert!(html.contains(kept), "{kept} missing from {html}");
+    }
+    for gone in [
+        "import",
+        "export",
+        "Tabs",
+        "TabItem",
+        "Admonition",
+        "Kbd",
+        "&lt;",
+        "{",
+        "Photos to add",
+        "fourth filter",
+    ] {
+        assert!(!html.contains(gone), "{gone} left in {html}");
+    }
+
+    let warnings = warnings_of(&site);
+    let dropped = warnings
+        .iter()
+        .find(|w| w.contains("water-filters.mdx") && w.contains("MDX: dropped"))
+        .unwrap_or_else(|| panic!("{warnings:?}"));
+    assert!(
+        dropped.contains("<Tabs>, <TabItem>, <Admonition>"),
+        "{dropped}"
+    );
+    assert!(dropped.contains("4 import/export statements"), "{dropped}");
+
+    // Not valid MDX: read as Markdown, the place named, its import still dropped.
+    let plain = post(&site, "plain-notes");
+    let html = plain.html.as_str();
+    assert!(
+        html.contains("When the river is &lt; 2 metres deep"),
+        "{html}"
+    );
+    assert!(!html.contains("import"), "{html}");
+    assert!(
+        site.warnings
+            .iter()
+            .any(|w| w.path.ends_with("plain-notes.mdx")
+                && w.line == 8
+                && w.message.contains("not valid MDX")),
+        "{warnings:?}"
+    );
+}

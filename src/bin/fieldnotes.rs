@@ -51,7 +51,7 @@ output folder only once complete, other commands replace each file only once it 
     /// Where to read and what to publish, shared by `build` and `check`.
     #[derive(clap::Args)]
     struct Source {
-        /// Folder holding site.toml, the posts (*.md, *.markdown, in any sub-folders) and their files.
+        /// Folder holding site.toml, the posts (*.md, *.markdown, *.mdx, in any sub-folders) and their files.
         #[arg(long, default_value = "content")]
         content: PathBuf,
         /// Publish posts marked as drafts (`draft: true`, `published: false`, `_drafts/`).

@@ -100,12 +100,14 @@ pub fn collect(opts: &BuildOptions) -> Collected {
     }
 }
 
-/// Markdown files that are posts: `.md` and `.markdown`, but not section files (`_index.md`).
+/// Markdown files that are posts: `.md`, `.markdown` and `.mdx` ([`super::mdx`]), but not
+/// section files (`_index.md`).
 fn is_post_file(path: &Path) -> bool {
-    let is_markdown = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+    let is_markdown = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["md", "markdown", "mdx"]
+            .iter()
+            .any(|m| e.eq_ignore_ascii_case(m))
+    });
     let is_section = path.file_stem().and_then(|s| s.to_str()) == Some("_index");
     is_markdown && !is_section
 }
@@ -154,6 +156,8 @@ mod tests {
     fn section_files_are_not_posts() {
         assert!(is_post_file(Path::new("posts/a.md")));
         assert!(is_post_file(Path::new("posts/a.MARKDOWN")));
+        assert!(is_post_file(Path::new("docs/intro.mdx")));
+        assert!(!is_post_file(Path::new("docs/_index.mdx")));
         assert!(!is_post_file(Path::new("posts/_index.md")));
         assert!(!is_post_file(Path::new("posts/a.png")));
     }

@@ -29,6 +29,7 @@ mod front_matter;
 mod hosting;
 pub mod images;
 mod lists;
+mod mdx;
 mod offline;
 mod output;
 mod pages;

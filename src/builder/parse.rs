@@ -10,7 +10,7 @@ use super::error::Problem;
 use super::front_matter::{self, Field, FrontMatter, Moment};
 use super::permalink::{self, Parts, Permalink};
 use super::protect;
-use super::shortcodes;
+use super::{mdx, shortcodes};
 use crate::markdown::{self, Analysis, RenderOptions};
 use crate::model::{format_label, Cover, ImageRef, Post, PostSummary, SeriesRef, POST_FORMATS};
 use rayon::prelude::*;
@@ -226,7 +226,7 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
     let aliases = aliases_of(&front, &name, &dates, &slug, ctx.permalink);
     let password = protect::password_of(path, &front, &slug, ctx.passwords)?;
 
-    let body = shortcodes::convert(doc.body);
+    let body = body_of(path, doc.body, doc.body_line, &mut warnings);
     let analysis = markdown::analyze(&body);
     let place = |offset: usize| {
         let (line, column) = config::line_column(&body, offset);
@@ -287,6 +287,40 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
         password,
         withheld,
     })
+}
+
+/// The body as Markdown: an `.mdx` file's read as Markdown ([`mdx`], with a word on what was
+/// dropped), then the template tags of other engines converted ([`shortcodes`]).
+fn body_of(path: &Path, body: &str, body_line: usize, warnings: &mut Vec<Problem>) -> String {
+    let is_mdx = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("mdx"));
+    if !is_mdx {
+        return shortcodes::convert(body);
+    }
+    let converted = mdx::convert(body);
+    if let Some((message, line, column)) = &converted.not_mdx {
+        warnings.push(
+            Problem::new(
+                path,
+                format!("not valid MDX ({message}); read as Markdown"),
+                "if this file is plain Markdown, name it .md",
+            )
+            .warning()
+            .at(line + body_line - 1, *column),
+        );
+    }
+    if let Some(report) = converted.report() {
+        warnings.push(
+            Problem::new(
+                path,
+                report,
+                "what a component or script drew is not on the page; write what matters of it in Markdown",
+            )
+            .warning(),
+        );
+    }
+    shortcodes::convert(&converted.body)
 }
 
 /// The post's language: its front matter's; else the language of its script when its text is
