@@ -15,6 +15,8 @@ pub struct PageHead {
     pub route: Option<String>,
     /// `website` or `article`.
     pub og_type: &'static str,
+    /// Search engines are asked not to list the page (an unlisted post's).
+    pub noindex: bool,
 }
 
 impl PageHead {

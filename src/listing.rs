@@ -12,11 +12,16 @@ pub fn page_count(count: usize, per_page: usize) -> usize {
 
 /// The items of page `page` (1-based, `per_page` to a page); empty past the last page.
 /// The home list's order: the pinned posts first, then the others, each as `posts` has them
-/// (newest first).
+/// (newest first); unlisted posts are left out, as from every list.
 pub fn home_order(posts: &[PostSummary]) -> Vec<&PostSummary> {
-    let mut order: Vec<&PostSummary> = posts.iter().collect();
+    let mut order: Vec<&PostSummary> = listed(posts).collect();
     order.sort_by_key(|p| !p.pinned);
     order
+}
+
+/// The posts that lists show: all but the unlisted ones ([`PostSummary::unlisted`]).
+pub fn listed(posts: &[PostSummary]) -> impl Iterator<Item = &PostSummary> {
+    posts.iter().filter(|p| !p.unlisted)
 }
 
 pub fn page_of<T>(posts: &[T], page: usize, per_page: usize) -> &[T] {
@@ -37,10 +42,10 @@ pub fn term_counts(taxonomy: Taxonomy, posts: &[PostSummary]) -> Vec<(String, us
         .collect()
 }
 
-/// [`term_counts`], borrowing the terms from the posts.
+/// [`term_counts`], borrowing the terms from the posts; unlisted posts are not counted.
 pub fn terms_by_use(taxonomy: Taxonomy, posts: &[PostSummary]) -> Vec<(&str, usize)> {
     let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
-    for post in posts {
+    for post in listed(posts) {
         for term in taxonomy.terms_of(post) {
             *counts.entry(term).or_default() += 1;
         }
@@ -66,11 +71,12 @@ pub fn year_of(date: Option<&str>) -> &str {
     }
 }
 
-/// The archive's years with their number of posts, in index order (newest first), undated last.
+/// The archive's years with their number of posts, in index order (newest first), undated last;
+/// unlisted posts are not counted.
 pub fn archive_years(posts: &[PostSummary]) -> Vec<(&str, usize)> {
     let mut years: Vec<(&str, usize)> = Vec::new();
     let mut undated = 0;
-    for post in posts {
+    for post in listed(posts) {
         match year_of(post.date.as_deref()) {
             UNDATED => undated += 1,
             year => match years.last_mut() {

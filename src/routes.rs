@@ -22,6 +22,8 @@ pub const POSTS: &str = "posts";
 pub const TAGS: &str = "tags";
 /// The categories page, and the folder of each category's page: `categories/{segment}`.
 pub const CATEGORIES: &str = "categories";
+/// The authors page, and the folder of each author's page: `authors/{segment}`.
+pub const AUTHORS: &str = "authors";
 pub const ARCHIVE: &str = "archive";
 pub const SEARCH: &str = "search";
 pub const OFFLINE: &str = "offline";
@@ -103,21 +105,25 @@ pub enum Route<'a> {
 impl<'a> Route<'a> {
     /// Every route of a site with these posts (newest first) and standalone pages (their slugs),
     /// the not-found page last: the home list's pages, the posts, the pages, the tags page and
-    /// each tag's pages (most used first), the same for categories, the archive and each of its
-    /// years, search and the offline page.
+    /// each tag's pages (most used first), the same for categories and (when posts name any)
+    /// authors, the archive and each of its years, search and the offline page.
     pub fn all(
         site: &SiteInfo,
         posts: &'a [PostSummary],
         pages: impl IntoIterator<Item = &'a String>,
     ) -> Vec<Route<'a>> {
         let per_page = site.posts_per_page;
-        let home_pages = listing::page_count(posts.len(), per_page);
+        let home_pages = listing::page_count(listing::listed(posts).count(), per_page);
         let mut routes: Vec<Route> = (1..=home_pages).map(|page| Route::Home { page }).collect();
         routes.extend(posts.iter().map(|p| Route::Post(&p.slug)));
         routes.extend(pages.into_iter().map(|slug| Route::Page(slug)));
         for taxonomy in Taxonomy::ALL {
-            routes.push(Route::Terms(taxonomy));
-            for (term, count) in listing::terms_by_use(taxonomy, posts) {
+            let terms = listing::terms_by_use(taxonomy, posts);
+            // A blog that names no author (most have one, the site's) has no authors page.
+            if taxonomy != Taxonomy::Authors || !terms.is_empty() {
+                routes.push(Route::Terms(taxonomy));
+            }
+            for (term, count) in terms {
                 let pages = listing::page_count(count, per_page);
                 routes.extend((1..=pages).map(|page| Route::Term {
                     taxonomy,
@@ -281,12 +287,16 @@ impl<'a> Route<'a> {
             description: site.description.clone(),
             route: self.is_place().then(|| self.path()),
             og_type: "website",
+            noindex: false,
         }
     }
 
-    /// A post's head: its title and summary.
+    /// A post's head: its title and summary; an unlisted post asks not to be indexed.
     pub fn post_head(post: &PostSummary, site: &SiteInfo) -> PageHead {
-        Route::Post(&post.slug).titled(&post.title, &post.summary, "article", site)
+        PageHead {
+            noindex: post.unlisted,
+            ..Route::Post(&post.slug).titled(&post.title, &post.summary, "article", site)
+        }
     }
 
     /// A standalone page's head: its title and summary.
@@ -307,6 +317,7 @@ impl<'a> Route<'a> {
             description: description.to_string(),
             route: Some(self.path()),
             og_type,
+            noindex: false,
         }
     }
 }
@@ -320,6 +331,7 @@ pub const RESERVED_SEGMENTS: &[&str] = &[
     POSTS,
     TAGS,
     CATEGORIES,
+    AUTHORS,
     ARCHIVE,
     SEARCH,
     OFFLINE,
@@ -828,6 +840,12 @@ mod tests {
         ];
         posts[1].categories = vec!["Cambodia".into()];
         let pages = vec!["about".to_string()];
+        let no_authors = Route::all(&s, &posts, &pages);
+        assert!(
+            !no_authors.iter().any(|r| r.path().starts_with("authors")),
+            "no author named, no authors page"
+        );
+        posts[0].authors = vec!["Dara Chan".into()];
         let paths: Vec<String> = Route::all(&s, &posts, &pages)
             .iter()
             .map(Route::path)
@@ -847,6 +865,8 @@ mod tests {
                 "tags/a~2Fb/",
                 "categories/",
                 "categories/Cambodia/",
+                "authors/",
+                "authors/Dara%20Chan/",
                 "archive/",
                 "archive/2025/",
                 "archive/undated/",
@@ -880,6 +900,7 @@ mod tests {
             "posts",
             "Tags",
             "categories",
+            "authors",
             "data",
             "media",
             "search",
@@ -892,7 +913,9 @@ mod tests {
         for free in ["about", "contact", "postscript", "tagsoup"] {
             assert!(!is_reserved(free), "{free}");
         }
-        let every_route_folder = [PAGE, POSTS, TAGS, CATEGORIES, ARCHIVE, SEARCH, OFFLINE];
+        let every_route_folder = [
+            PAGE, POSTS, TAGS, CATEGORIES, AUTHORS, ARCHIVE, SEARCH, OFFLINE,
+        ];
         assert!(every_route_folder.iter().all(|f| is_reserved(f)));
     }
 

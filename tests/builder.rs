@@ -102,8 +102,10 @@ fn every_output_file_parses_back_into_the_model() {
         let rest = &file[manifest.lists.len() + 1..];
         let ok = match rest.split('/').next().unwrap() {
             "home" => serde_json::from_slice::<ListPage>(bytes).is_ok(),
-            "tags" | "categories" => serde_json::from_slice::<ListPage>(bytes).is_ok(),
-            "tags.json" | "categories.json" => serde_json::from_slice::<TermIndex>(bytes).is_ok(),
+            "tags" | "categories" | "authors" => serde_json::from_slice::<ListPage>(bytes).is_ok(),
+            "tags.json" | "categories.json" | "authors.json" => {
+                serde_json::from_slice::<TermIndex>(bytes).is_ok()
+            }
             "archive.json" => serde_json::from_slice::<ArchiveIndex>(bytes).is_ok(),
             "archive" => serde_json::from_slice::<ArchiveYear>(bytes).is_ok(),
             "docs" => serde_json::from_slice::<DocBlock>(bytes).is_ok(),

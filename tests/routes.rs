@@ -76,9 +76,9 @@ fn every_sitemap_address_has_a_page_and_every_page_is_in_the_sitemap() {
     let listed = sitemap_paths(dist);
     let unique: BTreeSet<&String> = listed.iter().collect();
     assert_eq!(unique.len(), listed.len(), "no address twice: {listed:?}");
-    // Home, page 2, 3 posts, a page, tags, 12 tags, categories, 2 categories, archive and its
-    // one year, search, offline.
-    assert_eq!(listed.len(), 26, "{listed:?}");
+    // Home, page 2, 3 posts, a page, tags, 12 tags, categories, 2 categories, authors, 2
+    // authors, archive and its one year, search, offline.
+    assert_eq!(listed.len(), 29, "{listed:?}");
     for path in &listed {
         let file = if path.is_empty() {
             dist.join("index.html")
@@ -220,4 +220,54 @@ fn pages_and_categories_have_their_addresses_and_files() {
     );
     assert!(read("who/index.html").contains("url=/notes/about/"));
     assert!(read(builder::REDIRECTS_FILE).contains("/notes/who/ /notes/about/ 301"));
+}
+
+#[test]
+fn each_author_has_a_page_of_their_posts_and_no_e_mail_is_written() {
+    let (dist, _) = built_site();
+    let read = |file: &str| {
+        fs::read_to_string(dist.path().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+    };
+    let listed = sitemap_paths(dist.path());
+    for (path, title) in [
+        ("authors/", "Authors"),
+        ("authors/Sok Dara/", "Posts by Sok Dara"),
+        ("authors/ស្រីពៅ/", "Posts by ស្រីពៅ"),
+    ] {
+        assert!(listed.iter().any(|p| p == path), "{path} in {listed:?}");
+        let page = read(&format!("{path}index.html"));
+        assert!(
+            page.contains(&format!("<title>{title} · Route Fixture</title>")),
+            "{path}: {page}"
+        );
+    }
+    let dara = read("authors/Sok Dara/index.html");
+    assert!(
+        dara.contains("<a href=\"/notes/posts/slashes/\">Slashes and dots</a>")
+            && dara.contains("<a href=\"/notes/posts/scripts/\">Other scripts</a>")
+            && !dara.contains("Question marks"),
+        "{dara}"
+    );
+    let authors = read("authors/index.html");
+    assert!(
+        authors.contains("<a class=\"author\" href=\"/notes/authors/Sok%20Dara/\">"),
+        "{authors}"
+    );
+    // The byline links each name to its page.
+    let post = read("posts/slashes/index.html");
+    assert!(
+        post.contains("By <a class=\"author\" href=\"/notes/authors/Sok%20Dara/\">Sok Dara</a>, <a class=\"author\""),
+        "{post}"
+    );
+    for entry in walkdir::WalkDir::new(dist.path()) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = fs::read(entry.path()).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("sok.dara@example.org"),
+                "{} holds the author's e-mail",
+                entry.path().display()
+            );
+        }
+    }
 }

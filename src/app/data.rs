@@ -265,9 +265,10 @@ pub async fn load_cards(
         .collect())
 }
 
-/// Every post's summary: only for saving all posts offline.
+/// Every post's summary but the unlisted ones: only for saving all posts offline.
 pub async fn load_all_posts(manifest: &Manifest) -> Result<Arc<AllPosts>, LoadError> {
-    let all = fetch_json::<AllPosts>(&data_url(&manifest.all_posts), false).await?;
+    let mut all = fetch_json::<AllPosts>(&data_url(&manifest.all_posts), false).await?;
+    all.posts.retain(|p| !p.unlisted);
     all.posts.iter().for_each(know);
     Ok(Arc::new(all))
 }
@@ -278,7 +279,7 @@ pub async fn load_all_posts(manifest: &Manifest) -> Result<Arc<AllPosts>, LoadEr
 pub fn offline_lists(manifest: &Manifest) -> Vec<String> {
     let lists = &manifest.lists;
     let per_page = manifest.site.posts_per_page;
-    let pages = crate::listing::page_count(manifest.post_count, per_page);
+    let pages = crate::listing::page_count(manifest.listed_count(), per_page);
     let mut files: Vec<String> = (1..=pages)
         .map(|n| crate::model::home_file(lists, n))
         .collect();

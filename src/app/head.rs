@@ -34,6 +34,8 @@ pub fn set_head(page: &PageHead, site: &SiteInfo) {
         Some(&page.description),
     );
     set_tag("meta", "property", "og:type", "content", Some(page.og_type));
+    let robots = page.noindex.then_some("noindex");
+    set_tag("meta", "name", "robots", "content", robots);
     set_tag(
         "meta",
         "property",

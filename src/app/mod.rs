@@ -54,6 +54,9 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment(routes::CATEGORIES) view=|| view! { <pages::TermsPage taxonomy=Taxonomy::Categories/> }/>
                     <Route path=(StaticSegment(routes::CATEGORIES), ParamSegment("term")) view=|| view! { <pages::TermPage taxonomy=Taxonomy::Categories/> }/>
                     <Route path=(StaticSegment(routes::CATEGORIES), ParamSegment("term"), StaticSegment(routes::PAGE), ParamSegment("n")) view=|| view! { <pages::TermPage taxonomy=Taxonomy::Categories/> }/>
+                    <Route path=StaticSegment(routes::AUTHORS) view=|| view! { <pages::TermsPage taxonomy=Taxonomy::Authors/> }/>
+                    <Route path=(StaticSegment(routes::AUTHORS), ParamSegment("term")) view=|| view! { <pages::TermPage taxonomy=Taxonomy::Authors/> }/>
+                    <Route path=(StaticSegment(routes::AUTHORS), ParamSegment("term"), StaticSegment(routes::PAGE), ParamSegment("n")) view=|| view! { <pages::TermPage taxonomy=Taxonomy::Authors/> }/>
                     <Route path=StaticSegment(routes::ARCHIVE) view=pages::ArchivePage/>
                     <Route path=(StaticSegment(routes::ARCHIVE), ParamSegment("year")) view=pages::ArchivePage/>
                     <Route path=(StaticSegment(routes::ARCHIVE), ParamSegment("year"), StaticSegment(routes::PAGE), ParamSegment("n")) view=pages::ArchivePage/>

@@ -61,8 +61,7 @@ pub fn write_feeds(
     load_post: impl Fn(&PostSummary) -> Result<Post>,
 ) -> Result<()> {
     if site_url(site).is_some() {
-        let newest: Vec<&PostSummary> = posts
-            .iter()
+        let newest: Vec<&PostSummary> = crate::listing::listed(posts)
             .filter(|p| p.date.is_some())
             .take(FEED_ENTRIES)
             .collect();
@@ -362,6 +361,8 @@ pub fn sitemaps(
     let urls: Vec<(String, Option<String>)> = Route::all(site, posts, pages)
         .into_iter()
         .filter(Route::is_place)
+        // An unlisted post has its page, but no search engine is told of it.
+        .filter(|route| !matches!(route, Route::Post(slug) if by_slug.get(slug).is_some_and(|p| p.unlisted)))
         .map(|route| {
             let changed = match route {
                 Route::Post(slug) => by_slug

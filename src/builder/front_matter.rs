@@ -37,6 +37,9 @@ pub struct FrontMatter {
     pub draft: bool,
     /// `pinned`, `sticky`, `pin`: the post stays at the top of the home page.
     pub pinned: bool,
+    /// `unlisted: true`, or Hugo's `build: {list: never}` (or `local`): the post is published but
+    /// left out of every list ([`crate::model::PostSummary::unlisted`]).
+    pub unlisted: bool,
     /// `password`: the post is protected, sealed under this password ([`crate::model::sealed`]).
     /// Taken as written (spaces kept), never kept in `extra`.
     pub password: Option<String>,
@@ -267,6 +270,7 @@ fn interpret(mut map: Map<String, Value>, block: &str, toml: bool) -> FrontMatte
         summary: text(m, &["summary", "description", "excerpt"]),
         draft: take(m, &["draft"]).is_some_and(|v| truthy(&v)),
         pinned: take(m, &["pinned", "sticky", "pin"]).is_some_and(|v| truthy(&v)),
+        unlisted: take(m, &["unlisted"]).is_some_and(|v| truthy(&v)) || hugo_unlisted(m),
         password: take(m, &["password"]).as_ref().and_then(password_text),
         password_env: text(m, &["password_env"]),
         protected: take(m, &["protected"]).is_some_and(|v| truthy(&v)),
@@ -293,6 +297,23 @@ fn interpret(mut map: Map<String, Value>, block: &str, toml: bool) -> FrontMatte
     }
     front.extra = map;
     front
+}
+
+/// Hugo's build options (`build`, `_build`) with `list = "never"` or `"local"`: a page kept out
+/// of the site's lists. The table is taken out of the front matter only when it says so.
+fn hugo_unlisted(m: &mut Map<String, Value>) -> bool {
+    for key in ["build", "_build"] {
+        let list = m
+            .get(key)
+            .and_then(|b| b.get("list"))
+            .and_then(Value::as_str)
+            .map(str::to_ascii_lowercase);
+        if matches!(list.as_deref(), Some("never" | "local")) {
+            m.remove(key);
+            return true;
+        }
+    }
+    false
 }
 
 /// Zola's `[taxonomies]`: its tags and categories join the post's; its series is read like

@@ -18,8 +18,25 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Each post's links, in the order of `posts` (newest first, their `file` set).
+/// Each post's links, in the order of `posts` (newest first, their `file` set). Unlisted posts
+/// have none and are none of the others' links.
 pub fn navs(posts: &[PostSummary]) -> Vec<PostNav> {
+    if !posts.iter().any(|p| p.unlisted) {
+        return listed_navs(posts);
+    }
+    let listed: Vec<PostSummary> = listing::listed(posts).cloned().collect();
+    let mut navs = listed_navs(&listed).into_iter();
+    posts
+        .iter()
+        .map(|p| match p.unlisted {
+            true => PostNav::default(),
+            false => navs.next().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// [`navs`] of posts that are all listed.
+fn listed_navs(posts: &[PostSummary]) -> Vec<PostNav> {
     let stage = super::timings::Stage::start("  lists: related");
     let related = listing::related_all(posts, 3);
     let series = listing::series_all(posts);
@@ -103,7 +120,7 @@ impl Lists<'_> {
     /// The home list's pages.
     fn home(&mut self, posts: &[PostSummary]) {
         let everything = listing::home_order(posts);
-        let bytes = posts.iter().map(|p| p.bytes).sum();
+        let bytes = everything.iter().map(|p| p.bytes).sum();
         let dir = self.dir.clone();
         for list in paged(&everything, self.per_page, bytes) {
             self.put(home_file(&dir, list.page), &list);
@@ -118,7 +135,7 @@ impl Lists<'_> {
         };
         self.put(taxonomy.index_file(&dir), &index);
         let mut by_term: BTreeMap<&str, Vec<&PostSummary>> = BTreeMap::new();
-        for post in posts {
+        for post in listing::listed(posts) {
             for term in taxonomy.terms_of(post) {
                 by_term.entry(term).or_default().push(post);
             }
@@ -143,7 +160,7 @@ impl Lists<'_> {
         };
         self.put(archive_file(&dir), &index);
         let mut by_year: BTreeMap<&str, Vec<PostLink>> = BTreeMap::new();
-        for post in posts {
+        for post in listing::listed(posts) {
             by_year
                 .entry(listing::year_of(post.date.as_deref()))
                 .or_default()

@@ -218,6 +218,10 @@ impl<'a> Lists<'a> {
         };
         for (i, post) in all.iter().enumerate() {
             lists.by_slug.insert(&post.slug, (i, post));
+            // An unlisted post has its own page, and is in no list.
+            if post.unlisted {
+                continue;
+            }
             for taxonomy in Taxonomy::ALL {
                 for term in taxonomy.terms_of(post) {
                     lists
@@ -371,6 +375,9 @@ fn head_tags(site: &SiteInfo, head: &PageHead) -> String {
         "<meta property=\"og:site_name\" content=\"{}\">\n",
         escape_html(&site.title)
     ));
+    if head.noindex {
+        tags.push_str("<meta name=\"robots\" content=\"noindex\">\n");
+    }
     tags
 }
 

@@ -40,6 +40,16 @@ pub(super) fn search_files(site: &Site, files: &Output) -> (String, u64) {
     // texts of only a few posts are held at a time.
     let built = build_from(site.posts.len(), &|i, index| {
         let post = &site.posts[i];
+        if post.summary.unlisted {
+            // Numbered like the others, so the cards line up, but found by no word.
+            return index(&Document {
+                title: "",
+                tags: &[],
+                categories: &[],
+                headings: &[],
+                body: "",
+            });
+        }
         let text = markdown::analyze(&post.body).text;
         let headings: Vec<String> = post.toc.iter().map(|h| h.text.clone()).collect();
         index(&Document {
@@ -121,6 +131,9 @@ pub(super) fn search_files(site: &Site, files: &Output) -> (String, u64) {
 fn filters_of(site: &Site) -> BTreeMap<(Taxonomy, String), Vec<u8>> {
     let mut docs: BTreeMap<(Taxonomy, String), Vec<u32>> = BTreeMap::new();
     for (n, post) in site.posts.iter().enumerate() {
+        if post.summary.unlisted {
+            continue;
+        }
         for taxonomy in Taxonomy::ALL {
             for term in taxonomy.terms_of(&post.summary) {
                 let list = docs.entry((taxonomy, folded(term))).or_default();

@@ -85,7 +85,12 @@ fn footer(base: &str) -> String {
 fn post_meta(base: &str, post: &PostSummary) -> String {
     let mut line = String::new();
     if !post.authors.is_empty() {
-        let _ = write!(line, "By {} · ", escape_html(&post.authors.join(", ")));
+        let names: Vec<String> = post
+            .authors
+            .iter()
+            .map(|name| term_link(base, Taxonomy::Authors, name))
+            .collect();
+        let _ = write!(line, "By {} · ", names.join(", "));
     }
     let mut parts = Vec::new();
     if let Some(date) = &post.date {

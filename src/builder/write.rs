@@ -78,6 +78,7 @@ pub fn render_files(site: &Site, files: &Output) -> String {
         all_posts,
         slug_shards,
         post_count: site.posts.len(),
+        unlisted: site.posts.iter().filter(|p| p.summary.unlisted).count(),
         pages,
         search_file: Some(search_file),
         search_bytes,

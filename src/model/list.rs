@@ -130,17 +130,21 @@ pub fn slug_shard_file(lists: &str, n: u32) -> String {
 pub enum Taxonomy {
     Tags,
     Categories,
+    /// The posts' authors (`author`/`authors` in front matter, `dc:creator` of a WordPress
+    /// export): by name, never by e-mail.
+    Authors,
 }
 
 impl Taxonomy {
-    /// Both, in the order pages and route lists show them.
-    pub const ALL: [Taxonomy; 2] = [Taxonomy::Tags, Taxonomy::Categories];
+    /// Every one, in the order pages and route lists show them.
+    pub const ALL: [Taxonomy; 3] = [Taxonomy::Tags, Taxonomy::Categories, Taxonomy::Authors];
 
-    /// The folder of its lists and of its pages' addresses: `tags`, `categories`.
+    /// The folder of its lists and of its pages' addresses: `tags`, `categories`, `authors`.
     pub fn folder(self) -> &'static str {
         match self {
             Taxonomy::Tags => "tags",
             Taxonomy::Categories => "categories",
+            Taxonomy::Authors => "authors",
         }
     }
 
@@ -149,6 +153,7 @@ impl Taxonomy {
         match self {
             Taxonomy::Tags => &post.tags,
             Taxonomy::Categories => &post.categories,
+            Taxonomy::Authors => &post.authors,
         }
     }
 
@@ -157,14 +162,16 @@ impl Taxonomy {
         match self {
             Taxonomy::Tags => "Tags",
             Taxonomy::Categories => "Categories",
+            Taxonomy::Authors => "Authors",
         }
     }
 
-    /// The heading of a term's list: `Tagged “food”`, `In “Cambodia”`.
+    /// The heading of a term's list: `Tagged “food”`, `In “Cambodia”`, `Posts by Dara`.
     pub fn term_heading(self, term: &str) -> String {
         match self {
             Taxonomy::Tags => format!("Tagged “{term}”"),
             Taxonomy::Categories => format!("In “{term}”"),
+            Taxonomy::Authors => format!("Posts by {term}"),
         }
     }
 
@@ -173,6 +180,7 @@ impl Taxonomy {
         match self {
             Taxonomy::Tags => "tag",
             Taxonomy::Categories => "category",
+            Taxonomy::Authors => "author",
         }
     }
 

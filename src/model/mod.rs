@@ -67,3 +67,8 @@ fn is_zero(n: &u64) -> bool {
 fn is_zero_u32(n: &u32) -> bool {
     *n == 0
 }
+
+/// For `skip_serializing_if`: counts left out when zero.
+fn is_zero_usize(n: &usize) -> bool {
+    *n == 0
+}

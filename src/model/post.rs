@@ -171,6 +171,11 @@ pub struct PostSummary {
     /// ([`Post::sealed`]); its card shows its title, date and tags, and says so.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub protected: bool,
+    /// Left out of every list by its author (`unlisted: true`): the home list, tags, categories,
+    /// authors, the archive, feeds, the sitemap, search, other posts' links; found by its
+    /// address alone. Not a secret: its summary is in the file of every post.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unlisted: bool,
     /// WordPress's post format (`aside`, `quote`, `link`, …, one of [`POST_FORMATS`]): its card
     /// says so and is drawn to match. None for a standard post.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -221,6 +226,7 @@ impl PostSummary {
             comments: 0,
             pinned: false,
             protected: false,
+            unlisted: false,
             format: None,
         }
     }
@@ -337,6 +343,7 @@ mod tests {
                 comments: 0,
                 pinned: false,
                 protected: false,
+                unlisted: false,
                 format: None,
             },
             html: Default::default(),

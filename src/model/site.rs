@@ -19,6 +19,9 @@ pub struct Manifest {
     pub slug_shards: u32,
     /// Number of published posts.
     pub post_count: usize,
+    /// How many of them are unlisted ([`super::PostSummary::unlisted`]): in no list.
+    #[serde(default, skip_serializing_if = "super::is_zero_usize")]
+    pub unlisted: usize,
     /// Every published page ([`super::Page`]) by its slug: its file (`pages/<slug>.<hash>.json`),
     /// relative to the data folder. A blog has a handful of pages, so the manifest names them
     /// all and a page's address costs no list file.
@@ -30,6 +33,13 @@ pub struct Manifest {
     /// Total size of the search index's files, uncompressed: what saving it for offline costs.
     #[serde(default, skip_serializing_if = "super::is_zero")]
     pub search_bytes: u64,
+}
+
+impl Manifest {
+    /// How many posts the home list holds: the published ones but the unlisted.
+    pub fn listed_count(&self) -> usize {
+        self.post_count.saturating_sub(self.unlisted)
+    }
 }
 
 /// The site settings a reader sees, as given in `site.toml`.

@@ -39,6 +39,7 @@ fn prefix(taxonomy: Taxonomy) -> &'static str {
     match taxonomy {
         Taxonomy::Tags => "tag:",
         Taxonomy::Categories => "category:",
+        Taxonomy::Authors => "author:",
     }
 }
 
@@ -131,6 +132,13 @@ mod tests {
             ("category: tagline".into(), vec![])
         );
         assert_eq!(split("boat"), ("boat".into(), vec![]));
+        assert_eq!(
+            split("author:\"Sok Dara\" ferry"),
+            (
+                "ferry".to_string(),
+                vec![filter(Taxonomy::Authors, "Sok Dara")]
+            )
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The line under a post title: date, update, reading time, then its categories and tags.
+//! The line under a post title: its authors, date, update, reading time, then its categories and
+//! tags.
 
 use crate::app::address::href;
 use crate::markdown::reading_label;
@@ -20,7 +21,7 @@ pub fn PostMeta(post: PostSummary) -> impl IntoView {
     let date = post.date.clone().map(|d| {
         view! { <time datetime=d.clone()>{human_date(&d)}</time> {after_date} }
     });
-    let authors = (!post.authors.is_empty()).then(|| format!("By {} · ", post.authors.join(", ")));
+    let authors = byline(&post);
     let terms = [Taxonomy::Categories, Taxonomy::Tags].map(|taxonomy| terms(&post, taxonomy));
     view! {
         <div class="post-meta">
@@ -33,6 +34,28 @@ pub fn PostMeta(post: PostSummary) -> impl IntoView {
             {terms}
         </div>
     }
+}
+
+/// `By Dara, Sok · `, each name a link to the author's posts; nothing when it names nobody.
+fn byline(post: &PostSummary) -> Option<impl IntoView> {
+    (!post.authors.is_empty()).then(|| {
+        let names = post
+            .authors
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let route = Route::Term {
+                    taxonomy: Taxonomy::Authors,
+                    term: name,
+                    page: 1,
+                };
+                let sep = if i > 0 { ", " } else { "" };
+                let (link, name) = (href(&route), name.clone());
+                view! { {sep} <A href=link attr:class="author">{name}</A> }
+            })
+            .collect_view();
+        view! { "By " {names} " · " }
+    })
 }
 
 /// The post's terms of one taxonomy, each a link to its list; nothing when it has none.

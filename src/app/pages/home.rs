@@ -23,7 +23,7 @@ pub fn Home() -> impl IntoView {
             .get("n")
             .map_or(Some(1), |n| n.parse::<usize>().ok());
         let manifest = data.manifest.clone();
-        let pages = page_count(manifest.post_count, manifest.site.posts_per_page);
+        let pages = page_count(manifest.listed_count(), manifest.site.posts_per_page);
         match page {
             Some(page) if (1..=pages).contains(&page) => {
                 let file = Route::Home { page }

@@ -1,0 +1,79 @@
+// Author archives: a post's byline links each of its authors to a page listing their posts
+// (`/authors/<name>/`), in the app and in the page built for readers without JavaScript; the
+// authors page lists every author with their number of posts. An author's e-mail is never
+// published. A small site of our own is built with the release shell.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { dist, serveBuilt, openPage, appReady, prerendered } from './harness.mjs';
+
+let browser;
+let site;
+let work;
+let stop;
+
+before(async () => {
+  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('no release build in dist/: run trunk build --release --offline');
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldnotes-authors-'));
+  const content = path.join(work, 'content');
+  fs.mkdirSync(content);
+  fs.writeFileSync(path.join(content, 'site.toml'), 'title = "Two voices"\n');
+  const post = (slug, title, date, author) => fs.writeFileSync(path.join(content, `${slug}.md`),
+    `---\ntitle: ${title}\ndate: ${date}\n${author}---\nThe text of ${title.toLowerCase()}.\n`);
+  post('ferry', 'The ferry at dawn', '2025-06-01', 'author:\n  name: Sok Dara\n  email: dara@example.org\n');
+  post('market', 'Market prices', '2025-05-01', 'authors: [Mara, Sok Dara]\n');
+  post('rain', 'Rain on the roof', '2025-04-01', 'author: Mara\n');
+  post('unsigned', 'An unsigned note', '2025-03-01', '');
+  ({ site, browser, close: stop } = await serveBuilt(content, path.join(work, 'site')));
+});
+
+after(async () => {
+  await stop?.();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+const titles = (page) => page.locator('main .post-list > li h2').allTextContents();
+
+test('a byline leads to the author\'s posts, and the authors page to each author', async () => {
+  const { page, problems, close } = await openPage(browser);
+  try {
+    await page.goto(site.url + '/posts/market/');
+    await appReady(page);
+    const byline = page.locator('main .post-meta a.author');
+    await byline.first().waitFor();
+    assert.deepEqual(await byline.allTextContents(), ['Mara', 'Sok Dara']);
+    await byline.nth(1).click();
+    await page.waitForURL(site.url + '/authors/Sok%20Dara/');
+    await page.locator('main .post-list > li').first().waitFor();
+    assert.equal(await page.locator('main h1').textContent(), 'Posts by Sok Dara');
+    assert.deepEqual(await titles(page), ['The ferry at dawn', 'Market prices']);
+
+    // Loaded directly, and as built for readers without JavaScript.
+    await page.goto(site.url + '/authors/Mara/');
+    await appReady(page);
+    await page.locator('main .post-list > li').first().waitFor();
+    assert.deepEqual(await titles(page), ['Market prices', 'Rain on the roof']);
+    const built = prerendered(path.join(work, 'site'), '/authors/Mara/');
+    assert.ok(built.includes('Rain on the roof') && !built.includes('The ferry at dawn'), built);
+
+    await page.goto(site.url + '/authors/');
+    await appReady(page);
+    const authors = page.locator('main a.author');
+    await authors.first().waitFor();
+    assert.deepEqual(await authors.allTextContents(), ['Mara', 'Sok Dara']);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('no file of the built site holds an author\'s e-mail', () => {
+  const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]);
+  for (const file of walk(path.join(work, 'site'))) {
+    if (file.endsWith('.br') || file.endsWith('.gz')) continue;
+    assert.ok(!fs.readFileSync(file, 'latin1').includes('dara@example.org'), file);
+  }
+});
