@@ -1,7 +1,8 @@
 // Author archives: a post's byline links each of its authors to a page listing their posts
 // (`/authors/<name>/`), in the app and in the page built for readers without JavaScript; the
 // authors page lists every author with their number of posts. An author's e-mail is never
-// published. A small site of our own is built with the release shell.
+// published. An unlisted post is in no list, but opens at its address, asking search engines
+// not to list it. A small site of our own is built with the release shell.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -26,6 +27,7 @@ before(async () => {
   post('market', 'Market prices', '2025-05-01', 'authors: [Mara, Sok Dara]\n');
   post('rain', 'Rain on the roof', '2025-04-01', 'author: Mara\n');
   post('unsigned', 'An unsigned note', '2025-03-01', '');
+  post('quiet-walk', 'A quiet walk', '2025-07-01', 'author: Sok Dara\nunlisted: true\n');
   ({ site, browser, close: stop } = await serveBuilt(content, path.join(work, 'site')));
 });
 
@@ -63,6 +65,34 @@ test('a byline leads to the author\'s posts, and the authors page to each author
     const authors = page.locator('main a.author');
     await authors.first().waitFor();
     assert.deepEqual(await authors.allTextContents(), ['Mara', 'Sok Dara']);
+    assert.deepEqual(await page.locator('main .count').allTextContents(), ['2 posts', '2 posts']);
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
+
+test('an unlisted post is in no list, and opens at its address marked noindex', async () => {
+  const { page, problems, close } = await openPage(browser);
+  try {
+    await page.goto(site.url + '/');
+    await appReady(page);
+    await page.locator('main .post-list > li').first().waitFor();
+    assert.deepEqual(await titles(page), ['The ferry at dawn', 'Market prices', 'Rain on the roof', 'An unsigned note']);
+    const robots = () => page.locator('head meta[name="robots"]').count();
+    assert.equal(await robots(), 0);
+    await page.goto(site.url + '/posts/quiet-walk/');
+    await appReady(page);
+    await page.locator('main h1', { hasText: 'A quiet walk' }).waitFor();
+    assert.equal(await page.locator('head meta[name="robots"]').getAttribute('content'), 'noindex');
+    // No neighbours: it is not in the list they come from.
+    assert.equal(await page.locator('main a[rel="next"], main a[rel="prev"]').count(), 0);
+    // Leaving it, the next page is indexable again.
+    await page.locator('main .post-meta a.author').first().click();
+    await page.waitForURL(site.url + '/authors/Sok%20Dara/');
+    await page.locator('main .post-list > li').first().waitFor();
+    assert.equal(await robots(), 0);
+    assert.ok(!(await titles(page)).includes('A quiet walk'));
     assert.deepEqual(problems, []);
   } finally {
     await close();
