@@ -361,7 +361,8 @@ fn a_password_protected_post_is_imported_protected_and_never_published_in_clear(
     fs::write(&export, protected_export()).unwrap();
     let content = tmp.path().join("content");
     fs::create_dir_all(&content).unwrap();
-    fs::write(content.join("passwords.toml"), "earlier = \"kept\"\n").unwrap();
+    let own = "# my own note\nearlier = \"kept\"\n# the walk's is mine\nhidden = \"changed-by-me\"";
+    fs::write(content.join("passwords.toml"), own).unwrap();
     fs::write(content.join(".gitignore"), "node_modules").unwrap();
     let report = import_report(&export, &content, None);
     for line in [
@@ -396,8 +397,8 @@ fn a_password_protected_post_is_imported_protected_and_never_published_in_clear(
         toml::from_str(&String::from_utf8_lossy(&written["passwords.toml"])).unwrap();
     assert_eq!(
         passwords["hidden"].as_str(),
-        Some(PASSWORD),
-        "written as it is"
+        Some("changed-by-me"),
+        "a password the file already holds is the author's"
     );
     assert_eq!(
         passwords["earlier"].as_str(),
@@ -405,6 +406,25 @@ fn a_password_protected_post_is_imported_protected_and_never_published_in_clear(
         "the folder's own kept"
     );
     assert_eq!(passwords.len(), 2, "only the published post's password");
+    let text = String::from_utf8_lossy(&written["passwords.toml"]);
+    assert!(
+        text.starts_with(own),
+        "the file's own text, comments and all: {text}"
+    );
+    // Into an empty folder, the export's password is written as it is.
+    let fresh = tmp.path().join("fresh");
+    fs::create_dir_all(&fresh).unwrap();
+    import_report(&export, &fresh, None);
+    let passwords: toml::Table =
+        toml::from_str(&fs::read_to_string(fresh.join("passwords.toml")).unwrap()).unwrap();
+    assert_eq!(
+        passwords["hidden"].as_str(),
+        Some(PASSWORD),
+        "written as it is"
+    );
+    assert!(fs::read_to_string(fresh.join("passwords.toml"))
+        .unwrap()
+        .starts_with("# The passwords of protected posts"));
     assert_eq!(
         String::from_utf8_lossy(&written[".gitignore"]),
         "node_modules\npasswords.toml\n"
@@ -419,8 +439,9 @@ fn a_password_protected_post_is_imported_protected_and_never_published_in_clear(
         assert!(text.contains("\ndraft: true\n"), "{file}:\n{text}");
     }
 
+    // Built from the folder the export was imported into alone, with WordPress's password.
     let dist = tmp.path().join("dist");
-    let summary = common::build_to(&content, &dist.join("data")).unwrap_or_else(|p| panic!("{p}"));
+    let summary = common::build_to(&fresh, &dist.join("data")).unwrap_or_else(|p| panic!("{p}"));
     assert_eq!(summary.posts, 2, "the open post and the sealed one");
     common::write_shell(&dist);
     builder::write_stubs(&dist, &builder::StubOptions::default()).unwrap();

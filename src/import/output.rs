@@ -243,9 +243,11 @@ const PASSWORDS_HEADER: &str =
 # build without this file (a fresh clone) stops rather than publish one in clear; give the\n\
 # passwords there through password_env instead.\n";
 
-/// The protected posts' passwords, added to the content folder's `passwords.toml` (entries of
-/// other posts kept), and `passwords.toml` listed in its `.gitignore`; returns the files staged,
-/// which merge with the folder's own. Nothing when there is no protected post.
+/// The protected posts' passwords, added to the content folder's `passwords.toml`, and
+/// `passwords.toml` listed in its `.gitignore`; returns the files staged, which merge with the
+/// folder's own. The file's own text stays as written, comments and all: a post it already names
+/// keeps the password it has there (the author may have changed it since), and the others are
+/// added at its end. Nothing when there is no protected post.
 fn stage_passwords(
     content: &Path,
     passwords: BTreeMap<String, String>,
@@ -255,16 +257,23 @@ fn stage_passwords(
         return Ok(Vec::new());
     }
     let file = content.join(crate::builder::PASSWORDS_FILE);
-    let mut table = match std::fs::read_to_string(&file) {
-        Ok(text) => toml::from_str::<toml::Table>(&text).with_context(|| {
+    let own = std::fs::read_to_string(&file).ok();
+    let table = match &own {
+        Some(text) => toml::from_str::<toml::Table>(text).with_context(|| {
             format!("{} is not valid TOML; nothing was written", file.display())
         })?,
-        Err(_) => toml::Table::new(),
+        None => toml::Table::new(),
     };
-    for (slug, password) in passwords {
-        table.insert(slug, toml::Value::String(password));
+    let added: toml::Table = passwords
+        .into_iter()
+        .filter(|(slug, _)| !table.contains_key(slug))
+        .map(|(slug, password)| (slug, toml::Value::String(password)))
+        .collect();
+    let mut text = own.unwrap_or_else(|| PASSWORDS_HEADER.to_string());
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
     }
-    let text = format!("{PASSWORDS_HEADER}{}", toml::to_string(&table)?);
+    text.push_str(&toml::to_string(&added)?);
     staging.put(crate::builder::PASSWORDS_FILE.into(), Source::Text(text))?;
     let ignore = std::fs::read_to_string(content.join(".gitignore")).unwrap_or_default();
     let mut merged = vec![PathBuf::from(crate::builder::PASSWORDS_FILE)];
