@@ -31,6 +31,9 @@ pub struct RenderOptions {
     pub media_prefix: String,
     /// The builder's copies of the post's images, by the URL written in the Markdown.
     pub images: BTreeMap<String, ImageRef>,
+    /// Other files of the site the post links to (`[the notes](notes.pdf)`), by the URL written
+    /// in the Markdown: their published copy (`media/notes.3f2a….pdf`), below the media prefix.
+    pub files: BTreeMap<String, String>,
     /// Search terms whose words are marked (`<mark>`) in the text, for a reader arriving from
     /// search results.
     pub highlight: Vec<String>,
@@ -49,6 +52,7 @@ impl RenderOptions {
             base_path,
             origin: String::new(),
             images,
+            files: BTreeMap::new(),
             highlight: Vec::new(),
             withhold_images: false,
         }
@@ -307,7 +311,18 @@ impl<'e> Renderer<'_, 'e> {
 
     /// A link whose URL passed the filter; otherwise its text stays and the link goes.
     fn start_link(&mut self, dest_url: &str, title: &str) {
-        let url = resolve_url(dest_url, self.opts, false);
+        let url = match self.opts.files.get(dest_url) {
+            // A file of the site: its published copy, with the fragment written (`#page=2`).
+            Some(src) => {
+                let fragment = dest_url.find('#').map_or("", |i| &dest_url[i..]);
+                let opts = self.opts;
+                Some(format!(
+                    "{}{}{src}{fragment}",
+                    opts.origin, opts.media_prefix
+                ))
+            }
+            None => resolve_url(dest_url, self.opts, false),
+        };
         self.open_links.push(url.is_some());
         let Some(url) = url else { return };
         let mut tag = String::from("<a href=\"");
@@ -862,6 +877,7 @@ mod tests {
                 origin: String::new(),
                 media_prefix: "/data/".into(),
                 images: BTreeMap::new(),
+                files: BTreeMap::new(),
                 highlight: vec![],
                 withhold_images: false,
             },
@@ -924,6 +940,7 @@ mod tests {
                 origin: String::new(),
                 media_prefix: "/blog/data/".into(),
                 images: BTreeMap::new(),
+                files: BTreeMap::new(),
                 highlight: vec![],
                 withhold_images: false,
             },
@@ -1018,6 +1035,7 @@ mod tests {
                 origin: String::new(),
                 media_prefix: "/data/".into(),
                 images,
+                files: BTreeMap::new(),
                 highlight: vec![],
                 withhold_images: false,
             },

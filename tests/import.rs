@@ -681,3 +681,70 @@ fn mdx_posts_build_as_markdown_with_what_was_dropped_reported() {
         "{warnings:?}"
     );
 }
+
+/// Only the files that published posts and pages show or link to are published: another engine's
+/// settings (which may hold e-mail addresses), a draft's photo and a file nothing links to stay
+/// home; a link to a file of the site goes to its published copy.
+#[test]
+fn only_files_that_posts_use_are_published_and_links_to_them_work() {
+    let boat = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/jekyll/assets/boat.png"),
+    )
+    .unwrap();
+    let dir = common::site_with(&[
+        ("_config.yml", b"title: Old\nemail: owner@private.example\n"),
+        ("blog/authors.yml", b"dara:\n  name: Dara\n  email: dara@private.example\n"),
+        ("blog/notes.pdf", b"%PDF-1.4 notes"),
+        ("blog/locked.pdf", b"%PDF-1.4 locked"),
+        ("blog/unused.pdf", b"%PDF-1.4 unused"),
+        ("blog/boat.png", &boat),
+        ("blog/draft-boat.png", &boat[..]),
+        (
+            "blog/2025-01-01-open.md",
+            b"---\ntitle: Open\n---\nRead [the notes](notes.pdf#page=2), [again](/blog/notes.pdf) and ![A boat](boat.png).\n",
+        ),
+        (
+            "blog/2025-01-02-draft.md",
+            b"---\ntitle: Draft\ndraft: true\n---\n![A boat, again](draft-boat.png) [locked](locked.pdf)\n",
+        ),
+        (
+            "blog/2025-01-03-locked.md",
+            b"---\ntitle: Locked\npassword: pw\n---\nSee [the locked notes](locked.pdf).\n",
+        ),
+    ]);
+    let site = builder::load_site(&options(dir.path().to_path_buf())).unwrap();
+    let open = post(&site, "open");
+    let html = open.html.as_str();
+    let pdf = site
+        .media
+        .keys()
+        .find(|k| k.starts_with("media/notes."))
+        .expect("the linked file is published");
+    assert!(
+        html.contains(&format!("<a href=\"/data/{pdf}#page=2\">the notes</a>"))
+            && html.contains(&format!("<a href=\"/data/{pdf}\">again</a>")),
+        "{html}"
+    );
+    assert!(site.media.keys().any(|k| k.starts_with("media/boat")));
+    for (path, bytes) in &site.media {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.contains("private.example"),
+            "{path} publishes an e-mail"
+        );
+        assert!(
+            !path.contains("unused") && !path.contains("locked") && !path.contains("draft-boat"),
+            "{path} is published"
+        );
+    }
+    // The settings files, the unused PDF, the draft's photo (the draft is left out) and the
+    // protected post's PDF.
+    assert_eq!(site.skipped.unused_files, 5);
+    assert!(
+        warnings_of(&site)
+            .iter()
+            .any(|w| w.contains("1 file(s) this protected post links to are not published")),
+        "{:?}",
+        warnings_of(&site)
+    );
+}

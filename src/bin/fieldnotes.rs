@@ -618,6 +618,7 @@ output folder only once complete, other commands replace each file only once it 
             (skipped.scheduled, "scheduled"),
             (skipped.expired, "expired"),
             (skipped.not_posts, "not posts"),
+            (skipped.unused_files, "files no post uses"),
         ] {
             if n > 0 {
                 parts.push(format!("{n} {what}"));

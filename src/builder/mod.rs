@@ -119,6 +119,9 @@ pub struct Skipped {
     /// Files that are clearly not posts (a template or section page with no title), skipped with
     /// a warning.
     pub not_posts: usize,
+    /// Files of the content folder that no published post or page shows or links to: not
+    /// published.
+    pub unused_files: usize,
 }
 
 /// A parsed, validated site, before it is written.

@@ -14,7 +14,7 @@ use super::{mdx, shortcodes};
 use crate::markdown::{self, Analysis, RenderOptions};
 use crate::model::{format_label, Cover, ImageRef, Post, PostSummary, SeriesRef, POST_FORMATS};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -39,6 +39,9 @@ pub struct LoadedPost {
     pub password: Option<String>,
     /// The files of a protected post's photos, which it does not publish.
     pub withheld: Vec<String>,
+    /// The files of the content folder it shows or links to, by their published name (an
+    /// [`Asset`]'s `image.src`): only files some published post or page uses are published.
+    pub uses: BTreeSet<String>,
 }
 
 /// What every post needs to know about the site while it is read.
@@ -58,10 +61,11 @@ impl PostContext<'_> {
     fn render(
         &self,
         body: &str,
-        images: &BTreeMap<String, ImageRef>,
+        (images, files): (&BTreeMap<String, ImageRef>, &BTreeMap<String, String>),
         protected: bool,
     ) -> markdown::Rendered {
         let mut opts = RenderOptions::for_site(self.base_path, images.clone());
+        opts.files = files.clone();
         opts.withhold_images = protected;
         markdown::render(body, &opts)
     }
@@ -235,11 +239,12 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
     let media = PostMedia::new(path, &folder, ctx.assets);
     let images = media.images(&analysis, &place, &mut warnings);
     let cover = media.cover(front.cover.as_ref(), &mut warnings);
+    let files = media.files(&analysis, password.is_some(), &mut warnings);
     let post_links = post_links(&analysis, &place);
     let summary = summary_of(&front, &body, &analysis);
     let in_drafts_folder = relative.components().any(|c| c.as_os_str() == "_drafts");
     // Rendered once, here: the app, the route pages and the feeds all start from this HTML.
-    let rendered = ctx.render(&body, &images, password.is_some());
+    let rendered = ctx.render(&body, (&images, &files), password.is_some());
     let mut post = Post {
         summary: PostSummary {
             slug,
@@ -274,6 +279,13 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
         sealed: None,
     };
     let withheld = withhold_photos(path, &mut post, password.is_some(), &mut warnings);
+    let uses = post
+        .images
+        .values()
+        .chain(post.summary.cover.as_ref().map(|c| &c.image))
+        .map(|image| image.src.clone())
+        .chain(files.into_values())
+        .collect();
     Ok(LoadedPost {
         path: path.to_path_buf(),
         post,
@@ -287,6 +299,7 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
         warnings,
         password,
         withheld,
+        uses,
     })
 }
 
@@ -730,6 +743,42 @@ impl<'a> PostMedia<'a> {
             );
         }
         images
+    }
+
+    /// The files of the site the body links to (`[the notes](notes.pdf)`, `[full size](a.jpg)`),
+    /// by the URL written: their published name. A link that is no file of the site (another
+    /// post, a page, another site) is not one. A protected post links to none: its files would be
+    /// published in clear, so its links to them are left as written, with a warning.
+    fn files(
+        &self,
+        analysis: &Analysis,
+        protected: bool,
+        warnings: &mut Vec<Problem>,
+    ) -> BTreeMap<String, String> {
+        let mut files = BTreeMap::new();
+        for (url, _) in &analysis.links {
+            if url.starts_with('#') || url.starts_with("/posts/") {
+                continue;
+            }
+            if let Resolved::Found(asset) = resolve_asset(url, self.folder, self.assets) {
+                files.insert(url.clone(), asset.image.src.clone());
+            }
+        }
+        if protected && !files.is_empty() {
+            warnings.push(
+                Problem::new(
+                    self.path,
+                    format!(
+                        "{} file(s) this protected post links to are not published",
+                        files.len()
+                    ),
+                    "files cannot be protected yet; link to them from a post that may be public",
+                )
+                .warning(),
+            );
+            files.clear();
+        }
+        files
     }
 
     /// The cover named in the front matter (`(src, alt)`), when it is a file of the site.

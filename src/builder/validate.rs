@@ -68,11 +68,8 @@ pub fn validate(
         .filter(|(_, a)| a.had_gps)
         .map(|(path, _)| path.clone())
         .collect();
-    let mut media = collected
-        .assets
-        .into_values()
-        .flat_map(|a| a.files)
-        .collect();
+    let (mut media, unused) = used_media(collected.assets, posts.iter().chain(&pages));
+    skipped.unused_files = unused;
     // Last, once comments are threaded: nothing after this sees a protected post's text.
     protect::seal_all(&mut posts, &pages, &mut comments, &mut media);
     Ok(Site {
@@ -85,6 +82,29 @@ pub fn validate(
         located,
         warnings,
     })
+}
+
+/// The files of the assets some published post or page shows or links to; and how many files of
+/// the content folder none uses, which are not published: a settings file of another engine
+/// (`_config.yml`, `authors.yml`, `hugo.toml`, which may hold e-mail addresses), a draft's photo,
+/// a file nothing links to (its published name is a hash no one could guess).
+fn used_media<'a>(
+    assets: BTreeMap<String, super::assets::Asset>,
+    published: impl Iterator<Item = &'a LoadedPost>,
+) -> (BTreeMap<String, Vec<u8>>, usize) {
+    let used: HashSet<&str> = published
+        .flat_map(|p| p.uses.iter().map(String::as_str))
+        .collect();
+    let mut unused = 0;
+    let mut media = BTreeMap::new();
+    for asset in assets.into_values() {
+        if used.contains(asset.image.src.as_str()) {
+            media.extend(asset.files);
+        } else {
+            unused += 1;
+        }
+    }
+    (media, unused)
 }
 
 /// The posts that were read, and how many files were clearly not posts (skipped with a warning);
