@@ -684,7 +684,8 @@ fn mdx_posts_build_as_markdown_with_what_was_dropped_reported() {
 
 /// Only the files that published posts and pages show or link to are published: another engine's
 /// settings (which may hold e-mail addresses), a draft's photo and a file nothing links to stay
-/// home; a link to a file of the site goes to its published copy.
+/// home; a link to a file of the site goes to its published copy. Docusaurus's `authors.yml`
+/// gives the authors' names.
 #[test]
 fn only_files_that_posts_use_are_published_and_links_to_them_work() {
     let boat = std::fs::read(
@@ -701,7 +702,7 @@ fn only_files_that_posts_use_are_published_and_links_to_them_work() {
         ("blog/draft-boat.png", &boat[..]),
         (
             "blog/2025-01-01-open.md",
-            b"---\ntitle: Open\n---\nRead [the notes](notes.pdf#page=2), [again](/blog/notes.pdf) and ![A boat](boat.png).\n",
+            b"---\ntitle: Open\nauthors: [dara, Guest]\n---\nRead [the notes](notes.pdf#page=2), [again](/blog/notes.pdf) and ![A boat](boat.png).\n",
         ),
         (
             "blog/2025-01-02-draft.md",
@@ -714,6 +715,8 @@ fn only_files_that_posts_use_are_published_and_links_to_them_work() {
     ]);
     let site = builder::load_site(&options(dir.path().to_path_buf())).unwrap();
     let open = post(&site, "open");
+    // Docusaurus's authors.yml names the author the post names by key; only the name is read.
+    assert_eq!(open.summary.authors, ["Dara", "Guest"]);
     let html = open.html.as_str();
     let pdf = site
         .media

@@ -32,6 +32,9 @@ pub struct Collected {
     pub warnings: Vec<Problem>,
     /// The passwords of protected posts from `passwords.toml`, by slug ([`super::protect`]).
     pub passwords: BTreeMap<String, String>,
+    /// Authors' names by the key posts name them with, from Docusaurus's `authors.yml` files
+    /// (`dara: {name: Dara Sok, …}`; `authors: [dara]` in a post is then "Dara Sok").
+    pub author_names: BTreeMap<String, String>,
 }
 
 impl Collected {
@@ -85,6 +88,8 @@ pub fn collect(opts: &BuildOptions) -> Collected {
         problems.push(problem);
         BTreeMap::new()
     });
+    let mut warnings = Vec::new();
+    let author_names = author_names(&other_files, &mut warnings);
     let cache = opts.image_cache.as_ref().map(super::images::Cache::new);
     let loaded = assets::load(content, &other_files, cache.as_ref(), &keep);
     problems.extend(loaded.problems);
@@ -95,9 +100,42 @@ pub fn collect(opts: &BuildOptions) -> Collected {
         comment_files,
         assets: loaded.assets,
         problems,
-        warnings: loaded.warnings,
+        warnings: warnings.into_iter().chain(loaded.warnings).collect(),
         passwords,
+        author_names,
     }
+}
+
+/// The authors' names of every `authors.yml` (or `.yaml`) file, the file Docusaurus blogs keep
+/// them in: a map of keys to `{name, title, url, image_url, email, …}`, of which only the name is
+/// read. A file that cannot be read is a warning; the posts then show the keys.
+fn author_names(files: &[PathBuf], warnings: &mut Vec<Problem>) -> BTreeMap<String, String> {
+    let mut names = BTreeMap::new();
+    let is_authors = |p: &&PathBuf| {
+        p.file_name()
+            .is_some_and(|n| n == "authors.yml" || n == "authors.yaml")
+    };
+    for path in files.iter().filter(is_authors) {
+        let read = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                serde_saphyr::from_str::<serde_json::Value>(&text).map_err(|e| e.to_string())
+            });
+        match read {
+            Ok(serde_json::Value::Object(map)) => {
+                for (key, value) in map {
+                    if let Some(name) = value.get("name").and_then(|n| n.as_str()) {
+                        names.insert(key, name.to_string());
+                    }
+                }
+            }
+            Ok(_) => {}
+            Err(e) => warnings.push(
+                Problem::new(path, format!("cannot read the authors' names: {e}"), "").warning(),
+            ),
+        }
+    }
+    names
 }
 
 /// Markdown files that are posts: `.md`, `.markdown` and `.mdx` ([`super::mdx`]), but not

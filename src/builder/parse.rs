@@ -54,6 +54,8 @@ struct PostContext<'a> {
     base_path: &'a str,
     /// Passwords of protected posts, by slug (`passwords.toml`).
     passwords: &'a BTreeMap<String, String>,
+    /// Authors' names by key (Docusaurus's `authors.yml`).
+    author_names: &'a BTreeMap<String, String>,
 }
 
 impl PostContext<'_> {
@@ -88,6 +90,7 @@ pub fn parse_all(
         permalink: collected.permalink.as_ref(),
         base_path: collected.base_path(),
         passwords: &collected.passwords,
+        author_names: &collected.author_names,
     };
     let bar = progress_bar(progress, collected.post_files.len());
     let loaded = collected
@@ -150,6 +153,7 @@ pub fn parse_all_cached(
         permalink: collected.permalink.as_ref(),
         base_path: collected.base_path(),
         passwords: &collected.passwords,
+        author_names: &collected.author_names,
     };
     let context = context_key(&ctx);
     if context != cache.context {
@@ -198,6 +202,7 @@ fn context_key(ctx: &PostContext) -> u64 {
     ctx.base_path.hash(&mut hasher);
     format!("{:?}", ctx.permalink).hash(&mut hasher);
     ctx.passwords.hash(&mut hasher);
+    ctx.author_names.hash(&mut hasher);
     for (path, asset) in ctx.assets {
         path.hash(&mut hasher);
         serde_json::to_string(&asset.image)
@@ -253,7 +258,11 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
             updated: dates.updated.map(|u| u.date),
             tags: without_repeats(&front.tags),
             categories: without_repeats(&front.categories),
-            authors: front.authors.clone(),
+            authors: front
+                .authors
+                .iter()
+                .map(|a| ctx.author_names.get(a).unwrap_or(a).clone())
+                .collect(),
             series: front
                 .series
                 .clone()
