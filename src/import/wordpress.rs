@@ -350,12 +350,17 @@ fn permalink_aliases(link: &str) -> Vec<String> {
 }
 
 /// The display name of the item's author, else their login; none when the item names nobody.
+/// A login is read without the stray `<`/`>` a hand-edited export may leave around it (the
+/// theme unit test export has `<dc:creator>>themereviewteam</dc:creator>`).
 fn author_of(item: &Item, ctx: &Context) -> Option<String> {
+    let login = item
+        .creator
+        .trim_matches(|c: char| c.is_whitespace() || c == '<' || c == '>');
     ctx.channel
         .authors
-        .get(&item.creator)
+        .get(login)
         .cloned()
-        .or_else(|| Some(item.creator.clone()).filter(|c| !c.is_empty()))
+        .or_else(|| Some(login.to_string()).filter(|c| !c.is_empty()))
 }
 
 /// Whatever WordPress's status, a password means the author never meant the text for everyone:
