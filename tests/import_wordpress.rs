@@ -350,10 +350,10 @@ fn protected_export() -> String {
     )
 }
 
-/// A published post WordPress protects with a password is imported protected, its password in
-/// `passwords.toml` (merged with the folder's, and listed in `.gitignore`), never in the post; a
-/// protected page or unpublished post is imported as a draft. Built, nothing of them is readable
-/// but the sealed post, with its password.
+/// A published post or page WordPress protects with a password is imported protected, its
+/// password in `passwords.toml` (merged with the folder's, and listed in `.gitignore`), never in
+/// the post; an unpublished protected post is imported as a draft. Built, nothing of them is
+/// readable but the sealed post and page, with their passwords.
 #[test]
 fn a_password_protected_post_is_imported_protected_and_never_published_in_clear() {
     let tmp = tempfile::tempdir().unwrap();
@@ -369,7 +369,7 @@ fn a_password_protected_post_is_imported_protected_and_never_published_in_clear(
         "posts: 1 published",
         "posts: 1 protected by a password (published sealed;",
         "posts: 1 protected by a password (imported as drafts)",
-        "pages: 1 protected by a password (imported as drafts)",
+        "pages: 1 protected by a password (published sealed;",
         import::PROTECTED_WARNING,
         import::PROTECTED_NOTE,
     ] {
@@ -377,12 +377,12 @@ fn a_password_protected_post_is_imported_protected_and_never_published_in_clear(
     }
     assert_eq!(
         report.matches(import::PROTECTED_WARNING).count(),
-        2,
+        1,
         "{report}"
     );
     assert_eq!(
         report.matches(import::PROTECTED_NOTE).count(),
-        1,
+        2,
         "{report}"
     );
     let written = snapshot(&content);
@@ -405,7 +405,16 @@ fn a_password_protected_post_is_imported_protected_and_never_published_in_clear(
         Some("kept"),
         "the folder's own kept"
     );
-    assert_eq!(passwords.len(), 2, "only the published post's password");
+    assert_eq!(
+        passwords["family"].as_str(),
+        Some("kept-out-4"),
+        "the published page's"
+    );
+    assert_eq!(
+        passwords.len(),
+        3,
+        "only the published post's and page's passwords"
+    );
     let text = String::from_utf8_lossy(&written["passwords.toml"]);
     assert!(
         text.starts_with(own),
@@ -429,15 +438,15 @@ fn a_password_protected_post_is_imported_protected_and_never_published_in_clear(
         String::from_utf8_lossy(&written[".gitignore"]),
         "node_modules\npasswords.toml\n"
     );
-    let hidden = String::from_utf8_lossy(&written["posts/hidden/index.md"]);
-    assert!(
-        hidden.contains("\nprotected: true\n") && !hidden.contains("draft"),
-        "{hidden}"
-    );
-    for file in ["posts/later/index.md", "pages/family.md"] {
+    for file in ["posts/hidden/index.md", "pages/family.md"] {
         let text = String::from_utf8_lossy(&written[file]);
-        assert!(text.contains("\ndraft: true\n"), "{file}:\n{text}");
+        assert!(
+            text.contains("\nprotected: true\n") && !text.contains("draft"),
+            "{file}:\n{text}"
+        );
     }
+    let later = String::from_utf8_lossy(&written["posts/later/index.md"]);
+    assert!(later.contains("\ndraft: true\n"), "{later}");
 
     // Built from the folder the export was imported into alone, with WordPress's password.
     let dist = tmp.path().join("dist");
@@ -459,11 +468,21 @@ fn a_password_protected_post_is_imported_protected_and_never_published_in_clear(
         for secret in ["secret-", "kept-out"] {
             assert!(!text.contains(secret), "{path} publishes {secret}…");
         }
-        assert!(
-            !path.contains("family") && !path.contains("later"),
-            "{path} is published"
-        );
+        assert!(!path.contains("later"), "{path} is published");
     }
+    // The sealed page opens with its own password, its comment with it.
+    let page_file = published
+        .keys()
+        .find(|p| p.starts_with("data/pages/family."))
+        .expect("the protected page is published, sealed");
+    let page: fieldnotes::model::Page = serde_json::from_slice(&published[page_file]).unwrap();
+    let opened =
+        builder::open_sealed(page.sealed.as_ref().unwrap(), "family", "kept-out-4").unwrap();
+    assert!(opened.html.as_str().contains("secret-body-4"));
+    assert!(opened.comments.unwrap().comments[0]
+        .html
+        .as_str()
+        .contains("secret-comment-4"));
     // The sealed post opens with the password WordPress had, its comment with it.
     let post_file = published
         .keys()

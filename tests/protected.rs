@@ -48,7 +48,7 @@ fn content() -> tempfile::TempDir {
         "---\ntitle: Third locked day\ndate: 2025-03-04\nprotected: true\n---\nKept by the passwords file.\n";
     let open = "---\ntitle: An open day\ndate: 2025-03-01\ntags: [river]\n---\nAnyone may read this, and [the quiet village](/posts/locked).\n";
     let comment = "---\nid: one\npost: locked\nauthor: Dara\ndate: 2025-03-05T08:00:00+07:00\n---\nThank you for keeping this quiet.\n";
-    let page = "---\ntitle: Secret page\npassword: pw\nlayout: page\n---\nA page that must not be published.\n";
+    let page = "---\ntitle: Secret page\npassword: pw\nlayout: page\n---\nA page that must not be published in clear.\n";
     let dir = site_with(&[
         ("locked.md", locked.as_bytes()),
         ("env.md", env.as_bytes()),
@@ -184,10 +184,26 @@ fn no_published_file_holds_a_word_of_a_protected_post() {
     assert!(summary.warnings.iter().any(|w| w
         .message
         .contains("photo(s) of this protected post are not published")));
-    assert!(summary
-        .warnings
-        .iter()
-        .any(|w| w.message.contains("pages cannot be protected")));
+    // A protected page is published sealed, at its address, and opens with its password.
+    let page_file = files
+        .keys()
+        .find(|f| f.starts_with("data/pages/secret."))
+        .expect("the protected page is published");
+    let page: fieldnotes::model::Page = serde_json::from_slice(&files[page_file]).unwrap();
+    let opened = builder::open_sealed(page.sealed.as_ref().unwrap(), "secret", "pw").unwrap();
+    assert!(opened
+        .html
+        .as_str()
+        .contains("must not be published in clear"));
+    assert!(matches!(
+        builder::open_sealed(page.sealed.as_ref().unwrap(), "secret", "wrong"),
+        Err(OpenError::WrongPassword)
+    ));
+    let route = String::from_utf8_lossy(&files["secret/index.html"]).into_owned();
+    assert!(
+        route.contains("Secret page") && route.contains("protected with a password"),
+        "{route}"
+    );
     // What stays public: the title, the date, the tags, on the cards and the post's page.
     let home = String::from_utf8_lossy(&files["index.html"]).into_owned();
     assert!(

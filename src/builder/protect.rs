@@ -235,21 +235,21 @@ pub fn withheld_files(post: &Post) -> Vec<String> {
         .collect()
 }
 
-/// Seals the protected posts among `posts`, each with its comments (taken out of `comments`), and
+/// Seals the protected posts and pages, each with its comments (taken out of `comments`), and
 /// leaves out of `media` the files of their photos that no published post or page shows.
 pub fn seal_all(
     posts: &mut [LoadedPost],
-    pages: &[LoadedPost],
+    pages: &mut [LoadedPost],
     comments: &mut BTreeMap<String, CommentThread>,
     media: &mut BTreeMap<String, Vec<u8>>,
 ) {
     let shown: HashSet<String> = posts
         .iter()
-        .chain(pages)
+        .chain(pages.iter())
         .filter(|p| p.password.is_none())
         .flat_map(|p| withheld_files(&p.post))
         .collect();
-    for loaded in posts.iter_mut() {
+    for loaded in posts.iter_mut().chain(pages.iter_mut()) {
         let Some(password) = &loaded.password else {
             continue;
         };
@@ -261,24 +261,6 @@ pub fn seal_all(
             }
         }
     }
-}
-
-/// Pages cannot be protected yet: a page with a password is left out, with a warning.
-pub fn leave_out_protected_pages(pages: &mut Vec<LoadedPost>, warnings: &mut Vec<Problem>) {
-    pages.retain(|page| {
-        if page.password.is_none() {
-            return true;
-        }
-        warnings.push(
-            Problem::new(
-                &page.path,
-                "pages cannot be protected with a password yet: this one is not published",
-                "make it a post (protected posts are sealed), or remove its password to publish it",
-            )
-            .warning(),
-        );
-        false
-    });
 }
 
 /// Files of the content folder that hold a password and that git tracks (so whoever reads the

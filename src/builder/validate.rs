@@ -31,7 +31,6 @@ pub fn validate(
     let (published, mut skipped) = published(opts, posts);
     skipped.not_posts = not_posts;
     let (mut pages, mut posts): (Vec<_>, Vec<_>) = published.into_iter().partition(|p| p.is_page);
-    protect::leave_out_protected_pages(&mut pages, &mut warnings);
     warnings.extend(unique_slugs(&mut posts));
     problems.extend(duplicate_slugs(&posts));
     problems.extend(duplicate_slugs(&pages));
@@ -71,7 +70,7 @@ pub fn validate(
     let (mut media, unused) = used_media(collected.assets, posts.iter().chain(&pages));
     skipped.unused_files = unused;
     // Last, once comments are threaded: nothing after this sees a protected post's text.
-    protect::seal_all(&mut posts, &pages, &mut comments, &mut media);
+    protect::seal_all(&mut posts, &mut pages, &mut comments, &mut media);
     Ok(Site {
         info: collected.info.expect("no problems means the config loaded"),
         posts: posts.into_iter().map(|p| p.post).collect(),
@@ -251,6 +250,7 @@ fn page_of(post: Post) -> Page {
         html: post.html,
         images: post.images,
         comments: None,
+        sealed: post.sealed,
     }
 }
 

@@ -130,11 +130,11 @@ pub enum Status {
     Draft,
     Scheduled,
     Private,
-    /// A published post WordPress protects with a password: published protected (`protected:
-    /// true`, its password in `passwords.toml`), so the builder seals it.
+    /// A published post or page WordPress protects with a password: published protected
+    /// (`protected: true`, its password in `passwords.toml`), so the builder seals it.
     Protected,
-    /// A page, or a post not published, that WordPress protects with a password: imported as a
-    /// draft (pages cannot be protected yet), never published in clear.
+    /// A post or page WordPress did not publish and protects with a password: imported as a
+    /// draft, never published in clear.
     ProtectedDraft,
 }
 
@@ -163,11 +163,11 @@ impl Status {
     }
 }
 
-/// The report's line for a page, or an unpublished post, that WordPress protects with a password.
+/// The report's line for a post or page WordPress did not publish and protects with a password.
 pub const PROTECTED_WARNING: &str = "WordPress protects it with a password: it was imported as a \
-draft (`draft: true`), so its text, summary and comments are not published (pages cannot be \
-protected yet, and a post WordPress did not publish stays unpublished). Publish it only if \
-everything in it may be public. Its password was not copied.";
+draft (`draft: true`), so its text, summary and comments are not published (WordPress had not \
+published it either). To publish it, remove `draft` and add `protected: true` with its password \
+in passwords.toml. Its password was not copied.";
 
 /// The report's line for a published post that WordPress protects with a password.
 pub const PROTECTED_NOTE: &str = "WordPress protects it with a password: it is published \
@@ -364,11 +364,11 @@ fn author_of(item: &Item, ctx: &Context) -> Option<String> {
 }
 
 /// Whatever WordPress's status, a password means the author never meant the text for everyone:
-/// a published post is published protected (with its password), anything else is a draft.
+/// a published post or page is published protected (with its password), anything else is a draft.
 fn protection(item: &Item, status: Status, warnings: &mut Vec<String>) -> (Status, Option<String>) {
     match (item.password.is_empty(), status, item.kind.as_str()) {
         (true, status, _) => (status, None),
-        (false, Status::Published, "post") => {
+        (false, Status::Published, "post" | "page") => {
             warnings.push(PROTECTED_NOTE.into());
             (Status::Protected, Some(item.password.clone()))
         }

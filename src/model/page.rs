@@ -29,6 +29,10 @@ pub struct Page {
     /// comments are shown under it as a post's are.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
+    /// Protected by a password, as a post may be ([`super::Post::sealed`]): its text and comments
+    /// are in here, and `html` only says that it is protected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<super::Sealed>,
 }
 
 /// The file name of a page whose JSON hashes to `hash`, relative to the data folder.

@@ -1,7 +1,8 @@
 // Protected posts in the browser: the title shows and the text asks for the password; a wrong
 // password says so and keeps the field, without a reload; the right one draws the post with its
 // contents and comments; a kept key opens the next post with the same password at once; an altered
-// file is refused; the post stays encrypted in the browser's caches and opens offline. A small site
+// file is refused; the post stays encrypted in the browser's caches and opens offline; a
+// protected standalone page opens the same way. A small site
 // of our own is built with the release shell.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +20,7 @@ const PASSWORD = 'ferry at dawn';
 const SECRET = 'The families by the old well asked us not to write their names.';
 const COMMENT = 'Thank you for keeping this quiet.';
 const WRONG = 'That password is not right. Try again.';
+const PAGE_SECRET = 'The spare key hangs behind the blue door.';
 
 before(async () => {
   if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('no release build in dist/: run trunk build --release --offline');
@@ -34,6 +36,9 @@ before(async () => {
   post('other', 'Another locked day', '2025-03-01', 'password: "another one"\n', 'Behind another password.');
   post('open', 'An open day', '2025-02-01', '', 'Anyone may read this.');
   fs.writeFileSync(path.join(content, 'passwords.toml'), `second = "${PASSWORD}"\n`);
+  fs.mkdirSync(path.join(content, 'pages'));
+  fs.writeFileSync(path.join(content, 'pages', 'rooms.md'),
+    `---\ntitle: The back rooms\npassword: "room key"\n---\n${PAGE_SECRET}\n`);
   fs.writeFileSync(path.join(content, 'comments', 'locked', 'one.md'),
     `---\nid: one\npost: locked\nauthor: Dara\ndate: 2025-03-05T08:00:00+07:00\n---\n${COMMENT}\n`);
   ({ site, browser, close: stop } = await serveBuilt(content, path.join(work, 'site')));
@@ -155,6 +160,26 @@ test('a protected post stays encrypted in the browser and opens offline with its
     assert.deepEqual(problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/.test(p)), []);
   } finally {
     await context.setOffline(false);
+    await close();
+  }
+});
+
+test('a protected page asks for its password at its address and opens with it', async () => {
+  const { page, problems, close } = await openPage(browser);
+  try {
+    const built = prerendered(path.join(work, 'site'), '/rooms/');
+    assert.ok(built.includes('The back rooms') && !built.includes(PAGE_SECRET), built);
+    await page.goto(site.url + '/rooms/');
+    await appReady(page);
+    await page.getByText('This post is protected. Enter the password to read it.').waitFor();
+    assert.equal(await page.locator('article.standalone h1').textContent(), 'The back rooms');
+    assert.ok(!(await page.content()).includes(PAGE_SECRET));
+    await enter(page, 'wrong key');
+    await page.locator('#protected-error', { hasText: WRONG }).waitFor();
+    await enter(page, 'room key');
+    await page.locator('article.standalone', { hasText: PAGE_SECRET }).waitFor();
+    assert.deepEqual(problems, []);
+  } finally {
     await close();
   }
 });

@@ -36,18 +36,30 @@ pub fn StandalonePage() -> impl IntoView {
 fn PageView(site: Arc<SiteData>, page: Arc<Page>) -> impl IntoView {
     let info = &site.manifest.site;
     set_head(&Route::page_head(&page, info), info);
-    let html = page.html.clone();
     let (lang, dir) = (page.lang.clone(), text_direction(&page.lang));
-    // Its comments and the form, as under a post.
-    let published = Published::File(page.comments.clone());
+    // A protected page opens with its password, its comments with it, as a post does; any other
+    // has its comments and the form under it, as a post.
+    let (text, comments) = match page.sealed.clone() {
+        Some(sealed) => {
+            let slug = page.slug.clone();
+            let opener = crate::app::split::protected(site.clone(), slug, sealed, Vec::new());
+            (opener.into_any(), None)
+        }
+        None => {
+            let html = page.html.clone();
+            let published = Published::File(page.comments.clone());
+            let comments = crate::app::split::comments(site.clone(), page.slug.clone(), published);
+            (view! { <Article html/> }.into_any(), Some(comments))
+        }
+    };
     view! {
         <article class="page standalone" lang=lang dir=dir>
             <header>
                 <h1 class="page-title">{page.title.clone()}</h1>
             </header>
-            <Article html/>
+            {text}
         </article>
-        {crate::app::split::comments(site.clone(), page.slug.clone(), published)}
+        {comments}
         <Ready/>
     }
 }
