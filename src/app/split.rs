@@ -135,18 +135,20 @@ pub fn LazyOffline() -> impl IntoView {
     view! { <Lazy what="This page" load=Arc::new(|owner| Box::pin(offline_page(owner)) as Loading)/> }
 }
 
-/// A protected post's password form, then its text (its comments with it).
+/// A protected post's or page's password form, then its text (its comments with it). One body
+/// for both callers, not one copy each.
+#[inline(never)]
 pub fn protected(
     site: Arc<SiteData>,
     slug: String,
     sealed: Sealed,
     highlight: Vec<String>,
-) -> impl IntoView {
+) -> AnyView {
     let load = Arc::new(move |owner| {
         let (site, slug, sealed) = (site.clone(), slug.clone(), sealed.clone());
         Box::pin(protected_post(owner, site, slug, sealed, highlight.clone())) as Loading
     });
-    view! { <Lazy what="The password form" load/> }
+    view! { <Lazy what="The password form" load/> }.into_any()
 }
 
 /// The comments of a post or page, and the form, from wherever its published thread is.
