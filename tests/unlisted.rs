@@ -169,6 +169,17 @@ fn an_unlisted_post_has_its_page_and_is_in_no_list() {
         }
     }
     assert!(lists_checked > 10, "{lists_checked}");
+    // And the only files that name it at all are its own, and the two that hold every post's
+    // summary: the file for saving every post offline and the search results' cards.
+    for (name, text) in files(dist.path()) {
+        if !text.contains("Hidden day") {
+            continue;
+        }
+        let own = name == "posts/hidden/index.html" || name.starts_with("data/posts/hidden.");
+        let every_post =
+            (name.starts_with("data/posts.") && name.ends_with(".json")) || name.contains("/docs/");
+        assert!(own || every_post, "{name} names the unlisted post");
+    }
     // The listed posts are in the same lists and index, which proves the check can fail.
     let everything: String = files(dist.path())
         .into_iter()
