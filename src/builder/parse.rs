@@ -243,10 +243,8 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
     };
     let media = PostMedia::new(path, &folder, ctx.assets);
     let images = media.images(&analysis, &place, &mut warnings);
-    let cover = media.cover(front.cover.as_ref(), &mut warnings);
     let files = media.files(&analysis, password.is_some(), &mut warnings);
     let post_links = post_links(&analysis, &place);
-    let summary = summary_of(&front, &body, &analysis);
     let in_drafts_folder = relative.components().any(|c| c.as_os_str() == "_drafts");
     // Rendered once, here: the app, the route pages and the feeds all start from this HTML.
     let rendered = ctx.render(&body, (&images, &files), password.is_some());
@@ -258,17 +256,13 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
             updated: dates.updated.map(|u| u.date),
             tags: without_repeats(&front.tags),
             categories: without_repeats(&front.categories),
-            authors: front
-                .authors
-                .iter()
-                .map(|a| ctx.author_names.get(a).unwrap_or(a).clone())
-                .collect(),
+            authors: authors_of(&front, ctx.author_names),
             series: front
                 .series
                 .clone()
                 .map(|(name, order)| SeriesRef { name, order }),
-            cover,
-            summary,
+            cover: media.cover(front.cover.as_ref(), &mut warnings),
+            summary: summary_of(&front, &body, &analysis),
             reading_minutes: markdown::minutes_for_text(&analysis.text),
             lang: lang_of(&front, &analysis.text, password.is_some(), ctx.default_lang),
             file: String::new(),
@@ -288,13 +282,7 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
         sealed: None,
     };
     let withheld = withhold_photos(path, &mut post, password.is_some(), &mut warnings);
-    let uses = post
-        .images
-        .values()
-        .chain(post.summary.cover.as_ref().map(|c| &c.image))
-        .map(|image| image.src.clone())
-        .chain(files.into_values())
-        .collect();
+    let uses = uses_of(&post, files);
     Ok(LoadedPost {
         path: path.to_path_buf(),
         post,
@@ -310,6 +298,26 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
         withheld,
         uses,
     })
+}
+
+/// The post's authors, each by the name a Docusaurus `authors.yml` gives its key, else as written.
+fn authors_of(front: &FrontMatter, names: &BTreeMap<String, String>) -> Vec<String> {
+    front
+        .authors
+        .iter()
+        .map(|a| names.get(a).unwrap_or(a).clone())
+        .collect()
+}
+
+/// The published names of the files a post shows (its images and cover, as they stand after
+/// a protected post's are withheld) and links to.
+fn uses_of(post: &Post, files: BTreeMap<String, String>) -> BTreeSet<String> {
+    post.images
+        .values()
+        .chain(post.summary.cover.as_ref().map(|c| &c.image))
+        .map(|image| image.src.clone())
+        .chain(files.into_values())
+        .collect()
 }
 
 /// The body as Markdown: an `.mdx` file's read as Markdown ([`mdx`], with a word on what was

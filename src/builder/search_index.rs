@@ -39,48 +39,11 @@ pub(super) fn search_files(site: &Site, files: &Output) -> (String, u64) {
     // Each post's visible text is made in the batch that indexes it, and dropped there: the
     // texts of only a few posts are held at a time.
     let built = build_from(site.posts.len(), &|i, index| {
-        let post = &site.posts[i];
-        if post.summary.unlisted {
-            // Numbered like the others, so the cards line up, but found by no word.
-            return index(&Document {
-                title: "",
-                tags: &[],
-                categories: &[],
-                headings: &[],
-                body: "",
-            });
-        }
-        let text = markdown::analyze(&post.body).text;
-        let headings: Vec<String> = post.toc.iter().map(|h| h.text.clone()).collect();
-        index(&Document {
-            title: &post.summary.title,
-            tags: &post.summary.tags,
-            categories: &post.summary.categories,
-            headings: &headings,
-            body: &text,
-        });
+        index_post(&site.posts[i], index)
     });
     let stage = stage.next("search: write");
     let filters = filters_of(site);
-    // The folder is named by the hash of every file in it, so the entry need not name each.
-    let mut hasher = Sha256::new();
-    for (key, json) in &built.shards {
-        hasher.update(format!("{key}\0{}\0", json.len()));
-        hasher.update(json);
-    }
-    for (key, n, json) in &built.chunks {
-        hasher.update(format!("{key}\0{n}\0{}\0", json.len()));
-        hasher.update(json);
-    }
-    for (key, pack, tier, bytes) in &built.tails {
-        hasher.update(format!("{key}\0{pack}\0{tier}\0{}\0", bytes.len()));
-        hasher.update(bytes);
-    }
-    for ((taxonomy, term), json) in &filters {
-        hasher.update(format!("{}\0{term}\0{}\0", taxonomy.folder(), json.len()));
-        hasher.update(json);
-    }
-    let dir = index_dir(&hex16(&hasher.finalize()));
+    let dir = index_dir(&folder_hash(&built, &filters));
     // The entry lists the keys the alphabets bound; the longer ones are in a list per first letter.
     let (keys, deep, lists) = SearchEntry::split_keys(built.shards.keys().cloned().collect());
     let entry = SearchEntry {
@@ -124,6 +87,51 @@ pub(super) fn search_files(site: &Site, files: &Output) -> (String, u64) {
     files.insert(PathBuf::from(&file), json);
     stage.done();
     (file, bytes)
+}
+
+/// Indexes one post's title, terms, headings and visible text. An unlisted post is numbered like
+/// the others, so the cards line up, but found by no word.
+fn index_post(post: &crate::model::Post, index: &mut dyn FnMut(&Document)) {
+    if post.summary.unlisted {
+        return index(&Document {
+            title: "",
+            tags: &[],
+            categories: &[],
+            headings: &[],
+            body: "",
+        });
+    }
+    let text = markdown::analyze(&post.body).text;
+    let headings: Vec<String> = post.toc.iter().map(|h| h.text.clone()).collect();
+    index(&Document {
+        title: &post.summary.title,
+        tags: &post.summary.tags,
+        categories: &post.summary.categories,
+        headings: &headings,
+        body: &text,
+    });
+}
+
+/// The name of the index's folder: the hash of every file in it, so the entry need not name each.
+fn folder_hash(built: &Built, filters: &BTreeMap<(Taxonomy, String), Vec<u8>>) -> String {
+    let mut hasher = Sha256::new();
+    for (key, json) in &built.shards {
+        hasher.update(format!("{key}\0{}\0", json.len()));
+        hasher.update(json);
+    }
+    for (key, n, json) in &built.chunks {
+        hasher.update(format!("{key}\0{n}\0{}\0", json.len()));
+        hasher.update(json);
+    }
+    for (key, pack, tier, bytes) in &built.tails {
+        hasher.update(format!("{key}\0{pack}\0{tier}\0{}\0", bytes.len()));
+        hasher.update(bytes);
+    }
+    for ((taxonomy, term), json) in filters {
+        hasher.update(format!("{}\0{term}\0{}\0", taxonomy.folder(), json.len()));
+        hasher.update(json);
+    }
+    hex16(&hasher.finalize())
 }
 
 /// Every tag's and category's posts, by the term as filters compare it (two spellings that fold
