@@ -201,7 +201,7 @@ fn no_published_file_holds_a_word_of_a_protected_post() {
     ));
     let route = String::from_utf8_lossy(&files["secret/index.html"]).into_owned();
     assert!(
-        route.contains("Secret page") && route.contains("protected with a password"),
+        route.contains("Secret page") && route.contains("This page is protected with a password"),
         "{route}"
     );
     // What stays public: the title, the date, the tags, on the cards and the post's page.

@@ -97,10 +97,11 @@ split_point!(
         site: Arc<SiteData>,
         slug: String,
         sealed: Sealed,
-        highlight: Vec<String>,
+        shown: (Vec<String>, bool),
     ) -> AnyView {
+        let (highlight, page) = shown;
         Ok(owner.with(|| {
-            view! { <super::components::ProtectedPost site slug sealed highlight/> }.into_any()
+            view! { <super::components::ProtectedPost site slug sealed highlight page/> }.into_any()
         }))
     }
 );
@@ -135,18 +136,19 @@ pub fn LazyOffline() -> impl IntoView {
     view! { <Lazy what="This page" load=Arc::new(|owner| Box::pin(offline_page(owner)) as Loading)/> }
 }
 
-/// A protected post's or page's password form, then its text (its comments with it). One body
-/// for both callers, not one copy each.
+/// A protected post's or page's (`page`) password form, then its text (its comments with it).
+/// One body for both callers, not one copy each.
 #[inline(never)]
 pub fn protected(
     site: Arc<SiteData>,
     slug: String,
     sealed: Sealed,
-    highlight: Vec<String>,
+    (highlight, page): (Vec<String>, bool),
 ) -> AnyView {
     let load = Arc::new(move |owner| {
         let (site, slug, sealed) = (site.clone(), slug.clone(), sealed.clone());
-        Box::pin(protected_post(owner, site, slug, sealed, highlight.clone())) as Loading
+        let shown = (highlight.clone(), page);
+        Box::pin(protected_post(owner, site, slug, sealed, shown)) as Loading
     });
     view! { <Lazy what="The password form" load/> }.into_any()
 }

@@ -201,7 +201,7 @@ pub fn open_with_key(parts: &SealedParts, slug: &str, key: &[u8]) -> Result<Open
 
 /// Seals a parsed post: what it protects goes into [`Post::sealed`] with its comments (taken from
 /// `comments`), and the fields every other file is made from are emptied.
-pub fn seal_post(post: &mut Post, password: &str, comments: Option<CommentThread>) {
+pub fn seal_post(post: &mut Post, password: &str, comments: Option<CommentThread>, page: bool) {
     let opened = Opened {
         html: std::mem::take(&mut post.html),
         toc: std::mem::take(&mut post.toc),
@@ -212,7 +212,12 @@ pub fn seal_post(post: &mut Post, password: &str, comments: Option<CommentThread
     };
     post.sealed = Some(seal(&post.summary.slug, &opened, password));
     post.summary.summary = sealed::PROTECTED_SUMMARY.into();
-    post.html = markdown::render(sealed::PROTECTED_NOTE, &RenderOptions::default()).html;
+    let note = if page {
+        sealed::PROTECTED_PAGE_NOTE
+    } else {
+        sealed::PROTECTED_NOTE
+    };
+    post.html = markdown::render(note, &RenderOptions::default()).html;
     post.body = String::new();
     post.images.clear();
     // Fields Fieldnotes does not know are kept for themes; a protected post's could say anything.
@@ -254,7 +259,7 @@ pub fn seal_all(
             continue;
         };
         let thread = comments.remove(&loaded.post.summary.slug);
-        seal_post(&mut loaded.post, password, thread);
+        seal_post(&mut loaded.post, password, thread, loaded.is_page);
         for file in &loaded.withheld {
             if !shown.contains(file) {
                 media.remove(file);

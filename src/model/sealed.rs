@@ -48,8 +48,16 @@ pub const PROTECTED_SUMMARY: &str = "Protected with a password.";
 pub const PROTECTED_NOTE: &str = "This post is protected with a password. Its text is encrypted: \
 open it on the site, in a browser with JavaScript, and enter its password to read it.";
 
+/// A protected standalone page's body wherever its text cannot be opened (its page without
+/// JavaScript).
+pub const PROTECTED_PAGE_NOTE: &str = "This page is protected with a password. Its text is \
+encrypted: open it on the site, in a browser with JavaScript, and enter its password to read it.";
+
 /// What the reader is asked on a protected post's page.
 pub const PROTECTED_PROMPT: &str = "This post is protected. Enter the password to read it.";
+
+/// What the reader is asked on a protected standalone page.
+pub const PROTECTED_PAGE_PROMPT: &str = "This page is protected. Enter the password to read it.";
 
 /// A sealed post body: `sealed` in the post's own file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -168,10 +168,11 @@ test('a protected page asks for its password at its address and opens with it', 
   const { page, problems, close } = await openPage(browser);
   try {
     const built = prerendered(path.join(work, 'site'), '/rooms/');
-    assert.ok(built.includes('The back rooms') && !built.includes(PAGE_SECRET), built);
+    assert.ok(built.includes('The back rooms') && built.includes('This page is protected with a password')
+      && !built.includes(PAGE_SECRET), built);
     await page.goto(site.url + '/rooms/');
     await appReady(page);
-    await page.getByText('This post is protected. Enter the password to read it.').waitFor();
+    await page.getByText('This page is protected. Enter the password to read it.').waitFor();
     assert.equal(await page.locator('article.standalone h1').textContent(), 'The back rooms');
     assert.ok(!(await page.content()).includes(PAGE_SECRET));
     await enter(page, 'wrong key');

@@ -9,7 +9,9 @@
 //! opens the posts of the build it was made for.
 
 use crate::app::data::SiteData;
-use crate::model::sealed::{self, OpenError, Opened, SealedParts, PROTECTED_PROMPT};
+use crate::model::sealed::{
+    self, OpenError, Opened, SealedParts, PROTECTED_PAGE_PROMPT, PROTECTED_PROMPT,
+};
 use crate::model::Sealed;
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
@@ -24,6 +26,8 @@ pub fn ProtectedPost(
     slug: String,
     sealed: Sealed,
     highlight: Vec<String>,
+    /// A standalone page, not a post: the prompt says so.
+    page: bool,
 ) -> impl IntoView {
     let parts = match sealed.parts() {
         Ok(parts) => Arc::new(parts),
@@ -48,7 +52,12 @@ pub fn ProtectedPost(
             state.busy.set(false);
         });
     }
-    let form = password_form(state, parts, slug.clone(), sealed.salt.clone());
+    let prompt = if page {
+        PROTECTED_PAGE_PROMPT
+    } else {
+        PROTECTED_PROMPT
+    };
+    let form = password_form(state, parts, (slug.clone(), sealed.salt.clone()), prompt);
     let form = StoredValue::new_local(Some(form.into_any()));
     (move || match state.opened.get() {
         Some(found) => {
@@ -85,8 +94,8 @@ struct Opening {
 fn password_form(
     state: Opening,
     parts: Arc<SealedParts>,
-    slug: String,
-    salt: String,
+    (slug, salt): (String, String),
+    prompt: &'static str,
 ) -> impl IntoView {
     let Opening {
         opened,
@@ -124,7 +133,7 @@ fn password_form(
     };
     view! {
         <form class="protected" on:submit=submit aria-busy=move || busy.get().to_string()>
-            <p id="protected-prompt">{PROTECTED_PROMPT}</p>
+            <p id="protected-prompt">{prompt}</p>
             <p class="protected-field">
                 <label for="protected-password">"Password"</label>
                 <input id="protected-password" node_ref=password type="password" required

@@ -42,7 +42,8 @@ fn PageView(site: Arc<SiteData>, page: Arc<Page>) -> impl IntoView {
     let (text, comments) = match page.sealed.clone() {
         Some(sealed) => {
             let slug = page.slug.clone();
-            let opener = crate::app::split::protected(site.clone(), slug, sealed, Vec::new());
+            let opener =
+                crate::app::split::protected(site.clone(), slug, sealed, (Vec::new(), true));
             (opener.into_any(), None)
         }
         None => {

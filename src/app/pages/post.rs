@@ -125,7 +125,7 @@ fn PostView(
                 site.clone(),
                 summary_slug.clone(),
                 sealed,
-                highlight.clone(),
+                (highlight.clone(), false),
             );
             (opener.into_any(), None)
         }
