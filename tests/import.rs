@@ -635,6 +635,8 @@ fn mdx_posts_build_as_markdown_with_what_was_dropped_reported() {
         "<p>Boiling for one minute still works when a filter clogs.</p>",
         "Open the lid with two hands, then wait a minute.<br />",
         "<p>Brown after rain, clear by noon.</p>",
+        // A Docusaurus admonition, as a block quote led by its title.
+        "<blockquote>\n<p><strong>Cold water</strong></p>\n<p>Keep the filter from freezing.</p>\n</blockquote>",
     ] {
         assert!(html.contains(kept), "{kept} missing from {html}");
     }

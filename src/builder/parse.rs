@@ -321,13 +321,14 @@ fn uses_of(post: &Post, files: BTreeMap<String, String>) -> BTreeSet<String> {
 }
 
 /// The body as Markdown: an `.mdx` file's read as Markdown ([`mdx`], with a word on what was
-/// dropped), then the template tags of other engines converted ([`shortcodes`]).
+/// dropped), then the template tags of other engines converted and admonitions made block quotes
+/// ([`shortcodes`]).
 fn body_of(path: &Path, body: &str, body_line: usize, warnings: &mut Vec<Problem>) -> String {
     let is_mdx = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("mdx"));
     if !is_mdx {
-        return shortcodes::convert(body);
+        return shortcodes::admonitions(&shortcodes::convert(body));
     }
     let converted = mdx::convert(body);
     if let Some((message, line, column)) = &converted.not_mdx {
@@ -351,7 +352,7 @@ fn body_of(path: &Path, body: &str, body_line: usize, warnings: &mut Vec<Problem
             .warning(),
         );
     }
-    shortcodes::convert(&converted.body)
+    shortcodes::admonitions(&shortcodes::convert(&converted.body))
 }
 
 /// The post's language: its front matter's; else the language of its script when its text is

@@ -202,9 +202,84 @@ fn file_slug(reference: &str) -> String {
     name.to_string()
 }
 
+/// Docusaurus's and VitePress's admonitions (`:::note Title` … `:::`, `:::tip[Title]`) become
+/// block quotes led by their title in bold (or their kind: "Note", "Warning"), as a reader of any
+/// Markdown sees them; nested ones (`::::`) nest. Code fences are left exactly as written, inside
+/// an admonition too. Bodies without `:::` are returned untouched.
+pub fn admonitions(body: &str) -> String {
+    if !body.contains(":::") {
+        return body.to_string();
+    }
+    let mut out = String::with_capacity(body.len() + 64);
+    let mut open: Vec<usize> = Vec::new();
+    let mut fence: Option<String> = None;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let quote = "> ".repeat(open.len());
+        if let Some(run) = &fence {
+            if trimmed.starts_with(run.as_str()) && trimmed.chars().all(|c| run.starts_with(c)) {
+                fence = None;
+            }
+            out.push_str(&quote);
+            out.push_str(line);
+            continue;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            let ch = trimmed.chars().next().unwrap_or('`');
+            fence = Some(trimmed.chars().take_while(|c| *c == ch).collect());
+        } else if let Some((colons, title)) = admonition_start(trimmed) {
+            out.push_str(&format!("{quote}> **{title}**\n{quote}>\n"));
+            open.push(colons);
+            continue;
+        } else if trimmed.len() >= 3 && trimmed.chars().all(|c| c == ':') && !open.is_empty() {
+            open.pop();
+            out.push_str(&"> ".repeat(open.len()));
+            out.push('\n');
+            continue;
+        }
+        out.push_str(&quote);
+        out.push_str(line);
+    }
+    out
+}
+
+/// `:::kind Title`, `:::kind[Title]`: the number of colons and the title (the kind, capitalised,
+/// when none is given).
+fn admonition_start(line: &str) -> Option<(usize, String)> {
+    let colons = line.chars().take_while(|c| *c == ':').count();
+    if colons < 3 {
+        return None;
+    }
+    let rest = line[colons..].trim_start();
+    let kind: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    if kind.is_empty() {
+        return None;
+    }
+    let after = rest[kind.len()..].trim();
+    let title = after
+        .strip_prefix('[')
+        .and_then(|t| t.split_once(']'))
+        .map_or(after, |(t, _)| t)
+        .trim();
+    let title = if title.is_empty() || title.starts_with('{') {
+        let mut chars = kind.chars();
+        let first = chars
+            .next()
+            .map(|c| c.to_ascii_uppercase())
+            .unwrap_or_default();
+        format!("{first}{}", chars.as_str().to_ascii_lowercase())
+    } else {
+        title.to_string()
+    };
+    Some((colons, title))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::convert;
+    use super::{admonitions, convert};
 
     #[test]
     fn jekyll_tags_become_markdown() {
@@ -276,5 +351,17 @@ mod tests {
     #[test]
     fn unclosed_tags_are_kept_as_text() {
         assert_eq!(convert("a {% broken"), "a {% broken");
+    }
+
+    #[test]
+    fn admonitions_become_block_quotes_with_their_title() {
+        let body = "Before.\n\n:::warning Mind the tide\n\nThe **ford** floods.\n\n```sh\n:::not-an-admonition\n```\n:::\n\n:::tip[Pack light]\nOne bag.\n:::\n\n::::note\nOuter.\n:::info\nInner.\n:::\n::::\n\nAfter.\n";
+        let out = admonitions(body);
+        assert_eq!(
+            out,
+            "Before.\n\n> **Mind the tide**\n>\n> \n> The **ford** floods.\n> \n> ```sh\n> :::not-an-admonition\n> ```\n\n\n> **Pack light**\n>\n> One bag.\n\n\n> **Note**\n>\n> Outer.\n> > **Info**\n> >\n> > Inner.\n> \n\n\nAfter.\n"
+        );
+        assert_eq!(admonitions("No colons: here."), "No colons: here.");
+        assert_eq!(admonitions("a ::: b\n"), "a ::: b\n");
     }
 }
