@@ -88,11 +88,10 @@ pub fn collect(opts: &BuildOptions) -> Collected {
         problems.push(problem);
         BTreeMap::new()
     });
-    let mut warnings = Vec::new();
-    let author_names = author_names(&other_files, &mut warnings);
     let cache = opts.image_cache.as_ref().map(super::images::Cache::new);
-    let loaded = assets::load(content, &other_files, cache.as_ref(), &keep);
+    let mut loaded = assets::load(content, &other_files, cache.as_ref(), &keep);
     problems.extend(loaded.problems);
+    let author_names = author_names(content, &loaded.assets, &mut loaded.warnings);
     Collected {
         info,
         permalink,
@@ -100,7 +99,7 @@ pub fn collect(opts: &BuildOptions) -> Collected {
         comment_files,
         assets: loaded.assets,
         problems,
-        warnings: warnings.into_iter().chain(loaded.warnings).collect(),
+        warnings: loaded.warnings,
         passwords,
         author_names,
     }
@@ -108,18 +107,25 @@ pub fn collect(opts: &BuildOptions) -> Collected {
 
 /// The authors' names of every `authors.yml` (or `.yaml`) file, the file Docusaurus blogs keep
 /// them in: a map of keys to `{name, title, url, image_url, email, …}`, of which only the name is
-/// read. A file that cannot be read is a warning; the posts then show the keys.
-fn author_names(files: &[PathBuf], warnings: &mut Vec<Problem>) -> BTreeMap<String, String> {
+/// read. Taken from the files the collect stage already read (never published: no post links
+/// to them). A file that cannot be read is a warning; the posts then show the keys.
+fn author_names(
+    content: &Path,
+    assets: &BTreeMap<String, Asset>,
+    warnings: &mut Vec<Problem>,
+) -> BTreeMap<String, String> {
     let mut names = BTreeMap::new();
-    let is_authors = |p: &&PathBuf| {
-        p.file_name()
-            .is_some_and(|n| n == "authors.yml" || n == "authors.yaml")
+    let is_authors = |name: &str| {
+        let file = name.rsplit('/').next().unwrap_or(name);
+        file == "authors.yml" || file == "authors.yaml"
     };
-    for path in files.iter().filter(is_authors) {
-        let read = std::fs::read_to_string(path)
+    for (name, asset) in assets.iter().filter(|(name, _)| is_authors(name)) {
+        let path = content.join(name);
+        let bytes = asset.files.first().map_or(&[][..], |(_, b)| b.as_slice());
+        let read = std::str::from_utf8(bytes)
             .map_err(|e| e.to_string())
             .and_then(|text| {
-                serde_saphyr::from_str::<serde_json::Value>(&text).map_err(|e| e.to_string())
+                serde_saphyr::from_str::<serde_json::Value>(text).map_err(|e| e.to_string())
             });
         match read {
             Ok(serde_json::Value::Object(map)) => {
@@ -131,7 +137,7 @@ fn author_names(files: &[PathBuf], warnings: &mut Vec<Problem>) -> BTreeMap<Stri
             }
             Ok(_) => {}
             Err(e) => warnings.push(
-                Problem::new(path, format!("cannot read the authors' names: {e}"), "").warning(),
+                Problem::new(&path, format!("cannot read the authors' names: {e}"), "").warning(),
             ),
         }
     }

@@ -391,31 +391,22 @@ fn tag_end(text: &str, start: usize) -> usize {
 /// code fences, are dropped (with the lines an unclosed `{` carries on to).
 fn without_statement_lines(body: &str) -> (String, usize) {
     let mut out = String::with_capacity(body.len());
-    let mut fence: Option<char> = None;
+    let mut fences = super::shortcodes::Fences::default();
     let mut depth = 0i64;
     let mut statements = 0;
     for line in body.split_inclusive('\n') {
-        let trimmed = line.trim_start();
         if depth > 0 {
             depth += brace_balance(line);
             out.push('\n');
-            continue;
+        } else if !fences.is_code(line)
+            && (line.starts_with("import ") || line.starts_with("export "))
+        {
+            statements += 1;
+            depth = brace_balance(line).max(0);
+            out.push('\n');
+        } else {
+            out.push_str(line);
         }
-        match fence {
-            Some(f) if trimmed.starts_with(&f.to_string().repeat(3)) => fence = None,
-            Some(_) => {}
-            None if trimmed.starts_with("```") || trimmed.starts_with("~~~") => {
-                fence = trimmed.chars().next();
-            }
-            None if line.starts_with("import ") || line.starts_with("export ") => {
-                statements += 1;
-                depth = brace_balance(line).max(0);
-                out.push('\n');
-                continue;
-            }
-            None => {}
-        }
-        out.push_str(line);
     }
     (out, statements)
 }

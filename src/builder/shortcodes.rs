@@ -12,31 +12,43 @@ pub fn convert(body: &str) -> String {
         return body.to_string();
     }
     let mut out = String::with_capacity(body.len());
-    let mut fence: Option<String> = None;
+    let mut fences = Fences::default();
     for line in body.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(open) = &fence {
-            if trimmed.starts_with(open.as_str())
-                && trimmed
-                    .trim_end()
-                    .chars()
-                    .all(|c| c == open.chars().next().unwrap())
-            {
-                fence = None;
-            }
+        if fences.is_code(line) {
             out.push_str(line);
-            continue;
+        } else {
+            convert_line(line, &mut out);
         }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            let ch = trimmed.chars().next().unwrap();
-            let run: String = trimmed.chars().take_while(|c| *c == ch).collect();
-            fence = Some(run);
-            out.push_str(line);
-            continue;
-        }
-        convert_line(line, &mut out);
     }
     out
+}
+
+/// Code fences (```` ``` ````, `~~~`), followed line by line: the rewrites of other engines'
+/// syntax leave code exactly as written.
+#[derive(Default)]
+pub struct Fences {
+    /// The run of backticks or tildes that opened the fence the lines are in.
+    open: Option<String>,
+}
+
+impl Fences {
+    /// Whether `line`, the next line of the body, is code: a fence's opening or closing line, or
+    /// a line between them.
+    pub fn is_code(&mut self, line: &str) -> bool {
+        let trimmed = line.trim();
+        if let Some(run) = &self.open {
+            if trimmed.starts_with(run.as_str()) && trimmed.chars().all(|c| run.starts_with(c)) {
+                self.open = None;
+            }
+            return true;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            let ch = trimmed.chars().next().unwrap_or('`');
+            self.open = Some(trimmed.chars().take_while(|c| *c == ch).collect());
+            return true;
+        }
+        false
+    }
 }
 
 /// Converts the tags of one line outside code fences, leaving inline code spans alone.
@@ -212,21 +224,12 @@ pub fn admonitions(body: &str) -> String {
     }
     let mut out = String::with_capacity(body.len() + 64);
     let mut open: Vec<usize> = Vec::new();
-    let mut fence: Option<String> = None;
+    let mut fences = Fences::default();
     for line in body.split_inclusive('\n') {
         let trimmed = line.trim();
         let quote = "> ".repeat(open.len());
-        if let Some(run) = &fence {
-            if trimmed.starts_with(run.as_str()) && trimmed.chars().all(|c| run.starts_with(c)) {
-                fence = None;
-            }
-            out.push_str(&quote);
-            out.push_str(line);
-            continue;
-        }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            let ch = trimmed.chars().next().unwrap_or('`');
-            fence = Some(trimmed.chars().take_while(|c| *c == ch).collect());
+        if fences.is_code(line) {
+            // Code, inside an admonition too: quoted with it, never read as a marker.
         } else if let Some((colons, title)) = admonition_start(trimmed) {
             out.push_str(&format!("{quote}> **{title}**\n{quote}>\n"));
             open.push(colons);
