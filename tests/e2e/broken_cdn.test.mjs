@@ -87,6 +87,12 @@ async function notBlank(page) {
   assert.doesNotMatch(text, /panicked|RuntimeError|unreachable/);
 }
 
+/** Waits until the post's body shows more than 200 characters of text (the title may be drawn
+ * a frame before the body it heads); fails the test after ten seconds. */
+async function bodyRead(page) {
+  await page.waitForFunction(() => (document.querySelector('article.post .prose')?.innerText ?? '').length > 200, null, { timeout: 10_000 });
+}
+
 /** The alert a failure shows, its text matching `message`, with `action` and a way home. */
 async function failure(page, message, action) {
   const alert = page.getByRole('alert');
@@ -113,7 +119,7 @@ test('a post file cut short (200, cached for a year) says it could not be read; 
     // The browser's cache holds the cut copy as immutable: the retry must go past it.
     await alert.getByRole('button', { name: 'Try again' }).click();
     await page.locator('article.post h1', { hasText: target.title }).waitFor();
-    assert.ok((await page.locator('article.post .prose').innerText()).length > 200);
+    await bodyRead(page);
     assert.equal(await page.getByRole('alert').count(), 0);
     assert.deepEqual(unexpected(problems), []);
   } finally {
@@ -307,7 +313,7 @@ test('with the service worker, a broken deploy (garbage manifest, 500s, files cu
       await page.goto(`${host.url}/posts/${post.slug}/`);
       await appReady(page);
       await page.locator('article.post h1', { hasText: post.title }).waitFor();
-      assert.ok((await page.locator('article.post .prose').innerText()).length > 200, 'the saved post reads');
+      await bodyRead(page);
     }
     // A post never saved says so, with a way forward.
     await page.goto(`${host.url}/posts/${unsaved.slug}/`);
