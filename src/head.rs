@@ -17,6 +17,9 @@ pub struct PageHead {
     pub og_type: &'static str,
     /// Search engines are asked not to list the page (an unlisted post's).
     pub noindex: bool,
+    /// The language of the page's own text (a post's or a page's `lang`); `None` for pages of
+    /// the site's interface, which are in the site's language.
+    pub lang: Option<String>,
 }
 
 impl PageHead {
@@ -26,6 +29,18 @@ impl PageHead {
             title: format!("{heading} · {}", site.title),
             ..self
         }
+    }
+
+    /// The BCP 47 language of the whole document (`<html lang>`): the page's own, else the
+    /// site's.
+    pub fn language<'a>(&'a self, site: &'a SiteInfo) -> &'a str {
+        self.lang.as_deref().unwrap_or(&site.language)
+    }
+
+    /// The writing direction of the whole document (`<html dir>`), `ltr` or `rtl`, from
+    /// [`Self::language`].
+    pub fn direction(&self, site: &SiteInfo) -> &'static str {
+        crate::model::text_direction(self.language(site))
     }
 
     /// The page's absolute URL, when the site has a `base_url` to make one from.

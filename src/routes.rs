@@ -288,6 +288,7 @@ impl<'a> Route<'a> {
             route: self.is_place().then(|| self.path()),
             og_type: "website",
             noindex: false,
+            lang: None,
         }
     }
 
@@ -295,13 +296,17 @@ impl<'a> Route<'a> {
     pub fn post_head(post: &PostSummary, site: &SiteInfo) -> PageHead {
         PageHead {
             noindex: post.unlisted,
+            lang: Some(post.lang.clone()),
             ..Route::Post(&post.slug).titled(&post.title, &post.summary, "article", site)
         }
     }
 
     /// A standalone page's head: its title and summary.
     pub fn page_head(page: &crate::model::Page, site: &SiteInfo) -> PageHead {
-        Route::Page(&page.slug).titled(&page.title, &page.summary, "website", site)
+        PageHead {
+            lang: Some(page.lang.clone()),
+            ..Route::Page(&page.slug).titled(&page.title, &page.summary, "website", site)
+        }
     }
 
     /// The head of this route for a document of its own title and description.
@@ -318,6 +323,7 @@ impl<'a> Route<'a> {
             route: Some(self.path()),
             og_type,
             noindex: false,
+            lang: None,
         }
     }
 }

@@ -1209,7 +1209,7 @@ fn a_post_format_is_kept_and_its_card_says_so() {
     let page = fs::read_to_string(dist.path().join("index.html")).unwrap();
     assert!(
         page.contains(
-            "<li class=\"post-card format-aside\" lang=\"en\"><p class=\"format\">Aside</p><h2>"
+            "<li class=\"post-card format-aside\" lang=\"en\" dir=\"ltr\"><p class=\"format\">Aside</p><h2>"
         ),
         "{page}"
     );

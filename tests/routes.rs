@@ -271,3 +271,79 @@ fn each_author_has_a_page_of_their_posts_and_no_e_mail_is_written() {
         }
     }
 }
+
+/// `content` built and given its stubs in a temporary folder, at the site root.
+fn built_content(content: &Path) -> tempfile::TempDir {
+    let dist = tempfile::tempdir().unwrap();
+    builder::build(&BuildOptions {
+        content: content.to_path_buf(),
+        out: dist.path().join("data"),
+        today: Some("2026-01-01".into()),
+        ..BuildOptions::default()
+    })
+    .unwrap();
+    write_shell(dist.path());
+    builder::write_stubs(dist.path(), &StubOptions { public_url: None }).unwrap();
+    dist
+}
+
+/// The opening `<html …>` tag of a built page, and its header's and footer's.
+fn language_tags(dist: &Path, page: &str) -> (String, String, String) {
+    let html = fs::read_to_string(dist.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"));
+    let tag = |start: &str| {
+        let at = html
+            .find(start)
+            .unwrap_or_else(|| panic!("{page}: no {start}"));
+        html[at..at + html[at..].find('>').unwrap() + 1].to_string()
+    };
+    (tag("<html"), tag("<header"), tag("<footer"))
+}
+
+#[test]
+fn a_page_takes_the_language_and_direction_of_its_post_and_the_interface_keeps_the_sites() {
+    let post = |lang: &str, title: &str| {
+        format!("---\ntitle: {title}\ndate: 2025-02-0{}\nlang: {lang}\n---\n\nText of the post, long enough to read.\n", title.len() % 9 + 1)
+    };
+    let content = common::site_with(&[
+        ("posts/english.md", post("en", "English").as_bytes()),
+        ("posts/khmer.md", post("km", "Khmer").as_bytes()),
+        ("posts/arabic.md", post("ar", "Arabic").as_bytes()),
+    ]);
+    let dist = built_content(content.path());
+    let site = (
+        "<header class=\"site-header\" lang=\"en\" dir=\"ltr\">".to_string(),
+        "<footer class=\"site-footer\" lang=\"en\" dir=\"ltr\">".to_string(),
+    );
+    for (page, html) in [
+        ("index.html", "<html lang=\"en\" dir=\"ltr\">"),
+        ("posts/english/index.html", "<html lang=\"en\" dir=\"ltr\">"),
+        ("posts/khmer/index.html", "<html lang=\"km\" dir=\"ltr\">"),
+        ("posts/arabic/index.html", "<html lang=\"ar\" dir=\"rtl\">"),
+    ] {
+        assert_eq!(
+            language_tags(dist.path(), page),
+            (html.to_string(), site.0.clone(), site.1.clone()),
+            "{page}"
+        );
+    }
+
+    // A site in a right-to-left language runs right to left on every page of its interface.
+    fs::write(
+        content.path().join("site.toml"),
+        "title = \"T\"\nlanguage = \"ar\"\n",
+    )
+    .unwrap();
+    let dist = built_content(content.path());
+    let (html, header, footer) = language_tags(dist.path(), "tags/index.html");
+    assert_eq!(html, "<html lang=\"ar\" dir=\"rtl\">");
+    assert_eq!(
+        header,
+        "<header class=\"site-header\" lang=\"ar\" dir=\"rtl\">"
+    );
+    assert_eq!(
+        footer,
+        "<footer class=\"site-footer\" lang=\"ar\" dir=\"rtl\">"
+    );
+    let (html, ..) = language_tags(dist.path(), "posts/english/index.html");
+    assert_eq!(html, "<html lang=\"en\" dir=\"ltr\">");
+}

@@ -1,5 +1,6 @@
 //! Keeps the document head true to the page on screen: title, description, canonical link and
-//! OpenGraph tags, the same ones the build wrote into that route's static page.
+//! OpenGraph tags, the document's language and direction: the same ones the build wrote into that
+//! route's static page.
 
 use crate::head::PageHead;
 use crate::model::SiteInfo;
@@ -43,6 +44,24 @@ pub fn set_head(page: &PageHead, site: &SiteInfo) {
         "content",
         Some(&site.title),
     );
+    // The document's language and direction, as the static page of the route has them: a
+    // screen reader reads a Khmer post with a Khmer voice, and an Arabic one runs right to left.
+    if let Some(root) = document.document_element() {
+        let _ = root.set_attribute("lang", page.language(site));
+        let _ = root.set_attribute("dir", page.direction(site));
+    }
+    // The header and footer stay in the site's language, whatever the post's. A page drawn first
+    // is set before they are in the document: they are set once it is (the task after this one).
+    let lang = site.language.clone();
+    leptos::prelude::queue_microtask(move || {
+        let dir = crate::model::text_direction(&lang);
+        for part in ["body > .site-header", "body > .site-footer"] {
+            if let Ok(Some(element)) = document.query_selector(part) {
+                let _ = element.set_attribute("lang", &lang);
+                let _ = element.set_attribute("dir", dir);
+            }
+        }
+    });
 }
 
 /// Sets `<{element} {key}="{name}" {attr}="{value}">` in the head, creating it if missing, or

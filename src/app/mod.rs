@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=ParamSegment("slug") view=pages::StandalonePage/>
                 </Routes>
             </main>
+            // Its language is set with the document's (`head::set_head`).
             <footer class="site-footer">
                 <p>
                     "Made with Fieldnotes. No trackers, no third parties. "

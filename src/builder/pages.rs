@@ -90,11 +90,18 @@ impl Shell {
         );
         let with_title =
             replace_between(&self.html, "<title>", "</title>", &escape_html(&head.title));
+        // The document's language and direction: the post's or page's own, else the site's.
+        // (The shell's `<html>` carries no other attribute; its own are replaced, so running
+        // the step again on its output changes nothing.)
         let mut out = replace_between(
             &with_title,
-            "<html lang=\"",
-            "\"",
-            &escape_html(&site.language),
+            "<html",
+            ">",
+            &format!(
+                " lang=\"{}\" dir=\"{}\"",
+                escape_html(head.language(site)),
+                head.direction(site)
+            ),
         );
         // Right after `<meta charset>`, so the policy applies before any script or style is seen.
         let anchor = out

@@ -18,8 +18,17 @@ use std::fmt::Write as _;
 
 /// The whole visible page: the header, `main` holding `content`, the footer.
 pub fn page(site: &SiteInfo, content: &str) -> String {
-    let base = site.base_path.as_str();
-    format!("{}<main>{content}</main>{}", header(site), footer(base))
+    format!("{}<main>{content}</main>{}", header(site), footer(site))
+}
+
+/// ` lang="…" dir="…"` of the site's language: the header and footer are in it, whatever the
+/// language of the post between them (which the document as a whole takes).
+fn site_language(site: &SiteInfo) -> String {
+    format!(
+        " lang=\"{}\" dir=\"{}\"",
+        escape_html(&site.language),
+        text_direction(&site.language)
+    )
 }
 
 /// The site's banner, as the app's `SiteHeader` draws it, with a search form that works without
@@ -49,7 +58,8 @@ fn header(site: &SiteInfo) -> String {
         nav.push((link.title.clone(), url));
     }
     let mut html = format!(
-        "<header class=\"site-header\"><a class=\"site-title\" href=\"{}\">{}</a><nav aria-label=\"Site\"><ul class=\"site-nav\">",
+        "<header class=\"site-header\"{}><a class=\"site-title\" href=\"{}\">{}</a><nav aria-label=\"Site\"><ul class=\"site-nav\">",
+        site_language(site),
         escape_html(&Route::Home { page: 1 }.href(base)),
         escape_html(&site.title)
     );
@@ -74,10 +84,11 @@ fn header(site: &SiteInfo) -> String {
     html
 }
 
-fn footer(base: &str) -> String {
+fn footer(site: &SiteInfo) -> String {
     format!(
-        "<footer class=\"site-footer\"><p>Made with Fieldnotes. No trackers, no third parties. <a href=\"{}\">Reading offline</a></p></footer>",
-        escape_html(&Route::Offline.href(base))
+        "<footer class=\"site-footer\"{}><p>Made with Fieldnotes. No trackers, no third parties. <a href=\"{}\">Reading offline</a></p></footer>",
+        site_language(site),
+        escape_html(&Route::Offline.href(&site.base_path))
     )
 }
 
@@ -164,9 +175,10 @@ fn post_list<'a>(base: &str, posts: impl Iterator<Item = &'a PostSummary>, pins:
     for post in posts {
         let _ = write!(
             html,
-            "<li class=\"post-card{}\" lang=\"{}\">{}{}<h2><a href=\"{}\">{}</a></h2>{}<p class=\"summary\">{}</p>{}</li>",
+            "<li class=\"post-card{}\" lang=\"{}\" dir=\"{}\">{}{}<h2><a href=\"{}\">{}</a></h2>{}<p class=\"summary\">{}</p>{}</li>",
             post.format.as_ref().map(|f| format!(" format-{f}")).unwrap_or_default(),
             escape_html(&post.lang),
+            text_direction(&post.lang),
             if pins && post.pinned { PINNED_MARK } else { "" },
             format_mark(post),
             post_href(base, &post.slug),
@@ -210,7 +222,7 @@ fn pagination(page: usize, pages: usize, link: impl Fn(usize) -> String) -> Stri
     if page > 1 {
         let _ = write!(
             html,
-            "<a href=\"{}\" rel=\"prev\">← Newer posts</a>",
+            "<a href=\"{}\" rel=\"prev\">Newer posts</a>",
             escape_html(&link(page - 1))
         );
     }
@@ -218,7 +230,7 @@ fn pagination(page: usize, pages: usize, link: impl Fn(usize) -> String) -> Stri
     if page < pages {
         let _ = write!(
             html,
-            "<a href=\"{}\" rel=\"next\">Older posts →</a>",
+            "<a href=\"{}\" rel=\"next\">Older posts</a>",
             escape_html(&link(page + 1))
         );
     }

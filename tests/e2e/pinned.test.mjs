@@ -57,7 +57,7 @@ test('a pinned post leads the home list, marked, in the app and without JavaScri
     assert.deepEqual(await cards(page), [['', '', 'The newest walk'], ['', '', 'A middle walk'], ['', '', 'Read this first'], ['', 'Quote', 'A quoted line']]);
     // A post's format is drawn as the page without JavaScript draws it.
     assert.equal(await page.locator('main .post-list > li').last().getAttribute('class'), 'post-card format-quote');
-    assert.match(prerendered(path.join(work, 'site'), '/'), /<li class="post-card format-quote" lang="en"><p class="format">Quote<\/p>/);
+    assert.match(prerendered(path.join(work, 'site'), '/'), /<li class="post-card format-quote" lang="en" dir="ltr"><p class="format">Quote<\/p>/);
     assert.deepEqual(problems, []);
   } finally {
     await close();

@@ -82,7 +82,7 @@ test('home lists the published posts, newest first, a page at a time, with date,
   await page.waitForURL(site.url + '/page/2/');
   await page.locator('.post-card h2', { hasText: posts[size].title }).waitFor();
   assert.deepEqual(await page.locator('.post-card h2').allTextContents(), posts.slice(size).map((p) => p.title));
-  assert.equal(await page.locator('nav.pagination span').textContent(), 'Page 2 of 2');
+  assert.equal(await page.locator('nav.pagination > span').textContent(), 'Page 2 of 2');
   assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'focus moves to the new page heading');
   assert.deepEqual(problems, []);
   await close();
@@ -533,7 +533,7 @@ test('display settings (theme, text size, line width, spacing) apply at once and
   await close();
 });
 
-test('a right-to-left post is set right to left, and code blocks keep their language class', async () => {
+test('a right-to-left post is set right to left, the document takes its language, and code blocks keep their language class', async () => {
   const { page, problems, close } = await openPage();
   await page.goto(hostile.url + '/posts/rtl');
   await appReady(page);
@@ -543,6 +543,22 @@ test('a right-to-left post is set right to left, and code blocks keep their lang
   assert.equal(await article.getAttribute('dir'), 'rtl');
   assert.equal(await article.locator('pre code').getAttribute('class'), 'language-rust');
   assert.match(await article.locator('.post-meta').innerText(), /min read/);
+  // The document takes the post's language and direction; the interface around it keeps the
+  // site's. The layout mirrors: a quotation's rule stands at its right.
+  const root = async () => page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]);
+  assert.deepEqual(await root(), ['ar', 'rtl']);
+  assert.equal(await page.locator('header.site-header').getAttribute('lang'), 'en');
+  assert.equal(await page.locator('footer.site-footer').getAttribute('dir'), 'ltr');
+  const rules = await article.locator('blockquote').evaluate((q) => [getComputedStyle(q).borderRightWidth, getComputedStyle(q).borderLeftWidth]);
+  assert.deepEqual(rules, ['4px', '0px']);
+  // Leaving for a page of the interface gives the document the site's language back, and
+  // coming back by the app's own links (no page load) gives it the post's again.
+  await page.locator('header.site-header a.site-title').click();
+  await page.locator('.post-card').first().waitFor();
+  assert.deepEqual(await root(), ['en', 'ltr']);
+  await page.locator('.post-card[lang="ar"][dir="rtl"] h2 a').click();
+  await article.locator('.prose').waitFor();
+  assert.deepEqual(await root(), ['ar', 'rtl']);
   assert.deepEqual(problems, []);
   await close();
 });

@@ -39,6 +39,7 @@ pub fn PostList(posts: Vec<PostSummary>, #[prop(optional)] pins: bool) -> impl I
             view! {
                 <li
                     class=class
+                    dir=crate::model::text_direction(&lang)
                     lang=lang
                     on:mouseenter=move |_| prefetch_post(site, on_point.0.clone(), on_point.1.clone())
                     on:focusin=move |_| prefetch_post(site, on_focus.0.clone(), on_focus.1.clone())
@@ -65,10 +66,11 @@ pub fn Pagination(
     pages: usize,
     link: std::sync::Arc<dyn Fn(usize) -> String + Send + Sync>,
 ) -> impl IntoView {
+    // The arrows before and after are the stylesheet's: they point the way the page runs.
     let newer =
-        (page > 1).then(|| view! { <A href={link(page - 1)} attr:rel="prev">"← Newer posts"</A> });
+        (page > 1).then(|| view! { <A href={link(page - 1)} attr:rel="prev">"Newer posts"</A> });
     let older = (page < pages)
-        .then(|| view! { <A href={link(page + 1)} attr:rel="next">"Older posts →"</A> });
+        .then(|| view! { <A href={link(page + 1)} attr:rel="next">"Older posts"</A> });
     (pages > 1).then(|| {
         view! {
             <nav class="pagination" aria-label="Pages">

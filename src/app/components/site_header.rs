@@ -65,6 +65,7 @@ pub fn SiteHeader() -> impl IntoView {
                 </nav>
         }
     };
+    // Its language is set with the document's (`crate::app::head::set_head`).
     view! {
         <header class="site-header">
             <A href={href(&Route::Home { page: 1 })} attr:class="site-title">{title}</A>

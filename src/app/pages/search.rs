@@ -672,7 +672,7 @@ fn ResultCard(post: PostSummary, matched: Vec<String>, with_snippet: bool) -> im
         marked(body.as_deref().unwrap_or(&summary), &matched)
     };
     view! {
-        <li class="post-card" lang=lang>
+        <li class="post-card" dir=crate::model::text_direction(&lang) lang=lang>
             <h2><A href=link>{title}</A></h2>
             <PostMeta post=post/>
             <p class="summary">{snippet_or_summary}</p>
