@@ -20,6 +20,9 @@ pub struct PageHead {
     /// The language of the page's own text (a post's or a page's `lang`); `None` for pages of
     /// the site's interface, which are in the site's language.
     pub lang: Option<String>,
+    /// The same page in other languages and in its own: `(language, route)` for `<link
+    /// rel="alternate" hreflang>` (the builder's pages only; crawlers read those).
+    pub alternates: Vec<(String, String)>,
 }
 
 impl PageHead {
@@ -46,12 +49,17 @@ impl PageHead {
     /// The page's absolute URL, when the site has a `base_url` to make one from.
     pub fn canonical(&self, site: &SiteInfo) -> Option<String> {
         let route = self.route.as_ref()?;
-        (!site.base_url.is_empty()).then(|| {
-            format!(
-                "{}{}{route}",
-                site.base_url.trim_end_matches('/'),
-                site.base_path
-            )
-        })
+        (!site.base_url.is_empty()).then(|| absolute(site, route))
     }
 }
+
+/// The absolute URL of `route` (a path below the base path) on a site with a `base_url`.
+pub fn absolute(site: &SiteInfo, route: &str) -> String {
+    format!(
+        "{}{}{route}",
+        site.base_url.trim_end_matches('/'),
+        site.base_path
+    )
+}
+
+impl PageHead {}

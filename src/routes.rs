@@ -289,6 +289,7 @@ impl<'a> Route<'a> {
             og_type: "website",
             noindex: false,
             lang: None,
+            alternates: Vec::new(),
         }
     }
 
@@ -324,6 +325,7 @@ impl<'a> Route<'a> {
             og_type,
             noindex: false,
             lang: None,
+            alternates: Vec::new(),
         }
     }
 }

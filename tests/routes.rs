@@ -347,3 +347,73 @@ fn a_page_takes_the_language_and_direction_of_its_post_and_the_interface_keeps_t
     let (html, ..) = language_tags(dist.path(), "posts/english/index.html");
     assert_eq!(html, "<html lang=\"en\" dir=\"ltr\">");
 }
+
+#[test]
+fn translations_link_to_each_other_by_language_and_name_their_alternates() {
+    let post = |lang: &str, day: u32, of: Option<&str>| {
+        let of = of
+            .map(|s| format!("translation_of: {s}\n"))
+            .unwrap_or_default();
+        format!("---\ntitle: The ferry ({lang})\ndate: 2025-02-0{day}\nlang: {lang}\n{of}---\n\nText of the post, long enough to read.\n")
+    };
+    let content = common::site_with(&[
+        ("posts/ferry.md", post("en", 1, None).as_bytes()),
+        ("posts/ferry-km.md", post("km", 2, Some("ferry")).as_bytes()),
+        // Joined through the English post, not named by the Khmer one.
+        ("posts/ferry-fr.md", post("fr", 3, Some("ferry")).as_bytes()),
+        (
+            "posts/alone.md",
+            post("ar", 4, Some("no-such-post")).as_bytes(),
+        ),
+    ]);
+    let dist = tempfile::tempdir().unwrap();
+    let summary = builder::build(&BuildOptions {
+        content: content.path().to_path_buf(),
+        out: dist.path().join("data"),
+        today: Some("2026-01-01".into()),
+        ..BuildOptions::default()
+    })
+    .unwrap();
+    let warned: Vec<String> = summary.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        warned.iter().any(|w| w.contains("alone.md")
+            && w.contains("translation_of: no post has the slug `no-such-post`")),
+        "{warned:?}"
+    );
+    write_shell(dist.path());
+    builder::write_stubs(dist.path(), &StubOptions { public_url: None }).unwrap();
+    let read = |slug: &str| {
+        fs::read_to_string(dist.path().join(format!("posts/{slug}/index.html"))).unwrap()
+    };
+    let link = |slug: &str, lang: &str, name: &str| {
+        format!("<a href=\"/posts/{slug}/\" hreflang=\"{lang}\" lang=\"{lang}\">{name}</a>")
+    };
+    let (en, fr, km) = (
+        link("ferry", "en", "English"),
+        link("ferry-fr", "fr", "Français"),
+        link("ferry-km", "km", "ភាសាខ្មែរ"),
+    );
+    for (slug, others) in [
+        ("ferry", [&fr, &km]),
+        ("ferry-km", [&en, &fr]),
+        ("ferry-fr", [&en, &km]),
+    ] {
+        let page = read(slug);
+        let line = format!(
+            "<p class=\"translations\">Read this in {}, {}</p>",
+            others[0], others[1]
+        );
+        assert!(page.contains(&line), "{slug}: {line}\n{page}");
+        // Every language of the post, its own included, for search engines.
+        for (lang, of) in [("en", "ferry"), ("fr", "ferry-fr"), ("km", "ferry-km")] {
+            let alternate =
+                format!("<link rel=\"alternate\" hreflang=\"{lang}\" href=\"/posts/{of}/\">");
+            assert!(page.contains(&alternate), "{slug}: {alternate}");
+        }
+    }
+    let alone = read("alone");
+    assert!(
+        !alone.contains("class=\"translations\"") && !alone.contains("hreflang"),
+        "{alone}"
+    );
+}

@@ -54,6 +54,9 @@ pub struct FrontMatter {
     pub authors: Vec<String>,
     /// `lang`, `language`.
     pub lang: Option<String>,
+    /// `translation_of` (Hugo's `translationKey` is not read: it names a group, not a post): the
+    /// slug of the post this one translates.
+    pub translation_of: Option<String>,
     /// `series` (a name, or Hugo's one-item list) with `series_order`/`series_weight`/`weight`.
     pub series: Option<(String, Option<u32>)>,
     /// `cover`/`image`/`featured_image`: a path, or a table with `image`/`src`/`path` and `alt`;
@@ -276,6 +279,7 @@ fn interpret(mut map: Map<String, Value>, block: &str, toml: bool) -> FrontMatte
         protected: take(m, &["protected"]).is_some_and(|v| truthy(&v)),
         format: text(m, &["format", "post_format"]).map(|f| f.to_lowercase()),
         lang: text(m, &["lang", "language", "locale"]),
+        translation_of: text(m, &["translation_of"]),
         aliases: take(m, &["aliases", "redirect_from"])
             .map(|v| list_of_text(&v))
             .unwrap_or_default(),

@@ -10,7 +10,7 @@ use crate::model::ARCHIVE_PAGE;
 use crate::model::{
     archive_file, doc_file, home_file, slug_file, slug_shard_file, year_file, ArchiveIndex,
     ArchiveYear, DocBlock, ListPage, PostLink, PostNav, PostSummary, ShardEntry, SiteInfo,
-    SlugShard, Taxonomy, TermIndex, DOC_BLOCK, LISTS_DIR, SLUGS_PER_SHARD,
+    SlugShard, Taxonomy, TermIndex, Translation, DOC_BLOCK, LISTS_DIR, SLUGS_PER_SHARD,
 };
 use crate::routes::tag_segment;
 use serde::Serialize;
@@ -40,6 +40,7 @@ fn listed_navs(posts: &[PostSummary]) -> Vec<PostNav> {
     let stage = super::timings::Stage::start("  lists: related");
     let related = listing::related_all(posts, 3);
     let series = listing::series_all(posts);
+    let translations = translation_groups(posts);
     stage.done();
     let link = |i: usize| PostLink::to(&posts[i]);
     posts
@@ -55,8 +56,65 @@ fn listed_navs(posts: &[PostSummary]) -> Vec<PostNav> {
                 .map(|parts| parts.iter().map(|&j| link(j)).collect())
                 .unwrap_or_default(),
             related: related[i].iter().map(|&j| link(j)).collect(),
+            translations: translations[i]
+                .iter()
+                .map(|&j| Translation {
+                    lang: posts[j].lang.clone(),
+                    name: crate::model::language_name(&posts[j].lang).to_string(),
+                    slug: posts[j].slug.clone(),
+                })
+                .collect(),
         })
         .collect()
+}
+
+/// For each post, the others joined to it by `translation_of`, directly or through other posts
+/// (a Khmer and a French post that both name the English one are each other's translations too),
+/// by language and then slug. A `translation_of` naming no post of `posts` joins nothing.
+pub fn translation_groups(posts: &[PostSummary]) -> Vec<Vec<usize>> {
+    if posts.iter().all(|p| p.translation_of.is_none()) {
+        return vec![Vec::new(); posts.len()];
+    }
+    let by_slug: BTreeMap<&str, usize> = posts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.slug.as_str(), i))
+        .collect();
+    // Union-find over the posts, each joined to the one it translates.
+    let mut parent: Vec<usize> = (0..posts.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for (i, post) in posts.iter().enumerate() {
+        if let Some(&j) = post
+            .translation_of
+            .as_deref()
+            .and_then(|slug| by_slug.get(slug))
+        {
+            let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+            parent[a] = b;
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..posts.len() {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    let mut out = vec![Vec::new(); posts.len()];
+    for members in groups.values().filter(|m| m.len() > 1) {
+        let mut sorted = members.clone();
+        sorted.sort_by(|&a, &b| {
+            (&posts[a].lang, &posts[a].slug).cmp(&(&posts[b].lang, &posts[b].slug))
+        });
+        for &i in members {
+            out[i] = sorted.iter().copied().filter(|&j| j != i).collect();
+        }
+    }
+    out
 }
 
 /// The number of slug shards for `count` posts.
@@ -265,6 +323,37 @@ mod tests {
 
     fn post(slug: &str, date: &str, tags: &[&str]) -> PostSummary {
         PostSummary::for_test(slug, Some(date), tags)
+    }
+
+    #[test]
+    fn translations_join_through_each_other_and_a_loop_or_a_stranger_breaks_nothing() {
+        let of = |slug: &str, lang: &str, original: Option<&str>| PostSummary {
+            lang: lang.into(),
+            translation_of: original.map(str::to_string),
+            ..post(slug, "2025-01-01", &[])
+        };
+        let posts = vec![
+            of("a", "en", None),
+            of("b", "km", Some("a")),
+            of("c", "fr", Some("b")),
+            // Two posts naming each other.
+            of("d", "en", Some("e")),
+            of("e", "th", Some("d")),
+            of("f", "de", Some("nowhere")),
+            of("g", "de", Some("g")),
+        ];
+        let groups = translation_groups(&posts);
+        // By language: fr (c) before km (b).
+        assert_eq!(groups[0], vec![2, 1]);
+        assert_eq!(groups[1], vec![0, 2]);
+        assert_eq!(groups[2], vec![0, 1]);
+        assert_eq!(groups[3], vec![4]);
+        assert_eq!(groups[4], vec![3]);
+        assert!(groups[5].is_empty() && groups[6].is_empty());
+        let navs = navs(&posts);
+        assert_eq!(navs[1].translations[0].lang, "en");
+        assert_eq!(navs[1].translations[0].slug, "a");
+        assert_eq!(navs[1].translations[0].name, "English");
     }
 
     #[test]

@@ -15,8 +15,8 @@ use crate::listing;
 use crate::markdown::{escape_html, Rendered};
 use crate::model::ARCHIVE_PAGE;
 use crate::model::{
-    slug_file, CommentThread, Manifest, Page, Post, PostLink, PostSummary, SiteInfo, Taxonomy,
-    DATA_DIR,
+    slug_file, CommentThread, Manifest, Page, Post, PostLink, PostNav, PostSummary, SiteInfo,
+    Taxonomy, DATA_DIR,
 };
 use crate::routes::Route;
 use anyhow::{bail, Context, Result};
@@ -175,7 +175,11 @@ pub fn write_pages(
                 let shard = slug_file(&manifest.lists, slug, manifest.slug_shards);
                 let mut data = vec![summary.file.clone(), shard];
                 data.extend(comments.map(|(file, _)| file));
-                (Route::post_head(summary, site), content, data)
+                let head = PageHead {
+                    alternates: alternates(summary, &navs[i]),
+                    ..Route::post_head(summary, site)
+                };
+                (head, content, data)
             }
             _ => (
                 route.head(site),
@@ -355,6 +359,21 @@ fn pristine(shell: &str) -> String {
     out
 }
 
+/// A post's languages for search engines, `(language, route)`: its own and its translations';
+/// none when it has no translation.
+fn alternates(summary: &PostSummary, nav: &PostNav) -> Vec<(String, String)> {
+    if nav.translations.is_empty() {
+        return Vec::new();
+    }
+    std::iter::once((summary.lang.clone(), Route::Post(&summary.slug).path()))
+        .chain(
+            nav.translations
+                .iter()
+                .map(|t| (t.lang.clone(), Route::Post(&t.slug).path())),
+        )
+        .collect()
+}
+
 /// The tags of one page's head: description, canonical link, OpenGraph.
 fn head_tags(site: &SiteInfo, head: &PageHead) -> String {
     let mut tags = String::new();
@@ -384,6 +403,18 @@ fn head_tags(site: &SiteInfo, head: &PageHead) -> String {
     ));
     if head.noindex {
         tags.push_str("<meta name=\"robots\" content=\"noindex\">\n");
+    }
+    // The page in each of its languages; absolute where the site has a `base_url`.
+    for (lang, route) in &head.alternates {
+        let url = match site.base_url.is_empty() {
+            true => format!("{}{route}", site.base_path),
+            false => crate::head::absolute(site, route),
+        };
+        tags.push_str(&format!(
+            "<link rel=\"alternate\" hreflang=\"{}\" href=\"{}\">\n",
+            escape_html(lang),
+            escape_html(&url)
+        ));
     }
     tags
 }

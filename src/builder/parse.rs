@@ -234,7 +234,6 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
     let slug = slug_of(path, &front, &name)?;
     let aliases = aliases_of(&front, &name, &dates, &slug, ctx.permalink);
     let password = protect::password_of(path, &front, &slug, ctx.passwords)?;
-
     let body = body_of(path, doc.body, doc.body_line, &mut warnings);
     let analysis = markdown::analyze(&body);
     let place = |offset: usize| {
@@ -273,6 +272,7 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
             protected: false,
             unlisted: front.unlisted,
             format: format_of(path, &front, &mut warnings),
+            translation_of: front.translation_of.clone(),
         },
         html: rendered.html,
         toc: rendered.headings,

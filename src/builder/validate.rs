@@ -51,6 +51,7 @@ pub fn validate(
         warnings.extend(post.warnings.iter().cloned());
     }
     warnings.extend(broken_post_links(&posts));
+    warnings.extend(unknown_translations(&posts));
 
     if opts.strict {
         problems.append(&mut warnings);
@@ -318,6 +319,26 @@ fn broken_post_links(posts: &[LoadedPost]) -> Vec<Problem> {
         }
     }
     warnings
+}
+
+/// A warning for each `translation_of` that names no post this build publishes (the post is then
+/// joined to none).
+fn unknown_translations(posts: &[LoadedPost]) -> Vec<Problem> {
+    let slugs: HashSet<&str> = posts.iter().map(|p| p.post.summary.slug.as_str()).collect();
+    posts
+        .iter()
+        .filter_map(|post| {
+            let of = post.post.summary.translation_of.as_deref()?;
+            (!slugs.contains(of)).then(|| {
+                Problem::new(
+                    &post.path,
+                    format!("translation_of: no post has the slug `{of}`"),
+                    "name the slug of the post this one translates (the file name without .md, or its `slug:`); a draft's does not count",
+                )
+                .warning()
+            })
+        })
+        .collect()
 }
 
 fn sort_by_place(problems: &mut [Problem]) {

@@ -11,7 +11,7 @@ use crate::listing::{self, page_count, posts_label, year_name};
 use crate::markdown::{escape_html, reading_label, Heading, Rendered};
 use crate::model::{
     comments_label, format_label, human_date, text_direction, Comment, CommentThread, Page,
-    PostLink, PostNav, PostSummary, SiteInfo, Taxonomy, COMMENT_REL, UNDATED,
+    PostLink, PostNav, PostSummary, SiteInfo, Taxonomy, Translation, COMMENT_REL, UNDATED,
 };
 use crate::routes::Route;
 use std::fmt::Write as _;
@@ -387,6 +387,7 @@ pub fn post(
         escape_html(&summary.title),
         post_meta(base, summary)
     );
+    html.push_str(&translations(base, &nav.translations));
     html.push_str(&series_nav(base, summary, nav));
     html.push_str(&contents(&rendered.headings));
     let _ = write!(
@@ -430,6 +431,29 @@ pub fn post(
 }
 
 /// The parts of the series a post belongs to, the post itself marked, as the app draws them.
+/// "Read this in ភាសាខ្មែរ, English": the post in other languages, each named in itself, as the
+/// app's post page.
+fn translations(base: &str, translations: &[Translation]) -> String {
+    if translations.is_empty() {
+        return String::new();
+    }
+    let links: Vec<String> = translations
+        .iter()
+        .map(|t| {
+            format!(
+                "<a href=\"{}\" hreflang=\"{lang}\" lang=\"{lang}\">{}</a>",
+                post_href(base, &t.slug),
+                escape_html(&t.name),
+                lang = escape_html(&t.lang),
+            )
+        })
+        .collect();
+    format!(
+        "<p class=\"translations\">Read this in {}</p>",
+        links.join(", ")
+    )
+}
+
 fn series_nav(base: &str, summary: &PostSummary, nav: &PostNav) -> String {
     let (Some(series), false) = (&summary.series, nav.series.is_empty()) else {
         return String::new();

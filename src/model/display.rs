@@ -32,6 +32,45 @@ pub fn human_date(date: &str) -> String {
     }
 }
 
+/// Languages by their own names, for links to a post in another language ("Read this in
+/// ភាសាខ្មែរ"): a reader looks for the name of their language as they write it.
+const LANGUAGE_NAMES: [(&str, &str); 24] = [
+    ("ar", "العربية"),
+    ("de", "Deutsch"),
+    ("en", "English"),
+    ("es", "Español"),
+    ("fa", "فارسی"),
+    ("fr", "Français"),
+    ("he", "עברית"),
+    ("hi", "हिन्दी"),
+    ("id", "Bahasa Indonesia"),
+    ("it", "Italiano"),
+    ("ja", "日本語"),
+    ("km", "ភាសាខ្មែរ"),
+    ("ko", "한국어"),
+    ("lo", "ພາສາລາວ"),
+    ("ms", "Bahasa Melayu"),
+    ("my", "မြန်မာဘာသာ"),
+    ("nl", "Nederlands"),
+    ("pt", "Português"),
+    ("ru", "Русский"),
+    ("th", "ภาษาไทย"),
+    ("tl", "Tagalog"),
+    ("ur", "اردو"),
+    ("vi", "Tiếng Việt"),
+    ("zh", "中文"),
+];
+
+/// The name of language `lang` (BCP 47) in that language; the tag itself for one not in the
+/// table.
+pub fn language_name(lang: &str) -> &str {
+    let primary = lang.split(['-', '_']).next().unwrap_or("");
+    LANGUAGE_NAMES
+        .iter()
+        .find(|(code, _)| code.eq_ignore_ascii_case(primary))
+        .map_or(lang, |(_, name)| name)
+}
+
 /// Writing direction of a language: `rtl` for Arabic, Hebrew, Persian, Urdu and their kin.
 pub fn text_direction(lang: &str) -> &'static str {
     let primary = lang
@@ -48,6 +87,19 @@ pub fn text_direction(lang: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_language_is_named_in_itself() {
+        assert_eq!(language_name("km"), "ភាសាខ្មែរ");
+        assert_eq!(language_name("pt-BR"), "Português");
+        assert_eq!(language_name("ZH_hant"), "中文");
+        assert_eq!(language_name("qya"), "qya");
+        let codes: Vec<&str> = LANGUAGE_NAMES.iter().map(|(c, _)| *c).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes, sorted, "the table is sorted, each language once");
+    }
 
     #[test]
     fn direction_follows_the_language() {

@@ -97,6 +97,35 @@ pub struct PostNav {
     /// Up to three posts sharing the most tags with it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<PostLink>,
+    /// The post in other languages: the posts joined to it by `translation_of`
+    /// ([`super::PostSummary::translation_of`]), by language.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<Translation>,
+}
+
+/// The same post in another language. Written as `[lang, name, slug]`: a list is read by code
+/// the app has already, where an object of its own would add a reader of its own to the app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "(String, String, String)", into = "(String, String, String)")]
+pub struct Translation {
+    /// BCP 47 language of the translation.
+    pub lang: String,
+    /// That language's name in itself ([`super::language_name`]; named by the builder, so the
+    /// table of names stays out of the app).
+    pub name: String,
+    pub slug: String,
+}
+
+impl From<(String, String, String)> for Translation {
+    fn from((lang, name, slug): (String, String, String)) -> Self {
+        Translation { lang, name, slug }
+    }
+}
+
+impl From<Translation> for (String, String, String) {
+    fn from(t: Translation) -> Self {
+        (t.lang, t.name, t.slug)
+    }
 }
 
 /// Posts per [`SlugShard`], on average: the manifest's `slug_shards` is the post count over this.

@@ -180,6 +180,12 @@ pub struct PostSummary {
     /// says so and is drawn to match. None for a standard post.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
+    /// The slug of the post this one translates (`translation_of`): the posts so joined link to
+    /// each other ("Read this in …", [`super::PostNav::translations`]). The builder's: the app
+    /// reads the links, not this (nor has the code to read it).
+    #[cfg_attr(target_arch = "wasm32", serde(skip))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translation_of: Option<String>,
 }
 
 /// The post formats WordPress themes draw apart from standard posts, and what a card calls each.
@@ -228,6 +234,7 @@ impl PostSummary {
             protected: false,
             unlisted: false,
             format: None,
+            translation_of: None,
         }
     }
 }
@@ -345,6 +352,7 @@ mod tests {
                 protected: false,
                 unlisted: false,
                 format: None,
+                translation_of: None,
             },
             html: Default::default(),
             toc: vec![],

@@ -6,9 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { dist, serveBuilt, openPage, appReady, prerendered } from './harness.mjs';
+import { ownSite, openPage, appReady, prerendered } from './harness.mjs';
 
 let browser;
 let site;
@@ -16,24 +15,18 @@ let work;
 let stop;
 
 before(async () => {
-  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('no release build in dist/: run trunk build --release --offline');
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldnotes-authors-'));
-  const content = path.join(work, 'content');
-  fs.mkdirSync(content);
-  fs.writeFileSync(path.join(content, 'site.toml'), 'title = "Two voices"\n');
-  const post = (slug, title, date, author) => fs.writeFileSync(path.join(content, `${slug}.md`),
-    `---\ntitle: ${title}\ndate: ${date}\n${author}---\nThe text of ${title.toLowerCase()}.\n`);
-  post('ferry', 'The ferry at dawn', '2025-06-01', 'author:\n  name: Sok Dara\n  email: dara@example.org\n');
-  post('market', 'Market prices', '2025-05-01', 'authors: [Mara, Sok Dara]\n');
-  post('rain', 'Rain on the roof', '2025-04-01', 'author: Mara\n');
-  post('unsigned', 'An unsigned note', '2025-03-01', '');
-  post('quiet-walk', 'A quiet walk', '2025-07-01', 'author: Sok Dara\nunlisted: true\n');
-  ({ site, browser, close: stop } = await serveBuilt(content, path.join(work, 'site')));
+  const post = (title, date, author) => `---\ntitle: ${title}\ndate: ${date}\n${author}---\nThe text of ${title.toLowerCase()}.\n`;
+  ({ site, browser, work, close: stop } = await ownSite('authors', 'Two voices', {
+    'ferry.md': post('The ferry at dawn', '2025-06-01', 'author:\n  name: Sok Dara\n  email: dara@example.org\n'),
+    'market.md': post('Market prices', '2025-05-01', 'authors: [Mara, Sok Dara]\n'),
+    'rain.md': post('Rain on the roof', '2025-04-01', 'author: Mara\n'),
+    'unsigned.md': post('An unsigned note', '2025-03-01', ''),
+    'quiet-walk.md': post('A quiet walk', '2025-07-01', 'author: Sok Dara\nunlisted: true\n'),
+  }));
 });
 
 after(async () => {
   await stop?.();
-  if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
 const titles = (page) => page.locator('main .post-list > li h2').allTextContents();

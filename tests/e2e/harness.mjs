@@ -3,6 +3,7 @@
 // wrong, and the signal that the app has drawn. Not a test file (node --test runs only *.test.mjs).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -143,6 +144,23 @@ export async function serveBuilt(content, out) {
   const site = await serve(out);
   const browser = await launchBrowser();
   return { site, browser, close: async () => { await browser.close(); await site.close(); } };
+}
+
+/**
+ * A small site of a test's own: a `site.toml` of `title` and the content files `files`
+ * (`{ 'slug.md': text }`), built with the release shell into a temporary folder named after
+ * `name`, served on 127.0.0.1, with a browser. `work` is that folder (the built site is in
+ * `work/site`); `close` stops both and removes it.
+ */
+export async function ownSite(name, title, files) {
+  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('no release build in dist/: run trunk build --release --offline');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `fieldnotes-${name}-`));
+  const content = path.join(work, 'content');
+  fs.mkdirSync(content);
+  fs.writeFileSync(path.join(content, 'site.toml'), `title = "${title}"\n`);
+  for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(content, file), text);
+  const { site, browser, close } = await serveBuilt(content, path.join(work, 'site'));
+  return { site, browser, work, close: async () => { await close(); fs.rmSync(work, { recursive: true, force: true }); } };
 }
 
 /** Every page address of a built site's sitemap (or sitemap index), as paths, in its order. */

@@ -5,9 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { dist, serveBuilt, openPage, appReady, prerendered } from './harness.mjs';
+import { ownSite, openPage, appReady, prerendered } from './harness.mjs';
 
 let browser;
 let site;
@@ -15,23 +14,17 @@ let work;
 let stop;
 
 before(async () => {
-  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('no release build in dist/: run trunk build --release --offline');
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldnotes-pinned-'));
-  const content = path.join(work, 'content');
-  fs.mkdirSync(content);
-  fs.writeFileSync(path.join(content, 'site.toml'), 'title = "Pinned notes"\n');
-  const post = (slug, title, date, extra = '') => fs.writeFileSync(path.join(content, `${slug}.md`),
-    `---\ntitle: ${title}\ndate: ${date}\ntags: [road]\n${extra}---\nThe text of ${title.toLowerCase()}.\n`);
-  post('newest', 'The newest walk', '2025-06-01');
-  post('read-first', 'Read this first', '2023-02-01', 'pinned: true\n');
-  post('middle', 'A middle walk', '2024-05-01');
-  post('a-quote', 'A quoted line', '2022-01-01', 'format: quote\n');
-  ({ site, browser, close: stop } = await serveBuilt(content, path.join(work, 'site')));
+  const post = (title, date, extra = '') => `---\ntitle: ${title}\ndate: ${date}\ntags: [road]\n${extra}---\nThe text of ${title.toLowerCase()}.\n`;
+  ({ site, browser, work, close: stop } = await ownSite('pinned', 'Pinned notes', {
+    'newest.md': post('The newest walk', '2025-06-01'),
+    'read-first.md': post('Read this first', '2023-02-01', 'pinned: true\n'),
+    'middle.md': post('A middle walk', '2024-05-01'),
+    'a-quote.md': post('A quoted line', '2022-01-01', 'format: quote\n'),
+  }));
 });
 
 after(async () => {
   await stop?.();
-  if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
 /** Each card of the list on screen: its marks ("Pinned" or "", its format or "") and its title. */

@@ -11,7 +11,7 @@ use crate::app::head::set_head;
 use crate::app::net::LoadError;
 use crate::app::offline::{self, Offline};
 use crate::markdown::Heading;
-use crate::model::{text_direction, Post, PostLink, PostNav, PostSummary, SeriesRef};
+use crate::model::{text_direction, Post, PostLink, PostNav, PostSummary, SeriesRef, Translation};
 use crate::routes::{highlight_words, slug_of_segment, Route};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -144,6 +144,7 @@ fn PostView(
         .filter(|_| !nav.series.is_empty())
         .map(|s| series_nav(&nav.series, &summary, s));
     let related_nav = related_nav(&nav.related);
+    let translations = translations(nav.translations);
     let link = |p: PostLink, rel: &'static str, label: &'static str| {
         let title = p.title.clone();
         view! { <A href={href(&Route::Post(&p.slug))} attr:rel=rel><span class="label">{label}</span>" "{title}</A> }
@@ -161,6 +162,7 @@ fn PostView(
                 <PostMeta post=summary.clone()/>
                 <OfflineMark post=summary/>
             </header>
+            {translations}
             {series_nav}
             {text}
         </article>
@@ -184,6 +186,24 @@ pub fn post_text(
         {toc}
         <Article html highlight measure="fieldnotes:render-post"/>
     }
+}
+
+/// "Read this in ភាសាខ្មែរ, English": the post in other languages, each named in itself. (Plain
+/// links: the router follows them all the same.)
+fn translations(translations: Vec<Translation>) -> Option<impl IntoView> {
+    (!translations.is_empty()).then(|| {
+        let links = translations
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| {
+                view! {
+                    {(i > 0).then_some(", ")}
+                    <a href=href(&Route::Post(&t.slug)) hreflang=t.lang.clone() lang=t.lang>{t.name}</a>
+                }
+            })
+            .collect_view();
+        view! { <p class="translations">"Read this in "{links}</p> }
+    })
 }
 
 /// The parts of the series the post belongs to, the post itself marked.
