@@ -61,5 +61,3 @@ pub fn absolute(site: &SiteInfo, route: &str) -> String {
         site.base_path
     )
 }
-
-impl PageHead {}

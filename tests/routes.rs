@@ -272,10 +272,11 @@ fn each_author_has_a_page_of_their_posts_and_no_e_mail_is_written() {
     }
 }
 
-/// `content` built and given its stubs in a temporary folder, at the site root.
-fn built_content(content: &Path) -> tempfile::TempDir {
+/// `content` built and given its stubs in a temporary folder, at the site root; with what the
+/// build said.
+fn built_content(content: &Path) -> (tempfile::TempDir, builder::BuildSummary) {
     let dist = tempfile::tempdir().unwrap();
-    builder::build(&BuildOptions {
+    let summary = builder::build(&BuildOptions {
         content: content.to_path_buf(),
         out: dist.path().join("data"),
         today: Some("2026-01-01".into()),
@@ -284,7 +285,7 @@ fn built_content(content: &Path) -> tempfile::TempDir {
     .unwrap();
     write_shell(dist.path());
     builder::write_stubs(dist.path(), &StubOptions { public_url: None }).unwrap();
-    dist
+    (dist, summary)
 }
 
 /// The opening `<html …>` tag of a built page, and its header's and footer's.
@@ -309,7 +310,7 @@ fn a_page_takes_the_language_and_direction_of_its_post_and_the_interface_keeps_t
         ("posts/khmer.md", post("km", "Khmer").as_bytes()),
         ("posts/arabic.md", post("ar", "Arabic").as_bytes()),
     ]);
-    let dist = built_content(content.path());
+    let (dist, _) = built_content(content.path());
     let site = (
         "<header class=\"site-header\" lang=\"en\" dir=\"ltr\">".to_string(),
         "<footer class=\"site-footer\" lang=\"en\" dir=\"ltr\">".to_string(),
@@ -333,7 +334,7 @@ fn a_page_takes_the_language_and_direction_of_its_post_and_the_interface_keeps_t
         "title = \"T\"\nlanguage = \"ar\"\n",
     )
     .unwrap();
-    let dist = built_content(content.path());
+    let (dist, _) = built_content(content.path());
     let (html, header, footer) = language_tags(dist.path(), "tags/index.html");
     assert_eq!(html, "<html lang=\"ar\" dir=\"rtl\">");
     assert_eq!(
@@ -366,22 +367,13 @@ fn translations_link_to_each_other_by_language_and_name_their_alternates() {
             post("ar", 4, Some("no-such-post")).as_bytes(),
         ),
     ]);
-    let dist = tempfile::tempdir().unwrap();
-    let summary = builder::build(&BuildOptions {
-        content: content.path().to_path_buf(),
-        out: dist.path().join("data"),
-        today: Some("2026-01-01".into()),
-        ..BuildOptions::default()
-    })
-    .unwrap();
+    let (dist, summary) = built_content(content.path());
     let warned: Vec<String> = summary.warnings.iter().map(|w| w.to_string()).collect();
     assert!(
         warned.iter().any(|w| w.contains("alone.md")
             && w.contains("translation_of: no post has the slug `no-such-post`")),
         "{warned:?}"
     );
-    write_shell(dist.path());
-    builder::write_stubs(dist.path(), &StubOptions { public_url: None }).unwrap();
     let read = |slug: &str| {
         fs::read_to_string(dist.path().join(format!("posts/{slug}/index.html"))).unwrap()
     };

@@ -430,7 +430,6 @@ pub fn post(
     html
 }
 
-/// The parts of the series a post belongs to, the post itself marked, as the app draws them.
 /// "Read this in ភាសាខ្មែរ, English": the post in other languages, each named in itself, as the
 /// app's post page.
 fn translations(base: &str, translations: &[Translation]) -> String {
@@ -454,6 +453,7 @@ fn translations(base: &str, translations: &[Translation]) -> String {
     )
 }
 
+/// The parts of the series a post belongs to, the post itself marked, as the app draws them.
 fn series_nav(base: &str, summary: &PostSummary, nav: &PostNav) -> String {
     let (Some(series), false) = (&summary.series, nav.series.is_empty()) else {
         return String::new();

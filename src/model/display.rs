@@ -64,20 +64,22 @@ const LANGUAGE_NAMES: [(&str, &str); 24] = [
 /// The name of language `lang` (BCP 47) in that language; the tag itself for one not in the
 /// table.
 pub fn language_name(lang: &str) -> &str {
-    let primary = lang.split(['-', '_']).next().unwrap_or("");
+    let primary = primary_subtag(lang);
     LANGUAGE_NAMES
         .iter()
         .find(|(code, _)| code.eq_ignore_ascii_case(primary))
         .map_or(lang, |(_, name)| name)
 }
 
+/// The language of a BCP 47 tag without its region or script (`pt` of `pt-BR`, `zh` of
+/// `zh_Hant`), as written.
+fn primary_subtag(lang: &str) -> &str {
+    lang.split(['-', '_']).next().unwrap_or("")
+}
+
 /// Writing direction of a language: `rtl` for Arabic, Hebrew, Persian, Urdu and their kin.
 pub fn text_direction(lang: &str) -> &'static str {
-    let primary = lang
-        .split(['-', '_'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let primary = primary_subtag(lang).to_ascii_lowercase();
     match primary.as_str() {
         "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug" | "dv" | "ckb" => "rtl",
         _ => "ltr",
