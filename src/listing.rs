@@ -2,6 +2,7 @@
 //! neighbours and series. Plain functions over the list of all posts, used by the builder to write
 //! the lists and route pages, and by the app to group what a list file holds.
 
+use crate::model::strings::{Strings, S};
 use crate::model::{PostLink, PostSummary, Taxonomy, UNDATED};
 use std::collections::HashMap;
 
@@ -187,23 +188,21 @@ pub fn series_all(posts: &[PostSummary]) -> HashMap<&str, Vec<usize>> {
 }
 
 /// "February 2025" for `2025-02`.
-pub fn month_name(month: &str) -> String {
-    crate::model::human_date(&format!("{month}-01"))
-        .split_once(' ')
-        .map_or_else(|| month.to_string(), |(_, rest)| rest.to_string())
+pub fn month_name(s: Strings, month: &str) -> String {
+    s.month_year(month)
 }
 
 /// "3 posts", "1 post".
-pub fn posts_label(count: usize) -> String {
-    format!("{count} post{}", if count == 1 { "" } else { "s" })
+pub fn posts_label(s: Strings, count: usize) -> String {
+    s.count(S::post_count, count as u64)
 }
 
 /// A year of the archive as its heading says it: `2024`, or "Undated".
-pub fn year_name(year: &str) -> String {
-    if year == UNDATED {
-        "Undated".into()
-    } else {
-        year.into()
+pub fn year_name(s: Strings, year: &str) -> String {
+    match year.parse::<u64>() {
+        _ if year == UNDATED => s.get(S::undated).into(),
+        Ok(y) => s.number(y + s.get(S::year_offset).parse::<u64>().unwrap_or(0)),
+        Err(_) => year.into(),
     }
 }
 
@@ -265,8 +264,9 @@ mod tests {
             term_counts(Taxonomy::Categories, &posts),
             [("Cambodia".to_string(), 2), ("Thailand".to_string(), 1)]
         );
-        assert_eq!(posts_label(1), "1 post");
-        assert_eq!(posts_label(3), "3 posts");
+        let s = Strings::new("en", &[]);
+        assert_eq!(posts_label(s, 1), "1 post");
+        assert_eq!(posts_label(s, 3), "3 posts");
     }
 
     #[test]
@@ -290,9 +290,10 @@ mod tests {
                 (UNDATED.to_string(), 1)
             ]
         );
-        assert_eq!(month_name("2025-02"), "February 2025");
-        assert_eq!(year_name("2025"), "2025");
-        assert_eq!(year_name(UNDATED), "Undated");
+        let s = Strings::new("en", &[]);
+        assert_eq!(month_name(s, "2025-02"), "February 2025");
+        assert_eq!(year_name(s, "2025"), "2025");
+        assert_eq!(year_name(s, UNDATED), "Undated");
     }
 
     #[test]

@@ -861,8 +861,8 @@ pub fn minutes_for_text(text: &str) -> u32 {
 }
 
 /// Writes `n` with a unit that agrees with it ("1 min read", "4 min read").
-pub fn reading_label(minutes: u32) -> String {
-    format!("{minutes} min read")
+pub fn reading_label(s: crate::model::strings::Strings, minutes: u32) -> String {
+    s.count(crate::model::strings::S::min_read, minutes.into())
 }
 
 #[cfg(test)]

@@ -8,9 +8,9 @@
 
 use crate::head::PageHead;
 use crate::listing;
+use crate::model::strings::S;
 use crate::model::{
     archive_file, home_file, year_file, PostSummary, SiteInfo, Taxonomy, ARCHIVE_PAGE, DATA_DIR,
-    UNDATED,
 };
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -243,36 +243,36 @@ impl<'a> Route<'a> {
     /// The page's heading, as its list page shows it (`Tagged “food”`); the post's or page's
     /// title is not known to the route, so their heading is their slug.
     pub fn heading(&self, site: &SiteInfo) -> String {
+        let s = site.text();
+        let paged = |heading: String, page: usize| {
+            if page <= 1 {
+                heading
+            } else {
+                let page = s.number(page as u64);
+                s.fill(S::heading_page, &[("heading", &heading), ("page", &page)])
+            }
+        };
         match self {
             Route::Home { page } if *page <= 1 => site.title.clone(),
-            Route::Home { page } => format!("Page {page}"),
+            Route::Home { page } => s.fill(S::page_n, &[("page", &s.number(*page as u64))]),
             Route::Post(slug) | Route::Page(slug) => slug.to_string(),
-            Route::Terms(taxonomy) => taxonomy.title().into(),
+            Route::Terms(taxonomy) => taxonomy.title(s).into(),
             Route::Term {
                 taxonomy,
                 term,
                 page,
-            } if *page <= 1 => taxonomy.term_heading(term),
-            Route::Term {
-                taxonomy,
-                term,
-                page,
-            } => format!("{}, page {page}", taxonomy.term_heading(term)),
-            Route::Archive { year: None, .. } => "Archive".into(),
+            } => paged(taxonomy.term_heading(s, term), *page),
+            Route::Archive { year: None, .. } => s.get(S::archive).into(),
             Route::Archive {
                 year: Some(year),
                 page,
             } => {
-                let name = if *year == UNDATED { "undated" } else { year };
-                if *page <= 1 {
-                    format!("Archive: {name}")
-                } else {
-                    format!("Archive: {name}, page {page}")
-                }
+                let name = crate::listing::year_name(s, year);
+                paged(s.fill(S::archive_year, &[("year", &name)]), *page)
             }
-            Route::Search => "Search".into(),
-            Route::Offline => "Reading offline".into(),
-            Route::NotFound => "Page not found".into(),
+            Route::Search => s.get(S::search).into(),
+            Route::Offline => s.get(S::reading_offline).into(),
+            Route::NotFound => s.get(S::not_found).into(),
         }
     }
 
@@ -597,6 +597,7 @@ mod tests {
             posts_per_page: 2,
             nav: vec![],
             comments_endpoint: None,
+            strings: Vec::new(),
         }
     }
 

@@ -30,6 +30,9 @@ pub type SiteResource = LocalResource<Result<Arc<SiteData>, LoadError>>;
 /// Loads the manifest, refused when another format wrote it. Its version is read first: a newer
 /// format may have changed any other field, and must still be told apart from a damaged file.
 pub async fn load_site() -> Result<Arc<SiteData>, LoadError> {
+    if let Some(first) = FIRST.with(|f| f.borrow_mut().take()) {
+        return first;
+    }
     let url = data_url(MANIFEST_FILE);
     let value = parse_value(&url, &fetch_text(&url, true).await?)?;
     match read_value::<FormatProbe>(&url, value.clone())?.check() {
@@ -41,6 +44,16 @@ pub async fn load_site() -> Result<Arc<SiteData>, LoadError> {
     }
     let manifest: Manifest = read_value(&url, value)?;
     Ok(Arc::new(SiteData { manifest }))
+}
+
+thread_local! {
+    /// The manifest as the app's start read it, for the first load of the site's resource.
+    static FIRST: RefCell<Option<Result<Arc<SiteData>, LoadError>>> = const { RefCell::new(None) };
+}
+
+/// Hands the manifest read at the start to the first [`load_site`].
+pub fn keep_first(first: Result<Arc<SiteData>, LoadError>) {
+    FIRST.with(|f| *f.borrow_mut() = Some(first));
 }
 
 thread_local! {

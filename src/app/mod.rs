@@ -16,10 +16,12 @@ mod pieces;
 mod search_client;
 mod split;
 mod timing;
+mod words;
 
 /// For the search worker, which reads index files as the app does.
 pub use offline::sent_a_web_page;
 
+use crate::model::strings::S;
 use crate::model::Taxonomy;
 use crate::routes::{self, Route as Page};
 use components::SiteHeader;
@@ -27,6 +29,7 @@ use data::SiteResource;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{path, ParamSegment, StaticSegment};
+use words::t;
 
 /// The whole app: site data for every page, the layout and the route table.
 #[component]
@@ -40,7 +43,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router base=base>
-            <a class="skip-link" href="#main" on:click=skip_to_content>"Skip to content"</a>
+            <a class="skip-link" href="#main" on:click=skip_to_content>{t(S::skip_to_content)}</a>
             <SiteHeader/>
             <main id="main" tabindex="-1">
                 // The segments of `crate::routes`, which the build writes a page for each of.
@@ -69,8 +72,8 @@ pub fn App() -> impl IntoView {
             // Its language is set with the document's (`head::set_head`).
             <footer class="site-footer">
                 <p>
-                    "Made with Fieldnotes. No trackers, no third parties. "
-                    <A href={address::href(&Page::Offline)}>"Reading offline"</A>
+                    {t(S::footer)}" "
+                    <A href={address::href(&Page::Offline)}>{t(S::reading_offline)}</A>
                 </p>
             </footer>
         </Router>
@@ -88,5 +91,14 @@ fn skip_to_content(event: leptos::ev::MouseEvent) {
 pub fn start() {
     console_error_panic_hook::set_once();
     pages::note_start();
-    mount_to_body(App);
+    // The manifest first, so the app draws in the site's language from its first frame; until
+    // then the page the host served stays on screen.
+    wasm_bindgen_futures::spawn_local(async {
+        let first = data::load_site().await;
+        if let Ok(site) = &first {
+            words::install(&site.manifest.site);
+        }
+        data::keep_first(first);
+        mount_to_body(App);
+    });
 }

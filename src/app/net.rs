@@ -4,6 +4,7 @@
 
 use super::address::data_url;
 use super::timing::sleep;
+use crate::model::strings::S;
 use crate::model::{FORMAT_VERSION, MANIFEST_FILE};
 use gloo_net::http::Request;
 use leptos::prelude::*;
@@ -39,22 +40,22 @@ impl LoadError {
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LoadError::Network(why) => write!(f, "The page could not be loaded ({why})."),
-            LoadError::Format(why) => write!(f, "The site's data could not be read ({why})."),
-            LoadError::Version { found } if *found > FORMAT_VERSION => write!(
-                f,
-                "This site has been updated (data format {found}, this page reads {FORMAT_VERSION}). Reload to get the new version."
-            ),
-            LoadError::Version { found } => write!(
-                f,
-                "This site is in the middle of an update (data format {found}, this page reads {FORMAT_VERSION}). Reload in a moment."
-            ),
-            LoadError::Replaced => write!(
-                f,
-                "This site has been updated since this page was opened. Reload to get the new version."
-            ),
-        }
+        let s = crate::app::words::s();
+        let text = match self {
+            LoadError::Network(why) => s.fill(S::error_network, &[("why", why)]),
+            LoadError::Format(why) => s.fill(S::error_data, &[("why", why)]),
+            LoadError::Version { found } => {
+                let key = if *found > FORMAT_VERSION {
+                    S::error_newer
+                } else {
+                    S::error_older
+                };
+                let (found, reads) = (found.to_string(), FORMAT_VERSION.to_string());
+                s.fill(key, &[("found", &found), ("reads", &reads)])
+            }
+            LoadError::Replaced => s.get(S::error_replaced).to_string(),
+        };
+        f.write_str(&text)
     }
 }
 
@@ -167,20 +168,18 @@ pub fn network_answer(marked: bool, reached: bool) {
     if marked {
         network_failed();
     } else if reached {
-        if let Some(online) = ONLINE.with(Cell::get) {
-            online.set(true);
-        }
+        online().set(true);
     }
 }
 
 /// A request found no network: say so, and keep trying until it is back.
 pub fn network_failed() {
-    let Some(online) = ONLINE.with(Cell::get) else {
-        return;
-    };
+    // The manifest is read before the app is drawn: what it found is kept for the page.
+    let online = online();
     online.set(false);
     if !PROBING.with(|p| p.replace(true)) {
-        leptos::task::spawn_local(async move {
+        // Not the app's executor: this may run before the app is mounted.
+        wasm_bindgen_futures::spawn_local(async move {
             loop {
                 sleep(PROBE_EVERY).await;
                 probe().await;

@@ -8,6 +8,7 @@ use super::config::{self, CONFIG_FILE};
 use super::error::Problem;
 use super::permalink::Permalink;
 use super::protect::{self, PASSWORDS_FILE};
+use super::strings;
 use super::BuildOptions;
 use crate::markdown;
 use crate::model::SiteInfo;
@@ -48,10 +49,15 @@ impl Collected {
 pub fn collect(opts: &BuildOptions) -> Collected {
     let content = &opts.content;
     let mut problems = Vec::new();
+    let mut warnings = Vec::new();
     let (info, permalink, keep) = match config::load(content) {
         Ok(mut config) => {
             if let Some(base) = &opts.base_path {
                 config.info.base_path = markdown::with_slashes(base);
+            }
+            match strings::load(content, &config.info.language, &mut warnings) {
+                Ok(table) => config.info.strings = table,
+                Err(problem) => problems.push(problem),
             }
             (Some(config.info), config.permalink, config.keep)
         }
@@ -81,7 +87,9 @@ pub fn collect(opts: &BuildOptions) -> Collected {
         .filter(|p| {
             let relative = p.strip_prefix(content).ok();
             // The settings, and the passwords of protected posts: never published.
-            relative != Some(Path::new(CONFIG_FILE)) && relative != Some(Path::new(PASSWORDS_FILE))
+            ![CONFIG_FILE, PASSWORDS_FILE, strings::STRINGS_FILE]
+                .iter()
+                .any(|f| relative == Some(Path::new(f)))
         })
         .collect();
     let passwords = protect::load_passwords(content).unwrap_or_else(|problem| {
@@ -92,6 +100,7 @@ pub fn collect(opts: &BuildOptions) -> Collected {
     let mut loaded = assets::load(content, &other_files, cache.as_ref(), &keep);
     problems.extend(loaded.problems);
     let author_names = author_names(content, &loaded.assets, &mut loaded.warnings);
+    warnings.append(&mut loaded.warnings);
     Collected {
         info,
         permalink,
@@ -99,7 +108,7 @@ pub fn collect(opts: &BuildOptions) -> Collected {
         comment_files,
         assets: loaded.assets,
         problems,
-        warnings: loaded.warnings,
+        warnings,
         passwords,
         author_names,
     }

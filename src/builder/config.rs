@@ -148,6 +148,7 @@ pub fn load(content: &Path) -> Result<Config, Problem> {
         posts_per_page: raw.posts_per_page.unwrap_or(10),
         nav: raw.nav,
         comments_endpoint: raw.comments.map(|c| c.endpoint.trim().to_string()),
+        strings: Vec::new(),
     };
     let keep = raw.images.map(|i| i.keep).unwrap_or_default();
     Ok(Config {

@@ -439,6 +439,7 @@ mod tests {
             posts_per_page: 10,
             nav: vec![],
             comments_endpoint: None,
+            strings: Vec::new(),
         };
         let posts: Vec<PostSummary> = (0..5)
             .map(|i| PostSummary::for_test(&format!("p{i}"), Some("2025-01-01"), &[]))
@@ -479,6 +480,7 @@ mod tests {
             posts_per_page: 10,
             nav: vec![],
             comments_endpoint: None,
+            strings: Vec::new(),
         };
         let posts = [PostSummary::for_test(
             "p",

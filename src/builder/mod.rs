@@ -41,6 +41,7 @@ mod shortcodes;
 mod site_files;
 mod size_report;
 pub mod split;
+pub mod strings;
 mod stubs;
 mod timings;
 mod validate;
@@ -55,7 +56,7 @@ pub use size_report::{
     size_report, BudgetCheck, BudgetPiece, BudgetRow, Budgets, PostVisit, SizeLimit, SizeReport,
 };
 pub use split::{split_app, Split, SplitOptions};
-pub use views::PINNED_MARK;
+pub use views::pinned_mark;
 
 pub use feeds::{ATOM_FILE, FEED_ENTRIES, JSON_FEED_FILE, ROBOTS_FILE, RSS_FILE, SITEMAP_FILE};
 pub use hosting::{HEADERS_FILE, REDIRECTS_FILE};

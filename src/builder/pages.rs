@@ -13,6 +13,7 @@ use super::{offline, views};
 use crate::head::PageHead;
 use crate::listing;
 use crate::markdown::{escape_html, Rendered};
+use crate::model::strings::S;
 use crate::model::ARCHIVE_PAGE;
 use crate::model::{
     slug_file, CommentThread, Manifest, Page, Post, PostLink, PostNav, PostSummary, SiteInfo,
@@ -154,7 +155,10 @@ pub fn write_pages(
                 };
                 let comments = load_comments(slug)?;
                 let thread = comments.as_ref().map(|(_, thread)| thread);
-                let content = views::page(site, &views::standalone(page, &rendered, thread));
+                let content = views::page(
+                    site,
+                    &views::standalone(site.text(), page, &rendered, thread),
+                );
                 let mut data = vec![manifest.pages[slug].clone()];
                 data.extend(comments.map(|(file, _)| file));
                 (Route::page_head(page, site), content, data)
@@ -279,7 +283,7 @@ fn content(route: &Route, site: &SiteInfo, lists: &Lists) -> String {
             views::archive(site, years, shown, &posts, (*page, pages))
         }
         Route::Search => views::search(site),
-        Route::Offline => views::offline(),
+        Route::Offline => views::offline(site.text()),
         Route::NotFound => views::not_found(site),
         Route::Post(_) | Route::Page(_) => unreachable!("a post's or page's route is its article"),
     };
@@ -298,7 +302,7 @@ fn write_alias_pages(
     let mut written = 0;
     for alias in aliases {
         if let Some(file) = alias_file(alias) {
-            files.write(&file, redirect_page(&target, title).into_bytes())?;
+            files.write(&file, redirect_page(site, &target, title).into_bytes())?;
             written += 1;
         }
     }
@@ -335,10 +339,14 @@ fn alias_file(alias: &str) -> Option<String> {
 /// A page that sends readers (and search engines) from an old URL to the post's new one; it
 /// works on every static host, without JavaScript. Its empty icon spares the browser a request
 /// for `/favicon.ico`, which does not exist and would only answer 404.
-fn redirect_page(target: &str, title: &str) -> String {
+fn redirect_page(site: &SiteInfo, target: &str, title: &str) -> String {
     let target = escape_html(target);
+    let moved = escape_html(site.text().get(S::moved))
+        .replace("{link}", &format!("<a href=\"{target}\">{target}</a>"));
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n<link rel=\"icon\" href=\"data:,\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{target}\">{target}</a>.</p>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\" dir=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{target}\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n<link rel=\"icon\" href=\"data:,\">\n</head>\n<body>\n<p>{moved}</p>\n</body>\n</html>\n",
+        escape_html(&site.language),
+        crate::model::text_direction(&site.language),
         escape_html(title)
     )
 }

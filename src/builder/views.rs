@@ -9,9 +9,10 @@
 
 use crate::listing::{self, page_count, posts_label, year_name};
 use crate::markdown::{escape_html, reading_label, Heading, Rendered};
+use crate::model::strings::{Strings, S};
 use crate::model::{
-    comments_label, format_label, human_date, text_direction, Comment, CommentThread, Page,
-    PostLink, PostNav, PostSummary, SiteInfo, Taxonomy, Translation, COMMENT_REL, UNDATED,
+    comments_label, format_label, text_direction, Comment, CommentThread, Page, PostLink, PostNav,
+    PostSummary, SiteInfo, Taxonomy, Translation, COMMENT_REL, UNDATED,
 };
 use crate::routes::Route;
 use std::fmt::Write as _;
@@ -35,13 +36,14 @@ fn site_language(site: &SiteInfo) -> String {
 /// JavaScript (the app's display settings and offline mark need it, and are left out).
 fn header(site: &SiteInfo) -> String {
     let base = site.base_path.as_str();
+    let s = site.text();
     let mut nav = vec![
         (
-            Taxonomy::Tags.title().to_string(),
+            Taxonomy::Tags.title(s).to_string(),
             Route::Terms(Taxonomy::Tags).href(base),
         ),
         (
-            "Archive".to_string(),
+            s.get(S::archive).to_string(),
             Route::Archive {
                 year: None,
                 page: 1,
@@ -58,10 +60,11 @@ fn header(site: &SiteInfo) -> String {
         nav.push((link.title.clone(), url));
     }
     let mut html = format!(
-        "<header class=\"site-header\"{}><a class=\"site-title\" href=\"{}\">{}</a><nav aria-label=\"Site\"><ul class=\"site-nav\">",
+        "<header class=\"site-header\"{}><a class=\"site-title\" href=\"{}\">{}</a><nav aria-label=\"{}\"><ul class=\"site-nav\">",
         site_language(site),
         escape_html(&Route::Home { page: 1 }.href(base)),
-        escape_html(&site.title)
+        escape_html(&site.title),
+        escape_html(s.get(S::site_nav))
     );
     for (title, url) in nav {
         let rel = if url.starts_with('/') {
@@ -78,22 +81,26 @@ fn header(site: &SiteInfo) -> String {
     }
     let _ = write!(
         html,
-        "</ul></nav><form class=\"search-box\" role=\"search\" action=\"{}\" method=\"get\"><label for=\"search-box-page\" class=\"visually-hidden\">Search posts</label><input id=\"search-box-page\" type=\"search\" name=\"q\" placeholder=\"Search posts\" autocomplete=\"off\"></form></header>",
-        escape_html(&Route::Search.href(base))
+        "</ul></nav><form class=\"search-box\" role=\"search\" action=\"{}\" method=\"get\"><label for=\"search-box-page\" class=\"visually-hidden\">{search}</label><input id=\"search-box-page\" type=\"search\" name=\"q\" placeholder=\"{search}\" autocomplete=\"off\"></form></header>",
+        escape_html(&Route::Search.href(base)),
+        search = escape_html(s.get(S::search_posts))
     );
     html
 }
 
 fn footer(site: &SiteInfo) -> String {
     format!(
-        "<footer class=\"site-footer\"{}><p>Made with Fieldnotes. No trackers, no third parties. <a href=\"{}\">Reading offline</a></p></footer>",
+        "<footer class=\"site-footer\"{}><p>{} <a href=\"{}\">{}</a></p></footer>",
         site_language(site),
-        escape_html(&Route::Offline.href(&site.base_path))
+        escape_html(site.text().get(S::footer)),
+        escape_html(&Route::Offline.href(&site.base_path)),
+        escape_html(site.text().get(S::reading_offline))
     )
 }
 
 /// The line under a post's title: date, reading time, update, then its categories and tags.
-fn post_meta(base: &str, post: &PostSummary) -> String {
+fn post_meta(site: &SiteInfo, post: &PostSummary) -> String {
+    let (base, s) = (site.base_path.as_str(), site.text());
     let mut line = String::new();
     if !post.authors.is_empty() {
         let names: Vec<String> = post
@@ -101,18 +108,19 @@ fn post_meta(base: &str, post: &PostSummary) -> String {
             .iter()
             .map(|name| term_link(base, Taxonomy::Authors, name))
             .collect();
-        let _ = write!(line, "By {} · ", names.join(", "));
+        let by = escape_html(s.get(S::by)).replace("{names}", &names.join(", "));
+        let _ = write!(line, "{by} · ");
     }
     let mut parts = Vec::new();
     if let Some(date) = &post.date {
-        parts.push(time(date));
+        parts.push(time(s, date));
     }
     // A protected post's length is its own.
     if !post.protected {
-        parts.push(reading_label(post.reading_minutes));
+        parts.push(reading_label(s, post.reading_minutes));
     }
     if let Some(updated) = &post.updated {
-        parts.push(format!("updated {}", time(updated)));
+        parts.push(escape_html(s.get(S::updated)).replace("{date}", &time(s, updated)));
     }
     line.push_str(&parts.join(" · "));
     let mut html = format!("<div class=\"post-meta\"><p>{line}</p>");
@@ -125,7 +133,7 @@ fn post_meta(base: &str, post: &PostSummary) -> String {
             html,
             "<ul class=\"{}\" aria-label=\"{}\">",
             taxonomy.folder(),
-            taxonomy.title()
+            escape_html(taxonomy.title(s))
         );
         for term in terms {
             let _ = write!(html, "<li>{}</li>", term_link(base, taxonomy, term));
@@ -156,11 +164,11 @@ pub fn term_class(taxonomy: Taxonomy) -> &'static str {
     taxonomy.singular()
 }
 
-fn time(date: &str) -> String {
+fn time(s: Strings, date: &str) -> String {
     format!(
         "<time datetime=\"{}\">{}</time>",
         escape_html(date),
-        escape_html(&human_date(date))
+        escape_html(&s.date(date))
     )
 }
 
@@ -170,7 +178,12 @@ fn post_href(base: &str, slug: &str) -> String {
 
 /// Cards for `posts`: title, meta line, summary, as the app's `PostList`; with `pins` (the home
 /// list), a pinned post's card says so.
-fn post_list<'a>(base: &str, posts: impl Iterator<Item = &'a PostSummary>, pins: bool) -> String {
+fn post_list<'a>(
+    site: &SiteInfo,
+    posts: impl Iterator<Item = &'a PostSummary>,
+    pins: bool,
+) -> String {
+    let (base, s) = (site.base_path.as_str(), site.text());
     let mut html = String::from("<ul class=\"post-list\">");
     for post in posts {
         let _ = write!(
@@ -179,13 +192,13 @@ fn post_list<'a>(base: &str, posts: impl Iterator<Item = &'a PostSummary>, pins:
             post.format.as_ref().map(|f| format!(" format-{f}")).unwrap_or_default(),
             escape_html(&post.lang),
             text_direction(&post.lang),
-            if pins && post.pinned { PINNED_MARK } else { "" },
+            if pins && post.pinned { pinned_mark(s) } else { String::new() },
             format_mark(post),
             post_href(base, &post.slug),
             escape_html(&post.title),
-            post_meta(base, post),
+            post_meta(site, post),
             escape_html(&post.summary),
-            comment_count(post.comments)
+            comment_count(s, post.comments)
         );
     }
     html.push_str("</ul>");
@@ -203,35 +216,50 @@ fn format_mark(post: &PostSummary) -> String {
 }
 
 /// What a pinned post's card on the home list says first, as the app's `PostList`.
-pub const PINNED_MARK: &str = "<p class=\"pinned\">Pinned</p>";
+pub fn pinned_mark(s: Strings) -> String {
+    format!("<p class=\"pinned\">{}</p>", escape_html(s.get(S::pinned)))
+}
 
 /// "3 comments" on a post's card, as the app's `PostList`; nothing for none.
-fn comment_count(count: u32) -> String {
+fn comment_count(s: Strings, count: u32) -> String {
     if count == 0 {
         return String::new();
     }
-    format!("<p class=\"comment-count\">{}</p>", comments_label(count))
+    format!(
+        "<p class=\"comment-count\">{}</p>",
+        escape_html(&comments_label(s, count))
+    )
 }
 
 /// "Newer posts · Page 2 of 5 · Older posts", as the app's `Pagination`.
-fn pagination(page: usize, pages: usize, link: impl Fn(usize) -> String) -> String {
+fn pagination(s: Strings, page: usize, pages: usize, link: impl Fn(usize) -> String) -> String {
     if pages <= 1 {
         return String::new();
     }
-    let mut html = String::from("<nav class=\"pagination\" aria-label=\"Pages\">");
+    let mut html = format!(
+        "<nav class=\"pagination\" aria-label=\"{}\">",
+        escape_html(s.get(S::pages_nav))
+    );
     if page > 1 {
         let _ = write!(
             html,
-            "<a href=\"{}\" rel=\"prev\">Newer posts</a>",
-            escape_html(&link(page - 1))
+            "<a href=\"{}\" rel=\"prev\">{}</a>",
+            escape_html(&link(page - 1)),
+            escape_html(s.get(S::newer_posts))
         );
     }
-    let _ = write!(html, "<span>Page {page} of {pages}</span>");
+    let (n, of) = (s.number(page as u64), s.number(pages as u64));
+    let _ = write!(
+        html,
+        "<span>{}</span>",
+        escape_html(&s.fill(S::page_of, &[("page", &n), ("pages", &of)]))
+    );
     if page < pages {
         let _ = write!(
             html,
-            "<a href=\"{}\" rel=\"next\">Older posts</a>",
-            escape_html(&link(page + 1))
+            "<a href=\"{}\" rel=\"next\">{}</a>",
+            escape_html(&link(page + 1)),
+            escape_html(s.get(S::older_posts))
         );
     }
     html.push_str("</nav>");
@@ -248,8 +276,8 @@ pub fn home(site: &SiteInfo, posts: &[&PostSummary], page: usize) -> String {
         "<div class=\"page home\"><h1 class=\"page-title\">{}</h1><p class=\"site-description\">{}</p>{}{}</div>",
         escape_html(&site.title),
         escape_html(&site.description),
-        post_list(base, list.iter().copied(), true),
-        pagination(page, pages, |n| Route::Home { page: n }.href(base))
+        post_list(site, list.iter().copied(), true),
+        pagination(site.text(), page, pages, |n| Route::Home { page: n }.href(base))
     )
 }
 
@@ -259,14 +287,14 @@ pub fn terms(site: &SiteInfo, taxonomy: Taxonomy, posts: &[PostSummary]) -> Stri
     let mut html = format!(
         "<div class=\"page {}\"><h1 class=\"page-title\">{}</h1><ul class=\"tag-cloud\">",
         taxonomy.folder(),
-        taxonomy.title()
+        escape_html(taxonomy.title(site.text()))
     );
     for (term, count) in listing::terms_by_use(taxonomy, posts) {
         let _ = write!(
             html,
             "<li>{} <span class=\"count\">{}</span></li>",
             term_link(base, taxonomy, term),
-            posts_label(count)
+            escape_html(&posts_label(site.text(), count))
         );
     }
     html.push_str("</ul></div>");
@@ -284,18 +312,25 @@ pub fn term(
     let per_page = site.posts_per_page.max(1);
     let pages = page_count(listed.len(), per_page);
     let bytes: u64 = listed.iter().map(|p| p.bytes).sum();
+    let s = site.text();
+    let save = s.fill(
+        S::save_offline,
+        &[
+            ("what", taxonomy.this_one(s)),
+            ("n", &s.number(listed.len() as u64)),
+            ("size", &listing::human_bytes(bytes)),
+        ],
+    );
     format!(
-        "<div class=\"page {}\"><h1 class=\"page-title\">{}</h1><p class=\"site-description\">{} · <a href=\"{}\">All {}</a></p><div class=\"save-offline\"><button type=\"button\" disabled>Save this {} for offline ({} posts, about {})</button><p class=\"save-status\" role=\"status\"></p></div>{}{}</div>",
+        "<div class=\"page {}\"><h1 class=\"page-title\">{}</h1><p class=\"site-description\">{} · <a href=\"{}\">{}</a></p><div class=\"save-offline\"><button type=\"button\" disabled>{}</button><p class=\"save-status\" role=\"status\"></p></div>{}{}</div>",
         taxonomy.singular(),
-        escape_html(&taxonomy.term_heading(term)),
-        posts_label(listed.len()),
+        escape_html(&taxonomy.term_heading(s, term)),
+        escape_html(&posts_label(s, listed.len())),
         escape_html(&Route::Terms(taxonomy).href(base)),
-        taxonomy.folder(),
-        taxonomy.singular(),
-        listed.len(),
-        listing::human_bytes(bytes),
-        post_list(base, listing::page_of(listed, page, per_page).iter().copied(), false),
-        pagination(page, pages, |n| Route::Term { taxonomy, term, page: n }.href(base))
+        escape_html(taxonomy.all_label(s)),
+        escape_html(&save),
+        post_list(site, listing::page_of(listed, page, per_page).iter().copied(), false),
+        pagination(s, page, pages, |n| Route::Term { taxonomy, term, page: n }.href(base))
     )
 }
 
@@ -308,9 +343,11 @@ pub fn archive(
     posts: &[PostLink],
     (page, pages): (usize, usize),
 ) -> String {
-    let base = site.base_path.as_str();
-    let mut html = String::from(
-        "<div class=\"page archive\"><h1 class=\"page-title\">Archive</h1><nav aria-label=\"Years\"><ul class=\"archive-years\">",
+    let (base, s) = (site.base_path.as_str(), site.text());
+    let mut html = format!(
+        "<div class=\"page archive\"><h1 class=\"page-title\">{}</h1><nav aria-label=\"{}\"><ul class=\"archive-years\">",
+        escape_html(s.get(S::archive)),
+        escape_html(s.get(S::years_nav))
     );
     for (year, count) in years {
         let current = if *year == shown {
@@ -320,7 +357,7 @@ pub fn archive(
         };
         let _ = write!(
             html,
-            "<li><a href=\"{}\"{current}>{}</a> <span class=\"count\">{count}</span></li>",
+            "<li><a href=\"{}\"{current}>{}</a> <span class=\"count\">{}</span></li>",
             escape_html(
                 &Route::Archive {
                     year: Some(year),
@@ -328,12 +365,13 @@ pub fn archive(
                 }
                 .href(base)
             ),
-            escape_html(&year_name(year))
+            escape_html(&year_name(s, year)),
+            s.number(*count as u64)
         );
     }
     html.push_str("</ul></nav><section>");
     if !shown.is_empty() {
-        let _ = write!(html, "<h2>{}</h2>", escape_html(&year_name(shown)));
+        let _ = write!(html, "<h2>{}</h2>", escape_html(&year_name(s, shown)));
     }
     for month in listing::months(posts) {
         html.push_str("<section>");
@@ -341,7 +379,7 @@ pub fn archive(
             let _ = write!(
                 html,
                 "<h3>{}</h3>",
-                escape_html(&listing::month_name(&month.month))
+                escape_html(&listing::month_name(s, &month.month))
             );
         }
         html.push_str("<ul class=\"archive-list\">");
@@ -351,7 +389,7 @@ pub fn archive(
                 html,
                 "<li><time datetime=\"{}\">{}</time> <a href=\"{}\">{}</a></li>",
                 escape_html(&date),
-                escape_html(&human_date(&date)),
+                escape_html(&s.date(&date)),
                 post_href(base, &link.slug),
                 escape_html(&link.title)
             );
@@ -359,7 +397,7 @@ pub fn archive(
         html.push_str("</ul></section>");
     }
     html.push_str("</section>");
-    html.push_str(&pagination(page, pages, |n| {
+    html.push_str(&pagination(s, page, pages, |n| {
         Route::Archive {
             year: Some(shown),
             page: n,
@@ -379,28 +417,30 @@ pub fn post(
     nav: &PostNav,
     comments: Option<&CommentThread>,
 ) -> String {
-    let base = site.base_path.as_str();
+    let (base, s) = (site.base_path.as_str(), site.text());
     let mut html = format!(
         "<article class=\"page post\" lang=\"{}\" dir=\"{}\"><header><h1 class=\"page-title\">{}</h1>{}</header>",
         escape_html(&summary.lang),
         text_direction(&summary.lang),
         escape_html(&summary.title),
-        post_meta(base, summary)
+        post_meta(site, summary)
     );
-    html.push_str(&translations(base, &nav.translations));
-    html.push_str(&series_nav(base, summary, nav));
-    html.push_str(&contents(&rendered.headings));
+    html.push_str(&translations(site, &nav.translations));
+    html.push_str(&series_nav(site, summary, nav));
+    html.push_str(&contents(s, &rendered.headings));
     let _ = write!(
         html,
         "<div class=\"prose\">{}</div></article>",
         rendered.html.as_str()
     );
     if let Some(thread) = comments.filter(|t| t.count > 0) {
-        html.push_str(&comment_section(thread));
+        html.push_str(&comment_section(s, thread));
     }
     if !nav.related.is_empty() {
-        html.push_str(
-            "<nav class=\"related\" aria-label=\"Related posts\"><h2>Related posts</h2><ul>",
+        let _ = write!(
+            html,
+            "<nav class=\"related\" aria-label=\"{related}\"><h2>{related}</h2><ul>",
+            related = escape_html(s.get(S::related_posts))
         );
         for link in &nav.related {
             let _ = write!(
@@ -412,10 +452,14 @@ pub fn post(
         }
         html.push_str("</ul></nav>");
     }
-    html.push_str("<nav class=\"post-nav\" aria-label=\"More posts\">");
+    let _ = write!(
+        html,
+        "<nav class=\"post-nav\" aria-label=\"{}\">",
+        escape_html(s.get(S::more_posts))
+    );
     for (link, rel, label) in [
-        (&nav.newer, "prev", "Newer:"),
-        (&nav.older, "next", "Older:"),
+        (&nav.newer, "prev", escape_html(s.get(S::newer))),
+        (&nav.older, "next", escape_html(s.get(S::older))),
     ] {
         if let Some(link) = link {
             let _ = write!(
@@ -432,7 +476,8 @@ pub fn post(
 
 /// "Read this in ភាសាខ្មែរ, English": the post in other languages, each named in itself, as the
 /// app's post page.
-fn translations(base: &str, translations: &[Translation]) -> String {
+fn translations(site: &SiteInfo, translations: &[Translation]) -> String {
+    let base = site.base_path.as_str();
     if translations.is_empty() {
         return String::new();
     }
@@ -448,13 +493,15 @@ fn translations(base: &str, translations: &[Translation]) -> String {
         })
         .collect();
     format!(
-        "<p class=\"translations\">Read this in {}</p>",
+        "<p class=\"translations\">{} {}</p>",
+        escape_html(site.text().get(S::read_this_in)),
         links.join(", ")
     )
 }
 
 /// The parts of the series a post belongs to, the post itself marked, as the app draws them.
-fn series_nav(base: &str, summary: &PostSummary, nav: &PostNav) -> String {
+fn series_nav(site: &SiteInfo, summary: &PostSummary, nav: &PostNav) -> String {
+    let (base, s) = (site.base_path.as_str(), site.text());
     let (Some(series), false) = (&summary.series, nav.series.is_empty()) else {
         return String::new();
     };
@@ -466,9 +513,16 @@ fn series_nav(base: &str, summary: &PostSummary, nav: &PostNav) -> String {
     let mut html = String::new();
     let _ = write!(
         html,
-        "<nav class=\"series\" aria-label=\"Series\"><p>Part {position} of {} in “{}”</p><ol>",
-        nav.series.len(),
-        escape_html(&series.name)
+        "<nav class=\"series\" aria-label=\"{}\"><p>{}</p><ol>",
+        escape_html(s.get(S::series)),
+        escape_html(&s.fill(
+            S::series_part,
+            &[
+                ("position", &s.number(position as u64)),
+                ("count", &s.number(nav.series.len() as u64)),
+                ("name", &series.name),
+            ]
+        ))
     );
     for part in &nav.series {
         let current = if part.slug == summary.slug {
@@ -488,16 +542,16 @@ fn series_nav(base: &str, summary: &PostSummary, nav: &PostNav) -> String {
 }
 
 /// A post's comments, threaded, as the app's `CommentSection`.
-pub fn comment_section(thread: &CommentThread) -> String {
+pub fn comment_section(s: Strings, thread: &CommentThread) -> String {
     format!(
         "<section class=\"comments\" id=\"comments\" aria-labelledby=\"comments-heading\"><h2 id=\"comments-heading\">{}</h2>{}</section>",
-        comments_label(thread.count),
-        comment_list(&thread.comments, "comment-list")
+        escape_html(&comments_label(s, thread.count)),
+        comment_list(s, &thread.comments, "comment-list")
     )
 }
 
 /// One level of a thread: each comment, then the list of its replies.
-fn comment_list(comments: &[Comment], class: &str) -> String {
+fn comment_list(s: Strings, comments: &[Comment], class: &str) -> String {
     let mut html = format!("<ol class=\"{class}\">");
     for comment in comments {
         let author = match &comment.website {
@@ -516,11 +570,11 @@ fn comment_list(comments: &[Comment], class: &str) -> String {
             "<li id=\"{}\"><article class=\"comment\"><header class=\"comment-meta\">{author} <time datetime=\"{}\">{}</time></header><div class=\"prose\">{}</div></article>",
             escape_html(&comment.anchor()),
             escape_html(&comment.date),
-            escape_html(&human_date(comment.day())),
+            escape_html(&s.date(comment.day())),
             comment.html.clone()
         );
         if !comment.replies.is_empty() {
-            html.push_str(&comment_list(&comment.replies, "comment-replies"));
+            html.push_str(&comment_list(s, &comment.replies, "comment-replies"));
         }
         html.push_str("</li>");
     }
@@ -530,27 +584,35 @@ fn comment_list(comments: &[Comment], class: &str) -> String {
 
 /// A standalone page (About): its title, contents and text, without a post's date, tags or
 /// neighbours, as the app's page view.
-pub fn standalone(page: &Page, rendered: &Rendered, comments: Option<&CommentThread>) -> String {
+pub fn standalone(
+    s: Strings,
+    page: &Page,
+    rendered: &Rendered,
+    comments: Option<&CommentThread>,
+) -> String {
     let mut html = format!(
         "<article class=\"page standalone\" lang=\"{}\" dir=\"{}\"><header><h1 class=\"page-title\">{}</h1></header>{}<div class=\"prose\">{}</div></article>",
         escape_html(&page.lang),
         text_direction(&page.lang),
         escape_html(&page.title),
-        contents(&rendered.headings),
+        contents(s, &rendered.headings),
         rendered.html.as_str()
     );
     if let Some(thread) = comments.filter(|t| t.count > 0) {
-        html.push_str(&comment_section(thread));
+        html.push_str(&comment_section(s, thread));
     }
     html
 }
 
 /// The table of contents of a long post (three sections or more), as the app draws it.
-fn contents(headings: &[Heading]) -> String {
+fn contents(s: Strings, headings: &[Heading]) -> String {
     if headings.iter().filter(|h| h.level >= 2).count() < 3 {
         return String::new();
     }
-    let mut html = String::from("<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ul>");
+    let mut html = format!(
+        "<nav class=\"toc\" aria-label=\"{contents}\"><h2>{contents}</h2><ul>",
+        contents = escape_html(s.get(S::contents))
+    );
     for h in headings.iter().filter(|h| (2..=3).contains(&h.level)) {
         let _ = write!(
             html,
@@ -566,23 +628,54 @@ fn contents(headings: &[Heading]) -> String {
 
 /// The search page, which needs JavaScript; its form still sends a search to the app.
 pub fn search(site: &SiteInfo) -> String {
-    let base = site.base_path.as_str();
+    let (base, s) = (site.base_path.as_str(), site.text());
+    let link = |href: String, key| {
+        format!(
+            "<a href=\"{}\">{}</a>",
+            escape_html(&href),
+            escape_html(s.get(key))
+        )
+    };
+    let browse = escape_html(s.get(S::browse))
+        .replace(
+            "{tags}",
+            &link(Route::Terms(Taxonomy::Tags).href(base), S::by_tag),
+        )
+        .replace(
+            "{archive}",
+            &link(
+                Route::Archive {
+                    year: None,
+                    page: 1,
+                }
+                .href(base),
+                S::the_archive,
+            ),
+        );
     format!(
-        "<div class=\"page search\"><h1 class=\"page-title\">Search</h1><p class=\"search-status\">Search runs in your browser and needs JavaScript. Browse <a href=\"{}\">by tag</a> or <a href=\"{}\">the archive</a>.</p></div>",
-        escape_html(&Route::Terms(Taxonomy::Tags).href(base)),
-        escape_html(&Route::Archive { year: None, page: 1 }.href(base))
+        "<div class=\"page search\"><h1 class=\"page-title\">{}</h1><p class=\"search-status\">{} {browse}</p></div>",
+        escape_html(s.get(S::search)),
+        escape_html(s.get(S::search_needs_js)),
     )
 }
 
 /// The offline page, which needs JavaScript to save anything.
-pub fn offline() -> String {
-    "<div class=\"page offline\"><h1 class=\"page-title\">Reading offline</h1><p>Posts you open are kept in your browser for reading offline; saving more needs JavaScript.</p></div>".into()
+pub fn offline(s: Strings) -> String {
+    format!(
+        "<div class=\"page offline\"><h1 class=\"page-title\">{}</h1><p>{}</p></div>",
+        escape_html(s.get(S::reading_offline)),
+        escape_html(s.get(S::offline_needs_js))
+    )
 }
 
 /// The not-found page.
 pub fn not_found(site: &SiteInfo) -> String {
+    let s = site.text();
     format!(
-        "<div class=\"page not-found\"><h1>Page not found</h1><p>There is no page at this address. It may have moved, or the link may be mistyped.</p><p><a href=\"{}\">See all posts</a></p></div>",
-        escape_html(&Route::Home { page: 1 }.href(&site.base_path))
+        "<div class=\"page not-found\"><h1>{}</h1><p>{}</p><p><a href=\"{}\">{}</a></p></div>",
+        escape_html(s.get(S::not_found)),
+        escape_html(s.get(S::not_found_text)),
+        escape_html(&Route::Home { page: 1 }.href(&site.base_path)),
+        escape_html(s.get(S::see_all_posts))
     )
 }

@@ -46,7 +46,7 @@ pub struct Comment {
 }
 
 impl Comment {
-    /// The day it was written, `YYYY-MM-DD`, for [`super::human_date`].
+    /// The day it was written, `YYYY-MM-DD`, for [`super::strings::Strings::date`].
     pub fn day(&self) -> &str {
         self.date.get(..10).unwrap_or(&self.date)
     }
@@ -63,8 +63,8 @@ pub fn comments_file(slug: &str, hash: &str) -> String {
 }
 
 /// "1 comment", "3 comments": the heading of a thread and the count on a card.
-pub fn comments_label(count: u32) -> String {
-    format!("{count} comment{}", if count == 1 { "" } else { "s" })
+pub fn comments_label(s: super::strings::Strings, count: u32) -> String {
+    s.count(super::strings::S::comment_count, count.into())
 }
 
 /// The `rel` of every link a commenter wrote or gave: search engines give it no weight (`nofollow
@@ -77,8 +77,9 @@ mod tests {
 
     #[test]
     fn labels_and_names() {
-        assert_eq!(comments_label(1), "1 comment");
-        assert_eq!(comments_label(3), "3 comments");
+        let s = super::super::strings::Strings::new("en", &[]);
+        assert_eq!(comments_label(s, 1), "1 comment");
+        assert_eq!(comments_label(s, 3), "3 comments");
         assert_eq!(comments_file("a-b", "00ff"), "comments/a-b.00ff.json");
         let c = Comment {
             id: "wp-12".into(),

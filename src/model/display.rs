@@ -1,36 +1,5 @@
-//! How values of the model read to a person: dates in words, and the writing direction of a
-//! language. Shared by the app and the builder's route pages, so both say the same.
-
-/// Formats a `YYYY-MM-DD` date for readers ("3 February 2025"); anything else is returned as is.
-///
-/// Written by hand on purpose, unlike the builder's dates (chrono): it runs in the browser and does
-/// no calendar arithmetic, it only names the month. chrono's parse and format, built alone for
-/// wasm32 with this project's release settings and `wasm-opt -Oz`, weighed 35 KB raw and 12.9 KB
-/// brotli more than these lines; every reader would download that for a month's name.
-pub fn human_date(date: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let mut parts = date.splitn(3, '-');
-    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
-        return date.to_string();
-    };
-    match (m.parse::<usize>(), d.get(..2).unwrap_or(d).parse::<u32>()) {
-        (Ok(m @ 1..=12), Ok(d)) => format!("{d} {} {y}", MONTHS[m - 1]),
-        _ => date.to_string(),
-    }
-}
+//! How values of the model read to a person: the names of languages, and the writing direction of
+//! a language. Shared by the app and the builder's route pages, so both say the same.
 
 /// Languages by their own names, for links to a post in another language ("Read this in
 /// ភាសាខ្មែរ"): a reader looks for the name of their language as they write it.
@@ -109,13 +78,5 @@ mod tests {
         assert_eq!(text_direction("km"), "ltr");
         assert_eq!(text_direction("ar-EG"), "rtl");
         assert_eq!(text_direction("HE"), "rtl");
-    }
-
-    #[test]
-    fn human_date_reads_naturally() {
-        assert_eq!(human_date("2025-02-03"), "3 February 2025");
-        assert_eq!(human_date("2025-12-31"), "31 December 2025");
-        assert_eq!(human_date("someday"), "someday");
-        assert_eq!(human_date("2025-13-01"), "2025-13-01");
     }
 }

@@ -8,6 +8,7 @@
 //! The one file that does grow with the blog, [`AllPosts`], is read only to save every post for
 //! offline reading, never to show a page.
 
+use super::strings::{Strings, S};
 use super::PostSummary;
 use serde::{Deserialize, Serialize};
 
@@ -187,21 +188,40 @@ impl Taxonomy {
     }
 
     /// The index page's heading: `Tags`, `Categories`.
-    pub fn title(self) -> &'static str {
-        match self {
-            Taxonomy::Tags => "Tags",
-            Taxonomy::Categories => "Categories",
-            Taxonomy::Authors => "Authors",
-        }
+    pub fn title(self, s: Strings<'_>) -> &str {
+        s.get(match self {
+            Taxonomy::Tags => S::tags,
+            Taxonomy::Categories => S::categories,
+            Taxonomy::Authors => S::authors,
+        })
+    }
+
+    /// The link to the index page: `All tags`.
+    pub fn all_label(self, s: Strings<'_>) -> &str {
+        s.get(match self {
+            Taxonomy::Tags => S::all_tags,
+            Taxonomy::Categories => S::all_categories,
+            Taxonomy::Authors => S::all_authors,
+        })
+    }
+
+    /// What saving a term's posts saves: `this tag`.
+    pub fn this_one(self, s: Strings<'_>) -> &str {
+        s.get(match self {
+            Taxonomy::Tags => S::this_tag,
+            Taxonomy::Categories => S::this_category,
+            Taxonomy::Authors => S::this_author,
+        })
     }
 
     /// The heading of a term's list: `Tagged “food”`, `In “Cambodia”`, `Posts by Dara`.
-    pub fn term_heading(self, term: &str) -> String {
-        match self {
-            Taxonomy::Tags => format!("Tagged “{term}”"),
-            Taxonomy::Categories => format!("In “{term}”"),
-            Taxonomy::Authors => format!("Posts by {term}"),
-        }
+    pub fn term_heading(self, s: Strings<'_>, term: &str) -> String {
+        let key = match self {
+            Taxonomy::Tags => S::tagged,
+            Taxonomy::Categories => S::in_category,
+            Taxonomy::Authors => S::posts_by,
+        };
+        s.fill(key, &[("term", term)])
     }
 
     /// What the reader saves or looks at, for buttons and labels: `this tag`, `this category`.

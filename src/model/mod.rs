@@ -20,6 +20,7 @@ pub mod post;
 pub mod sealed;
 pub mod search;
 pub mod site;
+pub mod strings;
 
 pub use comments::*;
 pub use display::*;

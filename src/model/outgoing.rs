@@ -87,16 +87,18 @@ impl Outgoing {
     }
 
     /// The words the reader sees beside their own comment.
-    pub fn state_label(&self) -> String {
+    pub fn state_label(&self, s: super::strings::Strings) -> String {
+        use super::strings::S;
         match self.state {
-            State::Queued => "Saved — it will be sent when you are back online.".into(),
-            State::Pending => "Your comment is awaiting moderation.".into(),
-            State::Approved => {
-                "Approved — everyone sees it once the blog is next published.".into()
-            }
-            State::Refused => format!(
-                "Not sent: {}",
-                self.error.as_deref().unwrap_or("the server refused it.")
+            State::Queued => s.get(S::saved_until_online).into(),
+            State::Pending => s.get(S::pending).into(),
+            State::Approved => s.get(S::approved).into(),
+            State::Refused => s.fill(
+                S::refused,
+                &[(
+                    "reason",
+                    self.error.as_deref().unwrap_or("the server refused it."),
+                )],
             ),
         }
     }
@@ -387,9 +389,12 @@ mod tests {
         assert_eq!(attach_under(&reply, &on_page), Some("c-1".into()));
         reply.parent = Some("c-gone".into());
         assert_eq!(attach_under(&reply, &on_page), None);
+        let en = crate::model::strings::Strings::new("en", &[]);
         assert!(mine(Some("c-3"), State::Pending)
-            .state_label()
+            .state_label(en)
             .contains("awaiting moderation"));
-        assert!(mine(None, State::Queued).state_label().starts_with("Saved"));
+        assert!(mine(None, State::Queued)
+            .state_label(en)
+            .starts_with("Saved"));
     }
 }

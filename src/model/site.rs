@@ -67,9 +67,18 @@ pub struct SiteInfo {
     /// (`https://comments.example.org/api/comments`). None: no comment form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments_endpoint: Option<String>,
+    /// The interface's words in the site's language, in the order of [`super::strings::S`]
+    /// (`strings/<language>.toml` and the author's `content/strings.toml`); none for English.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub strings: Vec<String>,
 }
 
 impl SiteInfo {
+    /// The interface's words for this site.
+    pub fn text(&self) -> super::strings::Strings<'_> {
+        super::strings::Strings::new(&self.language, &self.strings)
+    }
+
     /// The origin (`https://comments.example.org`) of the comments endpoint when it is on another
     /// site than this one: the one connection the Content-Security-Policy then allows.
     pub fn comments_origin(&self) -> Option<String> {

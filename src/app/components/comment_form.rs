@@ -7,7 +7,9 @@
 
 use super::CommentBody;
 use crate::app::outbox;
+use crate::app::words::{self, t};
 use crate::model::outgoing::{Answer, Outgoing, State};
+use crate::model::strings::S;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -167,14 +169,14 @@ pub fn CommentForm(
         });
     };
     let heading = move || match reply_to.get() {
-        Some(to) => format!("Reply to {}", to.author),
-        None => "Leave a Reply".to_string(),
+        Some(to) => words::s().fill(S::reply_to, &[("name", &to.author)]),
+        None => t(S::leave_a_reply).to_string(),
     };
     let cancel = move || {
         reply_to.get().map(|_| {
             view! {
                 <button type="button" class="comment-cancel" on:click=move |_| reply_to.set(None)>
-                    "Cancel reply"
+                    {t(S::cancel_reply)}
                 </button>
             }
         })
@@ -184,12 +186,12 @@ pub fn CommentForm(
         previewing.get().then(|| {
             let text = fields.body.get();
             let body = if text.trim().is_empty() {
-                view! { <p class="comment-preview-empty">"Nothing to preview yet."</p> }.into_any()
+                view! { <p class="comment-preview-empty">{t(S::nothing_to_preview)}</p> }.into_any()
             } else {
                 view! { <CommentBody markdown=text/> }.into_any()
             };
             view! {
-                <div class="comment-preview" id="comment-preview" aria-label="Preview">{body}</div>
+                <div class="comment-preview" id="comment-preview" aria-label=t(S::preview)>{body}</div>
             }
         })
     };
@@ -199,22 +201,20 @@ pub fn CommentForm(
         <form class="comment-form" node_ref=form aria-labelledby="comment-form-heading" on:submit=on_submit
             on:focusin=on_focus>
             <h3 id="comment-form-heading">{heading}" "{cancel}</h3>
-            <p class="comment-note">
-                "Your email address is never published. The author reads each comment before it appears."
-            </p>
+            <p class="comment-note">{t(S::comment_note)}</p>
             <div class="field">
-                <label for=field_id("body")>"Comment"</label>
+                <label for=field_id("body")>{t(S::comment)}</label>
                 <textarea id=field_id("body") name="comment" rows="6" required maxlength=MAX_BODY
                     aria-invalid=body_invalid aria-describedby=body_described
                     prop:value=move || fields.body.get()
                     on:input=move |ev| fields.body.set(event_target_value(&ev))></textarea>
             </div>
             {preview}
-            {text_field("author", "Name", ("text", "name", 80), true, fields.author, said)}
-            {text_field("email", "Email (optional, never published)", ("email", "email", 254), false, fields.email, said)}
-            {text_field("website", "Website (optional)", ("url", "url", 200), false, fields.website, said)}
+            {text_field("author", t(S::name), ("text", "name", 80), true, fields.author, said)}
+            {text_field("email", t(S::email), ("email", "email", 254), false, fields.email, said)}
+            {text_field("website", t(S::website), ("url", "url", 200), false, fields.website, said)}
             <div class="comment-hp" aria-hidden="true">
-                <label for="comment-hp">"Leave this field empty"</label>
+                <label for="comment-hp">{t(S::leave_empty)}</label>
                 <input id="comment-hp" name="hp" type="text" tabindex="-1" autocomplete="off"
                     prop:value=move || fields.hp.get()
                     on:input=move |ev| fields.hp.set(event_target_value(&ev))/>
@@ -229,13 +229,13 @@ pub fn CommentForm(
                             remember(None);
                         }
                     }/>
-                <label for="comment-remember">"Remember my name, email and website in this browser"</label>
+                <label for="comment-remember">{t(S::remember_me)}</label>
             </div>
             <div class="comment-actions">
                 <button type="button" aria-pressed=move || previewing.get().to_string()
                     aria-controls="comment-preview"
-                    on:click=move |_| previewing.update(|p| *p = !*p)>"Preview"</button>
-                <button type="submit" disabled=move || said.get() == Said::Sending>"Post Comment"</button>
+                    on:click=move |_| previewing.update(|p| *p = !*p)>{t(S::preview)}</button>
+                <button type="submit" disabled=move || said.get() == Said::Sending>{t(S::post_comment)}</button>
             </div>
             <p class="comment-status" role="status">{move || status_text(&said.get())}</p>
             <p class="comment-error" id="comment-error" role="alert">{move || error_text(&said.get())}</p>
@@ -291,7 +291,7 @@ fn after_send(
         Said::Done(message)
     };
     match answer {
-        Answer::Accepted { .. } => sent("Thank you. Your comment is awaiting moderation."),
+        Answer::Accepted { .. } => sent(t(S::awaiting_moderation)),
         Answer::Refused { field, message } => {
             let target = field.as_deref().map_or("body", |f| f);
             if let Some(el) = document().get_element_by_id(&field_id(target)) {
@@ -301,13 +301,13 @@ fn after_send(
             }
             Said::Refused { field, message }
         }
-        _ => sent("Saved — it will be sent when you are back online."),
+        _ => sent(t(S::saved_until_online)),
     }
 }
 
 fn status_text(said: &Said) -> &'static str {
     match said {
-        Said::Sending => "Sending…",
+        Said::Sending => t(S::sending),
         Said::Done(message) => message,
         _ => "",
     }
@@ -315,7 +315,7 @@ fn status_text(said: &Said) -> &'static str {
 
 fn error_text(said: &Said) -> String {
     match said {
-        Said::Refused { message, .. } => format!("Your comment was not sent: {message}"),
+        Said::Refused { message, .. } => words::s().fill(S::not_sent, &[("reason", message)]),
         _ => String::new(),
     }
 }

@@ -11,9 +11,11 @@ use super::{Article, CommentBody};
 use crate::app::data::{comments_file, is_comments_of, load_comments, SiteData};
 use crate::app::net::LoadError;
 use crate::app::pages::{any_resource, value};
+use crate::app::words::{self, t};
 use crate::app::{offline, outbox};
 use crate::model::outgoing::{attach_under, published_ids, Outgoing, State};
-use crate::model::{comments_label, human_date, Comment, CommentThread, Manifest, COMMENT_REL};
+use crate::model::strings::S;
+use crate::model::{comments_label, Comment, CommentThread, Manifest, COMMENT_REL};
 use leptos::prelude::*;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -55,7 +57,7 @@ pub fn CommentSection(site: Arc<SiteData>, slug: String, published: Published) -
     let Some(endpoint) = endpoint else {
         return (move || {
             published().flatten().map(|thread| {
-                let heading = comments_label(thread.count);
+                let heading = comments_label(words::s(), thread.count);
                 let list = comment_list(&thread.comments, "comment-list", &Thread::default());
                 view! {
                     <section class="comments" id="comments" aria-labelledby="comments-heading">
@@ -86,8 +88,8 @@ pub fn CommentSection(site: Arc<SiteData>, slug: String, published: Published) -
     Effect::new(settled);
     let post = slug.clone();
     let heading = move || match published().flatten() {
-        Some(thread) if thread.count > 0 => comments_label(thread.count),
-        _ => "Comments".to_string(),
+        Some(thread) if thread.count > 0 => comments_label(words::s(), thread.count),
+        _ => t(S::comments).to_string(),
     };
     let list = move || {
         let comments = published()
@@ -180,7 +182,7 @@ fn comment_list(comments: &[Comment], class: &'static str, thread: &Thread) -> A
                     (!mine.is_empty()).then(|| view! { <ol class="comment-replies">{mine}</ol> });
                 view! { {published} {mine} }
             });
-            let (date, day) = (comment.date.clone(), human_date(comment.day()));
+            let (date, day) = (comment.date.clone(), words::s().date(comment.day()));
             let html = comment.html.clone();
             let reply = thread
                 .reply_to
@@ -208,14 +210,14 @@ fn reply_button(target: RwSignal<Option<ReplyTo>>, id: &str, author: &str) -> im
         id: id.to_string(),
         author: author.to_string(),
     };
-    let label = format!("Reply to {author}");
+    let label = words::s().fill(S::reply_to, &[("name", author)]);
     view! {
         <button type="button" class="comment-reply" aria-label=label
             on:click=move |_| {
                 target.set(Some(to.clone()));
                 super::comment_form::focus_text();
             }>
-            "Reply"
+            {t(S::reply)}
         </button>
     }
 }
@@ -237,17 +239,17 @@ fn mine_under(thread: &Thread, parent: Option<&str>) -> Vec<AnyView> {
             let replies =
                 (!nested.is_empty()).then(|| view! { <ol class="comment-replies">{nested}</ol> });
             let state = comment.state;
-            let label = comment.state_label();
+            let label = comment.state_label(words::s());
             let dismiss = (state == State::Refused).then(|| {
                 let key = comment.client_key.clone();
                 view! {
                     <button type="button" class="comment-dismiss" on:click=move |_| {
                         let key = key.clone();
                         leptos::task::spawn_local(async move { outbox::forget(&key).await });
-                    }>"Dismiss"</button>
+                    }>{t(S::dismiss)}</button>
                 }
             });
-            let day = human_date(comment.written.get(..10).unwrap_or_default());
+            let day = words::s().date(comment.written.get(..10).unwrap_or_default());
             let date = comment.written.clone();
             let anchor = format!("mine-{}", comment.client_key);
             let class = format!("comment comment-mine comment-{}", state_class(state));

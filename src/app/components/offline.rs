@@ -6,6 +6,8 @@ use super::Ready;
 use crate::app::address::href;
 use crate::app::net::LoadError;
 use crate::app::offline::{self, human_bytes, Offline, Progress};
+use crate::app::words::{self, t};
+use crate::model::strings::S;
 use crate::model::PostSummary;
 use crate::routes::Route;
 use leptos::prelude::*;
@@ -19,16 +21,16 @@ pub fn OfflineStatus() -> impl IntoView {
     view! {
         <p class="network-status" role="status">
             <Show when=move || !offline.online.get()>
-                <A href={href(&Route::Offline)} attr:class="offline-badge" attr:title="Showing what this browser has stored">
-                    "Offline"
+                <A href={href(&Route::Offline)} attr:class="offline-badge" attr:title=t(S::offline_title)>
+                    {t(S::offline)}
                 </A>
             </Show>
         </p>
         <div class="update-prompt" role="status">
             <Show when=move || offline.update_ready.get()>
                 <p>
-                    "A new version of this site is ready. "
-                    <button type="button" on:click=|_| offline::reload_to_update()>"Reload"</button>
+                    {t(S::new_version)}" "
+                    <button type="button" on:click=|_| offline::reload_to_update()>{t(S::reload)}</button>
                 </p>
             </Show>
         </div>
@@ -41,12 +43,9 @@ pub fn OfflineMark(post: PostSummary) -> impl IntoView {
     let offline = expect_context::<Offline>();
     move || {
         if offline.has_post(&post) {
-            Some(view! { <span class="offline-mark">"Available offline"</span> }.into_any())
+            Some(view! { <span class="offline-mark">{t(S::available_offline)}</span> }.into_any())
         } else if !offline.online.get() {
-            Some(
-                view! { <span class="offline-mark missing">"Not saved for offline reading"</span> }
-                    .into_any(),
-            )
+            Some(view! { <span class="offline-mark missing">{t(S::not_saved)}</span> }.into_any())
         } else {
             None
         }
@@ -58,12 +57,12 @@ pub fn OfflineMark(post: PostSummary) -> impl IntoView {
 pub fn NotStored(retry: impl Fn() + 'static) -> impl IntoView {
     view! {
         <div class="load-failed not-stored" role="alert">
-            <h1>"This post is not saved for offline reading"</h1>
+            <h1>{t(S::post_not_saved)}</h1>
             <p>
-                "You are offline, and this browser has not stored this post. It will load when you are back online. "
-                <A href={href(&Route::Offline)}>"See what you can read offline"</A>
+                {t(S::offline_post_text)}" "
+                <A href={href(&Route::Offline)}>{t(S::see_offline)}</A>
             </p>
-            <button type="button" on:click=move |_| retry()>"Try again"</button>
+            <button type="button" on:click=move |_| retry()>{t(S::try_again)}</button>
             <Ready/>
         </div>
     }
@@ -136,12 +135,15 @@ pub fn SaveForOffline(
         });
     };
     let label = move || {
+        let s = words::s();
+        let n = s.number(count as u64);
         if all_saved() {
-            format!("Saved: {what} ({count} posts)")
+            s.fill(S::saved_what, &[("what", &what), ("n", &n)])
         } else {
-            format!(
-                "Save {what} for offline ({count} posts, about {})",
-                human_bytes(estimate)
+            let size = human_bytes(estimate);
+            s.fill(
+                S::save_offline,
+                &[("what", &what), ("n", &n), ("size", &size)],
             )
         }
     };
@@ -152,12 +154,23 @@ pub fn SaveForOffline(
             </button>
             <p class="save-status" role="status">
                 {move || match progress.get() {
-                    Some(p) => format!("Saving… {} of {} ({})", p.done, p.total, human_bytes(p.bytes)),
+                    Some(p) => saving_progress(&p),
                     None => message.get(),
                 }}
             </p>
         </div>
     }
+}
+
+/// "Saving… 3 of 12 (40 KB)".
+fn saving_progress(p: &Progress) -> String {
+    let s = words::s();
+    let (done, total) = (s.number(p.done as u64), s.number(p.total as u64));
+    let size = human_bytes(p.bytes);
+    s.fill(
+        S::saving_progress,
+        &[("done", &done), ("total", &total), ("size", &size)],
+    )
 }
 
 /// A save asked for by a [`SaveForOffline`] button: what to store, and where to report.
@@ -205,10 +218,8 @@ pub async fn save(job: SaveJob) {
                 human_bytes(bytes)
             );
             if let Some(used) = used {
-                text.push_str(&format!(
-                    " This site uses {} of this browser's storage.",
-                    human_bytes(used)
-                ));
+                text.push(' ');
+                text.push_str(&words::s().fill(S::storage_used, &[("size", &human_bytes(used))]));
             }
             text
         }

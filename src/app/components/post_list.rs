@@ -3,6 +3,8 @@
 use super::{OfflineMark, PostMeta};
 use crate::app::address::href;
 use crate::app::data::{prefetch_post, SiteResource};
+use crate::app::words::{self, t};
+use crate::model::strings::S;
 use crate::model::{comments_label, format_label, PostSummary};
 use crate::routes::Route;
 use leptos::prelude::*;
@@ -26,7 +28,7 @@ pub fn PostList(posts: Vec<PostSummary>, #[prop(optional)] pins: bool) -> impl I
                 (slug, file),
             );
             let mark = post.clone();
-            let pinned = (pins && post.pinned).then(|| view! { <p class="pinned">"Pinned"</p> });
+            let pinned = (pins && post.pinned).then(|| view! { <p class="pinned">{t(S::pinned)}</p> });
             let label = post.format.as_deref().and_then(format_label);
             let format = label.map(|label| view! { <p class="format">{label}</p> });
             let class = match &post.format {
@@ -34,7 +36,7 @@ pub fn PostList(posts: Vec<PostSummary>, #[prop(optional)] pins: bool) -> impl I
                 None => "post-card".to_string(),
             };
             let count = (post.comments > 0).then(|| {
-                view! { <p class="comment-count">{comments_label(post.comments)}</p> }
+                view! { <p class="comment-count">{comments_label(words::s(), post.comments)}</p> }
             });
             view! {
                 <li
@@ -58,6 +60,13 @@ pub fn PostList(posts: Vec<PostSummary>, #[prop(optional)] pins: bool) -> impl I
     view! { <ul class="post-list">{cards}</ul> }
 }
 
+/// "Page 2 of 5", in the site's words and digits.
+fn page_of(page: usize, pages: usize) -> String {
+    let s = words::s();
+    let (n, of) = (s.number(page as u64), s.number(pages as u64));
+    s.fill(S::page_of, &[("page", &n), ("pages", &of)])
+}
+
 /// "Newer posts · Page 2 of 5 · Older posts" under a paginated list whose page `n` is at the
 /// address `link(n)`.
 #[component]
@@ -67,15 +76,15 @@ pub fn Pagination(
     link: std::sync::Arc<dyn Fn(usize) -> String + Send + Sync>,
 ) -> impl IntoView {
     // The arrows before and after are the stylesheet's: they point the way the page runs.
-    let newer =
-        (page > 1).then(|| view! { <A href={link(page - 1)} attr:rel="prev">"Newer posts"</A> });
+    let newer = (page > 1)
+        .then(|| view! { <A href={link(page - 1)} attr:rel="prev">{t(S::newer_posts)}</A> });
     let older = (page < pages)
-        .then(|| view! { <A href={link(page + 1)} attr:rel="next">"Older posts"</A> });
+        .then(|| view! { <A href={link(page + 1)} attr:rel="next">{t(S::older_posts)}</A> });
     (pages > 1).then(|| {
         view! {
-            <nav class="pagination" aria-label="Pages">
+            <nav class="pagination" aria-label=t(S::pages_nav)>
                 {newer}
-                <span>{format!("Page {page} of {pages}")}</span>
+                <span>{page_of(page, pages)}</span>
                 {older}
             </nav>
         }

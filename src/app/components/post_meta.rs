@@ -2,8 +2,10 @@
 //! tags.
 
 use crate::app::address::href;
+use crate::app::words;
 use crate::markdown::reading_label;
-use crate::model::{human_date, PostSummary, Taxonomy};
+use crate::model::strings::S;
+use crate::model::{PostSummary, Taxonomy};
 use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -11,15 +13,16 @@ use leptos_router::components::A;
 #[component]
 pub fn PostMeta(post: PostSummary) -> impl IntoView {
     // A protected post's length is its own: no reading time.
-    let reading = (!post.protected).then(|| reading_label(post.reading_minutes));
+    let reading = (!post.protected).then(|| reading_label(words::s(), post.reading_minutes));
     let before_updated = post.date.is_some() || reading.is_some();
     let updated = post.updated.clone().map(|u| {
         let sep = if before_updated { " · " } else { "" };
-        view! { {sep} "updated " <time datetime=u.clone()>{human_date(&u)}</time> }
+        let (before, after) = words::s().around(S::updated, "date");
+        view! { {sep} {before} <time datetime=u.clone()>{words::s().date(&u)}</time> {after} }
     });
     let after_date = if reading.is_some() { " · " } else { "" };
     let date = post.date.clone().map(|d| {
-        view! { <time datetime=d.clone()>{human_date(&d)}</time> {after_date} }
+        view! { <time datetime=d.clone()>{words::s().date(&d)}</time> {after_date} }
     });
     let authors = byline(&post);
     let terms = [Taxonomy::Categories, Taxonomy::Tags].map(|taxonomy| terms(&post, taxonomy));
@@ -54,7 +57,8 @@ fn byline(post: &PostSummary) -> Option<impl IntoView> {
                 view! { {sep} <A href=link attr:class="author">{name}</A> }
             })
             .collect_view();
-        view! { "By " {names} " · " }
+        let (before, after) = words::s().around(S::by, "names");
+        view! { {before} {names} {after} " · " }
     })
 }
 
@@ -75,6 +79,6 @@ fn terms(post: &PostSummary, taxonomy: Taxonomy) -> Option<impl IntoView> {
                 view! { <li><A href=link attr:class=class>{label}</A></li> }
             })
             .collect_view();
-        view! { <ul class=taxonomy.folder() aria-label=taxonomy.title()>{items}</ul> }
+        view! { <ul class=taxonomy.folder() aria-label=taxonomy.title(words::s())>{items}</ul> }
     })
 }

@@ -9,9 +9,11 @@
 //! opens the posts of the build it was made for.
 
 use crate::app::data::SiteData;
+use crate::app::words::t;
 use crate::model::sealed::{
     self, OpenError, Opened, SealedParts, PROTECTED_PAGE_PROMPT, PROTECTED_PROMPT,
 };
+use crate::model::strings::S;
 use crate::model::Sealed;
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
@@ -135,18 +137,18 @@ fn password_form(
         <form class="protected" on:submit=submit aria-busy=move || busy.get().to_string()>
             <p id="protected-prompt">{prompt}</p>
             <p class="protected-field">
-                <label for="protected-password">"Password"</label>
+                <label for="protected-password">{t(S::password)}</label>
                 <input id="protected-password" node_ref=password type="password" required
                     autocomplete="current-password"
                     aria-describedby="protected-prompt protected-error"
                     aria-invalid=move || error.get().is_some().to_string()/>
                 <button type="submit" disabled=move || busy.get()>
-                    {move || if busy.get() { "Opening…" } else { "Open" }}
+                    {move || t(if busy.get() { S::opening } else { S::open })}
                 </button>
             </p>
             <p class="protected-keep">
                 <input id="protected-keep" node_ref=keep type="checkbox"/>
-                <label for="protected-keep">"Keep the key in this browser after it is closed"</label>
+                <label for="protected-keep">{t(S::keep_key)}</label>
             </p>
             <p id="protected-error" class="protected-error" role="alert">{move || error.get()}</p>
         </form>

@@ -4,44 +4,58 @@
 //! `localStorage` under `fieldnotes:{name}`. A few lines of script in the page head apply the saved
 //! choices before the first paint, so a dark-theme reader never sees a white flash.
 
+use crate::app::words::t;
+use crate::model::strings::{Text, S};
 use leptos::prelude::*;
 
 /// One setting: its attribute name, what the reader sees, its choices and the default.
 struct Setting {
     name: &'static str,
-    legend: &'static str,
-    choices: &'static [(&'static str, &'static str)],
+    legend: Text,
+    choices: &'static [(&'static str, Text)],
     default: &'static str,
 }
 
 const SETTINGS: [Setting; 4] = [
     Setting {
         name: "theme",
-        legend: "Theme",
-        choices: &[("system", "System"), ("light", "Light"), ("dark", "Dark")],
+        legend: S::theme,
+        choices: &[
+            ("system", S::theme_system),
+            ("light", S::theme_light),
+            ("dark", S::theme_dark),
+        ],
         default: "system",
     },
     Setting {
         name: "size",
-        legend: "Text size",
+        legend: S::text_size,
         choices: &[
-            ("s", "Small"),
-            ("m", "Medium"),
-            ("l", "Large"),
-            ("xl", "Largest"),
+            ("s", S::size_small),
+            ("m", S::size_medium),
+            ("l", S::size_large),
+            ("xl", S::size_largest),
         ],
         default: "m",
     },
     Setting {
         name: "width",
-        legend: "Line width",
-        choices: &[("narrow", "Narrow"), ("medium", "Medium"), ("wide", "Wide")],
+        legend: S::line_width,
+        choices: &[
+            ("narrow", S::width_narrow),
+            ("medium", S::width_medium),
+            ("wide", S::width_wide),
+        ],
         default: "medium",
     },
     Setting {
         name: "spacing",
-        legend: "Line spacing",
-        choices: &[("tight", "Tight"), ("normal", "Normal"), ("loose", "Loose")],
+        legend: S::line_spacing,
+        choices: &[
+            ("tight", S::spacing_tight),
+            ("normal", S::spacing_normal),
+            ("loose", S::spacing_loose),
+        ],
         default: "normal",
     },
 ];
@@ -110,14 +124,14 @@ pub fn ReaderSettings() -> impl IntoView {
                                     checked=*value == now
                                     on:change=move |_| choose(setting, value)
                                 />
-                                {*label}
+                                {t(*label)}
                             </label>
                         }
                     })
                     .collect_view();
                 view! {
                     <fieldset>
-                        <legend>{setting.legend}</legend>
+                        <legend>{t(setting.legend)}</legend>
                         {choices}
                     </fieldset>
                 }
@@ -132,10 +146,10 @@ pub fn ReaderSettings() -> impl IntoView {
     };
     view! {
         <details class="reader-settings">
-            <summary>"Display"</summary>
+            <summary>{t(S::display)}</summary>
             <div class="settings-panel">
                 {groups}
-                <button type="button" on:click=reset_all>"Reset to defaults"</button>
+                <button type="button" on:click=reset_all>{t(S::reset_display)}</button>
             </div>
         </details>
     }

@@ -6,6 +6,8 @@ use super::move_through_results;
 use crate::app::address::{href, in_app};
 use crate::app::data::SiteResource;
 use crate::app::pieces::warm_search;
+use crate::app::words::t;
+use crate::model::strings::S;
 use crate::routes::{self, tags_of, Route, SearchQuery};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
@@ -84,12 +86,12 @@ pub fn SearchBox() -> impl IntoView {
     on_cleanup(move || shortcut.remove());
     view! {
         <form class="search-box" role="search" action=href(&Route::Search) method="get" on:submit=submit>
-            <label for="search-box" class="visually-hidden">"Search posts"</label>
+            <label for="search-box" class="visually-hidden">{t(S::search_posts)}</label>
             <input
                 id="search-box"
                 type="search"
                 name="q"
-                placeholder="Search (press /)"
+                placeholder=t(S::search_hint)
                 autocomplete="off"
                 prop:value=value
                 on:input=typing

@@ -3,6 +3,8 @@
 use super::{OfflineStatus, ReaderSettings, SearchBox};
 use crate::app::address::{href, site_path};
 use crate::app::data::SiteResource;
+use crate::app::words::{self, t};
+use crate::model::strings::S;
 use crate::model::{NavLink, Taxonomy};
 use crate::routes::Route;
 use leptos::prelude::*;
@@ -26,11 +28,11 @@ pub fn SiteHeader() -> impl IntoView {
     let nav = move || {
         let mut links = vec![
             NavLink {
-                title: Taxonomy::Tags.title().into(),
+                title: Taxonomy::Tags.title(words::s()).into(),
                 url: href(&Route::Terms(Taxonomy::Tags)),
             },
             NavLink {
-                title: "Archive".into(),
+                title: t(S::archive).into(),
                 url: href(&Route::Archive {
                     year: None,
                     page: 1,
@@ -47,7 +49,7 @@ pub fn SiteHeader() -> impl IntoView {
             ..link
         }));
         view! {
-                <nav aria-label="Site">
+                <nav aria-label=t(S::site_nav)>
                     <ul class="site-nav">
                         {links
                             .into_iter()

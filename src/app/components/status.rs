@@ -2,6 +2,8 @@
 
 use crate::app::data::{SiteData, SiteResource};
 use crate::app::net::LoadError;
+use crate::app::words::t;
+use crate::model::strings::S;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -34,18 +36,18 @@ pub fn Loading() -> impl IntoView {
         slow.get().then(|| {
             view! {
                 <p class="loading-slow">
-                    "The site is slow to answer. You can wait, "
+                    {t(S::slow)}" "
                     <button type="button" on:click=|_| { let _ = window().location().reload(); }>
-                        "Reload"
+                        {t(S::reload)}
                     </button>
-                    " or go to the "<a href=home()>"home page"</a>"."
+                    " "<a href=home()>{t(S::home_page)}</a>
                 </p>
             }
         })
     };
     view! {
         <div class="loading" role="status" aria-live="polite">
-            <span class="visually-hidden">"Loading…"</span>
+            <span class="visually-hidden">{t(S::loading)}</span>
             {note}
             <div class="placeholder placeholder-title"></div>
             <div class="placeholder"></div>
@@ -82,22 +84,19 @@ pub fn LoadFailed(
     };
     let stuck = stuck.then(|| {
         view! {
-            <p class="load-stuck">
-                "Reloading has not helped yet: the site's host is still sending an out-of-date copy. "
-                "Try again in a few minutes; posts saved for offline reading stay readable."
-            </p>
+            <p class="load-stuck">{t(S::load_stuck)}</p>
         }
     });
     view! {
         <div class="load-failed" role="alert">
-            <h1>{what.unwrap_or("Something went wrong")}</h1>
+            <h1>{what.unwrap_or(t(S::went_wrong))}</h1>
             <p>{error.to_string()}</p>
             {stuck}
             <p class="load-failed-actions">
                 <button type="button" on:click=again>
-                    {if reload { "Reload" } else { "Try again" }}
+                    {t(if reload { S::reload } else { S::try_again })}
                 </button>
-                " or go to the "<a href=home()>"home page"</a>"."
+                " "<a href=home()>{t(S::home_page)}</a>
             </p>
             <Ready/>
         </div>

@@ -6,8 +6,10 @@ use crate::app::address::href;
 use crate::app::components::{with_site, Pagination, Ready};
 use crate::app::data::load_archive;
 use crate::app::head::set_head;
+use crate::app::words::{self, t};
 use crate::listing::{month_name, months, year_name};
-use crate::model::{human_date, PostLink, UNDATED};
+use crate::model::strings::S;
+use crate::model::{PostLink, UNDATED};
 use crate::routes::Route;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -18,7 +20,7 @@ fn entry(post: &PostLink) -> impl IntoView {
     let (link, title) = (href(&Route::Post(&post.slug)), post.title.clone());
     view! {
         <li>
-            <time datetime=date.clone()>{human_date(&date)}</time>
+            <time datetime=date.clone()>{words::s().date(&date)}</time>
             " "
             <A href=link>{title}</A>
         </li>
@@ -65,14 +67,14 @@ pub fn ArchivePage() -> impl IntoView {
                         let link = href(&Route::Archive { year: Some(&y), page: 1 });
                         let current = *y == shown.year;
                         view! {
-                            <li><A href=link attr:aria-current=current.then_some("page")>{year_name(&y)}</A> " " <span class="count">{count}</span></li>
+                            <li><A href=link attr:aria-current=current.then_some("page")>{year_name(words::s(), &y)}</A> " " <span class="count">{words::s().number(count as u64)}</span></li>
                         }
                     })
                     .collect_view();
                 let groups = months(&shown.posts)
                     .into_iter()
                     .map(|m| {
-                        let heading = (m.month != UNDATED).then(|| view! { <h3>{month_name(&m.month)}</h3> });
+                        let heading = (m.month != UNDATED).then(|| view! { <h3>{month_name(words::s(), &m.month)}</h3> });
                         view! {
                             <section>
                                 {heading}
@@ -95,11 +97,11 @@ pub fn ArchivePage() -> impl IntoView {
                 let (page, pages) = (shown.page, shown.pages);
                 set_head(&route.head(&info), &info);
                 let heading =
-                    (!shown.year.is_empty()).then(|| view! { <h2>{year_name(&shown.year)}</h2> });
+                    (!shown.year.is_empty()).then(|| view! { <h2>{year_name(words::s(), &shown.year)}</h2> });
                 view! {
                     <div class="page archive">
-                        <h1 class="page-title">"Archive"</h1>
-                        <nav aria-label="Years"><ul class="archive-years">{years}</ul></nav>
+                        <h1 class="page-title">{t(S::archive)}</h1>
+                        <nav aria-label=t(S::years_nav)><ul class="archive-years">{years}</ul></nav>
                         <section>{heading}{groups}</section>
                         <Pagination page pages link/>
                     </div>

@@ -6,6 +6,8 @@
 use crate::app::address::{base_path, href, in_app};
 use crate::app::components::{with_site, Loading, Ready};
 use crate::app::head::set_head;
+use crate::app::words::t;
+use crate::model::strings::S;
 use crate::routes::Route;
 use gloo_net::http::Request;
 use leptos::prelude::*;
@@ -96,9 +98,9 @@ pub fn NotFound() -> impl IntoView {
         );
         view! {
             <div class="page not-found">
-                <h1>"Page not found"</h1>
-                <p>"There is no page at this address. It may have moved, or the link may be mistyped."</p>
-                <p><A href={href(&Route::Home { page: 1 })}>"See all posts"</A></p>
+                <h1>{t(S::not_found)}</h1>
+                <p>{t(S::not_found_text)}</p>
+                <p><A href={href(&Route::Home { page: 1 })}>{t(S::see_all_posts)}</A></p>
             </div>
             <Ready/>
         }

@@ -6,6 +6,8 @@ use crate::app::components::{
 use crate::app::data::load_all_posts;
 use crate::app::head::set_head;
 use crate::app::offline::{self, human_bytes, Offline};
+use crate::app::words::{self, t};
+use crate::model::strings::S;
 use crate::routes::Route;
 use leptos::prelude::*;
 
@@ -68,24 +70,25 @@ pub fn OfflinePage() -> impl IntoView {
             });
             view! {
                 <div class="page offline">
-                    <h1 class="page-title">"Reading offline"</h1>
-                    <p>
-                        "Posts you open are kept in this browser, so you can read them again without a connection. "
-                        "Save them all to read anything, and search, while offline."
-                    </p>
+                    <h1 class="page-title">{t(S::reading_offline)}</h1>
+                    <p>{t(S::offline_intro)}</p>
                     <p class="offline-summary">
-                        {move || format!("{} of {total} posts are available offline.", count())}
-                        {move || used.get().map(|u| format!(" This site uses {} of this browser's storage.", human_bytes(u)))}
+                        {move || {
+                            let s = words::s();
+                            let (n, total) = (s.number(count() as u64), s.number(total as u64));
+                            s.fill(S::offline_count, &[("n", &n), ("total", &total)])
+                        }}
+                        {move || used.get().map(|u| format!(" {}", words::s().fill(S::storage_used, &[("size", &human_bytes(u))])))}
                     </p>
-                    <SaveForOffline count=total bytes posts what="all posts".to_string() search=search.clone() known=Some(all.clone())/>
+                    <SaveForOffline count=total bytes posts what=t(S::all_posts).to_string() search=search.clone() known=Some(all.clone())/>
                     <Show when=move || offline.saved.with(|s| !s.is_empty())>
-                        <button type="button" class="remove-saved" on:click=forget>"Remove saved posts"</button>
+                        <button type="button" class="remove-saved" on:click=forget>{t(S::remove_saved)}</button>
                     </Show>
-                    <h2>"Available offline"</h2>
+                    <h2>{t(S::available_offline)}</h2>
                     {move || {
                         let posts = available();
                         if posts.is_empty() {
-                            view! { <p>"Nothing yet: open a post, or save them all above."</p> }.into_any()
+                            view! { <p>{t(S::nothing_saved)}</p> }.into_any()
                         } else {
                             view! { <PostList posts/> }.into_any()
                         }

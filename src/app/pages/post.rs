@@ -10,7 +10,9 @@ use crate::app::data::{is_file_of, load_post, load_post_nav, post_file, SiteData
 use crate::app::head::set_head;
 use crate::app::net::LoadError;
 use crate::app::offline::{self, Offline};
+use crate::app::words::{self, t};
 use crate::markdown::Heading;
+use crate::model::strings::S;
 use crate::model::{text_direction, Post, PostLink, PostNav, PostSummary, SeriesRef, Translation};
 use crate::routes::{highlight_words, slug_of_segment, Route};
 use leptos::prelude::*;
@@ -149,8 +151,8 @@ fn PostView(
         let title = p.title.clone();
         view! { <A href={href(&Route::Post(&p.slug))} attr:rel=rel><span class="label">{label}</span>" "{title}</A> }
     };
-    let older = nav.older.map(|p| link(p, "next", "Older:"));
-    let newer = nav.newer.map(|p| link(p, "prev", "Newer:"));
+    let older = nav.older.map(|p| link(p, "next", t(S::older)));
+    let newer = nav.newer.map(|p| link(p, "prev", t(S::newer)));
     set_head(
         &Route::post_head(&summary, &site.manifest.site),
         &site.manifest.site,
@@ -168,7 +170,7 @@ fn PostView(
         </article>
         {comments}
         {related_nav}
-        <nav class="post-nav" aria-label="More posts">{newer}{older}</nav>
+        <nav class="post-nav" aria-label=t(S::more_posts)>{newer}{older}</nav>
         <Ready/>
     }
 }
@@ -202,7 +204,7 @@ fn translations(translations: Vec<Translation>) -> Option<impl IntoView> {
                 }
             })
             .collect_view();
-        view! { <p class="translations">"Read this in "{links}</p> }
+        view! { <p class="translations">{t(S::read_this_in)}" "{links}</p> }
     })
 }
 
@@ -221,9 +223,21 @@ fn series_nav(parts: &[PostLink], post: &PostSummary, s: &SeriesRef) -> impl Int
             view! { <li aria-current=current.then_some("page")>{link}</li> }
         })
         .collect_view();
-    let heading = format!("Part {position} of {} in “{}”", parts.len(), s.name);
+    let words = words::s();
+    let (position, count) = (
+        words.number(position as u64),
+        words.number(parts.len() as u64),
+    );
+    let heading = words.fill(
+        S::series_part,
+        &[
+            ("position", &position),
+            ("count", &count),
+            ("name", &s.name),
+        ],
+    );
     view! {
-        <nav class="series" aria-label="Series">
+        <nav class="series" aria-label=t(S::series)>
             <p>{heading}</p>
             <ol>{items}</ol>
         </nav>
@@ -242,8 +256,8 @@ fn related_nav(related: &[PostLink]) -> Option<impl IntoView> {
             .map(|(link, title)| view! { <li><A href=link>{title}</A></li> })
             .collect_view();
         view! {
-            <nav class="related" aria-label="Related posts">
-                <h2>"Related posts"</h2>
+            <nav class="related" aria-label=t(S::related_posts)>
+                <h2>{t(S::related_posts)}</h2>
                 <ul>{items}</ul>
             </nav>
         }
@@ -267,8 +281,8 @@ fn TableOfContents(headings: Vec<Heading>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <nav class="toc" aria-label="Contents">
-            <h2>"Contents"</h2>
+        <nav class="toc" aria-label=t(S::contents)>
+            <h2>{t(S::contents)}</h2>
             <ul>{items}</ul>
         </nav>
     }

@@ -16,7 +16,9 @@ use crate::app::net::LoadError;
 use crate::app::offline;
 use crate::app::search_client;
 use crate::app::timing::{sleep, Span};
+use crate::app::words::{self, t};
 use crate::listing::term_counts;
+use crate::model::strings::S;
 use crate::model::{Manifest, PostSummary, Taxonomy, TermIndex};
 use crate::routes::{highlight_query, tag_segment, Route, SearchQuery};
 use crate::search::filter::{self, Filter};
@@ -199,7 +201,7 @@ fn SearchResults(site: Arc<SiteData>, search: Memo<SearchQuery>) -> impl IntoVie
         let n = shown.with(|s| s.as_ref().and_then(|s| s.from_stored))?;
         Some(view! {
             <p class="search-offline">
-                {format!("You are offline: these results come from the {n} posts stored in this browser.")}
+                {words::s().fill(S::search_offline, &[("n", &words::s().number(n as u64))])}
             </p>
         })
     };
@@ -244,22 +246,22 @@ fn SearchResults(site: Arc<SiteData>, search: Memo<SearchQuery>) -> impl IntoVie
                 focus_next.set(Some(s.results.len()));
                 more.set(Some((s.query.clone(), s.wanted + RESULTS_PAGE)));
             };
-            view! { <button type="button" class="more-results" on:click=on_more>"Show more results"</button> }
+            view! { <button type="button" class="more-results" on:click=on_more>{t(S::show_more)}</button> }
         })
     };
     let failed_view = move || {
         failed.get().map(|error| {
             let retry = retry.clone();
-            view! { <LoadFailed error retry=move || retry() what="Search could not load"/> }
+            view! { <LoadFailed error retry=move || retry() what=t(S::search_failed)/> }
         })
     };
     let drawn = Memo::new(move |_| shown.with(Option::is_some));
     view! {
         <div class="page search">
-            <h1 class="page-title">"Search"</h1>
+            <h1 class="page-title">{t(S::search)}</h1>
             {note}
             <p class="search-status" role="status" aria-live="polite">{status}</p>
-            <nav aria-label="Filter by tag"><ul class="tags tag-filter">{chips}</ul></nav>
+            <nav aria-label=t(S::filter_by_tag)><ul class="tags tag-filter">{chips}</ul></nav>
             {failed_view}
             {move || (!drawn.get() && failed.with(Option::is_none)).then(|| view! { <Loading/> })}
             <ul
@@ -565,19 +567,20 @@ fn status_text(prompt: bool, listed: usize, count: Count, q: &str) -> String {
         Count::Exact(total) => (listed, Some(total)),
         Count::AtLeast(n) => (n.max(listed), None),
     };
+    let s = words::s();
     if prompt {
-        "Type words to search, or choose tags to see their posts.".to_string()
+        s.get(S::search_prompt).to_string()
     } else if count == 0 {
         let what = if q.trim().is_empty() {
-            "these tags".to_string()
+            s.get(S::these_tags).to_string()
         } else {
             format!("“{}”", q.trim())
         };
-        format!("No posts match {what}. Check the spelling, use fewer words, or remove a tag.")
+        s.fill(S::search_none, &[("what", &what)])
     } else if let Some(total) = total {
-        format!("{total} post{} found", if total == 1 { "" } else { "s" })
+        s.count(S::found, total as u64)
     } else {
-        format!("At least {count} posts found")
+        s.fill(S::found_at_least, &[("n", &s.number(count as u64))])
     }
 }
 

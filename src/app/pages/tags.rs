@@ -7,6 +7,7 @@ use crate::app::address::href;
 use crate::app::components::{with_site, Pagination, PostList, Ready, SaveForOffline};
 use crate::app::data::{load_list, load_list_page};
 use crate::app::head::set_head;
+use crate::app::words;
 use crate::listing::posts_label;
 use crate::model::{ListPage, Manifest, Taxonomy, TermIndex};
 use crate::routes::{tag_of_segment, tag_segment, Route};
@@ -40,14 +41,14 @@ pub fn TermsPage(taxonomy: Taxonomy) -> impl IntoView {
                         });
                         let (term, count) = (term.clone(), *count);
                         view! {
-                            <li><A href=link attr:class=taxonomy.singular()>{term}</A> " " <span class="count">{posts_label(count)}</span></li>
+                            <li><A href=link attr:class=taxonomy.singular()>{term}</A> " " <span class="count">{posts_label(words::s(), count)}</span></li>
                         }
                     })
                     .collect_view();
                 set_head(&route.head(&info), &info);
                 view! {
                     <div class=format!("page {}", taxonomy.folder())>
-                        <h1 class="page-title">{taxonomy.title()}</h1>
+                        <h1 class="page-title">{taxonomy.title(words::s())}</h1>
                         <ul class="tag-cloud">{items}</ul>
                     </div>
                     <Ready/>
@@ -106,7 +107,7 @@ fn TermList(
         page,
     };
     set_head(&route.head(&info), &info);
-    let count = posts_label(list.total);
+    let count = posts_label(words::s(), list.total);
     let link_term = term.clone();
     let link = Arc::new(move |page: usize| {
         href(&Route::Term {
@@ -130,11 +131,11 @@ fn TermList(
             .await
         }) as crate::app::components::PostsFuture
     });
-    let what = format!("this {}", taxonomy.singular());
-    let all = format!("All {}", taxonomy.folder());
+    let what = taxonomy.this_one(words::s()).to_string();
+    let all = taxonomy.all_label(words::s());
     view! {
         <div class=format!("page {}", taxonomy.singular())>
-            <h1 class="page-title">{taxonomy.term_heading(&term)}</h1>
+            <h1 class="page-title">{taxonomy.term_heading(words::s(), &term)}</h1>
             <p class="site-description">{count} " · " <A href={href(&Route::Terms(taxonomy))}>{all}</A></p>
             <SaveForOffline count=list.total bytes=list.bytes posts=whole what search=None known=known/>
             <PostList posts=list.posts.clone()/>
