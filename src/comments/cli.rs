@@ -22,19 +22,32 @@ pub fn line(c: &StoredComment) -> String {
     )
 }
 
+/// The database the intake server keeps. The moderation commands only read and change one: a
+/// mistyped `--db` must not leave an empty database behind and list nothing, as if all was well.
+fn existing(db: &Path) -> Result<Store> {
+    if !db.exists() {
+        let message = format!(
+            "no comments database at {}: only `fieldnotes comments serve` creates one; pass --db the file the server uses",
+            db.display()
+        );
+        return Err(std::io::Error::new(std::io::ErrorKind::NotFound, message).into());
+    }
+    Store::open(db)
+}
+
 /// `list [--pending]`.
 pub fn list(db: &Path, pending: bool) -> Result<Vec<String>> {
-    Ok(Store::open(db)?.list(pending)?.iter().map(line).collect())
+    Ok(existing(db)?.list(pending)?.iter().map(line).collect())
 }
 
 /// `approve ID…` and `reject ID…`.
 pub fn decide(db: &Path, ids: &[String], status: Status) -> Result<()> {
-    Store::open(db)?.decide(ids, status)
+    existing(db)?.decide(ids, status)
 }
 
 /// `export --content DIR`: (written, already current).
 pub fn export_to(db: &Path, content: &Path) -> Result<(usize, usize)> {
-    export(&Store::open(db)?, content)
+    export(&existing(db)?, content)
 }
 
 /// `purge [--older-than 90d]`: (comments dropped, address hashes forgotten).
@@ -42,7 +55,7 @@ pub fn purge(db: &Path, older_than: &str) -> Result<(usize, usize)> {
     let age = parse_age(older_than).with_context(|| {
         format!("--older-than {older_than}: give a number and a unit, such as 90d, 12h or 30m")
     })?;
-    Store::open(db)?.purge(age)
+    existing(db)?.purge(age)
 }
 
 /// `serve`: runs until Ctrl-C (or SIGTERM), then finishes the requests under way.
