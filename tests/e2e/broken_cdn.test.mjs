@@ -268,6 +268,12 @@ test('a very slow answer keeps a placeholder, then offers a way out; the post sh
     await slow.waitFor({ timeout: 6_000 });
     assert.ok(Date.now() - started >= 3_500, 'not before the page had a fair chance');
     await slow.getByRole('button', { name: 'Reload' }).waitFor();
+    // Styled as a status note: set apart by the accent's rule, its button the site's button.
+    const [rule, button] = await slow.evaluate((el) => [
+      getComputedStyle(el).borderInlineStartWidth,
+      getComputedStyle(el.querySelector('button')).backgroundColor === getComputedStyle(document.querySelector('.site-title')).color,
+    ]);
+    assert.deepEqual([rule, button], ['4px', true]);
     await notBlank(page);
     // The way out works: home, at once, while the post is still on its way.
     await slow.getByRole('link', { name: 'home page' }).click();
