@@ -201,7 +201,7 @@ pub fn posts_label(s: Strings, count: usize) -> String {
 pub fn year_name(s: Strings, year: &str) -> String {
     match year.parse::<u64>() {
         _ if year == UNDATED => s.get(S::undated).into(),
-        Ok(y) => s.number(y + s.get(S::year_offset).parse::<u64>().unwrap_or(0)),
+        Ok(y) => s.year(y),
         Err(_) => year.into(),
     }
 }

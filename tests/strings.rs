@@ -20,6 +20,15 @@ fn slots(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// `content` built as a host serves it: the data, the shell, and a route page for each address.
+fn built_site(content: &Path) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    build_to(content, &out.path().join("data")).unwrap();
+    common::write_shell(out.path());
+    fieldnotes::builder::write_stubs(out.path(), &Default::default()).unwrap();
+    out
+}
+
 #[test]
 fn every_shipped_table_is_whole_keeps_its_slots_and_has_the_plural_forms_of_its_language() {
     for (lang, text) in LANGUAGES {
@@ -83,10 +92,7 @@ fn an_author_overrides_any_word_and_the_pages_and_manifest_say_it() {
         ("strings.toml", b"leave_a_reply = \"Write to me\"\npost_count = { one = \"one note\", other = \"{n} notes\" }\n"),
         ("a.md", b"---\ntitle: A\ndate: 2025-02-04\ntags: [food]\n---\nText.\n"),
     ]);
-    let out = tempfile::tempdir().unwrap();
-    build_to(content.path(), &out.path().join("data")).unwrap();
-    common::write_shell(out.path());
-    fieldnotes::builder::write_stubs(out.path(), &Default::default()).unwrap();
+    let out = built_site(content.path());
     let manifest = fs::read_to_string(out.path().join("data/manifest.json")).unwrap();
     assert!(manifest.contains("Write to me"), "{manifest}");
     // The override file is not published.
@@ -157,10 +163,7 @@ fn a_khmer_site_writes_its_pages_in_khmer_with_khmer_dates() {
         ("site.toml", b"title = \"T\"\nlanguage = \"km\"\n"),
         ("a.md", b"---\ntitle: A\ndate: 2025-02-04\n---\nText.\n"),
     ]);
-    let out = tempfile::tempdir().unwrap();
-    build_to(content.path(), &out.path().join("data")).unwrap();
-    common::write_shell(out.path());
-    fieldnotes::builder::write_stubs(out.path(), &Default::default()).unwrap();
+    let out = built_site(content.path());
     let post = fs::read_to_string(out.path().join("posts/a/index.html")).unwrap();
     let km = LANGUAGES.iter().find(|(l, _)| *l == "km").unwrap().1;
     let table = read_table(Path::new("km"), km).unwrap();

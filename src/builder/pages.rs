@@ -155,10 +155,7 @@ pub fn write_pages(
                 };
                 let comments = load_comments(slug)?;
                 let thread = comments.as_ref().map(|(_, thread)| thread);
-                let content = views::page(
-                    site,
-                    &views::standalone(site.text(), page, &rendered, thread),
-                );
+                let content = views::page(site, &views::standalone(site, page, &rendered, thread));
                 let mut data = vec![manifest.pages[slug].clone()];
                 data.extend(comments.map(|(file, _)| file));
                 (Route::page_head(page, site), content, data)

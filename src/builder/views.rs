@@ -585,11 +585,12 @@ fn comment_list(s: Strings, comments: &[Comment], class: &str) -> String {
 /// A standalone page (About): its title, contents and text, without a post's date, tags or
 /// neighbours, as the app's page view.
 pub fn standalone(
-    s: Strings,
+    site: &SiteInfo,
     page: &Page,
     rendered: &Rendered,
     comments: Option<&CommentThread>,
 ) -> String {
+    let s = site.text();
     let mut html = format!(
         "<article class=\"page standalone\" lang=\"{}\" dir=\"{}\"><header><h1 class=\"page-title\">{}</h1></header>{}<div class=\"prose\">{}</div></article>",
         escape_html(&page.lang),

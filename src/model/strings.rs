@@ -275,13 +275,18 @@ impl<'a> Strings<'a> {
             .collect()
     }
 
+    /// A year in the site's calendar (Thai counts from the Buddhist era) and digits.
+    pub fn year(&self, year: u64) -> String {
+        let offset: u64 = self.get(S::year_offset).parse().unwrap_or(0);
+        self.number(year + offset)
+    }
+
     /// A `YYYY-MM-DD` date in words ("3 February 2025"); anything else as it is.
     pub fn date(&self, date: &str) -> String {
         let mut parts = date.splitn(3, '-');
         let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
             return date.to_string();
         };
-        let offset: u64 = self.get(S::year_offset).parse().unwrap_or(0);
         match (
             m.parse::<usize>(),
             d.get(..2).unwrap_or(d).parse::<u64>(),
@@ -289,7 +294,7 @@ impl<'a> Strings<'a> {
         ) {
             (Ok(m @ 1..=12), Ok(d), Ok(y)) => {
                 let month = self.get(MONTHS[m - 1]);
-                let (d, y) = (self.number(d), self.number(y + offset));
+                let (d, y) = (self.number(d), self.year(y));
                 self.fill(S::date, &[("d", &d), ("month", month), ("y", &y)])
             }
             _ => date.to_string(),
@@ -300,13 +305,12 @@ impl<'a> Strings<'a> {
 impl Strings<'_> {
     /// A `YYYY-MM` month in words ("February 2025"); anything else as it is.
     pub fn month_year(&self, month: &str) -> String {
-        let offset: u64 = self.get(S::year_offset).parse().unwrap_or(0);
         match month
             .split_once('-')
             .map(|(y, m)| (y.parse::<u64>(), m.parse::<usize>()))
         {
             Some((Ok(y), Ok(m @ 1..=12))) => {
-                let y = self.number(y + offset);
+                let y = self.year(y);
                 self.fill(
                     S::month_year,
                     &[("month", self.get(MONTHS[m - 1])), ("y", &y)],
