@@ -43,6 +43,7 @@ mod size_report;
 pub mod split;
 pub mod strings;
 mod stubs;
+pub mod theme;
 mod timings;
 mod validate;
 mod views;
