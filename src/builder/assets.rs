@@ -218,7 +218,7 @@ fn is_image(extension: &str) -> bool {
 }
 
 /// A file name that needs no escaping in a URL.
-fn url_safe(name: &str) -> String {
+pub(super) fn url_safe(name: &str) -> String {
     name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {

@@ -9,6 +9,7 @@ use super::error::Problem;
 use super::permalink::Permalink;
 use super::protect::{self, PASSWORDS_FILE};
 use super::strings;
+use super::theme;
 use super::BuildOptions;
 use crate::markdown;
 use crate::model::SiteInfo;
@@ -36,6 +37,8 @@ pub struct Collected {
     /// Authors' names by the key posts name them with, from Docusaurus's `authors.yml` files
     /// (`dara: {name: Dara Sok, …}`; `authors: [dara]` in a post is then "Dara Sok").
     pub author_names: BTreeMap<String, String>,
+    /// The author's look (`[theme]`), made; none when `site.toml` sets none.
+    pub theme: Option<theme::Built>,
 }
 
 impl Collected {
@@ -50,6 +53,7 @@ pub fn collect(opts: &BuildOptions) -> Collected {
     let content = &opts.content;
     let mut problems = Vec::new();
     let mut warnings = Vec::new();
+    let mut theme = None;
     let (info, permalink, keep) = match config::load(content) {
         Ok(mut config) => {
             if let Some(base) = &opts.base_path {
@@ -58,6 +62,17 @@ pub fn collect(opts: &BuildOptions) -> Collected {
             match strings::load(content, &config.info.language, &mut warnings) {
                 Ok(table) => config.info.strings = table,
                 Err(problem) => problems.push(problem),
+            }
+            warnings.extend(config.warnings);
+            let settings = content.join(CONFIG_FILE);
+            match theme::load(content, &settings, &config.theme, config.accent) {
+                Ok(mut built) => {
+                    if let Some(built) = &mut built {
+                        warnings.append(&mut built.warnings);
+                    }
+                    theme = built;
+                }
+                Err(found) => problems.extend(found),
             }
             (Some(config.info), config.permalink, config.keep)
         }
@@ -111,6 +126,7 @@ pub fn collect(opts: &BuildOptions) -> Collected {
         warnings,
         passwords,
         author_names,
+        theme,
     }
 }
 

@@ -3,6 +3,7 @@
 use super::credit::Keep;
 use super::error::Problem;
 use super::permalink::Permalink;
+use super::theme::{self, Accent, ThemeSettings};
 use crate::markdown::with_slashes;
 use crate::model::{NavLink, SiteInfo};
 use serde::Deserialize;
@@ -48,6 +49,9 @@ struct RawConfig {
     /// `[images]`: what published photos keep of their metadata.
     #[serde(default)]
     images: Option<RawImages>,
+    /// `[theme]`: the author's look.
+    #[serde(default)]
+    theme: Option<ThemeSettings>,
 }
 
 /// `[images]` in `site.toml`.
@@ -77,6 +81,12 @@ pub struct Config {
     pub keep: Vec<Keep>,
     /// The pattern of the posts' old addresses, if the site had one.
     pub permalink: Option<Permalink>,
+    /// `[theme]`, as written.
+    pub theme: ThemeSettings,
+    /// The accents of `[theme]`, checked.
+    pub accent: Option<Accent>,
+    /// What the author should know of the settings (an accent derived for the dark theme).
+    pub warnings: Vec<Problem>,
 }
 
 /// Reads and validates `site.toml` in `content`.
@@ -97,7 +107,7 @@ pub fn load(content: &Path) -> Result<Config, Problem> {
         Problem::new(
             &path,
             e.message().trim().to_string(),
-            "known settings: title, description, author, base_url, base_path, language, posts_per_page, permalink, [[nav]], [comments] endpoint, [images] keep (\"copyright\", \"caption\")",
+            "known settings: title, description, author, base_url, base_path, language, posts_per_page, permalink, [[nav]], [comments] endpoint, [images] keep (\"copyright\", \"caption\"), [theme] accent, accent_dark, logo, show_title, favicon, css, font",
         )
         .at(line, column)
     })?;
@@ -151,10 +161,29 @@ pub fn load(content: &Path) -> Result<Config, Problem> {
         strings: Vec::new(),
     };
     let keep = raw.images.map(|i| i.keep).unwrap_or_default();
+    let theme = raw.theme.unwrap_or_default();
+    let (accent, derived) = match theme::accent(&theme) {
+        Ok(Some((accent, derived))) => (Some(accent), derived),
+        Ok(None) => (None, None),
+        Err(refusal) => {
+            let (line, column) = key_line(&text, refusal.key);
+            return Err(Problem::new(&path, refusal.message, refusal.hint).at(line, column));
+        }
+    };
+    let warnings = derived
+        .map(|note| {
+            let (line, column) = key_line(&text, "accent");
+            Problem::new(&path, note, "").at(line, column).warning()
+        })
+        .into_iter()
+        .collect();
     Ok(Config {
         info,
         permalink,
         keep,
+        theme,
+        accent,
+        warnings,
     })
 }
 
@@ -214,6 +243,22 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
     (line, column)
+}
+
+/// Where the setting `key` is written in `text` (`key =` at the start of a line), else (0, 0).
+fn key_line(text: &str, key: &str) -> (usize, usize) {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let name = line.trim_start();
+        if name
+            .strip_prefix(key)
+            .is_some_and(|after| after.trim_start().starts_with('='))
+        {
+            return line_column(text, offset + line.len() - name.len());
+        }
+        offset += line.len();
+    }
+    (0, 0)
 }
 
 #[cfg(test)]

@@ -49,7 +49,11 @@ pub fn headers(manifest: &Manifest, shell_assets: &[String], policy: &str) -> St
     ));
     let mut immutable: Vec<String> = shell_assets.iter().map(|f| format!("{base}{f}")).collect();
     immutable.push(format!("{base}{DATA_DIR}/{}", manifest.all_posts));
-    for folder in ["posts", "pages", "lists", "media", "search"] {
+    let theme = manifest.theme.is_some().then_some(super::theme::THEME_DIR);
+    for folder in ["posts", "pages", "lists", "media", "search"]
+        .into_iter()
+        .chain(theme)
+    {
         immutable.push(format!("{base}{DATA_DIR}/{folder}/*"));
     }
     for path in immutable {

@@ -43,7 +43,7 @@ mod size_report;
 pub mod split;
 pub mod strings;
 mod stubs;
-pub mod theme;
+mod theme;
 mod timings;
 mod validate;
 mod views;
@@ -142,6 +142,8 @@ pub struct Site {
     /// Images of the content folder whose file carries a GPS position (relative paths, with
     /// `/`); what the site publishes of them never does.
     pub located: Vec<String>,
+    /// The author's look: the files it names are in `media`.
+    pub theme: Option<crate::model::Theme>,
     pub warnings: Vec<Problem>,
 }
 

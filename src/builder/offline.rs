@@ -4,7 +4,7 @@
 //! and the pages are final.
 
 use super::site_files::SiteFiles;
-use crate::model::{home_file, Manifest, DATA_DIR, MANIFEST_FILE};
+use crate::model::{home_file, Manifest, Theme, DATA_DIR, MANIFEST_FILE};
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
@@ -36,11 +36,18 @@ pub struct Offline {
     pub precache_bytes: u64,
 }
 
-/// The head tags every page carries for installing: the manifest, the theme colour, the icon.
-pub fn head_tags(base: &str) -> String {
+/// The head tags every page carries for installing: the manifest, the theme colour, the icon
+/// (the author's, with a `theme` that has them).
+pub fn head_tags(base: &str, theme: Option<&Theme>) -> String {
+    let color = theme
+        .and_then(|t| t.color.as_deref())
+        .unwrap_or(THEME_COLOR);
+    let touch = theme.and_then(|t| t.icons.first()).map_or_else(
+        || ICONS[0].0.to_string(),
+        |icon| format!("{DATA_DIR}/{}", icon.src),
+    );
     format!(
-        "<link rel=\"manifest\" href=\"{base}{WEB_MANIFEST_FILE}\">\n<meta name=\"theme-color\" content=\"{THEME_COLOR}\">\n<link rel=\"apple-touch-icon\" href=\"{base}{}\">\n",
-        ICONS[0].0
+        "<link rel=\"manifest\" href=\"{base}{WEB_MANIFEST_FILE}\">\n<meta name=\"theme-color\" content=\"{color}\">\n<link rel=\"apple-touch-icon\" href=\"{base}{touch}\">\n"
     )
 }
 
@@ -101,12 +108,27 @@ pub fn write_offline(
 fn write_web_manifest(files: &dyn SiteFiles, manifest: &Manifest) -> Result<()> {
     let site = &manifest.site;
     let base = site.base_path.as_str();
-    let icons: Vec<serde_json::Value> = ICONS
-        .iter()
-        .map(|(src, sizes, purpose)| {
-            serde_json::json!({ "src": format!("{base}{src}"), "sizes": sizes, "type": "image/png", "purpose": purpose })
-        })
-        .collect();
+    let theme = manifest.theme.as_ref().filter(|t| !t.icons.is_empty());
+    let icons: Vec<serde_json::Value> = match theme {
+        Some(theme) => theme
+            .icons
+            .iter()
+            .map(|icon| {
+                serde_json::json!({ "src": format!("{base}{DATA_DIR}/{}", icon.src), "sizes": icon.sizes, "type": icon.mime, "purpose": icon.purpose })
+            })
+            .collect(),
+        None => ICONS
+            .iter()
+            .map(|(src, sizes, purpose)| {
+                serde_json::json!({ "src": format!("{base}{src}"), "sizes": sizes, "type": "image/png", "purpose": purpose })
+            })
+            .collect(),
+    };
+    let color = manifest
+        .theme
+        .as_ref()
+        .and_then(|t| t.color.as_deref())
+        .unwrap_or(THEME_COLOR);
     let web_manifest = serde_json::json!({
         "name": site.title,
         "short_name": short_name(&site.title),
@@ -116,7 +138,7 @@ fn write_web_manifest(files: &dyn SiteFiles, manifest: &Manifest) -> Result<()> 
         "scope": base,
         "display": "standalone",
         "background_color": "#fbfaf7",
-        "theme_color": THEME_COLOR,
+        "theme_color": color,
         "icons": icons,
     });
     let mut text = serde_json::to_string_pretty(&web_manifest)?;

@@ -17,7 +17,7 @@ use crate::model::strings::S;
 use crate::model::ARCHIVE_PAGE;
 use crate::model::{
     slug_file, CommentThread, Manifest, Page, Post, PostLink, PostNav, PostSummary, SiteInfo,
-    Taxonomy, DATA_DIR,
+    Taxonomy, Theme, DATA_DIR,
 };
 use crate::routes::Route;
 use anyhow::{bail, Context, Result};
@@ -35,6 +35,9 @@ pub const DATA_META: &str = "fieldnotes-data";
 /// Marks the head tags this step adds, for the same reason.
 const HEAD_OPEN: &str = "<!--fieldnotes:head-->";
 const HEAD_CLOSE: &str = "<!--/fieldnotes:head-->";
+/// Around the author's look, at the end of the head: after the site's stylesheet.
+const THEME_OPEN: &str = "<!--fieldnotes:theme-->";
+const THEME_CLOSE: &str = "<!--/fieldnotes:theme-->";
 
 /// The page every route's file is made from.
 pub struct Shell {
@@ -64,6 +67,44 @@ impl Shell {
             html,
             head: String::new(),
         })
+    }
+
+    /// Links the author's look ([`Theme`]) at the end of the head, after the site's own
+    /// stylesheet, and puts the theme's icon in place of the shell's (which is dropped: Trunk
+    /// writes a new shell for every build, and a page written from this one has no other).
+    pub fn with_theme(&mut self, theme: &Theme, base: &str) {
+        let data = format!("{}{DATA_DIR}/", escape_html(base));
+        let mut tags = String::new();
+        if let Some(icon) = &theme.favicon {
+            if let Some(start) = self.html.find("<link rel=\"icon\"") {
+                let end = self.html[start..]
+                    .find('>')
+                    .map_or(self.html.len(), |i| start + i + 1);
+                self.html.replace_range(start..end, "");
+            }
+            tags.push_str(&format!(
+                "<link rel=\"icon\" href=\"{data}{}\" type=\"{}\" sizes=\"{}\">",
+                escape_html(&icon.src),
+                icon.mime,
+                icon.sizes
+            ));
+        }
+        if let Some(font) = &theme.font {
+            tags.push_str(&format!(
+                "<link rel=\"preload\" href=\"{data}{}\" as=\"font\" type=\"{}\" crossorigin>",
+                escape_html(&font.src),
+                font.mime
+            ));
+        }
+        if let Some(css) = &theme.css {
+            tags.push_str(&format!(
+                "<link rel=\"stylesheet\" href=\"{data}{}\">",
+                escape_html(css)
+            ));
+        }
+        let at = self.html.find("</head>").unwrap_or(self.html.len());
+        self.html
+            .insert_str(at, &format!("{THEME_OPEN}{tags}{THEME_CLOSE}\n"));
     }
 
     /// The shell with one page's head tags and content, and the data files the page shows
@@ -354,6 +395,17 @@ fn pristine(shell: &str) -> String {
     if let (Some(a), Some(b)) = (out.find(HEAD_OPEN), out.find(HEAD_CLOSE)) {
         if a < b {
             out.replace_range(a..b + HEAD_CLOSE.len(), "");
+        }
+    }
+    if let (Some(a), Some(b)) = (out.find(THEME_OPEN), out.find(THEME_CLOSE)) {
+        if a < b {
+            let end = b + THEME_CLOSE.len();
+            let end = if out[end..].starts_with('\n') {
+                end + 1
+            } else {
+                end
+            };
+            out.replace_range(a..end, "");
         }
     }
     if let Some(a) = out.find(PRERENDER_OPEN) {

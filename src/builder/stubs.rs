@@ -54,8 +54,18 @@ pub fn write_stubs_to(files: &dyn SiteFiles, opts: &StubOptions) -> Result<Stubs
         .collect::<Result<Vec<Page>>>()?;
     let load_post = |summary: &PostSummary| data.json::<Post>(&summary.file);
     let site = &manifest.site;
+    if let Some(theme) = &manifest.theme {
+        shell.with_theme(theme, &site.base_path);
+    }
     let policy = pages::content_security_policy(&shell.html, &manifest.site);
     let mut assets = offline::shell_assets(&shell.html, &site.base_path);
+    // What the theme's stylesheet draws on (the logo, the font): the look, offline too.
+    for file in manifest.theme.iter().flat_map(|t| &t.uses) {
+        let file = format!("{DATA_DIR}/{file}");
+        if !assets.contains(&file) {
+            assets.push(file);
+        }
+    }
     // The chunks of the split app (`super::split`): named after their build, cached for good and
     // stored by the service worker like the shell's own files.
     for chunk in super::split::split_files(&assets, |file| files.read(file).ok()) {
@@ -102,8 +112,9 @@ pub fn write_stubs_to(files: &dyn SiteFiles, opts: &StubOptions) -> Result<Stubs
 /// feeds when there are any. Returns why something was left out.
 fn shell_head(shell: &mut Shell, manifest: &Manifest, policy: &str) -> Vec<String> {
     let site = &manifest.site;
-    shell.head =
-        pages::security_tags(policy, &site.base_path) + "\n" + &offline::head_tags(&site.base_path);
+    shell.head = pages::security_tags(policy, &site.base_path)
+        + "\n"
+        + &offline::head_tags(&site.base_path, manifest.theme.as_ref());
     if feeds::site_url(site).is_some() {
         shell.head.push_str(&feeds::head_tags(site));
         Vec::new()

@@ -68,10 +68,15 @@ pub fn validate(
         .filter(|(_, a)| a.had_gps)
         .map(|(path, _)| path.clone())
         .collect();
+    let theme = collected.theme.map(|built| (built.theme, built.files));
     let (mut media, unused) = used_media(collected.assets, posts.iter().chain(&pages));
     skipped.unused_files = unused;
     // Last, once comments are threaded: nothing after this sees a protected post's text.
     protect::seal_all(&mut posts, &mut pages, &mut comments, &mut media);
+    let theme = theme.map(|(theme, files)| {
+        media.extend(files);
+        theme
+    });
     Ok(Site {
         info: collected.info.expect("no problems means the config loaded"),
         posts: posts.into_iter().map(|p| p.post).collect(),
@@ -80,6 +85,7 @@ pub fn validate(
         skipped,
         media,
         located,
+        theme,
         warnings,
     })
 }

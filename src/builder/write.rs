@@ -82,6 +82,7 @@ pub fn render_files(site: &Site, files: &Output) -> String {
         pages,
         search_file: Some(search_file),
         search_bytes,
+        theme: site.theme.clone(),
     };
     let mut json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
     json.push(b'\n');

@@ -33,6 +33,54 @@ pub struct Manifest {
     /// Total size of the search index's files, uncompressed: what saving it for offline costs.
     #[serde(default, skip_serializing_if = "super::is_zero")]
     pub search_bytes: u64,
+    /// The author's look (`[theme]` in `site.toml`), for the step that writes the pages; the app
+    /// never reads it, so it is not even compiled into the app.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<Theme>,
+}
+
+/// The files of the author's look, relative to the data folder.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Theme {
+    /// The stylesheet every page loads after the site's own: the accent, the logo, the font and
+    /// the author's own rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub css: Option<String>,
+    /// The files that stylesheet draws on (the logo, the font, the images of the author's rules):
+    /// stored for offline reading with it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uses: Vec<String>,
+    /// The font file, fetched early by every page (`<link rel="preload">`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub font: Option<Icon>,
+    /// The icon of the browser's tab.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub favicon: Option<Icon>,
+    /// The icons of the installed site, for the web manifest; the first is also the
+    /// `apple-touch-icon`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub icons: Vec<Icon>,
+    /// The browser's colour for the site (`theme-color`): the accent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+}
+
+/// A file of the theme as a page or the web manifest names it.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Icon {
+    pub src: String,
+    /// `192x192`, or `any` for an SVG.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sizes: String,
+    /// The MIME type.
+    #[serde(rename = "type")]
+    pub mime: String,
+    /// `any` or `maskable` (the web manifest's).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub purpose: String,
 }
 
 impl Manifest {
