@@ -106,3 +106,108 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     }
     written
 }
+
+/// Files replaced together, all or none: each is written beside its place under a hidden name
+/// as the command makes it, and only [`Batch::commit`] puts them in place, by renames (quick, and
+/// not interrupted once begun), with the removals asked for. Dropped before that (an error,
+/// Ctrl-C), the batch removes its hidden files and every old file stays as it was.
+pub struct Batch {
+    _writing: Writing,
+    /// By the path each file replaces: the hidden file that holds it.
+    staged: Mutex<std::collections::BTreeMap<std::path::PathBuf, std::path::PathBuf>>,
+    removed: Mutex<Vec<std::path::PathBuf>>,
+}
+
+impl Batch {
+    /// Starts a batch, or fails if Ctrl-C was pressed already.
+    pub fn start() -> io::Result<Batch> {
+        Ok(Batch {
+            _writing: Writing::start()?,
+            staged: Mutex::default(),
+            removed: Mutex::default(),
+        })
+    }
+
+    /// Writes what will replace `path` (its folders are made now).
+    pub fn write(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        check()?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let name = path
+            .file_name()
+            .ok_or_else(|| io::Error::new(ErrorKind::InvalidInput, "a file needs a name"))?;
+        let temp = path.with_file_name(format!(
+            ".{}.new-{}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        let written = std::fs::write(&temp, bytes);
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        } else {
+            lock(&self.staged).insert(path.to_path_buf(), temp);
+        }
+        written
+    }
+
+    /// Where `path` is to be read from now: its new bytes when the batch wrote some.
+    pub fn current(&self, path: &Path) -> std::path::PathBuf {
+        lock(&self.staged)
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| path.to_path_buf())
+    }
+
+    /// Removes `path` when the batch is committed.
+    pub fn remove(&self, path: &Path) {
+        lock(&self.removed).push(path.to_path_buf());
+    }
+
+    /// How many files the batch replaces.
+    pub fn len(&self) -> usize {
+        lock(&self.staged).len()
+    }
+
+    /// Whether it replaces none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Puts every file in place and makes the removals. Ctrl-C pressed before this fails it, and
+    /// nothing is replaced; pressed during it, it waits for the renames to end.
+    pub fn commit(self) -> io::Result<()> {
+        check()?;
+        let staged = std::mem::take(&mut *lock(&self.staged));
+        let mut renames = staged.iter();
+        for (path, temp) in renames.by_ref() {
+            if let Err(e) = std::fs::rename(temp, path) {
+                // What is left is removed; what was renamed is in place, whole.
+                for (_, temp) in renames {
+                    let _ = std::fs::remove_file(temp);
+                }
+                let _ = std::fs::remove_file(temp);
+                return Err(e);
+            }
+        }
+        for path in lock(&self.removed).iter() {
+            match std::fs::remove_file(path) {
+                Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        for temp in lock(&self.staged).values() {
+            let _ = std::fs::remove_file(temp);
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

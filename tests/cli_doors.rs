@@ -669,39 +669,6 @@ fn ctrl_c_mid_import_exits_130_and_removes_the_staging_folder() {
     assert_eq!(hidden_entries(tmp.path()), Vec::<String>::new());
 }
 
-#[test]
-fn ctrl_c_mid_compress_exits_130_and_leaves_no_partial_copy() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dist = tmp.path().join("dist");
-    built_site(&dist, 2000);
-    let before = snapshot(&dist);
-    let dist2 = dist.clone();
-    let started = move || {
-        walkdir(&dist2)
-            .iter()
-            .any(|p| p.extension().is_some_and(|e| e == "br"))
-    };
-    let (run, took, seen) = interrupt(
-        tmp.path(),
-        &["compress", "--dist", s(&dist)],
-        started,
-        LIMIT,
-    );
-    assert!(seen, "{}", run.stderr);
-    assert_eq!(run.code, Some(130), "{}", run.stderr);
-    assert!(took < Duration::from_secs(10), "{took:?}");
-    kept(&before, &dist);
-    // Every copy there is whole: it decompresses to its file.
-    for (path, bytes) in snapshot(&dist) {
-        if let Some(original) = path.strip_suffix(".gz") {
-            let mut text = Vec::new();
-            std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text)
-                .unwrap();
-            assert_eq!(&text, &before[original], "{path}");
-        }
-    }
-}
-
 /// Starts `comments serve` on a copy of `$H/comments.sqlite` in a small tmpfs, listening on
 /// `listen`; the tmpfs is filled once `$H/go` exists (then `$H/filled` appears). When the server
 /// ends, its database is copied to `$H/after/`. Returns the thread that waits for it.
@@ -815,4 +782,34 @@ fn the_comment_server_on_a_full_disk_answers_503_and_keeps_its_comments() {
         kept.iter().any(|c| c.id == first_id),
         "the first comment kept"
     );
+}
+
+#[test]
+fn ctrl_c_mid_stubs_or_compress_exits_130_and_changes_no_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dist = tmp.path().join("dist");
+    built_site(&dist, 1500);
+    let stubs = ["stubs", "--dist", s(&dist), "--compress", "never"];
+    let done = run(tmp.path(), &stubs);
+    assert_eq!(done.code, Some(0), "{}", done.stderr);
+    // New data (every page's title changes), then the stubs are stopped as they write.
+    let content = tmp.path().join("content");
+    many_posts(&content, 1500);
+    fs::write(content.join("site.toml"), "title = \"Renamed\"\n").unwrap();
+    build_to(&content, &dist.join("data")).unwrap();
+    let before = snapshot(&dist);
+    let writing = || !hidden_entries(&dist).is_empty();
+    let (stopped, took, seen) = interrupt(tmp.path(), &stubs, writing, LIMIT);
+    assert!(seen, "the stubs began writing: {}", stopped.stderr);
+    assert_eq!(stopped.code, Some(130), "{}", stopped.stderr);
+    assert!(took < Duration::from_secs(10), "stopped promptly: {took:?}");
+    assert_eq!(snapshot(&dist), before, "every page as it was");
+    assert_eq!(hidden_entries(&dist), Vec::<String>::new());
+    // The same for the compressed copies: none, rather than some.
+    let compress = ["compress", "--dist", s(&dist)];
+    let (stopped, _, seen) = interrupt(tmp.path(), &compress, writing, LIMIT);
+    assert!(seen, "compress began writing: {}", stopped.stderr);
+    assert_eq!(stopped.code, Some(130), "{}", stopped.stderr);
+    assert_eq!(snapshot(&dist), before, "no copy written");
+    assert_eq!(hidden_entries(&dist), Vec::<String>::new());
 }

@@ -98,15 +98,21 @@ fn pays(raw: usize, compressed: usize) -> bool {
     raw >= MIN_SIZE && compressed * 10 <= raw * 9
 }
 
-/// Writes `.br` and `.gz` copies of every compressible file below `dist` where they pay.
+/// Writes `.br` and `.gz` copies of every compressible file below `dist` where they pay, all or
+/// nothing: a failure or Ctrl-C midway leaves every copy as it was.
 pub fn compress_site(dist: &Path) -> Result<Compressed> {
     let mut files = Vec::new();
     collect(dist, &mut files)?;
     files.sort();
+    let batch = crate::writing::Batch::start()
+        .with_context(|| format!("nothing in {} was changed", dist.display()))?;
     let results = files
         .par_iter()
-        .map(|path| compress_file(path))
+        .map(|path| compress_file(path, &batch))
         .collect::<Result<Vec<_>>>()?;
+    batch
+        .commit()
+        .with_context(|| format!("the copies in {} were not put in place", dist.display()))?;
     let mut total = Compressed::default();
     for (raw, brotli, gzip) in results.into_iter().flatten() {
         total.files += 1;
@@ -118,7 +124,10 @@ pub fn compress_site(dist: &Path) -> Result<Compressed> {
 }
 
 /// Compresses one file; its (raw, brotli, gzip) sizes if any copy paid.
-fn compress_file(path: &Path) -> Result<Option<(usize, usize, usize)>> {
+fn compress_file(
+    path: &Path,
+    batch: &crate::writing::Batch,
+) -> Result<Option<(usize, usize, usize)>> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut sizes = [bytes.len(); 2];
     let mut any = false;
@@ -130,13 +139,13 @@ fn compress_file(path: &Path) -> Result<Option<(usize, usize, usize)>> {
             gzip(&bytes)
         };
         if pays(bytes.len(), compressed.len()) {
-            crate::writing::write_file(&copy, &compressed)
+            batch
+                .write(&copy, &compressed)
                 .with_context(|| format!("cannot write {}", copy.display()))?;
             sizes[i] = compressed.len();
             any = true;
         } else if copy.exists() {
-            std::fs::remove_file(&copy)
-                .with_context(|| format!("cannot remove {}", copy.display()))?;
+            batch.remove(&copy);
         }
     }
     Ok(any.then_some((bytes.len(), sizes[0], sizes[1])))

@@ -43,6 +43,53 @@ impl SiteFiles for Folder<'_> {
     }
 }
 
+/// A built site on disk, changed all or nothing: what is written waits in a
+/// [`crate::writing::Batch`] (reads see it) until [`Staged::commit`] puts it in place; an error or
+/// Ctrl-C before that leaves every file as it was.
+pub struct Staged<'a> {
+    root: &'a Path,
+    batch: crate::writing::Batch,
+}
+
+impl<'a> Staged<'a> {
+    /// Starts changing the site in `root`.
+    pub fn new(root: &'a Path) -> Result<Staged<'a>> {
+        let batch = crate::writing::Batch::start()
+            .with_context(|| format!("nothing in {} was changed", root.display()))?;
+        Ok(Staged { root, batch })
+    }
+
+    /// Puts every file written in place.
+    pub fn commit(self) -> Result<()> {
+        let count = self.batch.len();
+        self.batch.commit().with_context(|| {
+            format!(
+                "the {count} new files of {} were not put in place",
+                self.root.display()
+            )
+        })
+    }
+}
+
+impl SiteFiles for Staged<'_> {
+    fn read(&self, path: &str) -> Result<Vec<u8>> {
+        let full = self.location(path);
+        std::fs::read(self.batch.current(&full))
+            .with_context(|| format!("cannot read {}", full.display()))
+    }
+
+    fn write(&self, path: &str, bytes: Vec<u8>) -> Result<()> {
+        let full = self.location(path);
+        self.batch
+            .write(&full, &bytes)
+            .with_context(|| format!("cannot write {}", full.display()))
+    }
+
+    fn location(&self, path: &str) -> PathBuf {
+        self.root.join(path)
+    }
+}
+
 /// A built site in memory: the files given and written, over an app folder that is only read
 /// (the shell `index.html` and the assets it loads, which the worker's precache list hashes).
 pub struct InMemory {

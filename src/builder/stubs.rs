@@ -7,7 +7,7 @@ use super::feeds;
 use super::hosting;
 use super::offline::{self, Offline};
 use super::pages::{self, Shell};
-use super::site_files::{Folder, SiteFiles};
+use super::site_files::{SiteFiles, Staged};
 use crate::markdown;
 use crate::model::{
     slug_shard_file, AllPosts, Manifest, Page, Post, PostSummary, SlugShard, DATA_DIR,
@@ -36,12 +36,16 @@ pub struct Stubs {
     pub warnings: Vec<String>,
 }
 
-/// Writes everything the built site `dist` needs beside the app and its data.
+/// Writes everything the built site `dist` needs beside the app and its data, all or nothing:
+/// a failure or Ctrl-C midway leaves every file of `dist` as it was.
 pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
-    write_stubs_to(&Folder(dist), opts)
+    let files = Staged::new(dist)?;
+    let stubs = write_stubs_to(&files, opts)?;
+    files.commit()?;
+    Ok(stubs)
 }
 
-/// [`write_stubs`] over any [`SiteFiles`]: a folder, or the memory of `fieldnotes serve`.
+/// [`write_stubs`] over any [`SiteFiles`]: a folder (staged), or the memory of `fieldnotes serve`.
 pub fn write_stubs_to(files: &dyn SiteFiles, opts: &StubOptions) -> Result<Stubs> {
     let mut shell = Shell::read(files)?;
     let data = Data(files);
