@@ -619,3 +619,112 @@ async fn the_command_line_lists_approves_and_names_unknown_ids() {
     assert!(out.status.success());
     assert!(content.join(format!("comments/river/{id}.md")).is_file());
 }
+
+#[tokio::test]
+async fn the_sites_own_base_url_needs_no_origin_option() {
+    let content = site_with(&[("river.md", POST)]);
+    std::fs::write(
+        content.path().join("site.toml"),
+        "title = \"T\"\nbase_url = \"https://Notes.Example.org/blog/\"\nbase_path = \"/blog/\"\n",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    build_to(content.path(), &dir.path().join("dist/data")).unwrap();
+    let mut opts = ServeOptions::new(dir.path().join("c.sqlite"), dir.path().join("dist"));
+    opts.listen = "127.0.0.1:0".parse().unwrap();
+    opts.wait_ms = 0;
+    let server = start(opts).await.unwrap();
+    let client = reqwest::Client::new();
+    let from = |origin: &'static str| {
+        let client = client.clone();
+        let server = &server;
+        async move {
+            client
+                .post(url(server, "/api/comments"))
+                .header("origin", origin)
+                .json(&comment(server, "From the blog.").await)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = from("https://notes.example.org").await;
+    assert_eq!(res.status().as_u16(), 202);
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "https://notes.example.org"
+    );
+    assert_eq!(
+        from("https://other.example.org").await.status().as_u16(),
+        403
+    );
+    server.stop().await.unwrap();
+}
+
+/// The server run as the command an operator starts: a refused origin is logged once, with the
+/// two ways to allow it.
+#[test]
+fn a_refused_origin_is_logged_once_with_the_fix() {
+    use std::io::{Read, Write};
+    let fx = Fixture::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dist = fx.dir.path().join("dist");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fieldnotes"))
+        .args(["comments", "serve", "--db"])
+        .arg(fx.db())
+        .arg("--site")
+        .arg(&dist)
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let ask = || {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+        stream
+            .write_all(b"GET /api/comments/token HTTP/1.1\r\nHost: x\r\nOrigin: https://stranger.example\r\nConnection: close\r\n\r\n")
+            .ok()?;
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).ok()?;
+        Some(answer)
+    };
+    let mut answers = Vec::new();
+    while answers.len() < 3 && std::time::Instant::now() < deadline {
+        match ask() {
+            Some(answer) => answers.push(answer),
+            None => std::thread::sleep(std::time::Duration::from_millis(50)),
+        }
+    }
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let status = child.wait().unwrap();
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    assert_eq!(answers.len(), 3, "the server answered: {log}");
+    assert!(
+        answers.iter().all(|a| a.starts_with("HTTP/1.1 403")),
+        "{answers:?}"
+    );
+    assert_eq!(
+        log.matches("refused comments from pages of https://stranger.example")
+            .count(),
+        1,
+        "{log}"
+    );
+    assert!(log.contains("--origin https://stranger.example"), "{log}");
+    assert!(
+        log.contains("base_url = \"https://stranger.example\""),
+        "{log}"
+    );
+    assert!(status.success(), "{log}");
+}

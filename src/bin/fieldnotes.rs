@@ -207,7 +207,8 @@ output folder only once complete, other commands replace each file only once it 
             site: PathBuf,
             #[arg(long, default_value = "127.0.0.1:8787")]
             listen: std::net::SocketAddr,
-            /// The site's origin (https://example.org), when it calls from another origin.
+            /// Another origin whose pages may send comments (https://example.org); the built
+            /// site's base_url and the server's own origin always may.
             #[arg(long)]
             origin: Option<String>,
             /// A shell command run for each new comment, with the comment as JSON on its stdin.

@@ -4,7 +4,8 @@
 //! - `POST /api/comments`: a new comment, as JSON; `202` with its id once it is on disk.
 //! - `GET /api/comments?post=slug&ids=c-1,c-2`: the status of the reader's own comments.
 //!
-//! Cross-origin requests are answered only for the configured origin; no cookie is ever set.
+//! Cross-origin requests are answered only for the site's `base_url`, the configured origin and
+//! the server's own; no cookie is ever set.
 
 use super::site::{self, SiteIndex};
 use super::store::{Insert, Limits, Status, Store, StoredComment};
@@ -33,7 +34,8 @@ pub struct ServeOptions {
     /// The built site (`dist`, or the data folder itself).
     pub site: PathBuf,
     pub listen: SocketAddr,
-    /// The site's origin (`https://example.org`), allowed to call from another origin.
+    /// Another origin allowed to call (`https://example.org`), beside the site's `base_url` and
+    /// the server's own.
     pub origin: Option<String>,
     /// A shell command run for each new pending comment, with the comment as JSON on stdin.
     pub notify: Option<String>,
@@ -65,6 +67,8 @@ struct App {
     site: Mutex<Arc<SiteIndex>>,
     data: PathBuf,
     opts: ServeOptions,
+    /// The origins refused so far: each is logged once.
+    refused: Mutex<std::collections::HashSet<String>>,
 }
 
 /// A running server.
@@ -94,6 +98,7 @@ pub async fn start(opts: ServeOptions) -> Result<Server> {
         site: Mutex::new(Arc::new(index)),
         data,
         opts: opts.clone(),
+        refused: Mutex::default(),
     });
     let router = Router::new()
         .route("/api/comments", get(status).post(create))
@@ -121,15 +126,48 @@ fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "error": message }))).into_response()
 }
 
-/// Whether a request from `origin` may be answered: the configured origin, or the server's own.
+/// Whether a request from `origin` may be answered: the configured origin, the site's own (its
+/// `base_url`), or the server's own.
 fn origin_allowed(app: &App, origin: &str, headers: &HeaderMap) -> bool {
     if app.opts.origin.as_deref() == Some(origin) {
+        return true;
+    }
+    let site = app.site.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    if site.origin.as_deref() == Some(origin) {
         return true;
     }
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     host.is_some_and(|host| {
         origin == format!("http://{host}") || origin == format!("https://{host}")
     })
+}
+
+/// Tells the operator, once for each origin, that pages of `origin` were refused, and how to
+/// allow them if they are the site's.
+fn refused_once(app: &App, origin: &str) {
+    let first = app
+        .refused
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(origin.to_string());
+    if first {
+        let site = app.site.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let allowed = app
+            .opts
+            .origin
+            .iter()
+            .chain(site.origin.iter())
+            .cloned()
+            .collect::<Vec<_>>();
+        let allowed = if allowed.is_empty() {
+            "only its own address (the site has no base_url)".to_string()
+        } else {
+            allowed.join(" and ")
+        };
+        eprintln!(
+            "fieldnotes comments: refused comments from pages of {origin}: this server takes them from {allowed}. If {origin} is your site, set base_url = \"{origin}\" in site.toml and rebuild, or start the server with --origin {origin}"
+        );
+    }
 }
 
 /// CORS by hand: three headers for the one origin allowed, preflights answered, others refused.
@@ -143,6 +181,7 @@ async fn cors(State(app): State<Arc<App>>, req: Request, next: Next) -> Response
         return next.run(req).await;
     };
     if !origin_allowed(&app, &origin, req.headers()) {
+        refused_once(&app, &origin);
         return error(
             StatusCode::FORBIDDEN,
             "Comments are taken only from the blog's own pages.",

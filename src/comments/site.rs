@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Default)]
 pub struct SiteIndex {
     pub build_id: String,
+    /// The site's own origin (`https://example.org`), from `base_url` in its `site.toml`: its
+    /// pages may send comments without `--origin`.
+    pub origin: Option<String>,
     pub posts: HashMap<String, HashSet<String>>,
 }
 
@@ -80,7 +83,17 @@ pub fn load(data: &Path) -> Result<SiteIndex> {
         }
     }
     Ok(SiteIndex {
+        origin: origin_of(&manifest.site.base_url),
         build_id: manifest.build_id,
         posts,
     })
+}
+
+/// The origin of `url` (`https://example.org:8443` of `https://example.org:8443/blog/`): none
+/// for an empty or relative one.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.trim().split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    (matches!(scheme, "http" | "https") && !host.is_empty())
+        .then(|| format!("{scheme}://{}", host.to_ascii_lowercase()))
 }
