@@ -88,9 +88,19 @@ impl Preview {
 
     /// GET `path`: the status and the body.
     fn get(&self, path: &str) -> (u16, String) {
+        let (status, _, body) = self.get_with_head(path);
+        (status, body)
+    }
+
+    /// GET `path` on a connection of its own: the status, the head and the body.
+    fn get_with_head(&self, path: &str) -> (u16, String, String) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         stream.set_read_timeout(Some(WAIT)).unwrap();
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         let mut response = String::new();
         stream.read_to_string(&mut response).unwrap();
         let status = response
@@ -98,11 +108,8 @@ impl Preview {
             .nth(1)
             .and_then(|s| s.parse().ok())
             .unwrap();
-        let body = response
-            .split_once("\r\n\r\n")
-            .map_or("", |(_, b)| b)
-            .to_string();
-        (status, body)
+        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+        (status, head.to_string(), body.to_string())
     }
 
     /// Opens the event stream; its `event:` names arrive on the receiver.
@@ -354,4 +361,38 @@ fn the_site_in_memory_is_the_site_on_disk() {
     for (path, bytes) in &on_disk {
         assert!(in_memory[path] == *bytes, "{path} differs in memory");
     }
+}
+
+#[test]
+fn the_preview_sends_the_sites_own_headers_and_keeps_connections_open() {
+    let (dir, content, app, cache) = workspace();
+    let preview = Preview::start(dir.path(), &content, &app, &cache);
+    let (status, head, _) = preview.get_with_head("/");
+    assert_eq!(status, 200);
+    let head = head.to_ascii_lowercase();
+    // The policy of the deployed site, from its `_headers`, with the rest of its headers…
+    assert!(
+        head.contains(
+            "content-security-policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
+        ),
+        "{head}"
+    );
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+    // …but never cached: every edit must show.
+    assert!(head.contains("cache-control: no-store"), "{head}");
+    assert!(!head.contains("immutable"), "{head}");
+    // Two requests on one connection: both answered (keep-alive).
+    let mut stream = TcpStream::connect(("127.0.0.1", preview.port)).unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    let ask = "GET /_fieldnotes/live.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    write!(stream, "{ask}{ask}").unwrap();
+    let mut seen = String::new();
+    let mut buffer = [0u8; 65536];
+    let deadline = Instant::now() + WAIT;
+    while seen.matches("HTTP/1.1 200").count() < 2 && Instant::now() < deadline {
+        let n = stream.read(&mut buffer).unwrap();
+        assert!(n > 0, "the connection closed after {seen:?}");
+        seen.push_str(&String::from_utf8_lossy(&buffer[..n]));
+    }
+    assert_eq!(seen.matches("HTTP/1.1 200").count(), 2, "{seen}");
 }

@@ -26,6 +26,8 @@ use std::sync::{Arc, Mutex};
 
 /// The largest request body taken.
 pub const MAX_BODY: usize = 16 * 1024;
+/// The longest a request may take, in seconds.
+pub const REQUEST_SECONDS: u64 = 15;
 
 /// How the server runs; [`ServeOptions::new`] gives the defaults.
 #[derive(Debug, Clone)]
@@ -104,7 +106,16 @@ pub async fn start(opts: ServeOptions) -> Result<Server> {
         .route("/api/comments", get(status).post(create))
         .route("/api/comments/token", get(issue_token))
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        .layer(middleware::from_fn_with_state(app.clone(), cors))
+        .layer(cors_layer())
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            strangers_refused,
+        ))
+        // A client that sends its request slowly, or a disk that hangs, holds no worker for long.
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(REQUEST_SECONDS),
+        ))
         .with_state(app);
     let listener = tokio::net::TcpListener::bind(opts.listen)
         .await
@@ -170,49 +181,35 @@ fn refused_once(app: &App, origin: &str) {
     }
 }
 
-/// CORS by hand: three headers for the one origin allowed, preflights answered, others refused.
-async fn cors(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+/// Refuses a request from the pages of an origin not allowed (`403`, logged once); CORS's own
+/// headers for the others are `tower-http`'s ([`cors_layer`]).
+async fn strangers_refused(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     let origin = req
         .headers()
         .get(header::ORIGIN)
         .and_then(|o| o.to_str().ok())
         .map(str::to_owned);
-    let Some(origin) = origin else {
-        return next.run(req).await;
-    };
-    if !origin_allowed(&app, &origin, req.headers()) {
-        refused_once(&app, &origin);
-        return error(
-            StatusCode::FORBIDDEN,
-            "Comments are taken only from the blog's own pages.",
-        );
+    match origin {
+        Some(origin) if !origin_allowed(&app, &origin, req.headers()) => {
+            refused_once(&app, &origin);
+            error(
+                StatusCode::FORBIDDEN,
+                "Comments are taken only from the blog's own pages.",
+            )
+        }
+        _ => next.run(req).await,
     }
-    let preflight = req.method() == Method::OPTIONS;
-    let mut res = if preflight {
-        StatusCode::NO_CONTENT.into_response()
-    } else {
-        next.run(req).await
-    };
-    let h = res.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&origin) {
-        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
-    }
-    h.insert(header::VARY, HeaderValue::from_static("Origin"));
-    if preflight {
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static("GET, POST, OPTIONS"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static("Content-Type"),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_MAX_AGE,
-            HeaderValue::from_static("86400"),
-        );
-    }
-    res
+}
+
+/// CORS for the origins [`strangers_refused`] lets through: their own origin echoed, preflights
+/// answered for a day.
+fn cors_layer() -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::mirror_request())
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([header::CONTENT_TYPE])
+        .max_age(std::time::Duration::from_secs(86_400))
 }
 
 async fn issue_token(State(app): State<Arc<App>>) -> Response {

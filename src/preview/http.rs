@@ -1,19 +1,29 @@
-//! The preview's web server: plain HTTP/1.1 on 127.0.0.1, one thread per connection, one request
-//! per connection. It answers from the site in memory first, then from the app folder (the app's
-//! own files only: never data or pages, which would be stale), and keeps a stream of Server-Sent
-//! Events open to every page, telling it to reload after a rebuild or showing what broke.
+//! The preview's web server: HTTP/1.1 on 127.0.0.1 through axum and hyper (the stack of the
+//! comment intake server), with keep-alive. It answers from the site in memory first, then from
+//! the app folder (the app's own files only: never data or pages, which would be stale), with the
+//! headers the site's own `_headers` gives each path (its Content-Security-Policy above all, so a
+//! page meets in the preview the policy it will meet once deployed; never its `Cache-Control`:
+//! the preview is never cached). It keeps a stream of Server-Sent Events open to every page,
+//! telling it to reload after a rebuild or showing what broke.
 //!
 //! Every HTML response gets one `<script src>` for [`LIVE_SCRIPT`]: an external file, so the
 //! site's Content-Security-Policy (`script-src 'self'`, `connect-src 'self'`) allows it and its
 //! event stream unchanged. Nothing of it is ever written to a file.
 
 use super::site::Files;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use axum::extract::{Query, State as Shared};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use futures_util::stream::{self, Stream, StreamExt};
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
+use tokio::sync::broadcast;
 
 /// The script every served page loads: follows the event stream, reloads, shows problems.
 pub const LIVE_SCRIPT: &str = "_fieldnotes/live.js";
@@ -22,8 +32,7 @@ const LIVE_JS: &str = include_str!("live.js");
 /// The worker the preview serves instead of the site's: it removes itself and its caches, so a
 /// reader's browser never answers from a cache made by an earlier build.
 const WORKER_JS: &str = include_str!("sw.js");
-/// A comment line sent this often keeps idle event streams open through proxies and tells a
-/// closed page's thread to stop.
+/// A comment line sent this often keeps idle event streams open through proxies.
 const KEEP_ALIVE: Duration = Duration::from_secs(10);
 
 /// What the server shows, shared with the rebuilding thread.
@@ -42,7 +51,7 @@ pub struct State {
 pub struct Server {
     pub state: Arc<RwLock<State>>,
     app: PathBuf,
-    listeners: Arc<Mutex<Vec<Sender<Event>>>>,
+    events: broadcast::Sender<Event>,
 }
 
 /// What a page is told.
@@ -65,65 +74,28 @@ impl Server {
         Server {
             state: Arc::new(RwLock::new(state)),
             app: app.to_path_buf(),
-            listeners: Arc::default(),
+            events: broadcast::channel(64).0,
         }
     }
 
     /// Tells every open page.
     pub fn broadcast(&self, event: &Event) {
-        let mut listeners = self.listeners.lock().unwrap_or_else(|e| e.into_inner());
-        listeners.retain(|listener| listener.send(event.clone()).is_ok());
+        // No page open is no error.
+        let _ = self.events.send(event.clone());
     }
 
     /// Serves connections on `listener` until the process ends.
-    pub fn run(self, listener: TcpListener) {
-        for stream in listener.incoming().flatten() {
-            let server = self.clone();
-            std::thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                let _ = server.answer(stream);
-            });
-        }
-    }
-
-    fn answer(&self, mut stream: TcpStream) -> std::io::Result<()> {
-        let Some((method, target)) = read_request(&stream)? else {
-            return Ok(());
-        };
-        let (path, query) = target.split_once('?').unwrap_or((&target, ""));
-        let path = percent_encoding::percent_decode_str(path)
-            .decode_utf8_lossy()
-            .into_owned();
-        let base = self.state.read().map_or("/".into(), |s| s.base.clone());
-        let Some(relative) = path.strip_prefix(&base).or_else(|| path.strip_prefix('/')) else {
-            return respond(&mut stream, 404, "text/plain", b"not found", &method);
-        };
-        match relative {
-            EVENTS => self.events(stream, query),
-            LIVE_SCRIPT => respond(
-                &mut stream,
-                200,
-                "text/javascript",
-                LIVE_JS.as_bytes(),
-                &method,
-            ),
-            crate::routes::WORKER_FILE => respond(
-                &mut stream,
-                200,
-                "text/javascript",
-                WORKER_JS.as_bytes(),
-                &method,
-            ),
-            _ => {
-                let (status, file, body) = self.lookup(relative, &base);
-                let body = if file.ends_with(".html") {
-                    with_live_script(&body, &base, self.generation())
-                } else {
-                    body
-                };
-                respond(&mut stream, status, content_type(&file), &body, &method)
-            }
-        }
+    pub fn run(self, listener: TcpListener) -> std::io::Result<()> {
+        listener.set_nonblocking(true)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            let router = Router::new().fallback(answer).with_state(self);
+            axum::serve(listener, router).await
+        })
     }
 
     fn generation(&self) -> u64 {
@@ -162,109 +134,169 @@ impl Server {
         (404, crate::routes::NOT_FOUND_FILE.into(), body)
     }
 
-    /// The event stream of one page: a reload at once if the site changed since the page was
-    /// served (`since=<generation>`), the current problem if any, then every event as it comes.
-    fn events(&self, mut stream: TcpStream, query: &str) -> std::io::Result<()> {
-        let (sender, receiver) = mpsc::channel();
-        self.listeners
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(sender);
-        stream.write_all(
-            b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-        )?;
-        let since = query
-            .split('&')
-            .find_map(|pair| pair.strip_prefix("since="))
-            .and_then(|n| n.parse::<u64>().ok());
-        let (generation, problem) = {
-            let state = self.state.read().unwrap_or_else(|e| e.into_inner());
-            (state.generation, state.problem.clone())
+    /// The headers the site's `_headers` gives the URL path `path`, but `Cache-Control`.
+    fn site_headers(&self, path: &str) -> Vec<(String, String)> {
+        let state = self.state.read().unwrap_or_else(|e| e.into_inner());
+        let Some(rules) = state.files.get(crate::builder::HEADERS_FILE) else {
+            return Vec::new();
         };
-        stream.write_all(b"retry: 500\n\n")?;
-        if since.is_some_and(|since| since != generation) {
-            write_event(&mut stream, &Event::Reload(generation))?;
-        }
-        if let Some(problem) = problem {
-            write_event(&mut stream, &Event::Problem(problem))?;
-        }
-        stream_events(&mut stream, &receiver)
+        headers_for(&String::from_utf8_lossy(rules), path)
+            .into_iter()
+            .filter(|(name, _)| !name.eq_ignore_ascii_case("cache-control"))
+            .collect()
     }
 }
 
-fn stream_events(stream: &mut TcpStream, receiver: &Receiver<Event>) -> std::io::Result<()> {
-    loop {
-        match receiver.recv_timeout(KEEP_ALIVE) {
-            Ok(event) => write_event(stream, &event)?,
-            Err(RecvTimeoutError::Timeout) => stream.write_all(b": keep-alive\n\n")?,
-            Err(RecvTimeoutError::Disconnected) => return Ok(()),
-        }
-        stream.flush()?;
+/// Every request: the event stream, the live script, the worker, or a file of the site.
+async fn answer(
+    Shared(server): Shared<Server>,
+    method: Method,
+    uri: Uri,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "text/plain",
+            b"only GET and HEAD".to_vec(),
+        );
     }
-}
-
-fn write_event(stream: &mut TcpStream, event: &Event) -> std::io::Result<()> {
-    let (name, data) = match event {
-        Event::Reload(generation) => ("reload", generation.to_string()),
-        Event::Problem(text) => ("problem", text.clone()),
+    let path = percent_encoding::percent_decode_str(uri.path())
+        .decode_utf8_lossy()
+        .into_owned();
+    let base = server.state.read().map_or("/".into(), |s| s.base.clone());
+    let Some(relative) = path.strip_prefix(&base).or_else(|| path.strip_prefix('/')) else {
+        return plain(StatusCode::NOT_FOUND, "text/plain", b"not found".to_vec());
     };
-    let mut message = format!("event: {name}\n");
-    for line in data.lines() {
-        message.push_str(&format!("data: {line}\n"));
+    let mut response = match relative {
+        EVENTS => {
+            let since = query.get("since").and_then(|n| n.parse::<u64>().ok());
+            return events(&server, since).into_response();
+        }
+        LIVE_SCRIPT => plain(
+            StatusCode::OK,
+            "text/javascript",
+            LIVE_JS.as_bytes().to_vec(),
+        ),
+        crate::routes::WORKER_FILE => plain(
+            StatusCode::OK,
+            "text/javascript",
+            WORKER_JS.as_bytes().to_vec(),
+        ),
+        _ => {
+            let (status, file, body) = server.lookup(relative, &base);
+            let body = if file.ends_with(".html") {
+                with_live_script(&body, &base, server.generation())
+            } else {
+                body
+            };
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            plain(status, content_type(&file), body)
+        }
+    };
+    let headers = response.headers_mut();
+    for (name, value) in server.site_headers(&path) {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::try_from(name.as_str()),
+            HeaderValue::try_from(value.as_str()),
+        ) {
+            headers.insert(name, value);
+        }
     }
-    message.push('\n');
-    stream.write_all(message.as_bytes())?;
-    stream.flush()
+    response
 }
 
-/// The method and target of the request on `stream`, once its head has been read; `None` for a
-/// connection closed before sending one.
-fn read_request(stream: &TcpStream) -> std::io::Result<Option<(String, String)>> {
-    let mut reader = BufReader::new(stream);
-    let mut first = String::new();
-    if reader.read_line(&mut first)? == 0 {
-        return Ok(None);
+fn plain(status: StatusCode, content_type: &'static str, body: Vec<u8>) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The event stream of one page: a reload at once if the site changed since the page was served
+/// (`since`), the current problem if any, then every event as it comes.
+fn events(
+    server: &Server,
+    since: Option<u64>,
+) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
+    let receiver = server.events.subscribe();
+    let (generation, problem) = {
+        let state = server.state.read().unwrap_or_else(|e| e.into_inner());
+        (state.generation, state.problem.clone())
+    };
+    let mut first = vec![SseEvent::default().retry(Duration::from_millis(500))];
+    if since.is_some_and(|since| since != generation) {
+        first.push(sse(&Event::Reload(generation)));
     }
-    // The rest of the head; a GET has no body to read.
-    let mut line = String::new();
-    let mut read = 0;
-    while reader.read_line(&mut line)? > 2 && read < 64 * 1024 {
-        read += line.len();
-        line.clear();
+    if let Some(problem) = problem {
+        first.push(sse(&Event::Problem(problem)));
     }
-    let mut parts = first.split_whitespace();
-    match (parts.next(), parts.next()) {
-        (Some(method), Some(target)) => Ok(Some((method.to_string(), target.to_string()))),
-        _ => Ok(None),
+    let later = stream::unfold(receiver, |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                Ok(event) => return Some((sse(&event), receiver)),
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    let all = stream::iter(first).chain(later).map(Ok);
+    Sse::new(all).keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+}
+
+fn sse(event: &Event) -> SseEvent {
+    match event {
+        Event::Reload(generation) => SseEvent::default()
+            .event("reload")
+            .data(generation.to_string()),
+        Event::Problem(text) => SseEvent::default().event("problem").data(text),
     }
 }
 
-fn respond(
-    stream: &mut TcpStream,
-    status: u16,
-    content_type: &str,
-    body: &[u8],
-    method: &str,
-) -> std::io::Result<()> {
-    let (status, body) = match method {
-        "GET" | "HEAD" => (status, body),
-        _ => (405, &b"only GET and HEAD"[..]),
-    };
-    let reason = match status {
-        200 => "OK",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        _ => "Internal Server Error",
-    };
-    let head = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes())?;
-    if method != "HEAD" {
-        stream.write_all(body)?;
+/// The headers `_headers` (Netlify's and Cloudflare Pages' format) gives `path`: each block's
+/// pattern is a path, where a `*` matches any run of characters; later blocks win.
+fn headers_for(rules: &str, path: &str) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = Vec::new();
+    let mut applies = false;
+    for line in rules.lines() {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        if !line.starts_with([' ', '\t']) {
+            applies = pattern_matches(line.trim(), path);
+            continue;
+        }
+        if let (true, Some((name, value))) = (applies, line.trim().split_once(':')) {
+            found.retain(|(n, _)| !n.eq_ignore_ascii_case(name.trim()));
+            found.push((name.trim().to_string(), value.trim().to_string()));
+        }
     }
-    stream.flush()
+    found
+}
+
+/// Whether `path` matches the `_headers` pattern `pattern` (`*` matches anything).
+fn pattern_matches(pattern: &str, path: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = path.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last)
 }
 
 /// An HTML page with the live script added at the end of its head, naming the generation it was
@@ -308,5 +340,34 @@ fn content_type(file: &str) -> &'static str {
         "pdf" => "application/pdf",
         _ if file.ends_with("_headers") || file.ends_with("_redirects") => "text/plain",
         _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_rules_match_like_a_host() {
+        let rules = "/*\n  Content-Security-Policy: default-src 'self'\n  X-Frame-Options: DENY\n/data/posts/*\n  Cache-Control: immutable\n/data/manifest.json\n  Cache-Control: no-cache\n";
+        let names = |path: &str| -> Vec<String> {
+            headers_for(rules, path)
+                .into_iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect()
+        };
+        assert_eq!(
+            names("/"),
+            [
+                "Content-Security-Policy=default-src 'self'",
+                "X-Frame-Options=DENY"
+            ]
+        );
+        assert!(names("/data/posts/a.json").contains(&"Cache-Control=immutable".to_string()));
+        assert!(!names("/data/manifest.json.br")
+            .iter()
+            .any(|h| h.contains("no-cache")));
+        assert!(pattern_matches("/blog/*.css", "/blog/main-1.css"));
+        assert!(!pattern_matches("/blog/*.css", "/blog/main-1.js"));
     }
 }

@@ -74,7 +74,12 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
     let base = server.state.read().map_or("/".into(), |s| s.base.clone());
     println!("serve: serving the site at http://{address}{base} (Ctrl-C stops)");
     let running = server.clone();
-    std::thread::spawn(move || running.run(listener));
+    std::thread::spawn(move || {
+        if let Err(e) = running.run(listener) {
+            eprintln!("serve: the server stopped: {e}");
+            std::process::exit(1);
+        }
+    });
     watch_and_rebuild(&opts, watching, &mut site, &server)
 }
 
