@@ -252,6 +252,27 @@ test('a stale manifest naming post files that are gone offers a reload; a reload
   }
 });
 
+test('a home list gone while the manifest still names it offers a reload, not "page not found"', async () => {
+  const { page, problems, close } = await open();
+  let gone = true;
+  const homeList = `/data/${manifest.lists}/home/1.json`;
+  host.rule = (p) => (gone && p === homeList
+    ? { status: 404, type: 'text/html; charset=utf-8', body: built('404.html') }
+    : undefined);
+  try {
+    await page.goto(`${host.url}/`);
+    const alert = await failure(page, /updated since this page was opened/, 'Reload');
+    assert.equal(await page.locator('main .not-found').count(), 0, 'not the not-found view');
+    gone = false;
+    await alert.getByRole('button', { name: 'Reload' }).click();
+    await page.locator('main .post-list .post-card').first().waitFor();
+    assert.deepEqual(unexpected(problems, [404]), []);
+  } finally {
+    host.rule = () => undefined;
+    await close();
+  }
+});
+
 test('a very slow answer keeps a placeholder, then offers a way out; the post shows when it arrives', async () => {
   const target = posts[4];
   const { page, problems, close } = await open();
@@ -321,6 +342,8 @@ test('with the service worker, a broken deploy (garbage manifest, 500s, files cu
       await page.locator('article.post h1', { hasText: post.title }).waitFor();
       await bodyRead(page);
     }
+    // The header says the site is in trouble, not that the reader is offline: the browser is online.
+    await page.locator('.offline-badge', { hasText: 'The site is having trouble; showing saved copies' }).waitFor();
     // A post never saved says so, with a way forward.
     await page.goto(`${host.url}/posts/${unsaved.slug}/`);
     await appReady(page);

@@ -46,8 +46,11 @@ export async function commentSite() {
   const served = await serve(out);
   const comments = (...args) => execFileSync(cli, ['comments', ...args, '--db', db], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
-  async function startIntake() {
-    const child = spawn(cli, ['comments', 'serve', '--db', db, '--site', out, '--listen', `127.0.0.1:${port}`, '--origin', served.url,
+  /** Starts the intake server; `origin: false` leaves out `--origin`, so the site's pages are
+   * refused (its `base_url` is not the address it is served at here). */
+  async function startIntake({ origin = true } = {}) {
+    const allow = origin ? ['--origin', served.url] : [];
+    const child = spawn(cli, ['comments', 'serve', '--db', db, '--site', out, '--listen', `127.0.0.1:${port}`, ...allow,
       // One reader (127.0.0.1) sends every comment of a test file: more than a reader's default limit.
       '--per-10-minutes', '100', '--per-day', '1000'], {
       cwd: root,
@@ -71,6 +74,7 @@ export async function commentSite() {
       await new Promise((r) => setTimeout(r, 100));
     }
     return {
+      log: () => log,
       stop: () => new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', resolve);

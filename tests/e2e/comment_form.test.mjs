@@ -24,7 +24,7 @@ const openPage = (options = {}) => open(browser, options);
 const comments = (...args) => site.comments(...args);
 /** The comments the server holds, as `comments list` prints them: one a line, the id first. */
 const listed = (...flags) => site.listed(...flags);
-const startIntake = () => site.startIntake();
+const startIntake = (options) => site.startIntake(options);
 /** Builds the content folder into the served folder again (after an export). */
 const rebuild = () => site.rebuild();
 
@@ -217,7 +217,9 @@ test('a comment written while the server is down is kept, and sent once when it 
     await openPost(page, post.slug);
     await intake.stop();
     const said = await send(page, { name: 'Rithy', body: 'Written on the night bus, no signal.' });
-    assert.equal(said.status, 'Saved — it will be sent when you are back online.');
+    // The browser is online: the reader is told the comment was not delivered, not that they are
+    // offline.
+    assert.equal(said.status, 'Your comment could not be delivered just now. It is kept in this browser and will be sent again later.');
     const queued = page.locator('section.comments .comment-mine', { hasText: 'night bus' });
     await queued.waitFor();
     assert.match(await queued.locator('.comment-state').textContent(), /^Saved/);
@@ -236,6 +238,27 @@ test('a comment written while the server is down is kept, and sent once when it 
     // The failed requests while the server was down are the only console errors.
     assert.deepEqual(problems.filter((p) => !/Failed to load resource|ERR_CONNECTION_REFUSED/.test(p)), []);
   } finally {
+    await close();
+  }
+});
+
+test('a comment server that refuses the page says the comment was not delivered and is kept; the operator is told once', { timeout: 120_000 }, async () => {
+  const post = quietPost();
+  const { page, close } = await openPage();
+  try {
+    await openPost(page, post.slug);
+    await intake.stop();
+    intake = await startIntake({ origin: false });
+    const said = await send(page, { name: 'Sophea', body: 'Sent from a page the server does not know.' });
+    assert.equal(said.status, 'Your comment could not be delivered just now. It is kept in this browser and will be sent again later.');
+    await page.locator('section.comments .comment-mine', { hasText: 'does not know' }).waitFor();
+    assert.equal(listed().filter((l) => l.includes('does not know')).length, 0);
+    const refused = intake.log().match(/refused comments from pages of http:\/\/127\.0\.0\.1:\d+/g) ?? [];
+    assert.equal(refused.length, 1, intake.log());
+    assert.match(intake.log(), /--origin http:\/\/127\.0\.0\.1:\d+/);
+  } finally {
+    await intake.stop();
+    intake = await startIntake();
     await close();
   }
 });

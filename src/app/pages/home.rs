@@ -5,6 +5,7 @@ use crate::app::address::href;
 use crate::app::components::{with_site, Pagination, PostList, Ready};
 use crate::app::data::load_list_page;
 use crate::app::head::set_head;
+use crate::app::net::LoadError;
 use crate::listing::page_count;
 use crate::model::{ListPage, SiteInfo};
 use crate::routes::Route;
@@ -33,7 +34,14 @@ pub fn Home() -> impl IntoView {
                 with_list(
                     move || {
                         let (manifest, file) = (manifest.clone(), file.clone());
-                        async move { load_list_page(&manifest, &file).await }
+                        async move {
+                            // The page is within the home list, so its file must exist: gone, it
+                            // is the sign of a new or broken deploy, and a reload is the way on.
+                            match load_list_page(&manifest, &file).await? {
+                                None => Err(LoadError::Replaced),
+                                found => Ok(found),
+                            }
+                        }
                     },
                     move |list| view! { <HomePage info=info.clone() list/> },
                 )
