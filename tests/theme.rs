@@ -326,6 +326,20 @@ fn theme_files_must_be_what_they_say_and_inside_the_content_folder() {
     assert!(refusal(not_font.path()).contains("is not a truetype font"));
     let outside = themed(|toml| toml.replace("theme/logo.svg", "../logo.svg"));
     assert!(refusal(outside.path()).contains("is not a path inside the content folder"));
+    let heavy = themed(|toml| toml);
+    let mut font = FONT.to_vec();
+    font.resize(300 * 1024, 0);
+    fs::write(heavy.path().join("theme/body.ttf"), font).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let summary = build(heavy.path(), out.path()).unwrap();
+    assert!(
+        summary
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("the font is 300 KB")),
+        "{:?}",
+        summary.warnings
+    );
     let missing = themed(|toml| toml.replace("theme/icon.svg", "theme/none.png"));
     assert!(refusal(missing.path()).contains("[theme] favicon: cannot read theme/none.png"));
 }

@@ -40,6 +40,8 @@ pub const AA: f64 = 4.5;
 const LOGO_HEIGHT: f64 = 2.0;
 /// The widest a logo may be in the header, in rem.
 const LOGO_MAX_WIDTH: f64 = 12.0;
+/// A font file larger than this, in bytes, is published with a warning of what it costs.
+const FONT_WARNING: usize = 100 * 1024;
 /// The font family the theme's font is known by.
 const FONT_FAMILY: &str = "Fieldnotes theme";
 
@@ -435,6 +437,13 @@ fn font_rules(content: &Path, font: &str, built: &mut Built) -> Result<String, S
         return Err(format!(
             "{font} is not a {format} font (its first bytes say otherwise)"
         ));
+    }
+    if bytes.len() > FONT_WARNING {
+        let kb = bytes.len() / 1024;
+        built.warnings.push(
+            Problem::new(&path, format!("the font is {kb} KB: every reader downloads it on a first visit"), "a WOFF2 file of only the scripts the site is written in (a subset, e.g. made with pyftsubset) is usually 20–60 KB")
+                .warning(),
+        );
     }
     let src = publish(&mut built.files, &stem, &extension, bytes);
     built.theme.uses.push(src.clone());
