@@ -128,9 +128,20 @@ impl Batch {
         })
     }
 
-    /// Writes what will replace `path` (its folders are made now).
+    /// Writes what will replace `path` (its folders are made now). A file that already holds
+    /// `bytes` is left as it is, its time included: a deploy that compares times uploads only
+    /// what changed.
     pub fn write(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
         check()?;
+        let same = std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
+            && std::fs::read(path).is_ok_and(|old| old == bytes);
+        if same {
+            // Written earlier in the batch with other bytes: that copy goes.
+            if let Some(temp) = lock(&self.staged).remove(path) {
+                let _ = std::fs::remove_file(temp);
+            }
+            return Ok(());
+        }
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
@@ -210,4 +221,60 @@ impl Drop for Batch {
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_puts_its_files_in_place_only_on_commit_and_leaves_unchanged_ones_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let (same, changed, new) = (
+            dir.path().join("same.html"),
+            dir.path().join("changed.html"),
+            dir.path().join("sub/new.html"),
+        );
+        std::fs::write(&same, "kept").unwrap();
+        std::fs::write(&changed, "old").unwrap();
+        let before = std::fs::metadata(&same).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let batch = Batch::start().unwrap();
+        for (path, text) in [(&same, "kept"), (&changed, "new"), (&new, "fresh")] {
+            batch.write(path, text.as_bytes()).unwrap();
+        }
+        assert_eq!(
+            std::fs::read_to_string(&changed).unwrap(),
+            "old",
+            "not before the commit"
+        );
+        assert_eq!(
+            std::fs::read_to_string(batch.current(&changed)).unwrap(),
+            "new"
+        );
+        assert_eq!(batch.len(), 2, "the unchanged file is not staged");
+        batch.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&changed).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(&new).unwrap(), "fresh");
+        assert_eq!(
+            std::fs::metadata(&same).unwrap().modified().unwrap(),
+            before
+        );
+        // Dropped uncommitted: nothing changes, and no hidden file is left.
+        let batch = Batch::start().unwrap();
+        batch.write(&changed, b"newer").unwrap();
+        drop(batch);
+        assert_eq!(std::fs::read_to_string(&changed).unwrap(), "new");
+        let hidden = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with('.')
+            })
+            .count();
+        assert_eq!(hidden, 0);
+    }
 }

@@ -813,3 +813,37 @@ fn ctrl_c_mid_stubs_or_compress_exits_130_and_changes_no_file() {
     assert_eq!(snapshot(&dist), before, "no copy written");
     assert_eq!(hidden_entries(&dist), Vec::<String>::new());
 }
+
+#[test]
+fn stubs_again_over_the_same_data_change_no_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dist = tmp.path().join("dist");
+    built_site(&dist, 20);
+    let stubs = ["stubs", "--dist", s(&dist), "--compress", "never"];
+    let first = run(tmp.path(), &stubs);
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    let times = |dir: &Path| -> BTreeMap<PathBuf, std::time::SystemTime> {
+        walkdir(dir)
+            .into_iter()
+            .filter(|p| p.is_file())
+            .map(|p| {
+                let time = fs::metadata(&p).unwrap().modified().unwrap();
+                (p, time)
+            })
+            .collect()
+    };
+    let before = times(&dist);
+    std::thread::sleep(Duration::from_millis(20));
+    let again = run(tmp.path(), &stubs);
+    assert_eq!(again.code, Some(0), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("(0 files new or changed"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(
+        times(&dist),
+        before,
+        "every file as it was, its time included"
+    );
+}

@@ -561,9 +561,10 @@ output folder only once complete, other commands replace each file only once it 
     fn stubs(dist: &std::path::Path, public_url: Option<String>) -> anyhow::Result<()> {
         let stubs = builder::write_stubs(dist, &StubOptions { public_url })?;
         eprintln!(
-            "fieldnotes: wrote {} route pages into {}; the service worker precaches {} files ({} KB, build {})",
+            "fieldnotes: wrote {} route pages into {} ({} files new or changed, the others left as they were); the service worker precaches {} files ({} KB, build {})",
             stubs.pages,
             dist.display(),
+            stubs.changed.unwrap_or_default(),
             stubs.offline.precache.len(),
             stubs.offline.precache_bytes.div_ceil(1024),
             stubs.offline.build_id

@@ -59,6 +59,11 @@ impl<'a> Staged<'a> {
         Ok(Staged { root, batch })
     }
 
+    /// How many files the commit will put in place: the ones new or different.
+    pub fn changed(&self) -> usize {
+        self.batch.len()
+    }
+
     /// Puts every file written in place.
     pub fn commit(self) -> Result<()> {
         let count = self.batch.len();

@@ -34,13 +34,16 @@ pub struct Stubs {
     pub offline: Offline,
     /// Files left out, and why (no `base_url`: no feeds, no sitemap).
     pub warnings: Vec<String>,
+    /// On disk, how many files were new or different (the others were left as they were).
+    pub changed: Option<usize>,
 }
 
 /// Writes everything the built site `dist` needs beside the app and its data, all or nothing:
 /// a failure or Ctrl-C midway leaves every file of `dist` as it was.
 pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
     let files = Staged::new(dist)?;
-    let stubs = write_stubs_to(&files, opts)?;
+    let mut stubs = write_stubs_to(&files, opts)?;
+    stubs.changed = Some(files.changed());
     files.commit()?;
     Ok(stubs)
 }
@@ -109,6 +112,7 @@ pub fn write_stubs_to(files: &dyn SiteFiles, opts: &StubOptions) -> Result<Stubs
         pages,
         offline,
         warnings,
+        changed: None,
     })
 }
 
