@@ -46,6 +46,8 @@ fn built() -> (tempfile::TempDir, Manifest) {
     let dist = tempfile::tempdir().unwrap();
     let summary = build(content.path(), &dist.path().join("data")).unwrap();
     assert!(summary.warnings.is_empty(), "{:?}", summary.warnings);
+    // The theme's own files are not counted as files no post uses.
+    assert_eq!(summary.skipped.unused_files, 0);
     write_shell(dist.path());
     let shell = common::SHELL.replace(
         "</head>",

@@ -240,6 +240,8 @@ pub struct Built {
     pub theme: Theme,
     pub files: BTreeMap<String, Vec<u8>>,
     pub warnings: Vec<Problem>,
+    /// The files of the content folder the theme is made from: not posts' files.
+    pub sources: std::collections::BTreeSet<PathBuf>,
 }
 
 /// Makes the theme's files from `settings` (paths relative to `content`) and the checked
@@ -322,7 +324,7 @@ fn publish(
 }
 
 /// Reads `relative` below `content`, refusing a path that leaves it.
-fn read(content: &Path, relative: &str) -> Result<(PathBuf, Vec<u8>), String> {
+fn read(content: &Path, relative: &str, built: &mut Built) -> Result<(PathBuf, Vec<u8>), String> {
     let relative = Path::new(relative.trim());
     if relative.is_absolute()
         || relative
@@ -334,9 +336,14 @@ fn read(content: &Path, relative: &str) -> Result<(PathBuf, Vec<u8>), String> {
             relative.display()
         ));
     }
-    let path = content.join(relative);
+    // As the content folder's walk names it (no `./`), so the collector knows it.
+    let path = relative
+        .components()
+        .filter(|c| matches!(c, Component::Normal(_)))
+        .fold(content.to_path_buf(), |path, part| path.join(part));
     let bytes =
         std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", relative.display()))?;
+    built.sources.insert(path.clone());
     Ok((path, bytes))
 }
 
@@ -389,7 +396,7 @@ fn logo_rules(
     show_title: bool,
     built: &mut Built,
 ) -> Result<String, String> {
-    let (path, bytes) = read(content, logo)?;
+    let (path, bytes) = read(content, logo, built)?;
     let (src, width, height) = one_image(&path, &bytes, 480, &mut built.files)?;
     if width == 0 || height == 0 {
         return Err(format!(
@@ -415,7 +422,7 @@ fn logo_rules(
 /// The font, for the whole site: first in every font list of the site's stylesheet (through
 /// `--theme-font`), so scripts it lacks still take the system's fonts.
 fn font_rules(content: &Path, font: &str, built: &mut Built) -> Result<String, String> {
-    let (path, bytes) = read(content, font)?;
+    let (path, bytes) = read(content, font, built)?;
     let (stem, extension) = stem_and_extension(&path);
     let (format, mime) = match extension.as_str() {
         "woff2" => ("woff2", "font/woff2"),
@@ -462,7 +469,7 @@ fn font_rules(content: &Path, font: &str, built: &mut Built) -> Result<String, S
 /// beside it (images made fit to publish like the others); a `url()` of another site, or an
 /// `@import`, is refused.
 fn author_rules(content: &Path, file: &str, built: &mut Built) -> Result<String, String> {
-    let (path, bytes) = read(content, file)?;
+    let (path, bytes) = read(content, file, built)?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{file} is not UTF-8 text"))?;
     if without_comments(&text)
         .to_ascii_lowercase()
@@ -511,7 +518,7 @@ fn css_url(
         .strip_prefix(content)
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .map_err(|_| format!("{file} names {target}, outside the content folder"))?;
-    let (path, bytes) = read(content, &relative)?;
+    let (path, bytes) = read(content, &relative, built)?;
     let (stem, extension) = stem_and_extension(&path);
     let src = if matches!(
         extension.as_str(),
@@ -550,7 +557,7 @@ fn without_comments(css: &str) -> String {
 
 /// The tab's icon and the install icons, from a raster image or an SVG.
 fn icons(content: &Path, favicon: &str, built: &mut Built) -> Result<(), String> {
-    let (path, bytes) = read(content, favicon)?;
+    let (path, bytes) = read(content, favicon, built)?;
     let (_, extension) = stem_and_extension(&path);
     let square = if extension == "svg" {
         let text =

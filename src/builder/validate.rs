@@ -68,8 +68,16 @@ pub fn validate(
         .filter(|(_, a)| a.had_gps)
         .map(|(path, _)| path.clone())
         .collect();
+    // The theme's own files are used, by the theme (which publishes them in its own form).
+    let by_theme: HashSet<String> = collected
+        .theme
+        .iter()
+        .flat_map(|built| &built.sources)
+        .filter_map(|p| p.strip_prefix(&opts.content).ok())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
     let theme = collected.theme.map(|built| (built.theme, built.files));
-    let (mut media, unused) = used_media(collected.assets, posts.iter().chain(&pages));
+    let (mut media, unused) = used_media(collected.assets, posts.iter().chain(&pages), &by_theme);
     skipped.unused_files = unused;
     // Last, once comments are threaded: nothing after this sees a protected post's text.
     protect::seal_all(&mut posts, &mut pages, &mut comments, &mut media);
@@ -93,20 +101,22 @@ pub fn validate(
 /// The files of the assets some published post or page shows or links to; and how many files of
 /// the content folder none uses, which are not published: a settings file of another engine
 /// (`_config.yml`, `authors.yml`, `hugo.toml`, which may hold e-mail addresses), a draft's photo,
-/// a file nothing links to (its published name is a hash no one could guess).
+/// a file nothing links to (its published name is a hash no one could guess). The files of
+/// `by_theme` are not counted.
 fn used_media<'a>(
     assets: BTreeMap<String, super::assets::Asset>,
     published: impl Iterator<Item = &'a LoadedPost>,
+    by_theme: &HashSet<String>,
 ) -> (BTreeMap<String, Vec<u8>>, usize) {
     let used: HashSet<&str> = published
         .flat_map(|p| p.uses.iter().map(String::as_str))
         .collect();
     let mut unused = 0;
     let mut media = BTreeMap::new();
-    for asset in assets.into_values() {
+    for (path, asset) in assets {
         if used.contains(asset.image.src.as_str()) {
             media.extend(asset.files);
-        } else {
+        } else if !by_theme.contains(&path) {
             unused += 1;
         }
     }
