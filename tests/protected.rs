@@ -7,7 +7,8 @@ mod common;
 
 use common::{site_with, write_shell};
 use fieldnotes::builder::{self, BuildOptions, StubOptions};
-use fieldnotes::model::sealed::{OpenError, PROTECTED_SUMMARY};
+use fieldnotes::model::sealed::OpenError;
+use fieldnotes::model::strings::{Strings, S};
 use fieldnotes::model::{Manifest, Post, SlugShard, MANIFEST_FILE};
 use std::collections::BTreeMap;
 use std::fs;
@@ -207,7 +208,7 @@ fn no_published_file_holds_a_word_of_a_protected_post() {
     // What stays public: the title, the date, the tags, on the cards and the post's page.
     let home = String::from_utf8_lossy(&files["index.html"]).into_owned();
     assert!(
-        home.contains("The quiet village") && home.contains(PROTECTED_SUMMARY),
+        home.contains("The quiet village") && home.contains(Strings::new("en", &[]).get(S::protected_summary)),
         "{home}"
     );
     let page = String::from_utf8_lossy(&files["posts/locked/index.html"]).into_owned();

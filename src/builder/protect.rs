@@ -18,6 +18,7 @@ use super::front_matter::FrontMatter;
 use super::parse::LoadedPost;
 use crate::markdown::{self, RenderOptions};
 use crate::model::sealed::{self, OpenError, Opened, Sealed, SealedParts};
+use crate::model::strings::{Strings, S};
 use crate::model::{CommentThread, Post};
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -201,7 +202,12 @@ pub fn open_with_key(parts: &SealedParts, slug: &str, key: &[u8]) -> Result<Open
 
 /// Seals a parsed post: what it protects goes into [`Post::sealed`] with its comments (taken from
 /// `comments`), and the fields every other file is made from are emptied.
-pub fn seal_post(post: &mut Post, password: &str, comments: Option<CommentThread>, page: bool) {
+pub fn seal_post(
+    post: &mut Post,
+    password: &str,
+    (comments, page): (Option<CommentThread>, bool),
+    s: Strings,
+) {
     let opened = Opened {
         html: std::mem::take(&mut post.html),
         toc: std::mem::take(&mut post.toc),
@@ -211,12 +217,13 @@ pub fn seal_post(post: &mut Post, password: &str, comments: Option<CommentThread
         cover: None,
     };
     post.sealed = Some(seal(&post.summary.slug, &opened, password));
-    post.summary.summary = sealed::PROTECTED_SUMMARY.into();
-    let note = if page {
-        sealed::PROTECTED_PAGE_NOTE
+    // In the site's language, as the rest of its interface.
+    post.summary.summary = s.get(S::protected_summary).into();
+    let note = s.get(if page {
+        S::protected_page_note
     } else {
-        sealed::PROTECTED_NOTE
-    };
+        S::protected_note
+    });
     post.html = markdown::render(note, &RenderOptions::default()).html;
     post.body = String::new();
     post.images.clear();
@@ -247,6 +254,7 @@ pub fn seal_all(
     pages: &mut [LoadedPost],
     comments: &mut BTreeMap<String, CommentThread>,
     media: &mut BTreeMap<String, Vec<u8>>,
+    s: Strings,
 ) {
     let shown: HashSet<String> = posts
         .iter()
@@ -259,7 +267,7 @@ pub fn seal_all(
             continue;
         };
         let thread = comments.remove(&loaded.post.summary.slug);
-        seal_post(&mut loaded.post, password, thread, loaded.is_page);
+        seal_post(&mut loaded.post, password, (thread, loaded.is_page), s);
         for file in &loaded.withheld {
             if !shown.contains(file) {
                 media.remove(file);

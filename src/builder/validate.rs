@@ -80,7 +80,12 @@ pub fn validate(
     let (mut media, unused) = used_media(collected.assets, posts.iter().chain(&pages), &by_theme);
     skipped.unused_files = unused;
     // Last, once comments are threaded: nothing after this sees a protected post's text.
-    protect::seal_all(&mut posts, &mut pages, &mut comments, &mut media);
+    let strings = collected
+        .info
+        .as_ref()
+        .expect("no problems means the config loaded")
+        .text();
+    protect::seal_all(&mut posts, &mut pages, &mut comments, &mut media, strings);
     let theme = theme.map(|(theme, files)| {
         media.extend(files);
         theme

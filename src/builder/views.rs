@@ -193,7 +193,7 @@ fn post_list<'a>(
             escape_html(&post.lang),
             text_direction(&post.lang),
             if pins && post.pinned { pinned_mark(s) } else { String::new() },
-            format_mark(post),
+            format_mark(post, s),
             post_href(base, &post.slug),
             escape_html(&post.title),
             post_meta(site, post),
@@ -207,11 +207,11 @@ fn post_list<'a>(
 
 /// A card's mark of its post's format ("Aside", "Quote"), as the app's `PostList`; nothing for a
 /// standard post.
-fn format_mark(post: &PostSummary) -> String {
+fn format_mark(post: &PostSummary, s: Strings) -> String {
     post.format
         .as_deref()
         .and_then(format_label)
-        .map(|label| format!("<p class=\"format\">{label}</p>"))
+        .map(|label| format!("<p class=\"format\">{}</p>", escape_html(s.get(label))))
         .unwrap_or_default()
 }
 

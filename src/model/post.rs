@@ -1,5 +1,6 @@
 //! A post: `data/posts/<slug>.<hash>.json`, and the summary of it that lists show.
 
+use super::strings::{Text, S};
 use crate::markdown::{Heading, SafeHtml};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -189,20 +190,20 @@ pub struct PostSummary {
 }
 
 /// The post formats WordPress themes draw apart from standard posts, and what a card calls each.
-pub const POST_FORMATS: [(&str, &str); 9] = [
-    ("aside", "Aside"),
-    ("audio", "Audio"),
-    ("chat", "Chat"),
-    ("gallery", "Gallery"),
-    ("image", "Image"),
-    ("link", "Link"),
-    ("quote", "Quote"),
-    ("status", "Status"),
-    ("video", "Video"),
+pub const POST_FORMATS: [(&str, Text); 9] = [
+    ("aside", S::format_aside),
+    ("audio", S::format_audio),
+    ("chat", S::format_chat),
+    ("gallery", S::format_gallery),
+    ("image", S::format_image),
+    ("link", S::format_link),
+    ("quote", S::format_quote),
+    ("status", S::format_status),
+    ("video", S::format_video),
 ];
 
-/// What a card calls the post format `format`; none for an unknown one.
-pub fn format_label(format: &str) -> Option<&'static str> {
+/// What a card calls the post format `format` (a text of the interface); none for an unknown one.
+pub fn format_label(format: &str) -> Option<Text> {
     POST_FORMATS
         .iter()
         .find(|(name, _)| *name == format)

@@ -41,24 +41,6 @@ pub const CHECK_PREFIX: &[u8] = b"fieldnotes key check\n";
 /// not written by our builder.
 pub const MIN_ITERATIONS: u32 = 100_000;
 
-/// A protected post's summary, on its card in every list.
-pub const PROTECTED_SUMMARY: &str = "Protected with a password.";
-
-/// A protected post's body wherever its text cannot be opened: its page without JavaScript, feeds.
-pub const PROTECTED_NOTE: &str = "This post is protected with a password. Its text is encrypted: \
-open it on the site, in a browser with JavaScript, and enter its password to read it.";
-
-/// A protected standalone page's body wherever its text cannot be opened (its page without
-/// JavaScript).
-pub const PROTECTED_PAGE_NOTE: &str = "This page is protected with a password. Its text is \
-encrypted: open it on the site, in a browser with JavaScript, and enter its password to read it.";
-
-/// What the reader is asked on a protected post's page.
-pub const PROTECTED_PROMPT: &str = "This post is protected. Enter the password to read it.";
-
-/// What the reader is asked on a protected standalone page.
-pub const PROTECTED_PAGE_PROMPT: &str = "This page is protected. Enter the password to read it.";
-
 /// A sealed post body: `sealed` in the post's own file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sealed {

@@ -96,6 +96,15 @@ strings! {
     tagged = "Tagged “{term}”",
     in_category = "In “{term}”",
     posts_by = "Posts by {term}",
+    format_aside = "Aside",
+    format_audio = "Audio",
+    format_chat = "Chat",
+    format_gallery = "Gallery",
+    format_image = "Image",
+    format_link = "Link",
+    format_quote = "Quote",
+    format_status = "Status",
+    format_video = "Video",
     // A post.
     by = "By {names}",
     min_read = "one:{n} min read|other:{n} min read",
@@ -128,6 +137,7 @@ strings! {
     sending = "Sending…",
     awaiting_moderation = "Thank you. Your comment is awaiting moderation.",
     saved_until_online = "Saved — it will be sent when you are back online.",
+    not_delivered = "Your comment could not be delivered just now. It is kept in this browser and will be sent again later.",
     not_sent = "Your comment was not sent: {reason}",
     dismiss = "Dismiss",
     // Search.
@@ -161,6 +171,7 @@ strings! {
     // Reading offline.
     offline = "Offline",
     offline_title = "Showing what this browser has stored",
+    site_trouble = "The site is having trouble; showing saved copies",
     new_version = "A new version of this site is ready.",
     available_offline = "Available offline",
     not_saved = "Not saved for offline reading",
@@ -175,6 +186,10 @@ strings! {
     opening = "Opening…",
     keep_key = "Keep the key in this browser after it is closed",
     protected_summary = "Protected with a password.",
+    protected_prompt = "This post is protected. Enter the password to read it.",
+    protected_page_prompt = "This page is protected. Enter the password to read it.",
+    protected_note = "This post is protected with a password. Its text is encrypted: open it on the site, in a browser with JavaScript, and enter its password to read it.",
+    protected_page_note = "This page is protected with a password. Its text is encrypted: open it on the site, in a browser with JavaScript, and enter its password to read it.",
     // Headings and titles of pages.
     page_n = "Page {page}",
     heading_page = "{heading}, page {page}",

@@ -301,6 +301,9 @@ fn after_send(
             }
             Said::Refused { field, message }
         }
+        // Kept and sent later either way; but a reader whose browser is online is not offline:
+        // the server is down or turned the page away.
+        _ if window().navigator().on_line() => sent(t(S::not_delivered)),
         _ => sent(t(S::saved_until_online)),
     }
 }

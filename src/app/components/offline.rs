@@ -22,7 +22,9 @@ pub fn OfflineStatus() -> impl IntoView {
         <p class="network-status" role="status">
             <Show when=move || !offline.online.get()>
                 <A href={href(&Route::Offline)} attr:class="offline-badge" attr:title=t(S::offline_title)>
-                    {t(S::offline)}
+                    // The browser online and the site not answering: the host is in trouble,
+                    // and the worker shows the copies it saved.
+                    {if window().navigator().on_line() { t(S::site_trouble) } else { t(S::offline) }}
                 </A>
             </Show>
         </p>

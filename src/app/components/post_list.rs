@@ -30,7 +30,7 @@ pub fn PostList(posts: Vec<PostSummary>, #[prop(optional)] pins: bool) -> impl I
             let mark = post.clone();
             let pinned = (pins && post.pinned).then(|| view! { <p class="pinned">{t(S::pinned)}</p> });
             let label = post.format.as_deref().and_then(format_label);
-            let format = label.map(|label| view! { <p class="format">{label}</p> });
+            let format = label.map(|label| view! { <p class="format">{t(label)}</p> });
             let class = match &post.format {
                 Some(f) => format!("post-card format-{f}"),
                 None => "post-card".to_string(),

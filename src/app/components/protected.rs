@@ -10,9 +10,7 @@
 
 use crate::app::data::SiteData;
 use crate::app::words::t;
-use crate::model::sealed::{
-    self, OpenError, Opened, SealedParts, PROTECTED_PAGE_PROMPT, PROTECTED_PROMPT,
-};
+use crate::model::sealed::{self, OpenError, Opened, SealedParts};
 use crate::model::strings::S;
 use crate::model::Sealed;
 use js_sys::{Array, Uint8Array};
@@ -54,11 +52,11 @@ pub fn ProtectedPost(
             state.busy.set(false);
         });
     }
-    let prompt = if page {
-        PROTECTED_PAGE_PROMPT
+    let prompt = t(if page {
+        S::protected_page_prompt
     } else {
-        PROTECTED_PROMPT
-    };
+        S::protected_prompt
+    });
     let form = password_form(state, parts, (slug.clone(), sealed.salt.clone()), prompt);
     let form = StoredValue::new_local(Some(form.into_any()));
     (move || match state.opened.get() {
