@@ -245,6 +245,9 @@ pub struct Strings<'a> {
     table: &'a [String],
 }
 
+// Kept small on purpose: every reader downloads this code. Texts are written into one `String`
+// by hand (no `format!`, no `str::replace`, no `Vec<char>`), numbers digit by digit, and dates
+// and months by one function.
 impl<'a> Strings<'a> {
     /// The table of a site in `lang`, whose texts are `table` (empty for English).
     pub fn new(lang: &'a str, table: &'a [String]) -> Self {
@@ -266,28 +269,45 @@ impl<'a> Strings<'a> {
     }
 
     /// The text of `key` before and after its `{slot}`, for a slot that holds markup.
+    #[inline(never)]
     pub fn around(&self, key: Text, slot: &str) -> (&'a str, &'a str) {
         let text = self.get(key);
-        text.split_once(&format!("{{{slot}}}"))
-            .unwrap_or((text, ""))
+        let mut rest = text;
+        while let Some((at, name, after)) = next_slot(rest) {
+            if name == slot {
+                return (&text[..text.len() - rest.len() + at], after);
+            }
+            rest = &rest[at + 1..];
+        }
+        (text, "")
     }
 
     /// The form of plural `key` for `n`, its `{n}` written in the site's digits.
+    #[inline(never)]
     pub fn count(&self, key: Text, n: u64) -> String {
         let form = plural_form(self.get(key), &plural_category(self.lang, n));
         fill(form, &[("n", &self.number(n))])
     }
 
     /// `n` in the site's digits.
+    #[inline(never)]
     pub fn number(&self, n: u64) -> String {
-        let digits: Vec<char> = self.get(S::digits).chars().collect();
-        n.to_string()
-            .chars()
-            .map(|c| match (c.to_digit(10), digits.len()) {
-                (Some(d), 10) => digits[d as usize],
-                _ => c,
-            })
-            .collect()
+        let digits = self.get(S::digits);
+        let ours = digits.chars().count() == 10;
+        let mut place = 1;
+        while n / place >= 10 {
+            place *= 10;
+        }
+        let mut out = String::new();
+        while place > 0 {
+            let d = (n / place % 10) as u8;
+            out.push(match digits.chars().nth(d.into()) {
+                Some(c) if ours => c,
+                _ => char::from(b'0' + d),
+            });
+            place /= 10;
+        }
+        out
     }
 
     /// A year in the site's calendar (Thai counts from the Buddhist era) and digits.
@@ -298,40 +318,33 @@ impl<'a> Strings<'a> {
 
     /// A `YYYY-MM-DD` date in words ("3 February 2025"); anything else as it is.
     pub fn date(&self, date: &str) -> String {
-        let mut parts = date.splitn(3, '-');
-        let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
-            return date.to_string();
-        };
-        match (
-            m.parse::<usize>(),
-            d.get(..2).unwrap_or(d).parse::<u64>(),
-            y.parse::<u64>(),
-        ) {
-            (Ok(m @ 1..=12), Ok(d), Ok(y)) => {
-                let month = self.get(MONTHS[m - 1]);
-                let (d, y) = (self.number(d), self.year(y));
-                self.fill(S::date, &[("d", &d), ("month", month), ("y", &y)])
-            }
-            _ => date.to_string(),
-        }
+        self.dated(date, true)
     }
-}
 
-impl Strings<'_> {
     /// A `YYYY-MM` month in words ("February 2025"); anything else as it is.
     pub fn month_year(&self, month: &str) -> String {
-        match month
-            .split_once('-')
-            .map(|(y, m)| (y.parse::<u64>(), m.parse::<usize>()))
-        {
-            Some((Ok(y), Ok(m @ 1..=12))) => {
-                let y = self.year(y);
-                self.fill(
-                    S::month_year,
-                    &[("month", self.get(MONTHS[m - 1])), ("y", &y)],
-                )
+        self.dated(month, false)
+    }
+
+    /// A date (`YYYY-MM-DD`, the day's first two characters read) or a month (`YYYY-MM`) in
+    /// words; anything else as it is.
+    #[inline(never)]
+    fn dated(&self, value: &str, with_day: bool) -> String {
+        let mut parts = value.splitn(3, '-');
+        let read = |part: Option<&str>| part?.parse::<u64>().ok();
+        let (y, m) = (read(parts.next()), read(parts.next()));
+        let (key, d) = match (with_day, parts.next()) {
+            (true, Some(d)) => (S::date, read(Some(d.get(..2).unwrap_or(d)))),
+            (false, None) => (S::month_year, Some(0)),
+            _ => (S::date, None),
+        };
+        match (y, m, d) {
+            (Some(y), Some(m @ 1..=12), Some(d)) => {
+                let (d, y) = (self.number(d), self.year(y));
+                let month = self.get(MONTHS[m as usize - 1]);
+                self.fill(key, &[("d", &d), ("month", month), ("y", &y)])
             }
-            _ => month.to_string(),
+            _ => value.to_string(),
         }
     }
 }
@@ -351,13 +364,33 @@ const MONTHS: [Text; 12] = [
     S::month_12,
 ];
 
-/// `text` with each `{name}` of `slots` replaced by its value.
+/// `text` with each `{name}` of `slots` replaced by its value; any other `{…}` stays as it is.
+#[inline(never)]
 pub fn fill(text: &str, slots: &[(&str, &str)]) -> String {
-    let mut out = text.to_string();
-    for (name, value) in slots {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((at, name, after)) = next_slot(rest) {
+        out.push_str(&rest[..at]);
+        match slots.iter().find(|(slot, _)| *slot == name) {
+            Some((_, value)) => {
+                out.push_str(value);
+                rest = after;
+            }
+            None => {
+                out.push('{');
+                rest = &rest[at + 1..];
+            }
+        }
     }
+    out.push_str(rest);
     out
+}
+
+/// The first `{name}` of `text`: where its `{` is, the name, and the text after its `}`.
+fn next_slot(text: &str) -> Option<(usize, &str, &str)> {
+    let at = text.find('{')?;
+    let (name, after) = text[at + 1..].split_once('}')?;
+    Some((at, name, after))
 }
 
 /// The English text of the key at `index` in the order of [`Key`].
@@ -373,15 +406,18 @@ pub fn is_plural(index: usize) -> bool {
 }
 
 /// The form for `category` of a plural text (`one:…|other:…`), `other`'s when it has none.
+#[inline(never)]
 pub fn plural_form<'t>(text: &'t str, category: &str) -> &'t str {
-    let form = |wanted: &str| {
-        text.split('|').find_map(|part| {
-            part.split_once(':')
-                .filter(|(c, _)| *c == wanted)
-                .map(|(_, t)| t)
-        })
-    };
-    form(category).or_else(|| form("other")).unwrap_or(text)
+    let mut other = text;
+    for (form, words) in text.split('|').filter_map(|part| part.split_once(':')) {
+        if form == category {
+            return words;
+        }
+        if form == "other" {
+            other = words;
+        }
+    }
+    other
 }
 
 /// The CLDR plural category of `n` in `lang`: `one`, `few`, `other`…
@@ -454,6 +490,22 @@ mod tests {
             s.fill(S::page_of, &[("page", "2"), ("pages", "5")]),
             "Page 2 of 5"
         );
+    }
+
+    #[test]
+    fn slots_without_a_value_stay_and_dates_read_only_their_own_shape() {
+        assert_eq!(fill("{a} {b} {", &[("a", "1")]), "1 {b} {");
+        let s = Strings::new("en", &[]);
+        assert_eq!(s.around(S::updated, "date"), ("updated ", ""));
+        assert_eq!(s.around(S::by, "none"), ("By {names}", ""));
+        assert_eq!(
+            (s.number(0), s.number(1_000_305)),
+            ("0".into(), "1000305".into())
+        );
+        assert_eq!(s.month_year("2025-02"), "February 2025");
+        assert_eq!(s.month_year("2025-02-03"), "2025-02-03");
+        assert_eq!(s.date("2025-02"), "2025-02");
+        assert_eq!(s.date("2025-02-04T10:00"), "4 February 2025");
     }
 
     #[test]
