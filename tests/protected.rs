@@ -208,7 +208,8 @@ fn no_published_file_holds_a_word_of_a_protected_post() {
     // What stays public: the title, the date, the tags, on the cards and the post's page.
     let home = String::from_utf8_lossy(&files["index.html"]).into_owned();
     assert!(
-        home.contains("The quiet village") && home.contains(Strings::new("en", &[]).get(S::protected_summary)),
+        home.contains("The quiet village")
+            && home.contains(Strings::new("en", &[]).get(S::protected_summary)),
         "{home}"
     );
     let page = String::from_utf8_lossy(&files["posts/locked/index.html"]).into_owned();

@@ -176,3 +176,28 @@ fn a_khmer_site_writes_its_pages_in_khmer_with_khmer_dates() {
         "{post}"
     );
 }
+
+#[test]
+fn a_protected_post_and_a_post_format_speak_the_sites_language() {
+    let content = site_with(&[
+        ("site.toml", b"title = \"T\"\nlanguage = \"km\"\n"),
+        (
+            "locked.md",
+            b"---\ntitle: Locked\ndate: 2025-02-04\npassword: \"ferry at dawn\"\n---\nSecret.\n",
+        ),
+        (
+            "aside.md",
+            b"---\ntitle: Aside\ndate: 2025-02-05\nformat: aside\n---\nA short one.\n",
+        ),
+    ]);
+    let out = built_site(content.path());
+    let km = LANGUAGES.iter().find(|(l, _)| *l == "km").unwrap().1;
+    let table = read_table(Path::new("km"), km).unwrap();
+    let home = fs::read_to_string(out.path().join("index.html")).unwrap();
+    for key in ["protected_summary", "format_aside"] {
+        assert!(home.contains(&table[key]), "{key} in {home}");
+    }
+    let locked = fs::read_to_string(out.path().join("posts/locked/index.html")).unwrap();
+    assert!(locked.contains(&table["protected_note"]), "{locked}");
+    assert!(!home.contains("Protected with a password") && !locked.contains("is protected"));
+}
