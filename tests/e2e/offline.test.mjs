@@ -127,7 +127,9 @@ test('after one visit the blog reads offline: home, an opened post, search over 
     await page.reload();
     assert.equal(new URL(page.url()).pathname, '/');
     await appReady(page);
-    assert.equal(await page.locator('.offline-badge').textContent(), 'Offline');
+    // The browser is online and the site does not answer: the header says the site is in
+    // trouble (not that the reader is offline).
+    assert.equal(await page.locator('.offline-badge').textContent(), 'The site is having trouble; showing saved copies');
     assert.match(await card(page, opened.title).textContent(), /Available offline/);
     assert.match(await card(page, unopened.title).textContent(), /Not saved for offline reading/);
 
@@ -159,6 +161,13 @@ test('after one visit the blog reads offline: home, an opened post, search over 
     await page.goto(`${server.url}/posts/${opened.slug}`);
     await appReady(page);
     assert.equal(await page.locator('article.post h1').textContent(), opened.title);
+    // The browser itself offline (the page's network cut, so `navigator.onLine` is false): the
+    // header says so.
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await page.goto(`${server.url}/`);
+    await appReady(page);
+    assert.equal(await page.locator('.offline-badge').textContent(), 'Offline');
     assert.deepEqual(realProblems(problems), []);
     assert.deepEqual(htmlAsData, []);
   } finally {
