@@ -227,7 +227,22 @@ fn every_page_links_the_theme_after_the_sites_stylesheet_and_shows_its_icon() {
             "{file} is precached"
         );
     }
-    // Writing the stubs again gives the same pages: the shell's own icon comes back first.
+    // What a first visit downloads: the theme's stylesheet, its tab icon and its font, never the
+    // install icons (fetched only when a reader installs the site).
+    let report = builder::size_report(dist.path()).unwrap();
+    let first: Vec<&str> = report
+        .files
+        .iter()
+        .filter(|f| f.first_visit && f.path.starts_with("data/theme/"))
+        .map(|f| f.path.as_str())
+        .collect();
+    let css = format!("data/{}", theme.css.as_ref().unwrap());
+    let tab = format!("data/{}", theme.favicon.as_ref().unwrap().src);
+    let font = format!("data/{}", theme.font.as_ref().unwrap().src);
+    let mut wanted = vec![css.as_str(), tab.as_str(), font.as_str()];
+    wanted.sort_unstable();
+    assert_eq!(first, wanted);
+    // Writing the stubs again gives the same pages.
     let before = text(dist.path(), "index.html");
     builder::write_stubs(dist.path(), &StubOptions::default()).unwrap();
     assert_eq!(text(dist.path(), "index.html"), before);

@@ -88,10 +88,22 @@ pub fn size_report(dist: &Path) -> Result<SizeReport> {
         .map(|relative| relative.to_string_lossy().replace('\\', "/"))
         .collect();
     paths.sort();
-    let known: BTreeSet<&str> = paths.iter().map(String::as_str).collect();
     let manifest_path = dist.join(DATA_DIR).join(MANIFEST_FILE);
     let manifest: Manifest = serde_json::from_slice(&std::fs::read(&manifest_path)?)
         .with_context(|| format!("cannot parse {}", manifest_path.display()))?;
+    // The theme's install icons, like ours (`icons/`), are fetched only when a reader installs
+    // the site.
+    let install_icons: BTreeSet<String> = manifest
+        .theme
+        .iter()
+        .flat_map(|t| &t.icons)
+        .map(|icon| format!("{DATA_DIR}/{}", icon.src))
+        .collect();
+    let known: BTreeSet<&str> = paths
+        .iter()
+        .map(String::as_str)
+        .filter(|p| !install_icons.contains(*p))
+        .collect();
     let base = manifest.site.base_path.as_str();
     let imports = module_imports(dist, &known)?;
     let mut first_visit = first_visit_files(dist, &manifest, &known)?;
