@@ -151,6 +151,7 @@ strings! {
     search_failed = "Search could not load",
     filter_by_tag = "Filter by tag",
     search_offline = "You are offline: these results come from the {n} posts stored in this browser.",
+    search_trouble = "The site is not answering: these results come from the {n} posts stored in this browser.",
     search_needs_js = "Search runs in your browser and needs JavaScript.",
     // Loading, errors, a page that is not there.
     loading = "Loading…",

@@ -201,7 +201,11 @@ fn SearchResults(site: Arc<SiteData>, search: Memo<SearchQuery>) -> impl IntoVie
         let n = shown.with(|s| s.as_ref().and_then(|s| s.from_stored))?;
         Some(view! {
             <p class="search-offline">
-                {words::s().fill(S::search_offline, &[("n", &words::s().number(n as u64))])}
+                // The browser online and the index out of reach: the site is in trouble.
+                {words::s().fill(
+                    if window().navigator().on_line() { S::search_trouble } else { S::search_offline },
+                    &[("n", &words::s().number(n as u64))],
+                )}
             </p>
         })
     };
