@@ -90,14 +90,7 @@ pub fn interrupted() -> io::Error {
 /// none) and no hidden file.
 pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let _writing = Writing::start()?;
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(ErrorKind::InvalidInput, "a file needs a name"))?;
-    let temp = path.with_file_name(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
+    let temp = hidden_beside(path, "tmp")?;
     let written = std::fs::write(&temp, bytes)
         .and_then(|()| check())
         .and_then(|()| std::fs::rename(&temp, path));
@@ -105,6 +98,19 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     written
+}
+
+/// The hidden file beside `path` that a writer fills before renaming it over `path`:
+/// `.<name>.<tag>-<process id>`.
+fn hidden_beside(path: &Path, tag: &str) -> io::Result<std::path::PathBuf> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(ErrorKind::InvalidInput, "a file needs a name"))?;
+    Ok(path.with_file_name(format!(
+        ".{}.{tag}-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    )))
 }
 
 /// Files replaced together, all or none: each is written beside its place under a hidden name
@@ -145,14 +151,7 @@ impl Batch {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let name = path
-            .file_name()
-            .ok_or_else(|| io::Error::new(ErrorKind::InvalidInput, "a file needs a name"))?;
-        let temp = path.with_file_name(format!(
-            ".{}.new-{}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
+        let temp = hidden_beside(path, "new")?;
         let written = std::fs::write(&temp, bytes);
         if written.is_err() {
             let _ = std::fs::remove_file(&temp);

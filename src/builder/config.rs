@@ -99,18 +99,7 @@ pub fn load(content: &Path) -> Result<Config, Problem> {
             "create site.toml with at least: title = \"My field notes\"",
         )
     })?;
-    let raw: RawConfig = toml::from_str(&text).map_err(|e| {
-        let (line, column) = e
-            .span()
-            .map(|span| line_column(&text, span.start))
-            .unwrap_or((0, 0));
-        Problem::new(
-            &path,
-            e.message().trim().to_string(),
-            "known settings: title, description, author, base_url, base_path, language, posts_per_page, permalink, [[nav]], [comments] endpoint, [images] keep (\"copyright\", \"caption\"), [theme] accent, accent_dark, logo, show_title, favicon, css, font",
-        )
-        .at(line, column)
-    })?;
+    let raw = parse(&path, &text)?;
     if raw.posts_per_page == Some(0) {
         let (line, column) = text
             .find("posts_per_page")
@@ -162,21 +151,7 @@ pub fn load(content: &Path) -> Result<Config, Problem> {
     };
     let keep = raw.images.map(|i| i.keep).unwrap_or_default();
     let theme = raw.theme.unwrap_or_default();
-    let (accent, derived) = match theme::accent(&theme) {
-        Ok(Some((accent, derived))) => (Some(accent), derived),
-        Ok(None) => (None, None),
-        Err(refusal) => {
-            let (line, column) = key_line(&text, refusal.key);
-            return Err(Problem::new(&path, refusal.message, refusal.hint).at(line, column));
-        }
-    };
-    let warnings = derived
-        .map(|note| {
-            let (line, column) = key_line(&text, "accent");
-            Problem::new(&path, note, "").at(line, column).warning()
-        })
-        .into_iter()
-        .collect();
+    let (accent, warnings) = checked_accent(&path, &text, &theme)?;
     Ok(Config {
         info,
         permalink,
@@ -185,6 +160,45 @@ pub fn load(content: &Path) -> Result<Config, Problem> {
         accent,
         warnings,
     })
+}
+
+/// `text`, the file `path`, as settings: an error at the line of what is wrong.
+fn parse(path: &Path, text: &str) -> Result<RawConfig, Problem> {
+    toml::from_str(text).map_err(|e| {
+        let (line, column) = e
+            .span()
+            .map(|span| line_column(text, span.start))
+            .unwrap_or((0, 0));
+        Problem::new(
+            path,
+            e.message().trim().to_string(),
+            "known settings: title, description, author, base_url, base_path, language, posts_per_page, permalink, [[nav]], [comments] endpoint, [images] keep (\"copyright\", \"caption\"), [theme] accent, accent_dark, logo, show_title, favicon, css, font",
+        )
+        .at(line, column)
+    })
+}
+
+/// The accents of `[theme]` in `text` (the file `path`), checked: an error at the line of the
+/// one refused, or a warning at `accent`'s when the dark one was derived.
+fn checked_accent(
+    path: &Path,
+    text: &str,
+    theme: &ThemeSettings,
+) -> Result<(Option<Accent>, Vec<Problem>), Problem> {
+    match theme::accent(theme) {
+        Ok(Some((accent, derived))) => {
+            let warnings = derived.map(|note| {
+                let (line, column) = key_line(text, "accent");
+                Problem::new(path, note, "").at(line, column).warning()
+            });
+            Ok((Some(accent), warnings.into_iter().collect()))
+        }
+        Ok(None) => Ok((None, Vec::new())),
+        Err(refusal) => {
+            let (line, column) = key_line(text, refusal.key);
+            Err(Problem::new(path, refusal.message, refusal.hint).at(line, column))
+        }
+    }
 }
 
 /// An error, at its line, for a `[comments] endpoint` readers' browsers may not use.

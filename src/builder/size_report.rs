@@ -91,14 +91,7 @@ pub fn size_report(dist: &Path) -> Result<SizeReport> {
     let manifest_path = dist.join(DATA_DIR).join(MANIFEST_FILE);
     let manifest: Manifest = serde_json::from_slice(&std::fs::read(&manifest_path)?)
         .with_context(|| format!("cannot parse {}", manifest_path.display()))?;
-    // The theme's install icons, like ours (`icons/`), are fetched only when a reader installs
-    // the site.
-    let install_icons: BTreeSet<String> = manifest
-        .theme
-        .iter()
-        .flat_map(|t| &t.icons)
-        .map(|icon| format!("{DATA_DIR}/{}", icon.src))
-        .collect();
+    let install_icons = install_icons(&manifest);
     let known: BTreeSet<&str> = paths
         .iter()
         .map(String::as_str)
@@ -181,6 +174,16 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 fn post_slug(path: &str) -> Option<&str> {
     let slug = path.strip_prefix("posts/")?.strip_suffix("/index.html")?;
     (!slug.is_empty() && !slug.contains('/')).then_some(slug)
+}
+
+/// The theme's install icons: like ours (`icons/`), fetched only when a reader installs the site.
+fn install_icons(manifest: &Manifest) -> BTreeSet<String> {
+    manifest
+        .theme
+        .iter()
+        .flat_map(|t| &t.icons)
+        .map(|icon| format!("{DATA_DIR}/{}", icon.src))
+        .collect()
 }
 
 /// The files a first visit to `/` downloads.

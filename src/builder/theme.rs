@@ -240,8 +240,9 @@ pub struct Built {
     pub theme: Theme,
     pub files: BTreeMap<String, Vec<u8>>,
     pub warnings: Vec<Problem>,
-    /// The files of the content folder the theme is made from: not posts' files.
-    pub sources: std::collections::BTreeSet<PathBuf>,
+    /// The files of the content folder the theme is made from (relative paths, with `/`): not
+    /// files no post uses.
+    pub sources: std::collections::BTreeSet<String>,
 }
 
 /// Makes the theme's files from `settings` (paths relative to `content`) and the checked
@@ -336,14 +337,21 @@ fn read(content: &Path, relative: &str, built: &mut Built) -> Result<(PathBuf, V
             relative.display()
         ));
     }
-    // As the content folder's walk names it (no `./`), so the collector knows it.
-    let path = relative
+    // As the assets are keyed: relative, with `/`, no `./`.
+    let parts: Vec<_> = relative
         .components()
         .filter(|c| matches!(c, Component::Normal(_)))
+        .collect();
+    let path = parts
+        .iter()
         .fold(content.to_path_buf(), |path, part| path.join(part));
     let bytes =
         std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", relative.display()))?;
-    built.sources.insert(path.clone());
+    let key: Vec<_> = parts
+        .iter()
+        .map(|p| p.as_os_str().to_string_lossy())
+        .collect();
+    built.sources.insert(key.join("/"));
     Ok((path, bytes))
 }
 
@@ -558,44 +566,7 @@ fn without_comments(css: &str) -> String {
 /// The tab's icon and the install icons, from a raster image or an SVG.
 fn icons(content: &Path, favicon: &str, built: &mut Built) -> Result<(), String> {
     let (path, bytes) = read(content, favicon, built)?;
-    let (_, extension) = stem_and_extension(&path);
-    let square = if extension == "svg" {
-        let text =
-            std::str::from_utf8(&bytes).map_err(|_| format!("{favicon} is not UTF-8 text"))?;
-        let clean = images::sanitise_svg(text).map_err(|e| format!("{favicon}: {e}"))?;
-        let png = draw_svg(&clean, 512).map_err(|e| format!("{favicon}: {e}"))?;
-        let src = publish(&mut built.files, "favicon", "svg", clean.into_bytes());
-        built.theme.favicon = Some(Icon {
-            src,
-            sizes: "any".into(),
-            mime: "image/svg+xml".into(),
-            ..Icon::default()
-        });
-        decode(&png)?
-    } else {
-        let image = decode(&bytes)?;
-        let side = image.width().max(image.height());
-        if side < 512 {
-            built.warnings.push(
-                Problem::new(
-                    &path,
-                    format!(
-                        "the favicon is {side} px: install icons are 512 px and will look blurred"
-                    ),
-                    "give a square PNG of 512 px or more, or an SVG",
-                )
-                .warning(),
-            );
-        }
-        image
-    };
-    let png = |image: &image::RgbaImage| -> Result<Vec<u8>, String> {
-        let mut out = std::io::Cursor::new(Vec::new());
-        image
-            .write_to(&mut out, image::ImageFormat::Png)
-            .map_err(|e| e.to_string())?;
-        Ok(out.into_inner())
-    };
+    let square = favicon_pixels(&path, &bytes, favicon, built)?;
     if built.theme.favicon.is_none() {
         let src = publish(
             &mut built.files,
@@ -637,6 +608,52 @@ fn icons(content: &Path, favicon: &str, built: &mut Built) -> Result<(), String>
         });
     }
     Ok(())
+}
+
+/// The favicon's pixels: an SVG (published as the tab's icon too) drawn at 512 px, or a raster
+/// image decoded (a small one warned of).
+fn favicon_pixels(
+    path: &Path,
+    bytes: &[u8],
+    favicon: &str,
+    built: &mut Built,
+) -> Result<image::RgbaImage, String> {
+    if stem_and_extension(path).1 == "svg" {
+        let text =
+            std::str::from_utf8(bytes).map_err(|_| format!("{favicon} is not UTF-8 text"))?;
+        let clean = images::sanitise_svg(text).map_err(|e| format!("{favicon}: {e}"))?;
+        let drawn = draw_svg(&clean, 512).map_err(|e| format!("{favicon}: {e}"))?;
+        let src = publish(&mut built.files, "favicon", "svg", clean.into_bytes());
+        built.theme.favicon = Some(Icon {
+            src,
+            sizes: "any".into(),
+            mime: "image/svg+xml".into(),
+            ..Icon::default()
+        });
+        return decode(&drawn);
+    }
+    let image = decode(bytes)?;
+    let side = image.width().max(image.height());
+    if side < 512 {
+        built.warnings.push(
+            Problem::new(
+                path,
+                format!("the favicon is {side} px: install icons are 512 px and will look blurred"),
+                "give a square PNG of 512 px or more, or an SVG",
+            )
+            .warning(),
+        );
+    }
+    Ok(image)
+}
+
+/// `image` as PNG bytes.
+fn png(image: &image::RgbaImage) -> Result<Vec<u8>, String> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, image::ImageFormat::Png)
+        .map_err(|e| e.to_string())?;
+    Ok(out.into_inner())
 }
 
 fn decode(bytes: &[u8]) -> Result<image::RgbaImage, String> {

@@ -69,15 +69,8 @@ pub fn validate(
         .map(|(path, _)| path.clone())
         .collect();
     // The theme's own files are used, by the theme (which publishes them in its own form).
-    let by_theme: HashSet<String> = collected
-        .theme
-        .iter()
-        .flat_map(|built| &built.sources)
-        .filter_map(|p| p.strip_prefix(&opts.content).ok())
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .collect();
-    let theme = collected.theme.map(|built| (built.theme, built.files));
-    let (mut media, unused) = used_media(collected.assets, posts.iter().chain(&pages), &by_theme);
+    let by_theme = collected.theme.as_ref().map(|built| &built.sources);
+    let (mut media, unused) = used_media(collected.assets, posts.iter().chain(&pages), by_theme);
     skipped.unused_files = unused;
     // Last, once comments are threaded: nothing after this sees a protected post's text.
     let strings = collected
@@ -86,9 +79,9 @@ pub fn validate(
         .expect("no problems means the config loaded")
         .text();
     protect::seal_all(&mut posts, &mut pages, &mut comments, &mut media, strings);
-    let theme = theme.map(|(theme, files)| {
-        media.extend(files);
-        theme
+    let theme = collected.theme.map(|built| {
+        media.extend(built.files);
+        built.theme
     });
     Ok(Site {
         info: collected.info.expect("no problems means the config loaded"),
@@ -111,7 +104,7 @@ pub fn validate(
 fn used_media<'a>(
     assets: BTreeMap<String, super::assets::Asset>,
     published: impl Iterator<Item = &'a LoadedPost>,
-    by_theme: &HashSet<String>,
+    by_theme: Option<&std::collections::BTreeSet<String>>,
 ) -> (BTreeMap<String, Vec<u8>>, usize) {
     let used: HashSet<&str> = published
         .flat_map(|p| p.uses.iter().map(String::as_str))
@@ -121,7 +114,7 @@ fn used_media<'a>(
     for (path, asset) in assets {
         if used.contains(asset.image.src.as_str()) {
             media.extend(asset.files);
-        } else if !by_theme.contains(&path) {
+        } else if !by_theme.is_some_and(|theme| theme.contains(&path)) {
             unused += 1;
         }
     }

@@ -421,3 +421,20 @@ export function servedSite(root = dist) {
   });
   return held;
 }
+
+/** A font file of this machine's (the fixture commits none): a plain serif one if there is one. */
+export function machineFont() {
+  const fonts = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (/\.ttf$/i.test(entry.name)) fonts.push(file);
+    }
+  };
+  walk('/usr/share/fonts');
+  const plain = fonts.filter((f) => !/bold|italic|oblique|condensed|mono/i.test(path.basename(f)));
+  const font = plain.find((f) => /serif/i.test(path.basename(f)) && !/sans/i.test(path.basename(f))) ?? plain[0] ?? fonts[0];
+  if (!font) throw new Error('no .ttf font under /usr/share/fonts (a browser\'s fonts come with it)');
+  return font;
+}

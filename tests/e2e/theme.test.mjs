@@ -7,26 +7,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serveBuilt, openPage, appReady, axeViolations, describe, root, artifacts } from './harness.mjs';
+import { serveBuilt, openPage, appReady, axeViolations, describe, root, artifacts, machineFont } from './harness.mjs';
 
 let themed;
-
-/** A font file of this machine's (the fixture commits none): a plain serif one if there is one. */
-function machineFont() {
-  const fonts = [];
-  const walk = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(file);
-      else if (/\.ttf$/i.test(entry.name)) fonts.push(file);
-    }
-  };
-  walk('/usr/share/fonts');
-  const plain = fonts.filter((f) => !/bold|italic|oblique|condensed|mono/i.test(path.basename(f)));
-  const font = plain.find((f) => /serif/i.test(path.basename(f)) && !/sans/i.test(path.basename(f))) ?? plain[0] ?? fonts[0];
-  if (!font) throw new Error('no .ttf font under /usr/share/fonts (a browser\'s fonts come with it)');
-  return font;
-}
 
 before(async () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldnotes-themed-'));

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { serve } from '../e2e/static-server.mjs';
-import { buildSite } from '../e2e/harness.mjs';
+import { buildSite, machineFont } from '../e2e/harness.mjs';
 import { root, launchFirefox, openPage, appReady } from './harness.mjs';
 
 let browser;
@@ -18,10 +18,7 @@ before(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldnotes-firefox-theme-'));
   const content = path.join(work, 'content');
   fs.cpSync(path.join(root, 'tests/fixtures/themed'), content, { recursive: true });
-  const fonts = fs.readdirSync('/usr/share/fonts', { recursive: true }).map(String)
-    .filter((f) => /\.ttf$/i.test(f) && !/bold|italic|oblique|condensed|mono/i.test(f));
-  const font = fonts.find((f) => /serif/i.test(path.basename(f)) && !/sans/i.test(path.basename(f))) ?? fonts[0];
-  fs.copyFileSync(path.join('/usr/share/fonts', font), path.join(content, 'theme/body.ttf'));
+  fs.copyFileSync(machineFont(), path.join(content, 'theme/body.ttf'));
   buildSite({ content, out: path.join(work, 'site') });
   browser = await launchFirefox();
   site = await serve(path.join(work, 'site'), { compress: true });
