@@ -156,7 +156,8 @@ output folder only once complete, other commands replace each file only once it 
             /// The built site (Trunk sets TRUNK_STAGING_DIR during its build).
             #[arg(long, env = "TRUNK_STAGING_DIR", default_value = "dist")]
             dist: PathBuf,
-            /// Trunk's profile (TRUNK_PROFILE): `release` also runs wasm-opt on every module.
+            /// Trunk's profile (TRUNK_PROFILE): `release` also runs wasm-opt on every module and
+            /// minifies the scripts and the stylesheet with esbuild.
             #[arg(long, env = "TRUNK_PROFILE", default_value = "release")]
             profile: String,
             /// Cargo's WASM of the app [default: <target dir>/wasm32-unknown-unknown/<profile>/fieldnotes-app.wasm].

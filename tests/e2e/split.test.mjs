@@ -167,3 +167,27 @@ test('after one visit every chunk is stored: search, comments and the offline pa
     await close();
   }
 });
+
+test('a release build ships its scripts and stylesheet minified, and the pages\' integrity hashes are the minified files\'', async () => {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const crypto = await import('node:crypto');
+  const shell = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+  const linked = [...shell.matchAll(/<link rel="(?:stylesheet|modulepreload)" href="\/([^"]+)"[^>]*integrity="([^"]+)"/g)];
+  const kinds = linked.map(([, file]) => path.extname(file)).sort();
+  assert.deepEqual([...new Set(kinds)], ['.css', '.js'], 'the stylesheet and the scripts are linked with their hashes');
+  const pieces = fs.readdirSync(path.join(dist, 'pieces')).filter((f) => f.endsWith('.js')).map((f) => `pieces/${f}`);
+  const app = fs.readdirSync(dist).filter((f) => /^fieldnotes-app-[0-9a-f]+\.js$/.test(f));
+  assert.equal(app.length, 1);
+  for (const file of [...linked.map(([, f]) => f), ...app, ...pieces]) {
+    const text = fs.readFileSync(path.join(dist, file), 'utf8');
+    // Our sources are commented and indented; esbuild leaves neither (a licence comment, `/*!`,
+    // would stay, and none of ours has one).
+    assert.doesNotMatch(text, /\/\*[^!]/, `${file}: no comment left`);
+    assert.doesNotMatch(text, /\n {2,}\S/, `${file}: no indented line left`);
+  }
+  for (const [, file, hash] of linked) {
+    const bytes = fs.readFileSync(path.join(dist, file));
+    assert.equal(hash, `sha384-${crypto.createHash('sha384').update(bytes).digest('base64')}`, `${file}: the shell's hash is the minified file's`);
+  }
+});
