@@ -130,9 +130,7 @@ pub fn SaveForOffline(
             // The saving itself is a chunk of the app, fetched on the first save.
             if crate::app::split::save_for_offline(job).await.is_err() {
                 set_progress.set(None);
-                set_message.set(
-                    "Saving could not start: the connection may be down. Try again.".to_string(),
-                );
+                set_message.set(t(S::saving_not_started).to_string());
             }
         });
     };
@@ -214,10 +212,10 @@ pub async fn save(job: SaveJob) {
     let used = offline::storage_used().await;
     message.set(match result {
         Ok(bytes) => {
-            let mut text = format!(
-                "Saved {count} post{} for offline reading ({} stored now).",
-                if count == 1 { "" } else { "s" },
-                human_bytes(bytes)
+            let s = words::s();
+            let mut text = crate::model::strings::fill(
+                &s.count(S::saved_posts, count as u64),
+                &[("size", &human_bytes(bytes))],
             );
             if let Some(used) = used {
                 text.push(' ');
@@ -225,6 +223,6 @@ pub async fn save(job: SaveJob) {
             }
             text
         }
-        Err(error) => format!("Saving stopped: {error} Try again when you are online."),
+        Err(error) => words::s().fill(S::saving_stopped, &[("why", &error.to_string())]),
     });
 }
