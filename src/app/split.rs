@@ -29,6 +29,8 @@
 
 use crate::app::components::Published;
 use crate::app::data::SiteData;
+use crate::app::words::t;
+use crate::model::strings::{Text, S};
 use crate::model::Sealed;
 use leptos::prelude::*;
 #[cfg(feature = "split")]
@@ -127,13 +129,13 @@ type Loading = Pin<Box<dyn Future<Output = Drawn>>>;
 /// `/search`.
 #[component]
 pub fn LazySearch() -> impl IntoView {
-    view! { <Lazy what="The search" load=Arc::new(|owner| Box::pin(search_page(owner)) as Loading)/> }
+    view! { <Lazy what=S::piece_search load=Arc::new(|owner| Box::pin(search_page(owner)) as Loading)/> }
 }
 
 /// `/offline`.
 #[component]
 pub fn LazyOffline() -> impl IntoView {
-    view! { <Lazy what="This page" load=Arc::new(|owner| Box::pin(offline_page(owner)) as Loading)/> }
+    view! { <Lazy what=S::piece_page load=Arc::new(|owner| Box::pin(offline_page(owner)) as Loading)/> }
 }
 
 /// A protected post's or page's (`page`) password form, then its text (its comments with it).
@@ -150,7 +152,7 @@ pub fn protected(
         let shown = (highlight.clone(), page);
         Box::pin(protected_post(owner, site, slug, sealed, shown)) as Loading
     });
-    view! { <Lazy what="The password form" load/> }.into_any()
+    view! { <Lazy what=S::piece_password load/> }.into_any()
 }
 
 /// The comments of a post or page, and the form, from wherever its published thread is.
@@ -163,7 +165,7 @@ pub fn comments(site: Arc<SiteData>, slug: String, published: Published) -> impl
             published.clone(),
         )) as Loading
     });
-    view! { <Lazy what="The comments" load when_seen=!names_a_comment()/> }
+    view! { <Lazy what=S::piece_comments load when_seen=!names_a_comment()/> }
 }
 
 /// The address points into the comments (`#comments`, `#comment-…`, `#mine-…`): the reader came
@@ -178,11 +180,12 @@ type Drawn = Result<AnyView, SplitLoaderError>;
 
 /// Draws what `load` draws once its chunk is there: nothing before (the page around it is already
 /// on screen), and when the chunk cannot be loaded (offline before a first visit stored it, a
-/// host that lost the file), a note naming `what` with a button that tries again. With
-/// `when_seen`, it starts when its place comes near the screen rather than at once.
+/// host that lost the file), the note `what` (that it could not be loaded) with a button that
+/// tries again. With `when_seen`, it starts when its place comes near the screen rather than at
+/// once.
 #[component]
 fn Lazy(
-    what: &'static str,
+    what: Text,
     load: Arc<dyn Fn(Owner) -> Loading + Send + Sync>,
     #[prop(optional)] when_seen: bool,
 ) -> impl IntoView {
@@ -251,8 +254,8 @@ fn Lazy(
             let start = start.clone();
             view! {
                 <p class="piece-failed" role="alert">
-                    {what}" could not be loaded: the connection may be down. "
-                    <button type="button" on:click=move |_| start()>"Try again"</button>
+                    {t(what)}" "
+                    <button type="button" on:click=move |_| start()>{t(S::try_again)}</button>
                 </p>
                 // A page that is only this note is drawn all the same.
                 <crate::app::components::Ready/>

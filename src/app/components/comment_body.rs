@@ -6,7 +6,9 @@ use super::Article;
 use crate::app::net::LoadError;
 use crate::app::pages::{any_resource, value};
 use crate::app::pieces;
+use crate::app::words::t;
 use crate::markdown::SafeHtml;
+use crate::model::strings::S;
 use leptos::prelude::*;
 
 #[component]
@@ -35,8 +37,8 @@ pub fn CommentBody(markdown: String) -> AnyView {
         Some(Err(_)) => view! {
             {plain()}
             <p class="piece-failed" role="status">
-                "The comment's formatting could not be loaded. "
-                <button type="button" on:click=move |_| rendered.refetch()>"Try again"</button>
+                {t(S::comment_format_failed)}" "
+                <button type="button" on:click=move |_| rendered.refetch()>{t(S::try_again)}</button>
             </p>
         }
         .into_any(),

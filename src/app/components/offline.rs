@@ -106,19 +106,13 @@ pub fn SaveForOffline(
     let site = expect_context::<crate::app::data::SiteResource>();
     let save = move |_| {
         let search = search.clone();
-        // With the search index go the lists that show what it finds, offline too.
         let manifest = site
             .get_untracked()
             .and_then(Result::ok)
             .map(|site| site.manifest.clone());
-        let lists = match (&search, &manifest) {
-            (Some(_), Some(manifest)) => crate::app::data::offline_lists(manifest),
-            _ => Vec::new(),
-        };
         let job = SaveJob {
             posts: posts(),
             entry: search.map(|(entry, _)| entry),
-            lists,
             manifest,
             count,
             known,
@@ -130,9 +124,7 @@ pub fn SaveForOffline(
             // The saving itself is a chunk of the app, fetched on the first save.
             if crate::app::split::save_for_offline(job).await.is_err() {
                 set_progress.set(None);
-                set_message.set(
-                    "Saving could not start: the connection may be down. Try again.".to_string(),
-                );
+                set_message.set(t(S::saving_not_started).to_string());
             }
         });
     };
@@ -179,7 +171,6 @@ fn saving_progress(p: &Progress) -> String {
 pub struct SaveJob {
     posts: PostsFuture,
     entry: Option<String>,
-    lists: Vec<String>,
     manifest: Option<crate::model::Manifest>,
     count: usize,
     known: RwSignal<Option<Vec<PostSummary>>>,
@@ -193,7 +184,6 @@ pub async fn save(job: SaveJob) {
     let SaveJob {
         posts,
         entry,
-        lists,
         manifest,
         count,
         known,
@@ -203,10 +193,7 @@ pub async fn save(job: SaveJob) {
     let result = match posts.await {
         Ok(posts) => {
             known.set(Some(posts.clone()));
-            offline::save_posts(posts, entry, lists, manifest, move |p| {
-                progress.set(Some(p))
-            })
-            .await
+            offline::save_posts(posts, entry, manifest, move |p| progress.set(Some(p))).await
         }
         Err(error) => Err(error),
     };
@@ -214,10 +201,10 @@ pub async fn save(job: SaveJob) {
     let used = offline::storage_used().await;
     message.set(match result {
         Ok(bytes) => {
-            let mut text = format!(
-                "Saved {count} post{} for offline reading ({} stored now).",
-                if count == 1 { "" } else { "s" },
-                human_bytes(bytes)
+            let s = words::s();
+            let mut text = crate::model::strings::fill(
+                &s.count(S::saved_posts, count as u64),
+                &[("size", &human_bytes(bytes))],
             );
             if let Some(used) = used {
                 text.push(' ');
@@ -225,6 +212,6 @@ pub async fn save(job: SaveJob) {
             }
             text
         }
-        Err(error) => format!("Saving stopped: {error} Try again when you are online."),
+        Err(error) => words::s().fill(S::saving_stopped, &[("why", &error.to_string())]),
     });
 }
