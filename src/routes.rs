@@ -217,23 +217,23 @@ impl<'a> Route<'a> {
         }
     }
 
-    /// The list file the route's page shows, in the lists folder `lists` (the manifest's
-    /// [`crate::model::Manifest::lists`]); none for a post or a standalone page (its file is named
+    /// The key of the list the route's page shows (`home/2.json`; the lists' directory names its
+    /// file, [`crate::model::ListDir`]); none for a post or a standalone page (its file is named
     /// by its page and by every link to it, or by the manifest) and for pages that list nothing.
-    pub fn data_file(&self, lists: &str) -> Option<String> {
+    pub fn data_file(&self) -> Option<String> {
         match self {
-            Route::Home { page } => Some(home_file(lists, (*page).max(1))),
-            Route::Terms(taxonomy) => Some(taxonomy.index_file(lists)),
+            Route::Home { page } => Some(home_file((*page).max(1))),
+            Route::Terms(taxonomy) => Some(taxonomy.index_file()),
             Route::Term {
                 taxonomy,
                 term,
                 page,
-            } => Some(taxonomy.term_file(lists, &tag_segment(term), (*page).max(1))),
-            Route::Archive { year: None, .. } => Some(archive_file(lists)),
+            } => Some(taxonomy.term_file(&tag_segment(term), (*page).max(1))),
+            Route::Archive { year: None, .. } => Some(archive_file()),
             Route::Archive {
                 year: Some(year),
                 page,
-            } => Some(year_file(lists, year, (*page).max(1))),
+            } => Some(year_file(year, (*page).max(1))),
             Route::Post(_) | Route::Page(_) | Route::Search | Route::Offline | Route::NotFound => {
                 None
             }
@@ -729,24 +729,21 @@ mod tests {
         ];
         paths_and_files_are(&cases);
         assert_eq!(
-            tag("street food", 2).data_file("lists/x").as_deref(),
-            Some("lists/x/tags/street food/2.json")
+            tag("street food", 2).data_file().as_deref(),
+            Some("tags/street food/2.json")
         );
         assert_eq!(
-            Route::Home { page: 1 }.data_file("lists/x").as_deref(),
-            Some("lists/x/home/1.json")
+            Route::Home { page: 1 }.data_file().as_deref(),
+            Some("home/1.json")
         );
-        assert_eq!(Route::Post("a").data_file("lists/x"), None);
+        assert_eq!(Route::Post("a").data_file(), None);
         let year = |page| Route::Archive {
             year: Some("2024"),
             page,
         };
         assert_eq!(year(2).path(), "archive/2024/page/2/");
         assert_eq!(year(2).file(), "archive/2024/page/2/index.html");
-        assert_eq!(
-            year(2).data_file("lists/x").as_deref(),
-            Some("lists/x/archive/2024/2.json")
-        );
+        assert_eq!(year(2).data_file().as_deref(), Some("archive/2024/2.json"));
         assert_eq!(year(2).heading(&site("", "/")), "Archive: 2024, page 2");
     }
 
@@ -778,16 +775,14 @@ mod tests {
         let path = category("Mekong / Laos", 1).path();
         let segment = path.trim_end_matches('/').rsplit('/').next().unwrap();
         assert_eq!(tag_of_segment(segment).as_deref(), Some("Mekong / Laos"));
-        assert_eq!(Route::Page("about").data_file("lists/x"), None);
+        assert_eq!(Route::Page("about").data_file(), None);
         assert_eq!(
-            category("Cambodia", 2).data_file("lists/x").as_deref(),
-            Some("lists/x/categories/Cambodia/2.json")
+            category("Cambodia", 2).data_file().as_deref(),
+            Some("categories/Cambodia/2.json")
         );
         assert_eq!(
-            Route::Terms(Taxonomy::Categories)
-                .data_file("lists/x")
-                .as_deref(),
-            Some("lists/x/categories.json")
+            Route::Terms(Taxonomy::Categories).data_file().as_deref(),
+            Some("categories.json")
         );
         assert_eq!(
             category("Cambodia", 2).heading(&site("", "/")),

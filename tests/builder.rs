@@ -5,10 +5,11 @@ mod common;
 use common::{fixture, site_with, snapshot, write_shell};
 use fieldnotes::builder::{self, BuildOptions, StubOptions};
 use fieldnotes::model::{
-    chunk_file, decode_index, files_file, filter_file, home_file, keys_file, path_of, reversed,
-    reversed_path, shard_file, slug_file, tail_file, tail_tiers, top_key, AllPosts, ArchiveIndex,
-    ArchiveYear, Chunk, DocBlock, Docs, IndexFiles, KeyList, ListPage, Manifest, Post, SearchEntry,
-    Shard, SlugShard, Taxonomy, Term, TermIndex, FORMAT_VERSION, MANIFEST_FILE, REVERSED,
+    chunk_file, decode_index, dir_file, files_file, filter_file, home_file, keys_file, path_of,
+    reversed, reversed_path, shard_file, slug_file, tail_file, tail_tiers, top_key, AllPosts,
+    ArchiveIndex, ArchiveYear, Chunk, DocBlock, Docs, IndexFiles, KeyList, ListPage, Manifest,
+    Post, SearchEntry, Shard, SlugShard, Taxonomy, Term, TermIndex, FORMAT_VERSION, MANIFEST_FILE,
+    REVERSED,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -45,8 +46,9 @@ fn every_output_file_parses_back_into_the_model() {
     assert_eq!(manifest.site.title, "Fixture Notes");
     assert_eq!(manifest.site.base_path, "/");
 
+    let directory = builder::directory_in(&out, &manifest).unwrap();
     let mut parsed_posts = 0;
-    for file in [&manifest.all_posts, &home_file(&manifest.lists, 1)] {
+    for file in [&manifest.all_posts, &directory[&home_file(1)]] {
         assert!(file.ends_with(".json"), "{file}");
         let index: AllPosts = serde_json::from_slice(&files[file.as_str()]).unwrap();
         let slugs: Vec<_> = index.posts.iter().map(|p| p.slug.as_str()).collect();
@@ -61,7 +63,7 @@ fn every_output_file_parses_back_into_the_model() {
             assert_eq!(post.summary.title, summary.title);
             parsed_posts += 1;
             // Its slug shard names its file and links to the other post, by its file too.
-            let shard_file = slug_file(&manifest.lists, &summary.slug, manifest.slug_shards);
+            let shard_file = &directory[&slug_file(&summary.slug, manifest.slug_shards)];
             let shard: SlugShard = serde_json::from_slice(&files[shard_file.as_str()]).unwrap();
             let entry = &shard.posts[&summary.slug];
             assert_eq!(entry.file, summary.file);
@@ -92,15 +94,17 @@ fn every_output_file_parses_back_into_the_model() {
         assert_eq!(first.lang, "en", "site language by default");
     }
     assert_eq!(parsed_posts, 4, "each post read from both lists");
-    // Every list file parses as its type: the lists folder holds nothing else.
-    let lists: Vec<&String> = files
-        .keys()
-        .filter(|k| k.starts_with(&format!("{}/", manifest.lists)))
-        .collect();
-    for file in &lists {
+    // Every list the directory names parses as its type, under its key and the hash of its
+    // bytes; the lists' folder holds nothing else but the directory's shards.
+    for (key, file) in &directory {
         let bytes = &files[file.as_str()];
-        let rest = &file[manifest.lists.len() + 1..];
-        let ok = match rest.split('/').next().unwrap() {
+        let hash = &file[file.len() - "0123456789abcdef.json".len()..file.len() - ".json".len()];
+        assert_eq!(
+            hash,
+            builder::content_hash(bytes),
+            "{file}: named by its content"
+        );
+        let ok = match key.split('/').next().unwrap() {
             "home" => serde_json::from_slice::<ListPage>(bytes).is_ok(),
             "tags" | "categories" | "authors" => serde_json::from_slice::<ListPage>(bytes).is_ok(),
             "tags.json" | "categories.json" | "authors.json" => {
@@ -114,6 +118,24 @@ fn every_output_file_parses_back_into_the_model() {
         };
         assert!(ok, "{file} parses as its list type");
     }
+    let in_lists: BTreeSet<&str> = files
+        .keys()
+        .map(String::as_str)
+        .filter(|k| k.starts_with("lists/"))
+        .collect();
+    let shard_files: BTreeSet<String> = (0..manifest.list_shards)
+        .map(|n| format!("{}/{n}.json", manifest.lists))
+        .collect();
+    let expected: BTreeSet<&str> = directory
+        .values()
+        .chain(&shard_files)
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        in_lists, expected,
+        "the lists and their directory, nothing else"
+    );
+    let lists = in_lists;
     let list_files = lists.len();
     // The search index: an entry listing its shard keys, each shard a map of terms to postings,
     // all in one folder named by the index's hash.
@@ -728,7 +750,7 @@ fn size_report_counts_what_a_first_visit_downloads() {
     );
     assert!(first
         .iter()
-        .any(|f| f.starts_with("data/lists/") && f.ends_with("/home/1.json")));
+        .any(|f| f.starts_with("data/lists/home/1.") && f.ends_with(".json")));
     let js = report.files.iter().find(|f| f.path == "app.js").unwrap();
     assert_eq!(js.raw, "export default function init() {}\n".len() * 50);
     assert!(js.brotli < js.gzip && js.gzip < js.raw, "{js:?}");
@@ -750,7 +772,15 @@ fn stubs_write_a_service_worker_that_precaches_this_build() {
         "/app.js".to_string(),
         "/app_bg.wasm".into(),
         "/data/manifest.json".into(),
-        format!("/data/{}", home_file(&manifest.lists, 1)),
+        format!(
+            "/data/{}",
+            builder::directory_in(&dist.path().join("data"), &manifest).unwrap()[&home_file(1)]
+        ),
+        // The shell names no list: the app finds the home list's file in the directory.
+        format!(
+            "/data/{}",
+            dir_file(&manifest.lists, &home_file(1), manifest.list_shards)
+        ),
         format!("/data/{}", manifest.search_file.clone().unwrap()),
         "/manifest.webmanifest".into(),
         "/pieces/fieldnotes-markdown-ready.js".into(),
@@ -1125,8 +1155,9 @@ fn a_pinned_post_leads_the_home_list_and_only_there_says_so() {
     let data = dist.path().join("data");
     let manifest: Manifest =
         serde_json::from_slice(&fs::read(data.join(MANIFEST_FILE)).unwrap()).unwrap();
-    let list = |file: String| -> ListPage {
-        serde_json::from_slice(&fs::read(data.join(file)).unwrap()).unwrap()
+    let directory = builder::directory_in(&data, &manifest).unwrap();
+    let list = |key: String| -> ListPage {
+        serde_json::from_slice(&fs::read(data.join(&directory[&key])).unwrap()).unwrap()
     };
     let slugs = |page: &ListPage| -> Vec<(String, bool)> {
         page.posts
@@ -1137,11 +1168,11 @@ fn a_pinned_post_leads_the_home_list_and_only_there_says_so() {
     let s = |slug: &str, pinned: bool| (slug.to_string(), pinned);
     // The pinned posts first (newest first among them), then the others.
     assert_eq!(
-        slugs(&list(home_file(&manifest.lists, 1))),
+        slugs(&list(home_file(1))),
         [s("mid", true), s("old", true), s("new", false)]
     );
     // Other lists keep the order of dates.
-    let tag = list(Taxonomy::Tags.term_file(&manifest.lists, "road", 1));
+    let tag = list(Taxonomy::Tags.term_file("road", 1));
     assert_eq!(
         tag.posts
             .iter()
@@ -1165,7 +1196,8 @@ fn a_pinned_post_leads_the_home_list_and_only_there_says_so() {
 fn first_home_page(data: &Path) -> ListPage {
     let manifest: Manifest =
         serde_json::from_slice(&fs::read(data.join(MANIFEST_FILE)).unwrap()).unwrap();
-    serde_json::from_slice(&fs::read(data.join(home_file(&manifest.lists, 1))).unwrap()).unwrap()
+    let home = &builder::directory_in(data, &manifest).unwrap()[&home_file(1)];
+    serde_json::from_slice(&fs::read(data.join(home)).unwrap()).unwrap()
 }
 
 #[test]

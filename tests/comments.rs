@@ -39,10 +39,11 @@ fn comments_are_threaded_into_a_hashed_file_the_slug_shard_names() {
     );
     let manifest: Manifest = json(&files, MANIFEST_FILE);
     assert_eq!(manifest.format_version, FORMAT_VERSION);
+    let lists = fieldnotes::builder::directory_in(&out, &manifest).unwrap();
 
     let shard: SlugShard = json(
         &files,
-        &slug_file(&manifest.lists, "talked-about", manifest.slug_shards),
+        &lists[&slug_file("talked-about", manifest.slug_shards)],
     );
     let entry = &shard.posts["talked-about"];
     let file = entry
@@ -62,10 +63,7 @@ fn comments_are_threaded_into_a_hashed_file_the_slug_shard_names() {
         thread.comments[1].website, None,
         "a javascript: website is dropped"
     );
-    let quiet: SlugShard = json(
-        &files,
-        &slug_file(&manifest.lists, "quiet", manifest.slug_shards),
-    );
+    let quiet: SlugShard = json(&files, &lists[&slug_file("quiet", manifest.slug_shards)]);
     assert_eq!(quiet.posts["quiet"].comments, None);
     assert!(
         !files.keys().any(|f| f.starts_with("comments/quiet")),
@@ -73,7 +71,7 @@ fn comments_are_threaded_into_a_hashed_file_the_slug_shard_names() {
     );
 
     // Cards count them; the post's own file does not (a new comment must not rename it).
-    let home: ListPage = json(&files, &home_file(&manifest.lists, 1));
+    let home: ListPage = json(&files, &lists[&home_file(1)]);
     let counts: Vec<(&str, u32)> = home
         .posts
         .iter()

@@ -167,7 +167,8 @@ fn build_problems(files: &[(&str, &[u8])]) -> Vec<String> {
 fn categories_are_listed_and_paged_like_tags() {
     let (dist, manifest) = built();
     let data = dist.path().join("data");
-    let index: TermIndex = read(&data, &Taxonomy::Categories.index_file(&manifest.lists));
+    let lists = fieldnotes::builder::directory_in(&data, &manifest).unwrap();
+    let index: TermIndex = read(&data, &lists[&Taxonomy::Categories.index_file()]);
     assert_eq!(
         index.terms,
         [
@@ -179,7 +180,7 @@ fn categories_are_listed_and_paged_like_tags() {
     let page = |n| -> ListPage {
         read(
             &data,
-            &Taxonomy::Categories.term_file(&manifest.lists, "Cambodia", n),
+            &lists[&Taxonomy::Categories.term_file("Cambodia", n)],
         )
     };
     let (first, second) = (page(1), page(2));
@@ -233,9 +234,10 @@ fn a_category_filter_keeps_the_posts_in_that_category() {
     let (dist, manifest) = built();
     let data = dist.path().join("data");
     // The search results' cards carry what the filter reads.
+    let lists = fieldnotes::builder::directory_in(&data, &manifest).unwrap();
     let cards: Vec<_> = (0..manifest.post_count as u32)
         .step_by(DOC_BLOCK)
-        .map(|doc| read::<DocBlock>(&data, &doc_file(&manifest.lists, doc)))
+        .map(|doc| read::<DocBlock>(&data, &lists[&doc_file(doc)]))
         .flat_map(|block| block.posts)
         .collect();
     let found = |query: &str| {

@@ -158,7 +158,9 @@ fn expect_event(events: &Receiver<String>, name: &str) {
 fn data_file(page: &str) -> String {
     let at = page.find("name=\"fieldnotes-data\" content=\"").unwrap();
     let rest = &page[at + "name=\"fieldnotes-data\" content=\"".len()..];
-    rest[..rest.find('"').unwrap()].to_string()
+    // The page's own file is the first line; its lists (a post's slug shard) follow.
+    let files = &rest[..rest.find('"').unwrap()];
+    files.lines().next().unwrap_or_default().to_string()
 }
 
 /// A copy of the fixture site, an app folder, and an image cache, in one temporary folder.

@@ -131,15 +131,9 @@ fn post_of(dist: &Path, slug: &str) -> Post {
     let data = dist.join("data");
     let manifest: Manifest =
         serde_json::from_slice(&fs::read(data.join(MANIFEST_FILE)).unwrap()).unwrap();
-    let shard: SlugShard = serde_json::from_slice(
-        &fs::read(data.join(fieldnotes::model::slug_file(
-            &manifest.lists,
-            slug,
-            manifest.slug_shards,
-        )))
-        .unwrap(),
-    )
-    .unwrap();
+    let lists = fieldnotes::builder::directory_in(&data, &manifest).unwrap();
+    let shard = &lists[&fieldnotes::model::slug_file(slug, manifest.slug_shards)];
+    let shard: SlugShard = serde_json::from_slice(&fs::read(data.join(shard)).unwrap()).unwrap();
     let entry = &shard.posts[slug];
     serde_json::from_slice(&fs::read(data.join(&entry.file)).unwrap()).unwrap()
 }

@@ -7,9 +7,10 @@ use super::address::data_url;
 use super::net::{fetch_json, fetch_text, parse_json, parse_value, read_value, LoadError};
 use super::timing::timed;
 use crate::model::{
-    doc_file, files_file, slug_file, AllPosts, ArchiveIndex, ArchiveYear, CommentThread, DocBlock,
-    FormatCheck, FormatProbe, IndexFiles, ListPage, Manifest, Post, PostNav, PostSummary,
-    SearchEntry, SlugShard, DOC_BLOCK, FORMAT_VERSION, MANIFEST_FILE,
+    dir_file, doc_file, files_file, list_key_of, list_path, slug_file, AllPosts, ArchiveIndex,
+    ArchiveYear, CommentThread, DocBlock, FormatCheck, FormatProbe, IndexFiles, ListDir, ListPage,
+    Manifest, Post, PostNav, PostSummary, SearchEntry, SlugShard, DOC_BLOCK, FORMAT_VERSION,
+    MANIFEST_FILE,
 };
 use futures::future::{join_all, FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::{GetUntracked, LocalResource};
@@ -68,19 +69,40 @@ pub fn know(post: &PostSummary) {
     }
 }
 
-/// The data file the page the app started on names (`<meta name="fieldnotes-data">`), if any.
-pub fn page_data_file() -> Option<String> {
-    thread_local!(static FILE: std::cell::OnceCell<Option<String>> = const { std::cell::OnceCell::new() });
-    FILE.with(|f| {
+/// The data files the page the app started on names (`<meta name="fieldnotes-data">`, a line
+/// each, the page's own first).
+fn page_data_files() -> Vec<String> {
+    thread_local!(static FILES: std::cell::OnceCell<Vec<String>> = const { std::cell::OnceCell::new() });
+    FILES.with(|f| {
         f.get_or_init(|| {
-            web_sys::window()?
-                .document()?
-                .query_selector("meta[name=fieldnotes-data]")
-                .ok()??
-                .get_attribute("content")
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector("meta[name=fieldnotes-data]").ok()?)
+                .and_then(|meta| meta.get_attribute("content"))
+                .map(|files| files.lines().map(String::from).collect())
+                .unwrap_or_default()
         })
         .clone()
     })
+}
+
+/// The file of the list `key` (`home/2.json`, [`crate::routes::Route::data_file`]): named by the
+/// page the app started on, else by the shard of the lists' directory that holds the key. `None`
+/// when the site has no such list.
+pub async fn list_file(manifest: &Manifest, key: &str) -> Result<Option<String>, LoadError> {
+    let named = page_data_files()
+        .into_iter()
+        .find(|file| list_key_of(file).as_deref() == Some(key));
+    if named.is_some() {
+        return Ok(named);
+    }
+    let shard = dir_file(&manifest.lists, key, manifest.list_shards);
+    // Through the lists' own cache: one more type through `fetch_once` would add its
+    // shared-future machinery to the WASM again.
+    let dir = load_file::<ListDir>(manifest, &shard)
+        .await?
+        .ok_or(LoadError::Replaced)?;
+    Ok(dir.lists.get(key).map(|hash| list_path(key, hash)))
 }
 
 /// The file of the post `slug`: known from a list or the page, else read from its slug shard.
@@ -89,7 +111,7 @@ pub async fn post_file(manifest: &Manifest, slug: &str) -> Result<Option<String>
     if let Some(file) = KNOWN.with(|k| k.borrow().get(slug).cloned()) {
         return Ok(Some(file));
     }
-    if let Some(file) = page_data_file().filter(|f| is_file_of(f, slug)) {
+    if let Some(file) = page_data_files().into_iter().find(|f| is_file_of(f, slug)) {
         return Ok(Some(file));
     }
     let shard = load_shard(manifest, slug).await?;
@@ -98,7 +120,10 @@ pub async fn post_file(manifest: &Manifest, slug: &str) -> Result<Option<String>
 
 /// The slug shard that holds `slug`.
 async fn load_shard(manifest: &Manifest, slug: &str) -> Result<Arc<SlugShard>, LoadError> {
-    let file = slug_file(&manifest.lists, slug, manifest.slug_shards);
+    let key = slug_file(slug, manifest.slug_shards);
+    let file = list_file(manifest, &key)
+        .await?
+        .ok_or(LoadError::Replaced)?;
     fetch_once(&SLUGS, &file, None).await
 }
 
@@ -169,9 +194,21 @@ fn is_in(file: &str, folder: &str, slug: &str) -> bool {
         .is_some_and(|hash| hash.ends_with(".json") && !hash[..hash.len() - 5].contains('.'))
 }
 
-/// A list file ([`crate::routes::Route::data_file`]): `None` when the site has no such list (a
-/// tag or page that does not exist), an error when it cannot be read.
+/// The list `key` ([`crate::routes::Route::data_file`]): `None` when the site has no such list (a
+/// tag that does not exist), an error when it cannot be read.
 pub async fn load_list<T: DeserializeOwned + Send + Sync + 'static>(
+    manifest: &Manifest,
+    key: &str,
+) -> Result<Option<Arc<T>>, LoadError> {
+    match list_file(manifest, key).await? {
+        Some(file) => load_file(manifest, &file).await,
+        None => Ok(None),
+    }
+}
+
+/// A hashed data file of this build (a list's, a standalone page's): `None` when it is gone
+/// and the manifest is still this build's, an error when it cannot be read.
+pub async fn load_file<T: DeserializeOwned + Send + Sync + 'static>(
     manifest: &Manifest,
     file: &str,
 ) -> Result<Option<Arc<T>>, LoadError> {
@@ -202,12 +239,12 @@ pub async fn load_list<T: DeserializeOwned + Send + Sync + 'static>(
     }
 }
 
-/// A page of a list of posts; its posts' files are remembered.
+/// A page of a list of posts (its key); its posts' files are remembered.
 pub async fn load_list_page(
     manifest: &Manifest,
-    file: &str,
+    key: &str,
 ) -> Result<Option<Arc<ListPage>>, LoadError> {
-    let page = load_list::<ListPage>(manifest, file).await?;
+    let page = load_list::<ListPage>(manifest, key).await?;
     if let Some(page) = &page {
         page.posts.iter().for_each(know);
     }
@@ -234,8 +271,8 @@ pub async fn load_archive(
         };
         return Ok(Some((years, Arc::new(empty))));
     };
-    let file = crate::model::year_file(&manifest.lists, shown, page);
-    Ok(load_list::<ArchiveYear>(manifest, &file)
+    let key = crate::model::year_file(shown, page);
+    Ok(load_list::<ArchiveYear>(manifest, &key)
         .await?
         .map(|posts| (years, posts)))
 }
@@ -249,18 +286,29 @@ pub async fn load_cards(
     let mut blocks: Vec<u32> = docs.iter().map(|d| d / DOC_BLOCK as u32).collect();
     blocks.sort_unstable();
     blocks.dedup();
-    let files: Vec<String> = blocks
+    let keys: Vec<String> = blocks
         .iter()
-        .map(|b| doc_file(&manifest.lists, b * DOC_BLOCK as u32))
+        .map(|b| doc_file(b * DOC_BLOCK as u32))
         .collect();
-    let fetched = join_all(
-        files
-            .iter()
-            .map(|file| load_list::<DocBlock>(manifest, file)),
-    )
+    let files: Vec<Option<String>> = join_all(keys.iter().map(|key| list_file(manifest, key)))
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()?;
+    let fetched = join_all(files.iter().map(|file| async move {
+        match file {
+            Some(file) => load_file::<DocBlock>(manifest, file).await,
+            None => Ok(None),
+        }
+    }))
     .await;
     // The browser fetches cards past the service worker where it can (see `sw.js`).
-    super::offline::store_fetched(&files.iter().map(|f| data_url(f)).collect::<Vec<_>>());
+    super::offline::store_fetched(
+        &files
+            .iter()
+            .flatten()
+            .map(|f| data_url(f))
+            .collect::<Vec<_>>(),
+    );
     let mut by_block = HashMap::new();
     for (block, fetched) in blocks.into_iter().zip(fetched) {
         if let Some(cards) = fetched? {
@@ -288,23 +336,36 @@ pub async fn load_all_posts(manifest: &Manifest) -> Result<Arc<AllPosts>, LoadEr
 
 /// The URLs of the lists a reader who saves every post needs to browse and search offline: the home
 /// list's pages, the tag and category indexes, the archive's years, every card and every slug
-/// shard, and the list of all posts.
-pub fn offline_lists(manifest: &Manifest) -> Vec<String> {
-    let lists = &manifest.lists;
+/// shard, the list of all posts, and the lists' directory that names them.
+pub async fn offline_lists(manifest: &Manifest) -> Result<Vec<String>, LoadError> {
     let per_page = manifest.site.posts_per_page;
     let pages = crate::listing::page_count(manifest.listed_count(), per_page);
-    let mut files: Vec<String> = (1..=pages)
-        .map(|n| crate::model::home_file(lists, n))
-        .collect();
-    files.extend(crate::model::Taxonomy::ALL.map(|t| t.index_file(lists)));
-    files.push(crate::model::archive_file(lists));
-    files.extend(
-        (0..manifest.post_count.div_ceil(DOC_BLOCK))
-            .map(|b| doc_file(lists, (b * DOC_BLOCK) as u32)),
+    let mut keys: Vec<String> = (1..=pages).map(crate::model::home_file).collect();
+    keys.extend(crate::model::Taxonomy::ALL.map(|t| t.index_file()));
+    keys.push(crate::model::archive_file());
+    keys.extend(
+        (0..manifest.post_count.div_ceil(DOC_BLOCK)).map(|b| doc_file((b * DOC_BLOCK) as u32)),
     );
-    files.extend((0..manifest.slug_shards).map(|n| crate::model::slug_shard_file(lists, n)));
+    keys.extend((0..manifest.slug_shards).map(crate::model::slug_shard_file));
+    // The whole directory, fetched at once; each look-up below then reads it from memory.
+    let shards: Vec<String> = (0..manifest.list_shards)
+        .map(|n| format!("{}/{n}.json", manifest.lists))
+        .collect();
+    for fetched in join_all(
+        shards
+            .iter()
+            .map(|shard| load_file::<ListDir>(manifest, shard)),
+    )
+    .await
+    {
+        fetched?;
+    }
+    let mut files = shards;
+    for key in &keys {
+        files.extend(list_file(manifest, key).await?);
+    }
     files.push(manifest.all_posts.clone());
-    files.iter().map(|f| data_url(f)).collect()
+    Ok(files.iter().map(|f| data_url(f)).collect())
 }
 
 /// Every page of a list after its first, fetched: for saving a whole tag offline.

@@ -319,12 +319,11 @@ pub struct Progress {
 }
 
 /// Stores `posts`, with their images and comments, in [`SAVED_CACHE`] (and, with `search_entry`,
-/// the whole search index and the lists that browsing and searching read, `lists`); `progress`
-/// hears after each post. Returns the bytes stored.
+/// the whole search index and the lists that browsing and searching read,
+/// [`data::offline_lists`]); `progress` hears after each post. Returns the bytes stored.
 pub async fn save_posts(
     posts: Vec<PostSummary>,
     search_entry: Option<String>,
-    lists: Vec<String>,
     manifest: Option<Manifest>,
     progress: impl Fn(Progress),
 ) -> Result<u64, LoadError> {
@@ -332,7 +331,10 @@ pub async fn save_posts(
     let mut search_urls = Vec::new();
     if let Some(entry) = &search_entry {
         search_urls = data::search_index_files(entry).await?;
-        search_urls.extend(lists);
+        // With the search index go the lists that show what it finds, offline too.
+        if let Some(manifest) = &manifest {
+            search_urls.extend(data::offline_lists(manifest).await?);
+        }
     }
     let mut report = Progress {
         done: 0,

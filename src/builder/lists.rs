@@ -1,22 +1,24 @@
 //! Stage 4b, the lists readers browse ([`crate::model::list`]): the home list's pages, each tag's
 //! and category's pages, their indexes, the archive by year, the search results' cards and the slug
-//! shards, under one folder named by the hash of them all. The slug shards carry each post's links
-//! to the posts around it ([`PostNav`]).
+//! shards, each named by the hash of its own content, and the directory that tells each list's
+//! hash by its key ([`ListDir`]). The slug shards carry each post's links to the posts around it
+//! ([`PostNav`]).
 
 use super::hex16;
 use super::output::Output;
 use crate::listing::{self, page_count};
 use crate::model::ARCHIVE_PAGE;
 use crate::model::{
-    archive_file, doc_file, home_file, slug_file, slug_shard_file, year_file, ArchiveIndex,
-    ArchiveYear, DocBlock, ListPage, PostLink, PostNav, PostSummary, ShardEntry, SiteInfo,
-    SlugShard, Taxonomy, TermIndex, Translation, DOC_BLOCK, LISTS_DIR, SLUGS_PER_SHARD,
+    archive_file, dir_file, dir_shards, doc_file, home_file, list_path, slug_file, slug_shard_file,
+    year_file, ArchiveIndex, ArchiveYear, DocBlock, ListDir, ListPage, PostLink, PostNav,
+    PostSummary, ShardEntry, SiteInfo, SlugShard, Taxonomy, TermIndex, Translation, DOC_BLOCK,
+    LISTS_DIR, SLUGS_PER_SHARD,
 };
 use crate::routes::tag_segment;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Each post's links, in the order of `posts` (newest first, their `file` set). Unlisted posts
 /// have none and are none of the others' links.
@@ -122,22 +124,27 @@ pub fn slug_shards(count: usize) -> u32 {
     count.div_ceil(SLUGS_PER_SHARD).max(1) as u32
 }
 
+/// The lists' directory a build wrote: its folder (the manifest's `lists`) and its shards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub dir: String,
+    pub shards: u32,
+}
+
 /// Writes every list file of a site whose posts (newest first, their `file` and `bytes` set) are
-/// `posts` into `files`, and returns their folder (`lists/<hash>`, relative to the data folder).
-/// Each file is written as it is made, below a temporary folder, whose name becomes the hash of
-/// them all once the last is written.
+/// `posts` into `files`, each under its key and the hash of its content ([`list_path`]) as it is
+/// made, then the shards of the directory that names them, in a folder named by the hash of the
+/// whole directory.
 /// `comments` names the comment file of each post that has one, by slug (see [`ShardEntry`]).
 pub fn write_lists(
     info: &SiteInfo,
     posts: &[PostSummary],
     comments: &BTreeMap<String, String>,
     files: &Output,
-) -> String {
-    let building = Path::new(LISTS_DIR).join(".building");
+) -> Written {
     let mut lists = Lists {
         files,
-        dir: building.to_string_lossy().into_owned(),
-        hasher: Sha256::new(),
+        hashes: BTreeMap::new(),
         per_page: info.posts_per_page.max(1),
     };
     let stage = super::timings::Stage::start("  lists: home");
@@ -153,45 +160,99 @@ pub fn write_lists(
     let stage = stage.next("  lists: slugs");
     lists.slugs(posts, comments);
     stage.done();
-    let dir = format!("{LISTS_DIR}/{}", hex16(&lists.hasher.finalize()));
-    files.rename_dir(&building, Path::new(&dir));
-    dir
+    write_directory(lists.hashes, files)
 }
 
-/// Writes list files below a folder, hashing each path and content in the order written.
+/// Every list's file (relative to the data folder) by its key, from the `shards` shards of the
+/// lists' directory in the folder `lists` (the manifest's `lists` and `list_shards`); `read` gives
+/// a data file (relative to the data folder) as its model type.
+pub fn read_directory(
+    (lists, shards): (&str, u32),
+    read: impl Fn(&str) -> anyhow::Result<ListDir>,
+) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut files = BTreeMap::new();
+    for n in 0..shards {
+        let shard = read(&format!("{lists}/{n}.json"))?;
+        for (key, hash) in shard.lists {
+            let file = list_path(&key, &hash);
+            files.insert(key, file);
+        }
+    }
+    Ok(files)
+}
+
+/// [`read_directory`] of the manifest's lists' directory in the data folder `data` on disk.
+pub fn directory_in(
+    data: &std::path::Path,
+    manifest: &crate::model::Manifest,
+) -> anyhow::Result<BTreeMap<String, String>> {
+    read_directory((&manifest.lists, manifest.list_shards), |file| {
+        let bytes = std::fs::read(data.join(file))?;
+        Ok(serde_json::from_slice(&bytes)?)
+    })
+}
+
+/// Writes the shards of the lists' directory `hashes` (each list's key and hash).
+fn write_directory(hashes: BTreeMap<String, String>, files: &Output) -> Written {
+    let mut hasher = Sha256::new();
+    for (key, hash) in &hashes {
+        hasher.update(key.as_bytes());
+        hasher.update(b" ");
+        hasher.update(hash.as_bytes());
+        hasher.update(b"\n");
+    }
+    let dir = format!("{LISTS_DIR}/{}", hex16(&hasher.finalize()));
+    let shards = dir_shards(hashes.len());
+    // Every shard the manifest counts exists, even empty, so a missing one always means a newer
+    // build.
+    let mut by_shard: BTreeMap<String, ListDir> = (0..shards)
+        .map(|n| (format!("{dir}/{n}.json"), ListDir::default()))
+        .collect();
+    for (key, hash) in hashes {
+        let shard = by_shard.entry(dir_file(&dir, &key, shards)).or_default();
+        shard.lists.insert(key, hash);
+    }
+    for (path, shard) in by_shard {
+        files.insert(
+            PathBuf::from(path),
+            serde_json::to_vec(&shard).expect("directory serialises"),
+        );
+    }
+    Written { dir, shards }
+}
+
+/// Writes list files under their keys and the hash of their content, keeping each key's hash.
 struct Lists<'a> {
     files: &'a Output,
-    dir: String,
-    hasher: Sha256,
+    hashes: BTreeMap<String, String>,
     per_page: usize,
 }
 
 impl Lists<'_> {
-    fn put(&mut self, path: String, value: &dyn erased::Json) {
+    fn put(&mut self, key: String, value: &dyn erased::Json) {
         let bytes = value.json();
-        self.hasher.update(path.as_bytes());
-        self.hasher.update(b"\n");
-        self.hasher.update(&bytes);
-        self.files.insert(PathBuf::from(path), bytes);
+        let hash = super::content_hash(&bytes);
+        self.files
+            .insert(PathBuf::from(list_path(&key, &hash)), bytes);
+        self.hashes.insert(key, hash);
     }
 
     /// The home list's pages.
     fn home(&mut self, posts: &[PostSummary]) {
         let everything = listing::home_order(posts);
-        let bytes = everything.iter().map(|p| p.bytes).sum();
-        let dir = self.dir.clone();
-        for list in paged(&everything, self.per_page, bytes) {
-            self.put(home_file(&dir, list.page), &list);
+        // No total here: nothing offers to save the home list (saving every post is the offline
+        // page's), and a total on each page would rename them all after any edit.
+        for list in paged(&everything, self.per_page, 0) {
+            self.put(home_file(list.page), &list);
         }
     }
 
     /// The index of a taxonomy's terms, then each term's pages.
     fn terms(&mut self, taxonomy: Taxonomy, posts: &[PostSummary]) {
-        let dir = self.dir.clone();
         let index = TermIndex {
             terms: listing::term_counts(taxonomy, posts),
         };
-        self.put(taxonomy.index_file(&dir), &index);
+        self.put(taxonomy.index_file(), &index);
         let mut by_term: BTreeMap<&str, Vec<&PostSummary>> = BTreeMap::new();
         for post in listing::listed(posts) {
             for term in taxonomy.terms_of(post) {
@@ -199,24 +260,23 @@ impl Lists<'_> {
             }
         }
         for (term, listed) in &by_term {
-            let bytes = listed.iter().map(|p| p.bytes).sum();
+            let bytes = about(listed.iter().map(|p| p.bytes).sum());
             let segment = tag_segment(term);
             for list in paged(listed, self.per_page, bytes) {
-                self.put(taxonomy.term_file(&dir, &segment, list.page), &list);
+                self.put(taxonomy.term_file(&segment, list.page), &list);
             }
         }
     }
 
     /// The archive's years, then each year's pages.
     fn archive(&mut self, posts: &[PostSummary]) {
-        let dir = self.dir.clone();
         let index = ArchiveIndex {
             years: listing::archive_years(posts)
                 .into_iter()
                 .map(|(y, n)| (y.to_string(), n))
                 .collect(),
         };
-        self.put(archive_file(&dir), &index);
+        self.put(archive_file(), &index);
         let mut by_year: BTreeMap<&str, Vec<PostLink>> = BTreeMap::new();
         for post in listing::listed(posts) {
             by_year
@@ -234,25 +294,23 @@ impl Lists<'_> {
                     total: links.len(),
                     posts: chunk.to_vec(),
                 };
-                self.put(year_file(&dir, year, i + 1), &page);
+                self.put(year_file(year, i + 1), &page);
             }
         }
     }
 
     /// The search results' cards, [`DOC_BLOCK`] to a file.
     fn cards(&mut self, posts: &[PostSummary]) {
-        let dir = self.dir.clone();
         for (n, block) in posts.chunks(DOC_BLOCK).enumerate() {
             let cards = DocBlock {
                 posts: block.to_vec(),
             };
-            self.put(doc_file(&dir, (n * DOC_BLOCK) as u32), &cards);
+            self.put(doc_file((n * DOC_BLOCK) as u32), &cards);
         }
     }
 
     /// The slug shards: each post's file, comment file and links.
     fn slugs(&mut self, posts: &[PostSummary], comments: &BTreeMap<String, String>) {
-        let dir = self.dir.clone();
         let shards = slug_shards(posts.len());
         let mut slugs: BTreeMap<String, SlugShard> = BTreeMap::new();
         for (post, nav) in posts.iter().zip(navs(posts)) {
@@ -262,7 +320,7 @@ impl Lists<'_> {
                 nav,
             };
             slugs
-                .entry(slug_file(&dir, &post.slug, shards))
+                .entry(slug_file(&post.slug, shards))
                 .or_insert_with(|| SlugShard {
                     posts: BTreeMap::new(),
                 })
@@ -273,7 +331,7 @@ impl Lists<'_> {
         // missing one always means a newer build.
         for n in 0..shards {
             slugs
-                .entry(slug_shard_file(&dir, n))
+                .entry(slug_shard_file(n))
                 .or_insert_with(|| SlugShard {
                     posts: BTreeMap::new(),
                 });
@@ -282,6 +340,17 @@ impl Lists<'_> {
             self.put(path.clone(), shard);
         }
     }
+}
+
+/// `bytes` to two significant digits, rounded up. What saving a list costs is shown as "about
+/// …" on each of its pages; rounded, it stays the same when one of the list's posts is edited a
+/// little, and so do the pages that do not show that post.
+fn about(bytes: u64) -> u64 {
+    let mut step = 1;
+    while bytes / step >= 100 {
+        step *= 10;
+    }
+    bytes.div_ceil(step) * step
 }
 
 /// The pages of `posts`, `per_page` to a page (one empty page for no posts); `bytes` is what
@@ -323,6 +392,14 @@ mod tests {
 
     fn post(slug: &str, date: &str, tags: &[&str]) -> PostSummary {
         PostSummary::for_test(slug, Some(date), tags)
+    }
+
+    /// The lists' directory written into `out`: each list's file by key.
+    fn directory(out: &std::path::Path, written: &Written) -> BTreeMap<String, String> {
+        read_directory((&written.dir, written.shards), |file| {
+            Ok(serde_json::from_slice(&std::fs::read(out.join(file))?)?)
+        })
+        .unwrap()
     }
 
     #[test]
@@ -390,16 +467,27 @@ mod tests {
             r#"{"title":"T","description":"","base_path":"/","language":"en","posts_per_page":1}"#,
         )
         .unwrap();
-        let dir = write_lists(&info, &posts, &BTreeMap::new(), &files);
+        let written = write_lists(&info, &posts, &BTreeMap::new(), &files);
         files.finish().unwrap();
+        let lists = directory(&out, &written);
         let page = |n| -> ListPage {
-            let file = out.join(Taxonomy::Tags.term_file(&dir, "food", n));
+            let file = out.join(&lists[&Taxonomy::Tags.term_file("food", n)]);
             serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap()
         };
         let (first, second) = (page(1), page(2));
         assert_eq!((first.page, first.pages, first.total), (1, 2, 2));
         assert_eq!(first.posts[0].slug, "d");
         assert_eq!(second.posts[0].slug, "c");
+    }
+
+    #[test]
+    fn what_saving_a_list_costs_is_kept_to_two_digits() {
+        assert_eq!(about(0), 0);
+        assert_eq!(about(87), 87);
+        assert_eq!(about(1234), 1300);
+        assert_eq!(about(345_001), 350_000);
+        // A small edit of one of its posts leaves a list's total as it was.
+        assert_eq!(about(345_600), about(345_900));
     }
 
     #[test]
@@ -411,12 +499,14 @@ mod tests {
             r#"{"title":"T","description":"","base_path":"/","language":"en"}"#,
         )
         .unwrap();
-        let dir = write_lists(&info, &[], &BTreeMap::new(), &files);
+        let written = write_lists(&info, &[], &BTreeMap::new(), &files);
         files.finish().unwrap();
+        let lists = directory(&out, &written);
         let home: ListPage =
-            serde_json::from_slice(&std::fs::read(out.join(home_file(&dir, 1))).unwrap()).unwrap();
+            serde_json::from_slice(&std::fs::read(out.join(&lists[&home_file(1)])).unwrap())
+                .unwrap();
         assert_eq!((home.page, home.pages, home.total), (1, 1, 0));
-        let shard = out.join(slug_shard_file(&dir, 0));
+        let shard = out.join(&lists[&slug_shard_file(0)]);
         let shard: SlugShard = serde_json::from_slice(&std::fs::read(shard).unwrap()).unwrap();
         assert!(shard.posts.is_empty());
     }

@@ -53,6 +53,7 @@ pub use compress::{compress_site, Compressed};
 pub use config::CONFIG_FILE;
 pub use error::{Problem, Problems, Severity};
 pub use front_matter::{parse as parse_front_matter, parse_date, today};
+pub use lists::{directory_in, read_directory};
 pub use size_report::{
     size_report, BudgetCheck, BudgetPiece, BudgetRow, Budgets, PostVisit, SizeLimit, SizeReport,
 };

@@ -4,9 +4,10 @@
 //! and the pages are final.
 
 use super::site_files::SiteFiles;
-use crate::model::{home_file, Manifest, Theme, DATA_DIR, MANIFEST_FILE};
+use crate::model::{dir_file, home_file, Manifest, Theme, DATA_DIR, MANIFEST_FILE};
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 
 /// The service worker, with `__BUILD__`, `__BASE__`, `__PRECACHE__`, `__UNHASHED__` and
 /// `__INDEX_END__` to fill in.
@@ -58,9 +59,10 @@ pub fn write_offline(
     files: &dyn SiteFiles,
     shell_assets: &[String],
     manifest: &Manifest,
+    list_files: &BTreeMap<String, String>,
 ) -> Result<Offline> {
     write_web_manifest(files, manifest)?;
-    let precached = precached_files(shell_assets, manifest)?;
+    let precached = precached_files(shell_assets, manifest, list_files)?;
     let base = manifest.site.base_path.as_str();
     let mut hasher = Sha256::new();
     hasher.update(WORKER_TEMPLATE.as_bytes());
@@ -151,7 +153,11 @@ fn write_web_manifest(files: &dyn SiteFiles, manifest: &Manifest) -> Result<()> 
 /// the data a first screen needs. Not the icons: the browser fetches them when the reader
 /// installs the site, and they would cost every first visit 8 KB. Not the route pages either: the
 /// shell stands in for all of them.
-fn precached_files(shell_assets: &[String], manifest: &Manifest) -> Result<Vec<String>> {
+fn precached_files(
+    shell_assets: &[String],
+    manifest: &Manifest,
+    list_files: &BTreeMap<String, String>,
+) -> Result<Vec<String>> {
     let mut files = vec![SHELL_FILE.to_string(), WEB_MANIFEST_FILE.to_string()];
     files.extend(shell_assets.iter().cloned());
     files.push(format!("{DATA_DIR}/{MANIFEST_FILE}"));
@@ -162,7 +168,16 @@ fn precached_files(shell_assets: &[String], manifest: &Manifest) -> Result<Vec<S
             .flat_map(|p| p.files().map(String::from)),
     );
     // The first page of the home list: what a reader opening the site offline sees first.
-    files.push(format!("{DATA_DIR}/{}", home_file(&manifest.lists, 1)));
+    // The shell names no data file, so the app looks the list up in the lists' directory: the
+    // shard that names it too.
+    let home = home_file(1);
+    files.extend(
+        list_files
+            .get(&home)
+            .map(|file| format!("{DATA_DIR}/{file}")),
+    );
+    let shard = dir_file(&manifest.lists, &home, manifest.list_shards);
+    files.push(format!("{DATA_DIR}/{shard}"));
     if let Some(entry) = &manifest.search_file {
         files.push(format!("{DATA_DIR}/{entry}"));
     }

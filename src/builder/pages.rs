@@ -23,14 +23,15 @@ use crate::routes::Route;
 use anyhow::{bail, Context, Result};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The element of `index.html` that receives each page's content.
 pub const PRERENDER_SLOT: &str = r#"<div id="prerendered"></div>"#;
 /// How a filled slot starts and ends, so the step can run again on its own output.
 const PRERENDER_OPEN: &str = r#"<div id="prerendered">"#;
 const PRERENDER_CLOSE: &str = "</div><!--/prerendered-->";
-/// The name of the `<meta>` that names a page's data file, relative to the data folder.
+/// The name of the `<meta>` that names a page's data files, relative to the data folder, a line
+/// each, the page's own first.
 pub const DATA_META: &str = "fieldnotes-data";
 /// Marks the head tags this step adds, for the same reason.
 const HEAD_OPEN: &str = "<!--fieldnotes:head-->";
@@ -113,10 +114,14 @@ impl Shell {
     fn page(&self, site: &SiteInfo, head: &PageHead, content: &str, data: &[String]) -> String {
         let base = escape_html(&site.base_path);
         let mut data_tags = String::new();
-        if let Some(first) = data.first() {
+        // Every data file the page shows, a line each, named for the app: a list's file (named
+        // by its hash) is then known without a shard of the lists' directory. No file name holds
+        // a line break: a slug is letters, digits and hyphens, and a tag's segment escapes
+        // control characters (`routes::tag_segment`).
+        if !data.is_empty() {
             data_tags.push_str(&format!(
                 "<meta name=\"{DATA_META}\" content=\"{}\">\n",
-                escape_html(first)
+                escape_html(&data.join("\n"))
             ));
         }
         for file in data {
@@ -171,6 +176,7 @@ pub fn write_pages(
     (posts, pages): (&[PostSummary], &[Page]),
     load_post: impl Fn(&PostSummary) -> Result<Post>,
     load_comments: impl Fn(&str) -> Result<Option<(String, CommentThread)>>,
+    list_files: &BTreeMap<String, String>,
 ) -> Result<usize> {
     let site = &manifest.site;
     // Alias pages first, so a route's own page wins where an old address names the same file.
@@ -214,8 +220,9 @@ pub fn write_pages(
                 let content = views::page(site, &view);
                 // Its links live in its slug shard, and its comments in their own file: fetched
                 // at once too.
-                let shard = slug_file(&manifest.lists, slug, manifest.slug_shards);
-                let mut data = vec![summary.file.clone(), shard];
+                let shard = slug_file(slug, manifest.slug_shards);
+                let mut data = vec![summary.file.clone()];
+                data.extend(list_files.get(&shard).cloned());
                 data.extend(comments.map(|(file, _)| file));
                 let head = PageHead {
                     alternates: alternates(summary, &navs[i]),
@@ -226,7 +233,11 @@ pub fn write_pages(
             _ => (
                 route.head(site),
                 content(&route, site, &lists),
-                route.data_file(&manifest.lists).into_iter().collect(),
+                route
+                    .data_file()
+                    .and_then(|key| list_files.get(&key).cloned())
+                    .into_iter()
+                    .collect(),
             ),
         };
         let page = shell.page(site, &head, &content, &data);

@@ -197,10 +197,18 @@ fn first_visit_files(
     let mut files = quoted_files(&html, &manifest.site.base_path, known);
     files.insert("index.html".to_string());
     files.insert(format!("{DATA_DIR}/{MANIFEST_FILE}"));
-    files.insert(format!(
-        "{DATA_DIR}/{}",
-        crate::model::home_file(&manifest.lists, 1)
-    ));
+    // The home page names its list in its head (a preload, quoted above); the lists' directory
+    // says the same when the page does not.
+    let home = crate::model::home_file(1);
+    let read = |file: &str| -> Result<crate::model::ListDir> {
+        let bytes = std::fs::read(dist.join(DATA_DIR).join(file))
+            .with_context(|| format!("reading {DATA_DIR}/{file}"))?;
+        Ok(serde_json::from_slice(&bytes)?)
+    };
+    let lists = crate::builder::read_directory((&manifest.lists, manifest.list_shards), read)?;
+    if let Some(file) = lists.get(&home) {
+        files.insert(format!("{DATA_DIR}/{file}"));
+    }
     Ok(files)
 }
 

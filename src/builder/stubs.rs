@@ -14,7 +14,7 @@ use crate::model::{
     MANIFEST_FILE,
 };
 use anyhow::{bail, Context, Result};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// Settings of the stub step.
@@ -83,7 +83,11 @@ pub fn write_stubs_to(files: &dyn SiteFiles, opts: &StubOptions) -> Result<Stubs
     }
     let warnings = shell_head(&mut shell, &manifest, &policy);
 
-    let mut comment_files = comment_files(&data, &manifest)?;
+    let list_files =
+        super::lists::read_directory((&manifest.lists, manifest.list_shards), |file| {
+            data.json(file)
+        })?;
+    let mut comment_files = comment_files(&data, &manifest, &list_files)?;
     // A page's comments are named in its own file.
     for page in &standalone {
         if let Some(file) = &page.comments {
@@ -103,11 +107,12 @@ pub fn write_stubs_to(files: &dyn SiteFiles, opts: &StubOptions) -> Result<Stubs
         (&posts, &standalone),
         load_post,
         load_comments,
+        &list_files,
     )?;
     let page_slugs: Vec<String> = manifest.pages.keys().cloned().collect();
     feeds::write_feeds(files, site, (&posts, &page_slugs), load_post)?;
     hosting::write_host_files(files, &manifest, (&posts, &standalone), &assets, &policy)?;
-    let offline = offline::write_offline(files, &assets, &manifest)?;
+    let offline = offline::write_offline(files, &assets, &manifest, &list_files)?;
     Ok(Stubs {
         pages,
         offline,
@@ -156,10 +161,18 @@ fn read_posts(data: &Data, manifest: &Manifest) -> Result<Vec<PostSummary>> {
 }
 
 /// The comment file of each post that has comments, by slug, from the slug shards.
-fn comment_files(data: &Data, manifest: &Manifest) -> Result<HashMap<String, String>> {
+fn comment_files(
+    data: &Data,
+    manifest: &Manifest,
+    list_files: &BTreeMap<String, String>,
+) -> Result<HashMap<String, String>> {
     let mut files = HashMap::new();
     for n in 0..manifest.slug_shards {
-        let shard: SlugShard = data.json(&slug_shard_file(&manifest.lists, n))?;
+        let key = slug_shard_file(n);
+        let file = list_files
+            .get(&key)
+            .with_context(|| format!("the lists' directory names no {key}"))?;
+        let shard: SlugShard = data.json(file)?;
         for (slug, entry) in shard.posts {
             if let Some(file) = entry.comments {
                 files.insert(slug, file);

@@ -38,7 +38,7 @@ const INDEX_END = __INDEX_END__;
 // Elsewhere every request comes through here.
 const ROUTED = typeof InstallEvent !== 'undefined' && 'addRoutes' in InstallEvent.prototype;
 // A base path is taken literally, not as a pattern.
-const ROUTES = ['data/search/*', 'data/*/docs/*'].map((path) => `${BASE.replace(/[\\:*?+(){}]/g, '\\$&')}${path}`);
+const ROUTES = ['data/search/*', 'data/lists/docs/*'].map((path) => `${BASE.replace(/[\\:*?+(){}]/g, '\\$&')}${path}`);
 
 self.addEventListener('install', (event) => {
   if (ROUTED) {

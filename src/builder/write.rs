@@ -49,7 +49,7 @@ pub fn render_files(site: &Site, files: &Output) -> String {
             summary
         })
         .collect();
-    let lists_dir = lists::write_lists(&site.info, &summaries, &comment_files, files);
+    let lists = lists::write_lists(&site.info, &summaries, &comment_files, files);
     let slug_shards = lists::slug_shards(summaries.len());
     let all = serde_json::to_vec(&AllPosts { posts: summaries }).expect("summaries serialise");
     let all_posts = format!("posts.{}.json", content_hash(&all));
@@ -74,7 +74,8 @@ pub fn render_files(site: &Site, files: &Output) -> String {
         format_version: FORMAT_VERSION,
         build_id: build_id.clone(),
         site: site.info.clone(),
-        lists: lists_dir,
+        lists: lists.dir,
+        list_shards: lists.shards,
         all_posts,
         slug_shards,
         post_count: site.posts.len(),

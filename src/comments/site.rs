@@ -59,11 +59,14 @@ pub fn load(data: &Path) -> Result<SiteIndex> {
         .into_iter()
         .map(|p| (p.slug, HashSet::new()))
         .collect();
+    let lists = crate::builder::read_directory((&manifest.lists, manifest.list_shards), |file| {
+        read_json(&data.join(file))
+    })?;
     for n in 0..manifest.slug_shards.max(1) {
-        let path = data.join(slug_shard_file(&manifest.lists, n));
-        if !path.is_file() {
+        let Some(file) = lists.get(&slug_shard_file(n)) else {
             continue;
-        }
+        };
+        let path = data.join(file);
         let shard: SlugShard = read_json(&path)?;
         for (slug, entry) in shard.posts {
             let (Some(file), Some(ids)) = (entry.comments, posts.get_mut(&slug)) else {

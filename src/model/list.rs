@@ -1,9 +1,15 @@
 //! The lists readers browse, each a small file of its own so that no page of the site downloads
 //! more as the blog grows: the pages of the home list and of each tag and category ([`Taxonomy`]),
-//! their indexes, the archive by year, and the summaries search results are drawn from. They sit
-//! together under one folder named by the hash of all of them (`lists/<hash>/`), so their names
-//! follow from a route alone ([`crate::routes::Route::data_file`]) and every one of them may still
-//! be cached forever.
+//! their indexes, the archive by year, and the summaries search results are drawn from.
+//!
+//! Each list has a key that follows from a route alone ([`crate::routes::Route::data_file`]:
+//! `home/2.json`, `tags/food/1.json`), and is published under that key with the hash of its own
+//! content (`lists/home/2.<hash>.json`), so it may be cached forever and a new build leaves it
+//! as it is unless its content changed: an edit of one post renames only the lists that show it.
+//! The lists' directory ([`ListDir`]) tells the hash of each key; it is cut into small shards,
+//! under one folder named by the hash of the whole directory (the manifest's `lists`), so a
+//! reader never combines lists of two builds. A page the host serves names its own lists (its
+//! `fieldnotes-data` meta), so a first visit needs no shard of the directory.
 //!
 //! The one file that does grow with the blog, [`AllPosts`], is read only to save every post for
 //! offline reading, never to show a page.
@@ -28,7 +34,8 @@ pub struct ListPage {
     pub pages: usize,
     /// How many posts the whole list has.
     pub total: usize,
-    /// What saving every post of the whole list for offline costs, uncompressed.
+    /// What saving every post of the whole list for offline costs, uncompressed, to two
+    /// significant digits (a tag's, category's or author's list; none on the home list).
     #[serde(default, skip_serializing_if = "super::is_zero")]
     pub bytes: u64,
     pub posts: Vec<PostSummary>,
@@ -142,14 +149,56 @@ pub fn slug_shard(slug: &str, shards: u32) -> u32 {
     hash % shards.max(1)
 }
 
-/// The slug shard file holding `slug`.
-pub fn slug_file(lists: &str, slug: &str, shards: u32) -> String {
-    slug_shard_file(lists, slug_shard(slug, shards))
+/// The key of the slug shard holding `slug`.
+pub fn slug_file(slug: &str, shards: u32) -> String {
+    slug_shard_file(slug_shard(slug, shards))
 }
 
-/// Slug shard number `n`.
-pub fn slug_shard_file(lists: &str, n: u32) -> String {
-    format!("{lists}/slugs/{n}.json")
+/// The key of slug shard number `n`.
+pub fn slug_shard_file(n: u32) -> String {
+    format!("slugs/{n}.json")
+}
+
+/// One shard of the lists' directory (`lists/<hash>/<n>.json`): the hash of each list whose key
+/// falls in it ([`dir_shard`]). The list's file is [`list_path`] of its key and that hash.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListDir {
+    pub lists: std::collections::BTreeMap<String, String>,
+}
+
+/// Keys per shard of the lists' directory, on average: a shard stays near 1.5 KB brotli however
+/// large the blog (the hashes do not compress).
+pub const KEYS_PER_DIR_SHARD: usize = 64;
+
+/// The number of directory shards for `count` lists.
+pub fn dir_shards(count: usize) -> u32 {
+    count.div_ceil(KEYS_PER_DIR_SHARD).max(1) as u32
+}
+
+/// The shard, of `shards`, of the lists' directory that holds the list `key`.
+pub fn dir_shard(key: &str, shards: u32) -> u32 {
+    slug_shard(key, shards)
+}
+
+/// The directory shard file (relative to the data folder) that holds `key`, in the directory
+/// folder `lists` (the manifest's).
+pub fn dir_file(lists: &str, key: &str, shards: u32) -> String {
+    format!("{lists}/{}.json", dir_shard(key, shards))
+}
+
+/// The file of the list `key` (`home/2.json`) whose content hashes to `hash`, relative to the
+/// data folder: `lists/home/2.<hash>.json`.
+pub fn list_path(key: &str, hash: &str) -> String {
+    let stem = key.strip_suffix(".json").unwrap_or(key);
+    format!("{LISTS_DIR}/{stem}.{hash}.json")
+}
+
+/// The key of a list file ([`list_path`]), or `None` for a file that is not a list's.
+pub fn list_key_of(file: &str) -> Option<String> {
+    let rest = file.strip_prefix(LISTS_DIR)?.strip_prefix('/')?;
+    let (stem, hash) = rest.strip_suffix(".json")?.rsplit_once('.')?;
+    let hashed = hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+    hashed.then(|| format!("{stem}.json"))
 }
 
 /// A way posts are grouped by their author: tags or categories. Both work alike: an index of
@@ -233,15 +282,15 @@ impl Taxonomy {
         }
     }
 
-    /// Page `page` of a term's list; `segment` is the term as its address spells it
+    /// The key of page `page` of a term's list; `segment` is the term as its address spells it
     /// ([`crate::routes::tag_segment`]), which is safe as a folder name.
-    pub fn term_file(self, lists: &str, segment: &str, page: usize) -> String {
-        format!("{lists}/{}/{segment}/{page}.json", self.folder())
+    pub fn term_file(self, segment: &str, page: usize) -> String {
+        format!("{}/{segment}/{page}.json", self.folder())
     }
 
-    /// The index of every term ([`TermIndex`]).
-    pub fn index_file(self, lists: &str) -> String {
-        format!("{lists}/{}.json", self.folder())
+    /// The key of the index of every term ([`TermIndex`]).
+    pub fn index_file(self) -> String {
+        format!("{}.json", self.folder())
     }
 }
 
@@ -290,30 +339,30 @@ pub const DOC_BLOCK: usize = 4;
 /// The archive's name for the posts that have no date.
 pub const UNDATED: &str = "undated";
 
-/// Folder, in the data folder, of the lists' hashed folders.
+/// Folder, in the data folder, of the lists and of their directory's folder.
 pub const LISTS_DIR: &str = "lists";
 
-/// Page `page` of the home list, in the lists folder `lists`.
-pub fn home_file(lists: &str, page: usize) -> String {
-    format!("{lists}/home/{page}.json")
+/// The key of page `page` of the home list.
+pub fn home_file(page: usize) -> String {
+    format!("home/{page}.json")
 }
 
-/// Page `page` of a tag's list ([`Taxonomy::term_file`]).
-pub fn tag_file(lists: &str, segment: &str, page: usize) -> String {
-    Taxonomy::Tags.term_file(lists, segment, page)
+/// The key of page `page` of a tag's list ([`Taxonomy::term_file`]).
+pub fn tag_file(segment: &str, page: usize) -> String {
+    Taxonomy::Tags.term_file(segment, page)
 }
 
-/// The archive's list of years.
-pub fn archive_file(lists: &str) -> String {
-    format!("{lists}/archive.json")
+/// The key of the archive's list of years.
+pub fn archive_file() -> String {
+    "archive.json".to_string()
 }
 
-/// Page `page` of one year of the archive (or of [`UNDATED`]).
-pub fn year_file(lists: &str, year: &str, page: usize) -> String {
-    format!("{lists}/archive/{year}/{page}.json")
+/// The key of page `page` of one year of the archive (or of [`UNDATED`]).
+pub fn year_file(year: &str, page: usize) -> String {
+    format!("archive/{year}/{page}.json")
 }
 
-/// The block of summaries holding post number `doc` (its place in the index, from 0).
-pub fn doc_file(lists: &str, doc: u32) -> String {
-    format!("{lists}/docs/{}.json", doc as usize / DOC_BLOCK)
+/// The key of the block of summaries holding post number `doc` (its place in the index, from 0).
+pub fn doc_file(doc: u32) -> String {
+    format!("docs/{}.json", doc as usize / DOC_BLOCK)
 }

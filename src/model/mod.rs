@@ -50,7 +50,10 @@ pub use site::*;
 /// 8: search: shards, chunks and tails are binary (`.bin`, [`encode_index`]); neighbouring terms
 /// share tail files (packs, [`Shard::packs`]); the index's folder lists its files (`files.json`,
 /// [`IndexFiles`]).
-pub const FORMAT_VERSION: u32 = 8;
+/// 9: each list is named by the hash of its own content (`lists/home/2.<hash>.json`, [`list_path`]),
+/// and the manifest's `lists` is the folder of their directory ([`ListDir`], `list_shards` shards):
+/// an edit renames only the lists that show the edited post.
+pub const FORMAT_VERSION: u32 = 9;
 
 /// Name of the unhashed entry file, relative to the data folder. The app fetches it with `no-cache`;
 /// every file it names is content-hashed and may be cached forever.

@@ -10,12 +10,16 @@ pub struct Manifest {
     /// Hash of every data file of this build: equal output gives an equal id.
     pub build_id: String,
     pub site: SiteInfo,
-    /// The folder of the lists readers browse (`lists/<hash>`), relative to the data folder: the
-    /// home list's pages, the tags, the archive, the search results' cards ([`super::list`]).
+    /// The folder of the directory of the lists readers browse (`lists/<hash>`, relative to the
+    /// data folder), named by the hash of the whole directory: its shards ([`super::ListDir`]) name
+    /// the file of each list (the home list's pages, the tags, the archive, the search results'
+    /// cards, the slug shards; [`super::list`]).
     pub lists: String,
+    /// How many shards the lists' directory has ([`super::dir_shard`]).
+    pub list_shards: u32,
     /// Every post's summary in one file ([`super::AllPosts`]), for saving all posts offline only.
     pub all_posts: String,
-    /// How many [`super::SlugShard`] files the lists folder holds (at least one).
+    /// How many [`super::SlugShard`] lists there are (at least one).
     pub slug_shards: u32,
     /// Number of published posts.
     pub post_count: usize,

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { serve } from './static-server.mjs';
-import { dist, launchBrowser, postsOf, openPage, appReady } from './harness.mjs';
+import { dist, launchBrowser, postsOf, openPage, appReady, listFile } from './harness.mjs';
 
 const posts = postsOf(dist);
 const manifestText = fs.readFileSync(path.join(dist, 'data/manifest.json'), 'utf8');
@@ -255,7 +255,7 @@ test('a stale manifest naming post files that are gone offers a reload; a reload
 test('a home list gone while the manifest still names it offers a reload, not "page not found"', async () => {
   const { page, problems, close } = await open();
   let gone = true;
-  const homeList = `/data/${manifest.lists}/home/1.json`;
+  const homeList = `/data/${listFile('home/1.json')}`;
   host.rule = (p) => (gone && p === homeList
     ? { status: 404, type: 'text/html; charset=utf-8', body: built('404.html') }
     : undefined);

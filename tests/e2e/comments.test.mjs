@@ -22,8 +22,8 @@ const section = (page, scope = 'main') => page.locator(`${scope} section.comment
 
 /** The comment file a built site's slug shards name for `slug`. */
 function commentFile(dir, slug) {
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'data/manifest.json'), 'utf8'));
-  const shards = path.join(dir, 'data', manifest.lists, 'slugs');
+  // Every slug shard of the build (each named by its content's hash).
+  const shards = path.join(dir, 'data/lists/slugs');
   for (const name of fs.readdirSync(shards)) {
     const entry = JSON.parse(fs.readFileSync(path.join(shards, name), 'utf8')).posts[slug];
     if (entry) return entry.comments;

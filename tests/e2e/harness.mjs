@@ -33,6 +33,20 @@ export function launchBrowser() {
   });
 }
 
+/**
+ * The file, relative to the data folder, of the list `key` (`home/1.json`, `slugs/0.json`) of the
+ * site built in `site`, as its lists' directory names it; undefined when it has no such list.
+ */
+export function listFile(key, site = dist) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(site, 'data/manifest.json'), 'utf8'));
+  for (let n = 0; n < manifest.list_shards; n++) {
+    const shard = JSON.parse(fs.readFileSync(path.join(site, 'data', manifest.lists, `${n}.json`), 'utf8'));
+    const hash = shard.lists[key];
+    if (hash) return `lists/${key.replace(/\.json$/, '')}.${hash}.json`;
+  }
+  return undefined;
+}
+
 /** The posts of a built site, newest first. */
 export function postsOf(site = dist) {
   const manifest = JSON.parse(fs.readFileSync(path.join(site, 'data/manifest.json'), 'utf8'));

@@ -115,7 +115,7 @@ test('after one visit the blog reads offline: home, an opened post, search over 
     // Chromium routes result cards (and the search worker's index files) past the worker's
     // script (sw.js, ROUTES): the browser looked in the caches itself, then the network.
     const routed = await page.evaluate(() => performance.getEntriesByType('resource')
-      .filter((e) => /\/docs\/\d+\.json$/.test(e.name)).map((e) => e.workerMatchedSourceType));
+      .filter((e) => /\/lists\/docs\/\d+\.[0-9a-f]{16}\.json$/.test(e.name)).map((e) => e.workerMatchedSourceType));
     assert.ok(routed.length > 0 && routed.every((source) => source === 'cache'), `cards fetched as: ${routed.join(', ')}`);
     // The app names what it fetched so, and the worker stores it: the search works offline below.
     await page.waitForFunction(() => caches.open('fieldnotes-search').then((c) => c.keys()).then((k) => k.length > 0));

@@ -29,6 +29,7 @@ fn read_all(bytes: &[u8]) -> usize {
         read::<AllPosts>(bytes),
         read::<ListPage>(bytes),
         read::<SlugShard>(bytes),
+        read::<ListDir>(bytes),
         read::<TermIndex>(bytes),
         read::<ArchiveIndex>(bytes),
         read::<ArchiveYear>(bytes),

@@ -106,19 +106,13 @@ pub fn SaveForOffline(
     let site = expect_context::<crate::app::data::SiteResource>();
     let save = move |_| {
         let search = search.clone();
-        // With the search index go the lists that show what it finds, offline too.
         let manifest = site
             .get_untracked()
             .and_then(Result::ok)
             .map(|site| site.manifest.clone());
-        let lists = match (&search, &manifest) {
-            (Some(_), Some(manifest)) => crate::app::data::offline_lists(manifest),
-            _ => Vec::new(),
-        };
         let job = SaveJob {
             posts: posts(),
             entry: search.map(|(entry, _)| entry),
-            lists,
             manifest,
             count,
             known,
@@ -177,7 +171,6 @@ fn saving_progress(p: &Progress) -> String {
 pub struct SaveJob {
     posts: PostsFuture,
     entry: Option<String>,
-    lists: Vec<String>,
     manifest: Option<crate::model::Manifest>,
     count: usize,
     known: RwSignal<Option<Vec<PostSummary>>>,
@@ -191,7 +184,6 @@ pub async fn save(job: SaveJob) {
     let SaveJob {
         posts,
         entry,
-        lists,
         manifest,
         count,
         known,
@@ -201,10 +193,7 @@ pub async fn save(job: SaveJob) {
     let result = match posts.await {
         Ok(posts) => {
             known.set(Some(posts.clone()));
-            offline::save_posts(posts, entry, lists, manifest, move |p| {
-                progress.set(Some(p))
-            })
-            .await
+            offline::save_posts(posts, entry, manifest, move |p| progress.set(Some(p))).await
         }
         Err(error) => Err(error),
     };

@@ -44,7 +44,7 @@ pub fn ArchivePage() -> impl IntoView {
             year: None,
             page: 1,
         }
-        .data_file(&manifest.lists)
+        .data_file()
         .unwrap_or_default();
         let info = manifest.site.clone();
         let wanted = year.clone();

@@ -27,9 +27,7 @@ pub fn Home() -> impl IntoView {
         let pages = page_count(manifest.listed_count(), manifest.site.posts_per_page);
         match page {
             Some(page) if (1..=pages).contains(&page) => {
-                let file = Route::Home { page }
-                    .data_file(&manifest.lists)
-                    .unwrap_or_default();
+                let file = Route::Home { page }.data_file().unwrap_or_default();
                 let info = manifest.site.clone();
                 with_list(
                     move || {

@@ -3,7 +3,7 @@
 
 use super::{with_list, NotFound};
 use crate::app::components::{with_site, Article, Published, Ready};
-use crate::app::data::{load_list, SiteData};
+use crate::app::data::{load_file, SiteData};
 use crate::app::head::set_head;
 use crate::model::{text_direction, Page};
 use crate::routes::{slug_of_segment, Route};
@@ -24,7 +24,7 @@ pub fn StandalonePage() -> impl IntoView {
         with_list(
             move || {
                 let (manifest, file) = (manifest.clone(), file.clone());
-                async move { load_list::<Page>(&manifest, &file).await }
+                async move { load_file::<Page>(&manifest, &file).await }
             },
             move |page| view! { <PageView site=site.clone() page/> },
         )

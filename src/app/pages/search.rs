@@ -190,7 +190,7 @@ fn SearchResults(site: Arc<SiteData>, search: Memo<SearchQuery>) -> impl IntoVie
             if !prompt {
                 return Ok(Vec::new());
             }
-            let file = Taxonomy::Tags.index_file(&manifest.lists);
+            let file = Taxonomy::Tags.index_file();
             Ok(match load_list::<TermIndex>(&manifest, &file).await {
                 Ok(Some(index)) => index.terms.clone(),
                 _ => Vec::new(),
@@ -475,7 +475,7 @@ async fn resolve(
             let mut found = Results::new();
             let mut page = 1;
             loop {
-                let file = first.taxonomy.term_file(&manifest.lists, &segment, page);
+                let file = first.taxonomy.term_file(&segment, page);
                 let Some(list) = load_list_page(manifest, &file).await? else {
                     return Ok((found, Count::Exact(0)));
                 };
@@ -553,7 +553,7 @@ async fn index_results(
 /// The term `filter` names as the site spells it (a reader may type `category:cambodia` for
 /// "Cambodia"), from the taxonomy's index; `None` when no post carries it.
 async fn spelling(manifest: &Manifest, filter: &Filter) -> Result<Option<String>, LoadError> {
-    let file = filter.taxonomy.index_file(&manifest.lists);
+    let file = filter.taxonomy.index_file();
     let index = load_list::<TermIndex>(manifest, &file).await?;
     Ok(index.and_then(|index| {
         index

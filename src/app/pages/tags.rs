@@ -22,7 +22,7 @@ pub fn TermsPage(taxonomy: Taxonomy) -> impl IntoView {
     with_site(move |data| {
         let manifest = data.manifest.clone();
         let route = Route::Terms(taxonomy);
-        let file = route.data_file(&manifest.lists).unwrap_or_default();
+        let file = route.data_file().unwrap_or_default();
         let info = manifest.site.clone();
         with_list(
             move || {
@@ -78,7 +78,7 @@ pub fn TermPage(taxonomy: Taxonomy) -> impl IntoView {
             term: &term,
             page,
         }
-        .data_file(&manifest.lists)
+        .data_file()
         .unwrap_or_default();
         let load_manifest = manifest.clone();
         with_list(
@@ -117,16 +117,16 @@ fn TermList(
         })
     });
     // Saving the whole term fetches its other pages first.
-    let (lists, segment) = (manifest.lists.clone(), tag_segment(&term));
+    let segment = tag_segment(&term);
     let first = list.clone();
     // A term of one page is known whole: the button can say whether it is saved.
     let known = (list.pages == 1).then(|| list.posts.clone());
     let whole = Arc::new(move || {
         let (manifest, first) = (manifest.clone(), first.clone());
-        let (lists, segment) = (lists.clone(), segment.clone());
+        let segment = segment.clone();
         Box::pin(async move {
             crate::app::data::load_whole_list(&manifest, &first, |n| {
-                taxonomy.term_file(&lists, &segment, n)
+                taxonomy.term_file(&segment, n)
             })
             .await
         }) as crate::app::components::PostsFuture
