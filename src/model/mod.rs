@@ -50,7 +50,12 @@ pub use site::*;
 /// 8: search: shards, chunks and tails are binary (`.bin`, [`encode_index`]); neighbouring terms
 /// share tail files (packs, [`Shard::packs`]); the index's folder lists its files (`files.json`,
 /// [`IndexFiles`]).
-pub const FORMAT_VERSION: u32 = 8;
+/// 9: search: every index file is named by its own content hash, which the file leading to it
+/// names (the entry its shards, key lists and filters; a key list its shards; a shard its chunks
+/// and tails), in one folder for every build, so an edit renames only the files it changed;
+/// BM25's average body length is rounded to a step of 1/16 of an octave, so an edit of one post
+/// leaves the weights of the terms it does not contain as they were.
+pub const FORMAT_VERSION: u32 = 9;
 
 /// Name of the unhashed entry file, relative to the data folder. The app fetches it with `no-cache`;
 /// every file it names is content-hashed and may be cached forever.
