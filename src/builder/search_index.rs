@@ -665,9 +665,13 @@ pub(super) fn shard_groups<'a>(
     for term in terms {
         buckets.entry(bucket_of(&term.name)).or_default().push(term);
     }
+    // Sorted by name, each shard's children are neighbours ([`head_and_children`]).
     let groups = buckets
         .into_par_iter()
-        .flat_map_iter(|(bucket, terms)| split(&bucket, bucket.clone(), terms))
+        .flat_map_iter(|(bucket, mut terms)| {
+            terms.par_sort_unstable_by(|a, b| a.name.cmp(&b.name));
+            split(&bucket, bucket.clone(), terms)
+        })
         .collect();
     stage.done();
     groups
@@ -685,21 +689,7 @@ fn split<'a>(bucket: &str, key: String, terms: Vec<&'a Laid>) -> Vec<(String, Ve
     if size <= SHARD_BYTES || depth >= MAX_KEY {
         return vec![(key, terms)];
     }
-    // The head: the key itself if it is a term, and the commonest terms.
-    let (mut head, mut rest): (Vec<_>, Vec<_>) = terms
-        .into_iter()
-        .partition(|term| term.name.chars().count() <= depth);
-    rest.sort_by(|a, b| b.df.cmp(&a.df).then(a.name.cmp(&b.name)));
-    let others = rest.split_off(HEAD_TERMS.min(rest.len()));
-    head.extend(rest);
-    let mut children: BTreeMap<String, Vec<&Laid>> = BTreeMap::new();
-    for term in others {
-        let child: String = term.name.chars().take(depth + 1).collect();
-        children
-            .entry(format!("{bucket}{child}"))
-            .or_default()
-            .push(term);
-    }
+    let (head, children) = head_and_children(bucket, depth, terms);
     let below: Vec<Vec<(String, Vec<&Laid>)>> = children
         .into_par_iter()
         .map(|(child, group)| split(bucket, child, group))
@@ -731,6 +721,51 @@ fn split<'a>(bucket: &str, key: String, terms: Vec<&'a Laid>) -> Vec<(String, Ve
         }
     }
     out
+}
+
+/// The head of a shard of `depth` letters that splits (the key itself if it is a term, and the
+/// commonest other terms), and its other terms by their key one letter longer, in key order.
+/// `terms` are sorted by name, so each child's terms are neighbours, and stay sorted.
+fn head_and_children<'a>(
+    bucket: &str,
+    depth: usize,
+    terms: Vec<&'a Laid>,
+) -> (Vec<&'a Laid>, Vec<(String, Vec<&'a Laid>)>) {
+    let (mut head, rest): (Vec<_>, Vec<_>) = terms
+        .into_iter()
+        .partition(|term| term.name.chars().nth(depth).is_none());
+    // The commonest: the first HEAD_TERMS by posts, then name (a selection, not a sort).
+    let mut order: Vec<usize> = (0..rest.len()).collect();
+    let by_posts = |a: &usize, b: &usize| {
+        let (a, b) = (rest[*a], rest[*b]);
+        b.df.cmp(&a.df).then(a.name.cmp(&b.name))
+    };
+    if order.len() > HEAD_TERMS {
+        order.select_nth_unstable_by(HEAD_TERMS - 1, by_posts);
+        order.truncate(HEAD_TERMS);
+    }
+    let mut chosen = vec![false; rest.len()];
+    for i in order {
+        chosen[i] = true;
+        head.push(rest[i]);
+    }
+    let mut children: Vec<(String, Vec<&Laid>)> = Vec::new();
+    for (term, chosen) in rest.into_iter().zip(chosen) {
+        if chosen {
+            continue;
+        }
+        let end = term
+            .name
+            .char_indices()
+            .nth(depth + 1)
+            .map_or(term.name.len(), |(i, _)| i);
+        let prefix = &term.name[..end];
+        match children.last_mut() {
+            Some((key, group)) if key[bucket.len()..] == *prefix => group.push(term),
+            _ => children.push((format!("{bucket}{prefix}"), vec![term])),
+        }
+    }
+    (head, children)
 }
 
 /// Numbers the terms of `partial` (the posts after those already numbered) site-wide, in order of
@@ -1539,16 +1574,31 @@ mod tests {
             terms: model.clone(),
             ..Shard::default()
         };
-        assert_eq!(shard_bytes(&terms, &[], &[]), encode_index(&shard));
+        assert_eq!(
+            shard_bytes(&terms, &[], &[], &[], &[]),
+            encode_index(&shard)
+        );
+        let chunks: Vec<String> = ["c0", "c1", "c2"].map(String::from).to_vec();
+        let tails = vec![
+            vec!["t0".to_string()],
+            vec![],
+            vec![],
+            vec![],
+            vec!["t4".into(), "u4".into()],
+        ];
         let shard = Shard {
             terms: model,
             refs: [("x\\y".to_string(), (300, 2)), ("z".to_string(), (9, 0))].into(),
             packs: [("a\"b".to_string(), 0), ("z".to_string(), 4)].into(),
+            chunks: chunks.clone(),
+            tails: tails.clone(),
         };
         let bytes = shard_bytes(
             &terms,
             &[("x\\y", 300, 2), ("z", 9, 0)],
             &[("a\"b", 0), ("z", 4)],
+            &chunks,
+            &tails,
         );
         assert_eq!(bytes, encode_index(&shard));
         assert_eq!(decode_index::<Shard>(&bytes).unwrap(), shard);
