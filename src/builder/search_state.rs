@@ -30,10 +30,21 @@ struct Seen {
     print: u64,
     /// Its body length, for BM25.
     length: u32,
-    /// Its terms, sorted by term number: `(term, boosted, body, positions)`.
-    terms: Vec<(u32, f32, f32, Box<[u32]>)>,
+    /// Its terms' numbers, sorted.
+    terms: Vec<u32>,
     filters: Vec<FilterKey>,
 }
+
+/// A term in one post: the post, its boosted and body counts, and its kept positions.
+struct Occurrence {
+    doc: u32,
+    boosted: f32,
+    body: f32,
+    positions: Box<[u32]>,
+}
+
+/// A post's terms as read: `(term, boosted, body, positions)`.
+type Read = Vec<(u32, f32, f32, Box<[u32]>)>;
 
 /// A shard as laid out, with the names of its terms (to tell whether it must be laid out again)
 /// and its files by path.
@@ -50,8 +61,9 @@ pub struct SearchState {
     /// Every term ever seen, by number; a term no post has any more keeps its number.
     names: Vec<String>,
     ids: FxHashMap<String, u32>,
-    /// Each term's posts, in order.
-    docs: Vec<Vec<u32>>,
+    /// Each term's occurrences, in post order: a term is made again from its own list, with
+    /// no search through its posts.
+    docs: Vec<Vec<Occurrence>>,
     /// Each term's postings laid out, and its place in the reversed tree; `None` when no post
     /// has it.
     terms: Vec<Option<Laid>>,
@@ -96,9 +108,14 @@ impl SearchState {
             .map(|i| read_post(site, i))
             .collect();
         for (i, (slug, print, (terms, length), filters)) in read.into_iter().enumerate() {
-            let seen = state.seen(slug, print, terms, length, filters);
-            for (id, ..) in &seen.terms {
-                state.docs[*id as usize].push(i as u32);
+            let (seen, read) = state.seen(slug, print, terms, length, filters);
+            for (id, boosted, body, positions) in read {
+                state.docs[id as usize].push(Occurrence {
+                    doc: i as u32,
+                    boosted,
+                    body,
+                    positions,
+                });
             }
             for key in &seen.filters {
                 state.filters.entry(key.clone()).or_default().push(i as u32);
@@ -136,7 +153,7 @@ impl SearchState {
     /// made again. When posts were added, removed or reordered, or the average body length moved
     /// to another step, the index is built again whole.
     pub fn update(&mut self, site: &Site) -> SearchChanges {
-        let stage = super::timings::Stage::start("search: update");
+        let whole = super::timings::Stage::start("search: update");
         let same_posts = site.posts.len() == self.posts.len()
             && site
                 .posts
@@ -146,6 +163,7 @@ impl SearchState {
         if !same_posts {
             return self.replace(SearchState::new(site));
         }
+        let stage = super::timings::Stage::start("  changed");
         let changed: Vec<usize> = site
             .posts
             .par_iter()
@@ -156,8 +174,10 @@ impl SearchState {
             .collect();
         if changed.is_empty() {
             stage.done();
+            whole.done();
             return SearchChanges::default();
         }
+        let stage = stage.next("  read");
         let read: Vec<_> = changed
             .par_iter()
             .map(|&i| (i, read_post(site, i)))
@@ -166,14 +186,15 @@ impl SearchState {
         let mut touched_ids: BTreeSet<u32> = BTreeSet::new();
         let mut touched_filters: BTreeSet<FilterKey> = BTreeSet::new();
         for (i, (slug, print, (terms, length), filters)) in read {
-            let seen = self.seen(slug, print, terms, length, filters);
+            let (seen, read) = self.seen(slug, print, terms, length, filters);
             let old = std::mem::replace(&mut self.posts[i], seen);
-            self.move_post(i as u32, &old, &mut touched_ids, &mut touched_filters);
+            self.move_post(i as u32, &old, read, &mut touched_ids, &mut touched_filters);
         }
         self.avg_len = self.average();
         if self.avg_len != old_avg {
             return self.replace(SearchState::new(site));
         }
+        let stage = stage.next("  terms");
         let touched_ids: Vec<u32> = touched_ids.into_iter().collect();
         self.lay(&touched_ids);
         let touched: FxHashSet<String> = touched_ids
@@ -185,10 +206,13 @@ impl SearchState {
             .collect();
         let touched_filters: Vec<FilterKey> = touched_filters.into_iter().collect();
         self.write_filters(&touched_filters);
+        let stage = stage.next("  shards");
         self.relayout(Some(&touched));
+        let stage = stage.next("  files");
         let before = std::mem::take(&mut self.files);
         self.finish();
         stage.done();
+        whole.done();
         changes(&before, &self.files, false)
     }
 
@@ -206,8 +230,8 @@ impl SearchState {
         terms: Vec<(String, f32, f32, Vec<u32>)>,
         length: u32,
         filters: Vec<FilterKey>,
-    ) -> Seen {
-        let mut numbered: Vec<(u32, f32, f32, Box<[u32]>)> = terms
+    ) -> (Seen, Read) {
+        let mut numbered: Read = terms
             .into_iter()
             .map(|(name, boosted, body, positions)| {
                 let id = match self.ids.get(&name) {
@@ -226,37 +250,46 @@ impl SearchState {
             })
             .collect();
         numbered.sort_by_key(|t| t.0);
-        Seen {
+        let seen = Seen {
             slug,
             print,
             length,
-            terms: numbered,
+            terms: numbered.iter().map(|t| t.0).collect(),
             filters,
-        }
+        };
+        (seen, numbered)
     }
 
     /// Moves post `i` from the terms and filters of its old reading `old` to those of its new
-    /// one, noting every term and filter either has.
+    /// one (whose terms are `read`), noting every term and filter either has.
     fn move_post(
         &mut self,
         i: u32,
         old: &Seen,
+        read: Read,
         terms: &mut BTreeSet<u32>,
         filters: &mut BTreeSet<FilterKey>,
     ) {
-        for (id, ..) in &old.terms {
+        for id in &old.terms {
             let docs = &mut self.docs[*id as usize];
-            if let Ok(at) = docs.binary_search(&i) {
+            if let Ok(at) = docs.binary_search_by_key(&i, |o| o.doc) {
                 docs.remove(at);
             }
             terms.insert(*id);
         }
-        for (id, ..) in &self.posts[i as usize].terms {
-            let docs = &mut self.docs[*id as usize];
-            if let Err(at) = docs.binary_search(&i) {
-                docs.insert(at, i);
-            }
-            terms.insert(*id);
+        for (id, boosted, body, positions) in read {
+            let docs = &mut self.docs[id as usize];
+            let at = docs
+                .binary_search_by_key(&i, |o| o.doc)
+                .unwrap_or_else(|at| at);
+            let occurrence = Occurrence {
+                doc: i,
+                boosted,
+                body,
+                positions,
+            };
+            docs.insert(at, occurrence);
+            terms.insert(id);
         }
         for key in &old.filters {
             if let Some(docs) = self.filters.get_mut(key) {
@@ -292,15 +325,10 @@ impl SearchState {
                 let df = docs.len() as u32;
                 let postings: Vec<(u32, u32, &[u32])> = docs
                     .iter()
-                    .map(|&doc| {
-                        let seen = &self.posts[doc as usize];
-                        let at = seen
-                            .terms
-                            .binary_search_by_key(&id, |t| t.0)
-                            .expect("a term's posts have it");
-                        let (_, boosted, body, positions) = &seen.terms[at];
-                        let weight = weight(*boosted, *body, df, n, seen.length, self.avg_len);
-                        (doc, weight, &positions[..])
+                    .map(|o| {
+                        let length = self.posts[o.doc as usize].length;
+                        let weight = weight(o.boosted, o.body, df, n, length, self.avg_len);
+                        (o.doc, weight, &o.positions[..])
                     })
                     .collect();
                 let name = self.names[id as usize].clone();
@@ -340,7 +368,7 @@ impl SearchState {
             self.terms.iter().flatten(),
             self.back.iter().flatten().collect(),
         );
-        let stage = super::timings::Stage::start("  layout");
+        let stage = super::timings::Stage::start("  lay out");
         let old = &self.shards;
         let kept: BTreeMap<String, Kept> = groups
             .into_par_iter()
@@ -727,6 +755,45 @@ mod tests {
             let from_end = if path.contains("/more/") { 2 } else { 1 };
             let hash = path.split('.').rev().nth(from_end).unwrap();
             assert_eq!(hash, crate::builder::content_hash(bytes), "{path}");
+        }
+    }
+
+    /// Times the update after an edit of one post, against building the index whole, on the
+    /// content folder named by `FIELDNOTES_SEARCH_BENCH` (a large corpus):
+    /// `FIELDNOTES_SEARCH_BENCH=DIR cargo test --profile builder --lib one_post_edit_timed --
+    /// --ignored --nocapture`. It prints times and asserts only what the other tests do.
+    #[test]
+    #[ignore]
+    fn one_post_edit_timed() {
+        let Some(dir) = std::env::var_os("FIELDNOTES_SEARCH_BENCH") else {
+            return;
+        };
+        let mut site = site_of(Path::new(&dir));
+        let start = std::time::Instant::now();
+        let (files, _) = full(&site);
+        let whole = start.elapsed();
+        let start = std::time::Instant::now();
+        let mut state = SearchState::new(&site);
+        let kept = start.elapsed();
+        eprintln!(
+            "{} posts, {} files: a full build {whole:?}, kept {kept:?}",
+            site.posts.len(),
+            files.len()
+        );
+        for round in 0..3 {
+            let at = site.posts.len() / 2 + round;
+            site.posts[at]
+                .body
+                .push_str("\n\nA zebra crossing by the harbour, then the ferry.\n");
+            let start = std::time::Instant::now();
+            let changes = state.update(&site);
+            eprintln!(
+                "edit of post {at}: update {:?}, {} files new, {} gone, whole: {}",
+                start.elapsed(),
+                changes.changed.len(),
+                changes.removed.len(),
+                changes.whole
+            );
         }
     }
 }
