@@ -509,8 +509,11 @@ pub(super) fn average_length(lengths: &[u32]) -> f32 {
 /// and body counts and its kept positions, in order of first use; and the post's body length.
 pub(super) type PostTerms = (Vec<(String, f32, f32, Vec<u32>)>, u32);
 
-/// Indexes one post: `post(index)` hands it to `index`.
-pub(super) fn post_terms(post: &(dyn Fn(&mut dyn FnMut(&Document)) + Sync)) -> PostTerms {
+/// One post to index: `post(index)` hands it to `index`.
+pub(super) type OnePost<'a> = dyn Fn(&mut dyn FnMut(&Document)) + Sync + 'a;
+
+/// Indexes one post.
+pub(super) fn post_terms(post: &OnePost) -> PostTerms {
     let partial = index_batch(0, 1, &|_, index| post(index));
     let terms = (0..partial.names.len())
         .flat_map(|t| {

@@ -529,7 +529,7 @@ mod tests {
             own.join(" ")
         );
         for (w, word) in WORDS.iter().enumerate() {
-            if (i + w) % (w + 2) == 0 {
+            if (i + w).is_multiple_of(w + 2) {
                 text.push_str(&format!("A {word} near stop {} ", i % (w + 3)));
             }
         }
