@@ -693,7 +693,7 @@ mod tests {
     }
 
     #[test]
-    fn tags_unlisting_adding_and_removing_posts_end_as_a_full_build() {
+    fn tags_titles_added_and_removed_posts_end_as_a_full_build() {
         let dir = content(230);
         let mut state = SearchState::new(&site_of(dir.path()));
         // A post's tags (its filters change, and the words of its tags).
