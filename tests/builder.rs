@@ -198,20 +198,20 @@ fn read_search_index(files: &BTreeMap<String, Vec<u8>>, manifest: &Manifest) -> 
     assert!(entry_file.starts_with("search/entry."), "{entry_file}");
     let entry: SearchEntry = serde_json::from_slice(&files[entry_file]).unwrap();
     assert_eq!(entry.format_version, FORMAT_VERSION);
-    assert!(entry.dir.starts_with("search/") && entry.dir.len() == "search/".len() + 16);
+    assert_eq!(entry.dir, "search/index");
     let mut shards = BTreeMap::new();
     let mut chunks = BTreeSet::new();
     // The entry names the keys of one letter or none; the longer ones are in a list per letter.
     let mut keys = entry.keys.clone();
     let mut lists = 0;
-    for key in &entry.keys {
+    for key in entry.keys.keys() {
         assert_eq!(top_key(key), None, "{key} is listed below its first letter");
     }
-    for top in &entry.deep {
+    for (top, hash) in &entry.deep {
         let list: KeyList =
-            serde_json::from_slice(&files[keys_file(&entry.dir, top).as_str()]).unwrap();
+            serde_json::from_slice(&files[keys_file(&entry.dir, top, hash).as_str()]).unwrap();
         assert!(!list.keys.is_empty());
-        for key in &list.keys {
+        for key in list.keys.keys() {
             assert_eq!(
                 top_key(key).as_ref(),
                 Some(top),
@@ -222,8 +222,8 @@ fn read_search_index(files: &BTreeMap<String, Vec<u8>>, manifest: &Manifest) -> 
         lists += 1;
     }
     let mut tails = BTreeSet::new();
-    for key in &keys {
-        let file = shard_file(&entry.dir, key);
+    for (key, hash) in &keys {
+        let file = shard_file(&entry.dir, key, hash);
         let shard: Shard = decode_index(&files[file.as_str()]).unwrap();
         if key.starts_with(REVERSED) {
             // The reversed tree: words spelled backwards, with their counts only.
@@ -251,7 +251,7 @@ fn read_search_index(files: &BTreeMap<String, Vec<u8>>, manifest: &Manifest) -> 
             .map(|(name, term)| (name.clone(), term.clone()))
             .collect();
         for (term, (df, n)) in &shard.refs {
-            let file = chunk_file(&entry.dir, key, *n);
+            let file = chunk_file(&entry.dir, key, &shard.chunks[*n as usize]);
             let chunk: Chunk = decode_index(&files[file.as_str()]).unwrap();
             let postings = &chunk.terms[term];
             assert_eq!(postings.df, *df, "{term} in {file}");
@@ -264,7 +264,9 @@ fn read_search_index(files: &BTreeMap<String, Vec<u8>>, manifest: &Manifest) -> 
             let tiers = tail_tiers(first.df);
             assert_eq!(shard.packs.contains_key(&name), tiers > 0, "{name}");
             for tier in 1..=tiers {
-                let file = tail_file(&entry.dir, key, shard.packs[&name], tier);
+                let pack = shard.packs[&name] as usize;
+                let hash = &shard.tails[pack][tier as usize - 1];
+                let file = tail_file(&entry.dir, key, hash, tier);
                 let pack: Chunk = decode_index(&files[file.as_str()]).unwrap();
                 let tail: &Term = &pack.terms[&name];
                 assert_eq!(tail.df, first.df, "{file}");
@@ -286,7 +288,8 @@ fn read_search_index(files: &BTreeMap<String, Vec<u8>>, manifest: &Manifest) -> 
         for taxonomy in Taxonomy::ALL {
             for term in taxonomy.terms_of(post) {
                 let folded = fieldnotes::search::filter::folded(term);
-                let file = filter_file(&entry.dir, taxonomy, &folded);
+                let hash = entry.filter_hash(taxonomy, &folded).expect("named");
+                let file = filter_file(&entry.dir, taxonomy, &folded, hash);
                 let docs: Docs = serde_json::from_slice(&files[file.as_str()]).unwrap();
                 assert!(docs.0.contains(&(n as u32)), "{file} lists post {n}");
                 filters.insert(file);
@@ -294,13 +297,13 @@ fn read_search_index(files: &BTreeMap<String, Vec<u8>>, manifest: &Manifest) -> 
         }
     }
     // The folder's list of files names each of them, and nothing else.
-    let listed: IndexFiles =
-        serde_json::from_slice(&files[files_file(&entry.dir).as_str()]).unwrap();
+    let list = files_file(&entry.dir, &entry.files);
+    let listed: IndexFiles = serde_json::from_slice(&files[list.as_str()]).unwrap();
     let prefix = format!("{}/", entry.dir);
     let present: Vec<String> = files
         .keys()
+        .filter(|f| **f != list)
         .filter_map(|f| f.strip_prefix(&prefix))
-        .filter(|f| *f != "files.json")
         .map(str::to_string)
         .collect();
     assert_eq!(listed.files, present);

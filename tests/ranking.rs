@@ -65,13 +65,20 @@ fn top(data: &Path, entry: &SearchEntry, slugs: &[String], query: &str, n: usize
         dir: entry.dir.clone(),
         ..Loaded::default()
     };
+    // Each file is named in one loaded before it (a copy: the engine holds `loaded`).
+    let mut named = Loaded::default();
     let fetch = |round: Vec<Need>| {
-        let files = round.into_iter().map(|need| {
-            let bytes = std::fs::read(data.join(need.file(&entry.dir))).unwrap();
-            let file = File::read(&need, &bytes).unwrap();
-            (need, file)
-        });
-        Ok::<_, std::convert::Infallible>(files.collect())
+        let files: Vec<(Need, File)> = round
+            .into_iter()
+            .map(|need| {
+                let path = need.file(entry, &named).expect("named");
+                let bytes = std::fs::read(data.join(path)).unwrap();
+                let file = File::read(&need, &bytes).unwrap();
+                named.insert(need.clone(), file.clone());
+                (need, file)
+            })
+            .collect();
+        Ok::<_, std::convert::Infallible>(files)
     };
     let Ok(found): Result<Found, _> = load_now(entry, &clauses, &filters, n, &mut loaded, fetch);
     found

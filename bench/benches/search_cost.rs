@@ -62,26 +62,30 @@ impl Data {
             rounds: 1,
         };
         let (dir, entry, sizes) = (&self.dir, &self.entry, &mut self.sizes);
+        // Each file is named in one loaded before it (a copy: the engine holds `loaded`).
+        let mut named = Loaded::default();
         let fetch = |round: Vec<Need>| {
             cost.rounds += 1;
-            let files = round.into_iter().map(|need| {
-                let file = need.file(&entry.dir);
-                let path = dir.join(&file);
-                // A term no post carries has no filter file (the app reads that as no post).
-                let bytes = match need {
-                    Need::Filter(..) if !path.exists() => b"[]".to_vec(),
-                    _ => read(&path),
-                };
-                let (raw, brotli) = *sizes
-                    .entry(file)
-                    .or_insert_with(|| (bytes.len(), brotli_len(&bytes)));
-                cost.files += 1;
-                cost.raw += raw;
-                cost.brotli += brotli;
-                let parsed = File::read(&need, &bytes).expect("an index file of this build");
-                (need, parsed)
-            });
-            Ok::<_, std::convert::Infallible>(files.collect())
+            let files: Vec<(Need, File)> = round
+                .into_iter()
+                .map(|need| {
+                    let file = need
+                        .file(entry, &named)
+                        .expect("every file a search needs is named");
+                    let path = dir.join(&file);
+                    let bytes = read(&path);
+                    let (raw, brotli) = *sizes
+                        .entry(file)
+                        .or_insert_with(|| (bytes.len(), brotli_len(&bytes)));
+                    cost.files += 1;
+                    cost.raw += raw;
+                    cost.brotli += brotli;
+                    let parsed = File::read(&need, &bytes).expect("an index file of this build");
+                    named.insert(need.clone(), parsed.clone());
+                    (need, parsed)
+                })
+                .collect();
+            Ok::<_, std::convert::Infallible>(files)
         };
         let Ok(found) = load_now(entry, clauses, filters, wanted, &mut loaded, fetch);
         (found, cost)

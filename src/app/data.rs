@@ -484,7 +484,7 @@ async fn load_entry(entry_file: &str) -> Result<Arc<SearchEntry>, LoadError> {
 /// file it names. For saving the whole index for offline search.
 pub async fn search_index_files(entry_file: &str) -> Result<Vec<String>, LoadError> {
     let entry = load_entry(entry_file).await?;
-    let list = files_file(&entry.dir);
+    let list = files_file(&entry.dir, &entry.files);
     let listed: IndexFiles = fetch_json(&data_url(&list), false).await?;
     let mut urls = vec![data_url(entry_file), data_url(&list)];
     urls.extend(

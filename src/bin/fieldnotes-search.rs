@@ -122,8 +122,8 @@ mod worker {
         let dir = entry.dir.clone();
         if request.warm {
             let root = Need::Shard(String::new());
-            if entry.keys.binary_search(&String::new()).is_ok() {
-                file(request, &root, &root.file(&dir), fetched).await?;
+            if let Some(path) = root.file(&entry, &Loaded::default()) {
+                file(request, &root, &path, fetched).await?;
             }
             return Ok(Outcome::Warmed);
         }
@@ -136,18 +136,29 @@ mod worker {
         let wanted = request.wanted as usize;
         // What the rounds fetched, told to the app with the answer.
         let seen = std::rc::Rc::new(RefCell::new(Vec::new()));
+        // Each file's name is in the file that leads to it: the entry, or one a past round
+        // loaded. The engine keeps those in `loaded`, which the fetch cannot borrow while the
+        // engine holds it, so the fetch keeps its own copy of what came in.
+        let named = std::rc::Rc::new(RefCell::new(Loaded::default()));
         let found = load_with(&entry, &clauses, &filters, wanted, &mut loaded, |round| {
-            let (dir, seen) = (dir.clone(), seen.clone());
+            let (seen, named, entry) = (seen.clone(), named.clone(), entry.clone());
             async move {
                 if LATEST.with(Cell::get) != request.id {
                     return Err(("superseded", String::new()));
                 }
                 let start = now();
-                let files = round.iter().map(|need| {
-                    let (path, seen) = (need.file(&dir), seen.clone());
+                let paths: Vec<Result<String, Failure>> = round
+                    .iter()
+                    .map(|need| {
+                        need.file(&entry, &named.borrow())
+                            .ok_or_else(|| ("format", format!("{need:?} is not named")))
+                    })
+                    .collect();
+                let files = round.iter().zip(paths).map(|(need, path)| {
+                    let seen = seen.clone();
                     async move {
                         let mut got = Vec::new();
-                        let file = file(request, need, &path, &mut got).await;
+                        let file = file(request, need, &path?, &mut got).await;
                         seen.borrow_mut().append(&mut got);
                         file
                     }
@@ -160,7 +171,9 @@ mod worker {
                 });
                 let mut out = Vec::with_capacity(round.len());
                 for (need, got) in round.iter().zip(got) {
-                    out.push((need.clone(), got?));
+                    let got = got?;
+                    named.borrow_mut().insert(need.clone(), got.clone());
+                    out.push((need.clone(), got));
                 }
                 Ok(out)
             }

@@ -37,6 +37,7 @@ mod parse;
 mod permalink;
 mod protect;
 mod search_index;
+mod search_state;
 mod shortcodes;
 mod site_files;
 mod size_report;
@@ -67,9 +68,10 @@ pub use parse::ParseCache;
 pub use protect::{
     derive_key, open as open_sealed, open_with_key, seal, tracked_passwords, PASSWORDS_FILE,
 };
+pub use search_state::{SearchChanges, SearchState};
 pub use site_files::{Folder, InMemory, SiteFiles};
 pub use stubs::{write_stubs, write_stubs_to, StubOptions, Stubs};
-pub use write::render_files;
+pub use write::{render_files, render_files_with};
 
 use crate::model::{CommentThread, Page, Post, SiteInfo};
 use sha2::{Digest, Sha256};
@@ -215,6 +217,17 @@ pub fn load_site_cached(opts: &BuildOptions, cache: &mut ParseCache) -> Result<S
 pub fn render_in_memory(site: &Site) -> (String, BTreeMap<String, Vec<u8>>) {
     let files = output::Output::in_memory();
     let build_id = write::render_files(site, &files);
+    (build_id, files.into_files())
+}
+
+/// [`render_in_memory`] with the search index kept in `search` between builds: made whole the
+/// first time, then updated for the posts that changed ([`SearchState::update`]).
+pub fn render_in_memory_with(
+    site: &Site,
+    search: &mut Option<SearchState>,
+) -> (String, BTreeMap<String, Vec<u8>>) {
+    let files = output::Output::in_memory();
+    let build_id = write::render_files_with(site, &files, Some(search));
     (build_id, files.into_files())
 }
 

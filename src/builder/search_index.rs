@@ -9,12 +9,12 @@
 //! themselves.
 
 use super::output::Output;
-use super::{content_hash, hex16, Site};
+use super::{content_hash, Site};
 use crate::markdown;
 use crate::model::{
     bucket_of, chunk_file, entry_file, files_file, filter_file, index_dir, is_reversible,
-    keys_file, reversed, shard_file, tail_file, tail_tiers, tier_end, top_key, Docs, IndexFiles,
-    SearchEntry, Taxonomy, CHUNK_BYTES, FORMAT_VERSION, HEAD_TERMS, INDEX_END, MAX_KEY,
+    keys_file, reversed, shard_file, tail_file, tail_tiers, tier_end, top_key, Docs, Hashes,
+    IndexFiles, SearchEntry, Taxonomy, CHUNK_BYTES, FORMAT_VERSION, HEAD_TERMS, INDEX_END, MAX_KEY,
     MAX_POSITIONS, PACK_BYTES, REVERSED, SHARD_BYTES, TOP_POSTINGS, WEIGHT_SCALE,
 };
 use crate::search::filter::folded;
@@ -23,7 +23,6 @@ use crate::search::query::{bm25, CATEGORY_BOOST, HEADING_BOOST, TAG_BOOST, TITLE
 use crate::search::tokenize::each_term;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -31,67 +30,66 @@ use std::path::PathBuf;
 /// words are most of the terms, and a search for one then needs no second file.
 const INLINE_BYTES: usize = 48;
 
-/// Writes the search index (its shards and chunks, then the entry naming them) into `files`;
+/// Writes the search index into `files`: each shard with its chunks and tails as soon as it is
+/// laid out, then the filters, the key lists, the list of files and the entry naming them;
 /// returns the entry's name and the bytes of all its files. Posts are numbered in index order,
 /// newest first.
 pub(super) fn search_files(site: &Site, files: &Output) -> (String, u64) {
     let stage = super::timings::Stage::start("search: build");
+    // A large site's tails are most of its index: they wait in a temporary file for their shard
+    // to be laid out, rather than all in memory at once (in memory only when no file can be made).
+    let spill = Spill::new();
     // Each post's visible text is made in the batch that indexes it, and dropped there: the
     // texts of only a few posts are held at a time.
-    let built = build_from(site.posts.len(), &|i, index| {
-        index_post(&site.posts[i], index)
-    });
+    let terms = build_terms(
+        site.posts.len(),
+        &|i, index| index_post(&site.posts[i], index),
+        spill.as_ref(),
+    );
     let stage = stage.next("search: write");
-    let filters = filters_of(site);
-    let dir = index_dir(&folder_hash(&built, &filters));
-    // The entry lists the keys the alphabets bound; the longer ones are in a list per first letter.
-    let (keys, deep, lists) = SearchEntry::split_keys(built.shards.keys().cloned().collect());
-    let entry = SearchEntry {
-        format_version: FORMAT_VERSION,
-        docs: site.posts.len() as u32,
-        dir: dir.clone(),
-        keys,
-        deep,
+    let dir = index_dir();
+    let names = std::sync::Mutex::new(Vec::new());
+    let bytes = std::sync::atomic::AtomicU64::new(0);
+    let put = |path: String, content: &[u8]| {
+        bytes.fetch_add(content.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        files.insert(PathBuf::from(&path), content);
+        let name = path[dir.len() + 1..].to_string();
+        names.lock().expect("names are only pushed").push(name);
     };
-    let mut bytes = 0;
-    let mut names = Vec::new();
-    let mut add = |file: String, content: Vec<u8>| {
-        bytes += content.len() as u64;
-        let name = file[dir.len() + 1..].to_string();
-        files.insert(PathBuf::from(file), content);
-        names.push(name);
-    };
-    for (key, list) in lists {
-        let json = serde_json::to_vec(&list).expect("key lists serialise");
-        add(keys_file(&dir, &key), json);
+    let back = reversed_terms(&terms);
+    let shards: Hashes = shard_groups(&terms, back.iter().collect())
+        .into_par_iter()
+        .map(|(key, group)| {
+            let shard = layout(group, spill.as_ref());
+            for (path, content) in shard.files(&dir, &key) {
+                put(path, content);
+            }
+            (key, shard.hash)
+        })
+        .collect();
+    drop((terms, back, spill));
+    let mut filters: BTreeMap<String, Hashes> = BTreeMap::new();
+    for (key, docs) in filters_of(site) {
+        let (hash, path, json) = filter_file_of(&dir, &key, docs);
+        put(path, &json);
+        filters
+            .entry(key.0.folder().to_string())
+            .or_default()
+            .insert(key.1, hash);
     }
-    for (key, content) in built.shards {
-        add(shard_file(&dir, &key), content);
+    let listed = std::mem::take(&mut *names.lock().expect("names are only pushed"));
+    let (entry, top) = top_files(site.posts.len() as u32, shards, filters, listed);
+    for (path, content) in top {
+        bytes.fetch_add(content.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        files.insert(PathBuf::from(&path), content);
     }
-    for (key, n, content) in built.chunks {
-        add(chunk_file(&dir, &key, n), content);
-    }
-    for (key, pack, tier, content) in built.tails {
-        add(tail_file(&dir, &key, pack, tier), content);
-    }
-    for ((taxonomy, term), json) in filters {
-        add(filter_file(&dir, taxonomy, &term), json);
-    }
-    names.sort();
-    let json = serde_json::to_vec(&IndexFiles { files: names }).expect("file lists serialise");
-    bytes += json.len() as u64;
-    files.insert(PathBuf::from(files_file(&dir)), json);
-    let json = serde_json::to_vec(&entry).expect("the search entry serialises");
-    let file = entry_file(&content_hash(&json));
-    bytes += json.len() as u64;
-    files.insert(PathBuf::from(&file), json);
     stage.done();
-    (file, bytes)
+    (entry, bytes.into_inner())
 }
 
 /// Indexes one post's title, terms, headings and visible text. An unlisted post is numbered like
 /// the others, so the cards line up, but found by no word.
-fn index_post(post: &crate::model::Post, index: &mut dyn FnMut(&Document)) {
+pub(super) fn index_post(post: &crate::model::Post, index: &mut dyn FnMut(&Document)) {
     if post.summary.unlisted {
         return index(&Document {
             title: "",
@@ -112,55 +110,155 @@ fn index_post(post: &crate::model::Post, index: &mut dyn FnMut(&Document)) {
     });
 }
 
-/// The name of the index's folder: the hash of every file in it, so the entry need not name each.
-fn folder_hash(built: &Built, filters: &BTreeMap<(Taxonomy, String), Vec<u8>>) -> String {
-    let mut hasher = Sha256::new();
-    for (key, json) in &built.shards {
-        hasher.update(format!("{key}\0{}\0", json.len()));
-        hasher.update(json);
-    }
-    for (key, n, json) in &built.chunks {
-        hasher.update(format!("{key}\0{n}\0{}\0", json.len()));
-        hasher.update(json);
-    }
-    for (key, pack, tier, bytes) in &built.tails {
-        hasher.update(format!("{key}\0{pack}\0{tier}\0{}\0", bytes.len()));
-        hasher.update(bytes);
-    }
-    for ((taxonomy, term), json) in filters {
-        hasher.update(format!("{}\0{term}\0{}\0", taxonomy.folder(), json.len()));
-        hasher.update(json);
-    }
-    hex16(&hasher.finalize())
-}
+/// A filter: a taxonomy and a term as filters compare it.
+pub(super) type FilterKey = (Taxonomy, String);
 
-/// Every tag's and category's posts, by the term as filters compare it (two spellings that fold
-/// alike are one filter), as the JSON of [`Docs`].
-fn filters_of(site: &Site) -> BTreeMap<(Taxonomy, String), Vec<u8>> {
-    let mut docs: BTreeMap<(Taxonomy, String), Vec<u32>> = BTreeMap::new();
-    for (n, post) in site.posts.iter().enumerate() {
-        if post.summary.unlisted {
-            continue;
-        }
-        for taxonomy in Taxonomy::ALL {
-            for term in taxonomy.terms_of(&post.summary) {
-                let list = docs.entry((taxonomy, folded(term))).or_default();
-                if list.last() != Some(&(n as u32)) {
-                    list.push(n as u32);
-                }
-            }
-        }
+/// The filters of one post (none when it is unlisted), as filters compare terms: two spellings
+/// that fold alike are one filter.
+pub(super) fn post_filters(post: &crate::model::Post) -> Vec<FilterKey> {
+    if post.summary.unlisted {
+        return Vec::new();
     }
-    docs.into_iter()
-        .map(|(key, list)| {
-            let json = serde_json::to_vec(&Docs(list)).expect("filters serialise");
-            (key, json)
+    let mut out: Vec<FilterKey> = Taxonomy::ALL
+        .into_iter()
+        .flat_map(|taxonomy| {
+            let terms = taxonomy.terms_of(&post.summary);
+            terms
+                .iter()
+                .map(move |term| (taxonomy, folded(term)))
+                .collect::<Vec<_>>()
         })
-        .collect()
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
-/// An index as built: its shards' bytes by key (the reversed tree's among them), their chunks'
-/// by key and number, and the tails of common terms by shard key, pack and tier.
+/// Every tag's and category's posts, in order.
+fn filters_of(site: &Site) -> BTreeMap<FilterKey, Vec<u32>> {
+    let mut docs: BTreeMap<FilterKey, Vec<u32>> = BTreeMap::new();
+    for (n, post) in site.posts.iter().enumerate() {
+        for key in post_filters(post) {
+            docs.entry(key).or_default().push(n as u32);
+        }
+    }
+    docs
+}
+
+/// A filter's file: `(hash, path, JSON of its [`Docs`])`.
+pub(super) fn filter_file_of(
+    dir: &str,
+    key: &FilterKey,
+    docs: Vec<u32>,
+) -> (String, String, Vec<u8>) {
+    let json = serde_json::to_vec(&Docs(docs)).expect("filters serialise");
+    let hash = content_hash(&json);
+    (hash.clone(), filter_file(dir, key.0, &key.1, &hash), json)
+}
+
+/// The files above the shards, made from their hashes: the key lists, the list of every file of
+/// the index (`names`, relative to its folder: shards, chunks, tails and filters; the key lists
+/// are added) and the entry. Returns the entry's name, and these files by path.
+pub(super) fn top_files(
+    docs: u32,
+    shards: Hashes,
+    filters: BTreeMap<String, Hashes>,
+    mut names: Vec<String>,
+) -> (String, Vec<(String, Vec<u8>)>) {
+    let dir = index_dir();
+    let mut out = Vec::new();
+    // The entry names the keys the alphabets bound; the longer ones are in a list per first
+    // letter.
+    let (keys, lists) = SearchEntry::split_keys(shards);
+    let mut deep = Hashes::new();
+    for (key, list) in lists {
+        let json = serde_json::to_vec(&list).expect("key lists serialise");
+        let hash = content_hash(&json);
+        let path = keys_file(&dir, &key, &hash);
+        names.push(path[dir.len() + 1..].to_string());
+        out.push((path, json));
+        deep.insert(key, hash);
+    }
+    names.sort();
+    let json = serde_json::to_vec(&IndexFiles { files: names }).expect("file lists serialise");
+    let files = content_hash(&json);
+    out.push((files_file(&dir, &files), json));
+    let entry = SearchEntry {
+        format_version: FORMAT_VERSION,
+        docs,
+        dir,
+        keys,
+        deep,
+        filters,
+        files,
+    };
+    let json = serde_json::to_vec(&entry).expect("the search entry serialises");
+    let file = entry_file(&content_hash(&json));
+    out.push((file.clone(), json));
+    (file, out)
+}
+
+/// Tails of common terms set aside in a temporary file until their shard is laid out: a term's
+/// tiers one after another, read back by offset. The file is removed when this is dropped.
+pub(super) struct Spill {
+    file: std::sync::Mutex<std::fs::File>,
+    path: PathBuf,
+}
+
+impl Spill {
+    /// A new, empty temporary file; `None` when none can be made (tails then stay in memory).
+    pub(super) fn new() -> Option<Spill> {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "fieldnotes-tails-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = std::env::temp_dir().join(name);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .ok()?;
+        Some(Spill {
+            file: std::sync::Mutex::new(file),
+            path,
+        })
+    }
+
+    /// Appends `bytes`; returns their offset.
+    fn put(&self, bytes: &[u8]) -> std::io::Result<u64> {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut file = self.file.lock().expect("the spill file is not poisoned");
+        let at = file.seek(SeekFrom::End(0))?;
+        file.write_all(bytes)?;
+        Ok(at)
+    }
+
+    /// The `len` bytes at `at`.
+    fn get(&self, at: u64, len: usize) -> Vec<u8> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut file = self.file.lock().expect("the spill file is not poisoned");
+        let mut out = vec![0; len];
+        file.seek(SeekFrom::Start(at))
+            .and_then(|_| file.read_exact(&mut out))
+            .expect("the tails set aside read back");
+        out
+    }
+}
+
+impl Drop for Spill {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// An index as built, for tests that read its files by key: its shards' bytes by key (the
+/// reversed tree's among them), their chunks' by key and number, and the tails of common terms
+/// by shard key, pack and tier.
+#[cfg(test)]
 #[derive(Debug, Default)]
 pub struct Built {
     pub shards: BTreeMap<String, Vec<u8>>,
@@ -222,31 +320,105 @@ impl Partial {
 
 /// A term ready to lay out: its postings as the bytes of their flat lists of numbers (see
 /// [`crate::model::Term`]), and the length of the term with its first tier in a shard.
-struct Laid {
-    name: String,
+pub(super) struct Laid {
+    pub(super) name: String,
     /// Posts containing the term.
-    df: u32,
+    pub(super) df: u32,
     /// Its first tier of postings.
     bytes: Vec<u8>,
-    /// Its tails, tier 1 first.
+    /// Its tails, tier 1 first, when held in memory.
     tails: Vec<Vec<u8>>,
+    /// Its tails when set aside in a [`Spill`]: each tier's offset and length.
+    spilled: Vec<(u64, u32)>,
     len: usize,
 }
 
 impl Laid {
-    /// A term with its tiers of postings ([`Corpus::postings`]).
-    fn new(name: String, tiers: Vec<Vec<u32>>) -> Laid {
+    /// A term with its tiers of postings ([`tiered`]); its tails go to `spill` when there is one.
+    pub(super) fn new(name: String, tiers: Vec<Vec<u32>>, spill: Option<&Spill>) -> Laid {
         let df = tiers[0][0];
         let mut tiers = tiers.iter().map(|tier| numbers_bytes(tier));
         let bytes = tiers.next().expect("a term has postings");
+        let mut tails: Vec<Vec<u8>> = tiers.collect();
+        let mut spilled = Vec::new();
+        if let Some(spill) = spill.filter(|_| !tails.is_empty()) {
+            let all = tails.concat();
+            if let Ok(mut at) = spill.put(&all) {
+                for tail in std::mem::take(&mut tails) {
+                    spilled.push((at, tail.len() as u32));
+                    at += tail.len() as u64;
+                }
+            }
+        }
         Laid {
             len: entry_len(&name, &bytes),
             df,
             name,
             bytes,
-            tails: tiers.collect(),
+            tails,
+            spilled,
         }
     }
+
+    /// The number of its tails.
+    fn tiers(&self) -> usize {
+        self.tails.len().max(self.spilled.len())
+    }
+
+    /// The length of its tail `i` (tier `i + 1`).
+    fn tail_len(&self, i: usize) -> usize {
+        match self.tails.get(i) {
+            Some(tail) => tail.len(),
+            None => self.spilled[i].1 as usize,
+        }
+    }
+
+    /// Its tail `i` (tier `i + 1`), if it has one.
+    fn tail(&self, i: usize, spill: Option<&Spill>) -> Option<std::borrow::Cow<'_, [u8]>> {
+        if let Some(tail) = self.tails.get(i) {
+            return Some(tail.as_slice().into());
+        }
+        let (at, len) = *self.spilled.get(i)?;
+        let spill = spill.expect("spilled tails have their spill");
+        Some(spill.get(at, len as usize).into())
+    }
+}
+
+/// BM25's average body length as the index uses it: rounded to a step of 1/16 of an octave
+/// (about 4 %), so that an edit of one post, which moves the true average a little, leaves the
+/// weight of every term the post does not contain as it was, and its files with it.
+pub(super) fn steady_avg(avg: f32) -> f32 {
+    if avg <= 1.0 {
+        return 1.0;
+    }
+    ((avg.log2() * 16.0).round() / 16.0).exp2()
+}
+
+/// A term's weight in one post, as stored: BM25 × [`WEIGHT_SCALE`], at least 1.
+pub(super) fn weight(boosted: f32, body: f32, df: u32, n: u32, length: u32, avg_len: f32) -> u32 {
+    let weight = bm25(boosted, body, df, n, length, avg_len);
+    (weight * WEIGHT_SCALE).round().max(1.0) as u32
+}
+
+/// A term's postings `(post, weight, positions)`, in post order, as flat lists
+/// ([`crate::model::Term`]): its best [`TOP_POSTINGS`] (tier 0), then each tier of its tail
+/// ([`tier_end`]). Each list holds the term's number of posts, then per post, in post order, the
+/// gap from the previous post, the weight, the count of positions and the positions as gaps.
+pub(super) fn tiered(df: u32, mut postings: Vec<(u32, u32, &[u32])>) -> Vec<Vec<u32>> {
+    if postings.len() <= TOP_POSTINGS {
+        return vec![flat(df, &postings)];
+    }
+    // Best first, each tier then back in post order.
+    postings.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    (0..=tail_tiers(df))
+        .map(|tier| {
+            let start = if tier == 0 { 0 } else { tier_end(tier - 1) };
+            let end = tier_end(tier).min(postings.len());
+            let mut this = postings[start..end].to_vec();
+            this.sort_by_key(|p| p.0);
+            flat(df, &this)
+        })
+        .collect()
 }
 
 /// A list of numbers as the index's files hold it (its length, then each number, as varints).
@@ -269,15 +441,33 @@ const MIN_BATCH: usize = 64;
 /// The posts to index: `posts(i, index)` hands post `i` to `index`.
 type Posts<'a> = dyn Fn(usize, &mut dyn FnMut(&Document)) + Sync + 'a;
 
-/// Builds the index of `docs` (numbered in order).
+/// Builds the index of `docs` (numbered in order), every file in memory.
 #[cfg(test)]
 pub fn build(docs: &[Document]) -> Built {
-    build_from(docs.len(), &|i, index| index(&docs[i]))
+    let terms = build_terms(docs.len(), &|i, index| index(&docs[i]), None);
+    let back = reversed_terms(&terms);
+    let mut built = Built::default();
+    for (key, group) in shard_groups(&terms, back.iter().collect()) {
+        let shard = layout(group, None);
+        built.chunks.extend(
+            (0u32..)
+                .zip(shard.chunks)
+                .map(|(n, (_, bytes))| (key.clone(), n, bytes)),
+        );
+        built.tails.extend(
+            shard
+                .tails
+                .into_iter()
+                .map(|(pack, tier, _, bytes)| (key.clone(), pack, tier, bytes)),
+        );
+        built.shards.insert(key, shard.file);
+    }
+    built
 }
 
-/// Builds the index of `count` posts. Posts are read in parallel batches, and shards laid out in
-/// parallel.
-fn build_from(count: usize, doc: &Posts) -> Built {
+/// Indexes `count` posts and makes each term's postings. Posts are read in parallel batches,
+/// and terms made in parallel; their tails go to `spill` when there is one.
+fn build_terms(count: usize, doc: &Posts, spill: Option<&Spill>) -> Vec<Laid> {
     let stage = super::timings::Stage::start("  index");
     let (mut partials, names) = index_all(count, doc);
     let stage = stage.next("  terms");
@@ -290,7 +480,7 @@ fn build_from(count: usize, doc: &Posts) -> Built {
         .flat_map(|p| p.lengths.iter().copied())
         .collect();
     let n = lengths.len() as u32;
-    let avg_len = lengths.iter().map(|&l| l as f32).sum::<f32>() / n.max(1) as f32;
+    let avg_len = average_length(&lengths);
     let corpus = Corpus {
         partials: &partials,
         lengths: &lengths,
@@ -302,12 +492,38 @@ fn build_from(count: usize, doc: &Posts) -> Built {
         .enumerate()
         .map(|(id, name)| {
             let places = &places[starts[id] as usize..starts[id + 1] as usize];
-            Laid::new(name, corpus.postings(places))
+            Laid::new(name, corpus.postings(places), spill)
         })
         .collect();
-    drop(partials);
-    let stage = stage.next("  split");
-    shard_tree(terms, stage)
+    stage.done();
+    terms
+}
+
+/// The average body length BM25 is computed against ([`steady_avg`]), from every post's.
+pub(super) fn average_length(lengths: &[u32]) -> f32 {
+    let n = lengths.len().max(1) as f64;
+    steady_avg((lengths.iter().map(|&l| l as f64).sum::<f64>() / n) as f32)
+}
+
+/// One post's terms, as a full build indexes them ([`index_batch`]): each term with its boosted
+/// and body counts and its kept positions, in order of first use; and the post's body length.
+pub(super) type PostTerms = (Vec<(String, f32, f32, Vec<u32>)>, u32);
+
+/// One post to index: `post(index)` hands it to `index`.
+pub(super) type OnePost<'a> = dyn Fn(&mut dyn FnMut(&Document)) + Sync + 'a;
+
+/// Indexes one post.
+pub(super) fn post_terms(post: &OnePost) -> PostTerms {
+    let partial = index_batch(0, 1, &|_, index| post(index));
+    let terms = (0..partial.names.len())
+        .flat_map(|t| {
+            let name = &partial.names[t];
+            partial
+                .of(t)
+                .map(move |(_, o, positions)| (name.clone(), o.boosted, o.body, positions.to_vec()))
+        })
+        .collect();
+    (terms, partial.lengths.first().copied().unwrap_or(0))
 }
 
 /// Indexes every post, in parallel batches a round at a time; each round's terms are numbered
@@ -381,10 +597,7 @@ struct Corpus<'a> {
 }
 
 impl Corpus<'_> {
-    /// A term's postings as flat lists ([`crate::model::Term`]): its best [`TOP_POSTINGS`] (tier
-    /// 0), then each tier of its tail ([`tier_end`]). Each list holds the term's number of posts,
-    /// then per post, in post order, the gap from the previous post, the weight, the count of
-    /// positions and the positions as gaps.
+    /// A term's postings as flat lists, tier by tier ([`tiered`]).
     fn postings(&self, places: &[(u32, u32)]) -> Vec<Vec<u32>> {
         let df = places
             .iter()
@@ -394,28 +607,11 @@ impl Corpus<'_> {
         for &(b, local) in places {
             for (doc, o, positions) in self.partials[b as usize].of(local as usize) {
                 let length = self.lengths[doc as usize];
-                let weight = bm25(o.boosted, o.body, df, self.n, length, self.avg_len);
-                postings.push((
-                    doc,
-                    (weight * WEIGHT_SCALE).round().max(1.0) as u32,
-                    positions,
-                ));
+                let weight = weight(o.boosted, o.body, df, self.n, length, self.avg_len);
+                postings.push((doc, weight, positions));
             }
         }
-        if postings.len() <= TOP_POSTINGS {
-            return vec![flat(df, &postings)];
-        }
-        // Best first, each tier then back in post order.
-        postings.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        (0..=tail_tiers(df))
-            .map(|tier| {
-                let start = if tier == 0 { 0 } else { tier_end(tier - 1) };
-                let end = tier_end(tier).min(postings.len());
-                let mut this = postings[start..end].to_vec();
-                this.sort_by_key(|p| p.0);
-                flat(df, &this)
-            })
-            .collect()
+        tiered(df, postings)
     }
 }
 
@@ -436,58 +632,52 @@ fn flat(df: u32, postings: &[(u32, u32, &[u32])]) -> Vec<u32> {
     out
 }
 
-/// Each bucket (pairs of unspaced scripts by first character, and the rest) down its tree of
-/// shards, then each shard laid out with its chunks.
-fn shard_tree(terms: Vec<Laid>, stage: super::timings::Stage) -> Built {
-    let mut buckets: BTreeMap<String, Vec<Laid>> = BTreeMap::new();
-    // The reversed tree: long words spelled backwards, with their number of posts alone.
-    let back: Vec<Laid> = terms
-        .iter()
-        .filter(|term| is_reversible(&term.name))
-        .map(|term| {
-            let bytes = numbers_bytes(&[term.df]);
-            let name = reversed(&term.name);
-            Laid {
-                len: entry_len(&name, &bytes),
-                df: term.df,
-                name,
-                bytes,
-                tails: Vec::new(),
-            }
-        })
-        .collect();
+/// The reversed tree's terms: long words spelled backwards, with their number of posts alone.
+pub(super) fn reversed_terms(terms: &[Laid]) -> Vec<Laid> {
+    terms.iter().filter_map(reversed_term).collect()
+}
+
+/// A term's place in the reversed tree, if it has one.
+pub(super) fn reversed_term(term: &Laid) -> Option<Laid> {
+    if !is_reversible(&term.name) {
+        return None;
+    }
+    let bytes = numbers_bytes(&[term.df]);
+    let name = reversed(&term.name);
+    Some(Laid {
+        len: entry_len(&name, &bytes),
+        df: term.df,
+        name,
+        bytes,
+        tails: Vec::new(),
+        spilled: Vec::new(),
+    })
+}
+
+/// Each bucket (pairs of unspaced scripts by first character, the reversed tree, and the rest)
+/// down its tree of shards: each shard's key and terms, the shards of a bucket in tree order.
+pub(super) fn shard_groups<'a>(
+    terms: impl IntoIterator<Item = &'a Laid>,
+    back: Vec<&'a Laid>,
+) -> Vec<(String, Vec<&'a Laid>)> {
+    let stage = super::timings::Stage::start("  split");
+    let mut buckets: BTreeMap<String, Vec<&Laid>> = BTreeMap::new();
     if !back.is_empty() {
         buckets.insert(REVERSED.to_string(), back);
     }
     for term in terms {
         buckets.entry(bucket_of(&term.name)).or_default().push(term);
     }
-    let groups: Vec<(String, Vec<Laid>)> = buckets
+    // Sorted by name, each shard's children are neighbours ([`head_and_children`]).
+    let groups = buckets
         .into_par_iter()
-        .flat_map_iter(|(bucket, terms)| split(&bucket, bucket.clone(), terms))
+        .flat_map_iter(|(bucket, mut terms)| {
+            terms.par_sort_unstable_by(|a, b| a.name.cmp(&b.name));
+            split(&bucket, bucket.clone(), terms)
+        })
         .collect();
-    let stage = stage.next("  layout");
-    let laid_out: Vec<(String, LaidShard)> = groups
-        .into_par_iter()
-        .map(|(key, terms)| (key, layout(terms)))
-        .collect();
-    let mut built = Built::default();
-    for (key, shard) in laid_out {
-        built.chunks.extend(
-            (0u32..)
-                .zip(shard.chunks)
-                .map(|(n, bytes)| (key.clone(), n, bytes)),
-        );
-        built.tails.extend(
-            shard
-                .tails
-                .into_iter()
-                .map(|(pack, tier, bytes)| (key.clone(), pack, tier, bytes)),
-        );
-        built.shards.insert(key, shard.file);
-    }
     stage.done();
-    built
+    groups
 }
 
 /// Puts `terms` (all of `bucket` and starting with the rest of `key`) in the shard `key` when they
@@ -496,37 +686,23 @@ fn shard_tree(terms: Vec<Laid>, stage: super::timings::Stage) -> Built {
 /// shard `key`, smallest first, while it stays under [`SHARD_BYTES`]: a word finds them there, on
 /// its path, and a tree of thousands of tiny files is a few hundred. Returns the shards, each
 /// before its children, the children in key order.
-fn split(bucket: &str, key: String, terms: Vec<Laid>) -> Vec<(String, Vec<Laid>)> {
+fn split<'a>(bucket: &str, key: String, terms: Vec<&'a Laid>) -> Vec<(String, Vec<&'a Laid>)> {
     let depth = key[bucket.len()..].chars().count();
-    let size: usize = terms.iter().map(dict_len).sum();
+    let size: usize = terms.iter().map(|t| dict_len(t)).sum();
     if size <= SHARD_BYTES || depth >= MAX_KEY {
         return vec![(key, terms)];
     }
-    // The head: the key itself if it is a term, and the commonest terms.
-    let (mut head, mut rest): (Vec<_>, Vec<_>) = terms
-        .into_iter()
-        .partition(|term| term.name.chars().count() <= depth);
-    rest.sort_by(|a, b| b.df.cmp(&a.df).then(a.name.cmp(&b.name)));
-    let others = rest.split_off(HEAD_TERMS.min(rest.len()));
-    head.extend(rest);
-    let mut children: BTreeMap<String, Vec<Laid>> = BTreeMap::new();
-    for term in others {
-        let child: String = term.name.chars().take(depth + 1).collect();
-        children
-            .entry(format!("{bucket}{child}"))
-            .or_default()
-            .push(term);
-    }
-    let below: Vec<Vec<(String, Vec<Laid>)>> = children
+    let (head, children) = head_and_children(bucket, depth, terms);
+    let below: Vec<Vec<(String, Vec<&Laid>)>> = children
         .into_par_iter()
         .map(|(child, group)| split(bucket, child, group))
         .collect();
-    let mut room = SHARD_BYTES.saturating_sub(head.iter().map(dict_len).sum());
+    let mut room = SHARD_BYTES.saturating_sub(head.iter().map(|t| dict_len(t)).sum());
     let mut leaves: Vec<(usize, usize)> = below
         .iter()
         .enumerate()
         .filter(|(_, shards)| shards.len() == 1 && top_key(&shards[0].0).is_some())
-        .map(|(i, shards)| (shards[0].1.iter().map(dict_len).sum(), i))
+        .map(|(i, shards)| (shards[0].1.iter().map(|t| dict_len(t)).sum(), i))
         .collect();
     leaves.sort_unstable();
     let mut folded = vec![false; below.len()];
@@ -548,6 +724,51 @@ fn split(bucket: &str, key: String, terms: Vec<Laid>) -> Vec<(String, Vec<Laid>)
         }
     }
     out
+}
+
+/// The head of a shard of `depth` letters that splits (the key itself if it is a term, and the
+/// commonest other terms), and its other terms by their key one letter longer, in key order.
+/// `terms` are sorted by name, so each child's terms are neighbours, and stay sorted.
+fn head_and_children<'a>(
+    bucket: &str,
+    depth: usize,
+    terms: Vec<&'a Laid>,
+) -> (Vec<&'a Laid>, Vec<(String, Vec<&'a Laid>)>) {
+    let (mut head, rest): (Vec<_>, Vec<_>) = terms
+        .into_iter()
+        .partition(|term| term.name.chars().nth(depth).is_none());
+    // The commonest: the first HEAD_TERMS by posts, then name (a selection, not a sort).
+    let mut order: Vec<usize> = (0..rest.len()).collect();
+    let by_posts = |a: &usize, b: &usize| {
+        let (a, b) = (rest[*a], rest[*b]);
+        b.df.cmp(&a.df).then(a.name.cmp(&b.name))
+    };
+    if order.len() > HEAD_TERMS {
+        order.select_nth_unstable_by(HEAD_TERMS - 1, by_posts);
+        order.truncate(HEAD_TERMS);
+    }
+    let mut chosen = vec![false; rest.len()];
+    for i in order {
+        chosen[i] = true;
+        head.push(rest[i]);
+    }
+    let mut children: Vec<(String, Vec<&Laid>)> = Vec::new();
+    for (term, chosen) in rest.into_iter().zip(chosen) {
+        if chosen {
+            continue;
+        }
+        let end = term
+            .name
+            .char_indices()
+            .nth(depth + 1)
+            .map_or(term.name.len(), |(i, _)| i);
+        let prefix = &term.name[..end];
+        match children.last_mut() {
+            Some((key, group)) if key[bucket.len()..] == *prefix => group.push(term),
+            _ => children.push((format!("{bucket}{prefix}"), vec![term])),
+        }
+    }
+    (head, children)
 }
 
 /// Numbers the terms of `partial` (the posts after those already numbered) site-wide, in order of
@@ -702,25 +923,52 @@ fn group_by_term(out: &mut Partial, found: Vec<(u32, Occurrence, u32)>, arena: &
     out.positions = positions;
 }
 
-/// One shard laid out: its file, its chunks' in order, and its tail packs'.
-struct LaidShard {
-    file: Vec<u8>,
-    chunks: Vec<Vec<u8>>,
-    tails: Vec<PackFile>,
+/// One shard laid out: its file and that file's hash, its chunks (hash and bytes) in order, and
+/// its tail packs' files.
+pub(super) struct LaidShard {
+    pub(super) file: Vec<u8>,
+    pub(super) hash: String,
+    pub(super) chunks: Vec<(String, Vec<u8>)>,
+    pub(super) tails: Vec<PackFile>,
 }
 
-/// A file of tails: `(pack, tier, bytes)`.
-type PackFile = (u32, u32, Vec<u8>);
+impl LaidShard {
+    /// Its files by path: the shard, its chunks and its tails.
+    pub(super) fn files<'a>(&'a self, dir: &str, key: &str) -> Vec<(String, &'a [u8])> {
+        let mut out = vec![(shard_file(dir, key, &self.hash), self.file.as_slice())];
+        for (hash, bytes) in &self.chunks {
+            out.push((chunk_file(dir, key, hash), bytes));
+        }
+        for (_, tier, hash, bytes) in &self.tails {
+            out.push((tail_file(dir, key, hash, *tier), bytes));
+        }
+        out
+    }
+}
+
+/// A file of tails: `(pack, tier, hash, bytes)`.
+type PackFile = (u32, u32, String, Vec<u8>);
 
 /// Lays out one shard's terms: all inline when they are few, else the small ones inline and the
-/// others in chunks of about [`CHUNK_BYTES`]; the tails of its terms in packs ([`packs`]).
-fn layout(mut terms: Vec<Laid>) -> LaidShard {
+/// others in chunks of about [`CHUNK_BYTES`]; the tails of its terms in packs ([`packs`]). The
+/// shard names the hashes of its chunks and tails, so it is written last.
+pub(super) fn layout(mut terms: Vec<&Laid>, spill: Option<&Spill>) -> LaidShard {
     terms.sort_by(|a, b| a.name.cmp(&b.name));
-    let (packs, tails) = packs(&terms);
+    let (packs, tails) = packs(&terms, spill);
+    let mut by_pack: Vec<Vec<String>> = Vec::new();
+    for (pack, _, hash, _) in &tails {
+        if by_pack.len() <= *pack as usize {
+            by_pack.resize(*pack as usize + 1, Vec::new());
+        }
+        by_pack[*pack as usize].push(hash.clone());
+    }
+    let hashed = |bytes: Vec<u8>| (content_hash(&bytes), bytes);
     if terms.iter().map(|t| t.len).sum::<usize>() <= CHUNK_BYTES {
-        let all: Vec<(&str, &[u8])> = terms.iter().map(Laid::entry).collect();
+        let all: Vec<(&str, &[u8])> = terms.iter().map(|t| t.entry()).collect();
+        let (hash, file) = hashed(shard_bytes(&all, &[], &packs, &[], &by_pack));
         return LaidShard {
-            file: shard_bytes(&all, &[], &packs),
+            file,
+            hash,
             chunks: Vec::new(),
             tails,
         };
@@ -736,7 +984,7 @@ fn layout(mut terms: Vec<Laid>) -> LaidShard {
             continue;
         }
         if filled > 0 && filled + term.len > CHUNK_BYTES {
-            chunks.push(chunk_bytes(&std::mem::take(&mut chunk)));
+            chunks.push(hashed(chunk_bytes(&std::mem::take(&mut chunk))));
             filled = 0;
         }
         refs.push((&term.name, term.df, chunks.len() as u32));
@@ -744,10 +992,13 @@ fn layout(mut terms: Vec<Laid>) -> LaidShard {
         filled += term.len;
     }
     if filled > 0 {
-        chunks.push(chunk_bytes(&chunk));
+        chunks.push(hashed(chunk_bytes(&chunk)));
     }
+    let chunk_hashes: Vec<String> = chunks.iter().map(|(hash, _)| hash.clone()).collect();
+    let (hash, file) = hashed(shard_bytes(&inline, &refs, &packs, &chunk_hashes, &by_pack));
     LaidShard {
-        file: shard_bytes(&inline, &refs, &packs),
+        file,
+        hash,
         chunks,
         tails,
     }
@@ -755,12 +1006,12 @@ fn layout(mut terms: Vec<Laid>) -> LaidShard {
 
 /// The tails of a shard's terms (sorted by name) in packs: neighbours share one while their first
 /// tails take at most [`PACK_BYTES`] together. Returns each such term's pack, and each pack's
-/// files by tier: `(pack, tier, bytes)`.
-fn packs(terms: &[Laid]) -> (Vec<(&str, u32)>, Vec<PackFile>) {
+/// files by tier, in order.
+fn packs<'a>(terms: &[&'a Laid], spill: Option<&Spill>) -> (Vec<(&'a str, u32)>, Vec<PackFile>) {
     let mut groups: Vec<Vec<&Laid>> = Vec::new();
     let mut filled = 0;
-    for term in terms.iter().filter(|t| !t.tails.is_empty()) {
-        let size = term.tails[0].len();
+    for &term in terms.iter().filter(|t| t.tiers() > 0) {
+        let size = term.tail_len(0);
         match groups.last_mut() {
             Some(group) if filled + size <= PACK_BYTES => group.push(term),
             _ => {
@@ -774,13 +1025,15 @@ fn packs(terms: &[Laid]) -> (Vec<(&str, u32)>, Vec<PackFile>) {
     let mut files = Vec::new();
     for (pack, group) in (0u32..).zip(&groups) {
         packs.extend(group.iter().map(|term| (term.name.as_str(), pack)));
-        let tiers = group.iter().map(|t| t.tails.len()).max().unwrap_or(0);
+        let tiers = group.iter().map(|t| t.tiers()).max().unwrap_or(0);
         for tier in 1..=tiers {
-            let entries: Vec<(&str, &[u8])> = group
+            let held: Vec<(&str, std::borrow::Cow<[u8]>)> = group
                 .iter()
-                .filter_map(|t| Some((t.name.as_str(), t.tails.get(tier - 1)?.as_slice())))
+                .filter_map(|t| Some((t.name.as_str(), t.tail(tier - 1, spill)?)))
                 .collect();
-            files.push((pack, tier as u32, chunk_bytes(&entries)));
+            let entries: Vec<(&str, &[u8])> = held.iter().map(|(n, b)| (*n, b.as_ref())).collect();
+            let bytes = chunk_bytes(&entries);
+            files.push((pack, tier as u32, content_hash(&bytes), bytes));
         }
     }
     (packs, files)
@@ -807,12 +1060,14 @@ fn chunk_bytes(terms: &[(&str, &[u8])]) -> Vec<u8> {
     out
 }
 
-/// A [`crate::model::Shard`]'s file: its inline terms, its references to chunks, and its terms'
-/// packs of tails.
+/// A [`crate::model::Shard`]'s file: its inline terms, its references to chunks, its terms'
+/// packs of tails, and the hashes of its chunks and of each pack's tails.
 fn shard_bytes(
     terms: &[(&str, &[u8])],
     refs: &[(&str, u32, u32)],
     packs: &[(&str, u32)],
+    chunks: &[String],
+    tails: &[Vec<String>],
 ) -> Vec<u8> {
     let mut out = Vec::new();
     put_terms(&mut out, terms);
@@ -826,6 +1081,8 @@ fn shard_bytes(
         put(&mut out, name);
         put(&mut out, &pack);
     }
+    put(&mut out, chunks);
+    put(&mut out, tails);
     out.extend_from_slice(&INDEX_END);
     out
 }
@@ -843,7 +1100,7 @@ fn put_terms(out: &mut Vec<u8>, terms: &[(&str, &[u8])]) {
 /// What a term costs its shard: its postings if they stay inline, else a reference; and the
 /// number of its tails' pack.
 fn dict_len(term: &Laid) -> usize {
-    let pack = if term.tails.is_empty() {
+    let pack = if term.tiers() == 0 {
         0
     } else {
         term.name.len() + 2
@@ -899,7 +1156,7 @@ mod tests {
         fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> T {
             crate::model::decode_index(bytes).unwrap()
         }
-        let (_, _, lists) = SearchEntry::split_keys(built.shards.keys().cloned().collect());
+        let (_, lists) = SearchEntry::split_keys(unnamed(built.shards.keys()));
         Loaded {
             dir: "t".into(),
             lists: lists
@@ -927,14 +1184,28 @@ mod tests {
         }
     }
 
+    /// Keys with no file names: the tests hand a search its files by key.
+    fn unnamed<'a>(keys: impl Iterator<Item = &'a String>) -> Hashes {
+        keys.map(|key| (key.clone(), String::new())).collect()
+    }
+
     fn entry_of(index: &Loaded) -> SearchEntry {
-        let (keys, deep, _) = SearchEntry::split_keys(index.shards.keys().cloned().collect());
+        let (keys, lists) = SearchEntry::split_keys(unnamed(index.shards.keys()));
+        let mut filters: BTreeMap<String, Hashes> = BTreeMap::new();
+        for (taxonomy, term) in index.filters.keys() {
+            filters
+                .entry(taxonomy.folder().to_string())
+                .or_default()
+                .insert(term.clone(), String::new());
+        }
         SearchEntry {
             format_version: FORMAT_VERSION,
             docs: 0,
             dir: index.dir.clone(),
             keys,
-            deep,
+            deep: unnamed(lists.keys()),
+            filters,
+            files: String::new(),
         }
     }
 
@@ -1244,8 +1515,9 @@ mod tests {
             Arc::new(Docs(vec![3, deep])),
         );
         let mut fetched = Loaded::default();
+        // The entry names the filter's file (it is `whole`'s).
         let rounds = load_rounds(
-            &entry_of(&index),
+            &entry_of(&whole),
             "the ",
             std::slice::from_ref(&filter),
             &whole,
@@ -1290,7 +1562,7 @@ mod tests {
     fn shards_and_chunks_are_written_as_the_model_writes_them() {
         let terms: Vec<Laid> = [("a\"b", vec![3, 0, 90, 1, 4]), ("été", vec![1, 7, 80, 0])]
             .into_iter()
-            .map(|(name, flat)| Laid::new(name.to_string(), vec![flat]))
+            .map(|(name, flat)| Laid::new(name.to_string(), vec![flat], None))
             .collect();
         let model: BTreeMap<String, Term> = terms
             .iter()
@@ -1305,16 +1577,31 @@ mod tests {
             terms: model.clone(),
             ..Shard::default()
         };
-        assert_eq!(shard_bytes(&terms, &[], &[]), encode_index(&shard));
+        assert_eq!(
+            shard_bytes(&terms, &[], &[], &[], &[]),
+            encode_index(&shard)
+        );
+        let chunks: Vec<String> = ["c0", "c1", "c2"].map(String::from).to_vec();
+        let tails = vec![
+            vec!["t0".to_string()],
+            vec![],
+            vec![],
+            vec![],
+            vec!["t4".into(), "u4".into()],
+        ];
         let shard = Shard {
             terms: model,
             refs: [("x\\y".to_string(), (300, 2)), ("z".to_string(), (9, 0))].into(),
             packs: [("a\"b".to_string(), 0), ("z".to_string(), 4)].into(),
+            chunks: chunks.clone(),
+            tails: tails.clone(),
         };
         let bytes = shard_bytes(
             &terms,
             &[("x\\y", 300, 2), ("z", 9, 0)],
             &[("a\"b", 0), ("z", 4)],
+            &chunks,
+            &tails,
         );
         assert_eq!(bytes, encode_index(&shard));
         assert_eq!(decode_index::<Shard>(&bytes).unwrap(), shard);
@@ -1327,7 +1614,7 @@ mod tests {
             postings: vec![Posting(4, 250, vec![3, 10, 11]), Posting(9, 80, vec![0])],
         };
         let bytes = postcard::to_allocvec(&term).unwrap();
-        let laid = Laid::new("ab".into(), vec![Vec::<u32>::from(term.clone())]);
+        let laid = Laid::new("ab".into(), vec![Vec::<u32>::from(term.clone())], None);
         assert!(laid.tails.is_empty());
         assert_eq!(laid.df, 300);
         assert_eq!(laid.bytes, bytes);
@@ -1349,15 +1636,22 @@ mod tests {
             out
         };
         let mut terms: Vec<Laid> = (0..40)
-            .map(|i| Laid::new(format!("w{i:02}"), vec![flat(300, 200), flat(300, 100)]))
+            .map(|i| {
+                Laid::new(
+                    format!("w{i:02}"),
+                    vec![flat(300, 200), flat(300, 100)],
+                    None,
+                )
+            })
             .collect();
         terms.push(Laid::new(
             "zz".into(),
             vec![flat(1300, 200), flat(1300, 800), flat(1300, 300)],
+            None,
         ));
-        terms.push(Laid::new("rare".into(), vec![flat(3, 3)]));
+        terms.push(Laid::new("rare".into(), vec![flat(3, 3)], None));
         let tail_size = terms[0].tails[0].len();
-        let shard = layout(terms);
+        let shard = layout(terms.iter().collect(), None);
         let model: Shard = decode_index(&shard.file).unwrap();
         assert!(
             !model.packs.contains_key("rare"),
@@ -1371,7 +1665,7 @@ mod tests {
         assert_eq!(model.packs[&format!("w{per_pack:02}")], 1);
         let packs = model.packs.values().collect::<BTreeSet<_>>().len();
         assert!(packs < 41 / 4, "{packs} packs");
-        for (pack, tier, bytes) in &shard.tails {
+        for (pack, tier, _, bytes) in &shard.tails {
             let tail: Chunk = decode_index(bytes).unwrap();
             for (name, term) in &tail.terms {
                 assert_eq!(model.packs[name], *pack, "{name} in its own pack");

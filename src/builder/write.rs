@@ -17,6 +17,16 @@ use std::path::PathBuf;
 /// Writes every output file of a site into `files` (paths relative to the output folder);
 /// returns the build id.
 pub fn render_files(site: &Site, files: &Output) -> String {
+    render_files_with(site, files, None)
+}
+
+/// [`render_files`], with the search index kept between builds in `search` when given (made
+/// whole when it holds none yet, else updated for the posts that changed).
+pub fn render_files_with(
+    site: &Site,
+    files: &Output,
+    search: Option<&mut Option<super::SearchState>>,
+) -> String {
     let comment_files = write_comments(site, files);
     // Serialising and hashing posts is the bulk of the work: done in parallel, in order, each
     // file written as soon as it is made.
@@ -58,7 +68,22 @@ pub fn render_files(site: &Site, files: &Output) -> String {
     for (path, bytes) in &site.media {
         files.insert(PathBuf::from(path), bytes);
     }
-    let (search_file, search_bytes) = super::search_index::search_files(site, files);
+    let (search_file, search_bytes) = match search {
+        None => super::search_index::search_files(site, files),
+        Some(kept) => {
+            let state = match kept {
+                Some(state) => {
+                    state.update(site);
+                    state
+                }
+                None => kept.insert(super::SearchState::new(site)),
+            };
+            for (path, bytes) in state.files() {
+                files.insert(PathBuf::from(path), bytes.as_slice());
+            }
+            (state.entry().to_string(), state.bytes())
+        }
+    };
 
     // Every file name carries the hash of its content, so the names and the site settings
     // identify the build.

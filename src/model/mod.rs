@@ -52,7 +52,12 @@ pub use site::*;
 /// [`IndexFiles`]).
 /// 9: each list is named by the hash of its own content (`lists/home/2.<hash>.json`, [`list_path`]),
 /// and the manifest's `lists` is the folder of their directory ([`ListDir`], `list_shards` shards):
-/// an edit renames only the lists that show the edited post.
+/// an edit renames only the lists that show the edited post;
+/// search: every index file is named by its own content hash, which the file leading to it
+/// names (the entry its shards, key lists and filters; a key list its shards; a shard its chunks
+/// and tails), in one folder for every build, so an edit renames only the files it changed;
+/// BM25's average body length is rounded to a step of 1/16 of an octave, so an edit of one post
+/// leaves the weights of the terms it does not contain as they were.
 pub const FORMAT_VERSION: u32 = 9;
 
 /// Name of the unhashed entry file, relative to the data folder. The app fetches it with `no-cache`;

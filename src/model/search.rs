@@ -2,12 +2,19 @@
 //! them to. The builder writes them (`crate::builder`'s `search_index`) and the app reads them
 //! ([`crate::search::index`]).
 //!
-//! Files, all in one folder named by the hash of the whole index:
-//! - the **entry** (content-hashed itself, named in the manifest) lists the shard keys the
-//!   alphabets bound (`""`, one letter, a bucket of an unspaced script), and which of them have
-//!   longer keys below;
-//! - a **key list** per such key lists the longer keys below it ([`top_key`]), so no file a search
-//!   reads holds every key of the index, whose number grows with the blog;
+//! Every file is named by its key and by the hash of its own content, and the file that leads to
+//! it names that hash: the manifest names the entry, the entry its shards, key lists and filters,
+//! a key list its shards, a shard its chunks and tails. A reader that starts from one entry
+//! therefore reads only files of that build, and an edit of one post renames only the files
+//! whose bytes changed and the few files on the way to them (its shards, their key lists, the
+//! entry), so a preview or a deploy replaces those alone. All files are in one folder
+//! ([`index_dir`]).
+//!
+//! - the **entry** (named in the manifest) names the shards of the keys the alphabets bound
+//!   (`""`, one letter, a bucket of an unspaced script), the key lists of those that have longer
+//!   keys below, and every tag's and category's filter;
+//! - a **key list** per such key names the longer keys below it ([`top_key`]) and their shards, so
+//!   no file a search reads holds every key of the index, whose number grows with the blog;
 //! - a **shard** holds the terms starting with its key, each with its number of posts. Keys form
 //!   a tree: the root shard is `""`; a shard over [`SHARD_BYTES`] keeps only its key's
 //!   [`HEAD_TERMS`] most common terms (its *head*) and hands the others to shards one letter
@@ -38,7 +45,8 @@
 //! list of small numbers (see [`Term`]), which compresses well.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// The entry file: what a search must read first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,41 +57,90 @@ pub struct SearchEntry {
     pub format_version: u32,
     /// Number of posts indexed.
     pub docs: u32,
-    /// The folder of the shards and chunks, relative to the data folder.
+    /// The folder of the index's files, relative to the data folder.
     pub dir: String,
-    /// The shard keys the alphabets bound (`""`, `r`, `~07`), sorted.
-    pub keys: Vec<String>,
-    /// Those of [`SearchEntry::keys`] that have longer keys below them, in their [`KeyList`],
-    /// sorted.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub deep: Vec<String>,
+    /// The shard keys the alphabets bound (`""`, `r`, `~07`), each with its shard's hash
+    /// ([`shard_file`]).
+    #[serde(deserialize_with = "lenient")]
+    pub keys: Hashes,
+    /// Those of [`SearchEntry::keys`] that have longer keys below them, each with the hash of its
+    /// [`KeyList`] ([`keys_file`]).
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "lenient"
+    )]
+    pub deep: Hashes,
+    /// Every tag's and category's filter: by taxonomy folder (`tags`), the folded term and the
+    /// hash of its [`Docs`] ([`filter_file`]). A filter not named here carries no post.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub filters: BTreeMap<String, Hashes>,
+    /// The hash of the [`IndexFiles`] listing every file of the index ([`files_file`]).
+    #[serde(default)]
+    pub files: String,
 }
 
-/// `keys/<key>.json` in the index's folder: the shard keys longer than `key` that start with it
-/// (`ri`, `ric`… below `r`), sorted.
+/// Names of files by key: each key's file's content hash.
+pub type Hashes = BTreeMap<String, String>;
+
+/// Reads [`Hashes`], or anything else as none: an entry of an older format (whose keys were a
+/// list) then still reads, and is refused by its version, which the app explains, rather than
+/// as unreadable.
+fn lenient<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Hashes, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Now(Hashes),
+        Older(serde::de::IgnoredAny),
+    }
+    Ok(match Either::deserialize(deserializer)? {
+        Either::Now(hashes) => hashes,
+        Either::Older(_) => Hashes::new(),
+    })
+}
+
+/// `keys/<key>.<hash>.json` in the index's folder: the shard keys longer than `key` that start
+/// with it (`ri`, `ric`… below `r`), each with its shard's hash.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyList {
-    pub keys: Vec<String>,
+    pub keys: Hashes,
 }
 
 impl SearchEntry {
-    /// Splits every shard key of an index into the entry's keys and deep keys, and the key lists
-    /// below them: `(keys, deep, lists)`.
-    pub fn split_keys(all: Vec<String>) -> (Vec<String>, Vec<String>, BTreeMap<String, KeyList>) {
-        let mut top = Vec::new();
+    /// Splits every shard key of an index (with its shard's hash) into the entry's keys and the
+    /// key lists below them: `(keys, lists)`. The entry's `deep` names the lists once they are
+    /// written.
+    pub fn split_keys(all: Hashes) -> (Hashes, BTreeMap<String, KeyList>) {
+        let mut top = Hashes::new();
         let mut lists: BTreeMap<String, KeyList> = BTreeMap::new();
-        for key in all {
+        for (key, hash) in all {
             match top_key(&key) {
-                Some(parent) => lists.entry(parent).or_default().keys.push(key),
-                None => top.push(key),
+                Some(parent) => drop(lists.entry(parent).or_default().keys.insert(key, hash)),
+                None => drop(top.insert(key, hash)),
             }
         }
-        top.sort();
-        for list in lists.values_mut() {
-            list.keys.sort();
+        (top, lists)
+    }
+
+    /// The hash of the shard `key`, from the entry or the loaded key list above it.
+    pub fn shard_hash<'a>(
+        &'a self,
+        key: &str,
+        lists: &'a HashMap<String, Arc<KeyList>>,
+    ) -> Option<&'a str> {
+        if let Some(hash) = self.keys.get(key) {
+            return Some(hash);
         }
-        let deep = lists.keys().cloned().collect();
-        (top, deep, lists)
+        let list = lists.get(&top_key(key)?)?;
+        list.keys.get(key).map(String::as_str)
+    }
+
+    /// The hash of the filter file of a tag or category, by its folded term.
+    pub fn filter_hash(&self, taxonomy: super::Taxonomy, folded: &str) -> Option<&str> {
+        self.filters
+            .get(taxonomy.folder())?
+            .get(folded)
+            .map(String::as_str)
     }
 }
 
@@ -109,9 +166,9 @@ pub fn top_key(key: &str) -> Option<String> {
     Some(first.to_string())
 }
 
-/// The key list below `key`, relative to the data folder.
-pub fn keys_file(dir: &str, key: &str) -> String {
-    format!("{dir}/keys/{}.json", file_key(key))
+/// The key list below `key` whose content has the hash `hash`, relative to the data folder.
+pub fn keys_file(dir: &str, key: &str, hash: &str) -> String {
+    format!("{dir}/keys/{}.{hash}.json", file_key(key))
 }
 
 /// One shard: terms of its key, with their postings or the chunk that has them.
@@ -124,10 +181,16 @@ pub struct Shard {
     #[serde(default)]
     pub refs: BTreeMap<String, (u32, u32)>,
     /// Terms of this shard (inline or in a chunk) with tails: the number of their pack. Tier `t`
-    /// of the term is in [`tail_file`]`(dir, key, pack, t)`, with the same tier of the pack's
-    /// other terms.
+    /// of the term is in the pack's file of that tier, with the same tier of the pack's other
+    /// terms.
     #[serde(default)]
     pub packs: BTreeMap<String, u32>,
+    /// The hash of each chunk, by number ([`chunk_file`]).
+    #[serde(default)]
+    pub chunks: Vec<String>,
+    /// The hashes of each pack's tail files, by pack, tier 1 first ([`tail_file`]).
+    #[serde(default)]
+    pub tails: Vec<Vec<String>>,
 }
 
 /// A chunk: the postings of some terms of one shard.
@@ -218,10 +281,11 @@ pub fn tail_tiers(df: u32) -> u32 {
     (1..).find(|&n| tier_end(n - 1) >= df as usize).unwrap_or(1) - 1
 }
 
-/// The tail file of tier `tier` (from 1) of pack `pack` of the shard `key` ([`Shard::packs`]), a
-/// [`Chunk`] of the pack's terms that have that tier, relative to the data folder.
-pub fn tail_file(dir: &str, key: &str, pack: u32, tier: u32) -> String {
-    format!("{dir}/more/{}.{pack}.{tier}.bin", file_key(key))
+/// The tail file of tier `tier` (from 1) of a pack of the shard `key` ([`Shard::packs`]), a
+/// [`Chunk`] of the pack's terms that have that tier, whose content has the hash `hash`, relative
+/// to the data folder.
+pub fn tail_file(dir: &str, key: &str, hash: &str, tier: u32) -> String {
+    format!("{dir}/more/{}.{hash}.{tier}.bin", file_key(key))
 }
 
 /// The terms of a shard that have tails are packed in name order while their first tail takes
@@ -270,10 +334,11 @@ impl TryFrom<Vec<u32>> for Docs {
 }
 
 /// The filter file of the tag or category `folded` (as filters compare terms: lower case, spaces
-/// for hyphens; see `crate::search::filter`), relative to the data folder.
-pub fn filter_file(dir: &str, taxonomy: super::Taxonomy, folded: &str) -> String {
+/// for hyphens; see `crate::search::filter`) whose content has the hash `hash`, relative to the
+/// data folder.
+pub fn filter_file(dir: &str, taxonomy: super::Taxonomy, folded: &str, hash: &str) -> String {
     format!(
-        "{dir}/filters/{}/{}.json",
+        "{dir}/filters/{}/{}.{hash}.json",
         taxonomy.folder(),
         file_key(folded)
     )
@@ -345,9 +410,11 @@ pub fn entry_file(hash: &str) -> String {
     format!("{SEARCH_DIR}/entry.{hash}.json")
 }
 
-/// The folder of shards and chunks whose content has the hash `hash`, relative to the data folder.
-pub fn index_dir(hash: &str) -> String {
-    format!("{SEARCH_DIR}/{hash}")
+/// The folder of the index's files, relative to the data folder. The same for every build: each
+/// file's name carries its own hash, so the files of two builds can sit side by side, and those
+/// an edit left alone keep their names.
+pub fn index_dir() -> String {
+    format!("{SEARCH_DIR}/index")
 }
 
 /// The keys a term's shard may have: every prefix of it, from `""` to the whole term. Pairs of
@@ -388,23 +455,24 @@ fn file_key(key: &str) -> String {
         .collect()
 }
 
-/// The file of the shard `key`, relative to the data folder.
-pub fn shard_file(dir: &str, key: &str) -> String {
-    format!("{dir}/{}.bin", file_key(key))
+/// The file of the shard `key` whose content has the hash `hash`, relative to the data folder.
+pub fn shard_file(dir: &str, key: &str, hash: &str) -> String {
+    format!("{dir}/{}.{hash}.bin", file_key(key))
 }
 
-/// The file of chunk `n` of the shard `key`.
-pub fn chunk_file(dir: &str, key: &str, n: u32) -> String {
-    format!("{dir}/{}.{n}.bin", file_key(key))
+/// The file of a chunk of the shard `key` whose content has the hash `hash`.
+pub fn chunk_file(dir: &str, key: &str, hash: &str) -> String {
+    format!("{dir}/{}.c.{hash}.bin", file_key(key))
 }
 
-/// The list of every file of the index's folder ([`IndexFiles`]), relative to the data folder.
-pub fn files_file(dir: &str) -> String {
-    format!("{dir}/files.json")
+/// The list of every file of the index ([`IndexFiles`]) whose content has the hash `hash`,
+/// relative to the data folder.
+pub fn files_file(dir: &str, hash: &str) -> String {
+    format!("{dir}/files.{hash}.json")
 }
 
-/// `files.json` in the index's folder: every other file in it (key lists, shards, chunks, tails,
-/// filters), relative to the folder, sorted. Saving the whole index for offline search reads it,
+/// `files.<hash>.json` in the index's folder: every other file of the index (key lists, shards,
+/// chunks, tails, filters), relative to the folder, sorted. Saving the whole index for offline search reads it,
 /// rather than every shard to learn the names of chunks and tails.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexFiles {
@@ -560,23 +628,31 @@ mod tests {
         assert_eq!(path_of("ab"), ["", "a", "ab"]);
         assert_eq!(file_key("~09"), "_7e_09");
         assert_eq!(file_key("пр"), "_43f__440_");
-        assert_eq!(shard_file("search/abc", ""), "search/abc/_.bin");
-        assert_eq!(chunk_file("search/abc", "ab", 2), "search/abc/ab.2.bin");
-        assert_eq!(index_dir("abc"), "search/abc");
+        assert_eq!(shard_file("search/abc", "", "f0"), "search/abc/_.f0.bin");
+        assert_eq!(
+            chunk_file("search/abc", "ab", "f1"),
+            "search/abc/ab.c.f1.bin"
+        );
+        assert_eq!(index_dir(), "search/index");
         assert_eq!(entry_file("abc"), "search/entry.abc.json");
         assert_eq!(
-            tail_file("search/abc", "th", 3, 2),
-            "search/abc/more/th.3.2.bin"
+            tail_file("search/abc", "th", "f2", 2),
+            "search/abc/more/th.f2.2.bin"
         );
         assert_eq!(
-            filter_file("search/abc", crate::model::Taxonomy::Tags, "street food"),
-            "search/abc/filters/tags/street_20_food.json"
+            filter_file(
+                "search/abc",
+                crate::model::Taxonomy::Tags,
+                "street food",
+                "f3"
+            ),
+            "search/abc/filters/tags/street_20_food.f3.json"
         );
     }
 
     #[test]
     fn an_entry_of_an_older_build_shows_its_version() {
-        let old = r#"{"version":2,"docs":1,"dir":"search/x","keys":[""]}"#;
+        let old = r#"{"version":2,"docs":1,"dir":"search/x","keys":[""],"deep":["a"]}"#;
         let entry: SearchEntry = serde_json::from_str(old).unwrap();
         assert_eq!(entry.format_version, 2);
         let json = serde_json::to_value(&entry).unwrap();

@@ -4,7 +4,7 @@
 //! parsing), and keeps the previous bytes of every file that came out the same, so the summary
 //! of a rebuild says exactly which files an edit touched.
 
-use crate::builder::{self, BuildOptions, InMemory, ParseCache, StubOptions};
+use crate::builder::{self, BuildOptions, InMemory, ParseCache, SearchState, StubOptions};
 use crate::model::DATA_DIR as DATA;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,6 +20,8 @@ pub struct Site {
     opts: BuildOptions,
     app: PathBuf,
     cache: ParseCache,
+    /// The search index of the last build, updated for the posts an edit changed.
+    search: Option<SearchState>,
     files: Files,
 }
 
@@ -48,6 +50,7 @@ impl Site {
             opts,
             app: app.to_path_buf(),
             cache: ParseCache::default(),
+            search: None,
             files: Files::new(),
         }
     }
@@ -64,7 +67,7 @@ impl Site {
         let site =
             builder::load_site_cached(&self.opts, &mut self.cache).map_err(|p| p.to_string())?;
         let read = start.elapsed();
-        let (_, data) = builder::render_in_memory(&site);
+        let (_, data) = builder::render_in_memory_with(&site, &mut self.search);
         let rendered = start.elapsed();
         let data = data
             .into_iter()

@@ -37,15 +37,27 @@ pub enum Need {
 }
 
 impl Need {
-    /// The file, relative to the data folder.
-    pub fn file(&self, dir: &str) -> String {
-        match self {
-            Need::List(key) => keys_file(dir, key),
-            Need::Shard(key) => shard_file(dir, key),
-            Need::Chunk(key, n) => chunk_file(dir, key, *n),
-            Need::Tail(key, pack, tier) => tail_file(dir, key, *pack, *tier),
-            Need::Filter(taxonomy, term) => filter_file(dir, *taxonomy, term),
-        }
+    /// The file, relative to the data folder: named by the hash the file leading to it gives
+    /// (the entry, a key list, a shard), so only files of the entry's build are read. `None` when
+    /// that file does not name it (a search asks only for files it found named).
+    pub fn file(&self, entry: &SearchEntry, loaded: &Loaded) -> Option<String> {
+        let dir = &entry.dir;
+        Some(match self {
+            Need::List(key) => keys_file(dir, key, entry.deep.get(key)?),
+            Need::Shard(key) => shard_file(dir, key, entry.shard_hash(key, &loaded.lists)?),
+            Need::Chunk(key, n) => {
+                let shard = loaded.shards.get(key)?;
+                chunk_file(dir, key, shard.chunks.get(*n as usize)?)
+            }
+            Need::Tail(key, pack, tier) => {
+                let shard = loaded.shards.get(key)?;
+                let hashes = shard.tails.get(*pack as usize)?;
+                tail_file(dir, key, hashes.get(tier.checked_sub(1)? as usize)?, *tier)
+            }
+            Need::Filter(taxonomy, term) => {
+                filter_file(dir, *taxonomy, term, entry.filter_hash(*taxonomy, term)?)
+            }
+        })
     }
 }
 
@@ -361,9 +373,12 @@ fn next_round(
         .filter_map(|name| loaded.chunk_of(&name))
         .map(|(key, n)| Need::Chunk(key, n))
         .chain(
+            // A filter the entry does not name carries no post: nothing to fetch.
             filters
                 .iter()
-                .map(|f| Need::Filter(f.taxonomy, folded(&f.term))),
+                .map(|f| (f.taxonomy, folded(&f.term)))
+                .filter(|(taxonomy, term)| entry.filter_hash(*taxonomy, term).is_some())
+                .map(|(taxonomy, term)| Need::Filter(taxonomy, term)),
         )
         .filter(|need| !loaded.has(need))
         .collect();
@@ -396,16 +411,11 @@ fn missing_along(entry: &SearchEntry, paths: &[Vec<String>], loaded: &Loaded) ->
     let mut round: BTreeSet<Need> = paths
         .iter()
         .filter_map(|path| path.last().and_then(|key| top_key(key)))
-        .filter(|key| entry.deep.binary_search(key).is_ok())
+        .filter(|key| entry.deep.contains_key(key))
         .map(Need::List)
         .filter(|need| !loaded.has(need))
         .collect();
-    let known = |key: &String| {
-        entry.keys.binary_search(key).is_ok()
-            || top_key(key)
-                .and_then(|top| loaded.lists.get(&top))
-                .is_some_and(|list| list.keys.binary_search(key).is_ok())
-    };
+    let known = |key: &String| entry.shard_hash(key, &loaded.lists).is_some();
     round.extend(
         paths
             .iter()
@@ -793,20 +803,29 @@ mod tests {
 
     #[test]
     fn a_query_needs_only_the_shards_along_its_terms_paths() {
+        let hashed = |keys: &[&str]| -> crate::model::Hashes {
+            keys.iter()
+                .map(|k| (k.to_string(), format!("h{k}")))
+                .collect()
+        };
         let entry = SearchEntry {
             format_version: crate::model::FORMAT_VERSION,
             docs: 0,
             dir: "t".into(),
-            keys: ["", "b", "m", "n", "r", "x", "~09"]
-                .map(String::from)
-                .to_vec(),
-            deep: ["b", "m", "n", "r"].map(String::from).to_vec(),
+            keys: hashed(&["", "b", "m", "n", "r", "x", "~09"]),
+            deep: hashed(&["b", "m", "n", "r"]),
+            filters: Default::default(),
+            files: String::new(),
         };
         let all = [
             "", "b", "bu", "m", "ma", "mar", "n", "ni", "r", "ri", "x", "~09",
         ];
-        let (top, deep, lists) = SearchEntry::split_keys(all.map(String::from).to_vec());
-        assert_eq!((top, deep), (entry.keys.clone(), entry.deep.clone()));
+        let (top, lists) = SearchEntry::split_keys(hashed(&all));
+        assert_eq!(top, entry.keys);
+        assert_eq!(
+            lists.keys().collect::<Vec<_>>(),
+            entry.deep.keys().collect::<Vec<_>>()
+        );
         let query = parse("river \"night market\" -bus");
         let mut loaded = Loaded::default();
         // The key lists below the entry's keys, and the shards the entry names, together.
@@ -847,6 +866,7 @@ mod tests {
         chunk
             .terms
             .insert("river".into(), term(2, &[(0, 1), (1, 4)]));
+        shard.chunks.push("c0".into());
         let mut loaded = Loaded {
             dir: "t".into(),
             ..Loaded::default()
@@ -856,14 +876,16 @@ mod tests {
             format_version: crate::model::FORMAT_VERSION,
             docs: 2,
             dir: "t".into(),
-            keys: vec![String::new()],
-            deep: vec![],
+            keys: [(String::new(), "s0".to_string())].into(),
+            deep: Default::default(),
+            filters: Default::default(),
+            files: String::new(),
         };
         let river = needs(&entry, &parse("river "), &[], &loaded, 20)
             .round()
             .to_vec();
         assert_eq!(river, [Need::Chunk(String::new(), 0)]);
-        assert_eq!(river[0].file("t"), "t/_.0.bin");
+        assert_eq!(river[0].file(&entry, &loaded).unwrap(), "t/_.c.c0.bin");
         assert!(matches!(
             needs(&entry, &parse("ferry "), &[], &loaded, 20),
             Step::Done(found) if found.hits.len() == 1
