@@ -40,7 +40,8 @@ function copyShell(app) {
   for (const entry of fs.readdirSync(dist, { withFileTypes: true })) {
     const from = path.join(dist, entry.name);
     if (entry.isFile()) fs.copyFileSync(from, path.join(app, entry.name));
-    else if (entry.name === 'icons') fs.cpSync(from, path.join(app, entry.name), { recursive: true });
+    // The app's own folders: its install icons and the pieces loaded on use (`fieldnotes split`).
+    else if (entry.name === 'icons' || entry.name === 'pieces') fs.cpSync(from, path.join(app, entry.name), { recursive: true });
   }
 }
 
@@ -75,13 +76,14 @@ function startServer(cli, args) {
 
 async function timeFolder(browser, cli, folder, runs) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldnotes-loop-'));
+  let server;
   try {
     const content = path.join(work, 'content');
     fs.cpSync(folder, content, { recursive: true });
     const app = path.join(work, 'app');
     copyShell(app);
     const t0 = performance.now();
-    const server = startServer(cli, ['--app', app, '--content', content, '--image-cache', path.join(root, '.fieldnotes-cache/images')]);
+    server = startServer(cli, ['--app', app, '--content', content, '--image-cache', path.join(root, '.fieldnotes-cache/images')]);
     const { line } = await server.next('serving the site at');
     const first = (performance.now() - t0) / 1000;
     const url = line.match(/(http:\/\/127\.0\.0\.1:\d+)/)[1];
@@ -109,9 +111,10 @@ async function timeFolder(browser, cli, folder, runs) {
       await appReady(page);
     }
     await close();
-    server.stop();
     return { folder, posts: all.posts.length, first, rebuild, served, screen, problems };
   } finally {
+    // Stopped on a failure too, before its folders go.
+    server?.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
 }

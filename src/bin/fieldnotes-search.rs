@@ -2,7 +2,7 @@
 //! own, so typing never waits for it. Trunk builds it into `pieces/` as a WASM module; the app
 //! starts it when a reader first focuses the search box or opens /search
 //! (`src/app/search_client.rs`), through `public/pieces/fieldnotes-search-worker.js`, which hands
-//! each message to [`search`] and posts back what it returns. The index files it fetches stay in
+//! each message to its `search` function and posts back what it returns. The index files it fetches stay in
 //! its memory for the visit.
 
 #[cfg(target_arch = "wasm32")]

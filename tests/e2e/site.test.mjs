@@ -157,7 +157,11 @@ test('pointing at a post fetches it ahead; opening it then needs no request', as
   await page.goto(site.url + '/');
   await appReady(page);
   const card = page.locator('.post-card', { has: page.locator('h2', { hasText: target.title }) });
-  const fetched = page.waitForResponse((r) => r.url().endsWith('/data/' + target.file));
+  // The post and its slug shard (its links), found through the lists' directory.
+  const fetched = Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/data/' + target.file)),
+    page.waitForResponse((r) => /\/data\/lists\/slugs\/\d+\.[0-9a-f]{16}\.json$/.test(r.url())),
+  ]);
   await card.hover();
   await fetched;
   const before = requests.length;

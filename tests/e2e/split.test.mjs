@@ -41,7 +41,7 @@ test('a first visit loads the reading core alone; each chunk loads when its feat
       (u) => /\/pieces\/fieldnotes-search-worker\.js$/.test(u),
       (u) => /\/pieces\/fieldnotes-search_bg\.wasm$/.test(u),
       (u) => /\/data\/search\/entry\.[0-9a-f]+\.json$/.test(u),
-      (u) => /\/data\/search\/[0-9a-f]+\/_\.bin$/.test(u),
+      (u) => /\/data\/search\/index\/_\.[0-9a-f]{16}\.bin$/.test(u),
     ];
     const warmed = () => warming.map((is) => requests.filter((u) => new URL(u).pathname && is(u)).length);
     for (let t = 0; t < 150 && warmed().some((n) => n === 0); t++) await page.waitForTimeout(100);
