@@ -166,14 +166,15 @@ impl Shell {
 }
 
 /// Writes every route's page, the alias pages and the offline shell into `dist`; `load_post`
-/// reads a post's own file, `pages` are the standalone pages (in the manifest's order),
+/// reads a post's own file, `pages` are the standalone pages (in the manifest's order), `navs`
+/// each post's links by slug (from its slug shard),
 /// `load_comments` a post's comments (their file and thread) by its slug. Returns how many HTML
 /// files it wrote.
 pub fn write_pages(
     files: &dyn SiteFiles,
     shell: &Shell,
     manifest: &Manifest,
-    (posts, pages): (&[PostSummary], &[Page]),
+    (posts, pages, navs): (&[PostSummary], &[Page], &HashMap<String, PostNav>),
     load_post: impl Fn(&PostSummary) -> Result<Post>,
     load_comments: impl Fn(&str) -> Result<Option<(String, CommentThread)>>,
     list_files: &BTreeMap<String, String>,
@@ -191,7 +192,7 @@ pub fn write_pages(
     }
     let by_slug: HashMap<&str, &Page> = pages.iter().map(|p| (p.slug.as_str(), p)).collect();
     let lists = Lists::new(posts);
-    let navs = super::lists::navs(posts);
+    let no_links = PostNav::default();
     for route in Route::all(site, posts, manifest.pages.keys()) {
         let (head, content, data) = match route {
             Route::Page(slug) => {
@@ -208,7 +209,8 @@ pub fn write_pages(
                 (Route::page_head(page, site), content, data)
             }
             Route::Post(slug) => {
-                let (i, summary) = lists.by_slug[slug];
+                let (_, summary) = lists.by_slug[slug];
+                let nav = navs.get(slug).unwrap_or(&no_links);
                 let post = load_post(summary)?;
                 let rendered = Rendered {
                     html: post.html,
@@ -216,7 +218,7 @@ pub fn write_pages(
                 };
                 let comments = load_comments(slug)?;
                 let thread = comments.as_ref().map(|(_, thread)| thread);
-                let view = views::post(site, summary, &rendered, &navs[i], thread);
+                let view = views::post(site, summary, &rendered, nav, thread);
                 let content = views::page(site, &view);
                 // Its links live in its slug shard, and its comments in their own file: fetched
                 // at once too.
@@ -225,7 +227,7 @@ pub fn write_pages(
                 data.extend(list_files.get(&shard).cloned());
                 data.extend(comments.map(|(file, _)| file));
                 let head = PageHead {
-                    alternates: alternates(summary, &navs[i]),
+                    alternates: alternates(summary, nav),
                     ..Route::post_head(summary, site)
                 };
                 (head, content, data)

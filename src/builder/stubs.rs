@@ -10,7 +10,7 @@ use super::pages::{self, Shell};
 use super::site_files::{SiteFiles, Staged};
 use crate::markdown;
 use crate::model::{
-    slug_shard_file, AllPosts, Manifest, Page, Post, PostSummary, SlugShard, DATA_DIR,
+    slug_shard_file, AllPosts, Manifest, Page, Post, PostNav, PostSummary, SlugShard, DATA_DIR,
     MANIFEST_FILE,
 };
 use anyhow::{bail, Context, Result};
@@ -87,7 +87,7 @@ pub fn write_stubs_to(files: &dyn SiteFiles, opts: &StubOptions) -> Result<Stubs
         super::lists::read_directory((&manifest.lists, manifest.list_shards), |file| {
             data.json(file)
         })?;
-    let mut comment_files = comment_files(&data, &manifest, &list_files)?;
+    let (mut comment_files, navs) = slug_entries(&data, &manifest, &list_files)?;
     // A page's comments are named in its own file.
     for page in &standalone {
         if let Some(file) = &page.comments {
@@ -104,7 +104,7 @@ pub fn write_stubs_to(files: &dyn SiteFiles, opts: &StubOptions) -> Result<Stubs
         files,
         &shell,
         &manifest,
-        (&posts, &standalone),
+        (&posts, &standalone, &navs),
         load_post,
         load_comments,
         &list_files,
@@ -160,13 +160,16 @@ fn read_posts(data: &Data, manifest: &Manifest) -> Result<Vec<PostSummary>> {
     Ok(all.posts)
 }
 
-/// The comment file of each post that has comments, by slug, from the slug shards.
-fn comment_files(
+/// What the slug shards hold for the route pages, by slug: the comment file of each post that has
+/// comments, and every post's links (newer, older, series, translations), worked out once by the
+/// data step rather than again here.
+fn slug_entries(
     data: &Data,
     manifest: &Manifest,
     list_files: &BTreeMap<String, String>,
-) -> Result<HashMap<String, String>> {
+) -> Result<(HashMap<String, String>, HashMap<String, PostNav>)> {
     let mut files = HashMap::new();
+    let mut navs = HashMap::new();
     for n in 0..manifest.slug_shards {
         let key = slug_shard_file(n);
         let file = list_files
@@ -175,11 +178,12 @@ fn comment_files(
         let shard: SlugShard = data.json(file)?;
         for (slug, entry) in shard.posts {
             if let Some(file) = entry.comments {
-                files.insert(slug, file);
+                files.insert(slug.clone(), file);
             }
+            navs.insert(slug, entry.nav);
         }
     }
-    Ok(files)
+    Ok((files, navs))
 }
 
 /// The data folder of a built site.
