@@ -398,3 +398,147 @@ fn the_preview_sends_the_sites_own_headers_and_keeps_connections_open() {
     }
     assert_eq!(seen.matches("HTTP/1.1 200").count(), 2, "{seen}");
 }
+
+/// A blog big enough to have several pages per list, related posts, a series, a translation, a
+/// standalone page and comments, written into `content`.
+fn many_posts(content: &Path) {
+    std::fs::create_dir_all(content.join("comments/day-03")).unwrap();
+    std::fs::write(
+        content.join("site.toml"),
+        "title = \"Kept pages\"\ndescription = \"Edits against fresh builds.\"\nbase_url = \"https://kept.example.org\"\nbase_path = \"/\"\nlanguage = \"en\"\nposts_per_page = 3\n",
+    )
+    .unwrap();
+    for n in 1..=14 {
+        let tags = ["river", "market", "school", "rain"][n % 4];
+        let series = if n % 5 == 0 { "series: Walks\n" } else { "" };
+        std::fs::write(
+            content.join(format!("day-{n:02}.md")),
+            format!("---\ntitle: \"Day {n}\"\ndate: 2025-0{}-{:02}\ntags: [{tags}, notes]\n{series}---\nWhat happened on day {n}, by the {tags}.\n", 1 + n / 8, 1 + n % 28),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        content.join("day-03-km.md"),
+        "---\ntitle: \"ថ្ងៃទី ៣\"\ndate: 2025-01-04\nlang: km\ntranslation_of: day-03\ntags: [school]\n---\nអត្ថបទ។\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("contact.md"),
+        "---\ntitle: \"Contact\"\nlayout: page\n---\nBy post.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("comments/day-03/first.md"),
+        "---\nid: first\npost: day-03\nauthor: Dara\ndate: 2025-04-02T08:00:00+07:00\n---\nA first comment.\n",
+    )
+    .unwrap();
+}
+
+fn preview_site(content: &Path, app: &Path) -> fieldnotes::preview::Site {
+    let opts = fieldnotes::builder::BuildOptions {
+        content: content.to_path_buf(),
+        today: Some("2026-01-01".into()),
+        ..Default::default()
+    };
+    fieldnotes::preview::Site::new(opts, app)
+}
+
+/// What an edit changes, and the edit.
+type Edit<'a> = (&'static str, Box<dyn Fn() + 'a>);
+
+#[test]
+fn a_rebuild_after_any_edit_is_byte_for_byte_a_fresh_build() {
+    let (tmp, _, app, _) = workspace();
+    let content = tmp.path().join("many");
+    many_posts(&content);
+    let mut kept = preview_site(&content, &app);
+    let first = kept.rebuild().unwrap();
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = content.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has no {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    // Each edit changes what other pages show of the post in another way.
+    let edits: Vec<Edit> = vec![
+        (
+            "the body",
+            Box::new(|| edit("day-07.md", "What happened", "All that happened")),
+        ),
+        (
+            "the title",
+            Box::new(|| edit("day-05.md", "Day 5", "Day five")),
+        ),
+        (
+            "the tags",
+            Box::new(|| edit("day-06.md", "[school, notes]", "[river]")),
+        ),
+        (
+            "the date",
+            Box::new(|| edit("day-02.md", "2025-01-03", "2024-12-20")),
+        ),
+        (
+            "a series",
+            Box::new(|| edit("day-09.md", "tags:", "series: Walks\ntags:")),
+        ),
+        (
+            "a comment",
+            Box::new(|| edit("comments/day-03/first.md", "A first", "An edited")),
+        ),
+        (
+            "a page",
+            Box::new(|| edit("contact.md", "By post.", "By post, or by hand.")),
+        ),
+        (
+            "a translation",
+            Box::new(|| edit("day-03-km.md", "អត្ថបទ។", "អត្ថបទថ្មី។")),
+        ),
+        (
+            "a new post",
+            Box::new(|| {
+                std::fs::write(
+                    content.join("day-15.md"),
+                    "---\ntitle: \"Day 15\"\ndate: 2024-06-30\ntags: [rain]\n---\nLate.\n",
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "a post gone",
+            Box::new(|| std::fs::remove_file(content.join("day-11.md")).unwrap()),
+        ),
+    ];
+    for (what, make) in edits {
+        make();
+        let rebuilt = kept.rebuild().unwrap();
+        let mut fresh = preview_site(&content, &app);
+        fresh.rebuild().unwrap();
+        let (kept_files, fresh_files) = (kept.files(), fresh.files());
+        assert_eq!(
+            kept_files.keys().collect::<Vec<_>>(),
+            fresh_files.keys().collect::<Vec<_>>(),
+            "after an edit of {what}"
+        );
+        for (path, bytes) in fresh_files {
+            assert!(
+                kept_files[path] == *bytes,
+                "after an edit of {what}, {path} differs"
+            );
+        }
+        assert!(
+            !rebuilt.changed.is_empty(),
+            "an edit of {what} changed nothing"
+        );
+        // A body edit leaves the pages that do not show the post as they were. (Here, with one
+        // slug shard for all posts, every post's page names the shard the new post file's name
+        // is in, so those are made again too.)
+        if what == "the body" {
+            assert!(
+                rebuilt.pages_made < first.pages_made,
+                "{} of {} route pages were made again",
+                rebuilt.pages_made,
+                first.pages_made
+            );
+        }
+    }
+}

@@ -64,13 +64,14 @@ pub use views::pinned_mark;
 pub use feeds::{ATOM_FILE, FEED_ENTRIES, JSON_FEED_FILE, ROBOTS_FILE, RSS_FILE, SITEMAP_FILE};
 pub use hosting::{HEADERS_FILE, REDIRECTS_FILE};
 pub use offline::{Offline, SHELL_FILE, WEB_MANIFEST_FILE, WORKER_FILE};
+pub use pages::PageCache;
 pub use parse::ParseCache;
 pub use protect::{
     derive_key, open as open_sealed, open_with_key, seal, tracked_passwords, PASSWORDS_FILE,
 };
 pub use search_state::{SearchChanges, SearchState};
 pub use site_files::{Folder, InMemory, SiteFiles};
-pub use stubs::{write_stubs, write_stubs_to, StubOptions, Stubs};
+pub use stubs::{write_stubs, write_stubs_cached, write_stubs_to, StubOptions, Stubs};
 pub use write::{render_files, render_files_with};
 
 use crate::model::{CommentThread, Page, Post, SiteInfo};

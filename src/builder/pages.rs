@@ -24,6 +24,8 @@ use anyhow::{bail, Context, Result};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 /// The element of `index.html` that receives each page's content.
 pub const PRERENDER_SLOT: &str = r#"<div id="prerendered"></div>"#;
@@ -165,85 +167,100 @@ impl Shell {
     }
 }
 
-/// Writes every route's page, the alias pages and the offline shell into `dist`; `load_post`
-/// reads a post's own file, `pages` are the standalone pages (in the manifest's order), `navs`
-/// each post's links by slug (from its slug shard),
-/// `load_comments` a post's comments (their file and thread) by its slug. Returns how many HTML
-/// files it wrote.
+/// What the route pages are made from, beside the shell and the manifest.
+pub struct Sources<'a> {
+    /// Every post's summary, newest first.
+    pub posts: &'a [PostSummary],
+    /// The standalone pages, in the manifest's order.
+    pub pages: &'a [Page],
+    /// Each post's links, by slug (from its slug shard).
+    pub navs: &'a HashMap<String, PostNav>,
+    /// The comments' file of each post and page that has comments, by slug.
+    pub comment_files: &'a HashMap<String, String>,
+    /// Every list's file, by key (the lists' directory).
+    pub list_files: &'a BTreeMap<String, String>,
+    /// Reads a post's own file.
+    pub load_post: &'a dyn Fn(&PostSummary) -> Result<Post>,
+    /// Reads a comments' file.
+    pub load_comments: &'a dyn Fn(&str) -> Result<CommentThread>,
+}
+
+/// Route pages made by an earlier run, each with a key of everything it is made from, so that a
+/// run over an edited site makes again only the pages whose inputs changed (`fieldnotes serve`).
+/// A post's or a standalone page's inputs are its data files, all named by their content; a
+/// list's page is drawn again each time (it is cheap) and only put in the shell when it changed.
+#[derive(Default)]
+pub struct PageCache {
+    kept: HashMap<String, (u64, Arc<Vec<u8>>)>,
+    /// Whether pages are kept for the next run (`false`: a one-off build).
+    keep: bool,
+    /// Of the last run: route pages made, and route pages reused.
+    pub made: usize,
+    pub reused: usize,
+}
+
+impl PageCache {
+    /// A cache that keeps every page it makes for the next run.
+    pub fn new() -> PageCache {
+        PageCache {
+            keep: true,
+            ..PageCache::default()
+        }
+    }
+
+    /// The page `file` of the last run if its key was `key`, else the one `make` makes.
+    fn page(
+        &mut self,
+        (file, key): (&str, u64),
+        last: &mut HashMap<String, (u64, Arc<Vec<u8>>)>,
+        make: impl FnOnce() -> Result<String>,
+    ) -> Result<Arc<Vec<u8>>> {
+        let bytes = match last.remove(file) {
+            Some((was, bytes)) if was == key => {
+                self.reused += 1;
+                bytes
+            }
+            _ => {
+                self.made += 1;
+                Arc::new(make()?.into_bytes())
+            }
+        };
+        if self.keep {
+            self.kept.insert(file.to_string(), (key, bytes.clone()));
+        }
+        Ok(bytes)
+    }
+}
+
+/// Writes every route's page, the alias pages and the offline shell into `dist`, reusing the
+/// pages of `cache` whose inputs did not change. Returns how many HTML files it wrote.
 pub fn write_pages(
     files: &dyn SiteFiles,
     shell: &Shell,
     manifest: &Manifest,
-    (posts, pages, navs): (&[PostSummary], &[Page], &HashMap<String, PostNav>),
-    load_post: impl Fn(&PostSummary) -> Result<Post>,
-    load_comments: impl Fn(&str) -> Result<Option<(String, CommentThread)>>,
-    list_files: &BTreeMap<String, String>,
+    sources: &Sources,
+    cache: &mut PageCache,
 ) -> Result<usize> {
     let site = &manifest.site;
     // Alias pages first, so a route's own page wins where an old address names the same file.
     let mut written = 0;
-    for post in posts {
+    for post in sources.posts {
         let target = Route::Post(&post.slug);
         written += write_alias_pages(files, site, (target, &post.title), &post.aliases)?;
     }
-    for page in pages {
+    for page in sources.pages {
         let target = Route::Page(&page.slug);
         written += write_alias_pages(files, site, (target, &page.title), &page.aliases)?;
     }
-    let by_slug: HashMap<&str, &Page> = pages.iter().map(|p| (p.slug.as_str(), p)).collect();
-    let lists = Lists::new(posts);
-    let no_links = PostNav::default();
-    for route in Route::all(site, posts, manifest.pages.keys()) {
-        let (head, content, data) = match route {
-            Route::Page(slug) => {
-                let page = by_slug[slug];
-                let rendered = Rendered {
-                    html: page.html.clone(),
-                    headings: Vec::new(),
-                };
-                let comments = load_comments(slug)?;
-                let thread = comments.as_ref().map(|(_, thread)| thread);
-                let content = views::page(site, &views::standalone(site, page, &rendered, thread));
-                let mut data = vec![manifest.pages[slug].clone()];
-                data.extend(comments.map(|(file, _)| file));
-                (Route::page_head(page, site), content, data)
-            }
-            Route::Post(slug) => {
-                let (_, summary) = lists.by_slug[slug];
-                let nav = navs.get(slug).unwrap_or(&no_links);
-                let post = load_post(summary)?;
-                let rendered = Rendered {
-                    html: post.html,
-                    headings: post.toc,
-                };
-                let comments = load_comments(slug)?;
-                let thread = comments.as_ref().map(|(_, thread)| thread);
-                let view = views::post(site, summary, &rendered, nav, thread);
-                let content = views::page(site, &view);
-                // Its links live in its slug shard, and its comments in their own file: fetched
-                // at once too.
-                let shard = slug_file(slug, manifest.slug_shards);
-                let mut data = vec![summary.file.clone()];
-                data.extend(list_files.get(&shard).cloned());
-                data.extend(comments.map(|(file, _)| file));
-                let head = PageHead {
-                    alternates: alternates(summary, nav),
-                    ..Route::post_head(summary, site)
-                };
-                (head, content, data)
-            }
-            _ => (
-                route.head(site),
-                content(&route, site, &lists),
-                route
-                    .data_file()
-                    .and_then(|key| list_files.get(&key).cloned())
-                    .into_iter()
-                    .collect(),
-            ),
-        };
-        let page = shell.page(site, &head, &content, &data);
-        files.write(&route.file(), page.into_bytes())?;
+    let maker = Maker::new(shell, manifest, sources);
+    let mut last = std::mem::take(&mut cache.kept);
+    (cache.made, cache.reused) = (0, 0);
+    for route in Route::all(site, sources.posts, manifest.pages.keys()) {
+        let file = route.file();
+        let page = maker.page(&route, &file, |key, make| {
+            cache.page((&file, key), &mut last, make)
+        })?;
+        files.write_shared(&file, page)?;
         written += 1;
     }
     // The shell with no content, for the service worker to answer navigations with offline.
@@ -256,6 +273,142 @@ pub fn write_pages(
         );
     files.write(offline::SHELL_FILE, empty.into_bytes())?;
     Ok(written + 1)
+}
+
+/// Makes route pages: looks up what each is made from, keys it, and draws it when asked.
+struct Maker<'a> {
+    shell: &'a Shell,
+    manifest: &'a Manifest,
+    sources: &'a Sources<'a>,
+    lists: Lists<'a>,
+    by_slug: HashMap<&'a str, &'a Page>,
+    /// The key of what every page is made from: the shell, its head tags and the site.
+    base: u64,
+    no_links: PostNav,
+}
+
+/// How a page is reused or made: given its key and what makes it.
+type Make<'f> = dyn FnOnce() -> Result<String> + 'f;
+
+impl<'a> Maker<'a> {
+    fn new(shell: &'a Shell, manifest: &'a Manifest, sources: &'a Sources<'a>) -> Maker<'a> {
+        let mut hasher = DefaultHasher::new();
+        shell.html.hash(&mut hasher);
+        shell.head.hash(&mut hasher);
+        serde_json::to_vec(&manifest.site)
+            .expect("site info serialises")
+            .hash(&mut hasher);
+        Maker {
+            shell,
+            manifest,
+            sources,
+            lists: Lists::new(sources.posts),
+            by_slug: sources.pages.iter().map(|p| (p.slug.as_str(), p)).collect(),
+            base: hasher.finish(),
+            no_links: PostNav::default(),
+        }
+    }
+
+    /// The key of a page: the route's file, the data files it names and `more` of its inputs.
+    fn key(&self, file: &str, data: &[String], more: impl Hash) -> u64 {
+        let mut hasher = DefaultHasher::new();
+        (self.base, file, data, more).hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// The page of `route` (whose file is `file`), through `cache` (its key, and what makes it).
+    fn page(
+        &self,
+        route: &Route,
+        file: &str,
+        cache: impl FnOnce(u64, Box<Make<'_>>) -> Result<Arc<Vec<u8>>>,
+    ) -> Result<Arc<Vec<u8>>> {
+        let (site, sources) = (&self.manifest.site, self.sources);
+        let comments = |slug: &str| sources.comment_files.get(slug).cloned();
+        let thread = |file: &Option<String>| {
+            file.as_deref()
+                .map(|f| (sources.load_comments)(f))
+                .transpose()
+        };
+        match *route {
+            Route::Page(slug) => {
+                let page = self.by_slug[slug];
+                let file_of_comments = comments(slug);
+                let mut data = vec![self.manifest.pages[slug].clone()];
+                data.extend(file_of_comments.clone());
+                let key = self.key(file, &data, ());
+                cache(
+                    key,
+                    Box::new(move || {
+                        let thread = thread(&file_of_comments)?;
+                        let rendered = Rendered {
+                            html: page.html.clone(),
+                            headings: Vec::new(),
+                        };
+                        let view = views::standalone(site, page, &rendered, thread.as_ref());
+                        let head = Route::page_head(page, site);
+                        Ok(self
+                            .shell
+                            .page(site, &head, &views::page(site, &view), &data))
+                    }),
+                )
+            }
+            Route::Post(slug) => {
+                let (_, summary) = self.lists.by_slug[slug];
+                let nav = sources.navs.get(slug).unwrap_or(&self.no_links);
+                let file_of_comments = comments(slug);
+                // Its links live in its slug shard, and its comments in their own file: fetched
+                // at once too.
+                let shard = slug_file(slug, self.manifest.slug_shards);
+                let mut data = vec![summary.file.clone()];
+                data.extend(sources.list_files.get(&shard).cloned());
+                data.extend(file_of_comments.clone());
+                // What the summary holds beside its post file's content.
+                let key = self.key(file, &data, (summary.comments, summary.bytes));
+                cache(
+                    key,
+                    Box::new(move || {
+                        let post = (sources.load_post)(summary)?;
+                        let rendered = Rendered {
+                            html: post.html,
+                            headings: post.toc,
+                        };
+                        let thread = thread(&file_of_comments)?;
+                        let view = views::post(site, summary, &rendered, nav, thread.as_ref());
+                        let head = PageHead {
+                            alternates: alternates(summary, nav),
+                            ..Route::post_head(summary, site)
+                        };
+                        Ok(self
+                            .shell
+                            .page(site, &head, &views::page(site, &view), &data))
+                    }),
+                )
+            }
+            _ => {
+                let data: Vec<String> = route
+                    .data_file()
+                    .and_then(|key| sources.list_files.get(&key).cloned())
+                    .into_iter()
+                    .collect();
+                // Keyed by the posts the page shows where they are few, else by what it draws.
+                let (key, drawn) = match self.lists.inputs(route, site) {
+                    Some(inputs) => (self.key(file, &data, inputs), None),
+                    None => {
+                        let drawn = content(route, site, &self.lists);
+                        (self.key(file, &data, &drawn), Some(drawn))
+                    }
+                };
+                cache(
+                    key,
+                    Box::new(move || {
+                        let content = drawn.unwrap_or_else(|| content(route, site, &self.lists));
+                        Ok(self.shell.page(site, &route.head(site), &content, &data))
+                    }),
+                )
+            }
+        }
+    }
 }
 
 /// The posts, looked up the ways the route pages need them.
@@ -301,6 +454,52 @@ impl<'a> Lists<'a> {
             lists.by_year.entry(year).or_default().push(post);
         }
         lists
+    }
+}
+
+impl Lists<'_> {
+    /// The key of what a list's page ([`content`]) draws from beside the site, without drawing
+    /// it: how many posts the list has (and their bytes, which a term's page offers to save) and
+    /// the posts of the page, each by its file (named by its content), comments and bytes.
+    /// `None` for a page drawn from every post (a taxonomy's index).
+    fn inputs(&self, route: &Route, site: &SiteInfo) -> Option<u64> {
+        let mut hasher = DefaultHasher::new();
+        let mut posts = |all: &[&PostSummary], page: usize, per_page: usize| {
+            all.len().hash(&mut hasher);
+            for post in listing::page_of(all, page, per_page) {
+                (&post.file, post.comments, post.bytes).hash(&mut hasher);
+            }
+        };
+        match route {
+            Route::Home { page } => posts(&self.home, *page, site.posts_per_page),
+            Route::Term {
+                taxonomy,
+                term,
+                page,
+            } => {
+                let listed = self
+                    .by_term
+                    .get(&(*taxonomy, *term))
+                    .map_or(&[][..], Vec::as_slice);
+                posts(listed, *page, site.posts_per_page.max(1));
+                listed
+                    .iter()
+                    .map(|p| p.bytes)
+                    .sum::<u64>()
+                    .hash(&mut hasher);
+            }
+            Route::Archive { year, page } => {
+                let shown = year
+                    .or_else(|| self.years.first().map(|(y, _)| *y))
+                    .unwrap_or("");
+                let of_year = self.by_year.get(shown).map_or(&[][..], Vec::as_slice);
+                posts(of_year, *page, ARCHIVE_PAGE);
+                (&self.years, shown).hash(&mut hasher);
+            }
+            Route::Search | Route::Offline | Route::NotFound => {}
+            Route::Terms(_) | Route::Post(_) | Route::Page(_) => return None,
+        }
+        Some(hasher.finish())
     }
 }
 

@@ -6,7 +6,7 @@
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The files of a built site, by path relative to its root with `/`.
 pub trait SiteFiles {
@@ -14,6 +14,11 @@ pub trait SiteFiles {
     fn read(&self, path: &str) -> Result<Vec<u8>>;
     /// Writes `path`, replacing what was there.
     fn write(&self, path: &str, bytes: Vec<u8>) -> Result<()>;
+    /// [`SiteFiles::write`] for bytes that are kept elsewhere too (a page the preview reuses):
+    /// memory holds them without a copy.
+    fn write_shared(&self, path: &str, bytes: Arc<Vec<u8>>) -> Result<()> {
+        self.write(path, Arc::unwrap_or_clone(bytes))
+    }
     /// Where `path` is, for messages.
     fn location(&self, path: &str) -> PathBuf;
 }
@@ -99,7 +104,7 @@ impl SiteFiles for Staged<'_> {
 /// (the shell `index.html` and the assets it loads, which the worker's precache list hashes).
 pub struct InMemory {
     app: PathBuf,
-    files: Mutex<BTreeMap<String, Vec<u8>>>,
+    files: Mutex<BTreeMap<String, Arc<Vec<u8>>>>,
 }
 
 impl InMemory {
@@ -107,18 +112,27 @@ impl InMemory {
     pub fn new(app: &Path, files: BTreeMap<String, Vec<u8>>) -> InMemory {
         InMemory {
             app: app.to_path_buf(),
-            files: Mutex::new(files),
+            files: Mutex::new(files.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()),
         }
     }
 
     /// Every file held: the ones given and the ones written.
     pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.into_shared()
+            .into_iter()
+            .map(|(path, bytes)| (path, Arc::unwrap_or_clone(bytes)))
+            .collect()
+    }
+
+    /// [`InMemory::into_files`], each file's bytes as they were written (shared with whoever
+    /// else keeps them).
+    pub fn into_shared(self) -> BTreeMap<String, Arc<Vec<u8>>> {
         self.files
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Vec<u8>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Arc<Vec<u8>>>> {
         self.files
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -128,13 +142,17 @@ impl InMemory {
 impl SiteFiles for InMemory {
     fn read(&self, path: &str) -> Result<Vec<u8>> {
         if let Some(bytes) = self.lock().get(path) {
-            return Ok(bytes.clone());
+            return Ok(bytes.to_vec());
         }
         let full = self.location(path);
         std::fs::read(&full).with_context(|| format!("cannot read {}", full.display()))
     }
 
     fn write(&self, path: &str, bytes: Vec<u8>) -> Result<()> {
+        self.write_shared(path, Arc::new(bytes))
+    }
+
+    fn write_shared(&self, path: &str, bytes: Arc<Vec<u8>>) -> Result<()> {
         self.lock().insert(path.to_string(), bytes);
         Ok(())
     }

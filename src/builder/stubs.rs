@@ -6,7 +6,7 @@
 use super::feeds;
 use super::hosting;
 use super::offline::{self, Offline};
-use super::pages::{self, Shell};
+use super::pages::{self, PageCache, Shell};
 use super::site_files::{SiteFiles, Staged};
 use crate::markdown;
 use crate::model::{
@@ -50,6 +50,17 @@ pub fn write_stubs(dist: &Path, opts: &StubOptions) -> Result<Stubs> {
 
 /// [`write_stubs`] over any [`SiteFiles`]: a folder (staged), or the memory of `fieldnotes serve`.
 pub fn write_stubs_to(files: &dyn SiteFiles, opts: &StubOptions) -> Result<Stubs> {
+    write_stubs_cached(files, opts, &mut PageCache::default())
+}
+
+/// [`write_stubs_to`], reusing the route pages of the last run that `cache` kept where their
+/// inputs did not change (`fieldnotes serve`, after an edit).
+pub fn write_stubs_cached(
+    files: &dyn SiteFiles,
+    opts: &StubOptions,
+    cache: &mut PageCache,
+) -> Result<Stubs> {
+    let stage = super::timings::Stage::start("stubs: read");
     let mut shell = Shell::read(files)?;
     let data = Data(files);
     let manifest = read_manifest(&data, opts)?;
@@ -94,25 +105,25 @@ pub fn write_stubs_to(files: &dyn SiteFiles, opts: &StubOptions) -> Result<Stubs
             comment_files.insert(page.slug.clone(), file.clone());
         }
     }
-    let load_comments = |slug: &str| {
-        comment_files
-            .get(slug)
-            .map(|file| Ok((file.clone(), data.json(file)?)))
-            .transpose()
+    let stage = stage.next("stubs: pages");
+    let sources = pages::Sources {
+        posts: &posts,
+        pages: &standalone,
+        navs: &navs,
+        comment_files: &comment_files,
+        list_files: &list_files,
+        load_post: &load_post,
+        load_comments: &|file| data.json(file),
     };
-    let pages = pages::write_pages(
-        files,
-        &shell,
-        &manifest,
-        (&posts, &standalone, &navs),
-        load_post,
-        load_comments,
-        &list_files,
-    )?;
+    let pages = pages::write_pages(files, &shell, &manifest, &sources, cache)?;
+    let stage = stage.next("stubs: feeds");
     let page_slugs: Vec<String> = manifest.pages.keys().cloned().collect();
     feeds::write_feeds(files, site, (&posts, &page_slugs), load_post)?;
+    let stage = stage.next("stubs: hosts");
     hosting::write_host_files(files, &manifest, (&posts, &standalone), &assets, &policy)?;
+    let stage = stage.next("stubs: offline");
     let offline = offline::write_offline(files, &assets, &manifest, &list_files)?;
+    stage.done();
     Ok(Stubs {
         pages,
         offline,

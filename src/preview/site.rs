@@ -4,7 +4,9 @@
 //! parsing), and keeps the previous bytes of every file that came out the same, so the summary
 //! of a rebuild says exactly which files an edit touched.
 
-use crate::builder::{self, BuildOptions, InMemory, ParseCache, SearchState, StubOptions};
+use crate::builder::{
+    self, BuildOptions, InMemory, PageCache, ParseCache, SearchState, StubOptions,
+};
 use crate::model::DATA_DIR as DATA;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,6 +24,8 @@ pub struct Site {
     cache: ParseCache,
     /// The search index of the last build, updated for the posts an edit changed.
     search: Option<SearchState>,
+    /// The route pages of the last build, made again only where their inputs changed.
+    pages: PageCache,
     files: Files,
 }
 
@@ -35,6 +39,8 @@ pub struct Rebuild {
     /// Files that are new or whose bytes changed, and files that are gone.
     pub changed: Vec<String>,
     pub removed: Vec<String>,
+    /// Route pages made (the others were the last build's, their inputs unchanged).
+    pub pages_made: usize,
     pub warnings: usize,
     pub took: Duration,
     /// Where the time went: reading and checking the content, making the data files, making the
@@ -51,6 +57,7 @@ impl Site {
             app: app.to_path_buf(),
             cache: ParseCache::default(),
             search: None,
+            pages: PageCache::new(),
             files: Files::new(),
         }
     }
@@ -74,15 +81,16 @@ impl Site {
             .map(|(path, bytes)| (format!("{DATA}/{path}"), bytes))
             .collect();
         let memory = InMemory::new(&self.app, data);
-        builder::write_stubs_to(&memory, &StubOptions::default())
+        builder::write_stubs_cached(&memory, &StubOptions::default(), &mut self.pages)
             .map_err(|e| format!("fieldnotes serve: {e:#}"))?;
-        let (changed, removed) = self.replace(memory.into_files());
+        let (changed, removed) = self.replace(memory.into_shared());
         Ok(Rebuild {
             posts: site.posts.len(),
             parsed: self.cache.parsed,
             reused: self.cache.reused,
             changed,
             removed,
+            pages_made: self.pages.made,
             warnings: site.warnings.len(),
             took: start.elapsed(),
             stages: [read, rendered - read, start.elapsed() - rendered],
@@ -91,7 +99,7 @@ impl Site {
 
     /// Takes the new files in, keeping the old copy of each file that did not change; returns
     /// the paths that changed (or are new) and the paths that are gone.
-    fn replace(&mut self, new: BTreeMap<String, Vec<u8>>) -> (Vec<String>, Vec<String>) {
+    fn replace(&mut self, new: Files) -> (Vec<String>, Vec<String>) {
         let removed: Vec<String> = self
             .files
             .keys()
@@ -103,11 +111,16 @@ impl Site {
         }
         let mut changed = Vec::new();
         for (path, bytes) in new {
-            if self.files.get(&path).is_some_and(|old| **old == bytes) {
+            // A reused page is the same allocation: no need to compare its bytes.
+            if self
+                .files
+                .get(&path)
+                .is_some_and(|old| Arc::ptr_eq(old, &bytes) || old == &bytes)
+            {
                 continue;
             }
             changed.push(path.clone());
-            self.files.insert(path, Arc::new(bytes));
+            self.files.insert(path, bytes);
         }
         (changed, removed)
     }
