@@ -457,7 +457,25 @@ impl<'a> Lists<'a> {
     }
 }
 
-impl Lists<'_> {
+impl<'a> Lists<'a> {
+    /// The posts of a term.
+    fn of_term<'s>(&'s self, taxonomy: Taxonomy, term: &'s str) -> &'s [&'a PostSummary] {
+        self.by_term
+            .get(&(taxonomy, term))
+            .map_or(&[][..], Vec::as_slice)
+    }
+
+    /// The year an archive page shows (`year`, else the newest), and its posts.
+    fn of_year<'s>(&'s self, year: Option<&'s str>) -> (&'s str, &'s [&'a PostSummary]) {
+        let shown = year
+            .or_else(|| self.years.first().map(|(y, _)| *y))
+            .unwrap_or("");
+        (
+            shown,
+            self.by_year.get(shown).map_or(&[][..], Vec::as_slice),
+        )
+    }
+
     /// The key of what a list's page ([`content`]) draws from beside the site, without drawing
     /// it: how many posts the list has (and their bytes, which a term's page offers to save) and
     /// the posts of the page, each by its file (named by its content), comments and bytes.
@@ -477,10 +495,7 @@ impl Lists<'_> {
                 term,
                 page,
             } => {
-                let listed = self
-                    .by_term
-                    .get(&(*taxonomy, *term))
-                    .map_or(&[][..], Vec::as_slice);
+                let listed = self.of_term(*taxonomy, term);
                 posts(listed, *page, site.posts_per_page.max(1));
                 listed
                     .iter()
@@ -489,10 +504,7 @@ impl Lists<'_> {
                     .hash(&mut hasher);
             }
             Route::Archive { year, page } => {
-                let shown = year
-                    .or_else(|| self.years.first().map(|(y, _)| *y))
-                    .unwrap_or("");
-                let of_year = self.by_year.get(shown).map_or(&[][..], Vec::as_slice);
+                let (shown, of_year) = self.of_year(*year);
                 posts(of_year, *page, ARCHIVE_PAGE);
                 (&self.years, shown).hash(&mut hasher);
             }
@@ -512,25 +524,20 @@ fn content(route: &Route, site: &SiteInfo, lists: &Lists) -> String {
             taxonomy,
             term,
             page,
-        } => {
-            let listed = lists
-                .by_term
-                .get(&(*taxonomy, *term))
-                .map_or(&[][..], Vec::as_slice);
-            views::term(site, (*taxonomy, term), listed, *page)
-        }
+        } => views::term(
+            site,
+            (*taxonomy, term),
+            lists.of_term(*taxonomy, term),
+            *page,
+        ),
         Route::Archive { year, page } => {
-            let years = &lists.years;
-            let shown = year
-                .or_else(|| years.first().map(|(y, _)| *y))
-                .unwrap_or("");
-            let of_year = lists.by_year.get(shown).map_or(&[][..], Vec::as_slice);
+            let (shown, of_year) = lists.of_year(*year);
             let pages = listing::page_count(of_year.len(), ARCHIVE_PAGE);
             let posts: Vec<PostLink> = listing::page_of(of_year, *page, ARCHIVE_PAGE)
                 .iter()
                 .map(|p| PostLink::to(p))
                 .collect();
-            views::archive(site, years, shown, &posts, (*page, pages))
+            views::archive(site, &lists.years, shown, &posts, (*page, pages))
         }
         Route::Search => views::search(site),
         Route::Offline => views::offline(site.text()),
