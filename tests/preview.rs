@@ -380,9 +380,16 @@ fn the_preview_sends_the_sites_own_headers_and_keeps_connections_open() {
         "{head}"
     );
     assert!(head.contains("x-content-type-options: nosniff"), "{head}");
-    // …but never cached: every edit must show.
+    // …but never cached: every edit must show…
     assert!(head.contains("cache-control: no-store"), "{head}");
     assert!(!head.contains("immutable"), "{head}");
+    // …unless its name changes with its content, as a post's file's does.
+    let post = data_file(&preview.get("/posts/first-day/").1);
+    let (status, head, _) = preview.get_with_head(&format!("/data/{post}"));
+    assert_eq!(status, 200);
+    let head = head.to_ascii_lowercase();
+    assert!(head.contains("immutable"), "{head}");
+    assert!(!head.contains("no-store"), "{head}");
     // Two requests on one connection: both answered (keep-alive).
     let mut stream = TcpStream::connect(("127.0.0.1", preview.port)).unwrap();
     stream.set_read_timeout(Some(WAIT)).unwrap();
@@ -541,4 +548,37 @@ fn a_rebuild_after_any_edit_is_byte_for_byte_a_fresh_build() {
             );
         }
     }
+}
+
+#[test]
+fn a_post_file_is_parsed_again_when_its_text_changes_and_only_then() {
+    let (tmp, content, app, _) = workspace();
+    let posts: Vec<PathBuf> = ["first-day.md", "second-day.md", "unfinished.md"]
+        .iter()
+        .map(|f| content.join(f))
+        .collect();
+    // Files last written an hour ago: their size and time are trusted, the files not read again.
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    let age = |path: &Path, when| {
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(when).unwrap();
+    };
+    for post in &posts {
+        age(post, hour_ago);
+    }
+    let mut site = preview_site(&content, &app);
+    let first = site.rebuild().unwrap();
+    assert_eq!(first.parsed, posts.len());
+    assert_eq!(site.rebuild().unwrap().parsed, 0);
+    // An edit of the same length, saved now: read and parsed again.
+    let text = std::fs::read_to_string(&posts[0]).unwrap();
+    std::fs::write(&posts[0], text.replacen("arrival", "ARRIVAL", 1)).unwrap();
+    let edited = site.rebuild().unwrap();
+    assert_eq!(edited.parsed, 1);
+    let page = &site.files()["posts/first-day/index.html"];
+    assert!(String::from_utf8_lossy(page).contains("ARRIVAL"));
+    // Saved again unchanged: read, and its parse reused.
+    std::fs::write(&posts[0], text.replacen("arrival", "ARRIVAL", 1)).unwrap();
+    assert_eq!(site.rebuild().unwrap().parsed, 0);
+    drop(tmp);
 }

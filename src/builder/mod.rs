@@ -203,14 +203,19 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site, Problems> {
 /// Reads and validates a content folder like [`load_site`], parsing again only the post files
 /// whose text changed since the last call with the same `cache` (`fieldnotes serve`).
 pub fn load_site_cached(opts: &BuildOptions, cache: &mut ParseCache) -> Result<Site, Problems> {
+    let stage = timings::Stage::start("  collect");
     let collected = collect::collect(opts);
+    let stage = stage.next("  parse (kept)");
     let loaded = parse::parse_all_cached(&opts.content, &collected, cache);
     let comments = comments::load_all(
         &opts.content,
         &collected.comment_files,
         collected.base_path(),
     );
-    validate::validate(opts, collected, loaded, comments)
+    let stage = stage.next("  validate");
+    let site = validate::validate(opts, collected, loaded, comments);
+    stage.done();
+    site
 }
 
 /// Every data file of `site` (what `fieldnotes build` writes into `public/data`), in memory, by

@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A post as read from its file, before the site-wide checks.
 #[derive(Clone)]
@@ -125,15 +126,41 @@ fn progress_bar(wanted: bool, len: usize) -> Option<indicatif::ProgressBar> {
 /// Posts already parsed, by file, kept by `fieldnotes serve` between rebuilds: parsing is the
 /// costliest stage of a build (about 0.7 s of a 10,000-post site), and an edit changes one file.
 /// An entry is reused while its file's text and everything else a post is read with (the site's
-/// language, its permalink pattern, the media it may point to) are the same.
+/// language, its permalink pattern, the media it may point to) are the same. A file whose size
+/// and modification time are those it had when it was read, long enough before the read that no
+/// write could have come in the same tick of the clock, is not even read again.
 #[derive(Default)]
 pub struct ParseCache {
     /// What posts were last read with ([`context_key`]); any change empties the cache.
     context: u64,
-    posts: HashMap<PathBuf, (u64, LoadedPost)>,
+    posts: HashMap<PathBuf, Parsed>,
     /// Files read again and files reused by the last run.
     pub parsed: usize,
     pub reused: usize,
+}
+
+/// A post as parsed, with the fingerprint of its text and, when it can be trusted, its file's
+/// size and modification time.
+struct Parsed {
+    stamp: Option<Stamp>,
+    key: u64,
+    post: Arc<LoadedPost>,
+}
+
+/// A file's size and modification time.
+type Stamp = (u64, std::time::SystemTime);
+
+/// How long after its last modification a file's stamp is trusted: longer than the coarsest
+/// modification time a file system keeps (two seconds, FAT's), so that a write in the same tick
+/// as the read, of the same size, is never missed.
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// `path`'s stamp, if its file was last modified [`SETTLED`] before now.
+fn settled_stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta.modified().ok()?;
+    let age = std::time::SystemTime::now().duration_since(modified).ok()?;
+    (age > SETTLED).then_some((meta.len(), modified))
 }
 
 /// [`parse_all`] through `cache`: only files whose text changed are parsed again. Failed files
@@ -160,31 +187,57 @@ pub fn parse_all_cached(
         cache.posts.clear();
         cache.context = context;
     }
-    let previous = &cache.posts;
-    let results: Vec<(Option<u64>, bool, Result<LoadedPost, Problem>)> = collected
+    let previous = std::mem::take(&mut cache.posts);
+    let results: Vec<(Option<Parsed>, bool, Result<LoadedPost, Problem>)> = collected
         .post_files
         .par_iter()
         .map(|path| {
+            let known = previous.get(path);
+            let stamp = settled_stamp(path);
+            let unread = known.filter(|k| stamp.is_some() && k.stamp == stamp);
+            if let Some(known) = unread {
+                let kept = Parsed {
+                    stamp,
+                    key: known.key,
+                    post: Arc::clone(&known.post),
+                };
+                return (Some(kept), true, Ok(LoadedPost::clone(&known.post)));
+            }
             let text = match read_text(path) {
                 Ok(text) => text,
                 Err(problem) => return (None, false, Err(problem)),
             };
             let key = text_key(&text);
-            match previous.get(path) {
-                Some((known, post)) if *known == key => (Some(key), true, Ok(post.clone())),
-                _ => (Some(key), false, load_text(path, text, &ctx)),
-            }
+            let (kept, reused) = match known {
+                Some(known) if known.key == key => (Arc::clone(&known.post), true),
+                _ => match load_text(path, text, &ctx) {
+                    Ok(post) => (Arc::new(post), false),
+                    Err(problem) => return (None, false, Err(problem)),
+                },
+            };
+            let result = Ok(LoadedPost::clone(&kept));
+            (
+                Some(Parsed {
+                    stamp,
+                    key,
+                    post: kept,
+                }),
+                reused,
+                result,
+            )
         })
         .collect();
     cache.reused = results.iter().filter(|(_, reused, _)| *reused).count();
     cache.parsed = results.len() - cache.reused;
-    cache.posts.clear();
-    for (key, _, result) in &results {
-        if let (Some(key), Ok(post)) = (key, result) {
-            cache.posts.insert(post.path.clone(), (*key, post.clone()));
-        }
-    }
-    results.into_iter().map(|(_, _, result)| result).collect()
+    results
+        .into_iter()
+        .map(|(kept, _, result)| {
+            if let Some(kept) = kept {
+                cache.posts.insert(kept.post.path.clone(), kept);
+            }
+            result
+        })
+        .collect()
 }
 
 /// A fingerprint of a file's text. Not cryptographic: it only tells an edited file from the same

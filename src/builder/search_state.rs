@@ -46,10 +46,10 @@ struct Occurrence {
 /// A post's terms as read: `(term, boosted, body, positions)`.
 type Read = Vec<(u32, f32, f32, Box<[u32]>)>;
 
-/// A shard as laid out, with the names of its terms (to tell whether it must be laid out again)
-/// and its files by path.
+/// A shard as laid out, with a fingerprint of the names of its terms (to tell whether it must be
+/// laid out again) and its files by path.
 struct Kept {
-    members: Vec<String>,
+    members: u64,
     hash: String,
     files: Vec<(String, Arc<Vec<u8>>)>,
 }
@@ -373,11 +373,14 @@ impl SearchState {
         let kept: BTreeMap<String, Kept> = groups
             .into_par_iter()
             .map(|(key, group)| {
-                let mut members: Vec<String> = group.iter().map(|t| t.name.clone()).collect();
-                members.sort();
+                let mut names: Vec<&str> = group.iter().map(|t| t.name.as_str()).collect();
+                names.sort_unstable();
+                let mut hasher = std::hash::DefaultHasher::new();
+                names.hash(&mut hasher);
+                let members = hasher.finish();
                 let unchanged = old.get(&key).filter(|kept| {
                     touched.is_some_and(|touched| {
-                        kept.members == members && !members.iter().any(|m| touched.contains(m))
+                        kept.members == members && !names.iter().any(|m| touched.contains(*m))
                     })
                 });
                 let kept = match unchanged {
@@ -429,7 +432,7 @@ impl SearchState {
 }
 
 /// A shard as laid out, kept with its terms and files.
-fn kept_of(dir: &str, key: &str, members: Vec<String>, shard: LaidShard) -> Kept {
+fn kept_of(dir: &str, key: &str, members: u64, shard: LaidShard) -> Kept {
     let files = shard
         .files(dir, key)
         .into_iter()

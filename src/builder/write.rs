@@ -27,6 +27,7 @@ pub fn render_files_with(
     files: &Output,
     search: Option<&mut Option<super::SearchState>>,
 ) -> String {
+    let stage = super::timings::Stage::start("  data: posts");
     let comment_files = write_comments(site, files);
     // Serialising and hashing posts is the bulk of the work: done in parallel, in order, each
     // file written as soon as it is made.
@@ -59,7 +60,9 @@ pub fn render_files_with(
             summary
         })
         .collect();
+    stage.done();
     let lists = lists::write_lists(&site.info, &summaries, &comment_files, files);
+    let stage = super::timings::Stage::start("  data: all posts");
     let slug_shards = lists::slug_shards(summaries.len());
     let all = serde_json::to_vec(&AllPosts { posts: summaries }).expect("summaries serialise");
     let all_posts = format!("posts.{}.json", content_hash(&all));
@@ -68,6 +71,7 @@ pub fn render_files_with(
     for (path, bytes) in &site.media {
         files.insert(PathBuf::from(path), bytes);
     }
+    stage.done();
     let (search_file, search_bytes) = match search {
         None => super::search_index::search_files(site, files),
         Some(kept) => {
@@ -85,6 +89,7 @@ pub fn render_files_with(
         }
     };
 
+    let stage = super::timings::Stage::start("  data: manifest");
     // Every file name carries the hash of its content, so the names and the site settings
     // identify the build.
     let mut hasher = Sha256::new();
@@ -113,6 +118,7 @@ pub fn render_files_with(
     let mut json = serde_json::to_vec_pretty(&manifest).expect("manifest serialises");
     json.push(b'\n');
     files.insert(PathBuf::from(MANIFEST_FILE), json);
+    stage.done();
     build_id
 }
 

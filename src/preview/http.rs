@@ -134,7 +134,11 @@ impl Server {
         (404, crate::routes::NOT_FOUND_FILE.into(), body)
     }
 
-    /// The headers the site's `_headers` gives the URL path `path`, but `Cache-Control`.
+    /// The headers the site's `_headers` gives the URL path `path`, but a `Cache-Control` that
+    /// would keep a file whose name does not change with its content (the reply's `no-store`
+    /// stays then, so every edit shows). A file named by its content (the app's, a post's) is
+    /// `immutable` there, and keeps it: a reload after an edit takes the app from the browser's
+    /// cache, as a reader's browser does.
     fn site_headers(&self, path: &str) -> Vec<(String, String)> {
         let state = self.state.read().unwrap_or_else(|e| e.into_inner());
         let Some(rules) = state.files.get(crate::builder::HEADERS_FILE) else {
@@ -142,7 +146,9 @@ impl Server {
         };
         headers_for(&String::from_utf8_lossy(rules), path)
             .into_iter()
-            .filter(|(name, _)| !name.eq_ignore_ascii_case("cache-control"))
+            .filter(|(name, value)| {
+                !name.eq_ignore_ascii_case("cache-control") || value.contains("immutable")
+            })
             .collect()
     }
 }

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
-/// How long a batch stays open after its last event.
-pub const QUIET: Duration = Duration::from_millis(50);
+/// How long a batch stays open after its last event: an editor's save comes within a few
+/// milliseconds, and each one waited here is one more before the author sees the edit.
+pub const QUIET: Duration = Duration::from_millis(20);
 
 /// Folders being watched, and the events they send.
 pub struct Watch {
