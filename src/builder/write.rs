@@ -5,61 +5,50 @@
 //! is made, which writes it into the staging folder that replaces the output atomically at the end.
 
 use super::output::Output;
-use super::{content_hash, hex16, lists, Site};
+use super::{content_hash, hex16, lists, SearchState, Site};
 use crate::model::{
-    comments_file, page_file, AllPosts, Manifest, PostSummary, FORMAT_VERSION, MANIFEST_FILE,
+    comments_file, page_file, AllPosts, Manifest, Post, PostSummary, FORMAT_VERSION, MANIFEST_FILE,
 };
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What a build keeps for the next one over the same content (`fieldnotes serve`): the search
+/// index, made whole the first time and then updated for the posts that changed
+/// ([`SearchState::update`]), and each post's file as last made, used again while the post is
+/// the same (serialising and hashing every post is a fifth of a rebuild at 10,000 posts).
+#[derive(Default)]
+pub struct Kept {
+    search: Option<SearchState>,
+    /// By slug.
+    posts: HashMap<String, KeptPost>,
+}
+
+/// A post, its file's name and its file.
+struct KeptPost {
+    post: Post,
+    file: String,
+    json: Arc<Vec<u8>>,
+}
 
 /// Writes every output file of a site into `files` (paths relative to the output folder);
 /// returns the build id.
 pub fn render_files(site: &Site, files: &Output) -> String {
-    render_files_with(site, files, None)
+    render(site, files, None)
 }
 
-/// [`render_files`], with the search index kept between builds in `search` when given (made
-/// whole when it holds none yet, else updated for the posts that changed).
-pub fn render_files_with(
-    site: &Site,
-    files: &Output,
-    search: Option<&mut Option<super::SearchState>>,
-) -> String {
+/// [`render_files`], with what the last build over the same content left in `kept`, and
+/// leaving there what the next one can use.
+pub fn render_files_with(site: &Site, files: &Output, kept: &mut Kept) -> String {
+    render(site, files, Some(kept))
+}
+
+fn render(site: &Site, files: &Output, mut kept: Option<&mut Kept>) -> String {
     let stage = super::timings::Stage::start("  data: posts");
     let comment_files = write_comments(site, files);
-    // Serialising and hashing posts is the bulk of the work: done in parallel, in order, each
-    // file written as soon as it is made.
-    let summaries: Vec<PostSummary> = site
-        .posts
-        .par_iter()
-        .map(|post| {
-            // The post file repeats its summary; its own `file` field is left empty to keep the
-            // hash a function of the content alone.
-            let json = serde_json::to_vec(post).expect("posts serialise");
-            let file = format!("posts/{}.{}.json", post.summary.slug, content_hash(&json));
-            let mut summary = post.summary.clone();
-            summary.file = file.clone();
-            summary.comments = site.comments.get(&summary.slug).map_or(0, |t| t.count);
-            // What saving it for offline stores: the file and each image once, in the copy a
-            // phone's screen takes (375 px at 2 device pixels per px).
-            let images: BTreeSet<&str> = post
-                .images
-                .values()
-                .chain(post.summary.cover.as_ref().map(|c| &c.image))
-                .map(|image| image.pick(375.0, 2.0, &image.formats()))
-                .collect();
-            summary.bytes = json.len() as u64
-                + images
-                    .iter()
-                    .filter_map(|src| site.media.get(*src))
-                    .map(|bytes| bytes.len() as u64)
-                    .sum::<u64>();
-            files.insert(PathBuf::from(file), json);
-            summary
-        })
-        .collect();
+    let summaries = write_posts(site, files, kept.as_mut().map(|k| &mut k.posts));
     stage.done();
     let lists = lists::write_lists(&site.info, &summaries, &comment_files, files);
     let stage = super::timings::Stage::start("  data: all posts");
@@ -72,22 +61,7 @@ pub fn render_files_with(
         files.insert(PathBuf::from(path), bytes);
     }
     stage.done();
-    let (search_file, search_bytes) = match search {
-        None => super::search_index::search_files(site, files),
-        Some(kept) => {
-            let state = match kept {
-                Some(state) => {
-                    state.update(site);
-                    state
-                }
-                None => kept.insert(super::SearchState::new(site)),
-            };
-            for (path, bytes) in state.files() {
-                files.insert(PathBuf::from(path), bytes.as_slice());
-            }
-            (state.entry().to_string(), state.bytes())
-        }
-    };
+    let (search_file, search_bytes) = write_search(site, files, kept.map(|k| &mut k.search));
 
     let stage = super::timings::Stage::start("  data: manifest");
     // Every file name carries the hash of its content, so the names and the site settings
@@ -120,6 +94,104 @@ pub fn render_files_with(
     files.insert(PathBuf::from(MANIFEST_FILE), json);
     stage.done();
     build_id
+}
+
+/// Writes each post's file, under a name with the hash of its content, using the file `kept`
+/// holds for a post that is the same (and keeping the new ones there); returns the posts'
+/// summaries, each naming its file.
+fn write_posts(
+    site: &Site,
+    files: &Output,
+    kept: Option<&mut HashMap<String, KeptPost>>,
+) -> Vec<PostSummary> {
+    let known = kept.as_deref();
+    // Serialising and hashing posts is the bulk of the work: done in parallel, in order, each
+    // file written as soon as it is made.
+    let made: Vec<(PostSummary, Option<KeptPost>)> = site
+        .posts
+        .par_iter()
+        .map(|post| {
+            let same = known
+                .and_then(|k| k.get(&post.summary.slug))
+                .filter(|k| k.post == *post);
+            let (file, json, new) = match same {
+                Some(same) => (same.file.clone(), Arc::clone(&same.json), false),
+                None => {
+                    // The post file repeats its summary; its own `file` field is left empty to
+                    // keep the hash a function of the content alone.
+                    let json = serde_json::to_vec(post).expect("posts serialise");
+                    let file = format!("posts/{}.{}.json", post.summary.slug, content_hash(&json));
+                    (file, Arc::new(json), true)
+                }
+            };
+            let summary = summary_of(site, post, &file, json.len());
+            files.insert(PathBuf::from(&file), json.as_slice());
+            let keep = (known.is_some() && new).then(|| KeptPost {
+                post: post.clone(),
+                file,
+                json,
+            });
+            (summary, keep)
+        })
+        .collect();
+    let Some(kept) = kept else {
+        return made.into_iter().map(|(summary, _)| summary).collect();
+    };
+    let mut last = std::mem::take(kept);
+    made.into_iter()
+        .map(|(summary, new)| {
+            if let Some(post) = new.or_else(|| last.remove(&summary.slug)) {
+                kept.insert(summary.slug.clone(), post);
+            }
+            summary
+        })
+        .collect()
+}
+
+/// A post's summary as the lists give it: naming its file (`json_len` bytes), its comments, and
+/// what saving it for offline stores.
+fn summary_of(site: &Site, post: &Post, file: &str, json_len: usize) -> PostSummary {
+    let mut summary = post.summary.clone();
+    summary.file = file.to_string();
+    summary.comments = site.comments.get(&summary.slug).map_or(0, |t| t.count);
+    // The file and each image once, in the copy a phone's screen takes (375 px at 2 device
+    // pixels per px).
+    let images: BTreeSet<&str> = post
+        .images
+        .values()
+        .chain(post.summary.cover.as_ref().map(|c| &c.image))
+        .map(|image| image.pick(375.0, 2.0, &image.formats()))
+        .collect();
+    summary.bytes = json_len as u64
+        + images
+            .iter()
+            .filter_map(|src| site.media.get(*src))
+            .map(|bytes| bytes.len() as u64)
+            .sum::<u64>();
+    summary
+}
+
+/// Writes the search index: made whole, or through the index `kept` holds (made whole when it
+/// holds none yet, else updated for the posts that changed). Returns its entry and its bytes.
+fn write_search(
+    site: &Site,
+    files: &Output,
+    kept: Option<&mut Option<SearchState>>,
+) -> (String, u64) {
+    let Some(kept) = kept else {
+        return super::search_index::search_files(site, files);
+    };
+    let state = match kept {
+        Some(state) => {
+            state.update(site);
+            state
+        }
+        None => kept.insert(SearchState::new(site)),
+    };
+    for (path, bytes) in state.files() {
+        files.insert(PathBuf::from(path), bytes.as_slice());
+    }
+    (state.entry().to_string(), state.bytes())
 }
 
 /// Writes each post's and page's comments under a content-hashed name ([`comments_file`]); returns

@@ -4,9 +4,7 @@
 //! parsing), and keeps the previous bytes of every file that came out the same, so the summary
 //! of a rebuild says exactly which files an edit touched.
 
-use crate::builder::{
-    self, BuildOptions, InMemory, PageCache, ParseCache, SearchState, StubOptions,
-};
+use crate::builder::{self, BuildOptions, InMemory, Kept, PageCache, ParseCache, StubOptions};
 use crate::model::DATA_DIR as DATA;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,8 +20,9 @@ pub struct Site {
     opts: BuildOptions,
     app: PathBuf,
     cache: ParseCache,
-    /// The search index of the last build, updated for the posts an edit changed.
-    search: Option<SearchState>,
+    /// The search index and the posts' files of the last build, updated for the posts an edit
+    /// changed.
+    kept: Kept,
     /// The route pages of the last build, made again only where their inputs changed.
     pages: PageCache,
     files: Files,
@@ -56,7 +55,7 @@ impl Site {
             opts,
             app: app.to_path_buf(),
             cache: ParseCache::default(),
-            search: None,
+            kept: Kept::default(),
             pages: PageCache::new(),
             files: Files::new(),
         }
@@ -74,7 +73,7 @@ impl Site {
         let site =
             builder::load_site_cached(&self.opts, &mut self.cache).map_err(|p| p.to_string())?;
         let read = start.elapsed();
-        let (_, data) = builder::render_in_memory_with(&site, &mut self.search);
+        let (_, data) = builder::render_in_memory_with(&site, &mut self.kept);
         let rendered = start.elapsed();
         let data = data
             .into_iter()
