@@ -319,95 +319,107 @@ impl<'a> Maker<'a> {
     /// The page of `route` (whose file is `file`), through `cache` (its key, and what makes it).
     fn page(
         &self,
-        route: &Route,
+        route: &'a Route<'a>,
         file: &str,
         cache: impl FnOnce(u64, Box<Make<'_>>) -> Result<Arc<Vec<u8>>>,
     ) -> Result<Arc<Vec<u8>>> {
-        let (site, sources) = (&self.manifest.site, self.sources);
-        let comments = |slug: &str| sources.comment_files.get(slug).cloned();
-        let thread = |file: &Option<String>| {
-            file.as_deref()
-                .map(|f| (sources.load_comments)(f))
-                .transpose()
+        let (key, make) = match *route {
+            Route::Page(slug) => self.standalone(slug, file),
+            Route::Post(slug) => self.post(slug, file),
+            _ => self.list(route, file),
         };
-        match *route {
-            Route::Page(slug) => {
-                let page = self.by_slug[slug];
-                let file_of_comments = comments(slug);
-                let mut data = vec![self.manifest.pages[slug].clone()];
-                data.extend(file_of_comments.clone());
-                let key = self.key(file, &data, ());
-                cache(
-                    key,
-                    Box::new(move || {
-                        let thread = thread(&file_of_comments)?;
-                        let rendered = Rendered {
-                            html: page.html.clone(),
-                            headings: Vec::new(),
-                        };
-                        let view = views::standalone(site, page, &rendered, thread.as_ref());
-                        let head = Route::page_head(page, site);
-                        Ok(self
-                            .shell
-                            .page(site, &head, &views::page(site, &view), &data))
-                    }),
-                )
+        cache(key, make)
+    }
+
+    /// The comments' file of a post or page, if it has comments.
+    fn comments(&self, slug: &str) -> Option<String> {
+        self.sources.comment_files.get(slug).cloned()
+    }
+
+    /// The thread in a comments' file.
+    fn thread(&self, file: &Option<String>) -> Result<Option<CommentThread>> {
+        file.as_deref()
+            .map(|f| (self.sources.load_comments)(f))
+            .transpose()
+    }
+
+    /// A standalone page's key, and what makes it.
+    fn standalone(&self, slug: &str, file: &str) -> (u64, Box<Make<'_>>) {
+        let site = &self.manifest.site;
+        let page = self.by_slug[slug];
+        let file_of_comments = self.comments(slug);
+        let mut data = vec![self.manifest.pages[slug].clone()];
+        data.extend(file_of_comments.clone());
+        let key = self.key(file, &data, ());
+        let make = move || {
+            let thread = self.thread(&file_of_comments)?;
+            let rendered = Rendered {
+                html: page.html.clone(),
+                headings: Vec::new(),
+            };
+            let view = views::standalone(site, page, &rendered, thread.as_ref());
+            let head = Route::page_head(page, site);
+            Ok(self
+                .shell
+                .page(site, &head, &views::page(site, &view), &data))
+        };
+        (key, Box::new(make))
+    }
+
+    /// A post's page's key, and what makes it.
+    fn post(&self, slug: &str, file: &str) -> (u64, Box<Make<'_>>) {
+        let (site, sources) = (&self.manifest.site, self.sources);
+        let (_, summary) = self.lists.by_slug[slug];
+        let nav = sources.navs.get(slug).unwrap_or(&self.no_links);
+        let file_of_comments = self.comments(slug);
+        // Its links live in its slug shard, and its comments in their own file: fetched at once
+        // too.
+        let shard = slug_file(slug, self.manifest.slug_shards);
+        let mut data = vec![summary.file.clone()];
+        data.extend(sources.list_files.get(&shard).cloned());
+        data.extend(file_of_comments.clone());
+        // What the summary holds beside its post file's content.
+        let key = self.key(file, &data, (summary.comments, summary.bytes));
+        let make = move || {
+            let post = (sources.load_post)(summary)?;
+            let rendered = Rendered {
+                html: post.html,
+                headings: post.toc,
+            };
+            let thread = self.thread(&file_of_comments)?;
+            let view = views::post(site, summary, &rendered, nav, thread.as_ref());
+            let head = PageHead {
+                alternates: alternates(summary, nav),
+                ..Route::post_head(summary, site)
+            };
+            Ok(self
+                .shell
+                .page(site, &head, &views::page(site, &view), &data))
+        };
+        (key, Box::new(make))
+    }
+
+    /// A list's page's key (by the posts it shows where they are few, else by what it draws),
+    /// and what makes it.
+    fn list(&self, route: &'a Route<'a>, file: &str) -> (u64, Box<Make<'_>>) {
+        let site = &self.manifest.site;
+        let data: Vec<String> = route
+            .data_file()
+            .and_then(|key| self.sources.list_files.get(&key).cloned())
+            .into_iter()
+            .collect();
+        let (key, drawn) = match self.lists.inputs(route, site) {
+            Some(inputs) => (self.key(file, &data, inputs), None),
+            None => {
+                let drawn = content(route, site, &self.lists);
+                (self.key(file, &data, &drawn), Some(drawn))
             }
-            Route::Post(slug) => {
-                let (_, summary) = self.lists.by_slug[slug];
-                let nav = sources.navs.get(slug).unwrap_or(&self.no_links);
-                let file_of_comments = comments(slug);
-                // Its links live in its slug shard, and its comments in their own file: fetched
-                // at once too.
-                let shard = slug_file(slug, self.manifest.slug_shards);
-                let mut data = vec![summary.file.clone()];
-                data.extend(sources.list_files.get(&shard).cloned());
-                data.extend(file_of_comments.clone());
-                // What the summary holds beside its post file's content.
-                let key = self.key(file, &data, (summary.comments, summary.bytes));
-                cache(
-                    key,
-                    Box::new(move || {
-                        let post = (sources.load_post)(summary)?;
-                        let rendered = Rendered {
-                            html: post.html,
-                            headings: post.toc,
-                        };
-                        let thread = thread(&file_of_comments)?;
-                        let view = views::post(site, summary, &rendered, nav, thread.as_ref());
-                        let head = PageHead {
-                            alternates: alternates(summary, nav),
-                            ..Route::post_head(summary, site)
-                        };
-                        Ok(self
-                            .shell
-                            .page(site, &head, &views::page(site, &view), &data))
-                    }),
-                )
-            }
-            _ => {
-                let data: Vec<String> = route
-                    .data_file()
-                    .and_then(|key| sources.list_files.get(&key).cloned())
-                    .into_iter()
-                    .collect();
-                // Keyed by the posts the page shows where they are few, else by what it draws.
-                let (key, drawn) = match self.lists.inputs(route, site) {
-                    Some(inputs) => (self.key(file, &data, inputs), None),
-                    None => {
-                        let drawn = content(route, site, &self.lists);
-                        (self.key(file, &data, &drawn), Some(drawn))
-                    }
-                };
-                cache(
-                    key,
-                    Box::new(move || {
-                        let content = drawn.unwrap_or_else(|| content(route, site, &self.lists));
-                        Ok(self.shell.page(site, &route.head(site), &content, &data))
-                    }),
-                )
-            }
-        }
+        };
+        let make = move || {
+            let content = drawn.unwrap_or_else(|| content(route, site, &self.lists));
+            Ok(self.shell.page(site, &route.head(site), &content, &data))
+        };
+        (key, Box::new(make))
     }
 }
 
