@@ -188,7 +188,8 @@ pub struct Sources<'a> {
 /// Route pages made by an earlier run, each with a key of everything it is made from, so that a
 /// run over an edited site makes again only the pages whose inputs changed (`fieldnotes serve`).
 /// A post's or a standalone page's inputs are its data files, all named by their content; a
-/// list's page is drawn again each time (it is cheap) and only put in the shell when it changed.
+/// list's page's are the posts it shows ([`Lists::inputs`]); a taxonomy's index, drawn from every
+/// post, is drawn each time and keyed by what it draws.
 #[derive(Default)]
 pub struct PageCache {
     kept: HashMap<String, (u64, Arc<Vec<u8>>)>,
@@ -287,7 +288,7 @@ struct Maker<'a> {
     no_links: PostNav,
 }
 
-/// How a page is reused or made: given its key and what makes it.
+/// What makes a page, called only when the page must be made.
 type Make<'f> = dyn FnOnce() -> Result<String> + 'f;
 
 impl<'a> Maker<'a> {
