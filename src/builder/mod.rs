@@ -227,7 +227,7 @@ pub fn render_in_memory(site: &Site) -> (String, BTreeMap<String, Vec<u8>>) {
 }
 
 /// [`render_in_memory`] with what the last build over the same content left in `kept` (the
-/// search index, the posts' files), and leaving there what the next one can use.
+/// search index), and leaving there what the next one can use.
 pub fn render_in_memory_with(site: &Site, kept: &mut Kept) -> (String, BTreeMap<String, Vec<u8>>) {
     let files = output::Output::in_memory();
     let build_id = write::render_files_with(site, &files, kept);

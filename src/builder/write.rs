@@ -11,26 +11,15 @@ use crate::model::{
 };
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// What a build keeps for the next one over the same content (`fieldnotes serve`): the search
 /// index, made whole the first time and then updated for the posts that changed
-/// ([`SearchState::update`]), and each post's file as last made, used again while the post is
-/// the same (serialising and hashing every post is a fifth of a rebuild at 10,000 posts).
+/// ([`SearchState::update`]).
 #[derive(Default)]
 pub struct Kept {
     search: Option<SearchState>,
-    /// By slug.
-    posts: HashMap<String, KeptPost>,
-}
-
-/// A post, its file's name and its file.
-struct KeptPost {
-    post: Post,
-    file: String,
-    json: Arc<Vec<u8>>,
 }
 
 /// Writes every output file of a site into `files` (paths relative to the output folder);
@@ -45,10 +34,10 @@ pub fn render_files_with(site: &Site, files: &Output, kept: &mut Kept) -> String
     render(site, files, Some(kept))
 }
 
-fn render(site: &Site, files: &Output, mut kept: Option<&mut Kept>) -> String {
+fn render(site: &Site, files: &Output, kept: Option<&mut Kept>) -> String {
     let stage = super::timings::Stage::start("  data: posts");
     let comment_files = write_comments(site, files);
-    let summaries = write_posts(site, files, kept.as_mut().map(|k| &mut k.posts));
+    let summaries = write_posts(site, files);
     stage.done();
     let lists = lists::write_lists(&site.info, &summaries, &comment_files, files);
     let stage = super::timings::Stage::start("  data: all posts");
@@ -96,53 +85,20 @@ fn render(site: &Site, files: &Output, mut kept: Option<&mut Kept>) -> String {
     build_id
 }
 
-/// Writes each post's file, under a name with the hash of its content, using the file `kept`
-/// holds for a post that is the same (and keeping the new ones there); returns the posts'
+/// Writes each post's file, under a name with the hash of its content; returns the posts'
 /// summaries, each naming its file.
-fn write_posts(
-    site: &Site,
-    files: &Output,
-    kept: Option<&mut HashMap<String, KeptPost>>,
-) -> Vec<PostSummary> {
-    let known = kept.as_deref();
+fn write_posts(site: &Site, files: &Output) -> Vec<PostSummary> {
     // Serialising and hashing posts is the bulk of the work: done in parallel, in order, each
     // file written as soon as it is made.
-    let made: Vec<(PostSummary, Option<KeptPost>)> = site
-        .posts
+    site.posts
         .par_iter()
         .map(|post| {
-            let same = known
-                .and_then(|k| k.get(&post.summary.slug))
-                .filter(|k| k.post == *post);
-            let (file, json, new) = match same {
-                Some(same) => (same.file.clone(), Arc::clone(&same.json), false),
-                None => {
-                    // The post file repeats its summary; its own `file` field is left empty to
-                    // keep the hash a function of the content alone.
-                    let json = serde_json::to_vec(post).expect("posts serialise");
-                    let file = format!("posts/{}.{}.json", post.summary.slug, content_hash(&json));
-                    (file, Arc::new(json), true)
-                }
-            };
+            // The post file repeats its summary; its own `file` field is left empty to keep the
+            // hash a function of the content alone.
+            let json = serde_json::to_vec(post).expect("posts serialise");
+            let file = format!("posts/{}.{}.json", post.summary.slug, content_hash(&json));
             let summary = summary_of(site, post, &file, json.len());
-            files.insert(PathBuf::from(&file), json.as_slice());
-            let keep = (known.is_some() && new).then(|| KeptPost {
-                post: post.clone(),
-                file,
-                json,
-            });
-            (summary, keep)
-        })
-        .collect();
-    let Some(kept) = kept else {
-        return made.into_iter().map(|(summary, _)| summary).collect();
-    };
-    let mut last = std::mem::take(kept);
-    made.into_iter()
-        .map(|(summary, new)| {
-            if let Some(post) = new.or_else(|| last.remove(&summary.slug)) {
-                kept.insert(summary.slug.clone(), post);
-            }
+            files.insert(PathBuf::from(&file), json);
             summary
         })
         .collect()

@@ -20,8 +20,7 @@ pub struct Site {
     opts: BuildOptions,
     app: PathBuf,
     cache: ParseCache,
-    /// The search index and the posts' files of the last build, updated for the posts an edit
-    /// changed.
+    /// The search index of the last build, updated for the posts an edit changed.
     kept: Kept,
     /// The route pages of the last build, made again only where their inputs changed.
     pages: PageCache,
