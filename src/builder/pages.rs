@@ -258,9 +258,8 @@ pub fn write_pages(
     (cache.made, cache.reused) = (0, 0);
     for route in Route::all(site, sources.posts, manifest.pages.keys()) {
         let file = route.file();
-        let page = maker.page(&route, &file, |key, make| {
-            cache.page((&file, key), &mut last, make)
-        })?;
+        let (key, make) = maker.page(&route, &file);
+        let page = cache.page((&file, key), &mut last, make)?;
         files.write_shared(&file, page)?;
         written += 1;
     }
@@ -317,19 +316,13 @@ impl<'a> Maker<'a> {
         hasher.finish()
     }
 
-    /// The page of `route` (whose file is `file`), through `cache` (its key, and what makes it).
-    fn page(
-        &self,
-        route: &'a Route<'a>,
-        file: &str,
-        cache: impl FnOnce(u64, Box<Make<'_>>) -> Result<Arc<Vec<u8>>>,
-    ) -> Result<Arc<Vec<u8>>> {
-        let (key, make) = match *route {
+    /// The key of `route`'s page (whose file is `file`), and what makes it.
+    fn page(&self, route: &'a Route<'a>, file: &str) -> (u64, Box<Make<'_>>) {
+        match *route {
             Route::Page(slug) => self.standalone(slug, file),
             Route::Post(slug) => self.post(slug, file),
             _ => self.list(route, file),
-        };
-        cache(key, make)
+        }
     }
 
     /// The comments' file of a post or page, if it has comments.
