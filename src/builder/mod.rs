@@ -72,7 +72,7 @@ pub use protect::{
 pub use search_state::{SearchChanges, SearchState};
 pub use site_files::{Folder, InMemory, SiteFiles};
 pub use stubs::{write_stubs, write_stubs_cached, write_stubs_to, StubOptions, Stubs};
-pub use write::{render_files, render_files_with, Kept};
+pub use write::{render_files, render_files_with};
 
 use crate::model::{CommentThread, Page, Post, SiteInfo};
 use sha2::{Digest, Sha256};
@@ -226,11 +226,14 @@ pub fn render_in_memory(site: &Site) -> (String, BTreeMap<String, Vec<u8>>) {
     (build_id, files.into_files())
 }
 
-/// [`render_in_memory`] with what the last build over the same content left in `kept` (the
-/// search index), and leaving there what the next one can use.
-pub fn render_in_memory_with(site: &Site, kept: &mut Kept) -> (String, BTreeMap<String, Vec<u8>>) {
+/// [`render_in_memory`] with the search index kept in `search` between builds: made whole the
+/// first time, then updated for the posts that changed ([`SearchState::update`]).
+pub fn render_in_memory_with(
+    site: &Site,
+    search: &mut Option<SearchState>,
+) -> (String, BTreeMap<String, Vec<u8>>) {
     let files = output::Output::in_memory();
-    let build_id = write::render_files_with(site, &files, kept);
+    let build_id = write::render_files_with(site, &files, search);
     (build_id, files.into_files())
 }
 

@@ -14,27 +14,19 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-/// What a build keeps for the next one over the same content (`fieldnotes serve`): the search
-/// index, made whole the first time and then updated for the posts that changed
-/// ([`SearchState::update`]).
-#[derive(Default)]
-pub struct Kept {
-    search: Option<SearchState>,
-}
-
 /// Writes every output file of a site into `files` (paths relative to the output folder);
 /// returns the build id.
 pub fn render_files(site: &Site, files: &Output) -> String {
     render(site, files, None)
 }
 
-/// [`render_files`], with what the last build over the same content left in `kept`, and
-/// leaving there what the next one can use.
-pub fn render_files_with(site: &Site, files: &Output, kept: &mut Kept) -> String {
-    render(site, files, Some(kept))
+/// [`render_files`], with the search index kept between builds in `search` (made whole when it
+/// holds none yet, else updated for the posts that changed).
+pub fn render_files_with(site: &Site, files: &Output, search: &mut Option<SearchState>) -> String {
+    render(site, files, Some(search))
 }
 
-fn render(site: &Site, files: &Output, kept: Option<&mut Kept>) -> String {
+fn render(site: &Site, files: &Output, search: Option<&mut Option<SearchState>>) -> String {
     let stage = super::timings::Stage::start("  data: posts");
     let comment_files = write_comments(site, files);
     let summaries = write_posts(site, files);
@@ -50,7 +42,7 @@ fn render(site: &Site, files: &Output, kept: Option<&mut Kept>) -> String {
         files.insert(PathBuf::from(path), bytes);
     }
     stage.done();
-    let (search_file, search_bytes) = write_search(site, files, kept.map(|k| &mut k.search));
+    let (search_file, search_bytes) = write_search(site, files, search);
 
     let stage = super::timings::Stage::start("  data: manifest");
     // Every file name carries the hash of its content, so the names and the site settings

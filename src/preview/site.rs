@@ -4,7 +4,9 @@
 //! parsing), and keeps the previous bytes of every file that came out the same, so the summary
 //! of a rebuild says exactly which files an edit touched.
 
-use crate::builder::{self, BuildOptions, InMemory, Kept, PageCache, ParseCache, StubOptions};
+use crate::builder::{
+    self, BuildOptions, InMemory, PageCache, ParseCache, SearchState, StubOptions,
+};
 use crate::model::DATA_DIR as DATA;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,7 +23,7 @@ pub struct Site {
     app: PathBuf,
     cache: ParseCache,
     /// The search index of the last build, updated for the posts an edit changed.
-    kept: Kept,
+    search: Option<SearchState>,
     /// The route pages of the last build, made again only where their inputs changed.
     pages: PageCache,
     files: Files,
@@ -54,7 +56,7 @@ impl Site {
             opts,
             app: app.to_path_buf(),
             cache: ParseCache::default(),
-            kept: Kept::default(),
+            search: None,
             pages: PageCache::new(),
             files: Files::new(),
         }
@@ -72,7 +74,7 @@ impl Site {
         let site =
             builder::load_site_cached(&self.opts, &mut self.cache).map_err(|p| p.to_string())?;
         let read = start.elapsed();
-        let (_, data) = builder::render_in_memory_with(&site, &mut self.kept);
+        let (_, data) = builder::render_in_memory_with(&site, &mut self.search);
         let rendered = start.elapsed();
         let data = data
             .into_iter()
