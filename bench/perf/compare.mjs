@@ -82,7 +82,11 @@ function timed(command, args, cwd = root) {
   return { seconds, rss, output: result.stdout + result.stderr };
 }
 
-/** A warm-up, then the fastest of `runs` runs of `once` (which cleans up after itself). */
+/**
+ * A warm-up, then the fastest of `runs` runs of `once`. Callers empty the output before the
+ * warm-up only: the timed runs build again into the output it left, as an author does (deleting
+ * thousands of files just before a build slows the next one's file creation on some disks).
+ */
 function best(name, runs, once) {
   once();
   let fastest = null;
@@ -108,10 +112,10 @@ function buildTimes(size, site, options) {
   const out = {};
   const data = path.join(work, 'data-timed');
   log(`${size}: fieldnotes build (warm-up + ${options.buildRuns})`);
-  out.fieldnotes = best('fieldnotes build', options.buildRuns, () => {
-    fs.rmSync(data, { recursive: true, force: true });
-    return timed(options.fieldnotes, ['build', '--content', content, '--out', data]);
-  });
+  fs.rmSync(data, { recursive: true, force: true });
+  out.fieldnotes = best('fieldnotes build', options.buildRuns, () =>
+    timed(options.fieldnotes, ['build', '--content', content, '--out', data]),
+  );
   out.posts = Number(out.fieldnotes.output.match(/built (\d+) posts/)?.[1] ?? NaN);
   fs.rmSync(data, { recursive: true, force: true });
 
@@ -123,10 +127,10 @@ function buildTimes(size, site, options) {
   fs.symlinkSync(size === SAMPLE ? content : path.join(content, 'posts'), path.join(hugoSite, 'content/posts'));
   log(`${size}: hugo (warm-up + ${options.buildRuns})`);
   try {
-    out.hugo = best('hugo', options.buildRuns, () => {
-      fs.rmSync(hugoOut, { recursive: true, force: true });
-      return timed('hugo', ['--quiet', '--minify=false', '--noBuildLock', '-s', hugoSite, '-d', hugoOut]);
-    });
+    fs.rmSync(hugoOut, { recursive: true, force: true });
+    out.hugo = best('hugo', options.buildRuns, () =>
+      timed('hugo', ['--quiet', '--minify=false', '--noBuildLock', '-s', hugoSite, '-d', hugoOut]),
+    );
     out.hugo.pages = fs.existsSync(path.join(hugoOut, 'posts')) ? fs.readdirSync(path.join(hugoOut, 'posts')).length : 0;
   } catch (error) {
     out.hugo = { failed: error.message.split('\n')[0] };
@@ -135,10 +139,10 @@ function buildTimes(size, site, options) {
   if (options.pagefind) {
     log(`${size}: pagefind over the route pages (warm-up + ${options.buildRuns})`);
     try {
-      out.pagefind = best('pagefind', options.buildRuns, () => {
-        fs.rmSync(path.join(site, 'pagefind'), { recursive: true, force: true });
-        return timed(options.pagefind, ['--site', site, '--glob', 'posts/**/index.html', '--output-subdir', 'pagefind']);
-      });
+      fs.rmSync(path.join(site, 'pagefind'), { recursive: true, force: true });
+      out.pagefind = best('pagefind', options.buildRuns, () =>
+        timed(options.pagefind, ['--site', site, '--glob', 'posts/**/index.html', '--output-subdir', 'pagefind']),
+      );
       out.pagefind.pages = Number(out.pagefind.output.match(/Indexed (\d+) pages/)?.[1] ?? NaN);
     } catch (error) {
       out.pagefind = { failed: error.message.split('\n')[0] };
@@ -280,7 +284,7 @@ function table(results, options, meta) {
     `- ${new Date().toISOString().slice(0, 16)}Z; ${os.cpus().length} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB; load average ${meta.load}; Fieldnotes ${meta.rev}; headless Chromium ${meta.chromium}; ${meta.hugo}; Pagefind ${meta.pagefind}`,
     '- Bytes: every response a route fetched in Chromium (fresh context, service worker blocked), brotli quality 11 as a CDN serves, with the number of files. First visit: a direct load until the app has drawn and the network is quiet for 0.5 s; click-through: from `/` (from a post for `/` itself), a link to the route followed inside the app.',
     `- Mobile: Lighthouse's mobile profile through the DevTools protocol (${MOBILE.latency} ms RTT, 1.6 Mbit/s down, 750 kbit/s up, CPU ×${MOBILE.cpu}, 412×823 touch screen), served brotli-compressed; FCP / LCP / app ready (its own view drawn), median of ${options.runs} direct loads.`,
-    `- Build: wall time and peak RSS (GNU time), fastest of ${options.buildRuns} after a warm-up. fieldnotes: \`fieldnotes build\` (\`builder\` profile; post files, lists, search index). Hugo: one page per post plus a home page listing every post (bench/hugo/). Pagefind: indexing the post pages \`fieldnotes stubs\` writes.`,
+    `- Build: wall time and peak RSS (GNU time), fastest of ${options.buildRuns} after a warm-up, each into the output the run before left. fieldnotes: \`fieldnotes build\` (\`builder\` profile; post files, lists, search index). Hugo: one page per post plus a home page listing every post (bench/hugo/). Pagefind: indexing the post pages \`fieldnotes stubs\` writes.`,
     `- Search words (a word in about a quarter of the posts, at most 12): ${results.map((r) => `${r.size}: "${r.word}"`).join(', ')}.`,
     '',
     `| Measure | ${head.join(' | ')} |`,

@@ -11,12 +11,16 @@ use std::sync::Mutex;
 /// are made, so a build never holds the whole site in memory; [`Output::finish`] then moves the
 /// old folder aside and renames the new one into place. Until then `out` is untouched: a build
 /// that fails (or is dropped) before the swap leaves the previous output as it was, and removes
-/// its staging folder.
+/// its staging folder. A file whose bytes the previous output already has is taken over from it
+/// (a hard link, see [`reused`]) instead of written again: it keeps its modification time, so a
+/// deploy that compares times uploads only what changed.
 pub struct Output {
     out: PathBuf,
     staging: PathBuf,
     previous: PathBuf,
     written: Mutex<Written>,
+    /// The output being replaced, whose unchanged files the new one takes over ([`reused`]).
+    old: Option<PathBuf>,
     finished: bool,
     /// Files are kept in [`Written::bytes`] instead of the staging folder.
     in_memory: bool,
@@ -64,6 +68,7 @@ impl Output {
             staging,
             previous,
             written: Mutex::new(Written::default()),
+            old: out.is_dir().then(|| out.to_path_buf()),
             finished: false,
             in_memory: false,
             _writing: Some(writing),
@@ -80,6 +85,7 @@ impl Output {
             staging: PathBuf::new(),
             previous: PathBuf::new(),
             written: Mutex::new(Written::default()),
+            old: None,
             finished: true,
             in_memory: true,
             _writing: None,
@@ -123,7 +129,15 @@ impl Output {
                 }
             }
         }
-        let result = std::fs::write(self.staging.join(&path), bytes);
+        let target = self.staging.join(&path);
+        let bytes = bytes.as_ref();
+        let old = self.old.as_ref().map(|old| old.join(&path));
+        let result = match old {
+            Some(old) if reused(&old, bytes, &target) => Ok(()),
+            // A file written twice may be a link to the old output's: never write through it.
+            Some(_) => remove_if_file(&target).and_then(|()| std::fs::write(&target, bytes)),
+            None => std::fs::write(&target, bytes),
+        };
         let mut written = self.lock();
         match result {
             Ok(()) => {
@@ -227,6 +241,34 @@ impl Drop for Output {
     }
 }
 
+/// Takes over the old output's file `old` as the new output's `target` when its bytes are
+/// `bytes`: a hard link, so the file keeps its inode and modification time, nothing is written, and
+/// removing the old output frees nothing a new file must replace. (Creating a file where many were
+/// just deleted is slow on some file systems: ext4 without a journal skips every inode freed in
+/// the last minute or more.) Only a regular file no other link shares is taken, so a later change
+/// to the new output can never reach a copy the author keeps elsewhere.
+#[cfg(unix)]
+fn reused(old: &Path, bytes: &[u8], target: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let taken = std::fs::symlink_metadata(old)
+        .is_ok_and(|meta| meta.is_file() && meta.nlink() == 1 && meta.len() == bytes.len() as u64);
+    taken
+        && std::fs::read(old).is_ok_and(|was| was == bytes)
+        && std::fs::hard_link(old, target).is_ok()
+}
+
+#[cfg(not(unix))]
+fn reused(_old: &Path, _bytes: &[u8], _target: &Path) -> bool {
+    false
+}
+
+fn remove_if_file(path: &Path) -> io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
 fn remove_if_present(path: &Path) -> io::Result<()> {
     match std::fs::remove_dir_all(path) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
@@ -324,5 +366,58 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["data"], "no staging folder left");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_takes_over_the_unchanged_files_and_never_writes_through_them() {
+        use std::os::unix::fs::MetadataExt;
+        let inode = |path: &Path| std::fs::metadata(path).unwrap().ino();
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("data");
+        let first = Output::begin(&out).unwrap();
+        first.insert("posts/a.json", b"same");
+        first.insert("b.json", b"old");
+        first.insert("kept-elsewhere.json", b"kept");
+        first.finish().unwrap();
+        let a = inode(&out.join("posts/a.json"));
+        let b = inode(&out.join("b.json"));
+        // The author keeps a link to one file elsewhere: that file is never shared again.
+        let elsewhere = tmp.path().join("copy.json");
+        std::fs::hard_link(out.join("kept-elsewhere.json"), &elsewhere).unwrap();
+
+        let second = Output::begin(&out).unwrap();
+        second.insert("posts/a.json", b"same");
+        second.insert("b.json", b"new");
+        second.insert("kept-elsewhere.json", b"kept");
+        second.finish().unwrap();
+        assert_eq!(
+            inode(&out.join("posts/a.json")),
+            a,
+            "unchanged: the same file"
+        );
+        assert_ne!(inode(&out.join("b.json")), b, "changed: a new file");
+        assert_ne!(
+            inode(&out.join("kept-elsewhere.json")),
+            inode(&elsewhere),
+            "a file linked elsewhere is written anew"
+        );
+        assert_eq!(
+            listing(&out),
+            [
+                "b.json=new",
+                "kept-elsewhere.json=kept",
+                "posts/a.json=same"
+            ]
+        );
+
+        // Written twice, the second time with other bytes: the live output keeps its own until
+        // the swap.
+        let third = Output::begin(&out).unwrap();
+        third.insert("posts/a.json", b"same");
+        third.insert("posts/a.json", b"other");
+        assert_eq!(std::fs::read(out.join("posts/a.json")).unwrap(), b"same");
+        third.finish().unwrap();
+        assert_eq!(listing(&out), ["posts/a.json=other"]);
     }
 }
