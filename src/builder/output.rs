@@ -2,7 +2,8 @@
 //! swapped in. Or, for `fieldnotes serve`, kept in memory ([`Output::in_memory`]), where a preview
 //! holds the site and writes nothing to disk.
 
-use std::collections::{BTreeSet, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -30,14 +31,14 @@ pub struct Output {
 
 #[derive(Default)]
 struct Written {
-    /// Every file written, relative to the output folder.
+    /// Every file written to disk, relative to the output folder.
     paths: BTreeSet<PathBuf>,
     /// Folders of the staging area already created.
     folders: HashSet<PathBuf>,
     /// The first write that failed; reported by [`Output::finish`].
     error: Option<io::Error>,
-    /// Every file's bytes, for an output in memory.
-    bytes: std::collections::BTreeMap<PathBuf, Vec<u8>>,
+    /// Every file's bytes, for an output in memory, by its path with `/`.
+    bytes: BTreeMap<String, Vec<u8>>,
 }
 
 impl Output {
@@ -93,21 +94,20 @@ impl Output {
     }
 
     /// The files of an output in memory, by path relative to the output folder with `/`.
-    pub fn into_files(self) -> std::collections::BTreeMap<String, Vec<u8>> {
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
         std::mem::take(&mut self.lock().bytes)
-            .into_iter()
-            .map(|(path, bytes)| (path.to_string_lossy().replace('\\', "/"), bytes))
-            .collect()
     }
 
     /// Writes one file of the new output (`path` relative to the output folder). May be called
-    /// from several threads at once. A failure is kept and returned by [`Output::finish`].
-    pub fn insert(&self, path: impl Into<PathBuf>, bytes: impl AsRef<[u8]>) {
+    /// from several threads at once. A failure is kept and returned by [`Output::finish`]. In
+    /// memory, bytes handed over owned are kept without a copy.
+    pub fn insert<'a>(&self, path: impl Into<PathBuf>, bytes: impl Into<Cow<'a, [u8]>>) {
         let path = path.into();
+        let bytes = bytes.into();
         if self.in_memory {
-            let mut written = self.lock();
-            written.bytes.insert(path.clone(), bytes.as_ref().to_vec());
-            written.paths.insert(path);
+            let key = slashed(&path);
+            let bytes = bytes.into_owned();
+            self.lock().bytes.insert(key, bytes);
             return;
         }
         if let Err(e) = crate::writing::check() {
@@ -130,7 +130,7 @@ impl Output {
             }
         }
         let target = self.staging.join(&path);
-        let bytes = bytes.as_ref();
+        let bytes = &*bytes;
         let old = self.old.as_ref().map(|old| old.join(&path));
         let result = match old {
             Some(old) if reused(&old, bytes, &target) => Ok(()),
@@ -154,19 +154,19 @@ impl Output {
     /// the hash is known.
     pub fn rename_dir(&self, from: &Path, to: &Path) {
         if self.in_memory {
+            let (from, to) = (slashed(from) + "/", slashed(to) + "/");
             let mut written = self.lock();
-            let moved: Vec<PathBuf> = written
+            let moved: Vec<String> = written
                 .bytes
-                .keys()
-                .filter(|p| p.starts_with(from))
-                .cloned()
+                .range(from.clone()..)
+                .take_while(|(p, _)| p.starts_with(&from))
+                .map(|(p, _)| p.clone())
                 .collect();
             for path in moved {
                 let bytes = written.bytes.remove(&path).expect("listed above");
-                written.paths.remove(&path);
-                let new = to.join(path.strip_prefix(from).expect("filtered by prefix"));
-                written.paths.insert(new.clone());
-                written.bytes.insert(new, bytes);
+                written
+                    .bytes
+                    .insert(format!("{to}{}", &path[from.len()..]), bytes);
             }
             return;
         }
@@ -196,14 +196,28 @@ impl Output {
         written.folders.retain(|f| !f.starts_with(from));
     }
 
-    /// Every file written so far, sorted.
+    /// Every file written so far, sorted as paths are (folder by folder).
     pub fn keys(&self) -> Vec<PathBuf> {
-        self.lock().paths.iter().cloned().collect()
+        let written = self.lock();
+        if !self.in_memory {
+            return written.paths.iter().cloned().collect();
+        }
+        // `/` ranked below every other byte orders the names as their paths are ordered.
+        fn folder_first(name: &str) -> impl Iterator<Item = u8> + '_ {
+            name.bytes().map(|b| if b == b'/' { 0 } else { b })
+        }
+        let mut names: Vec<&String> = written.bytes.keys().collect();
+        names.sort_unstable_by(|a, b| folder_first(a).cmp(folder_first(b)));
+        names.into_iter().map(PathBuf::from).collect()
     }
 
     /// How many files were written.
     pub fn len(&self) -> usize {
-        self.lock().paths.len()
+        let written = self.lock();
+        match self.in_memory {
+            true => written.bytes.len(),
+            false => written.paths.len(),
+        }
     }
 
     /// Swaps the new output in for the old, or reports the first write that failed or Ctrl-C
@@ -260,6 +274,15 @@ fn reused(old: &Path, bytes: &[u8], target: &Path) -> bool {
 #[cfg(not(unix))]
 fn reused(_old: &Path, _bytes: &[u8], _target: &Path) -> bool {
     false
+}
+
+/// A relative path as a name with `/` between its parts, on any system.
+fn slashed(path: &Path) -> String {
+    let name = path.to_string_lossy();
+    match std::path::MAIN_SEPARATOR {
+        '/' => name.into_owned(),
+        separator => name.replace(separator, "/"),
+    }
 }
 
 fn remove_if_file(path: &Path) -> io::Result<()> {
@@ -419,5 +442,43 @@ mod tests {
         assert_eq!(std::fs::read(out.join("posts/a.json")).unwrap(), b"same");
         third.finish().unwrap();
         assert_eq!(listing(&out), ["posts/a.json=other"]);
+    }
+
+    #[test]
+    fn in_memory_the_files_and_their_order_are_those_on_disk() {
+        let tmp = tempfile::tempdir().unwrap();
+        let on_disk = Output::begin(&tmp.path().join("out")).unwrap();
+        let in_memory = Output::in_memory();
+        for output in [&on_disk, &in_memory] {
+            for name in [
+                "lists.json",
+                "lists/b/c.json",
+                "lists-x.json",
+                "a.json",
+                "lists/a.json",
+            ] {
+                output.insert(name, name.as_bytes().to_vec());
+            }
+            output.insert("lists/.new/1.json", b"1".as_slice());
+            output.insert("lists/.newer.json", b"2".as_slice());
+            output.insert("a.json", b"again".as_slice());
+            output.rename_dir(Path::new("lists/.new"), Path::new("lists/f0"));
+        }
+        assert_eq!(in_memory.keys(), on_disk.keys());
+        assert_eq!(in_memory.len(), 7);
+        let files = in_memory.into_files();
+        assert_eq!(files["a.json"], b"again");
+        assert_eq!(files["lists/f0/1.json"], b"1");
+        assert_eq!(files["lists/.newer.json"], b"2", "only the folder moves");
+        let keys: Vec<String> = on_disk
+            .keys()
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(keys.len(), 7);
+        assert!(
+            keys.iter().zip(files.keys()).any(|(a, b)| a != b),
+            "paths sort apart from names"
+        );
     }
 }
