@@ -31,18 +31,26 @@ fn render(site: &Site, files: &Output, search: Option<&mut Option<SearchState>>)
     let comment_files = write_comments(site, files);
     let summaries = write_posts(site, files);
     stage.done();
-    let lists = lists::write_lists(&site.info, &summaries, &comment_files, files);
-    let stage = super::timings::Stage::start("  data: all posts");
-    let slug_shards = lists::slug_shards(summaries.len());
-    let all = serde_json::to_vec(&AllPosts { posts: summaries }).expect("summaries serialise");
-    let all_posts = format!("posts.{}.json", content_hash(&all));
-    files.insert(PathBuf::from(&all_posts), all);
-    let pages = write_pages(site, &comment_files, files);
-    for (path, bytes) in &site.media {
-        files.insert(PathBuf::from(path), bytes);
-    }
-    stage.done();
-    let (search_file, search_bytes) = write_search(site, files, search);
+    // The search index needs only the posts: it is made beside the lists, so that neither
+    // leaves a core idle while the other works through a part that runs on one.
+    let ((lists, slug_shards, all_posts, pages), (search_file, search_bytes)) = rayon::join(
+        || {
+            let lists = lists::write_lists(&site.info, &summaries, &comment_files, files);
+            let stage = super::timings::Stage::start("  data: all posts");
+            let slug_shards = lists::slug_shards(summaries.len());
+            let all =
+                serde_json::to_vec(&AllPosts { posts: summaries }).expect("summaries serialise");
+            let all_posts = format!("posts.{}.json", content_hash(&all));
+            files.insert(PathBuf::from(&all_posts), all);
+            let pages = write_pages(site, &comment_files, files);
+            for (path, bytes) in &site.media {
+                files.insert(PathBuf::from(path), bytes);
+            }
+            stage.done();
+            (lists, slug_shards, all_posts, pages)
+        },
+        || write_search(site, files, search),
+    );
 
     let stage = super::timings::Stage::start("  data: manifest");
     // Every file name carries the hash of its content, so the names and the site settings
