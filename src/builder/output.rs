@@ -131,12 +131,11 @@ impl Output {
         }
         let target = self.staging.join(&path);
         let bytes = &*bytes;
-        let old = self.old.as_ref().map(|old| old.join(&path));
-        let result = match old {
-            Some(old) if reused(&old, bytes, &target) => Ok(()),
-            // A file written twice may be a link to the old output's: never write through it.
-            Some(_) => remove_if_file(&target).and_then(|()| std::fs::write(&target, bytes)),
-            None => std::fs::write(&target, bytes),
+        let taken = (self.old.as_ref()).is_some_and(|old| reused(&old.join(&path), bytes, &target));
+        let result = if taken {
+            Ok(())
+        } else {
+            write_new(&target, bytes)
         };
         let mut written = self.lock();
         match result {
@@ -285,11 +284,22 @@ fn slashed(path: &Path) -> String {
     }
 }
 
-fn remove_if_file(path: &Path) -> io::Result<()> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
-    }
+/// Writes `bytes` into a new file `target`. A path written twice is replaced, never written
+/// through: its first file may be a link to the old output's ([`reused`]), still live.
+fn write_new(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut file = match std::fs::File::options()
+        .write(true)
+        .create_new(true)
+        .open(target)
+    {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(target)?;
+            return std::fs::write(target, bytes);
+        }
+        opened => opened?,
+    };
+    file.write_all(bytes)
 }
 
 fn remove_if_present(path: &Path) -> io::Result<()> {

@@ -34,21 +34,7 @@ fn render(site: &Site, files: &Output, search: Option<&mut Option<SearchState>>)
     // The search index needs only the posts: it is made beside the lists, so that neither
     // leaves a core idle while the other works through a part that runs on one.
     let ((lists, slug_shards, all_posts, pages), (search_file, search_bytes)) = rayon::join(
-        || {
-            let lists = lists::write_lists(&site.info, &summaries, &comment_files, files);
-            let stage = super::timings::Stage::start("  data: all posts");
-            let slug_shards = lists::slug_shards(summaries.len());
-            let all =
-                serde_json::to_vec(&AllPosts { posts: summaries }).expect("summaries serialise");
-            let all_posts = format!("posts.{}.json", content_hash(&all));
-            files.insert(PathBuf::from(&all_posts), all);
-            let pages = write_pages(site, &comment_files, files);
-            for (path, bytes) in &site.media {
-                files.insert(PathBuf::from(path), bytes);
-            }
-            stage.done();
-            (lists, slug_shards, all_posts, pages)
-        },
+        || write_browsing(site, summaries, &comment_files, files),
         || write_search(site, files, search),
     );
 
@@ -83,6 +69,29 @@ fn render(site: &Site, files: &Output, search: Option<&mut Option<SearchState>>)
     files.insert(PathBuf::from(MANIFEST_FILE), json);
     stage.done();
     build_id
+}
+
+/// What readers browse: the lists, every summary in one file (named in the return, after the
+/// lists and the number of slug shards), the standalone pages (their files by slug) and the
+/// media.
+fn write_browsing(
+    site: &Site,
+    summaries: Vec<PostSummary>,
+    comment_files: &BTreeMap<String, String>,
+    files: &Output,
+) -> (lists::Written, u32, String, BTreeMap<String, String>) {
+    let lists = lists::write_lists(&site.info, &summaries, comment_files, files);
+    let stage = super::timings::Stage::start("  data: all posts");
+    let slug_shards = lists::slug_shards(summaries.len());
+    let all = serde_json::to_vec(&AllPosts { posts: summaries }).expect("summaries serialise");
+    let all_posts = format!("posts.{}.json", content_hash(&all));
+    files.insert(PathBuf::from(&all_posts), all);
+    let pages = write_pages(site, comment_files, files);
+    for (path, bytes) in &site.media {
+        files.insert(PathBuf::from(path), bytes);
+    }
+    stage.done();
+    (lists, slug_shards, all_posts, pages)
 }
 
 /// Writes each post's file, under a name with the hash of its content; returns the posts'
