@@ -46,9 +46,10 @@ pub fn in_slug(ch: char) -> bool {
 }
 
 /// The class of `ch`.
+#[inline]
 pub fn class(ch: char) -> Class {
     if ch.is_ascii() {
-        // Most text is ASCII: decided without the tables.
+        // Most text is ASCII: decided without the tables, inline where a text is read.
         return if ch.is_ascii_alphanumeric() {
             Class::Letter
         } else if ch == '\'' {
@@ -57,6 +58,12 @@ pub fn class(ch: char) -> Class {
             Class::Separator
         };
     }
+    class_beyond_ascii(ch)
+}
+
+/// The class of `ch`, a character outside ASCII.
+#[inline(never)]
+fn class_beyond_ascii(ch: char) -> Class {
     if is_diacritic(ch) {
         Class::Diacritic
     } else if is_mark(ch) {
@@ -172,9 +179,10 @@ const SCRIPT_LANGUAGES: [(u32, u32, &str); 20] = [
 /// or French in Latin letters), or with too few letters to tell.
 pub fn language_of_script(text: &str) -> Option<&'static str> {
     let mut counts: Vec<(&str, usize)> = Vec::new();
-    let mut letters = 0;
+    // Latin letters tell no language (no table holds them): they are only counted.
+    let mut letters = text.bytes().filter(u8::is_ascii_alphabetic).count();
     let mut han = 0;
-    for ch in text.chars().filter(|c| c.is_alphabetic()) {
+    for ch in beyond_ascii(text).filter(|c| c.is_alphabetic()) {
         letters += 1;
         let code = ch as u32;
         if matches!(code, 0x4E00..=0x9FFF | 0x3400..=0x4DBF) {
@@ -204,6 +212,19 @@ pub fn language_of_script(text: &str) -> Option<&'static str> {
     (letters >= 12 && n * 2 > letters).then_some(lang)
 }
 
+/// The characters of `text` outside ASCII, in order; the ASCII between them is skipped a byte at
+/// a time, without decoding.
+fn beyond_ascii(text: &str) -> impl Iterator<Item = char> + '_ {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let at = rest.bytes().position(|b| !b.is_ascii())?;
+        let mut chars = rest[at..].chars();
+        let ch = chars.next();
+        rest = chars.as_str();
+        ch
+    })
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -219,6 +240,22 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn the_characters_beyond_ascii_are_every_other_character_in_order() {
+        for text in [
+            "",
+            "plain words",
+            "ភ្នំពេញ",
+            "café au lait, ភូមិ and 我们 é",
+            "é",
+            "aé",
+            "éa",
+        ] {
+            let expected: Vec<char> = text.chars().filter(|c| !c.is_ascii()).collect();
+            assert_eq!(beyond_ascii(text).collect::<Vec<_>>(), expected, "{text}");
+        }
+    }
 
     #[test]
     fn a_text_mostly_in_one_language_s_script_is_in_that_language() {

@@ -1286,3 +1286,56 @@ fn a_post_mostly_in_another_script_gets_its_language() {
         "detected from the script; the front matter wins; a protected post's text says nothing"
     );
 }
+
+#[test]
+fn a_build_on_disk_writes_exactly_the_files_a_build_in_memory_makes() {
+    // A build on disk goes through the staging folder, the preview's in memory: the same files,
+    // the search index's included, must come out of both.
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    fs::create_dir_all(&content).unwrap();
+    fs::write(
+        content.join("site.toml"),
+        "title = \"Texts\"\ndescription = \"Taken or read.\"\nbase_url = \"https://texts.example.org\"\n",
+    )
+    .unwrap();
+    let words = [
+        "river",
+        "market",
+        "ferry",
+        "rice",
+        "school",
+        "rain",
+        "ភូមិ",
+        "café",
+    ];
+    for n in 0..120 {
+        let body: Vec<&str> = (0..40)
+            .map(|i| words[(n * 7 + i * i) % words.len()])
+            .collect();
+        fs::write(
+            content.join(format!("day-{n:03}.md")),
+            format!(
+                "---\ntitle: \"Day {n}\"\ndate: 2024-{:02}-{:02}\ntags: [{}]\n---\n\nWord {n}: {}.\n",
+                n % 12 + 1,
+                n % 28 + 1,
+                words[n % 5],
+                body.join(" ")
+            ),
+        )
+        .unwrap();
+    }
+    let out = tmp.path().join("data");
+    let opts = options(&content, &out);
+    builder::build(&opts).unwrap();
+    let (_, in_memory) = builder::render_in_memory(&builder::load_site(&opts).unwrap());
+    let on_disk = snapshot(&out);
+    assert_eq!(
+        on_disk.keys().collect::<Vec<_>>(),
+        in_memory.keys().collect::<Vec<_>>()
+    );
+    assert!(on_disk.keys().any(|k| k.starts_with("search/")));
+    for (path, bytes) in &in_memory {
+        assert!(on_disk[path] == *bytes, "{path} differs");
+    }
+}

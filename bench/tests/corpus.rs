@@ -96,8 +96,8 @@ fn every_post_of_a_300_post_corpus_builds() {
         assert_eq!(post.summary.date.as_deref(), Some(generated.date.as_str()));
         assert_eq!(post.summary.tags, generated.tags);
         assert_eq!(post.summary.lang, generated.lang.unwrap_or("en"));
-        for target in post.body.split("](/posts/").skip(1) {
-            let slug = &target[..target.find(')').unwrap()];
+        for target in post.html.as_str().split("href=\"/posts/").skip(1) {
+            let slug = &target[..target.find('"').unwrap()];
             assert!(
                 slugs.contains(slug),
                 "{} links to missing {slug}",

@@ -225,7 +225,7 @@ pub fn seal_post(
         S::protected_note
     });
     post.html = markdown::render(note, &RenderOptions::default()).html;
-    post.body = String::new();
+    post.text = String::new();
     post.images.clear();
     // Fields Fieldnotes does not know are kept for themes; a protected post's could say anything.
     post.extra.clear();

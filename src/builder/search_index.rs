@@ -10,7 +10,6 @@
 
 use super::output::Output;
 use super::{content_hash, Site};
-use crate::markdown;
 use crate::model::{
     bucket_of, chunk_file, entry_file, files_file, filter_file, index_dir, is_reversible,
     keys_file, reversed, shard_file, tail_file, tail_tiers, tier_end, top_key, Docs, Hashes,
@@ -39,8 +38,6 @@ pub(super) fn search_files(site: &Site, files: &Output) -> (String, u64) {
     // A large site's tails are most of its index: they wait in a temporary file for their shard
     // to be laid out, rather than all in memory at once (in memory only when no file can be made).
     let spill = Spill::new();
-    // Each post's visible text is made in the batch that indexes it, and dropped there: the
-    // texts of only a few posts are held at a time.
     let terms = build_terms(
         site.posts.len(),
         &|i, index| index_post(&site.posts[i], index),
@@ -99,14 +96,13 @@ pub(super) fn index_post(post: &crate::model::Post, index: &mut dyn FnMut(&Docum
             body: "",
         });
     }
-    let text = markdown::analyze(&post.body).text;
     let headings: Vec<String> = post.toc.iter().map(|h| h.text.clone()).collect();
     index(&Document {
         title: &post.summary.title,
         tags: &post.summary.tags,
         categories: &post.summary.categories,
         headings: &headings,
-        body: &text,
+        body: &post.text,
     });
 }
 

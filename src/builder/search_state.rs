@@ -472,7 +472,7 @@ fn print_of(post: &crate::model::Post) -> u64 {
     for heading in &post.toc {
         heading.text.hash(&mut hasher);
     }
-    post.body.hash(&mut hasher);
+    post.text.hash(&mut hasher);
     hasher.finish()
 }
 
@@ -786,7 +786,7 @@ mod tests {
         for round in 0..3 {
             let at = site.posts.len() / 2 + round;
             site.posts[at]
-                .body
+                .text
                 .push_str("\n\nA zebra crossing by the harbour, then the ferry.\n");
             let start = std::time::Instant::now();
             let changes = state.update(&site);

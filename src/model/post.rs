@@ -251,10 +251,10 @@ pub struct Post {
     /// The headings of [`Post::html`], for a table of contents.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub toc: Vec<Heading>,
-    /// The Markdown body, front matter removed and template tags converted: the builder's own
-    /// (search index, summaries), never written into the post's file.
+    /// The body's visible text, without markup, as the builder read it once: the builder's own
+    /// (the search index reads it), never written into the post's file.
     #[serde(skip)]
-    pub body: String,
+    pub text: String,
     /// Images of the body, by the URL written in the Markdown.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub images: BTreeMap<String, ImageRef>,
@@ -357,23 +357,20 @@ mod tests {
             },
             html: Default::default(),
             toc: vec![],
-            body: "hi".into(),
+            text: "hi".into(),
             images: BTreeMap::new(),
             extra: Default::default(),
             sealed: None,
         };
         let json = serde_json::to_value(&post).unwrap();
         assert_eq!(json["slug"], "a");
-        assert!(
-            json.get("body").is_none(),
-            "the Markdown stays in the builder"
-        );
+        assert!(json.get("text").is_none(), "the text stays in the builder");
         assert!(json.get("updated").is_none());
         let back: Post = serde_json::from_value(json).unwrap();
         assert_eq!(
             back,
             Post {
-                body: String::new(),
+                text: String::new(),
                 ..post
             }
         );

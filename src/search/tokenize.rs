@@ -90,7 +90,9 @@ pub fn each_term(text: &str, mut found: impl FnMut(&str, u32)) {
                 clusters.push((at, end));
             }
             other => {
-                flush_clusters(&mut clusters, &mut emit, &mut position);
+                if !clusters.is_empty() {
+                    flush_clusters(&mut clusters, &mut emit, &mut position);
+                }
                 match other {
                     Class::Letter => fold_into(ch, &mut word),
                     // `don't` is the term `dont`.
@@ -134,6 +136,11 @@ const LATIN_ADDITIONAL_BASES: &str = concat!(
 
 /// Appends `ch` lower-cased and without diacritics.
 fn fold_into(ch: char, out: &mut String) {
+    if ch.is_ascii() {
+        // Most letters: no table, no case iterator.
+        out.push(ch.to_ascii_lowercase());
+        return;
+    }
     for lower in ch.to_lowercase() {
         let code = lower as u32;
         let table = match code {
