@@ -1339,3 +1339,143 @@ fn a_build_on_disk_writes_exactly_the_files_a_build_in_memory_makes() {
         assert!(on_disk[path] == *bytes, "{path} differs");
     }
 }
+
+/// A content folder of `count` dated posts, `day-NNN.md`, each with its own words.
+fn numbered_posts(content: &Path, count: usize) {
+    fs::create_dir_all(content).unwrap();
+    fs::write(
+        content.join("site.toml"),
+        "title = \"Kept\"\ndescription = \"Posts kept between builds.\"\nbase_url = \"https://kept.example.org\"\n",
+    )
+    .unwrap();
+    for n in 0..count {
+        fs::write(
+            content.join(format!("day-{n:03}.md")),
+            format!(
+                "---\ntitle: \"Day {n}\"\ndate: 2024-03-{:02}\ntags: [river]\n---\n\nThe ferry on day {n}.\n",
+                n % 28 + 1
+            ),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn an_incremental_build_parses_only_what_changed_and_writes_what_a_full_build_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    numbered_posts(&content, 30);
+    let kept = tmp.path().join("kept");
+    let out = tmp.path().join("data");
+    let opts = options(&content, &out);
+    let build = || {
+        let (site, reread) = builder::load_site_incremental(&opts, &kept).unwrap();
+        builder::write_site(site, &out).unwrap();
+        (reread.parsed, reread.kept)
+    };
+    // What was built is what a build without kept posts makes of the same content.
+    let same_as_fresh = |when: &str| {
+        let fresh = tmp.path().join(format!("fresh-{when}"));
+        build_to(&content, &fresh).unwrap();
+        let (built, fresh) = (snapshot(&out), snapshot(&fresh));
+        assert_eq!(
+            built.keys().collect::<Vec<_>>(),
+            fresh.keys().collect::<Vec<_>>(),
+            "{when}"
+        );
+        for (path, bytes) in &fresh {
+            assert!(built[path] == *bytes, "{when}: {path} differs");
+        }
+    };
+    let kept_files = || snapshot(&kept);
+
+    assert_eq!(build(), (30, 0));
+    same_as_fresh("first");
+    assert_eq!(kept_files().len(), 30, "a file a post");
+    assert_eq!(build(), (0, 30));
+    same_as_fresh("unchanged");
+
+    // An edit, a new post and a post gone.
+    let edited = content.join("day-007.md");
+    let text = fs::read_to_string(&edited).unwrap();
+    fs::write(&edited, text.replace("The ferry", "The late ferry")).unwrap();
+    fs::write(
+        content.join("day-100.md"),
+        "---\ntitle: \"Day 100\"\ndate: 2024-05-01\n---\n\nA new day.\n",
+    )
+    .unwrap();
+    fs::remove_file(content.join("day-003.md")).unwrap();
+    assert_eq!(build(), (2, 28));
+    same_as_fresh("edited");
+    assert_eq!(kept_files().len(), 30, "the gone post's file is removed");
+
+    // A kept file another builder wrote, or a torn one, is read as missing.
+    let names: Vec<String> = kept_files().into_keys().collect();
+    let other = fs::read_to_string(kept.join(&names[0])).unwrap();
+    let other = other.replacen("\"builder\":\"", "\"builder\":\"0", 1);
+    fs::write(kept.join(&names[0]), other).unwrap();
+    fs::write(kept.join(&names[1]), b"{\"torn").unwrap();
+    assert_eq!(build(), (2, 28));
+    same_as_fresh("damaged");
+
+    // Another site setting: every post is read again.
+    let settings = fs::read_to_string(content.join("site.toml")).unwrap();
+    fs::write(
+        content.join("site.toml"),
+        format!("{settings}language = \"fr\"\n"),
+    )
+    .unwrap();
+    assert_eq!(build(), (30, 0));
+    same_as_fresh("settings");
+
+    // A protected post is never kept: neither its text nor its password (its sealed file differs
+    // from build to build, so it is not compared).
+    fs::write(
+        content.join("locked.md"),
+        "---\ntitle: Locked\ndate: 2024-04-01\npassword: open-sesame\n---\n\nThe secret harbour.\n",
+    )
+    .unwrap();
+    assert_eq!(build(), (1, 30));
+    assert_eq!(build(), (1, 30), "the protected post is read every time");
+    assert_eq!(kept_files().len(), 30);
+    for (name, bytes) in kept_files() {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("open-sesame") && !text.contains("secret harbour"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn build_incremental_keeps_the_posts_where_asked_and_says_what_it_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    numbered_posts(&content, 4);
+    let kept = tmp.path().join("kept");
+    let run = || {
+        let output = Command::new(env!("CARGO_BIN_EXE_fieldnotes"))
+            .args(["build", "--incremental", "--content"])
+            .arg(&content)
+            .arg("--out")
+            .arg(tmp.path().join("out"))
+            .arg("--post-cache")
+            .arg(&kept)
+            .env("FIELDNOTES_IMAGE_CACHE", tmp.path().join("images"))
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let first = run();
+    assert!(
+        first.contains("4 post files read and parsed, 0 taken as"),
+        "{first}"
+    );
+    assert_eq!(fs::read_dir(&kept).unwrap().count(), 4);
+    let second = run();
+    assert!(
+        second.contains("0 post files read and parsed, 4 taken as"),
+        "{second}"
+    );
+}

@@ -106,6 +106,18 @@ output folder only once complete, other commands replace each file only once it 
             /// Folder to write; it is replaced as a whole, atomically. Trunk copies public/ into dist/.
             #[arg(long, default_value = "public/data")]
             out: PathBuf,
+            /// Keep each post as read in --post-cache, so that the next build with this flag reads
+            /// and parses again only the post files that changed.
+            #[arg(long)]
+            incremental: bool,
+            /// Where --incremental keeps the posts as read, a file each; as private as the content
+            /// folder (drafts' text included, never a protected post); safe to delete.
+            #[arg(
+                long,
+                env = "FIELDNOTES_POST_CACHE",
+                default_value = ".fieldnotes-cache/posts"
+            )]
+            post_cache: PathBuf,
         },
         /// Preview the site while writing it: build it in memory, serve it at http://127.0.0.1:8080
         /// and rebuild after every edit of the content, reloading open pages. Writes nothing of the
@@ -383,7 +395,12 @@ output folder only once complete, other commands replace each file only once it 
             fieldnotes::writing::on_ctrl_c("fieldnotes");
         }
         match cli.command {
-            Command::Build { source, out } => build(source.options(out)),
+            Command::Build {
+                source,
+                out,
+                incremental,
+                post_cache,
+            } => build(source.options(out), incremental.then_some(post_cache)),
             Command::Check { source } => check(&source.options(PathBuf::new())),
             Command::Serve {
                 source,
@@ -475,8 +492,21 @@ output folder only once complete, other commands replace each file only once it 
 
     /// `fieldnotes build`: content problems exit 2; a write that fails (or Ctrl-C) leaves the
     /// previous output.
-    fn build(opts: BuildOptions) -> ExitCode {
-        let site = match builder::load_site(&opts) {
+    /// `fieldnotes build`, through the posts kept in `kept` when given (`--incremental`).
+    fn build(opts: BuildOptions, kept: Option<PathBuf>) -> ExitCode {
+        let loaded = match &kept {
+            Some(dir) => builder::load_site_incremental(&opts, dir).map(|(site, reread)| {
+                eprintln!(
+                    "fieldnotes: {} post files read and parsed, {} taken as {} kept them",
+                    reread.parsed,
+                    reread.kept,
+                    dir.display()
+                );
+                site
+            }),
+            None => builder::load_site(&opts),
+        };
+        let site = match loaded {
             Ok(site) => site,
             Err(problems) => return report(Err(problems)),
         };

@@ -483,7 +483,7 @@ fn without_position(message: &str) -> &str {
 }
 
 /// A moment as written by Jekyll, Hugo or Zola authors, reduced to a sortable form.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Moment {
     /// `YYYY-MM-DD`.
     pub date: String,

@@ -35,6 +35,7 @@ mod output;
 mod pages;
 mod parse;
 mod permalink;
+mod post_cache;
 mod protect;
 mod search_index;
 mod search_state;
@@ -189,15 +190,7 @@ pub fn load_site(opts: &BuildOptions) -> Result<Site, Problems> {
     let collected = collect::collect(opts);
     let stage = stage.next("parse");
     let loaded = parse::parse_all(&opts.content, &collected, opts.progress);
-    let comments = comments::load_all(
-        &opts.content,
-        &collected.comment_files,
-        collected.base_path(),
-    );
-    let stage = stage.next("validate");
-    let site = validate::validate(opts, collected, loaded, comments);
-    stage.done();
-    site
+    validated(opts, collected, loaded, stage.next("validate"))
 }
 
 /// Reads and validates a content folder like [`load_site`], parsing again only the post files
@@ -207,15 +200,58 @@ pub fn load_site_cached(opts: &BuildOptions, cache: &mut ParseCache) -> Result<S
     let collected = collect::collect(opts);
     let stage = stage.next("  parse (kept)");
     let loaded = parse::parse_all_cached(&opts.content, &collected, cache);
+    validated(opts, collected, loaded, stage.next("  validate"))
+}
+
+/// The site of the `loaded` posts of `collected`, with their comments, checked as a whole; the
+/// timings' `stage` ends with it.
+fn validated(
+    opts: &BuildOptions,
+    collected: collect::Collected,
+    loaded: Vec<Result<parse::LoadedPost, Problem>>,
+    stage: timings::Stage,
+) -> Result<Site, Problems> {
     let comments = comments::load_all(
         &opts.content,
         &collected.comment_files,
         collected.base_path(),
     );
-    let stage = stage.next("  validate");
     let site = validate::validate(opts, collected, loaded, comments);
     stage.done();
     site
+}
+
+/// How many post files a build read and parsed again, and how many it took as they were kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reread {
+    pub parsed: usize,
+    pub kept: usize,
+}
+
+/// [`load_site`] through the posts the last build kept in `dir` (`fieldnotes build
+/// --incremental`): only the post files that changed are read and parsed again, and the posts as
+/// read are kept in `dir` for the next build. A folder that cannot be written only costs the next
+/// build its time.
+pub fn load_site_incremental(opts: &BuildOptions, dir: &Path) -> Result<(Site, Reread), Problems> {
+    let stage = timings::Stage::start("collect");
+    let collected = collect::collect(opts);
+    let stage = stage.next("kept posts: read");
+    let mut cache = post_cache::load(dir, &opts.content, &collected);
+    let stage = stage.next("parse");
+    let loaded = parse::parse_all_cached(&opts.content, &collected, &mut cache);
+    let stage = stage.next("kept posts: write");
+    if let Err(e) = post_cache::save(&mut cache, dir, &opts.content, &collected) {
+        eprintln!(
+            "fieldnotes: warning: cannot keep the posts as read in {}: {e}",
+            dir.display()
+        );
+    }
+    let reread = Reread {
+        parsed: cache.parsed,
+        kept: cache.reused,
+    };
+    drop(cache);
+    validated(opts, collected, loaded, stage.next("validate")).map(|site| (site, reread))
 }
 
 /// Every data file of `site` (what `fieldnotes build` writes into `public/data`), in memory, by

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// A post as read from its file, before the site-wide checks.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct LoadedPost {
     pub path: PathBuf,
     pub post: Post,
@@ -74,25 +74,29 @@ impl PostContext<'_> {
     }
 }
 
+/// What the posts of `collected` are read with.
+fn post_context<'a>(content: &'a Path, collected: &'a Collected) -> PostContext<'a> {
+    PostContext {
+        root: content,
+        default_lang: collected
+            .info
+            .as_ref()
+            .map_or("en", |i| i.language.as_str()),
+        assets: &collected.assets,
+        permalink: collected.permalink.as_ref(),
+        base_path: collected.base_path(),
+        passwords: &collected.passwords,
+        author_names: &collected.author_names,
+    }
+}
+
 /// Parses every post file of `collected`, in parallel, keeping their order.
 pub fn parse_all(
     content: &Path,
     collected: &Collected,
     progress: bool,
 ) -> Vec<Result<LoadedPost, Problem>> {
-    let default_lang = collected
-        .info
-        .as_ref()
-        .map_or("en", |i| i.language.as_str());
-    let context = PostContext {
-        root: content,
-        default_lang,
-        assets: &collected.assets,
-        permalink: collected.permalink.as_ref(),
-        base_path: collected.base_path(),
-        passwords: &collected.passwords,
-        author_names: &collected.author_names,
-    };
+    let context = post_context(content, collected);
     let bar = progress_bar(progress, collected.post_files.len());
     let loaded = collected
         .post_files
@@ -132,8 +136,8 @@ fn progress_bar(wanted: bool, len: usize) -> Option<indicatif::ProgressBar> {
 #[derive(Default)]
 pub struct ParseCache {
     /// What posts were last read with ([`context_key`]); any change empties the cache.
-    context: u64,
-    posts: HashMap<PathBuf, Parsed>,
+    pub(super) context: u64,
+    pub(super) posts: HashMap<PathBuf, Parsed>,
     /// Files read again and files reused by the last run.
     pub parsed: usize,
     pub reused: usize,
@@ -141,14 +145,17 @@ pub struct ParseCache {
 
 /// A post as parsed, with the fingerprint of its text and, when it can be trusted, its file's
 /// size and modification time.
-struct Parsed {
-    stamp: Option<Stamp>,
-    key: u64,
-    post: Arc<LoadedPost>,
+pub(super) struct Parsed {
+    pub(super) stamp: Option<Stamp>,
+    pub(super) key: u64,
+    pub(super) post: Arc<LoadedPost>,
+    /// Its file in the cache folder of `fieldnotes build --incremental` holds it as it is
+    /// ([`super::post_cache`]).
+    pub(super) stored: bool,
 }
 
 /// A file's size and modification time.
-type Stamp = (u64, std::time::SystemTime);
+pub(super) type Stamp = (u64, std::time::SystemTime);
 
 /// How long after its last modification a file's stamp is trusted: longer than the coarsest
 /// modification time a file system keeps (two seconds, FAT's), so that a write in the same tick
@@ -170,18 +177,7 @@ pub fn parse_all_cached(
     collected: &Collected,
     cache: &mut ParseCache,
 ) -> Vec<Result<LoadedPost, Problem>> {
-    let ctx = PostContext {
-        root: content,
-        default_lang: collected
-            .info
-            .as_ref()
-            .map_or("en", |i| i.language.as_str()),
-        assets: &collected.assets,
-        permalink: collected.permalink.as_ref(),
-        base_path: collected.base_path(),
-        passwords: &collected.passwords,
-        author_names: &collected.author_names,
-    };
+    let ctx = post_context(content, collected);
     let context = context_key(&ctx);
     if context != cache.context {
         cache.posts.clear();
@@ -200,6 +196,7 @@ pub fn parse_all_cached(
                     stamp,
                     key: known.key,
                     post: Arc::clone(&known.post),
+                    stored: known.stored,
                 };
                 return (Some(kept), true, Ok(LoadedPost::clone(&known.post)));
             }
@@ -221,6 +218,7 @@ pub fn parse_all_cached(
                     stamp,
                     key,
                     post: kept,
+                    stored: false,
                 }),
                 reused,
                 result,
@@ -250,11 +248,28 @@ fn text_key(text: &str) -> u64 {
 
 /// A fingerprint of what every post is read with besides its own text.
 fn context_key(ctx: &PostContext) -> u64 {
+    context_hash(ctx, true)
+}
+
+/// What the posts of `collected` are read with, as [`context_key`] and as it may be written to
+/// disk ([`super::post_cache`]): there the passwords are left out, only which slugs have one is
+/// in (a post that has one is never kept on disk), so that no fingerprint of a password is ever
+/// written anywhere.
+pub(super) fn context_keys(content: &Path, collected: &Collected) -> (u64, u64) {
+    let ctx = post_context(content, collected);
+    (context_hash(&ctx, true), context_hash(&ctx, false))
+}
+
+fn context_hash(ctx: &PostContext, with_passwords: bool) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
     ctx.default_lang.hash(&mut hasher);
     ctx.base_path.hash(&mut hasher);
     format!("{:?}", ctx.permalink).hash(&mut hasher);
-    ctx.passwords.hash(&mut hasher);
+    if with_passwords {
+        ctx.passwords.hash(&mut hasher);
+    } else {
+        ctx.passwords.keys().for_each(|slug| slug.hash(&mut hasher));
+    }
     ctx.author_names.hash(&mut hasher);
     for (path, asset) in ctx.assets {
         path.hash(&mut hasher);
@@ -329,7 +344,6 @@ fn load_text(path: &Path, text: String, ctx: &PostContext) -> Result<LoadedPost,
         },
         html: rendered.html,
         toc: rendered.headings,
-        // Held by every post until the index reads it: no room to spare.
         text: analysis.text.into_boxed_str().into_string(),
         images,
         extra: front.extra,

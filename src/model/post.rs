@@ -252,7 +252,8 @@ pub struct Post {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub toc: Vec<Heading>,
     /// The body's visible text, without markup, as the builder read it once: the builder's own
-    /// (the search index reads it), never written into the post's file.
+    /// (the search index reads it), never written into the post's file. Every post holds it
+    /// until the index is made, so it is kept without spare capacity.
     #[serde(skip)]
     pub text: String,
     /// Images of the body, by the URL written in the Markdown.
