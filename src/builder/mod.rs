@@ -199,7 +199,7 @@ pub fn load_site_cached(opts: &BuildOptions, cache: &mut ParseCache) -> Result<S
     let stage = timings::Stage::start("  collect");
     let collected = collect::collect(opts);
     let stage = stage.next("  parse (kept)");
-    let loaded = parse::parse_all_cached(&opts.content, &collected, cache);
+    let loaded = owned(parse::parse_all_cached(&opts.content, &collected, cache));
     validated(opts, collected, loaded, stage.next("  validate"))
 }
 
@@ -251,7 +251,17 @@ pub fn load_site_incremental(opts: &BuildOptions, dir: &Path) -> Result<(Site, R
         kept: cache.reused,
     };
     drop(cache);
+    let loaded = owned(loaded);
     validated(opts, collected, loaded, stage.next("validate")).map(|site| (site, reread))
+}
+
+/// The posts parsed through a cache, each taken as it is when the cache has let it go, else a
+/// copy.
+fn owned(loaded: Vec<parse::Shared>) -> Vec<Result<parse::LoadedPost, Problem>> {
+    loaded
+        .into_iter()
+        .map(|post| post.map(std::sync::Arc::unwrap_or_clone))
+        .collect()
 }
 
 /// Every data file of `site` (what `fieldnotes build` writes into `public/data`), in memory, by

@@ -154,6 +154,9 @@ pub(super) struct Parsed {
     pub(super) stored: bool,
 }
 
+/// A post parsed through a [`ParseCache`], shared with it, or what was wrong with its file.
+pub type Shared = Result<Arc<LoadedPost>, Problem>;
+
 /// A file's size and modification time.
 pub(super) type Stamp = (u64, std::time::SystemTime);
 
@@ -171,12 +174,13 @@ fn settled_stamp(path: &Path) -> Option<Stamp> {
 }
 
 /// [`parse_all`] through `cache`: only files whose text changed are parsed again. Failed files
-/// are never kept, so fixing one is always seen.
+/// are never kept, so fixing one is always seen. Each post is shared with the cache: a caller
+/// that lets the cache go first takes them without a copy ([`Arc::unwrap_or_clone`]).
 pub fn parse_all_cached(
     content: &Path,
     collected: &Collected,
     cache: &mut ParseCache,
-) -> Vec<Result<LoadedPost, Problem>> {
+) -> Vec<Shared> {
     let ctx = post_context(content, collected);
     let context = context_key(&ctx);
     if context != cache.context {
@@ -184,7 +188,7 @@ pub fn parse_all_cached(
         cache.context = context;
     }
     let previous = std::mem::take(&mut cache.posts);
-    let results: Vec<(Option<Parsed>, bool, Result<LoadedPost, Problem>)> = collected
+    let results: Vec<(Option<Parsed>, bool, Shared)> = collected
         .post_files
         .par_iter()
         .map(|path| {
@@ -198,7 +202,7 @@ pub fn parse_all_cached(
                     post: Arc::clone(&known.post),
                     stored: known.stored,
                 };
-                return (Some(kept), true, Ok(LoadedPost::clone(&known.post)));
+                return (Some(kept), true, Ok(Arc::clone(&known.post)));
             }
             let text = match read_text(path) {
                 Ok(text) => text,
@@ -212,7 +216,7 @@ pub fn parse_all_cached(
                     Err(problem) => return (None, false, Err(problem)),
                 },
             };
-            let result = Ok(LoadedPost::clone(&kept));
+            let result = Ok(Arc::clone(&kept));
             (
                 Some(Parsed {
                     stamp,
