@@ -157,8 +157,11 @@ fn render_as(markdown: &str, opts: &RenderOptions, comment: bool) -> Rendered {
     }
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, renderer.out.into_iter());
+    let mut html = scrollers_focusable(alignment_as_classes(html));
+    // A large site holds every post's HTML at once: without the room it grew into.
+    html.shrink_to_fit();
     Rendered {
-        html: SafeHtml(scrollers_focusable(alignment_as_classes(html))),
+        html: SafeHtml(html),
         headings: renderer.headings,
     }
 }
