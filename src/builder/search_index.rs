@@ -419,7 +419,12 @@ pub(super) fn tiered(df: u32, mut postings: Vec<(u32, u32, &[u32])>) -> Vec<Vec<
 
 /// A list of numbers as the index's files hold it (its length, then each number, as varints).
 fn numbers_bytes(numbers: &[u32]) -> Vec<u8> {
-    postcard::to_allocvec(numbers).expect("numbers serialise")
+    // Sized first, so the bytes are written once and held without spare room until laid out.
+    let varint = |n: u32| (u32::BITS - (n | 1).leading_zeros()).div_ceil(7) as usize;
+    let len = varint(numbers.len() as u32) + numbers.iter().map(|&n| varint(n)).sum::<usize>();
+    let bytes = postcard::to_extend(numbers, Vec::with_capacity(len)).expect("numbers serialise");
+    debug_assert_eq!(bytes.len(), len);
+    bytes
 }
 
 /// Appends `value` as the index's files hold it.
