@@ -236,11 +236,11 @@ pub fn load_site_incremental(opts: &BuildOptions, dir: &Path) -> Result<(Site, R
     let stage = timings::Stage::start("collect");
     let collected = collect::collect(opts);
     let stage = stage.next("kept posts: read");
-    let mut cache = post_cache::load(dir, &opts.content, &collected);
+    let (folder, mut cache) = post_cache::load(dir, &opts.content, &collected);
     let stage = stage.next("parse");
     let loaded = parse::parse_all_cached(&opts.content, &collected, &mut cache);
     let stage = stage.next("kept posts: write");
-    if let Err(e) = post_cache::save(&mut cache, dir, &opts.content, &collected) {
+    if let Err(e) = post_cache::save(&folder, &mut cache) {
         eprintln!(
             "fieldnotes: warning: cannot keep the posts as read in {}: {e}",
             dir.display()

@@ -44,13 +44,27 @@ struct Head {
     post: LoadedPost,
 }
 
+/// The folder of kept posts, as this builder reads and writes it for one site's settings.
+pub struct Folder<'a> {
+    dir: &'a Path,
+    /// [`builder_identity`]; none when it cannot be told, and then nothing is kept.
+    builder: Option<String>,
+    /// The settings' fingerprint written with each post ([`parse::context_keys`]).
+    context: u64,
+}
+
 /// The posts kept in `dir` by the last build for the posts of `collected`, as a [`ParseCache`]
-/// that [`parse::parse_all_cached`] reads through; empty when `dir` holds none this builder can
-/// use.
-pub fn load(dir: &Path, content: &Path, collected: &Collected) -> ParseCache {
+/// that [`parse::parse_all_cached`] reads through (empty when `dir` holds none this builder can
+/// use), and the folder to [`save`] them into.
+pub fn load<'a>(dir: &'a Path, content: &Path, collected: &Collected) -> (Folder<'a>, ParseCache) {
     let (context, on_disk) = parse::context_keys(content, collected);
-    let Some(builder) = builder_identity() else {
-        return ParseCache::default();
+    let folder = Folder {
+        dir,
+        builder: builder_identity(),
+        context: on_disk,
+    };
+    let Some(builder) = &folder.builder else {
+        return (folder, ParseCache::default());
     };
     let files: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(entries) => entries
@@ -61,28 +75,24 @@ pub fn load(dir: &Path, content: &Path, collected: &Collected) -> ParseCache {
     };
     let posts: HashMap<PathBuf, Parsed> = files
         .par_iter()
-        .filter_map(|file| read_kept(file, &builder, on_disk))
+        .filter_map(|file| read_kept(file, builder, on_disk))
         .map(|parsed| (parsed.post.path.clone(), parsed))
         .collect();
-    ParseCache {
+    let cache = ParseCache {
         context,
         posts,
         ..ParseCache::default()
-    }
+    };
+    (folder, cache)
 }
 
-/// Writes into `dir` each post of `cache` its file there does not hold yet, and removes the
+/// Writes into `folder` each post of `cache` its file there does not hold yet, and removes the
 /// files of posts gone. A failed write leaves that post to be parsed again next time.
-pub fn save(
-    cache: &mut ParseCache,
-    dir: &Path,
-    content: &Path,
-    collected: &Collected,
-) -> io::Result<()> {
-    let Some(builder) = builder_identity() else {
+pub fn save(folder: &Folder, cache: &mut ParseCache) -> io::Result<()> {
+    let Some(builder) = &folder.builder else {
         return Ok(());
     };
-    let (_, on_disk) = parse::context_keys(content, collected);
+    let dir = folder.dir;
     std::fs::create_dir_all(dir)?;
     let kept: HashSet<String> = cache
         .posts
@@ -95,7 +105,7 @@ pub fn save(
         .par_iter_mut()
         .filter(|(_, parsed)| !parsed.stored && parsed.post.password.is_none())
         .for_each(|(_, parsed)| {
-            parsed.stored = write_kept(dir, parsed, &builder, on_disk).is_ok();
+            parsed.stored = write_kept(dir, parsed, builder, folder.context).is_ok();
         });
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;

@@ -420,8 +420,11 @@ pub(super) fn tiered(df: u32, mut postings: Vec<(u32, u32, &[u32])>) -> Vec<Vec<
 /// A list of numbers as the index's files hold it (its length, then each number, as varints).
 fn numbers_bytes(numbers: &[u32]) -> Vec<u8> {
     // Sized first, so the bytes are written once and held without spare room until laid out.
-    let varint = |n: u32| (u32::BITS - (n | 1).leading_zeros()).div_ceil(7) as usize;
-    let len = varint(numbers.len() as u32) + numbers.iter().map(|&n| varint(n)).sum::<usize>();
+    let len = varint_len(numbers.len())
+        + numbers
+            .iter()
+            .map(|&n| varint_len(n as usize))
+            .sum::<usize>();
     let bytes = postcard::to_extend(numbers, Vec::with_capacity(len)).expect("numbers serialise");
     debug_assert_eq!(bytes.len(), len);
     bytes
@@ -1115,11 +1118,12 @@ fn dict_len(term: &Laid) -> usize {
 
 /// The length of a term and its postings in a shard: the term's length and bytes, then theirs.
 fn entry_len(term: &str, postings: &[u8]) -> usize {
-    // The length is a varint: seven bits a byte.
-    let prefix = (usize::BITS - term.len().leading_zeros())
-        .div_ceil(7)
-        .max(1) as usize;
-    prefix + term.len() + postings.len()
+    varint_len(term.len()) + term.len() + postings.len()
+}
+
+/// The bytes of `n` as a varint: seven bits a byte, one at least.
+fn varint_len(n: usize) -> usize {
+    (usize::BITS - n.leading_zeros()).div_ceil(7).max(1) as usize
 }
 
 #[cfg(test)]
